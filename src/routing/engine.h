@@ -243,10 +243,10 @@ struct InteractionStatus {
   InteractionPhase phase = InteractionPhase::kWaiting;
   Channel channel = Channel::kVoice;
   QueueId queue = 0;
-  AgentId agent = 0;        // offered to, handled by, or waiting for personally
+  AgentId agent = 0;  // offered to, handled by, or waiting for personally
   OfferId offer = 0;
   int stage = 0;
-  int priority = 0;         // effective
+  int priority = 0;  // effective
   Time enqueued_at{};
   Time due_at{};
 };
@@ -262,8 +262,8 @@ struct AgentStatus {
 
 struct QueueStatus {
   QueueId id = 0;
-  std::size_t waiting = 0;        // in the queue (not counting personal follow-ups)
-  std::size_t ready_agents = 0;   // eligible at stage 0 and ready now
+  std::size_t waiting = 0;       // in the queue (not counting personal follow-ups)
+  std::size_t ready_agents = 0;  // eligible at stage 0 and ready now
 };
 
 class Engine {
@@ -276,11 +276,11 @@ class Engine {
   // Every command first fires the timers due at or before `now` (offer
   // timeouts, escalations, overflows, wrap-ups, preferred timeouts), then
   // applies itself. `now` never goes back: an earlier time is refused.
-  // A refused command changes nothing and emits nothing.
+  // A refused command changes nothing beyond those timers.
 
   // Configuration, applied at once to what is waiting.
   Status upsert_queue(Time now, QueueConfig queue);
-  Status remove_queue(Time now, QueueId queue);  // refused while anything waits in it
+  Status remove_queue(Time now, QueueId queue);      // refused while anything waits in it
   Status upsert_agent(Time now, AgentConfig agent);  // a new agent starts offline
   Status set_agent_skills(Time now, AgentId agent, std::vector<SkillLevel> skills);
   Status set_agent_capacity(Time now, AgentId agent, Channel channel, int slots);
