@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -24,9 +25,15 @@ using LocalTime = std::chrono::local_time<Duration>;
 class TimeZone {
  public:
   // Parses a POSIX TZ string (std offset [dst [offset] [,start[/time],end[/time]]]),
-  // with M (month.week.weekday), J (julian, no Feb 29) and plain day-of-year rules.
+  // with M (month.week.weekday), J (julian, no Feb 29) and plain day-of-year rules,
+  // and the RFC 8536 extensions (rule times from -167 to 167 hours). A dst name
+  // needs its rules. An empty name makes the spec the name. Invalid input gives
+  // invalid_argument.
   static Result<TimeZone> from_posix(std::string_view spec, std::string name = {});
-  // Reads the POSIX footer of a TZif file, e.g. load("Europe/Paris").
+  // Reads the POSIX footer of a TZif file (version 2 or later), e.g.
+  // load("Europe/Paris"). Blocks on the disk. An unreadable file gives an io
+  // error; a name leaving zoneinfo_dir, a file that is not TZif or has no
+  // footer give invalid_argument.
   static Result<TimeZone> load(std::string_view name,
                                std::string_view zoneinfo_dir = "/usr/share/zoneinfo");
   // Built in, so that nothing needs the disk: CET/CEST with EU rules.
@@ -49,6 +56,8 @@ class TimeZone {
   };
   // Local instant of `rule` in `year`, in the time in force before it.
   static LocalTime transition(const Rule& rule, int year);
+  // Reads one ",start" or ",end" rule from the front of `spec`.
+  static std::optional<Rule> parse_rule(std::string_view& spec);
 
   std::string name_;
   Duration std_offset_{0};  // added to UTC to get local standard time
@@ -91,6 +100,7 @@ class BusinessCalendar {
                                         TimeZone zone = TimeZone::europe_paris());
 
   const TimeZone& zone() const { return zone_; }
+  // Closed all day: a French public holiday (when enabled) or an added closed date.
   bool is_holiday(std::chrono::year_month_day date) const;
   bool is_open(Time utc) const;
   // The next instant after `utc` at which is_open changes; none if it never
@@ -98,6 +108,10 @@ class BusinessCalendar {
   std::optional<Time> next_change(Time utc) const;
 
  private:
+  bool is_open_local(LocalTime local) const;
+  // The first local time in (from, until) at which is_open_local differs from `open`.
+  std::optional<LocalTime> next_local_change(LocalTime from, LocalTime until, bool open) const;
+
   TimeZone zone_;
   std::vector<Interval> week_[7];  // index: weekday c_encoding (0 = Sunday)
   bool french_holidays_ = true;

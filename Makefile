@@ -1,0 +1,45 @@
+# The commands a newcomer types. Each installs what is missing, configures and
+# builds first; nothing else to type.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= 2
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build run test test-unit test-asan bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Until the server exists, `make run` simulates a town hall's Monday morning.
+run: build
+	$(BUILD)/src/cli/guichet simulate --scenario scenarios/mairie-lundi-matin.json \
+	  --seed 1 --csv $(BUILD)/mairie-lundi-matin.csv
+	@echo "Per-interval figures: $(BUILD)/mairie-lundi-matin.csv"
+
+test: test-unit test-asan
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DGUICHET_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD_ASAN) -j$(JOBS) --target core_test routing_test sim_test
+	cd $(BUILD_ASAN) && ctest --output-on-failure -j$(JOBS) -L unit
+
+bench: build
+	$(BUILD)/bench/routing_bench
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,137 @@
+// The `guichet` command. Each subcommand parses its flags here and calls one
+// component; errors are printed as one line on stderr with exit status 2
+// (bad usage or input) or 1 (failure while running).
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/json_format.h"
+#include "sim/erlang.h"
+#include "sim/simulator.h"
+
+namespace {
+
+using guichet::Status;
+
+int report_error(const guichet::Error& error) {
+  std::cerr << "guichet: " << Status(error).to_string() << "\n";
+  return error.code == guichet::ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
+struct SimulateFlags {
+  std::string scenario_file;
+  std::string csv_file;
+  std::uint64_t seed = 1;
+  guichet::sim::SingleQueue single;
+  std::optional<double> patience;
+};
+
+int run_simulate(const SimulateFlags& flags) {
+  guichet::Result<guichet::sim::Scenario> scenario = guichet::invalid_argument("unset");
+  if (!flags.scenario_file.empty()) {
+    std::ifstream file(flags.scenario_file);
+    if (!file) return report_error(guichet::io_error("cannot read " + flags.scenario_file));
+    std::ostringstream text;
+    text << file.rdbuf();
+    scenario = guichet::sim::parse_scenario(text.str());
+  } else if (flags.single.agents > 0) {
+    guichet::sim::SingleQueue single = flags.single;
+    single.patience_s = flags.patience;
+    scenario = guichet::sim::single_queue_scenario(single);
+  } else {
+    return report_error(guichet::invalid_argument(
+        "give --scenario FILE, or --agents with --arrivals-per-hour and --aht", "scenario"));
+  }
+  if (!scenario) return report_error(scenario.error());
+  guichet::sim::Options options;
+  options.seed = flags.seed;
+  auto report = guichet::sim::simulate(*scenario, options);
+  if (!report) return report_error(report.error());
+  if (!flags.csv_file.empty()) {
+    std::ofstream csv(flags.csv_file);
+    csv << guichet::sim::report_csv(*report);
+    if (!csv.flush()) return report_error(guichet::io_error("cannot write " + flags.csv_file));
+  }
+  std::cout << guichet::sim::report_json(*report) << "\n";
+  return 0;
+}
+
+int run_erlang(const guichet::sim::StaffingQuestion& question, std::optional<double> target) {
+  using guichet::json_number;
+  auto answer = guichet::sim::erlang(question);
+  std::string out = std::string("{\"model\":\"") + (question.patience_s ? "erlang_a" : "erlang_c") +
+                    "\",\"agents\":" + std::to_string(question.agents);
+  if (answer) {
+    out += ",\"p_wait\":" + json_number(answer->p_wait, 4) +
+           ",\"asa_s\":" + json_number(answer->asa_s, 2) +
+           ",\"service_level\":" + json_number(answer->service_level, 4) +
+           ",\"occupancy\":" + json_number(answer->occupancy, 4);
+    if (answer->abandon_rate) out += ",\"abandon_rate\":" + json_number(*answer->abandon_rate, 4);
+  } else if (!target) {
+    return report_error(answer.error());
+  } else {
+    // Too few agents for a steady state: the agents needed are still worth printing.
+    out += ",\"error\":" + guichet::json_quote(answer.error().message);
+  }
+  if (target) {
+    auto needed = guichet::sim::agents_needed(question, *target);
+    if (!needed) return report_error(needed.error());
+    out +=
+        ",\"target\":" + json_number(*target, 4) + ",\"agents_needed\":" + std::to_string(*needed);
+  }
+  std::cout << out << "}\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Guichet — omnichannel contact center for public services"};
+  app.require_subcommand(1);
+
+  SimulateFlags sim;
+  CLI::App* simulate = app.add_subcommand(
+      "simulate", "Simulate a contact-center day through the routing engine; prints JSON");
+  simulate->add_option("--scenario", sim.scenario_file, "Scenario file (JSON)")
+      ->check(CLI::ExistingFile);
+  simulate->add_option("--seed", sim.seed, "Random seed");
+  simulate->add_option("--csv", sim.csv_file, "Write per-interval figures to this CSV file");
+  simulate->add_option("--agents", sim.single.agents, "One queue: number of agents")
+      ->check(CLI::Range(1, 100000));
+  simulate->add_option("--arrivals-per-hour", sim.single.arrivals_per_hour,
+                       "One queue: Poisson arrivals per hour");
+  simulate->add_option("--aht", sim.single.aht_s, "One queue: mean handle time (s), exponential");
+  simulate->add_option("--patience", sim.patience, "One queue: mean patience (s), exponential");
+  simulate->add_option("--threshold", sim.single.threshold_s, "Service-level threshold (s)");
+  simulate->add_option("--hours", sim.single.hours, "One queue: hours of arrivals");
+
+  guichet::sim::StaffingQuestion staffing;
+  std::optional<double> patience;
+  std::optional<double> target;
+  CLI::App* erlang = app.add_subcommand(
+      "erlang", "Erlang C (Erlang A with --patience) staffing figures; prints JSON");
+  erlang->add_option("--agents", staffing.agents, "Number of agents")->required();
+  erlang->add_option("--arrivals-per-hour", staffing.arrivals_per_hour, "Arrivals per hour")
+      ->required();
+  erlang->add_option("--aht", staffing.aht_s, "Mean handle time (s)")->required();
+  erlang->add_option("--threshold", staffing.threshold_s, "Service-level threshold (s)")
+      ->required();
+  erlang->add_option("--patience", patience, "Mean patience (s): Erlang A");
+  erlang->add_option("--target", target, "Service-level target: also print agents needed")
+      ->check(CLI::Range(0.0, 1.0));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (simulate->parsed()) return run_simulate(sim);
+  if (erlang->parsed()) {
+    staffing.patience_s = patience;
+    return run_erlang(staffing, target);
+  }
+  return 2;
+}

@@ -1,0 +1,18 @@
+// Small helpers to print JSON by hand where a document's look matters (fixed
+// decimals instead of the exponent notation Boost.JSON 1.81 prints).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace guichet {
+
+// `value` with at most `decimals` decimals, trailing zeros dropped: 0.8105,
+// 10, -2.5. Not-a-number and infinities print as null.
+std::string json_number(double value, int decimals);
+
+// A JSON string literal, quotes included, with the characters JSON requires
+// escaped. The text is taken as UTF-8 and passed through unchanged otherwise.
+std::string json_quote(std::string_view text);
+
+}  // namespace guichet
