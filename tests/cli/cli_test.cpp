@@ -12,14 +12,14 @@ namespace {
 
 namespace json = boost::json;
 
-struct Run {
+struct Outcome {
   int exit_code = -1;
   std::string out;  // stdout and stderr together
 };
 
-Run run(const std::string& arguments) {
+Outcome run(const std::string& arguments) {
   const std::string command = std::string(GUICHET_BINARY) + " " + arguments + " 2>&1";
-  Run result;
+  Outcome result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
   char buffer[4096];
@@ -41,7 +41,8 @@ json::object parse_object(const std::string& text) {
 }
 
 TEST(Cli, ErlangPrintsStaffingFiguresAndAgentsNeeded) {
-  Run r = run("erlang --agents 50 --arrivals-per-hour 900 --aht 180 --threshold 20 --target 0.8");
+  Outcome r =
+      run("erlang --agents 50 --arrivals-per-hour 900 --aht 180 --threshold 20 --target 0.8");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   json::object o = parse_object(r.out);
   EXPECT_EQ(o["model"], "erlang_c");
@@ -55,7 +56,8 @@ TEST(Cli, ErlangPrintsStaffingFiguresAndAgentsNeeded) {
 }
 
 TEST(Cli, ErlangWithPatienceIsErlangA) {
-  Run r = run("erlang --agents 40 --arrivals-per-hour 850 --aht 180 --threshold 20 --patience 120");
+  Outcome r =
+      run("erlang --agents 40 --arrivals-per-hour 850 --aht 180 --threshold 20 --patience 120");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   json::object o = parse_object(r.out);
   EXPECT_EQ(o["model"], "erlang_a");
@@ -63,13 +65,13 @@ TEST(Cli, ErlangWithPatienceIsErlangA) {
 }
 
 TEST(Cli, ErlangRefusesAnOverloadedQueueClearly) {
-  Run r = run("erlang --agents 10 --arrivals-per-hour 900 --aht 180 --threshold 20");
+  Outcome r = run("erlang --agents 10 --arrivals-per-hour 900 --aht 180 --threshold 20");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("guichet: invalid_argument"), std::string::npos) << r.out;
 }
 
 TEST(Cli, SimulateOneQueueFromFlags) {
-  Run r =
+  Outcome r =
       run("simulate --agents 50 --arrivals-per-hour 900 --aht 180 --patience 120 "
           "--threshold 20 --hours 8 --seed 1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -90,7 +92,7 @@ TEST(Cli, SimulateOneQueueFromFlags) {
 TEST(Cli, SimulateTheDemoScenarioWithCsv) {
   const auto csv = std::filesystem::temp_directory_path() / "guichet_cli_test.csv";
   std::filesystem::remove(csv);
-  Run r =
+  Outcome r =
       run("simulate --scenario " GUICHET_SOURCE_DIR "/scenarios/mairie-lundi-matin.json --csv " +
           csv.string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -114,7 +116,7 @@ TEST(Cli, SimulateRefusesBadInputWithAMessage) {
   const auto bad = std::filesystem::temp_directory_path() / "guichet_bad_scenario.json";
   std::ofstream(bad)
       << R"({"queues": [{"name": "q", "channel": "fax", "arrivals": [1]}], "agents": []})";
-  Run r = run("simulate --scenario " + bad.string());
+  Outcome r = run("simulate --scenario " + bad.string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("queues[0].channel"), std::string::npos) << r.out;
   std::filesystem::remove(bad);

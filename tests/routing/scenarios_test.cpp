@@ -27,8 +27,8 @@ TEST_P(Scenario, Passes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Routing, Scenario, ::testing::ValuesIn(scenario_files()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = std::filesystem::path(info.param).stem().string();
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = std::filesystem::path(param.param).stem().string();
                            std::replace_if(
                                name.begin(), name.end(), [](char c) { return !std::isalnum(c); },
                                '_');
