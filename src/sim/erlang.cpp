@@ -118,22 +118,46 @@ StaffingAnswer erlang_c_answer(const Rates& rates, int n, double b) {
   return answer;
 }
 
-// Past this many callers ahead, a tagged caller is answered within the
-// threshold with probability below 1e-16, so the uniformization can leave
-// them out. Why: conditioned on being served, the caller's time to service is
-// a sum of exponentials of rates a + theta, a + 2 theta, ..., where a = n mu.
-// That is the time for k + 1 items, each with its own Exp(theta) clock, to all
-// go when a Poisson(a) process also removes one at each of its events; so it
-// is below T only if N >= M, with N ~ Poisson(a T) and M ~ Binomial(k + 1,
-// e^(-theta T)) independent. N exceeds c = aT + 12 sqrt(aT) + 30 with
-// probability below 1e-30, and M falls below c with probability below 1e-16
-// (Chernoff: exp(-t^2 / 2 E[M]) with t = E[M] - c >= sqrt(80 E[M])).
-double callers_ahead_cutoff(double full_rate, double theta, double threshold) {
-  const double mean_completions = full_rate * threshold;
-  const double c = mean_completions + 12 * std::sqrt(mean_completions) + 30;
-  const double root = (std::sqrt(80.0) + std::sqrt(80 + 4 * c)) / 2;
-  return root * root * std::exp(theta * threshold);  // may be +inf: then no cut
-}
+// Decides, one k at a time, past which number of callers ahead an arrival
+// is answered within the threshold with probability below e^-40, so that the
+// uniformization can leave those callers out. Conditioned on being served,
+// a caller with k ahead waits H_k = sum_{j<=k} Exp(r_j), r_j = n mu + (j+1)
+// theta (the way out of "j ahead" does not depend on which way it is), so
+// P(answered within T) <= P(H_k <= T) <= e^(sT) prod_j r_j / (r_j + s) for
+// every s > 0 (Chernoff). For a fixed s the bound only falls as k grows, so
+// once it is small for one s, every larger k is past the cut too. The best s
+// depends on k (about k - n mu T): a grid of s T = 2^-3 .. 2^26 (k up to the
+// 1e7 states allowed) loses little.
+class ThresholdCutoff {
+ public:
+  ThresholdCutoff(double full_rate, double theta, double threshold)
+      : full_rate_(full_rate), theta_(theta), threshold_(threshold), cut_(threshold <= 0) {
+    for (int i = 0; i < kGridSize; ++i) log_bound_[i] = std::ldexp(1.0, i - 3);  // s T
+  }
+
+  // Adds k callers ahead (k = 0, 1, ... in turn); true when k and every
+  // larger k are past the cut.
+  bool past(std::int64_t k) {
+    if (cut_) return true;
+    // rT may underflow for an absurdly small threshold: the bound is then -inf, right.
+    const double rate_t =
+        (full_rate_ + static_cast<double>(k + 1) * theta_) * threshold_;
+    for (int i = 0; i < kGridSize; ++i) {
+      log_bound_[i] -= std::log1p(std::ldexp(1.0, i - 3) / rate_t);
+      if (log_bound_[i] < kLogNegligible) cut_ = true;
+    }
+    return cut_;
+  }
+
+ private:
+  static constexpr int kGridSize = 30;
+  static constexpr double kLogNegligible = -40;
+  double full_rate_;
+  double theta_;
+  double threshold_;
+  bool cut_;
+  double log_bound_[kGridSize];  // s T - sum_j log(1 + s / r_j), per grid s
+};
 
 // Erlang A chain parameters for one number of agents.
 struct ChainA {
@@ -228,8 +252,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
   chain.full_rate = n * rates.mu;
   chain.theta = theta;
   chain.threshold = rates.threshold;
-  const double cutoff =
-      rates.threshold > 0 ? callers_ahead_cutoff(chain.full_rate, theta, rates.threshold) : -1;
+  ThresholdCutoff cutoff(chain.full_rate, theta, rates.threshold);
 
   // Queue states n + k, k = 0..K, with weights q_k = pi_{n+k} / pi_n kept as
   // s_k x 1e200^epoch so that overloaded queues (weights up to e^(huge)) fit.
@@ -269,7 +292,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
     total += s;
     abandoned += s * abandon_prob;
     waited += s * wait_served;
-    if (ahead <= cutoff) {
+    if (!cutoff.past(k)) {
       head.push_back(s);
       head_epoch.push_back(epoch);
     }

@@ -54,6 +54,8 @@ struct Agreement {
 };
 
 void expect_agreement(const Agreement& a) {
+  std::printf("%-14s simulated %9.4f  theory %9.4f  tolerance %.4f\n", a.metric.c_str(),
+              a.simulated, a.theory, a.tolerance);
   EXPECT_LE(std::abs(a.simulated - a.theory), a.tolerance)
       << a.metric << ": simulated " << a.simulated << ", theory " << a.theory << " ± "
       << a.tolerance;
