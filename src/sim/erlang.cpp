@@ -37,7 +37,9 @@ struct Rates {
   double threshold = 0;  // service-level threshold, seconds
 };
 
-bool positive_finite(double x) { return std::isfinite(x) && x > 0; }
+bool positive_finite(double x) {
+  return std::isfinite(x) && x > 0;
+}
 
 // The fields every model needs; agents is checked apart since agents_needed
 // ignores it.
@@ -95,12 +97,15 @@ Result<double> patience_rate(const StaffingQuestion& question) {
 
 // One step of the Erlang B recurrence, from n - 1 agents to n. Every value
 // stays in (0, 1], unlike A^n / n!, so any n and load are safe.
-double erlang_b_step(double b, int n, double load) { return load * b / (n + load * b); }
+double erlang_b_step(double b, int n, double load) {
+  return load * b / (n + load * b);
+}
 
 double erlang_b(int agents, double load) {
   double b = 1;
   // Once it underflows to 0 it stays there: stop early for n >> A.
-  for (int n = 1; n <= agents && b > 0; ++n) b = erlang_b_step(b, n, load);
+  for (int n = 1; n <= agents && b > 0; ++n)
+    b = erlang_b_step(b, n, load);
   return b;
 }
 
@@ -132,7 +137,8 @@ class ThresholdCutoff {
  public:
   ThresholdCutoff(double full_rate, double theta, double threshold)
       : full_rate_(full_rate), theta_(theta), threshold_(threshold), cut_(threshold <= 0) {
-    for (int i = 0; i < kGridSize; ++i) log_bound_[i] = std::ldexp(1.0, i - 3);  // s T
+    for (int i = 0; i < kGridSize; ++i)
+      log_bound_[i] = std::ldexp(1.0, i - 3);  // s T
   }
 
   // Adds k callers ahead (k = 0, 1, ... in turn); true when k and every
@@ -140,8 +146,7 @@ class ThresholdCutoff {
   bool past(std::int64_t k) {
     if (cut_) return true;
     // rT may underflow for an absurdly small threshold: the bound is then -inf, right.
-    const double rate_t =
-        (full_rate_ + static_cast<double>(k + 1) * theta_) * threshold_;
+    const double rate_t = (full_rate_ + static_cast<double>(k + 1) * theta_) * threshold_;
     for (int i = 0; i < kGridSize; ++i) {
       log_bound_[i] -= std::log1p(std::ldexp(1.0, i - 3) / rate_t);
       if (log_bound_[i] < kLogNegligible) cut_ = true;
@@ -183,7 +188,8 @@ Result<double> answered_within_threshold(const ChainA& chain, std::vector<double
     down[j] = (chain.full_rate + static_cast<double>(j) * chain.theta) / uniform;
   }
   double live = 0;
-  for (double m : mass) live += m;
+  for (double m : mass)
+    live += m;
   const double initial = live;
   if (!(initial > 0)) return 0.0;
   // Dropped mass counts as late; across at most 1e7 states it stays < 1e-15.
@@ -258,9 +264,9 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
   // s_k x 1e200^epoch so that overloaded queues (weights up to e^(huge)) fit.
   double s = 1;
   int epoch = 0;
-  double total = 0;      // sum of s_k
-  double abandoned = 0;  // sum of s_k (1 - a_k)
-  double waited = 0;     // sum of s_k b_k
+  double total = 0;          // sum of s_k
+  double abandoned = 0;      // sum of s_k (1 - a_k)
+  double waited = 0;         // sum of s_k b_k
   std::vector<double> head;  // s_k for the k within the cutoff, for the threshold
   std::vector<int> head_epoch;
   // Tagged caller with k ahead: a_k = P(served), u_k = 1 - a_k (kept apart:
@@ -315,7 +321,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
   // Normalize: pi_n = 1 / ((1 - B) / B + Q) with Q = total x 1e200^epoch.
   // In logs, since B may underflow and Q overflow. below = sum_{i<n} pi_i.
   const double log_queue =
-      std::log(b) + std::log(total) + epoch * std::log(kRescaleAbove);  // log(B Q)
+      std::log(b) + std::log(total) + epoch * std::log(kRescaleAbove);   // log(B Q)
   const double below_over_queue = std::exp(std::log1p(-b) - log_queue);  // (1 - B) / (B Q)
   double p_wait = 0;
   double below = 1;
