@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,10 @@ constexpr double kTailTolerance = 1e-13;
 // of years on an overloaded queue gets there, and memory and time are linear
 // in it.
 constexpr std::int64_t kMaxQueueStates = 10'000'000;
-// Work (states x jumps) allowed to the uniformization, about a second.
+// Work (states x jumps) allowed to the uniformization: a few seconds.
 constexpr double kMaxUniformizationWork = 2e9;
+// Below this much work the uniformization runs even when a shortcut exists.
+constexpr double kSmallUniformizationWork = 1e6;
 // Unnormalized stationary weights are rescaled past this to stay finite.
 constexpr double kRescaleAbove = 1e200;
 constexpr double kRescaleBy = 1e-200;
@@ -36,6 +39,12 @@ struct Rates {
   double load = 0;       // offered load A = lambda / mu, in Erlangs
   double threshold = 0;  // service-level threshold, seconds
 };
+
+std::string format_number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", x);
+  return text;
+}
 
 bool positive_finite(double x) {
   return std::isfinite(x) && x > 0;
@@ -104,8 +113,9 @@ double erlang_b_step(double b, int n, double load) {
 double erlang_b(int agents, double load) {
   double b = 1;
   // Once it underflows to 0 it stays there: stop early for n >> A.
-  for (int n = 1; n <= agents && b > 0; ++n)
+  for (int n = 1; n <= agents && b > 0; ++n) {
     b = erlang_b_step(b, n, load);
+  }
   return b;
 }
 
@@ -137,16 +147,18 @@ class ThresholdCutoff {
  public:
   ThresholdCutoff(double full_rate, double theta, double threshold)
       : full_rate_(full_rate), theta_(theta), threshold_(threshold), cut_(threshold <= 0) {
-    for (int i = 0; i < kGridSize; ++i)
+    for (int i = 0; i < kGridSize; ++i) {
       log_bound_[i] = std::ldexp(1.0, i - 3);  // s T
+    }
   }
 
   // Adds k callers ahead (k = 0, 1, ... in turn); true when k and every
   // larger k are past the cut.
   bool past(std::int64_t k) {
     if (cut_) return true;
-    // rT may underflow for an absurdly small threshold: the bound is then -inf, right.
     const double rate_t = (full_rate_ + static_cast<double>(k + 1) * theta_) * threshold_;
+    // Only a threshold of about 1e-300 s gets here: nobody is that quick.
+    if (!(rate_t > 0)) return cut_ = true;
     for (int i = 0; i < kGridSize; ++i) {
       log_bound_[i] -= std::log1p(std::ldexp(1.0, i - 3) / rate_t);
       if (log_bound_[i] < kLogNegligible) cut_ = true;
@@ -172,11 +184,35 @@ struct ChainA {
   double threshold = 0;
 };
 
-// Share of arrivals that find k callers ahead (initial[k], unnormalized, any
+// True when a caller with top ahead (so any fewer too) who is answered at
+// all is answered within the threshold but for a chance below e^-40: then
+// the share within the threshold is the share answered, and a threshold many
+// services long needs no uniformization. Chernoff again, upper tail:
+// P(H_top > T) <= e^(-sT) prod_j r_j / (r_j - s) for 0 < s < r_0.
+bool all_answered_in_time(const ChainA& chain, std::size_t top) {
+  constexpr double kLogNegligible = -40;
+  const double first_rate = chain.full_rate + chain.theta;
+  // s = r_0 (1 - 2^(-i/2)): the best s nears r_0 as the threshold grows.
+  for (int i = 1; i <= 60; ++i) {
+    const double s = first_rate * (1 - std::exp2(-0.5 * i));
+    double log_bound = -s * chain.threshold;
+    // Every term is positive: stop as soon as this s cannot do.
+    for (std::size_t j = 0; j <= top && log_bound < kLogNegligible; ++j) {
+      const double rate = chain.full_rate + static_cast<double>(j + 1) * chain.theta;
+      log_bound -= std::log1p(-s / rate);
+    }
+    if (log_bound < kLogNegligible) return true;
+  }
+  return false;
+}
+
+// Share of arrivals that find k callers ahead (mass[k], unnormalized, any
 // scale) and are answered within the threshold: the uniformized chain of
 // "k ahead" run until it is done, weighting absorption into "served" after m
-// jumps by the Poisson(Lambda T) probability of m jumps. Same scale as initial.
-Result<double> answered_within_threshold(const ChainA& chain, std::vector<double> mass) {
+// jumps by the Poisson(Lambda T) probability of m jumps. Same scale as mass;
+// answered is the share of the same arrivals answered at all.
+Result<double> answered_within_threshold(const ChainA& chain, std::vector<double> mass,
+                                         double answered) {
   if (mass.empty() || chain.threshold == 0) return 0.0;
   const std::size_t top = mass.size() - 1;
   // The top state's exit rate is the largest; it is the uniformization rate.
@@ -188,8 +224,9 @@ Result<double> answered_within_threshold(const ChainA& chain, std::vector<double
     down[j] = (chain.full_rate + static_cast<double>(j) * chain.theta) / uniform;
   }
   double live = 0;
-  for (double m : mass)
+  for (double m : mass) {
     live += m;
+  }
   const double initial = live;
   if (!(initial > 0)) return 0.0;
   // Dropped mass counts as late; across at most 1e7 states it stays < 1e-15.
@@ -199,6 +236,10 @@ Result<double> answered_within_threshold(const ChainA& chain, std::vector<double
   const double mean_jumps = uniform * chain.threshold;
   // Poisson(mean_jumps) mass past last_jump is below 1e-30.
   const double last_jump = mean_jumps + 12 * std::sqrt(mean_jumps) + 30;
+  if (static_cast<double>(top + 1) * last_jump > kSmallUniformizationWork &&
+      all_answered_in_time(chain, top)) {
+    return answered;
+  }
   // With an astronomic mean the weights of every jump we can run are zero:
   // only "served eventually" matters, and the loop ends on live mass.
   const bool weighted_jumps = mean_jumps < 1e15;
@@ -267,6 +308,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
   double total = 0;          // sum of s_k
   double abandoned = 0;      // sum of s_k (1 - a_k)
   double waited = 0;         // sum of s_k b_k
+  double head_answered = 0;  // sum of s_k a_k over the head
   std::vector<double> head;  // s_k for the k within the cutoff, for the threshold
   std::vector<int> head_epoch;
   // Tagged caller with k ahead: a_k = P(served), u_k = 1 - a_k (kept apart:
@@ -283,6 +325,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
         total *= kRescaleBy;
         abandoned *= kRescaleBy;
         waited *= kRescaleBy;
+        head_answered *= kRescaleBy;
         ++epoch;
       }
     }
@@ -301,6 +344,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
     if (!cutoff.past(k)) {
       head.push_back(s);
       head_epoch.push_back(epoch);
+      head_answered += s * served_prob;
     }
     // Past the peak the ratios only shrink, so the tail is below a geometric
     // series of ratio next.
@@ -315,7 +359,7 @@ Result<StaffingAnswer> erlang_a_answer(const Rates& rates, double theta, int n, 
   for (std::size_t k = 0; k < head.size(); ++k) {
     head[k] *= std::pow(kRescaleBy, epoch - head_epoch[k]);
   }
-  auto within = answered_within_threshold(chain, std::move(head));
+  auto within = answered_within_threshold(chain, std::move(head), head_answered);
   if (!within) return within.status();
 
   // Normalize: pi_n = 1 / ((1 - B) / B + Q) with Q = total x 1e200^epoch.
@@ -351,7 +395,7 @@ Result<StaffingAnswer> erlang_c(const StaffingQuestion& question) {
   if (!rates) return rates.status();
   if (auto status = check_agents(question.agents); !status) return status;
   if (!(question.agents > rates->load)) {
-    return invalid_argument("agents must exceed the offered load (" + std::to_string(rates->load) +
+    return invalid_argument("agents must exceed the offered load (" + format_number(rates->load) +
                                 " Erlangs): otherwise the queue grows without bound",
                             "agents");
   }
@@ -399,15 +443,39 @@ Result<int> agents_needed(const StaffingQuestion& question, double target) {
   // Answered calls cannot outnumber what n agents handle (n / A of the
   // arrivals), and service_level <= answered: no n below target x A can do.
   if (target * load > kMaxAgents) return too_many();
-  int n = std::max(1, static_cast<int>(std::floor(target * load)));
-  double b = erlang_b(n, load);
-  for (;;) {
-    auto answer = erlang_a_answer(*rates, *theta, n, b);
+  int low = std::max(1, static_cast<int>(std::floor(target * load)));
+  // One evaluation can take long for a big overloaded centre (it is linear
+  // in the queue and the threshold), so rather than trying every n, gallop
+  // up from the bound, then bisect: the service level grows with n.
+  const auto reaches = [&](int n) -> Result<bool> {
+    auto answer = erlang_a_answer(*rates, *theta, n, erlang_b(n, load));
     if (!answer) return answer.status();
-    if (answer->service_level >= target) return n;
-    if (++n > kMaxAgents) return too_many();
-    b = erlang_b_step(b, n, load);
+    return answer->service_level >= target;
+  };
+  auto at_low = reaches(low);
+  if (!at_low) return at_low.status();
+  if (*at_low) return low;
+  // Invariant: low falls short; high reaches the target.
+  int high = low;
+  for (int step = 1;; step *= 2) {
+    if (low == kMaxAgents) return too_many();
+    high = std::min(kMaxAgents, low + step);
+    auto at_high = reaches(high);
+    if (!at_high) return at_high.status();
+    if (*at_high) break;
+    low = high;
   }
+  while (high - low > 1) {
+    const int mid = low + (high - low) / 2;
+    auto at_mid = reaches(mid);
+    if (!at_mid) return at_mid.status();
+    if (*at_mid) {
+      high = mid;
+    } else {
+      low = mid;
+    }
+  }
+  return high;
 }
 
 }  // namespace guichet::sim

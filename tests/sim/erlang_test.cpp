@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace guichet::sim {
@@ -107,6 +108,7 @@ DirectErlangA direct_erlang_a(int n, double per_hour, double aht_s, double thres
   };
   std::vector<double> k1(size), k2(size), k3(size), k4(size), tmp(size);
   const auto integrate_to = [&](double start, double end) {
+    if (end <= start) return;
     const int steps = static_cast<int>(std::ceil((end - start) / step_s));
     const double h = (end - start) / steps;
     for (int s = 0; s < steps; ++s) {
@@ -196,6 +198,8 @@ TEST(ErlangC, RefusesAnUnstableQueue) {
     ASSERT_FALSE(answer.is_ok()) << agents;
     EXPECT_EQ(answer.error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(answer.error().field, "agents");
+    EXPECT_NE(answer.error().message.find("45 Erlangs"), std::string::npos)
+        << answer.error().message;
   }
   EXPECT_TRUE(erlang_c(question_c(46, 900, 180, 20)).is_ok());
 }
@@ -348,6 +352,31 @@ TEST(ErlangA, OverloadedQueuesStayFinite) {
   EXPECT_NEAR(*a->abandon_rate, 1 - 10.0 / 45, 1e-6);
 }
 
+TEST(ErlangA, ThresholdLongerThanAnyWait) {
+  // Twice the capacity, 5-minute patience, 2-hour threshold (a mailbox, say):
+  // whoever is answered is answered in time.
+  for (double threshold : {2 * 3600.0, 1e9}) {
+    auto a = erlang_a(question_a(20, 2400, 60, threshold, 300));
+    ASSERT_TRUE(a.is_ok()) << a.status().to_string();
+    EXPECT_NEAR(a->service_level, 1 - *a->abandon_rate, 1e-12);
+    EXPECT_NEAR(*a->abandon_rate, 0.5, 1e-3);
+  }
+  // A large centre likewise, and quickly.
+  const auto start = std::chrono::steady_clock::now();
+  auto big = erlang_a(question_a(100'000, 2.2e6, 180, 300, 600));
+  ASSERT_TRUE(big.is_ok()) << big.status().to_string();
+  EXPECT_NEAR(big->service_level, 1 - *big->abandon_rate, 1e-12);
+  EXPECT_LT(elapsed_ms(start), 500.0);
+}
+
+TEST(ErlangA, RefusesAQueueTooLongToSolve) {
+  // 50 Erlangs on 50 agents, callers who never give up: the chain has no end.
+  auto a = erlang_a(question_a(50, 1000, 180, 20, 1e15));
+  ASSERT_FALSE(a.is_ok());
+  EXPECT_EQ(a.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(a.error().field, "patience_s");
+}
+
 TEST(ErlangA, NeverNanOnValidInput) {
   for (int n : {1, 3, 20, 200}) {
     for (double utilization : {0.01, 0.9, 1.0, 1.5, 5.0}) {
@@ -428,6 +457,19 @@ TEST(AgentsNeeded, ErlangAFirstToReachTheTarget) {
     ASSERT_TRUE(c.is_ok());
     EXPECT_LE(*needed, *c);
   }
+}
+
+TEST(AgentsNeeded, LargeCentreWithAbandons) {
+  // 1800 Erlangs, patience 2 minutes.
+  const auto start = std::chrono::steady_clock::now();
+  StaffingQuestion question = question_a(0, 36000, 180, 20, 120);
+  auto needed = agents_needed(question, 0.8);
+  ASSERT_TRUE(needed.is_ok()) << needed.status().to_string();
+  EXPECT_LT(elapsed_ms(start), 1000.0);
+  question.agents = *needed;
+  EXPECT_GE(erlang_a(question)->service_level, 0.8);
+  question.agents = *needed - 1;
+  EXPECT_LT(erlang_a(question)->service_level, 0.8);
 }
 
 TEST(AgentsNeeded, RefusesBadTargetsAndHugeCentres) {
