@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "routing/detail/indexed_heap.h"
+#include "routing/detail/sorted_list.h"
 
 namespace guichet::routing {
 
@@ -54,8 +55,7 @@ enum class TimerKind : std::uint8_t { kInteraction, kAgentRetry };
 struct Timer {
   std::int64_t due_ms = 0;
   std::uint64_t sequence = 0;  // ties fire in scheduling order: determinism
-  std::uint32_t slot = kNone;
-  std::uint32_t generation = 0;
+  std::uint32_t slot = kNone;  // an interaction, or an agent for a retry
   TimerKind kind = TimerKind::kInteraction;
   bool operator>(const Timer& other) const {
     return due_ms != other.due_ms ? due_ms > other.due_ms : sequence > other.sequence;
@@ -416,9 +416,9 @@ class Engine::Impl {
       return Status::ok();
     }
     it.phase = InteractionPhase::kWrapup;
-    ++it.generation;
+    cancel_timer(slot);
     it.wrapup_end_ms = to_ms(now + wrapup);
-    schedule(TimerKind::kInteraction, slot, it.generation, it.wrapup_end_ms);
+    schedule(slot, it.wrapup_end_ms);
     return Status::ok();
   }
 
@@ -504,8 +504,9 @@ class Engine::Impl {
   Status advance(Time now) { return begin(now); }
 
   std::optional<Time> next_deadline() const {
-    if (timers_.empty()) return std::nullopt;
-    return time_from_ms(timers_.top().due_ms);
+    const Timer* next = next_timer();
+    if (!next) return std::nullopt;
+    return time_from_ms(next->due_ms);
   }
 
   std::vector<Event> drain_events() {
@@ -587,6 +588,15 @@ class Engine::Impl {
       impl->agents_[entry.agent].memberships[entry.membership].heap_position = position;
     }
   };
+  struct OnTimerMove {
+    Impl* impl = nullptr;
+    void operator()(const Timer& timer, std::uint32_t position) const {
+      impl->interactions_[timer.slot].timer_position = position;
+    }
+  };
+  struct TimerLess {
+    bool operator()(const Timer& a, const Timer& b) const { return b > a; }
+  };
   struct RankLess {
     bool operator()(const RankEntry& a, const RankEntry& b) const { return rank_less(a, b); }
   };
@@ -595,6 +605,39 @@ class Engine::Impl {
   };
   using WaitingHeap = detail::IndexedHeap<RankEntry, RankLess, OnInteractionMove>;
   using ReadyHeap = detail::IndexedHeap<AgentEntry, AgentLess, OnAgentMove>;
+  using ReadyList = detail::SortedList<AgentEntry, AgentLess, OnAgentMove>;
+  using TimerHeap = detail::IndexedHeap<Timer, TimerLess, OnTimerMove>;
+
+  // The ready agents of one queue stage. Longest idle keys them by the time
+  // they became idle, which is "now" when they join: a sorted list takes them
+  // in O(1). The other strategies' keys come in any order: a heap.
+  class ReadyAgents {
+   public:
+    ReadyAgents(Impl* impl, bool by_time)
+        : by_time_(by_time), heap_(OnAgentMove{impl}), list_(OnAgentMove{impl}) {}
+    std::size_t size() const { return by_time_ ? list_.size() : heap_.size(); }
+    const AgentEntry& at(std::uint32_t position) const {
+      return by_time_ ? list_.at(position) : heap_.at(position);
+    }
+    void push(const AgentEntry& entry) { by_time_ ? list_.push(entry) : heap_.push(entry); }
+    void erase(std::uint32_t position) { by_time_ ? list_.erase(position) : heap_.erase(position); }
+    void replace(std::uint32_t position, const AgentEntry& entry) {
+      by_time_ ? list_.replace(position, entry) : heap_.replace(position, entry);
+    }
+    template <typename Accept>
+    const AgentEntry* first_accepted(Accept&& accept) const {
+      return by_time_ ? list_.first_accepted(accept) : heap_.first_accepted(accept);
+    }
+    template <typename Visit>
+    void for_each(Visit&& visit) const {
+      by_time_ ? list_.for_each(visit) : heap_.for_each(visit);
+    }
+
+   private:
+    bool by_time_;
+    ReadyHeap heap_;
+    ReadyList list_;
+  };
 
   // What an agent must have to take an interaction at one stage of a queue.
   struct Stage {
@@ -604,9 +647,9 @@ class Engine::Impl {
     int raise = 0;                // cumulative priority raise
   };
   struct Tier {
-    explicit Tier(Impl* impl) : waiting(OnInteractionMove{impl}), ready(OnAgentMove{impl}) {}
+    Tier(Impl* impl, bool by_time) : waiting(OnInteractionMove{impl}), ready(impl, by_time) {}
     WaitingHeap waiting;  // interactions at this stage
-    ReadyHeap ready;      // ready agents whose first eligible stage is this one
+    ReadyAgents ready;    // ready agents whose first eligible stage is this one
   };
   struct Queue {
     QueueConfig config;
@@ -654,13 +697,12 @@ class Engine::Impl {
     std::uint32_t personal_agent = kNone;  // waiting for this agent personally
     std::uint32_t excluded_agent = kNone;  // just declined it
     std::uint32_t heap_position = kNoPosition;
-    std::uint32_t generation = 0;  // bumps invalidate pending timers
+    std::uint32_t timer_position = kNoPosition;  // its one pending timer, if any
     std::int32_t priority = 0;
     std::int32_t effective_priority = 0;
     std::uint8_t stage = 0;
     Channel channel = Channel::kVoice;
     InteractionPhase phase = InteractionPhase::kWaiting;
-    bool in_use = false;
   };
 
   EngineConfig config_;
@@ -673,7 +715,8 @@ class Engine::Impl {
   std::unordered_map<AgentId, std::uint32_t> agent_slots_;
   std::unordered_map<InteractionId, std::uint32_t> interaction_slots_;
   std::unordered_map<OfferId, std::uint32_t> offer_slots_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  TimerHeap timers_{OnTimerMove{this}};  // one per interaction at most: cancellable
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retries_;  // agents
   std::uint64_t timer_sequence_ = 0;
   std::uint64_t offer_sequence_ = 0;
   std::size_t waiting_total_ = 0;
@@ -796,9 +839,14 @@ class Engine::Impl {
   Status begin(Time now) {
     const std::int64_t now_ms = to_ms(now);
     if (now_ms < now_ms_) return invalid_argument("time went backwards", "now");
-    while (!timers_.empty() && timers_.top().due_ms <= now_ms) {
-      const Timer timer = timers_.top();
-      timers_.pop();
+    while (const Timer* next = next_timer()) {
+      if (next->due_ms > now_ms) break;
+      const Timer timer = *next;
+      if (timer.kind == TimerKind::kAgentRetry) {
+        retries_.pop();
+      } else {
+        timers_.erase(0);
+      }
       now_ms_ = std::max(now_ms_, timer.due_ms);
       fire(timer);
     }
@@ -806,8 +854,32 @@ class Engine::Impl {
     return Status::ok();
   }
 
-  void schedule(TimerKind kind, std::uint32_t slot, std::uint32_t generation, std::int64_t due) {
-    timers_.push(Timer{due, ++timer_sequence_, slot, generation, kind});
+  const Timer* next_timer() const {
+    const Timer* interaction = timers_.empty() ? nullptr : &timers_.top();
+    const Timer* retry = retries_.empty() ? nullptr : &retries_.top();
+    if (!interaction) return retry;
+    if (!retry) return interaction;
+    return *interaction > *retry ? retry : interaction;
+  }
+
+  // Sets the interaction's one timer (replacing a pending one).
+  void schedule(std::uint32_t slot, std::int64_t due) {
+    const Timer timer{due, ++timer_sequence_, slot, TimerKind::kInteraction};
+    const std::uint32_t position = interactions_[slot].timer_position;
+    if (position == kNoPosition) {
+      timers_.push(timer);
+    } else {
+      timers_.replace(position, timer);
+    }
+  }
+
+  void schedule_retry(std::uint32_t agent, std::int64_t due) {
+    retries_.push(Timer{due, ++timer_sequence_, agent, TimerKind::kAgentRetry});
+  }
+
+  void cancel_timer(std::uint32_t slot) {
+    const std::uint32_t position = interactions_[slot].timer_position;
+    if (position != kNoPosition) timers_.erase(position);
   }
 
   void fire(const Timer& timer) {
@@ -816,7 +888,6 @@ class Engine::Impl {
       return;
     }
     Interaction& it = interactions_[timer.slot];
-    if (!it.in_use || it.generation != timer.generation) return;  // stale
     switch (it.phase) {
       case InteractionPhase::kOffered:
         miss_offer(timer.slot, EventType::kOfferTimeout);
@@ -877,7 +948,7 @@ class Engine::Impl {
       if (queue.config.max_wait) due = std::min(due, it.queued_ms + queue.config.max_wait->count());
     }
     if (due != std::numeric_limits<std::int64_t>::max()) {
-      schedule(TimerKind::kInteraction, slot, it.generation, std::max(due, now_ms_));
+      schedule(slot, std::max(due, now_ms_));
     }
   }
 
@@ -933,7 +1004,7 @@ class Engine::Impl {
     queue.tiers.clear();
     queue.tiers.reserve(queue.stages.size());
     for (std::size_t s = 0; s < queue.stages.size(); ++s)
-      queue.tiers.emplace_back(this);
+      queue.tiers.emplace_back(this, config.strategy == Strategy::kLongestIdle);
   }
 
   std::uint8_t stage_for_wait(std::uint32_t q, std::int64_t waited_ms) const {
@@ -1007,7 +1078,7 @@ class Engine::Impl {
     for (std::uint32_t m = 0; m < agent.memberships.size(); ++m) {
       Membership& membership = agent.memberships[m];
       Queue& queue = queues_[membership.queue];
-      ReadyHeap& heap = queue.tiers[membership.first_stage].ready;
+      ReadyAgents& heap = queue.tiers[membership.first_stage].ready;
       const bool ready = ready_for(agent, queue.config.channel);
       if (!ready) {
         if (membership.heap_position != kNoPosition) heap.erase(membership.heap_position);
@@ -1117,10 +1188,7 @@ class Engine::Impl {
       interactions_.emplace_back();
     }
     Interaction& it = interactions_[slot];
-    const std::uint32_t generation = it.generation + 1;
     it = Interaction();
-    it.generation = generation;
-    it.in_use = true;
     return slot;
   }
 
@@ -1129,8 +1197,7 @@ class Engine::Impl {
     interaction_slots_.erase(it.id);
     it.attributes.clear();
     it.attributes.shrink_to_fit();
-    it.in_use = false;
-    ++it.generation;
+    cancel_timer(slot);
     free_interactions_.push_back(slot);
   }
 
@@ -1154,7 +1221,7 @@ class Engine::Impl {
     it.phase = InteractionPhase::kWaiting;
     it.agent = kNone;
     it.offer = 0;
-    ++it.generation;
+    cancel_timer(slot);
     queue.tiers[it.stage].waiting.push(rank_of(slot));
     ++queue.waiting;
     ++waiting_total_;
@@ -1164,7 +1231,7 @@ class Engine::Impl {
   void leave_waiting(std::uint32_t slot) {
     Interaction& it = interactions_[slot];
     assert(it.phase == InteractionPhase::kWaiting);
-    ++it.generation;
+    cancel_timer(slot);
     if (it.personal_agent != kNone) {
       auto& personal = agents_[it.personal_agent].personal;
       personal.erase(std::find(personal.begin(), personal.end(), slot));
@@ -1235,7 +1302,7 @@ class Engine::Impl {
     it.personal_until_ms = to_ms(until);
     it.effective_priority = queues_[it.queue].config.priority + it.priority;
     it.due_ms = it.enqueued_ms + queues_[it.queue].config.sl_threshold.count();
-    ++it.generation;
+    cancel_timer(slot);
     agents_[a].personal.push_back(slot);
     schedule_waiting_timer(slot);
     if (ready_for(agents_[a], it.channel)) serve_agent(a);
@@ -1251,7 +1318,7 @@ class Engine::Impl {
     const Queue& queue = queues_[it.queue];
     const AgentEntry* best = nullptr;
     for (std::size_t s = 0; s <= it.stage; ++s) {
-      const ReadyHeap& heap = queue.tiers[s].ready;
+      const ReadyAgents& heap = queue.tiers[s].ready;
       const AgentEntry* candidate =
           heap.first_accepted([&](const AgentEntry& e) { return !excluded(it, e.agent); });
       if (candidate && (!best || agent_less(*candidate, *best))) best = candidate;
@@ -1303,8 +1370,7 @@ class Engine::Impl {
   void serve_queue_agents(std::uint32_t q) {
     std::vector<std::uint32_t> ready;
     for (const Tier& tier : queues_[q].tiers) {
-      for (const AgentEntry& entry : tier.ready.entries())
-        ready.push_back(entry.agent);
+      tier.ready.for_each([&](const AgentEntry& entry) { ready.push_back(entry.agent); });
     }
     std::sort(ready.begin(), ready.end());
     for (std::uint32_t a : ready)
@@ -1335,7 +1401,7 @@ class Engine::Impl {
     it.agent = a;
     it.offer = ++offer_sequence_;
     it.excluded_agent = kNone;
-    ++it.generation;
+    cancel_timer(slot);
     offer_slots_.emplace(it.offer, slot);
     agent.offers.push_back(slot);
     take_slot(a, it.channel);
@@ -1351,7 +1417,7 @@ class Engine::Impl {
     if (config_.auto_accept[c]) {
       activate(slot);
     } else {
-      schedule(TimerKind::kInteraction, slot, it.generation, deadline);
+      schedule(slot, deadline);
     }
   }
 
@@ -1366,7 +1432,7 @@ class Engine::Impl {
     Interaction& it = interactions_[slot];
     forget_offer(slot);
     it.phase = InteractionPhase::kActive;
-    ++it.generation;
+    cancel_timer(slot);
     emit_interaction(EventType::kAccepted, slot);
   }
 
@@ -1378,7 +1444,7 @@ class Engine::Impl {
     Event& event = emit_interaction(EventType::kOfferRevoked, slot);
     event.reason = reason;
     free_slot(it.agent, it.channel);
-    ++it.generation;
+    cancel_timer(slot);
   }
 
   // Agent `a` declined or handed over the interaction: it is not offered it
@@ -1389,7 +1455,7 @@ class Engine::Impl {
     it.excluded_agent = a;
     it.excluded_until_ms = now_ms_ + config_.retry_after_reject.count();
     if (config_.retry_after_reject > Duration(0)) {
-      schedule(TimerKind::kAgentRetry, a, 0, it.excluded_until_ms);
+      schedule_retry(a, it.excluded_until_ms);
     }
   }
 
@@ -1435,7 +1501,7 @@ class Engine::Impl {
       case InteractionPhase::kActive: {
         const std::uint32_t a = it.agent;
         free_slot(a, it.channel);
-        ++it.generation;
+        cancel_timer(slot);
         it.agent = kNone;
         spare_agent(slot, a);  // not offered straight back to who handed it over
         return a;

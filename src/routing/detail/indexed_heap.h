@@ -94,6 +94,12 @@ class IndexedHeap {
     entries_.clear();
   }
   const std::vector<Entry>& entries() const { return entries_; }
+  // Calls visit(entry) for every entry, in no particular order.
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    for (const Entry& entry : entries_)
+      visit(entry);
+  }
 
  private:
   void restore(std::uint32_t position) {
