@@ -4,8 +4,8 @@
 #include <cassert>
 #include <limits>
 #include <queue>
-#include <unordered_map>
 
+#include "routing/detail/id_map.h"
 #include "routing/detail/indexed_heap.h"
 #include "routing/detail/sorted_list.h"
 
@@ -191,15 +191,13 @@ class Engine::Impl {
   Status upsert_queue(Time now, QueueConfig config) {
     if (Status s = begin(now); !s) return s;
     if (Status s = validate_queue(config); !s) return s;
-    auto found = queue_slots_.find(config.id);
-    std::uint32_t q;
+    std::uint32_t q = queue_slot(config.id);
     std::vector<std::uint32_t> waiting;
-    if (found == queue_slots_.end()) {
+    if (q == kNone) {
       q = static_cast<std::uint32_t>(queues_.size());
       queues_.emplace_back();
-      queue_slots_.emplace(config.id, q);
+      queue_slots_.insert(config.id, q);
     } else {
-      q = found->second;
       if (queues_[q].config.channel != config.channel) {
         return invalid_argument("a queue's channel cannot change", "channel");
       }
@@ -229,9 +227,8 @@ class Engine::Impl {
 
   Status remove_queue(Time now, QueueId id) {
     if (Status s = begin(now); !s) return s;
-    auto found = queue_slots_.find(id);
-    if (found == queue_slots_.end()) return not_found("no such queue", "queue");
-    const std::uint32_t q = found->second;
+    const std::uint32_t q = queue_slot(id);
+    if (q == kNone) return not_found("no such queue", "queue");
     if (queues_[q].waiting > 0) {
       return failed_precondition("interactions are waiting in this queue", "queue");
     }
@@ -246,7 +243,7 @@ class Engine::Impl {
       drop_membership(a, q);
     queues_[q].removed = true;
     queues_[q].tiers.clear();
-    queue_slots_.erase(found);
+    queue_slots_.erase(id);
     return Status::ok();
   }
 
@@ -257,16 +254,13 @@ class Engine::Impl {
     for (int slots : config.capacity) {
       if (slots < 0 || slots > 255) return invalid_argument("capacity out of 0..255", "capacity");
     }
-    auto found = agent_slots_.find(config.id);
-    std::uint32_t a;
-    if (found == agent_slots_.end()) {
+    std::uint32_t a = agent_slot(config.id);
+    if (a == kNone) {
       a = static_cast<std::uint32_t>(agents_.size());
       agents_.emplace_back();
-      agent_slots_.emplace(config.id, a);
+      agent_slots_.insert(config.id, a);
       agents_[a].state_since = now;
       agents_[a].idle_since_ms = to_ms(now);
-    } else {
-      a = found->second;
     }
     Agent& agent = agents_[a];
     agent.config = std::move(config);
@@ -311,7 +305,7 @@ class Engine::Impl {
   Status arrive(Time now, InteractionSpec spec) {
     if (Status s = begin(now); !s) return s;
     if (spec.id == 0) return invalid_argument("interaction id must not be 0", "id");
-    if (interaction_slots_.count(spec.id)) {
+    if (interaction_slot(spec.id) != kNone) {
       return already_exists("an interaction with this id exists", "id");
     }
     const std::uint32_t q = queue_slot(spec.queue);
@@ -342,7 +336,7 @@ class Engine::Impl {
     it.priority = spec.priority;
     it.attributes = std::move(spec.attributes);
     it.enqueued_ms = to_ms(spec.enqueued_at.value_or(now));
-    interaction_slots_.emplace(spec.id, slot);
+    interaction_slots_.insert(spec.id, slot);
 
     if (!is_open(q) && !queues_[q].config.accept_when_closed) {
       it.queue = q;
@@ -659,9 +653,15 @@ class Engine::Impl {
     bool removed = false;
   };
 
+  // An agent's place in one queue it serves. The queue's channel, strategy and
+  // ready set are copied here: refresh_agent runs on every offer and every
+  // freed slot, for each queue, and should not have to read the queue.
   struct Membership {
     std::uint32_t queue = kNone;
     std::uint32_t heap_position = kNoPosition;
+    ReadyAgents* ready = nullptr;  // the first eligible stage's; stable until the queue changes
+    Channel channel = Channel::kVoice;
+    Strategy strategy = Strategy::kLongestIdle;
     std::uint64_t last_offer_sequence = 0;  // round robin
     std::int32_t skill_score = 0;           // most skilled
     std::uint8_t first_stage = 0;
@@ -711,10 +711,10 @@ class Engine::Impl {
   std::vector<Agent> agents_;
   std::vector<Interaction> interactions_;
   std::vector<std::uint32_t> free_interactions_;
-  std::unordered_map<QueueId, std::uint32_t> queue_slots_;
-  std::unordered_map<AgentId, std::uint32_t> agent_slots_;
-  std::unordered_map<InteractionId, std::uint32_t> interaction_slots_;
-  std::unordered_map<OfferId, std::uint32_t> offer_slots_;
+  detail::IdMap queue_slots_;
+  detail::IdMap agent_slots_;
+  detail::IdMap interaction_slots_;
+  detail::IdMap offer_slots_;
   TimerHeap timers_{OnTimerMove{this}};  // one per interaction at most: cancellable
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retries_;  // agents
   std::uint64_t timer_sequence_ = 0;
@@ -724,22 +724,10 @@ class Engine::Impl {
 
   // ---- lookups ------------------------------------------------------------
 
-  std::uint32_t queue_slot(QueueId id) const {
-    auto found = queue_slots_.find(id);
-    return found == queue_slots_.end() ? kNone : found->second;
-  }
-  std::uint32_t agent_slot(AgentId id) const {
-    auto found = agent_slots_.find(id);
-    return found == agent_slots_.end() ? kNone : found->second;
-  }
-  std::uint32_t interaction_slot(InteractionId id) const {
-    auto found = interaction_slots_.find(id);
-    return found == interaction_slots_.end() ? kNone : found->second;
-  }
-  std::uint32_t offer_slot(OfferId id) const {
-    auto found = offer_slots_.find(id);
-    return found == offer_slots_.end() ? kNone : found->second;
-  }
+  std::uint32_t queue_slot(QueueId id) const { return queue_slots_.find(id); }
+  std::uint32_t agent_slot(AgentId id) const { return agent_slots_.find(id); }
+  std::uint32_t interaction_slot(InteractionId id) const { return interaction_slots_.find(id); }
+  std::uint32_t offer_slot(OfferId id) const { return offer_slots_.find(id); }
   static int level_of(const Agent& agent, SkillId skill) {
     const auto& skills = agent.config.skills;  // sorted by skill
     auto found = std::lower_bound(skills.begin(), skills.end(), skill,
@@ -1043,18 +1031,17 @@ class Engine::Impl {
   AgentEntry key_for(std::uint32_t a, std::uint32_t m) const {
     const Agent& agent = agents_[a];
     const Membership& membership = agent.memberships[m];
-    const Queue& queue = queues_[membership.queue];
     AgentEntry entry;
     entry.agent = a;
     entry.membership = m;
     entry.key2 = agent.idle_since_ms;
-    switch (queue.config.strategy) {
+    switch (membership.strategy) {
       case Strategy::kLongestIdle:
         entry.key1 = agent.idle_since_ms;
         entry.key2 = 0;
         break;
       case Strategy::kLeastOccupied: {
-        const int c = channel_index(queue.config.channel);
+        const int c = channel_index(membership.channel);
         entry.key1 = agent.config.capacity[c] == 0
                          ? 1'000'000
                          : agent.load[c] * 1'000'000 / agent.config.capacity[c];
@@ -1077,9 +1064,8 @@ class Engine::Impl {
     Agent& agent = agents_[a];
     for (std::uint32_t m = 0; m < agent.memberships.size(); ++m) {
       Membership& membership = agent.memberships[m];
-      Queue& queue = queues_[membership.queue];
-      ReadyAgents& heap = queue.tiers[membership.first_stage].ready;
-      const bool ready = ready_for(agent, queue.config.channel);
+      ReadyAgents& heap = *membership.ready;
+      const bool ready = ready_for(agent, membership.channel);
       if (!ready) {
         if (membership.heap_position != kNoPosition) heap.erase(membership.heap_position);
         continue;
@@ -1104,6 +1090,9 @@ class Engine::Impl {
       Membership membership;
       membership.queue = q;
       membership.first_stage = static_cast<std::uint8_t>(s);
+      membership.ready = &queues_[q].tiers[s].ready;
+      membership.channel = queue.config.channel;
+      membership.strategy = queue.config.strategy;
       for (const Requirement& r : queue.config.requirements) {
         membership.skill_score += level_of(agent, r.skill);
       }
@@ -1402,7 +1391,7 @@ class Engine::Impl {
     it.offer = ++offer_sequence_;
     it.excluded_agent = kNone;
     cancel_timer(slot);
-    offer_slots_.emplace(it.offer, slot);
+    offer_slots_.insert(it.offer, slot);
     agent.offers.push_back(slot);
     take_slot(a, it.channel);
     agent.idle_since_ms = now_ms_;
