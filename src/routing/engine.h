@@ -68,10 +68,12 @@
 // same way unless the queue accepts them when closed (e.g. email).
 //
 // Cost. No decision scans all agents or all waiting interactions: each
-// (queue, stage) keeps a heap of its waiting interactions and a heap of its
-// ready agents, keyed for the queue's strategy; every command costs O(log n)
-// times the number of queues (and stages) one agent or one interaction
-// touches. Configuration changes of a queue rebuild that queue's indexes.
+// (queue, stage) keeps a heap of its waiting interactions and an ordered set
+// of its ready agents, keyed for the queue's strategy (a sorted list for
+// longest idle, where agents join in time order at O(1); a heap otherwise);
+// every command costs O(log n) times the number of queues (and stages) one
+// agent or one interaction touches. Configuration changes of a queue rebuild
+// that queue's indexes.
 #pragma once
 
 #include <array>
