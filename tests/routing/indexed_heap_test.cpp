@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ordered_set_fixture.h"
+
 #include <algorithm>
 #include <random>
 #include <set>
@@ -9,21 +11,9 @@
 namespace guichet::routing::detail {
 namespace {
 
-struct Item {
-  int key = 0;
-  std::uint32_t id = 0;
-};
-struct ItemLess {
-  bool operator()(const Item& a, const Item& b) const {
-    return a.key != b.key ? a.key < b.key : a.id < b.id;
-  }
-};
-struct Positions {
-  std::vector<std::uint32_t>* positions = nullptr;
-  void operator()(const Item& item, std::uint32_t position) const {
-    (*positions)[item.id] = position;
-  }
-};
+using testing::Item;
+using testing::ItemLess;
+using testing::Positions;
 using Heap = IndexedHeap<Item, ItemLess, Positions>;
 
 // Every entry's recorded position must point back at it.
