@@ -1,0 +1,579 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace guichet::store {
+
+namespace {
+
+// Schema migrations, in order; version N is migrations[N-1]. Never edit one
+// that has shipped: add the next.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE interactions (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  queue_id INTEGER NOT NULL,
+  citizen_id INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  enqueued_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  ended_at INTEGER
+) STRICT;
+CREATE INDEX interactions_open ON interactions (enqueued_at, id) WHERE status = 'waiting';
+CREATE TABLE interaction_events (
+  sequence INTEGER PRIMARY KEY,
+  interaction_id INTEGER NOT NULL REFERENCES interactions (id),
+  at INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL
+) STRICT;
+CREATE INDEX interaction_events_by_interaction ON interaction_events (interaction_id, sequence);
+)sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+bool ends_interaction(const std::string& type) {
+  return type == "completed" || type == "abandoned" || type == "closed";
+}
+
+// A prepared statement in use; reset when it goes out of scope, so that no
+// statement keeps the connection's read snapshot open between calls (a reader
+// would stop seeing new commits, and checkpoints would stall).
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* statement) : statement_(statement) {}
+  ~Statement() {
+    if (statement_) sqlite3_reset(statement_);
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  operator sqlite3_stmt*() const { return statement_; }  // NOLINT: used as the handle
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+// One SQLite connection with its prepared statements. Used by one thread at
+// a time (the writer thread, or readers under the read mutex).
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, statement] : statements_)
+      sqlite3_finalize(statement);
+    if (db_) sqlite3_close(db_);
+  }
+
+  Status open(const std::string& path, bool writer) {
+    const int flags =
+        (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE) |
+        SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      return io_error("cannot open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    // WAL: readers never wait for the writer. FULL: a commit is on disk when
+    // it returns, which is what acknowledging a write promises.
+    return exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  }
+
+  Status exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      Status status = io_error(std::string("sqlite: ") + (message ? message : "error"));
+      sqlite3_free(message);
+      return status;
+    }
+    return Status::ok();
+  }
+
+  // A prepared statement with its bindings cleared (null if `sql` does not
+  // compile); prepared once per connection. `sql` must outlive the connection:
+  // statements are cached by its address.
+  Statement statement(const char* sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) {
+      sqlite3_clear_bindings(found->second);
+      return Statement(found->second);
+    }
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+        SQLITE_OK) {
+      return Statement(nullptr);
+    }
+    statements_.emplace(sql, statement);
+    return Statement(statement);
+  }
+
+  bool foreign_key_failed() const {
+    return sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_FOREIGNKEY;
+  }
+
+  Status error(const char* what) const {
+    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE ||
+        sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return already_exists(std::string(what) + " already exists");
+    }
+    return io_error(std::string(what) + ": " + sqlite3_errmsg(db_));
+  }
+
+  sqlite3* db() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by the literal's address
+};
+
+void bind_text(sqlite3_stmt* s, int index, const std::string& text) {
+  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+std::string column_text(sqlite3_stmt* s, int index) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, index));
+  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, index)))
+              : std::string();
+}
+Time column_time(sqlite3_stmt* s, int index) {
+  return time_from_ms(sqlite3_column_int64(s, index));
+}
+std::uint64_t column_id(sqlite3_stmt* s, int index) {
+  return static_cast<std::uint64_t>(sqlite3_column_int64(s, index));
+}
+sqlite3_int64 as_int(std::uint64_t id) {
+  return static_cast<sqlite3_int64>(id);
+}
+
+User read_user(sqlite3_stmt* s) {
+  User user;
+  user.id = column_id(s, 0);
+  user.username = column_text(s, 1);
+  user.display_name = column_text(s, 2);
+  user.role = role_from_string(column_text(s, 3)).value_or(Role::kAgent);
+  user.password_hash = column_text(s, 4);
+  user.created_at = column_time(s, 5);
+  return user;
+}
+
+Interaction read_interaction(sqlite3_stmt* s) {
+  Interaction it;
+  it.id = column_id(s, 0);
+  it.channel = column_text(s, 1);
+  it.queue_id = column_id(s, 2);
+  it.citizen_id = column_id(s, 3);
+  it.priority = sqlite3_column_int(s, 4);
+  it.attributes_json = column_text(s, 5);
+  it.enqueued_at = column_time(s, 6);
+  it.status = column_text(s, 7);
+  if (sqlite3_column_type(s, 8) != SQLITE_NULL) it.ended_at = column_time(s, 8);
+  return it;
+}
+
+constexpr const char* kUserColumns =
+    "SELECT id, username, display_name, role, password_hash, created_at FROM users ";
+constexpr const char* kInteractionColumns =
+    "SELECT id, channel, queue_id, citizen_id, priority, attributes, enqueued_at, status, "
+    "ended_at FROM interactions ";
+
+}  // namespace
+
+const char* to_string(Role role) {
+  switch (role) {
+    case Role::kAgent:
+      return "agent";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "agent";
+}
+
+std::optional<Role> role_from_string(std::string_view name) {
+  for (Role role : {Role::kAgent, Role::kSupervisor, Role::kAdmin}) {
+    if (name == to_string(role)) return role;
+  }
+  return std::nullopt;
+}
+
+class SqliteStore::Impl {
+ public:
+  Status open(const std::string& path) {
+    if (Status s = writer_.open(path, /*writer=*/true); !s) return s;
+    if (Status s = migrate(); !s) return s;
+    if (Status s = reader_.open(path, /*writer=*/false); !s) return s;
+    thread_ = std::thread([this] { write_loop(); });
+    return Status::ok();
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Runs `apply` on the writer connection inside the next group commit and
+  // returns once that commit is on disk (or failed).
+  Status write(std::function<Status(Connection&)> apply) {
+    PendingWrite pending{std::move(apply), {}};
+    std::future<Status> done = pending.done.get_future();
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (stopping_) return failed_precondition("the store is closing");
+      queue_.push_back(std::move(pending));
+    }
+    queue_ready_.notify_one();
+    return done.get();
+  }
+
+  // Runs `read` on the reader connection, one reader at a time.
+  template <typename Read>
+  auto read(Read&& read) {
+    std::lock_guard lock(read_mutex_);
+    return read(reader_);
+  }
+
+  Result<int> schema_version() {
+    return read([](Connection& c) -> Result<int> {
+      Statement s = c.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      if (!s || sqlite3_step(s) != SQLITE_ROW) return c.error("schema version").error();
+      return sqlite3_column_int(s, 0);
+    });
+  }
+
+  std::atomic<std::uint64_t> commits{0};
+  std::atomic<std::uint64_t> writes{0};
+
+ private:
+  struct PendingWrite {
+    std::function<Status(Connection&)> apply;
+    std::promise<Status> done;
+  };
+
+  Status migrate() {
+    if (Status s = writer_.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT");
+        !s) {
+      return s;
+    }
+    Statement s = writer_.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!s || sqlite3_step(s) != SQLITE_ROW) return writer_.error("schema version");
+    const int current = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);  // before the migrations' transactions
+    if (current > kSchemaVersion) {
+      return io_error("the database was written by a newer Guichet (schema " +
+                      std::to_string(current) + ")");
+    }
+    for (int version = current + 1; version <= kSchemaVersion; ++version) {
+      if (Status st = writer_.exec("BEGIN IMMEDIATE"); !st) return st;
+      Status applied = writer_.exec(kMigrations[version - 1]);
+      if (applied) {
+        const std::string record = "INSERT INTO schema_migrations VALUES (" +
+                                   std::to_string(version) + ", unixepoch() * 1000)";
+        applied = writer_.exec(record.c_str());
+      }
+      if (!applied) {
+        (void)writer_.exec("ROLLBACK");
+        return io_error("migration " + std::to_string(version) +
+                        " failed: " + applied.error().message);
+      }
+      if (Status st = writer_.exec("COMMIT"); !st) return st;
+    }
+    return Status::ok();
+  }
+
+  void write_loop() {
+    std::vector<PendingWrite> batch;
+    while (true) {
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything submitted is written
+        batch.swap(queue_);
+      }
+      commit(batch);
+      batch.clear();
+    }
+  }
+
+  // One transaction for the whole batch; each write in a savepoint so that a
+  // refused write (a duplicate name) leaves the others in.
+  void commit(std::vector<PendingWrite>& batch) {
+    std::vector<Status> results(batch.size());
+    Status began = writer_.exec("BEGIN IMMEDIATE");
+    if (began) {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        (void)writer_.exec("SAVEPOINT w");
+        results[i] = batch[i].apply(writer_);
+        (void)writer_.exec(results[i] ? "RELEASE w" : "ROLLBACK TO w; RELEASE w");
+      }
+      if (Status committed = writer_.exec("COMMIT"); !committed) {
+        (void)writer_.exec("ROLLBACK");
+        for (Status& result : results)
+          result = committed;
+      }
+    }
+    ++commits;
+    writes += batch.size();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i].done.set_value(began ? results[i] : began);
+    }
+  }
+
+  Connection writer_;  // the writer thread's, after open()
+  Connection reader_;
+  std::mutex read_mutex_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::vector<PendingWrite> queue_;  // guarded by queue_mutex_
+  bool stopping_ = false;            // guarded by queue_mutex_
+  std::thread thread_;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  if (Status s = impl->open(path); !s) return s.error();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::~SqliteStore() = default;
+
+std::uint64_t SqliteStore::commits() const {
+  return impl_->commits;
+}
+std::uint64_t SqliteStore::writes() const {
+  return impl_->writes;
+}
+
+Result<int> SqliteStore::schema_version() {
+  return impl_->schema_version();
+}
+
+Result<User> SqliteStore::create_user(User user) {
+  if (user.username.empty()) return invalid_argument("a user needs a username", "username");
+  Status status = impl_->write([&user](Connection& c) -> Status {
+    Statement s = c.statement(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at) "
+        "VALUES (?, ?, ?, ?, ?) RETURNING id");
+    if (!s) return c.error("user");
+    bind_text(s, 1, user.username);
+    bind_text(s, 2, user.display_name);
+    sqlite3_bind_text(s, 3, to_string(user.role), -1, SQLITE_STATIC);
+    bind_text(s, 4, user.password_hash);
+    sqlite3_bind_int64(s, 5, to_ms(user.created_at));
+    if (sqlite3_step(s) != SQLITE_ROW) return c.error("user");
+    user.id = column_id(s, 0);
+    return Status::ok();
+  });
+  if (!status) return status.error();
+  return user;
+}
+
+Result<User> SqliteStore::find_user(const std::string& username) {
+  return impl_->read([&](Connection& c) -> Result<User> {
+    static const std::string sql = std::string(kUserColumns) + "WHERE username = ?";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("user").error();
+    bind_text(s, 1, username);
+    if (sqlite3_step(s) != SQLITE_ROW) return not_found("no such user", "username");
+    return read_user(s);
+  });
+}
+
+Result<User> SqliteStore::user_by_id(std::uint64_t id) {
+  return impl_->read([&](Connection& c) -> Result<User> {
+    static const std::string sql = std::string(kUserColumns) + "WHERE id = ?";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("user").error();
+    sqlite3_bind_int64(s, 1, as_int(id));
+    if (sqlite3_step(s) != SQLITE_ROW) return not_found("no such user", "id");
+    return read_user(s);
+  });
+}
+
+Result<std::vector<User>> SqliteStore::list_users() {
+  return impl_->read([&](Connection& c) -> Result<std::vector<User>> {
+    static const std::string sql = std::string(kUserColumns) + "ORDER BY id";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("users").error();
+    std::vector<User> users;
+    while (sqlite3_step(s) == SQLITE_ROW)
+      users.push_back(read_user(s));
+    return users;
+  });
+}
+
+Status SqliteStore::create_session(const Session& session) {
+  return impl_->write([&session](Connection& c) -> Status {
+    Statement s = c.statement(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    if (!s) return c.error("session");
+    bind_text(s, 1, session.token_hash);
+    sqlite3_bind_int64(s, 2, as_int(session.user_id));
+    sqlite3_bind_int64(s, 3, to_ms(session.created_at));
+    sqlite3_bind_int64(s, 4, to_ms(session.expires_at));
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      return c.foreign_key_failed() ? Status(not_found("no such user", "user_id"))
+                                    : c.error("session");
+    }
+    return Status::ok();
+  });
+}
+
+Result<Session> SqliteStore::find_session(const std::string& token_hash) {
+  return impl_->read([&](Connection& c) -> Result<Session> {
+    Statement s = c.statement(
+        "SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = ?");
+    if (!s) return c.error("session").error();
+    bind_text(s, 1, token_hash);
+    if (sqlite3_step(s) != SQLITE_ROW) return not_found("no such session", "token");
+    Session session;
+    session.token_hash = column_text(s, 0);
+    session.user_id = column_id(s, 1);
+    session.created_at = column_time(s, 2);
+    session.expires_at = column_time(s, 3);
+    return session;
+  });
+}
+
+Status SqliteStore::delete_session(const std::string& token_hash) {
+  return impl_->write([&token_hash](Connection& c) -> Status {
+    Statement s = c.statement("DELETE FROM sessions WHERE token_hash = ?");
+    if (!s) return c.error("session");
+    bind_text(s, 1, token_hash);
+    if (sqlite3_step(s) != SQLITE_DONE) return c.error("session");
+    return Status::ok();
+  });
+}
+
+namespace {
+
+Status insert_event(Connection& c, const InteractionEvent& event) {
+  Statement s = c.statement(
+      "INSERT INTO interaction_events (interaction_id, at, type, data) VALUES (?, ?, ?, ?)");
+  if (!s) return c.error("event");
+  sqlite3_bind_int64(s, 1, as_int(event.interaction_id));
+  sqlite3_bind_int64(s, 2, to_ms(event.at));
+  bind_text(s, 3, event.type);
+  bind_text(s, 4, event.data_json);
+  if (sqlite3_step(s) != SQLITE_DONE) {
+    return c.foreign_key_failed() ? Status(not_found("no such interaction", "interaction_id"))
+                                  : c.error("event");
+  }
+  if (!ends_interaction(event.type)) return Status::ok();
+  Statement end = c.statement(
+      "UPDATE interactions SET status = ?, ended_at = ? WHERE id = ? AND status = 'waiting'");
+  if (!end) return c.error("interaction");
+  bind_text(end, 1, event.type);
+  sqlite3_bind_int64(end, 2, to_ms(event.at));
+  sqlite3_bind_int64(end, 3, as_int(event.interaction_id));
+  if (sqlite3_step(end) != SQLITE_DONE) return c.error("interaction");
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<Interaction> SqliteStore::create_interaction(Interaction interaction,
+                                                    InteractionEvent first_event) {
+  Status status = impl_->write([&](Connection& c) -> Status {
+    Statement s = c.statement(
+        "INSERT INTO interactions (channel, queue_id, citizen_id, priority, attributes, "
+        "enqueued_at, status) VALUES (?, ?, ?, ?, ?, ?, 'waiting') RETURNING id");
+    if (!s) return c.error("interaction");
+    bind_text(s, 1, interaction.channel);
+    sqlite3_bind_int64(s, 2, as_int(interaction.queue_id));
+    sqlite3_bind_int64(s, 3, as_int(interaction.citizen_id));
+    sqlite3_bind_int(s, 4, interaction.priority);
+    bind_text(s, 5, interaction.attributes_json);
+    sqlite3_bind_int64(s, 6, to_ms(interaction.enqueued_at));
+    if (sqlite3_step(s) != SQLITE_ROW) return c.error("interaction");
+    interaction.id = column_id(s, 0);
+    interaction.status = "waiting";
+    first_event.interaction_id = interaction.id;
+    return insert_event(c, first_event);
+  });
+  if (!status) return status.error();
+  return interaction;
+}
+
+Result<Interaction> SqliteStore::interaction(std::uint64_t id) {
+  return impl_->read([&](Connection& c) -> Result<Interaction> {
+    static const std::string sql = std::string(kInteractionColumns) + "WHERE id = ?";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("interaction").error();
+    sqlite3_bind_int64(s, 1, as_int(id));
+    if (sqlite3_step(s) != SQLITE_ROW) return not_found("no such interaction", "id");
+    return read_interaction(s);
+  });
+}
+
+Status SqliteStore::append_events(const std::vector<InteractionEvent>& events) {
+  if (events.empty()) return Status::ok();
+  return impl_->write([&events](Connection& c) -> Status {
+    for (const InteractionEvent& event : events) {
+      if (Status s = insert_event(c, event); !s) return s;
+    }
+    return Status::ok();
+  });
+}
+
+Result<std::vector<InteractionEvent>> SqliteStore::timeline(std::uint64_t interaction_id) {
+  return impl_->read([&](Connection& c) -> Result<std::vector<InteractionEvent>> {
+    Statement s = c.statement(
+        "SELECT sequence, interaction_id, at, type, data FROM interaction_events "
+        "WHERE interaction_id = ? ORDER BY sequence");
+    if (!s) return c.error("timeline").error();
+    sqlite3_bind_int64(s, 1, as_int(interaction_id));
+    std::vector<InteractionEvent> events;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      InteractionEvent event;
+      event.sequence = column_id(s, 0);
+      event.interaction_id = column_id(s, 1);
+      event.at = column_time(s, 2);
+      event.type = column_text(s, 3);
+      event.data_json = column_text(s, 4);
+      events.push_back(std::move(event));
+    }
+    return events;
+  });
+}
+
+Result<std::vector<Interaction>> SqliteStore::open_interactions() {
+  return impl_->read([&](Connection& c) -> Result<std::vector<Interaction>> {
+    static const std::string sql =
+        std::string(kInteractionColumns) + "WHERE status = 'waiting' ORDER BY enqueued_at, id";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("interactions").error();
+    std::vector<Interaction> open;
+    while (sqlite3_step(s) == SQLITE_ROW)
+      open.push_back(read_interaction(s));
+    return open;
+  });
+}
+
+}  // namespace guichet::store

@@ -1,0 +1,52 @@
+// The embedded Store: one SQLite database file in WAL mode, migrated on open.
+//
+// Writes go to one writer thread that group-commits: it takes every write
+// waiting, runs each in its own savepoint (one failing write does not fail
+// the others), commits once with synchronous=FULL, then wakes the writers.
+// Reads use their own connection (WAL readers never wait for the writer),
+// serialized by a mutex.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace guichet::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates it to the latest
+  // schema. Fails with kIo when the file cannot be opened or migrated.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  // Commits what was submitted, then stops the writer.
+  ~SqliteStore() override;
+
+  Result<int> schema_version() override;
+  Result<User> create_user(User user) override;
+  Result<User> find_user(const std::string& username) override;
+  Result<User> user_by_id(std::uint64_t id) override;
+  Result<std::vector<User>> list_users() override;
+  Status create_session(const Session& session) override;
+  Result<Session> find_session(const std::string& token_hash) override;
+  Status delete_session(const std::string& token_hash) override;
+  Result<Interaction> create_interaction(Interaction interaction,
+                                         InteractionEvent first_event) override;
+  Result<Interaction> interaction(std::uint64_t id) override;
+  Status append_events(const std::vector<InteractionEvent>& events) override;
+  Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) override;
+  Result<std::vector<Interaction>> open_interactions() override;
+
+  // Commits so far, and writes they carried: their ratio is the group-commit
+  // factor (for metrics and tests).
+  std::uint64_t commits() const;
+  std::uint64_t writes() const;
+
+  class Impl;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guichet::store

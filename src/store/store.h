@@ -1,0 +1,99 @@
+// Durable storage: what Guichet acknowledges is on disk.
+//
+// Store is the interface; SqliteStore (store/sqlite_store.h) is the embedded
+// implementation, and a PostgreSQL one can follow behind the same calls. Every
+// call is thread-safe. Writes are group-committed: concurrent writers share one
+// transaction and one fsync, and each write call returns only once its own
+// data is committed — so an acknowledged write survives a crash (kill -9) and
+// durability does not cap throughput. Writes may block for the time of a
+// commit; reads never wait for writes (WAL).
+//
+// Errors come back as values: kAlreadyExists for a taken unique name,
+// kNotFound for an unknown id, kIo when the database refuses.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace guichet::store {
+
+enum class Role : std::uint8_t { kAgent, kSupervisor, kAdmin };
+const char* to_string(Role role);
+std::optional<Role> role_from_string(std::string_view name);
+
+struct User {
+  std::uint64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kAgent;
+  std::string password_hash;  // Argon2id, in libsodium's string format
+  Time created_at{};
+};
+
+struct Session {
+  std::string token_hash;  // the token itself is never stored
+  std::uint64_t user_id = 0;
+  Time created_at{};
+  Time expires_at{};
+};
+
+// An interaction as the store keeps it: what the routing engine needs to take
+// it back after a restart, and what the API shows.
+struct Interaction {
+  std::uint64_t id = 0;  // assigned by the store
+  std::string channel;   // routing::to_string(Channel)
+  std::uint64_t queue_id = 0;
+  std::uint64_t citizen_id = 0;  // 0: unknown
+  int priority = 0;
+  std::string attributes_json = "{}";
+  Time enqueued_at{};
+  // "waiting" until an outcome ends it: "completed", "abandoned", "closed".
+  std::string status = "waiting";
+  std::optional<Time> ended_at;
+};
+
+// One line of an interaction's timeline (queued, offered, accepted, …).
+struct InteractionEvent {
+  std::uint64_t sequence = 0;  // assigned by the store, increasing
+  std::uint64_t interaction_id = 0;
+  Time at{};
+  std::string type;
+  std::string data_json = "{}";
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Schema version reached by migrations.
+  virtual Result<int> schema_version() = 0;
+
+  // Users and sessions.
+  virtual Result<User> create_user(User user) = 0;  // id and created_at assigned
+  virtual Result<User> find_user(const std::string& username) = 0;
+  virtual Result<User> user_by_id(std::uint64_t id) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Status create_session(const Session& session) = 0;
+  virtual Result<Session> find_session(const std::string& token_hash) = 0;
+  virtual Status delete_session(const std::string& token_hash) = 0;
+
+  // Interactions. create_interaction stores the interaction and its first
+  // event together; when it returns, both are durable.
+  virtual Result<Interaction> create_interaction(Interaction interaction,
+                                                 InteractionEvent first_event) = 0;
+  virtual Result<Interaction> interaction(std::uint64_t id) = 0;
+  // Appends events; an event whose type ends the interaction (completed,
+  // abandoned, closed) also sets its status and ended_at.
+  virtual Status append_events(const std::vector<InteractionEvent>& events) = 0;
+  virtual Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) = 0;
+  // Interactions not ended, by enqueue time then id: what the engine takes
+  // back after a restart.
+  virtual Result<std::vector<Interaction>> open_interactions() = 0;
+};
+
+}  // namespace guichet::store
