@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost-json1.81-dev libcli11-dev libsqlite3-dev
+  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsqlite3-dev libsodium-dev
   tzdata
 )
 

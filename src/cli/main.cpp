@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/json_format.h"
+#include "server/server.h"
 #include "sim/erlang.h"
 #include "sim/simulator.h"
 
@@ -123,12 +124,45 @@ int main(int argc, char** argv) {
   erlang->add_option("--target", target, "Service-level target: also print agents needed")
       ->check(CLI::Range(0.0, 1.0));
 
+  guichet::server::ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand("serve", "Run the Guichet service (HTTP API)");
+  serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
+      ->envname("GUICHET_DATA");
+  serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (port 0: any free)")
+      ->envname("GUICHET_LISTEN");
+  serve->add_option("--workers", serve_options.worker_threads, "Request worker threads")
+      ->check(CLI::Range(1, 256))
+      ->envname("GUICHET_WORKERS");
+
+  std::string user_name;
+  std::string user_role;
+  std::string user_data = "data";
+  CLI::App* user = app.add_subcommand("user", "Manage user accounts");
+  user->require_subcommand(1);
+  CLI::App* user_add =
+      user->add_subcommand("add", "Add a user; the password is read from standard input");
+  user_add->add_option("--name", user_name, "User name")->required();
+  user_add->add_option("--role", user_role, "agent, supervisor or admin")->required();
+  user_add->add_option("--data", user_data, "Data directory")->envname("GUICHET_DATA");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   if (simulate->parsed()) return run_simulate(sim);
+  if (serve->parsed()) {
+    Status status = guichet::server::serve(serve_options);
+    return status ? 0 : report_error(status.error());
+  }
+  if (user_add->parsed()) {
+    std::string password;
+    std::getline(std::cin, password);
+    Status status = guichet::server::add_user(user_data, user_name, user_role, password);
+    if (!status) return report_error(status.error());
+    std::cout << "user " << user_name << " added (" << user_role << ")\n";
+    return 0;
+  }
   if (erlang->parsed()) {
     staffing.patience_s = patience;
     return run_erlang(staffing, target);

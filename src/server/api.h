@@ -1,0 +1,35 @@
+// The REST API (/api/v1) and the operations routes (/healthz, /readyz):
+// routing of requests to resources, authentication (session cookie with CSRF
+// protection, or Bearer token), roles, and JSON errors.
+//
+// Thread-safe: handle() is called concurrently from the HTTP workers.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/time.h"
+#include "server/http.h"
+#include "store/store.h"
+
+namespace guichet::server {
+
+struct ApiOptions {
+  Duration session_lifetime = Duration(12LL * 3600 * 1000);
+  int login_max_failures = 5;
+  Duration login_window = Duration(5LL * 60 * 1000);
+  std::function<Time()> clock;  // defaults to the system clock
+};
+
+class Api {
+ public:
+  Api(store::Store& store, ApiOptions options);
+  ~Api();
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guichet::server

@@ -1,0 +1,52 @@
+// HTTP as the handlers see it: plain structs, no Beast — so that only
+// http_server.cpp pays Beast's compile time, and handlers are easy to test.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace guichet::server {
+
+struct HttpRequest {
+  std::string method;                          // "GET", "POST", …
+  std::string path;                            // without the query, percent-decoding not applied
+  std::string query;                           // after '?', raw
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string remote_address;
+  bool tls = false;
+
+  const std::string* header(const std::string& lower_case_name) const {
+    auto found = headers.find(lower_case_name);
+    return found == headers.end() ? nullptr : &found->second;
+  }
+  // The value of cookie `name`, if the request carries it.
+  std::optional<std::string> cookie(std::string_view name) const;
+  // The value of query parameter `name` (percent-decoded), if present.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Called on a worker thread (it may block, e.g. on a durable write); must not
+// throw — the server turns an escaped exception into a 500 and logs it.
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// {"error":{"code","message","field"}} with `status`.
+HttpResponse error_response(int status, std::string_view code, std::string_view message,
+                            std::string_view field = {});
+HttpResponse json_response(int status, std::string body);
+
+std::string percent_decode(std::string_view text);
+
+}  // namespace guichet::server

@@ -1,0 +1,226 @@
+// The only translation unit that includes Beast and Asio's HTTP machinery.
+#include <utility>  // before Asio with GCC 12 in C++20 mode
+
+#include "server/http_server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+namespace guichet::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
+
+HttpRequest to_request(const http::request<http::string_body>& message, const std::string& remote) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  const std::string_view target = message.target();
+  const auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = std::string(field.value());
+  }
+  request.body = message.body();
+  request.remote_address = remote;
+  return request;
+}
+
+http::response<http::string_body> to_message(const HttpResponse& response, unsigned version,
+                                             bool keep_alive) {
+  http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+  message.set(http::field::server, "guichet");
+  message.set(http::field::content_type, response.content_type);
+  message.set(http::field::cache_control, "no-store");
+  for (const auto& [name, value] : response.headers)
+    message.insert(name, value);
+  message.body() = response.body;
+  message.keep_alive(keep_alive);
+  message.prepare_payload();
+  return message;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(const Options& options, HttpHandler handler)
+      : options_(options),
+        handler_(std::move(handler)),
+        acceptor_(io_),
+        workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
+
+  Status listen() {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(options_.host, ec);
+    if (ec) return invalid_argument("not an IP address: " + options_.host, "listen");
+    const tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return io_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                      ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+      threads_.emplace_back([this] { io_.run(); });
+    }
+    return Status::ok();
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  void stop() {
+    if (stopped_.exchange(true)) return;
+    asio::post(io_, [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+    });
+    // Requests being handled finish and are answered (with Connection: close).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    {
+      std::unique_lock lock(in_flight_mutex_);
+      in_flight_done_.wait_until(lock, deadline, [this] { return in_flight_ == 0; });
+    }
+    io_.stop();
+    for (std::thread& thread : threads_)
+      thread.join();
+    workers_.join();
+  }
+
+ private:
+  awaitable<void> accept_loop() {
+    while (!stopped_) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kAsTuple);
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        continue;  // e.g. too many open files: keep serving the others
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+    }
+  }
+
+  awaitable<void> serve(tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string remote_address = ec ? std::string() : remote.address().to_string();
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    while (true) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options_.body_limit);
+      parser.header_limit(16 * 1024);
+      stream.expires_after(std::chrono::seconds(options_.read_timeout_s));
+      auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+      (void)bytes;
+      if (read_error) {
+        // A malformed or oversized request gets an answer; a closed or idle
+        // connection just ends.
+        const bool too_large = read_error == http::error::body_limit ||
+                               read_error == http::error::header_limit ||
+                               read_error == http::error::buffer_overflow;
+        const bool malformed =
+            read_error.category() == http::make_error_code(http::error::bad_target).category() &&
+            read_error != http::error::end_of_stream;
+        if (too_large || malformed) {
+          const HttpResponse response =
+              too_large ? error_response(413, "payload_too_large", "the request is too large")
+                        : error_response(400, "bad_request", "malformed HTTP request");
+          auto message = to_message(response, 11, false);
+          stream.expires_after(std::chrono::seconds(5));
+          co_await http::async_write(stream, message, kAsTuple);
+        }
+        break;
+      }
+      const auto& request_message = parser.get();
+      HttpRequest request = to_request(request_message, remote_address);
+      begin_request();
+      HttpResponse response = co_await asio::co_spawn(
+          workers_.get_executor(),
+          [this, &request]() -> awaitable<HttpResponse> { co_return handle(request); },
+          use_awaitable);
+      const bool keep_alive = request_message.keep_alive() && !stopped_;
+      auto message = to_message(response, request_message.version(), keep_alive);
+      stream.expires_after(std::chrono::seconds(options_.read_timeout_s));
+      auto [write_error, written] = co_await http::async_write(stream, message, kAsTuple);
+      (void)written;
+      end_request();
+      if (write_error || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  HttpResponse handle(const HttpRequest& request) {
+    try {
+      return handler_(request);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"handler threw\",\"what\":\"%s\"}\n",
+                   e.what());
+    } catch (...) {
+      std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"handler threw\"}\n");
+    }
+    return error_response(500, "internal", "internal error");
+  }
+
+  void begin_request() {
+    std::lock_guard lock(in_flight_mutex_);
+    ++in_flight_;
+  }
+  void end_request() {
+    std::lock_guard lock(in_flight_mutex_);
+    if (--in_flight_ == 0) in_flight_done_.notify_all();
+  }
+
+  Options options_;
+  HttpHandler handler_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::thread_pool workers_;
+  std::vector<std::thread> threads_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopped_{false};
+  std::mutex in_flight_mutex_;
+  std::condition_variable in_flight_done_;
+  int in_flight_ = 0;  // guarded by in_flight_mutex_
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler) {
+  auto impl = std::make_unique<Impl>(options, std::move(handler));
+  if (Status s = impl->listen(); !s) return s.error();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() {
+  stop();
+}
+std::uint16_t HttpServer::port() const {
+  return impl_->port();
+}
+void HttpServer::stop() {
+  impl_->stop();
+}
+
+}  // namespace guichet::server

@@ -1,0 +1,45 @@
+// The HTTP/1.1 server (Boost.Beast): accepts connections, reads requests with
+// a size limit and a timeout, runs the handler on a worker pool (handlers may
+// block on durable writes without stalling other connections), writes the
+// response, keeps connections alive.
+//
+// Thread-safety: start, port and stop may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "server/http.h"
+
+namespace guichet::server {
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port (tests); port() tells which
+    int io_threads = 1;
+    int worker_threads = 8;
+    std::size_t body_limit = 1 << 20;  // larger bodies get 413
+    int read_timeout_s = 30;
+  };
+
+  // Binds and starts serving. Fails with kIo when the address is taken or invalid.
+  static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler);
+  ~HttpServer();  // stop()
+
+  std::uint16_t port() const;
+  // Stops accepting, lets requests in progress finish (up to 10 s), then
+  // returns. Idempotent.
+  void stop();
+
+  class Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guichet::server

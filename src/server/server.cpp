@@ -1,0 +1,102 @@
+#include "server/server.h"
+
+#include <pthread.h>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/json_format.h"
+#include "server/api.h"
+#include "server/auth.h"
+#include "server/http_server.h"
+#include "store/sqlite_store.h"
+
+namespace guichet::server {
+
+namespace {
+
+Result<std::unique_ptr<store::SqliteStore>> open_store(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return io_error("cannot create " + data_dir + ": " + ec.message());
+  return store::SqliteStore::open((std::filesystem::path(data_dir) / "guichet.db").string());
+}
+
+void log_line(const std::string& json) {
+  std::fprintf(stdout, "%s\n", json.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return invalid_argument("expected HOST:PORT", "listen");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host.empty()) return invalid_argument("expected HOST:PORT", "listen");
+  const std::string port_text = text.substr(colon + 1);
+  if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid_argument("the port must be a number 0..65535", "listen");
+  }
+  const int port = std::stoi(port_text);
+  if (port > 65535) return invalid_argument("the port must be a number 0..65535", "listen");
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+Status serve(const ServeOptions& options) {
+  auto address = parse_listen(options.listen);
+  if (!address) return address.status();
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto store = open_store(options.data_dir);
+  if (!store) return store.status();
+  Api api(**store, ApiOptions{});
+  HttpServer::Options http;
+  http.host = address->first;
+  http.port = address->second;
+  http.worker_threads = options.worker_threads;
+  auto server =
+      HttpServer::start(http, [&api](const HttpRequest& request) { return api.handle(request); });
+  if (!server) return server.status();
+  log_line("{\"level\":\"info\",\"msg\":\"listening\",\"address\":" + json_quote(http.host) +
+           ",\"port\":" + std::to_string((*server)->port()) + "}");
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  log_line("{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":" + std::to_string(signal) + "}");
+  (*server)->stop();
+  store->reset();  // commits what was acknowledged and closes the database
+  log_line(R"({"level":"info","msg":"stopped"})");
+  return Status::ok();
+}
+
+Status add_user(const std::string& data_dir, const std::string& username, const std::string& role,
+                const std::string& password) {
+  auto parsed_role = store::role_from_string(role);
+  if (!parsed_role) return invalid_argument("agent, supervisor or admin", "role");
+  if (username.empty() || username.size() > 64)
+    return invalid_argument("1 to 64 characters", "name");
+  if (password.size() < 12) return invalid_argument("at least 12 characters", "password");
+  auto store = open_store(data_dir);
+  if (!store) return store.status();
+  auto hash = hash_password(password);
+  if (!hash) return hash.status();
+  store::User user;
+  user.username = username;
+  user.display_name = username;
+  user.role = *parsed_role;
+  user.password_hash = *hash;
+  user.created_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  return (*store)->create_user(user).status();
+}
+
+}  // namespace guichet::server

@@ -1,0 +1,29 @@
+// `guichet serve`: the running service — the store, the HTTP API — until
+// SIGTERM or SIGINT, then a graceful stop (stop accepting, finish requests in
+// progress, flush the store).
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace guichet::server {
+
+struct ServeOptions {
+  std::string data_dir = "data";          // holds guichet.db
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 takes a free one
+  int worker_threads = 8;
+};
+
+// Parses "HOST:PORT" ("[::1]:8080" for IPv6).
+Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text);
+
+// Blocks until a stop signal. Prints one JSON line when listening:
+// {"level":"info","msg":"listening","address":…,"port":…}.
+Status serve(const ServeOptions& options);
+
+// Adds a user to the store of `data_dir` (the `guichet user add` command).
+Status add_user(const std::string& data_dir, const std::string& username, const std::string& role,
+                const std::string& password);
+
+}  // namespace guichet::server
