@@ -30,6 +30,12 @@ class SqliteStore final : public Store {
   Status create_session(const Session& session) override;
   Result<Session> find_session(const std::string& token_hash) override;
   Status delete_session(const std::string& token_hash) override;
+  Result<Document> put_document(Document document, std::uint64_t user_id, Time at) override;
+  Status delete_document(const std::string& kind, std::uint64_t id, std::uint64_t user_id,
+                         Time at) override;
+  Result<Document> document(const std::string& kind, std::uint64_t id) override;
+  Result<std::vector<Document>> documents(const std::string& kind) override;
+  Result<std::vector<AuditEntry>> audit_log(std::size_t limit) override;
   Result<Interaction> create_interaction(Interaction interaction,
                                          InteractionEvent first_event) override;
   Result<Interaction> interaction(std::uint64_t id) override;

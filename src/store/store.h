@@ -66,6 +66,30 @@ struct InteractionEvent {
   std::string data_json = "{}";
 };
 
+// A configuration object (skill, queue, agent profile, wrap-up code,
+// calendar…) kept as a JSON document: the store does not need to know its
+// shape, and a schema change in the API needs no migration here. Names are
+// unique within a kind.
+struct Document {
+  std::string kind;
+  std::uint64_t id = 0;  // 0 when creating: assigned by the store
+  std::string name;
+  std::string body_json = "{}";
+};
+
+// Who changed what, when: one row per configuration change, with the
+// document before (empty when created) and after (empty when deleted).
+struct AuditEntry {
+  std::uint64_t sequence = 0;
+  Time at{};
+  std::uint64_t user_id = 0;
+  std::string kind;
+  std::uint64_t object_id = 0;
+  std::string action;  // "create", "update", "delete"
+  std::string before_json;
+  std::string after_json;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -81,6 +105,17 @@ class Store {
   virtual Status create_session(const Session& session) = 0;
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;
+
+  // Configuration documents, each change written with its audit entry in the
+  // same transaction. put_document creates (id 0) or replaces (kNotFound if
+  // the id is unknown); kAlreadyExists for a name taken in the kind.
+  virtual Result<Document> put_document(Document document, std::uint64_t user_id, Time at) = 0;
+  virtual Status delete_document(const std::string& kind, std::uint64_t id, std::uint64_t user_id,
+                                 Time at) = 0;
+  virtual Result<Document> document(const std::string& kind, std::uint64_t id) = 0;
+  virtual Result<std::vector<Document>> documents(const std::string& kind) = 0;  // by id
+  // The latest entries first.
+  virtual Result<std::vector<AuditEntry>> audit_log(std::size_t limit) = 0;
 
   // Interactions. create_interaction stores the interaction and its first
   // event together; when it returns, both are durable.

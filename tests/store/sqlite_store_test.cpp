@@ -49,11 +49,11 @@ TEST_F(SqliteStoreTest, MigratesAFreshDatabaseAndReopens) {
   {
     auto store = open();
     ASSERT_TRUE(store);
-    EXPECT_EQ(*store->schema_version(), 1);
+    EXPECT_EQ(*store->schema_version(), 2);
   }
   auto again = open();
   ASSERT_TRUE(again);
-  EXPECT_EQ(*again->schema_version(), 1);
+  EXPECT_EQ(*again->schema_version(), 2);
 }
 
 TEST_F(SqliteStoreTest, UsersHaveUniqueNames) {
@@ -148,6 +148,38 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommits) {
   EXPECT_LT(store->commits(), store->writes());
   std::printf("%llu writes in %llu commits\n", static_cast<unsigned long long>(store->writes()),
               static_cast<unsigned long long>(store->commits()));
+}
+
+TEST_F(SqliteStoreTest, DocumentsAreAuditedOnEveryChange) {
+  auto store = open();
+  Document queue{"queue", 0, "etat-civil", R"({"channel":"voice"})"};
+  auto created = store->put_document(queue, 7, time_from_ms(1000));
+  ASSERT_TRUE(created.is_ok()) << created.status().to_string();
+  EXPECT_EQ(created->id, 1u);
+  EXPECT_EQ(store->put_document(queue, 7, time_from_ms(1000)).error().code,
+            ErrorCode::kAlreadyExists)
+      << "names are unique within a kind";
+  Document other_kind{"skill", 0, "etat-civil", "{}"};
+  EXPECT_TRUE(store->put_document(other_kind, 7, time_from_ms(1000)).is_ok());
+  Document changed = *created;
+  changed.body_json = R"({"channel":"voice","priority":2})";
+  ASSERT_TRUE(store->put_document(changed, 8, time_from_ms(2000)).is_ok());
+  Document unknown{"queue", 99, "x", "{}"};
+  EXPECT_EQ(store->put_document(unknown, 8, time_from_ms(2000)).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store->document("queue", 1)->body_json, changed.body_json);
+  ASSERT_TRUE(store->delete_document("queue", 1, 9, time_from_ms(3000)).is_ok());
+  EXPECT_EQ(store->document("queue", 1).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store->documents("queue")->size(), 0u);
+  auto log = store->audit_log(10);
+  ASSERT_EQ(log->size(), 4u);
+  EXPECT_EQ((*log)[0].action, "delete");
+  EXPECT_EQ((*log)[0].user_id, 9u);
+  EXPECT_EQ((*log)[0].after_json, "");
+  EXPECT_EQ((*log)[1].action, "update");
+  EXPECT_EQ((*log)[1].before_json, R"({"name":"etat-civil","body":{"channel":"voice"}})");
+  EXPECT_EQ((*log)[1].after_json,
+            R"({"name":"etat-civil","body":{"channel":"voice","priority":2}})");
+  EXPECT_EQ((*log)[3].action, "create");
 }
 
 TEST_F(SqliteStoreTest, AFileThatIsNotADatabaseIsRefused) {
