@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/time.h"
+
 namespace guichet {
 
 // `value` with at most `decimals` decimals, trailing zeros dropped: 0.8105,
@@ -14,5 +16,8 @@ std::string json_number(double value, int decimals);
 // A JSON string literal, quotes included, with the characters JSON requires
 // escaped. The text is taken as UTF-8 and passed through unchanged otherwise.
 std::string json_quote(std::string_view text);
+
+// UTC ISO 8601 with milliseconds, as times go on the wire: 2026-11-30T08:00:00.000Z.
+std::string iso8601(Time t);
 
 }  // namespace guichet

@@ -5,6 +5,8 @@
 
 #include "core/json_format.h"
 #include "server/auth.h"
+#include "server/contact_center.h"
+#include "server/detail/json_body.h"
 
 namespace guichet::server {
 
@@ -13,20 +15,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kSessionCookie = "guichet_session";
-
-std::string iso8601(Time t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day date(day);
-  const std::chrono::hh_mm_ss time(t - day);
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<long long>(time.hours().count()),
-                static_cast<long long>(time.minutes().count()),
-                static_cast<long long>(time.seconds().count()),
-                static_cast<long long>(time.subseconds().count()));
-  return text;
-}
 
 std::string user_json(const store::User& user) {
   return "{\"id\":" + std::to_string(user.id) + ",\"username\":" + json_quote(user.username) +
@@ -51,50 +39,51 @@ HttpResponse from_error(const Error& error) {
   return error_response(500, "internal", "internal error");
 }
 
-// A JSON object body with only the fields named, each of the kind wanted.
-struct Field {
-  const char* name;
-  json::kind kind;
-  bool required;
-};
-
-Result<json::object> parse_body(const HttpRequest& request, std::initializer_list<Field> fields) {
+bool is_json(const HttpRequest& request) {
   const std::string* type = request.header("content-type");
-  if (!type || type->rfind("application/json", 0) != 0) {
-    return invalid_argument("the body must be application/json", "content-type");
-  }
-  boost::system::error_code ec;
-  json::parse_options limits;
-  limits.max_depth = 8;
-  json::value value = json::parse(request.body, ec, {}, limits);
-  if (ec) return invalid_argument("malformed JSON: " + ec.message(), "body");
-  if (!value.is_object()) return invalid_argument("the body must be a JSON object", "body");
-  json::object& object = value.as_object();
-  for (const auto& [key, item] : object) {
-    const Field* field = nullptr;
-    for (const Field& f : fields) {
-      if (key == f.name) field = &f;
-    }
-    if (!field) return invalid_argument("unknown field", std::string(key));
-    if (item.kind() != field->kind) return invalid_argument("wrong type", std::string(key));
-  }
-  for (const Field& f : fields) {
-    if (f.required && !object.contains(f.name)) return invalid_argument("missing", f.name);
-  }
-  return std::move(object);
+  return type && type->rfind("application/json", 0) == 0;
 }
 
-std::string text(const json::object& object, const char* key) {
-  const json::value* value = object.if_contains(key);
-  return value && value->is_string() ? std::string(value->as_string()) : std::string();
+Result<json::object> parse_body(const HttpRequest& request,
+                                std::initializer_list<detail::Field> fields) {
+  if (!is_json(request))
+    return invalid_argument("the body must be application/json", "content-type");
+  return detail::parse_object(request.body, fields);
 }
+
+// "/api/v1/queues/12/state" -> {"api", "v1", "queues", "12", "state"}.
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    if (slash != 0) out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> parse_id(std::string_view text) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::uint64_t id = std::stoull(std::string(text));
+  return id == 0 ? std::nullopt : std::optional(id);
+}
+
+HttpResponse from_result(const Result<std::string>& result, int status = 200) {
+  return result ? json_response(status, *result) : from_error(result.error());
+}
+
 
 }  // namespace
 
 class Api::Impl {
  public:
-  Impl(store::Store& store, ApiOptions options)
+  Impl(store::Store& store, ContactCenter& center, ApiOptions options)
       : store_(store),
+        center_(center),
         options_(std::move(options)),
         limiter_(options_.login_max_failures, options_.login_window) {
     if (!options_.clock) {
@@ -120,6 +109,10 @@ class Api::Impl {
       if (method == "GET") return list_users(request);
       if (method == "POST") return create_user(request);
       return not_allowed();
+    }
+    const std::vector<std::string_view> parts = segments(path);
+    if (parts.size() >= 3 && parts[0] == "api" && parts[1] == "v1") {
+      return resource(request, std::vector<std::string_view>(parts.begin() + 2, parts.end()));
     }
     return error_response(404, "not_found", "no such route", "path");
   }
@@ -201,8 +194,8 @@ class Api::Impl {
     auto body = parse_body(
         request, {{"username", json::kind::string, true}, {"password", json::kind::string, true}});
     if (!body) return from_error(body.error());
-    const std::string username = text(*body, "username");
-    const std::string password = text(*body, "password");
+    const std::string username = detail::string_or(*body, "username", "");
+    const std::string password = detail::string_or(*body, "password", "");
     const std::string key = username + "\n" + request.remote_address;
     const Time now = options_.clock();
     if (!limiter_.allowed(key, now)) {
@@ -282,15 +275,15 @@ class Api::Impl {
                                      {"password", json::kind::string, true}});
     if (!body) return from_error(body.error());
     store::User user;
-    user.username = text(*body, "username");
-    user.display_name = text(*body, "display_name");
-    auto role = store::role_from_string(text(*body, "role"));
+    user.username = detail::string_or(*body, "username", "");
+    user.display_name = detail::string_or(*body, "display_name", "");
+    auto role = store::role_from_string(detail::string_or(*body, "role", ""));
     if (!role) return error_response(400, "invalid_argument", "agent, supervisor or admin", "role");
     user.role = *role;
     if (user.username.empty() || user.username.size() > 64) {
       return error_response(400, "invalid_argument", "1 to 64 characters", "username");
     }
-    const std::string password = text(*body, "password");
+    const std::string password = detail::string_or(*body, "password", "");
     if (password.size() < 12) {
       return error_response(400, "invalid_argument", "at least 12 characters", "password");
     }
@@ -303,13 +296,121 @@ class Api::Impl {
     return json_response(201, user_json(*created));
   }
 
+  // /api/v1/<collection>[/<id>[/<action>]], every one authenticated.
+  HttpResponse resource(const HttpRequest& request, const std::vector<std::string_view>& parts) {
+    const std::string& method = request.method;
+    const std::string_view collection = parts[0];
+    if (parts.size() > 3) return error_response(404, "not_found", "no such route", "path");
+    if (collection == "stats") {
+      if (parts.size() != 2 || parts[1] != "queues") {
+        return error_response(404, "not_found", "no such route", "path");
+      }
+    }
+    std::optional<std::uint64_t> id;
+    if (parts.size() >= 2 && collection != "stats") {
+      id = parse_id(parts[1]);
+      if (!id) return error_response(404, "not_found", "not an id", "id");
+    }
+    const std::string_view action = parts.size() >= 3 ? parts[2] : std::string_view();
+
+    auto caller = authenticate(request);
+    if (!caller) return refused(caller.error());
+    const std::uint64_t me = caller->user.id;
+    const bool manager =
+        caller->user.role == store::Role::kAdmin || caller->user.role == store::Role::kSupervisor;
+    auto forbidden = [] {
+      return error_response(403, "forbidden", "your role does not allow this", "role");
+    };
+    auto no_route = [] { return error_response(404, "not_found", "no such route", "path"); };
+    const bool has_body = method == "POST" || method == "PUT";
+    if (has_body && collection != "offers" && !is_json(request)) {
+      return error_response(400, "invalid_argument", "the body must be application/json",
+                            "content-type");
+    }
+
+    if (collection == "skills" || collection == "queues" || collection == "agents") {
+      const std::string kind = collection == "skills"   ? "skill"
+                               : collection == "queues" ? "queue"
+                                                        : "agent";
+      if (!action.empty()) {
+        if (kind != "agent" || action != "state") return no_route();
+        if (method != "PUT") return not_allowed();
+        if (*id != me && !manager) return forbidden();
+        return from_result(center_.set_agent_state(*id, request.body));
+      }
+      if (!id) {
+        if (method == "GET") return from_result(center_.list(kind));
+        if (method != "POST") return not_allowed();
+        if (!manager) return forbidden();
+        return from_result(center_.create(kind, request.body, me), 201);
+      }
+      if (method == "GET") return from_result(center_.get(kind, *id));
+      if (method != "PUT" && method != "DELETE") return not_allowed();
+      if (!manager) return forbidden();
+      if (method == "PUT") return from_result(center_.put(kind, *id, request.body, me));
+      if (Status s = center_.remove(kind, *id, me); !s) return from_error(s.error());
+      HttpResponse response;
+      response.status = 204;
+      return response;
+    }
+    if (collection == "interactions") {
+      if (!id) {
+        return method == "POST" ? from_result(center_.create_interaction(request.body), 201)
+                                : not_allowed();
+      }
+      if (action.empty()) {
+        return method == "GET" ? from_result(center_.interaction(*id)) : not_allowed();
+      }
+      if (action != "complete") return no_route();
+      if (method != "POST") return not_allowed();
+      return from_result(center_.complete(*id, me, request.body));
+    }
+    if (collection == "offers") {
+      if (!id) return method == "GET" ? from_result(center_.offers(me)) : not_allowed();
+      if (action != "accept" && action != "reject") return no_route();
+      if (method != "POST") return not_allowed();
+      if (Status s = center_.answer_offer(*id, me, action == "accept"); !s) {
+        return from_error(s.error());
+      }
+      return json_response(200, std::string("{\"status\":\"") +
+                                    (action == "accept" ? "accepted" : "rejected") + "\"}");
+    }
+    if (collection == "stats") {
+      return method == "GET" ? from_result(center_.queue_stats()) : not_allowed();
+    }
+    if (collection == "audit" && parts.size() == 1) {
+      if (method != "GET") return not_allowed();
+      if (!manager) return forbidden();
+      return audit();
+    }
+    return no_route();
+  }
+
+  HttpResponse audit() {
+    auto entries = store_.audit_log(200);
+    if (!entries) return from_error(entries.error());
+    std::string body = "[";
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const store::AuditEntry& e = (*entries)[i];
+      if (i > 0) body += ",";
+      body += "{\"sequence\":" + std::to_string(e.sequence) +
+              ",\"at\":" + json_quote(iso8601(e.at)) + ",\"user_id\":" + std::to_string(e.user_id) +
+              ",\"kind\":" + json_quote(e.kind) + ",\"object_id\":" + std::to_string(e.object_id) +
+              ",\"action\":" + json_quote(e.action) +
+              ",\"before\":" + (e.before_json.empty() ? "null" : e.before_json) +
+              ",\"after\":" + (e.after_json.empty() ? "null" : e.after_json) + "}";
+    }
+    return json_response(200, body + "]");
+  }
+
   store::Store& store_;
+  ContactCenter& center_;
   ApiOptions options_;
   LoginLimiter limiter_;
 };
 
-Api::Api(store::Store& store, ApiOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Api::Api(store::Store& store, ContactCenter& center, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, center, std::move(options))) {}
 Api::~Api() = default;
 HttpResponse Api::handle(const HttpRequest& request) {
   return impl_->handle(request);

@@ -14,6 +14,8 @@
 
 namespace guichet::server {
 
+class ContactCenter;
+
 struct ApiOptions {
   Duration session_lifetime = Duration(12LL * 3600 * 1000);
   int login_max_failures = 5;
@@ -23,7 +25,7 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, ApiOptions options);
+  Api(store::Store& store, ContactCenter& center, ApiOptions options);
   ~Api();
   HttpResponse handle(const HttpRequest& request);
 

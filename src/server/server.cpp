@@ -8,6 +8,7 @@
 #include "core/json_format.h"
 #include "server/api.h"
 #include "server/auth.h"
+#include "server/contact_center.h"
 #include "server/http_server.h"
 #include "store/sqlite_store.h"
 
@@ -59,7 +60,11 @@ Status serve(const ServeOptions& options) {
 
   auto store = open_store(options.data_dir);
   if (!store) return store.status();
-  Api api(**store, ApiOptions{});
+  ContactCenter center(**store, [] {
+    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  });
+  if (Status s = center.load(); !s) return s;
+  Api api(**store, center, ApiOptions{});
   HttpServer::Options http;
   http.host = address->first;
   http.port = address->second;

@@ -568,9 +568,7 @@ Result<Document> SqliteStore::put_document(Document document, std::uint64_t user
       bind_text(next, 1, document.kind);
       if (sqlite3_step(next) != SQLITE_ROW) return c.error("document");
       document.id = column_id(next, 0);
-    } else {
-      auto existing = read_document(c, document.kind, document.id);
-      if (!existing) return existing.status();
+    } else if (auto existing = read_document(c, document.kind, document.id)) {
       before = document_json(*existing);
     }
     Statement s = c.statement(

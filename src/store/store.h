@@ -107,8 +107,8 @@ class Store {
   virtual Status delete_session(const std::string& token_hash) = 0;
 
   // Configuration documents, each change written with its audit entry in the
-  // same transaction. put_document creates (id 0) or replaces (kNotFound if
-  // the id is unknown); kAlreadyExists for a name taken in the kind.
+  // same transaction. put_document creates (id 0: the next free id; or an id
+  // not yet used) or replaces; kAlreadyExists for a name taken in the kind.
   virtual Result<Document> put_document(Document document, std::uint64_t user_id, Time at) = 0;
   virtual Status delete_document(const std::string& kind, std::uint64_t id, std::uint64_t user_id,
                                  Time at) = 0;

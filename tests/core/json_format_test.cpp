@@ -20,5 +20,10 @@ TEST(JsonFormat, StringsAreEscaped) {
   EXPECT_EQ(json_quote(std::string("a\x01", 2)), "\"a\\u0001\"");
 }
 
+TEST(JsonFormat, TimesAreUtcIso8601WithMilliseconds) {
+  EXPECT_EQ(iso8601(time_from_ms(1'796'025'600'123)), "2026-11-30T08:00:00.123Z");
+  EXPECT_EQ(iso8601(time_from_ms(0)), "1970-01-01T00:00:00.000Z");
+}
+
 }  // namespace
 }  // namespace guichet

@@ -164,22 +164,24 @@ TEST_F(SqliteStoreTest, DocumentsAreAuditedOnEveryChange) {
   Document changed = *created;
   changed.body_json = R"({"channel":"voice","priority":2})";
   ASSERT_TRUE(store->put_document(changed, 8, time_from_ms(2000)).is_ok());
-  Document unknown{"queue", 99, "x", "{}"};
-  EXPECT_EQ(store->put_document(unknown, 8, time_from_ms(2000)).error().code, ErrorCode::kNotFound);
+  Document chosen_id{"agent", 42, "agent42", "{}"};  // agents take their user's id
+  EXPECT_EQ(store->put_document(chosen_id, 8, time_from_ms(2000))->id, 42u);
   EXPECT_EQ(store->document("queue", 1)->body_json, changed.body_json);
   ASSERT_TRUE(store->delete_document("queue", 1, 9, time_from_ms(3000)).is_ok());
   EXPECT_EQ(store->document("queue", 1).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store->documents("queue")->size(), 0u);
   auto log = store->audit_log(10);
-  ASSERT_EQ(log->size(), 4u);
+  ASSERT_EQ(log->size(), 5u);
   EXPECT_EQ((*log)[0].action, "delete");
   EXPECT_EQ((*log)[0].user_id, 9u);
   EXPECT_EQ((*log)[0].after_json, "");
-  EXPECT_EQ((*log)[1].action, "update");
-  EXPECT_EQ((*log)[1].before_json, R"({"name":"etat-civil","body":{"channel":"voice"}})");
-  EXPECT_EQ((*log)[1].after_json,
+  EXPECT_EQ((*log)[1].action, "create");
+  EXPECT_EQ((*log)[1].kind, "agent");
+  EXPECT_EQ((*log)[2].action, "update");
+  EXPECT_EQ((*log)[2].before_json, R"({"name":"etat-civil","body":{"channel":"voice"}})");
+  EXPECT_EQ((*log)[2].after_json,
             R"({"name":"etat-civil","body":{"channel":"voice","priority":2}})");
-  EXPECT_EQ((*log)[3].action, "create");
+  EXPECT_EQ((*log)[4].action, "create");
 }
 
 TEST_F(SqliteStoreTest, AFileThatIsNotADatabaseIsRefused) {

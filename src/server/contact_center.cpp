@@ -1,0 +1,848 @@
+#include "server/contact_center.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/calendar.h"
+#include "core/json_format.h"
+#include "routing/engine.h"
+#include "server/detail/json_body.h"
+#include "server/engine_host.h"
+
+namespace guichet::server {
+
+namespace json = boost::json;
+using detail::Field;
+using routing::Channel;
+
+namespace {
+
+constexpr const char* kSkill = "skill";
+constexpr const char* kQueue = "queue";
+constexpr const char* kAgent = "agent";
+
+Result<std::uint64_t> id_field(const json::object& object, const char* key,
+                               const std::string& where) {
+  const std::int64_t value = detail::int_or(object, key, 0);
+  if (value <= 0) return invalid_argument("must be a positive id", where + key);
+  return static_cast<std::uint64_t>(value);
+}
+
+// The document's JSON as the API shows it: its body with id and name.
+std::string document_view(const store::Document& document) {
+  boost::system::error_code ec;
+  json::value body = json::parse(document.body_json, ec);
+  json::object out;
+  out["id"] = document.id;
+  out["name"] = document.name;
+  if (!ec && body.is_object()) {
+    for (const auto& [key, value] : body.as_object())
+      out[key] = value;
+  }
+  return json::serialize(out);
+}
+
+// ---- queues -------------------------------------------------------------------
+
+Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_t id) {
+  routing::QueueConfig config;
+  config.id = id;
+  auto channel = routing::channel_from_string(detail::string_or(body, "channel", ""));
+  if (!channel)
+    return invalid_argument("voice, callback, chat, email, sms, social or task", "channel");
+  config.channel = *channel;
+  if (const json::value* skills = body.if_contains("skills")) {
+    for (std::size_t i = 0; i < skills->as_array().size(); ++i) {
+      const std::string where = "skills[" + std::to_string(i) + "].";
+      const json::value& item = skills->as_array()[i];
+      if (!item.is_object()) return invalid_argument("must be an object", where);
+      if (Status s = detail::check_fields(
+              item.as_object(),
+              {{"skill_id", json::kind::int64, true}, {"min_level", json::kind::int64, false}},
+              where.substr(0, where.size() - 1));
+          !s) {
+        return s.error();
+      }
+      auto skill = id_field(item.as_object(), "skill_id", where);
+      if (!skill) return skill.error();
+      const auto level = detail::int_or(item.as_object(), "min_level", 1);
+      if (level < 1 || level > 5) return invalid_argument("must be 1..5", where + "min_level");
+      config.requirements.push_back(
+          {static_cast<routing::SkillId>(*skill), static_cast<int>(level)});
+    }
+  }
+  config.priority = static_cast<int>(detail::int_or(body, "priority", 0));
+  config.sl_threshold = seconds(detail::number_or(body, "sl_threshold_s", 20));
+  config.sl_target = detail::number_or(body, "sl_target", 0.8);
+  auto strategy =
+      routing::strategy_from_string(detail::string_or(body, "strategy", "longest_idle"));
+  if (!strategy) {
+    return invalid_argument("longest_idle, least_occupied, most_skilled or round_robin",
+                            "strategy");
+  }
+  config.strategy = *strategy;
+  config.wrapup = seconds(detail::number_or(body, "wrapup_s", 0));
+  if (body.contains("max_wait_s"))
+    config.max_wait = seconds(detail::number_or(body, "max_wait_s", 0));
+  if (body.contains("max_length")) {
+    const auto length = detail::int_or(body, "max_length", 0);
+    if (length < 0 || length > 1'000'000)
+      return invalid_argument("must be 0..1000000", "max_length");
+    config.max_length = static_cast<std::uint32_t>(length);
+  }
+  for (auto [key, target] : {std::pair{"overflow_queue_id", &config.overflow_target},
+                             std::pair{"closed_queue_id", &config.closed_target},
+                             std::pair{"callback_queue_id", &config.callback_queue}}) {
+    if (!body.contains(key)) continue;
+    auto queue = id_field(body, key, "");
+    if (!queue) return queue.error();
+    *target = *queue;
+  }
+  if (const json::value* steps = body.if_contains("escalation")) {
+    for (std::size_t i = 0; i < steps->as_array().size(); ++i) {
+      const std::string where = "escalation[" + std::to_string(i) + "]";
+      const json::value& item = steps->as_array()[i];
+      if (!item.is_object()) return invalid_argument("must be an object", where);
+      const json::object& step_json = item.as_object();
+      if (Status s = detail::check_fields(step_json,
+                                          {{"after_s", json::kind::double_, true},
+                                           {"relax_levels", json::kind::int64, false},
+                                           {"drop_skill_ids", json::kind::array, false},
+                                           {"raise_priority", json::kind::int64, false}},
+                                          where);
+          !s) {
+        return s.error();
+      }
+      routing::EscalationStep step;
+      step.after = seconds(detail::number_or(step_json, "after_s", 0));
+      step.relax_levels = static_cast<int>(detail::int_or(step_json, "relax_levels", 0));
+      step.raise_priority = static_cast<int>(detail::int_or(step_json, "raise_priority", 0));
+      if (const json::value* drops = step_json.if_contains("drop_skill_ids")) {
+        for (const json::value& drop : drops->as_array()) {
+          if (!drop.is_int64()) return invalid_argument("skill ids", where + ".drop_skill_ids");
+          step.drop_skills.push_back(static_cast<routing::SkillId>(drop.as_int64()));
+        }
+      }
+      config.escalation.push_back(step);
+    }
+  }
+  if (body.contains("hours")) {
+    auto hours = BusinessCalendar::parse(detail::string_or(body, "hours", ""));
+    if (!hours) return invalid_argument(hours.error().message, "hours");
+    config.hours = *hours;
+  }
+  config.accept_when_closed = detail::bool_or(body, "accept_when_closed", false);
+  return config;
+}
+
+constexpr std::initializer_list<Field> kQueueFields = {
+    {"name", json::kind::string, true},
+    {"channel", json::kind::string, true},
+    {"skills", json::kind::array},
+    {"priority", json::kind::int64},
+    {"sl_threshold_s", json::kind::double_},
+    {"sl_target", json::kind::double_},
+    {"strategy", json::kind::string},
+    {"wrapup_s", json::kind::double_},
+    {"max_wait_s", json::kind::double_},
+    {"max_length", json::kind::int64},
+    {"overflow_queue_id", json::kind::int64},
+    {"closed_queue_id", json::kind::int64},
+    {"callback_queue_id", json::kind::int64},
+    {"escalation", json::kind::array},
+    {"hours", json::kind::string},
+    {"accept_when_closed", json::kind::bool_},
+};
+
+// ---- agents ---------------------------------------------------------------------
+
+Result<routing::AgentConfig> agent_config(const json::object& body, std::uint64_t id) {
+  routing::AgentConfig config;
+  config.id = id;
+  if (const json::value* skills = body.if_contains("skills")) {
+    for (std::size_t i = 0; i < skills->as_array().size(); ++i) {
+      const std::string where = "skills[" + std::to_string(i) + "]";
+      const json::value& item = skills->as_array()[i];
+      if (!item.is_object()) return invalid_argument("must be an object", where);
+      if (Status s = detail::check_fields(
+              item.as_object(),
+              {{"skill_id", json::kind::int64, true}, {"level", json::kind::int64, true}}, where);
+          !s) {
+        return s.error();
+      }
+      auto skill = id_field(item.as_object(), "skill_id", where + ".");
+      if (!skill) return skill.error();
+      config.skills.push_back({static_cast<routing::SkillId>(*skill),
+                               static_cast<int>(detail::int_or(item.as_object(), "level", 0))});
+    }
+  }
+  if (const json::value* capacity = body.if_contains("capacity")) {
+    for (const auto& [name, slots] : capacity->as_object()) {
+      auto channel = routing::channel_from_string(name);
+      if (!channel) return invalid_argument("unknown channel", "capacity." + std::string(name));
+      if (!slots.is_int64() || slots.as_int64() < 0 || slots.as_int64() > 255) {
+        return invalid_argument("slots must be 0..255", "capacity." + std::string(name));
+      }
+      config.capacity[static_cast<int>(*channel)] = static_cast<int>(slots.as_int64());
+    }
+  }
+  config.phone = detail::string_or(body, "phone", "");
+  config.voice_exclusive = detail::bool_or(body, "voice_exclusive", true);
+  return config;
+}
+
+constexpr std::initializer_list<Field> kAgentFields = {
+    {"skills", json::kind::array},
+    {"capacity", json::kind::object},
+    {"phone", json::kind::string},
+    {"voice_exclusive", json::kind::bool_},
+};
+
+// The stored body: the request without its name.
+std::string body_without_name(json::object object) {
+  object.erase("name");
+  return json::serialize(object);
+}
+
+// ---- events -----------------------------------------------------------------------
+
+std::string event_type(const routing::Event& e) {
+  if (e.type == routing::EventType::kOverflowed && e.to_queue == 0) return "closed";
+  return routing::to_string(e.type);
+}
+
+store::InteractionEvent to_stored(const routing::Event& e) {
+  store::InteractionEvent stored;
+  stored.interaction_id = e.interaction;
+  stored.at = e.at;
+  stored.type = event_type(e);
+  std::string data = "{\"queue_id\":" + std::to_string(e.queue);
+  if (e.agent) data += ",\"agent_id\":" + std::to_string(e.agent);
+  if (e.offer) data += ",\"offer_id\":" + std::to_string(e.offer);
+  if (e.to_queue) data += ",\"to_queue_id\":" + std::to_string(e.to_queue);
+  if (e.to_agent) data += ",\"to_agent_id\":" + std::to_string(e.to_agent);
+  if (e.stage) data += ",\"stage\":" + std::to_string(e.stage);
+  data += ",\"priority\":" + std::to_string(e.priority);
+  data += ",\"waited_ms\":" + std::to_string(e.waited.count());
+  if (!e.reason.empty()) data += ",\"reason\":" + json_quote(e.reason);
+  if (e.type == routing::EventType::kOffered) {
+    data += ",\"deadline\":" + json_quote(iso8601(e.deadline));
+  }
+  stored.data_json = data + "}";
+  return stored;
+}
+
+// Keeps the engine's events in the store, in order, off the engine thread.
+// enqueue() returns a ticket; wait(ticket) returns once everything up to it
+// is durable.
+class EventWriter {
+ public:
+  explicit EventWriter(store::Store& store) : store_(store) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~EventWriter() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_one();
+    thread_.join();
+  }
+
+  std::uint64_t enqueue(std::vector<store::InteractionEvent> events) {
+    std::lock_guard lock(mutex_);
+    for (auto& event : events)
+      queue_.push_back(std::move(event));
+    enqueued_ += events.size();
+    work_.notify_one();
+    return enqueued_;
+  }
+
+  std::uint64_t ticket() {
+    std::lock_guard lock(mutex_);
+    return enqueued_;
+  }
+
+  Status wait(std::uint64_t ticket) {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return written_ >= ticket || !failure_.is_ok(); });
+    return written_ >= ticket ? Status::ok() : failure_;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      std::vector<store::InteractionEvent> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      Status status = store_.append_events(batch);
+      lock.lock();
+      if (status) {
+        written_ += batch.size();
+      } else {
+        std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"events not stored\",\"error\":%s}\n",
+                     json_quote(status.to_string()).c_str());
+        failure_ = status;
+      }
+      done_.notify_all();
+    }
+  }
+
+  store::Store& store_;
+  std::mutex mutex_;
+  std::condition_variable work_, done_;
+  std::vector<store::InteractionEvent> queue_;  // guarded by mutex_
+  std::uint64_t enqueued_ = 0;                  // guarded by mutex_
+  std::uint64_t written_ = 0;                   // guarded by mutex_
+  Status failure_;                              // guarded by mutex_
+  bool stopping_ = false;                       // guarded by mutex_
+  std::thread thread_;
+};
+
+struct PendingOffer {
+  std::uint64_t interaction = 0;
+  std::uint64_t agent = 0;
+  std::uint64_t queue = 0;
+  Channel channel = Channel::kVoice;
+  std::uint64_t citizen = 0;
+  Time deadline{};
+};
+
+}  // namespace
+
+class ContactCenter::Impl {
+ public:
+  Impl(store::Store& store, Clock clock)
+      : store_(store),
+        writer_(store),
+        engine_(routing::EngineConfig{}, std::move(clock),
+                [this](const std::vector<routing::Event>& events) { on_events(events); }) {}
+
+  Status load() {
+    for (const char* kind : {kQueue, kAgent}) {
+      auto documents = store_.documents(kind);
+      if (!documents) return documents.status();
+      // Queues may name others (overflow…): apply those without targets first.
+      for (int pass = 0; pass < 2; ++pass) {
+        for (const store::Document& document : *documents) {
+          if (Status s = apply(document, pass == 0); !s && pass == 1) {
+            std::fprintf(stderr,
+                         "{\"level\":\"warn\",\"msg\":\"configuration not "
+                         "applied\",\"kind\":%s,\"id\":%llu,\"error\":%s}\n",
+                         json_quote(kind).c_str(), static_cast<unsigned long long>(document.id),
+                         json_quote(s.to_string()).c_str());
+          }
+        }
+      }
+    }
+    auto open = store_.open_interactions();
+    if (!open) return open.status();
+    recovering_ = true;
+    for (const store::Interaction& it : *open) {
+      Status s = arrive(it);
+      if (!s) {
+        std::fprintf(
+            stderr,
+            "{\"level\":\"warn\",\"msg\":\"interaction not resumed\",\"id\":%llu,\"error\":%s}\n",
+            static_cast<unsigned long long>(it.id), json_quote(s.to_string()).c_str());
+      }
+    }
+    recovering_ = false;
+    return Status::ok();
+  }
+
+  // ---- configuration ----------------------------------------------------------
+
+  Result<std::string> create(const std::string& kind, const std::string& body, std::uint64_t user) {
+    if (kind == kAgent)
+      return invalid_argument("agents are created with PUT on their user id", "id");
+    return put_document(kind, 0, body, user);
+  }
+
+  Result<std::string> put(const std::string& kind, std::uint64_t id, const std::string& body,
+                          std::uint64_t user) {
+    if (kind != kAgent) {
+      auto existing = store_.document(kind, id);
+      if (!existing) return existing.error();
+    }
+    return put_document(kind, id, body, user);
+  }
+
+  Result<std::string> get(const std::string& kind, std::uint64_t id) {
+    auto document = store_.document(kind, id);
+    if (!document) return document.error();
+    return document_view(*document);
+  }
+
+  Result<std::string> list(const std::string& kind) {
+    auto documents = store_.documents(kind);
+    if (!documents) return documents.error();
+    std::string out = "[";
+    for (std::size_t i = 0; i < documents->size(); ++i) {
+      if (i > 0) out += ",";
+      out += document_view((*documents)[i]);
+    }
+    return out + "]";
+  }
+
+  Status remove(const std::string& kind, std::uint64_t id, std::uint64_t user) {
+    std::lock_guard lock(config_mutex_);
+    auto existing = store_.document(kind, id);
+    if (!existing) return existing.status();
+    if (kind == kQueue) {
+      if (Status s =
+              engine_.run([id](routing::Engine& e, Time now) { return e.remove_queue(now, id); });
+          !s) {
+        return s;
+      }
+    } else if (kind == kSkill) {
+      if (Status s = skill_unused(id); !s) return s;
+    } else if (kind == kAgent) {
+      return failed_precondition("an agent profile stays; set its capacities to 0", "id");
+    }
+    return store_.delete_document(kind, id, user, now());
+  }
+
+  // ---- agents ----------------------------------------------------------------------
+
+  Result<std::string> set_agent_state(std::uint64_t agent, const std::string& body) {
+    auto object = detail::parse_object(
+        body, {{"state", json::kind::string, true}, {"reason", json::kind::string, false}});
+    if (!object) return object.error();
+    auto state = routing::agent_state_from_string(detail::string_or(*object, "state", ""));
+    if (!state) return invalid_argument("available, paused or offline", "state");
+    std::string reason = detail::string_or(*object, "reason", "");
+    if (*state == routing::AgentState::kPaused && reason.empty()) reason = "pause";
+    if (reason.size() > 64) return invalid_argument("at most 64 characters", "reason");
+    Status status = engine_.run([&](routing::Engine& e, Time now) {
+      return e.set_agent_state(now, agent, *state, reason);
+    });
+    if (!status) {
+      if (status.error().code == ErrorCode::kNotFound) {
+        return not_found("no agent profile for this user", "id");
+      }
+      return status.error();
+    }
+    return agent_status(agent);
+  }
+
+  // ---- interactions ----------------------------------------------------------------
+
+  Result<std::string> create_interaction(const std::string& body) {
+    auto object = detail::parse_object(body, {{"channel", json::kind::string, true},
+                                              {"queue_id", json::kind::int64, true},
+                                              {"citizen_id", json::kind::int64, false},
+                                              {"priority", json::kind::int64, false},
+                                              {"attributes", json::kind::object, false}});
+    if (!object) return object.error();
+    store::Interaction it;
+    it.channel = detail::string_or(*object, "channel", "");
+    auto channel = routing::channel_from_string(it.channel);
+    if (!channel) return invalid_argument("unknown channel", "channel");
+    auto queue = id_field(*object, "queue_id", "");
+    if (!queue) return queue.error();
+    it.queue_id = *queue;
+    it.citizen_id = static_cast<std::uint64_t>(
+        std::max<std::int64_t>(0, detail::int_or(*object, "citizen_id", 0)));
+    const auto priority = detail::int_or(*object, "priority", 0);
+    if (priority < -1000 || priority > 1000)
+      return invalid_argument("must be -1000..1000", "priority");
+    it.priority = static_cast<int>(priority);
+    if (const json::value* attributes = object->if_contains("attributes")) {
+      for (const auto& [key, value] : attributes->as_object()) {
+        if (!value.is_string())
+          return invalid_argument("attribute values are strings", "attributes." + std::string(key));
+      }
+      it.attributes_json = json::serialize(*attributes);
+    }
+    // Refuse before writing what the engine would refuse.
+    if (Status s = check_queue(it.queue_id, *channel); !s) return s.error();
+    it.enqueued_at = now();
+    store::InteractionEvent created;
+    created.type = "created";
+    created.at = it.enqueued_at;
+    created.data_json = "{\"queue_id\":" + std::to_string(it.queue_id) + "}";
+    auto stored = store_.create_interaction(it, created);
+    if (!stored) return stored.error();
+    if (Status s = arrive(*stored); !s) {
+      store::InteractionEvent closed;
+      closed.interaction_id = stored->id;
+      closed.type = "closed";
+      closed.at = now();
+      closed.data_json = "{\"reason\":" + json_quote(s.to_string()) + "}";
+      (void)store_.append_events({closed});
+      return s.error();
+    }
+    return interaction_view(*stored);
+  }
+
+  Result<std::string> interaction(std::uint64_t id) {
+    auto it = store_.interaction(id);
+    if (!it) return it.error();
+    auto timeline = store_.timeline(id);
+    if (!timeline) return timeline.error();
+    std::string out = interaction_view(*it);
+    out.pop_back();
+    out += ",\"timeline\":[";
+    for (std::size_t i = 0; i < timeline->size(); ++i) {
+      const store::InteractionEvent& e = (*timeline)[i];
+      if (i > 0) out += ",";
+      out += "{\"sequence\":" + std::to_string(e.sequence) +
+             ",\"at\":" + json_quote(iso8601(e.at)) + ",\"type\":" + json_quote(e.type) +
+             ",\"data\":" + e.data_json + "}";
+    }
+    return out + "]}";
+  }
+
+  Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
+                               const std::string& body) {
+    auto object = detail::parse_object(
+        body, {{"wrapup_code", json::kind::string, false}, {"note", json::kind::string, false}});
+    if (!object) return object.error();
+    const std::string code = detail::string_or(*object, "wrapup_code", "");
+    const std::string note = detail::string_or(*object, "note", "");
+    if (code.size() > 64) return invalid_argument("at most 64 characters", "wrapup_code");
+    if (note.size() > 4000) return invalid_argument("at most 4000 characters", "note");
+    Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
+      auto status_now = e.interaction(interaction);
+      if (!status_now) return not_found("no such interaction in progress", "id");
+      if (status_now->agent != agent || status_now->phase != routing::InteractionPhase::kActive) {
+        return failed_precondition("you are not handling this interaction", "id");
+      }
+      return e.complete(now, interaction, code);
+    });
+    if (!status) return status.error();
+    if (!note.empty()) {
+      store::InteractionEvent event;
+      event.interaction_id = interaction;
+      event.type = "note";
+      event.at = now();
+      event.data_json =
+          "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(note) + "}";
+      writer_.enqueue({event});
+    }
+    if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
+    return std::string(R"({"status":"completed"})");
+  }
+
+  // ---- offers -------------------------------------------------------------------------
+
+  Result<std::string> offers(std::uint64_t agent) {
+    std::lock_guard lock(offers_mutex_);
+    std::string out = "[";
+    bool first = true;
+    for (const auto& [offer, pending] : offers_) {
+      if (pending.agent != agent) continue;
+      if (!first) out += ",";
+      first = false;
+      out += "{\"id\":" + std::to_string(offer) +
+             ",\"interaction_id\":" + std::to_string(pending.interaction) +
+             ",\"queue_id\":" + std::to_string(pending.queue) +
+             ",\"channel\":" + json_quote(routing::to_string(pending.channel)) +
+             ",\"citizen_id\":" + std::to_string(pending.citizen) +
+             ",\"deadline\":" + json_quote(iso8601(pending.deadline)) + "}";
+    }
+    return out + "]";
+  }
+
+  Status answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
+    {
+      std::lock_guard lock(offers_mutex_);
+      auto found = offers_.find(offer);
+      if (found == offers_.end()) return not_found("no such offer, or it expired", "id");
+      if (found->second.agent != agent) return not_found("no such offer for you", "id");
+    }
+    Status status = engine_.run([&](routing::Engine& e, Time now) {
+      return accept ? e.accept(now, offer) : e.reject(now, offer);
+    });
+    if (!status) return status;
+    return writer_.wait(writer_.ticket());
+  }
+
+  // ---- figures --------------------------------------------------------------------------
+
+  Result<std::string> queue_stats() {
+    auto queues = store_.documents(kQueue);
+    if (!queues) return queues.error();
+    std::string out = "[";
+    engine_.inspect([&](const routing::Engine& e) {
+      for (std::size_t i = 0; i < queues->size(); ++i) {
+        const store::Document& queue = (*queues)[i];
+        auto status = e.queue(queue.id);
+        if (i > 0) out += ",";
+        out += "{\"queue_id\":" + std::to_string(queue.id) + ",\"name\":" + json_quote(queue.name) +
+               ",\"waiting\":" + std::to_string(status ? status->waiting : 0) +
+               ",\"ready_agents\":" + std::to_string(status ? status->ready_agents : 0) + "}";
+      }
+    });
+    return out + "]";
+  }
+
+ private:
+  Time now() const {
+    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  }
+
+  Result<std::string> agent_status(std::uint64_t agent) {
+    std::string out;
+    engine_.inspect([&](const routing::Engine& e) {
+      auto status = e.agent(agent);
+      if (!status) return;
+      out = "{\"id\":" + std::to_string(agent) +
+            ",\"state\":" + json_quote(routing::to_string(status->state)) +
+            ",\"reason\":" + json_quote(status->reason) +
+            ",\"since\":" + json_quote(iso8601(status->state_since)) + "}";
+    });
+    if (out.empty()) return not_found("no agent profile for this user", "id");
+    return out;
+  }
+
+  Status check_queue(std::uint64_t queue, Channel channel) {
+    Status status = Status::ok();
+    engine_.inspect([&](const routing::Engine& e) {
+      if (!e.queue(queue)) {
+        status = not_found("no such queue", "queue_id");
+        return;
+      }
+    });
+    if (!status) return status;
+    auto document = store_.document(kQueue, queue);
+    if (!document) return not_found("no such queue", "queue_id");
+    boost::system::error_code ec;
+    json::value body = json::parse(document->body_json, ec);
+    if (!ec && body.is_object() &&
+        detail::string_or(body.as_object(), "channel", "") != routing::to_string(channel)) {
+      return invalid_argument("the queue serves another channel", "channel");
+    }
+    return Status::ok();
+  }
+
+  Status arrive(const store::Interaction& it) {
+    auto channel = routing::channel_from_string(it.channel);
+    if (!channel) return invalid_argument("unknown channel", "channel");
+    return engine_.run([&](routing::Engine& e, Time now) {
+      routing::InteractionSpec spec;
+      spec.id = it.id;
+      spec.channel = *channel;
+      spec.queue = it.queue_id;
+      spec.citizen = it.citizen_id;
+      spec.priority = it.priority;
+      spec.enqueued_at = std::min(it.enqueued_at, now);
+      return e.arrive(now, spec);
+    });
+  }
+
+  std::string interaction_view(const store::Interaction& it) {
+    std::string out =
+        "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
+        ",\"queue_id\":" + std::to_string(it.queue_id) +
+        ",\"citizen_id\":" + std::to_string(it.citizen_id) +
+        ",\"priority\":" + std::to_string(it.priority) + ",\"attributes\":" + it.attributes_json +
+        ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at)) +
+        ",\"status\":" + json_quote(it.status);
+    if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
+    std::string live;
+    engine_.inspect([&](const routing::Engine& e) {
+      auto status = e.interaction(it.id);
+      if (!status) return;
+      live = ",\"phase\":" + json_quote(routing::to_string(status->phase));
+      if (status->agent) live += ",\"agent_id\":" + std::to_string(status->agent);
+    });
+    return out + live + "}";
+  }
+
+  Result<std::string> put_document(const std::string& kind, std::uint64_t id,
+                                   const std::string& body, std::uint64_t user) {
+    std::lock_guard lock(config_mutex_);
+    store::Document document;
+    document.kind = kind;
+    document.id = id;
+    if (kind == kSkill) {
+      auto object = detail::parse_object(
+          body, {{"name", json::kind::string, true}, {"description", json::kind::string, false}});
+      if (!object) return object.error();
+      document.name = detail::string_or(*object, "name", "");
+      document.body_json = body_without_name(std::move(*object));
+    } else if (kind == kQueue) {
+      auto object = detail::parse_object(body, kQueueFields);
+      if (!object) return object.error();
+      auto config = queue_config(*object, id);
+      if (!config) return config.error();
+      for (const routing::Requirement& r : config->requirements) {
+        if (!store_.document(kSkill, r.skill)) return not_found("no such skill", "skills");
+      }
+      document.name = detail::string_or(*object, "name", "");
+      document.body_json = body_without_name(std::move(*object));
+    } else if (kind == kAgent) {
+      auto object = detail::parse_object(body, kAgentFields);
+      if (!object) return object.error();
+      auto user_record = store_.user_by_id(id);
+      if (!user_record) return not_found("no such user", "id");
+      auto config = agent_config(*object, id);
+      if (!config) return config.error();
+      for (const routing::SkillLevel& s : config->skills) {
+        if (!store_.document(kSkill, s.skill)) return not_found("no such skill", "skills");
+      }
+      document.name = user_record->username;
+      document.body_json = json::serialize(*object);
+    } else {
+      return not_found("no such resource", "kind");
+    }
+    if (document.name.empty() || document.name.size() > 100) {
+      return invalid_argument("1 to 100 characters", "name");
+    }
+    // A new queue needs its id before the engine sees it: the store gives it.
+    const bool created = id == 0;
+    std::optional<store::Document> before;
+    if (!created) {
+      if (auto existing = store_.document(kind, id)) before = *existing;
+    }
+    auto saved = store_.put_document(document, user, now());
+    if (!saved) return saved.error();
+    if (Status s = apply(*saved, false); !s) {
+      // Undo: the engine refused (e.g. an overflow queue of another channel).
+      if (before) {
+        (void)store_.put_document(*before, user, now());
+      } else {
+        (void)store_.delete_document(kind, saved->id, user, now());
+      }
+      return s.error();
+    }
+    return document_view(*saved);
+  }
+
+  // Gives a stored document to the engine. With skip_references, a queue
+  // that names other queues waits for the second pass of load().
+  Status apply(const store::Document& document, bool skip_references) {
+    boost::system::error_code ec;
+    json::value body = json::parse(document.body_json, ec);
+    if (ec || !body.is_object()) return invalid_argument("stored body is not an object", "body");
+    if (document.kind == kQueue) {
+      auto config = queue_config(body.as_object(), document.id);
+      if (!config) return config.status();
+      const bool references =
+          config->overflow_target || config->closed_target || config->callback_queue;
+      if (skip_references && references) return Status::ok();
+      return engine_.run(
+          [&](routing::Engine& e, Time now) { return e.upsert_queue(now, *config); });
+    }
+    if (document.kind == kAgent) {
+      if (skip_references) return Status::ok();
+      auto config = agent_config(body.as_object(), document.id);
+      if (!config) return config.status();
+      return engine_.run(
+          [&](routing::Engine& e, Time now) { return e.upsert_agent(now, *config); });
+    }
+    return Status::ok();
+  }
+
+  Status skill_unused(std::uint64_t skill) {
+    for (const char* kind : {kQueue, kAgent}) {
+      auto documents = store_.documents(kind);
+      if (!documents) return documents.status();
+      for (const store::Document& d : *documents) {
+        const std::string needle = "\"skill_id\":" + std::to_string(skill);
+        const auto at = d.body_json.find(needle);
+        if (at != std::string::npos) {
+          const char next =
+              at + needle.size() < d.body_json.size() ? d.body_json[at + needle.size()] : '}';
+          if (next < '0' || next > '9') {
+            return failed_precondition(std::string("a ") + kind + " uses this skill: " + d.name,
+                                       "id");
+          }
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+  // On the engine thread: keep the offers the API shows, and queue the
+  // events for the store.
+  void on_events(const std::vector<routing::Event>& events) {
+    std::vector<store::InteractionEvent> stored;
+    {
+      std::lock_guard lock(offers_mutex_);
+      for (const routing::Event& e : events) {
+        switch (e.type) {
+          case routing::EventType::kOffered:
+            offers_[e.offer] = {e.interaction, e.agent, e.queue, e.channel, e.citizen, e.deadline};
+            break;
+          case routing::EventType::kAccepted:
+          case routing::EventType::kRejected:
+          case routing::EventType::kOfferTimeout:
+          case routing::EventType::kOfferRevoked:
+            offers_.erase(e.offer);
+            break;
+          default:
+            break;
+        }
+        if (e.interaction == 0) continue;  // agent states: not an interaction's timeline
+        if (recovering_ && e.type == routing::EventType::kQueued) continue;
+        stored.push_back(to_stored(e));
+      }
+    }
+    if (!stored.empty()) writer_.enqueue(std::move(stored));
+  }
+
+  store::Store& store_;
+  EventWriter writer_;
+  std::mutex offers_mutex_;
+  std::map<std::uint64_t, PendingOffer> offers_;  // guarded by offers_mutex_
+  std::mutex config_mutex_;                       // one configuration change at a time
+  bool recovering_ = false;                       // set by load(), before serving
+  EngineHost engine_;  // last: its thread calls on_events, which uses the members above
+};
+
+ContactCenter::ContactCenter(store::Store& store, Clock clock)
+    : impl_(std::make_unique<Impl>(store, std::move(clock))) {}
+ContactCenter::~ContactCenter() = default;
+Status ContactCenter::load() {
+  return impl_->load();
+}
+Result<std::string> ContactCenter::create(const std::string& kind, const std::string& body,
+                                          std::uint64_t user) {
+  return impl_->create(kind, body, user);
+}
+Result<std::string> ContactCenter::put(const std::string& kind, std::uint64_t id,
+                                       const std::string& body, std::uint64_t user) {
+  return impl_->put(kind, id, body, user);
+}
+Result<std::string> ContactCenter::get(const std::string& kind, std::uint64_t id) {
+  return impl_->get(kind, id);
+}
+Result<std::string> ContactCenter::list(const std::string& kind) {
+  return impl_->list(kind);
+}
+Status ContactCenter::remove(const std::string& kind, std::uint64_t id, std::uint64_t user) {
+  return impl_->remove(kind, id, user);
+}
+Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const std::string& body) {
+  return impl_->set_agent_state(agent, body);
+}
+Result<std::string> ContactCenter::create_interaction(const std::string& body) {
+  return impl_->create_interaction(body);
+}
+Result<std::string> ContactCenter::interaction(std::uint64_t id) {
+  return impl_->interaction(id);
+}
+Result<std::string> ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
+                                            const std::string& body) {
+  return impl_->complete(interaction, agent, body);
+}
+Result<std::string> ContactCenter::offers(std::uint64_t agent) {
+  return impl_->offers(agent);
+}
+Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
+  return impl_->answer_offer(offer, agent, accept);
+}
+Result<std::string> ContactCenter::queue_stats() {
+  return impl_->queue_stats();
+}
+
+}  // namespace guichet::server

@@ -1,0 +1,69 @@
+// The contact center as the API sees it: configuration (skills, queues,
+// agent profiles) kept in the store and applied live to the routing engine,
+// agents' states, interactions (created durably, then routed), offers, and
+// real-time figures. It owns the engine's thread and the writer that keeps
+// every engine event in the interactions' timelines.
+//
+// Bodies and answers are JSON text; errors are values naming the field.
+// Thread-safe: the API's workers call it concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace guichet::server {
+
+class ContactCenter {
+ public:
+  using Clock = std::function<Time()>;
+
+  ContactCenter(store::Store& store, Clock clock);
+  ~ContactCenter();  // stops the engine, then writes the last events
+
+  // Loads the configuration into the engine, then takes back the interactions
+  // that were waiting (or being handled) when the service stopped, with their
+  // original enqueue times. Agents start offline.
+  Status load();
+
+  // Configuration. `kind` is "skill", "queue" or "agent"; bodies as in
+  // docs/api.md. Agents are keyed by their user id (`put` creates or replaces).
+  Result<std::string> create(const std::string& kind, const std::string& body, std::uint64_t user);
+  Result<std::string> put(const std::string& kind, std::uint64_t id, const std::string& body,
+                          std::uint64_t user);
+  Result<std::string> get(const std::string& kind, std::uint64_t id);
+  Result<std::string> list(const std::string& kind);
+  Status remove(const std::string& kind, std::uint64_t id, std::uint64_t user);
+
+  // {"state":"available"|"paused"|"offline","reason"?}
+  Result<std::string> set_agent_state(std::uint64_t agent, const std::string& body);
+
+  // {"channel","queue_id","citizen_id"?,"priority"?,"attributes"?}: durable
+  // when this returns, then routed.
+  Result<std::string> create_interaction(const std::string& body);
+  Result<std::string> interaction(std::uint64_t id);  // with its timeline
+  // {"wrapup_code"?,"note"?}; only the agent handling it.
+  Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
+                               const std::string& body);
+
+  // The offers waiting for `agent`'s answer.
+  Result<std::string> offers(std::uint64_t agent);
+  // Only the agent it was offered to; the answer is durable when this returns.
+  Status answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept);
+
+  // Per queue: waiting, ready agents.
+  Result<std::string> queue_stats();
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guichet::server
