@@ -201,6 +201,23 @@ constexpr std::initializer_list<Field> kAgentFields = {
     {"voice_exclusive", json::kind::bool_},
 };
 
+// The engine names fields as its model does; the API, as its JSON does.
+Error in_api_terms(Error error) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"overflow_target", "overflow_queue_id"},
+      {"closed_target", "closed_queue_id"},
+      {"callback_queue", "callback_queue_id"},
+      {"sl_threshold", "sl_threshold_s"},
+      {"max_wait", "max_wait_s"},
+      {"wrapup", "wrapup_s"},
+      {"requirements", "skills"},
+      {"capacity", "capacity"}};
+  for (const auto& [engine, api] : kNames) {
+    if (error.field == engine) error.field = api;
+  }
+  return error;
+}
+
 // The stored body: the request without its name.
 std::string body_without_name(json::object object) {
   object.erase("name");
@@ -712,7 +729,7 @@ class ContactCenter::Impl {
       } else {
         (void)store_.delete_document(kind, saved->id, user, now());
       }
-      return s.error();
+      return in_api_terms(s.error());
     }
     return document_view(*saved);
   }

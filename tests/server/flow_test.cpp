@@ -1,0 +1,215 @@
+// The contact center over HTTP, as its users drive it: configuration by a
+// supervisor, an agent taking work, live changes, and a crash.
+#include "harness.h"
+
+namespace {
+
+using namespace guichet::testing;
+
+class Flow : public Guichet {
+ protected:
+  void SetUp() override {
+    Guichet::SetUp();
+    add_user_later("sup1", "supervisor", "supervisor-password-1");
+    supervisor_ = login("sup1", "supervisor-password-1");
+    agent_ = login("agent1", "agent-password-1234");
+    agent_id_ = number(call(agent_, "GET", "/api/v1/session").body, "id");
+    ASSERT_GT(agent_id_, 0u);
+  }
+
+  // Users are added through the API once the server runs.
+  void add_user_later(const std::string& name, const std::string& role, const std::string& pw) {
+    const std::string admin = login("admin", "admin-password-1234");
+    Reply reply = call(
+        admin, "POST", "/api/v1/users",
+        R"({"username":")" + name + R"(","role":")" + role + R"(","password":")" + pw + R"("})");
+    ASSERT_EQ(reply.status, 201) << reply.body;
+  }
+
+  std::uint64_t create(const std::string& collection, const std::string& body) {
+    Reply reply = call(supervisor_, "POST", "/api/v1/" + collection, body);
+    EXPECT_EQ(reply.status, 201) << collection << ": " << reply.body;
+    return number(reply.body, "id");
+  }
+
+  std::uint64_t new_task(std::uint64_t queue) {
+    Reply reply = call(supervisor_, "POST", "/api/v1/interactions",
+                       R"({"channel":"task","queue_id":)" + std::to_string(queue) + "}");
+    EXPECT_EQ(reply.status, 201) << reply.body;
+    return number(reply.body, "id");
+  }
+
+  std::string supervisor_;
+  std::string agent_;
+  std::uint64_t agent_id_ = 0;
+};
+
+TEST_F(Flow, AnAgentIsOfferedATaskAcceptsAndCompletesIt) {
+  const auto skill = create("skills", R"({"name":"etat_civil"})");
+  const auto queue =
+      create("queues", R"({"name":"etat-civil","channel":"task","skills":[{"skill_id":)" +
+                           std::to_string(skill) + R"(,"min_level":2}]})");
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"skills":[{"skill_id":)" + std::to_string(skill) +
+                     R"(,"level":3}],"capacity":{"task":1}})")
+                .status,
+            200);
+  Reply state = call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                     R"({"state":"available"})");
+  ASSERT_EQ(state.status, 200) << state.body;
+  EXPECT_NE(state.body.find(R"("state":"available")"), std::string::npos);
+
+  const auto task = new_task(queue);
+  Reply offers = call(agent_, "GET", "/api/v1/offers");
+  ASSERT_EQ(offers.status, 200);
+  ASSERT_EQ(number(offers.body, "interaction_id"), task) << offers.body;
+  const auto offer = number(offers.body, "id");
+  EXPECT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+            200);
+  Reply done = call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task) + "/complete",
+                    R"({"wrapup_code":"renseignement","note":"acte de naissance envoyé"})");
+  ASSERT_EQ(done.status, 200) << done.body;
+
+  Reply seen = call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(task));
+  EXPECT_NE(seen.body.find(R"("status":"completed")"), std::string::npos) << seen.body;
+  for (const char* step : {"\"created\"", "\"queued\"", "\"offered\"", "\"accepted\"",
+                           "\"completed\"", "acte de naissance"}) {
+    EXPECT_NE(seen.body.find(step), std::string::npos) << step << " missing in " << seen.body;
+  }
+}
+
+TEST_F(Flow, ASupervisorsSkillChangeChangesTheNextOffer) {
+  add_user_later("agent2", "agent", "agent-two-password");
+  const std::string agent2 = login("agent2", "agent-two-password");
+  const auto agent2_id = number(call(agent2, "GET", "/api/v1/session").body, "id");
+  const auto tax = create("skills", R"({"name":"impots"})");
+  const auto queue =
+      create("queues", R"({"name":"impots","channel":"task","skills":[{"skill_id":)" +
+                           std::to_string(tax) + R"(,"min_level":3}]})");
+  const std::string strong =
+      R"({"skills":[{"skill_id":)" + std::to_string(tax) + R"(,"level":4}],"capacity":{"task":1}})";
+  const std::string weak =
+      R"({"skills":[{"skill_id":)" + std::to_string(tax) + R"(,"level":1}],"capacity":{"task":1}})";
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_), strong).status,
+            200);
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent2_id), weak).status,
+            200);
+  for (auto [token, id] : {std::pair{agent_, agent_id_}, std::pair{agent2, agent2_id}}) {
+    ASSERT_EQ(call(token, "PUT", "/api/v1/agents/" + std::to_string(id) + "/state",
+                   R"({"state":"available"})")
+                  .status,
+              200);
+  }
+  const auto first = new_task(queue);
+  EXPECT_EQ(number(call(agent_, "GET", "/api/v1/offers").body, "interaction_id"), first);
+  EXPECT_EQ(call(agent2, "GET", "/api/v1/offers").body, "[]");
+  // The supervisor promotes agent2: the next task goes to agent2 at once.
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent2_id), strong).status,
+            200);
+  const auto second = new_task(queue);
+  EXPECT_EQ(number(call(agent2, "GET", "/api/v1/offers").body, "interaction_id"), second);
+  // And the change is in the audit log.
+  Reply audit = call(supervisor_, "GET", "/api/v1/audit");
+  EXPECT_NE(audit.body.find(R"("action":"update")"), std::string::npos) << audit.body;
+}
+
+TEST_F(Flow, AKillMinus9LosesNoAcknowledgedInteraction) {
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task"})");
+  std::vector<std::uint64_t> tasks;
+  std::vector<std::string> enqueued;
+  for (int i = 0; i < 20; ++i) {
+    tasks.push_back(new_task(queue));
+    enqueued.push_back(
+        field(call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(tasks.back())).body,
+              "enqueued_at"));
+  }
+  kill_hard();
+  start();
+  supervisor_ = login("sup1", "supervisor-password-1");
+  agent_ = login("agent1", "agent-password-1234");
+  Reply stats = call(supervisor_, "GET", "/api/v1/stats/queues");
+  EXPECT_EQ(number(stats.body, "waiting"), 20u) << stats.body;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    Reply it = call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(tasks[i]));
+    EXPECT_EQ(field(it.body, "status"), "waiting");
+    EXPECT_EQ(field(it.body, "enqueued_at"), enqueued[i]) << "the original enqueue time";
+  }
+  // The agent comes back offline; once available it gets them in their order.
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"capacity":{"task":1}})")
+                .status,
+            200);
+  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                 R"({"state":"available"})")
+                .status,
+            200);
+  for (std::size_t i = 0; i < 3; ++i) {
+    Reply offers = call(agent_, "GET", "/api/v1/offers");
+    ASSERT_EQ(number(offers.body, "interaction_id"), tasks[i]) << offers.body;
+    const auto offer = number(offers.body, "id");
+    ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+              200);
+    ASSERT_EQ(
+        call(agent_, "POST", "/api/v1/interactions/" + std::to_string(tasks[i]) + "/complete", "{}")
+            .status,
+        200);
+  }
+}
+
+TEST_F(Flow, EachRouteRefusesTheRolesItMust) {
+  struct Case {
+    const char* method;
+    const char* path;
+    const char* body;
+  };
+  // Writes of configuration: supervisors and admins only.
+  const Case supervisor_only[] = {
+      {"POST", "/api/v1/skills", R"({"name":"x"})"},
+      {"POST", "/api/v1/queues", R"({"name":"q","channel":"task"})"},
+      {"PUT", "/api/v1/agents/1", R"({})"},
+      {"GET", "/api/v1/audit", ""},
+      {"GET", "/api/v1/users", ""},
+  };
+  for (const Case& c : supervisor_only) {
+    EXPECT_EQ(call(agent_, c.method, c.path, c.body).status, 403) << c.method << " " << c.path;
+    EXPECT_EQ(request(port_, c.method, c.path, c.body).status, 401) << c.method << " " << c.path;
+  }
+  // An agent changes only its own state; accepts only its own offers.
+  EXPECT_EQ(call(agent_, "PUT", "/api/v1/agents/1/state", R"({"state":"available"})").status, 403);
+  EXPECT_EQ(call(agent_, "POST", "/api/v1/offers/12345/accept").status, 404);
+  EXPECT_EQ(request(port_, "GET", "/api/v1/offers").status, 401);
+  EXPECT_EQ(
+      request(port_, "POST", "/api/v1/interactions", R"({"channel":"task","queue_id":1})").status,
+      401);
+}
+
+TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
+  struct Case {
+    const char* path;
+    const char* body;
+    int status;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"/api/v1/queues", R"({"name":"q","channel":"fax"})", 400, "channel"},
+      {"/api/v1/queues", R"({"name":"q","channel":"task","strategy":"random"})", 400, "strategy"},
+      {"/api/v1/queues", R"({"name":"q","channel":"task","skills":[{"skill_id":99}]})", 404,
+       "skills"},
+      {"/api/v1/queues", R"({"name":"q","channel":"task","hours":"someday"})", 400, "hours"},
+      {"/api/v1/queues", R"({"name":"q","channel":"task","overflow_queue_id":77})", 404,
+       "overflow_queue_id"},
+      {"/api/v1/queues", R"({"name":"q","channel":"task","colour":"blue"})", 400, "colour"},
+      {"/api/v1/interactions", R"({"channel":"task","queue_id":4242})", 404, "queue_id"},
+      {"/api/v1/skills", R"({"name":""})", 400, "name"},
+  };
+  for (const Case& c : cases) {
+    Reply reply = call(supervisor_, "POST", c.path, c.body);
+    EXPECT_EQ(reply.status, c.status) << c.body << " -> " << reply.body;
+    EXPECT_NE(reply.body.find(std::string("\"field\":\"") + c.field + "\""), std::string::npos)
+        << c.body << " -> " << reply.body;
+  }
+  // A refused queue leaves nothing behind.
+  EXPECT_EQ(call(supervisor_, "GET", "/api/v1/queues").body, "[]");
+}
+
+}  // namespace

@@ -1,0 +1,186 @@
+// A test harness for the real `guichet serve`: starts the binary on a free
+// port with a temporary data directory, talks HTTP over real sockets, and can
+// kill it (gracefully or with SIGKILL) and start it again on the same data.
+#pragma once
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+
+namespace guichet::testing {
+
+struct Reply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// One request on a new connection, read until the server closes it.
+inline Reply send_raw(std::uint16_t port, const std::string& raw) {
+  Reply reply;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return reply;
+  }
+  std::size_t sent = 0;
+  while (sent < raw.size()) {
+    const ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string response;
+  char buffer[8192];
+  while (true) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    response.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const auto head_end = response.find("\r\n\r\n");
+  if (response.rfind("HTTP/1.1 ", 0) != 0 || head_end == std::string::npos) return reply;
+  reply.status = std::stoi(response.substr(9, 3));
+  std::size_t line = response.find("\r\n") + 2;
+  while (line < head_end) {
+    const auto next = response.find("\r\n", line);
+    const std::string header = response.substr(line, next - line);
+    const auto colon = header.find(':');
+    std::string name = header.substr(0, colon);
+    for (char& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = header.substr(colon + 2);
+    line = next + 2;
+  }
+  reply.body = response.substr(head_end + 4);
+  return reply;
+}
+
+inline Reply request(std::uint16_t port, const std::string& method, const std::string& path,
+                     const std::string& body = {}, const std::string& extra_headers = {}) {
+  std::string raw =
+      method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + extra_headers;
+  if (!body.empty()) {
+    raw +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  return send_raw(port, raw + "\r\n" + body);
+}
+
+inline std::string field(const std::string& json, const std::string& name) {
+  const std::string key = "\"" + name + "\":\"";
+  const auto start = json.find(key);
+  if (start == std::string::npos) return {};
+  const auto end = json.find('"', start + key.size());
+  return json.substr(start + key.size(), end - start - key.size());
+}
+
+// The first number after "name": in a JSON text (0 if absent).
+inline std::uint64_t number(const std::string& json, const std::string& name,
+                            std::size_t from = 0) {
+  const std::string key = "\"" + name + "\":";
+  const auto start = json.find(key, from);
+  if (start == std::string::npos) return 0;
+  return std::strtoull(json.c_str() + start + key.size(), nullptr, 10);
+}
+
+inline std::string bearer(const std::string& token) {
+  return "Authorization: Bearer " + token + "\r\n";
+}
+
+class Guichet : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = std::filesystem::temp_directory_path() /
+            ("guichet_serve_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(data_);
+    add_user("admin", "admin", "admin-password-1234");
+    add_user("agent1", "agent", "agent-password-1234");
+    start();
+  }
+
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::filesystem::remove_all(data_);
+  }
+
+  void add_user(const std::string& name, const std::string& role, const std::string& password) {
+    const std::string command = std::string(GUICHET_BINARY) + " user add --name " + name +
+                                " --role " + role + " --data " + data_.string() + " > /dev/null";
+    FILE* pipe = popen(command.c_str(), "w");
+    ASSERT_NE(pipe, nullptr);
+    std::fputs((password + "\n").c_str(), pipe);
+    ASSERT_EQ(pclose(pipe), 0);
+  }
+
+  // Starts the server and reads the port from its "listening" line.
+  void start() {
+    log_ = data_ / "serve.log";
+    std::filesystem::remove(log_);  // a restart must not read the last run's port
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::freopen(log_.c_str(), "w", stdout);
+      ::execl(GUICHET_BINARY, GUICHET_BINARY, "serve", "--data", data_.c_str(), "--listen",
+              "127.0.0.1:0", nullptr);
+      std::_Exit(127);
+    }
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::ifstream log(log_);
+      std::string line;
+      while (std::getline(log, line)) {
+        const auto at = line.find("\"port\":");
+        if (line.find("listening") != std::string::npos && at != std::string::npos) {
+          port_ = static_cast<std::uint16_t>(std::stoi(line.substr(at + 7)));
+        }
+      }
+    }
+    ASSERT_NE(port_, 0) << "the server did not say where it listens";
+  }
+
+  // Ends the server at once, as a crash would: nothing flushed.
+  void kill_hard() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    port_ = 0;
+  }
+
+  Reply call(const std::string& token, const std::string& method, const std::string& path,
+             const std::string& body = {}) {
+    return request(port_, method, path, body, bearer(token));
+  }
+
+  std::string login(const std::string& user, const std::string& password) {
+    Reply reply = request(port_, "POST", "/api/v1/session",
+                          R"({"username":")" + user + R"(","password":")" + password + R"("})");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return field(reply.body, "token");
+  }
+
+  std::filesystem::path data_;
+  std::filesystem::path log_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace guichet::testing
