@@ -7,6 +7,7 @@
 #include "server/auth.h"
 #include "server/contact_center.h"
 #include "server/detail/json_body.h"
+#include "server/event_hub.h"
 
 namespace guichet::server {
 
@@ -72,18 +73,44 @@ std::optional<std::uint64_t> parse_id(std::string_view text) {
   return id == 0 ? std::nullopt : std::optional(id);
 }
 
+// A subscription as a WebSocket stream; the client may send
+// {"queues":[ids]} to watch only those queues (supervisors).
+class EventStream final : public MessageStream {
+ public:
+  explicit EventStream(std::unique_ptr<Subscription> subscription)
+      : subscription_(std::move(subscription)) {}
+  std::vector<std::string> take() override { return subscription_->take(); }
+  void on_ready(std::function<void()> notify) override {
+    subscription_->on_ready(std::move(notify));
+  }
+  bool ended() const override { return subscription_->ended(); }
+  void on_message(const std::string& text) override {
+    auto object = detail::parse_object(text, {{"queues", json::kind::array, true}});
+    if (!object) return;  // not a command we know: ignored
+    std::set<std::uint64_t> queues;
+    for (const json::value& id : object->at("queues").as_array()) {
+      if (id.is_int64() && id.as_int64() > 0)
+        queues.insert(static_cast<std::uint64_t>(id.as_int64()));
+    }
+    subscription_->set_queues(std::move(queues));
+  }
+
+ private:
+  std::unique_ptr<Subscription> subscription_;
+};
+
 HttpResponse from_result(const Result<std::string>& result, int status = 200) {
   return result ? json_response(status, *result) : from_error(result.error());
 }
-
 
 }  // namespace
 
 class Api::Impl {
  public:
-  Impl(store::Store& store, ContactCenter& center, ApiOptions options)
+  Impl(store::Store& store, ContactCenter& center, EventHub& hub, ApiOptions options)
       : store_(store),
         center_(center),
+        hub_(hub),
         options_(std::move(options)),
         limiter_(options_.login_max_failures, options_.login_window) {
     if (!options_.clock) {
@@ -386,6 +413,46 @@ class Api::Impl {
     return no_route();
   }
 
+  // Browsers send Origin on a WebSocket upgrade: a page of another site must
+  // not ride on the session cookie.
+  static bool same_origin(const HttpRequest& request) {
+    const std::string* origin = request.header("origin");
+    if (!origin) return true;  // not a browser
+    const std::string* host = request.header("host");
+    const auto scheme = origin->find("://");
+    return host && scheme != std::string::npos && origin->substr(scheme + 3) == *host;
+  }
+
+ public:
+  StreamOpening open_events(const HttpRequest& request) {
+    StreamOpening opening;
+    if (!same_origin(request)) {
+      opening.refusal = error_response(403, "forbidden", "cross-site WebSocket", "origin");
+      return opening;
+    }
+    auto caller = authenticate(request);
+    if (!caller) {
+      opening.refusal = refused(caller.error());
+      return opening;
+    }
+    std::uint64_t last_seen = 0;
+    if (auto last = request.query_param("last_event_id")) {
+      auto parsed = parse_id(*last);
+      if (!parsed && *last != "0") {
+        opening.refusal =
+            error_response(400, "invalid_argument", "not an event id", "last_event_id");
+        return opening;
+      }
+      last_seen = parsed.value_or(0);
+    }
+    const bool manager =
+        caller->user.role == store::Role::kAdmin || caller->user.role == store::Role::kSupervisor;
+    opening.stream =
+        std::make_unique<EventStream>(hub_.subscribe(caller->user.id, manager, last_seen));
+    return opening;
+  }
+
+ private:
   HttpResponse audit() {
     auto entries = store_.audit_log(200);
     if (!entries) return from_error(entries.error());
@@ -405,12 +472,16 @@ class Api::Impl {
 
   store::Store& store_;
   ContactCenter& center_;
+  EventHub& hub_;
   ApiOptions options_;
   LoginLimiter limiter_;
 };
 
-Api::Api(store::Store& store, ContactCenter& center, ApiOptions options)
-    : impl_(std::make_unique<Impl>(store, center, std::move(options))) {}
+Api::Api(store::Store& store, ContactCenter& center, EventHub& hub, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, center, hub, std::move(options))) {}
+StreamOpening Api::open_events(const HttpRequest& request) {
+  return impl_->open_events(request);
+}
 Api::~Api() = default;
 HttpResponse Api::handle(const HttpRequest& request) {
   return impl_->handle(request);

@@ -15,6 +15,7 @@
 namespace guichet::server {
 
 class ContactCenter;
+class EventHub;
 
 struct ApiOptions {
   Duration session_lifetime = Duration(12LL * 3600 * 1000);
@@ -25,9 +26,12 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, ContactCenter& center, ApiOptions options);
+  Api(store::Store& store, ContactCenter& center, EventHub& hub, ApiOptions options);
   ~Api();
   HttpResponse handle(const HttpRequest& request);
+  // GET /api/v1/events (WebSocket): the caller's real-time events, after
+  // ?last_event_id=N when reconnecting.
+  StreamOpening open_events(const HttpRequest& request);
 
  private:
   class Impl;

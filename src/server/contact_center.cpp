@@ -11,6 +11,7 @@
 #include "routing/engine.h"
 #include "server/detail/json_body.h"
 #include "server/engine_host.h"
+#include "server/event_hub.h"
 
 namespace guichet::server {
 
@@ -252,6 +253,30 @@ store::InteractionEvent to_stored(const routing::Event& e) {
   return stored;
 }
 
+// An engine event as the WebSocket clients receive it (the hub adds "id").
+std::string live_json(const routing::Event& e) {
+  std::string out =
+      "{\"type\":" + json_quote(event_type(e)) + ",\"at\":" + json_quote(iso8601(e.at));
+  if (e.interaction) {
+    out += ",\"interaction_id\":" + std::to_string(e.interaction) +
+           ",\"channel\":" + json_quote(routing::to_string(e.channel)) +
+           ",\"citizen_id\":" + std::to_string(e.citizen) +
+           ",\"waited_ms\":" + std::to_string(e.waited.count());
+  }
+  if (e.agent) out += ",\"agent_id\":" + std::to_string(e.agent);
+  if (e.queue) out += ",\"queue_id\":" + std::to_string(e.queue);
+  if (e.offer) out += ",\"offer_id\":" + std::to_string(e.offer);
+  if (e.to_queue) out += ",\"to_queue_id\":" + std::to_string(e.to_queue);
+  if (e.to_agent) out += ",\"to_agent_id\":" + std::to_string(e.to_agent);
+  if (e.type == routing::EventType::kOffered)
+    out += ",\"deadline\":" + json_quote(iso8601(e.deadline));
+  if (e.type == routing::EventType::kAgentState) {
+    out += ",\"state\":" + json_quote(routing::to_string(e.agent_state));
+  }
+  if (!e.reason.empty()) out += ",\"reason\":" + json_quote(e.reason);
+  return out + "}";
+}
+
 // Keeps the engine's events in the store, in order, off the engine thread.
 // enqueue() returns a ticket; wait(ticket) returns once everything up to it
 // is durable.
@@ -335,8 +360,9 @@ struct PendingOffer {
 
 class ContactCenter::Impl {
  public:
-  Impl(store::Store& store, Clock clock)
+  Impl(store::Store& store, EventHub& hub, Clock clock)
       : store_(store),
+        hub_(hub),
         writer_(store),
         engine_(routing::EngineConfig{}, std::move(clock),
                 [this](const std::vector<routing::Event>& events) { on_events(events); }) {}
@@ -799,6 +825,7 @@ class ContactCenter::Impl {
           default:
             break;
         }
+        hub_.publish(e.agent, e.queue, live_json(e));
         if (e.interaction == 0) continue;  // agent states: not an interaction's timeline
         if (recovering_ && e.type == routing::EventType::kQueued) continue;
         stored.push_back(to_stored(e));
@@ -808,6 +835,7 @@ class ContactCenter::Impl {
   }
 
   store::Store& store_;
+  EventHub& hub_;
   EventWriter writer_;
   std::mutex offers_mutex_;
   std::map<std::uint64_t, PendingOffer> offers_;  // guarded by offers_mutex_
@@ -816,8 +844,8 @@ class ContactCenter::Impl {
   EngineHost engine_;  // last: its thread calls on_events, which uses the members above
 };
 
-ContactCenter::ContactCenter(store::Store& store, Clock clock)
-    : impl_(std::make_unique<Impl>(store, std::move(clock))) {}
+ContactCenter::ContactCenter(store::Store& store, EventHub& hub, Clock clock)
+    : impl_(std::make_unique<Impl>(store, hub, std::move(clock))) {}
 ContactCenter::~ContactCenter() = default;
 Status ContactCenter::load() {
   return impl_->load();

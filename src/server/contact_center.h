@@ -20,11 +20,14 @@
 
 namespace guichet::server {
 
+class EventHub;
+
 class ContactCenter {
  public:
   using Clock = std::function<Time()>;
 
-  ContactCenter(store::Store& store, Clock clock);
+  // Engine events are published to `hub` for the WebSocket clients.
+  ContactCenter(store::Store& store, EventHub& hub, Clock clock);
   ~ContactCenter();  // stops the engine, then writes the last events
 
   // Loads the configuration into the engine, then takes back the interactions

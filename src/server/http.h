@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,26 @@ struct HttpResponse {
 // Called on a worker thread (it may block, e.g. on a durable write); must not
 // throw — the server turns an escaped exception into a 500 and logs it.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// A stream of text messages to a WebSocket client, and its messages back.
+// The server calls take() and on_message() from the connection's thread;
+// notify (given to on_ready) may be called from any thread.
+class MessageStream {
+ public:
+  virtual ~MessageStream() = default;
+  virtual std::vector<std::string> take() = 0;
+  virtual void on_ready(std::function<void()> notify) = 0;
+  virtual void on_message(const std::string& text) = 0;
+  virtual bool ended() const = 0;  // after take() emptied it: close the connection
+};
+
+// Decides on a WebSocket upgrade: a stream to serve, or the HTTP answer
+// refusing it (e.g. 401).
+struct StreamOpening {
+  std::unique_ptr<MessageStream> stream;
+  HttpResponse refusal;
+};
+using StreamOpener = std::function<StreamOpening(const HttpRequest&)>;
 
 // {"error":{"code","message","field"}} with `status`.
 HttpResponse error_response(int status, std::string_view code, std::string_view message,

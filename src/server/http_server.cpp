@@ -17,6 +17,7 @@ namespace guichet::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
@@ -61,9 +62,11 @@ http::response<http::string_body> to_message(const HttpResponse& response, unsig
 
 class HttpServer::Impl {
  public:
-  Impl(const Options& options, HttpHandler handler)
+  Impl(const Options& options, HttpHandler handler, std::string stream_path, StreamOpener opener)
       : options_(options),
         handler_(std::move(handler)),
+        stream_path_(std::move(stream_path)),
+        opener_(std::move(opener)),
         acceptor_(io_),
         workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
 
@@ -89,6 +92,7 @@ class HttpServer::Impl {
   }
 
   std::uint16_t port() const { return port_; }
+  std::size_t streams() const { return streams_; }
 
   void stop() {
     if (stopped_.exchange(true)) return;
@@ -155,6 +159,17 @@ class HttpServer::Impl {
       }
       const auto& request_message = parser.get();
       HttpRequest request = to_request(request_message, remote_address);
+      if (opener_ && websocket::is_upgrade(request_message) && request.path == stream_path_) {
+        StreamOpening opening = opener_(request);
+        if (opening.stream) {
+          co_await serve_stream(std::move(stream), parser.release(), std::move(opening.stream));
+          co_return;
+        }
+        auto refusal = to_message(opening.refusal, request_message.version(), false);
+        co_await http::async_write(stream, refusal, kAsTuple);
+        break;
+      }
+
       begin_request();
       HttpResponse response = co_await asio::co_spawn(
           workers_.get_executor(),
@@ -170,6 +185,80 @@ class HttpServer::Impl {
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // What a WebSocket connection shares with the notifications that wake it.
+  struct StreamState {
+    explicit StreamState(asio::any_io_executor executor)
+        : wake(std::move(executor), asio::steady_timer::time_point::max()) {}
+    asio::steady_timer wake;
+    bool reader_done = false;
+  };
+
+  // Pushes the stream's messages to the client until either side closes.
+  awaitable<void> serve_stream(beast::tcp_stream stream, http::request<http::string_body> request,
+                               std::unique_ptr<MessageStream> messages) {
+    websocket::stream<beast::tcp_stream> ws(std::move(stream));
+    beast::get_lowest_layer(ws).expires_never();
+    ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws.read_message_max(64 * 1024);
+    auto [accept_error] = co_await ws.async_accept(request, kAsTuple);
+    if (accept_error) co_return;
+    ++streams_;
+    auto executor = co_await asio::this_coro::executor;
+    auto state = std::make_shared<StreamState>(executor);
+    std::weak_ptr<StreamState> weak = state;
+    messages->on_ready([weak, executor] {
+      asio::post(executor, [weak] {
+        if (auto alive = weak.lock()) alive->wake.cancel();
+      });
+    });
+    asio::co_spawn(executor, read_stream(ws, *messages, state), asio::detached);
+    bool open = true;
+    while (open && !state->reader_done && !stopped_) {
+      std::vector<std::string> batch = messages->take();
+      for (const std::string& message : batch) {
+        ws.text(true);
+        auto [write_error, written] = co_await ws.async_write(asio::buffer(message), kAsTuple);
+        (void)written;
+        if (write_error || state->reader_done) {
+          open = false;
+          break;
+        }
+      }
+      if (!open) break;
+      if (messages->ended()) {
+        co_await ws.async_close(websocket::close_code::try_again_later, kAsTuple);
+        break;
+      }
+      if (batch.empty()) {
+        state->wake.expires_at(asio::steady_timer::time_point::max());
+        co_await state->wake.async_wait(kAsTuple);
+      }
+    }
+    // The reader uses `ws` and `messages`: close the socket and wait for it.
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws).socket().close(ignored);
+    while (!state->reader_done) {
+      state->wake.expires_after(std::chrono::milliseconds(5));
+      co_await state->wake.async_wait(kAsTuple);
+    }
+    messages->on_ready({});
+    --streams_;
+  }
+
+  awaitable<void> read_stream(websocket::stream<beast::tcp_stream>& ws, MessageStream& messages,
+                              std::shared_ptr<StreamState> state) {
+    beast::flat_buffer buffer;
+    while (true) {
+      auto [error, bytes] = co_await ws.async_read(buffer, kAsTuple);
+      (void)bytes;
+      if (error) break;
+      messages.on_message(beast::buffers_to_string(buffer.data()));
+      buffer.consume(buffer.size());
+    }
+    state->reader_done = true;
+    state->wake.cancel();
   }
 
   HttpResponse handle(const HttpRequest& request) {
@@ -195,6 +284,9 @@ class HttpServer::Impl {
 
   Options options_;
   HttpHandler handler_;
+  std::string stream_path_;
+  StreamOpener opener_;
+  std::atomic<std::size_t> streams_{0};
   asio::io_context io_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
@@ -206,8 +298,11 @@ class HttpServer::Impl {
   int in_flight_ = 0;  // guarded by in_flight_mutex_
 };
 
-Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler) {
-  auto impl = std::make_unique<Impl>(options, std::move(handler));
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler,
+                                                      std::string stream_path,
+                                                      StreamOpener opener) {
+  auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(stream_path),
+                                     std::move(opener));
   if (Status s = impl->listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
@@ -218,6 +313,9 @@ HttpServer::~HttpServer() {
 }
 std::uint16_t HttpServer::port() const {
   return impl_->port();
+}
+std::size_t HttpServer::streams() const {
+  return impl_->streams();
 }
 void HttpServer::stop() {
   impl_->stop();

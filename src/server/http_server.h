@@ -1,7 +1,8 @@
 // The HTTP/1.1 server (Boost.Beast): accepts connections, reads requests with
 // a size limit and a timeout, runs the handler on a worker pool (handlers may
 // block on durable writes without stalling other connections), writes the
-// response, keeps connections alive.
+// response, keeps connections alive; serves one WebSocket route of text
+// messages pushed by the application.
 //
 // Thread-safety: start, port and stop may be called from any thread.
 #pragma once
@@ -26,8 +27,14 @@ class HttpServer {
     int read_timeout_s = 30;
   };
 
-  // Binds and starts serving. Fails with kIo when the address is taken or invalid.
-  static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler);
+  // Binds and starts serving. A WebSocket upgrade request to `stream_path`
+  // goes to `opener` (none: no WebSocket). Fails with kIo when the address is
+  // taken, kInvalidArgument when it is not an address.
+  static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler,
+                                                   std::string stream_path = {},
+                                                   StreamOpener opener = {});
+  // Open WebSocket connections (for metrics).
+  std::size_t streams() const;
   ~HttpServer();  // stop()
 
   std::uint16_t port() const;

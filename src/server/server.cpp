@@ -9,6 +9,7 @@
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/contact_center.h"
+#include "server/event_hub.h"
 #include "server/http_server.h"
 #include "store/sqlite_store.h"
 
@@ -60,17 +61,19 @@ Status serve(const ServeOptions& options) {
 
   auto store = open_store(options.data_dir);
   if (!store) return store.status();
-  ContactCenter center(**store, [] {
+  EventHub hub;
+  ContactCenter center(**store, hub, [] {
     return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   });
   if (Status s = center.load(); !s) return s;
-  Api api(**store, center, ApiOptions{});
+  Api api(**store, center, hub, ApiOptions{});
   HttpServer::Options http;
   http.host = address->first;
   http.port = address->second;
   http.worker_threads = options.worker_threads;
-  auto server =
-      HttpServer::start(http, [&api](const HttpRequest& request) { return api.handle(request); });
+  auto server = HttpServer::start(
+      http, [&api](const HttpRequest& request) { return api.handle(request); }, "/api/v1/events",
+      [&api](const HttpRequest& request) { return api.open_events(request); });
   if (!server) return server.status();
   log_line("{\"level\":\"info\",\"msg\":\"listening\",\"address\":" + json_quote(http.host) +
            ",\"port\":" + std::to_string((*server)->port()) + "}");

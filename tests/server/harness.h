@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -89,6 +91,91 @@ inline std::string field(const std::string& json, const std::string& name) {
   const auto end = json.find('"', start + key.size());
   return json.substr(start + key.size(), end - start - key.size());
 }
+
+// A minimal WebSocket client (RFC 6455): text frames, masked as clients must.
+class WebSocketClient {
+ public:
+  ~WebSocketClient() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  // The HTTP status of the upgrade: 101 when the stream is open.
+  int connect(std::uint16_t port, const std::string& path, const std::string& extra_headers) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return 0;
+    const std::string upgrade =
+        "GET " + path +
+        " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n" +
+        extra_headers + "\r\n";
+    ::send(fd_, upgrade.data(), upgrade.size(), MSG_NOSIGNAL);
+    while (buffer_.find("\r\n\r\n") == std::string::npos) {
+      if (!fill(5000)) return 0;
+    }
+    const int status = std::stoi(buffer_.substr(9, 3));
+    buffer_.erase(0, buffer_.find("\r\n\r\n") + 4);
+    return status;
+  }
+
+  // The next text message, or nothing after `timeout_ms` or a close.
+  std::optional<std::string> next(int timeout_ms = 3000) {
+    while (true) {
+      if (buffer_.size() >= 2) {
+        const auto opcode = static_cast<unsigned char>(buffer_[0]) & 0x0f;
+        std::size_t length = static_cast<unsigned char>(buffer_[1]) & 0x7f;
+        std::size_t header = 2;
+        if (length == 126 && buffer_.size() >= 4) {
+          length = (static_cast<unsigned char>(buffer_[2]) << 8) |
+                   static_cast<unsigned char>(buffer_[3]);
+          header = 4;
+        } else if (length == 127 && buffer_.size() >= 10) {
+          length = 0;
+          for (int i = 2; i < 10; ++i)
+            length = (length << 8) | static_cast<unsigned char>(buffer_[i]);
+          header = 10;
+        }
+        if ((length < 126 || header > 2) && buffer_.size() >= header + length) {
+          std::string payload = buffer_.substr(header, length);
+          buffer_.erase(0, header + length);
+          if (opcode == 1) return payload;
+          if (opcode == 8) return std::nullopt;
+          continue;  // ping, pong: skip
+        }
+      }
+      if (!fill(timeout_ms)) return std::nullopt;
+    }
+  }
+
+  void send_text(const std::string& text) {
+    std::string frame;
+    frame += static_cast<char>(0x81);
+    const unsigned char mask[4] = {0x12, 0x34, 0x56, 0x78};
+    frame += static_cast<char>(0x80 | static_cast<int>(text.size()));  // short messages only
+    frame.append(reinterpret_cast<const char*>(mask), 4);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      frame += static_cast<char>(text[i] ^ mask[i % 4]);
+    ::send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL);
+  }
+
+ private:
+  bool fill(int timeout_ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    char chunk[8192];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  std::string buffer_;
+};
 
 // The first number after "name": in a JSON text (0 if absent).
 inline std::uint64_t number(const std::string& json, const std::string& name,
