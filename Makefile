@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test test-unit test-asan bench format clean
+.PHONY: all deps build run simulate test test-unit test-asan bench format clean
 
 all: build
 
@@ -18,8 +18,12 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Until the server exists, `make run` simulates a town hall's Monday morning.
+# The service with the demo town hall, on http://localhost:8080 (Ctrl-C stops it).
 run: build
+	$(BUILD)/src/cli/guichet serve --demo --data data --listen 127.0.0.1:8080
+
+# A simulated Monday morning of the demo town hall, through the routing engine.
+simulate: build
 	$(BUILD)/src/cli/guichet simulate --scenario scenarios/mairie-lundi-matin.json \
 	  --seed 1 --csv $(BUILD)/mairie-lundi-matin.csv
 	@echo "Per-interval figures: $(BUILD)/mairie-lundi-matin.csv"

@@ -130,6 +130,8 @@ int main(int argc, char** argv) {
       ->envname("GUICHET_DATA");
   serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (port 0: any free)")
       ->envname("GUICHET_LISTEN");
+  serve->add_flag("--demo", serve_options.demo,
+                  "Seed the demo town hall (Mairie de Saint-Exemple) into an empty database");
   serve->add_option("--workers", serve_options.worker_threads, "Request worker threads")
       ->check(CLI::Range(1, 256))
       ->envname("GUICHET_WORKERS");

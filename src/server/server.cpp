@@ -9,6 +9,7 @@
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/contact_center.h"
+#include "server/demo.h"
 #include "server/event_hub.h"
 #include "server/http_server.h"
 #include "store/sqlite_store.h"
@@ -66,6 +67,11 @@ Status serve(const ServeOptions& options) {
     return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   });
   if (Status s = center.load(); !s) return s;
+  if (options.demo) {
+    auto accounts = seed_demo(**store, center);
+    if (!accounts) return accounts.status();
+    std::fprintf(stderr, "%s", accounts->c_str());
+  }
   Api api(**store, center, hub, ApiOptions{});
   HttpServer::Options http;
   http.host = address->first;

@@ -13,6 +13,7 @@ struct ServeOptions {
   std::string data_dir = "data";          // holds guichet.db
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 takes a free one
   int worker_threads = 8;
+  bool demo = false;  // seed the demo town hall into an empty store, print its accounts
 };
 
 // Parses "HOST:PORT" ("[::1]:8080" for IPv6).

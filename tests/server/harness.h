@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace guichet::testing {
 
@@ -226,8 +227,12 @@ class Guichet : public ::testing::Test {
     pid_ = ::fork();
     if (pid_ == 0) {
       std::freopen(log_.c_str(), "w", stdout);
-      ::execl(GUICHET_BINARY, GUICHET_BINARY, "serve", "--data", data_.c_str(), "--listen",
-              "127.0.0.1:0", nullptr);
+      std::vector<const char*> argv = {GUICHET_BINARY, "serve",    "--data",
+                                       data_.c_str(),  "--listen", "127.0.0.1:0"};
+      for (const std::string& extra : extra_args_)
+        argv.push_back(extra.c_str());
+      argv.push_back(nullptr);
+      ::execv(GUICHET_BINARY, const_cast<char* const*>(argv.data()));
       std::_Exit(127);
     }
     for (int i = 0; i < 200 && port_ == 0; ++i) {
@@ -266,6 +271,7 @@ class Guichet : public ::testing::Test {
 
   std::filesystem::path data_;
   std::filesystem::path log_;
+  std::vector<std::string> extra_args_;  // more `serve` flags, set before start()
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };

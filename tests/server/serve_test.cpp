@@ -109,6 +109,24 @@ TEST_F(Guichet, RolesAreCheckedAndCookieWritesNeedTheCsrfToken) {
   EXPECT_EQ(users.body.find("password"), std::string::npos) << "hashes never leave the server";
 }
 
+TEST_F(Guichet, TheDemoTownHallIsSeededOnce) {
+  kill_hard();
+  std::filesystem::remove_all(data_);  // --demo seeds an empty database only
+  std::filesystem::create_directories(data_);
+  extra_args_ = {"--demo"};
+  start();
+  std::string supervisor = login("superviseur", "saint-exemple-demo");
+  Reply queues = call(supervisor, "GET", "/api/v1/queues");
+  EXPECT_NE(queues.body.find("\"etat-civil\""), std::string::npos) << queues.body;
+  EXPECT_NE(queues.body.find("\"impots-locaux\""), std::string::npos);
+  EXPECT_NE(call(supervisor, "GET", "/api/v1/agents").body.find("\"agent20\""), std::string::npos);
+  // Started again with --demo: the data stays as it is, nothing doubled.
+  kill_hard();
+  start();
+  supervisor = login("superviseur", "saint-exemple-demo");
+  EXPECT_EQ(call(supervisor, "GET", "/api/v1/queues").body, queues.body);
+}
+
 TEST_F(Guichet, StopsGracefullyOnSigterm) {
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   int status = 0;

@@ -1,0 +1,192 @@
+#include "server/demo.h"
+
+#include <map>
+#include <vector>
+
+#include "server/auth.h"
+#include "server/contact_center.h"
+
+namespace guichet::server {
+
+namespace {
+
+struct DemoUser {
+  const char* username;
+  const char* display_name;
+  store::Role role;
+};
+
+constexpr const char* kPassword = "saint-exemple-demo";
+
+// Skills by name, with the agents' levels.
+struct DemoAgent {
+  const char* username;
+  const char* display_name;
+  std::vector<std::pair<const char*, int>> skills;
+  const char* capacity;
+};
+
+std::uint64_t id_in(const std::string& json) {
+  const auto at = json.find("\"id\":");
+  return at == std::string::npos ? 0 : std::stoull(json.substr(at + 5));
+}
+
+}  // namespace
+
+Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
+  auto users = store.list_users();
+  if (!users) return users.error();
+  std::string accounts =
+      "Mairie de Saint-Exemple (demo). Accounts — password for all: " + std::string(kPassword) +
+      "\n";
+  const DemoUser staff[] = {
+      {"admin", "Administration", store::Role::kAdmin},
+      {"superviseur", "Claire Dubois (superviseure)", store::Role::kSupervisor},
+  };
+  const DemoAgent agents[] = {
+      {"agent1",
+       "Léa Martin",
+       {{"accueil", 4}, {"etat_civil", 3}, {"fr", 5}, {"en", 3}},
+       R"({"voice":1,"chat":2,"email":3,"task":2})"},
+      {"agent2",
+       "Hugo Bernard",
+       {{"accueil", 3}, {"etat_civil", 4}, {"fr", 5}},
+       R"({"voice":1,"email":3,"task":2})"},
+      {"agent3",
+       "Chloé Petit",
+       {{"accueil", 3}, {"urbanisme", 4}, {"fr", 5}, {"es", 3}},
+       R"({"voice":1,"email":3,"task":2})"},
+      {"agent4", "Lucas Robert", {{"urbanisme", 5}, {"fr", 5}}, R"({"voice":1,"task":3})"},
+      {"agent5", "Emma Richard", {{"impots", 4}, {"fr", 5}, {"en", 2}}, R"({"voice":1,"email":3})"},
+      {"agent6", "Louis Durand", {{"impots", 5}, {"fr", 5}}, R"({"voice":1,"email":3,"task":2})"},
+      {"agent7", "Manon Moreau", {{"accueil", 4}, {"fr", 5}, {"ar", 4}}, R"({"voice":1,"chat":3})"},
+      {"agent8",
+       "Nathan Simon",
+       {{"accueil", 2}, {"etat_civil", 2}, {"fr", 5}},
+       R"({"voice":1,"chat":2,"task":2})"},
+      {"agent9",
+       "Inès Laurent",
+       {{"etat_civil", 5}, {"fr", 5}, {"pt", 3}},
+       R"({"voice":1,"email":2})"},
+      {"agent10",
+       "Jules Lefebvre",
+       {{"accueil", 3}, {"impots", 2}, {"fr", 5}},
+       R"({"voice":1,"chat":2,"email":3})"},
+      {"agent11",
+       "Camille Michel",
+       {{"accueil", 5}, {"fr", 5}, {"en", 4}, {"de", 3}},
+       R"({"voice":1,"chat":3,"email":5})"},
+      {"agent12",
+       "Gabriel Garcia",
+       {{"urbanisme", 3}, {"accueil", 2}, {"fr", 5}, {"es", 5}},
+       R"({"voice":1,"task":3})"},
+      {"agent13",
+       "Sarah David",
+       {{"etat_civil", 3}, {"accueil", 3}, {"fr", 5}},
+       R"({"voice":1,"chat":2})"},
+      {"agent14",
+       "Raphaël Bertrand",
+       {{"impots", 3}, {"fr", 5}},
+       R"({"voice":1,"email":4,"task":3})"},
+      {"agent15",
+       "Zoé Roux",
+       {{"accueil", 4}, {"etat_civil", 2}, {"fr", 5}, {"it", 3}},
+       R"({"voice":1,"chat":3})"},
+      {"agent16", "Arthur Vincent", {{"urbanisme", 4}, {"fr", 5}}, R"({"voice":1,"email":3})"},
+      {"agent17",
+       "Alice Fournier",
+       {{"accueil", 3}, {"fr", 5}, {"lsf", 4}},
+       R"({"voice":1,"chat":3,"email":3})"},
+      {"agent18",
+       "Adam Morel",
+       {{"impots", 4}, {"accueil", 2}, {"fr", 5}},
+       R"({"voice":1,"task":2})"},
+      {"agent19",
+       "Lina Girard",
+       {{"etat_civil", 4}, {"fr", 5}, {"en", 3}},
+       R"({"voice":1,"email":3})"},
+      {"agent20",
+       "Paul André",
+       {{"accueil", 3}, {"urbanisme", 2}, {"impots", 2}, {"fr", 5}},
+       R"({"voice":1,"chat":2,"task":2})"},
+  };
+  if (!users->empty()) {
+    return std::string("Demo data already present. ") + accounts.substr(accounts.find("Accounts")) +
+           "  admin, superviseur, agent1 … agent20\n";
+  }
+  auto hash = hash_password(kPassword);
+  if (!hash) return hash.error();
+  auto add = [&](const char* username, const char* name,
+                 store::Role role) -> Result<std::uint64_t> {
+    store::User user;
+    user.username = username;
+    user.display_name = name;
+    user.role = role;
+    user.password_hash = *hash;
+    user.created_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+    auto created = store.create_user(user);
+    if (!created) return created.error();
+    return created->id;
+  };
+  std::uint64_t admin = 0;
+  for (const DemoUser& u : staff) {
+    auto id = add(u.username, u.display_name, u.role);
+    if (!id) return id.error();
+    if (u.role == store::Role::kAdmin) admin = *id;
+    accounts += "  " + std::string(u.username) + " (" + store::to_string(u.role) + ")\n";
+  }
+  std::map<std::string, std::uint64_t> skill;
+  for (const char* name : {"accueil", "etat_civil", "urbanisme", "impots", "fr", "en", "es", "de",
+                           "it", "pt", "ar", "lsf"}) {
+    auto created = center.create("skill", std::string(R"({"name":")") + name + "\"}", admin);
+    if (!created) return created.error();
+    skill[name] = id_in(*created);
+  }
+  auto s = [&](const char* name) { return std::to_string(skill[name]); };
+  const std::string paris_hours = R"("hours":"mon-fri 08:30-12:30,13:30-17:00; sat 09:00-12:00")";
+  const std::string queues[] = {
+      R"({"name":"messagerie-vocale","channel":"voice","sl_threshold_s":3600,"accept_when_closed":true})",
+      R"({"name":"accueil-general","channel":"voice","skills":[{"skill_id":)" + s("accueil") +
+          R"(,"min_level":1},{"skill_id":)" + s("fr") +
+          R"(,"min_level":3}],"sl_threshold_s":30,"sl_target":0.8,"wrapup_s":20,"max_wait_s":600,"overflow_queue_id":1,"closed_queue_id":1,)" +
+          paris_hours + "}",
+      R"({"name":"etat-civil","channel":"voice","skills":[{"skill_id":)" + s("etat_civil") +
+          R"(,"min_level":3}],"sl_threshold_s":30,"strategy":"most_skilled","wrapup_s":30,"escalation":[{"after_s":60,"relax_levels":1},{"after_s":180,"raise_priority":5}],"closed_queue_id":1,)" +
+          paris_hours + "}",
+      R"({"name":"urbanisme","channel":"voice","skills":[{"skill_id":)" + s("urbanisme") +
+          R"(,"min_level":2}],"sl_threshold_s":60,"wrapup_s":60,"closed_queue_id":1,)" +
+          paris_hours + "}",
+      R"({"name":"impots-locaux","channel":"voice","priority":1,"skills":[{"skill_id":)" +
+          s("impots") +
+          R"(,"min_level":2}],"sl_threshold_s":45,"wrapup_s":45,"closed_queue_id":1,)" +
+          paris_hours + "}",
+      R"({"name":"chat-site-web","channel":"chat","skills":[{"skill_id":)" + s("accueil") +
+          R"(,"min_level":2}],"sl_threshold_s":60,"sl_target":0.9,"strategy":"least_occupied"})",
+      R"({"name":"courriels","channel":"email","skills":[{"skill_id":)" + s("accueil") +
+          R"(,"min_level":1}],"sl_threshold_s":172800,"sl_target":0.95,"accept_when_closed":true,)" +
+          paris_hours + "}",
+      R"({"name":"demandes-en-ligne","channel":"task","sl_threshold_s":86400,"skills":[{"skill_id":)" +
+          s("etat_civil") + R"(,"min_level":1}]})",
+  };
+  for (const std::string& queue : queues) {
+    auto created = center.create("queue", queue, admin);
+    if (!created) return created.error();
+  }
+  for (const DemoAgent& a : agents) {
+    auto id = add(a.username, a.display_name, store::Role::kAgent);
+    if (!id) return id.error();
+    std::string body = R"({"skills":[)";
+    for (std::size_t i = 0; i < a.skills.size(); ++i) {
+      if (i > 0) body += ",";
+      body += R"({"skill_id":)" + s(a.skills[i].first) + R"(,"level":)" +
+              std::to_string(a.skills[i].second) + "}";
+    }
+    body += std::string(R"(],"capacity":)") + a.capacity + "}";
+    auto profile = center.put("agent", *id, body, admin);
+    if (!profile) return profile.error();
+  }
+  accounts += "  agent1 … agent20 (agent)\n";
+  return accounts;
+}
+
+}  // namespace guichet::server

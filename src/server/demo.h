@@ -1,0 +1,20 @@
+// The demo town hall ("Mairie de Saint-Exemple"): its services as skills and
+// queues, about twenty agents with skills and languages, and demo accounts.
+// Written through the same validation as the API, once: a store that already
+// has users is left as it is.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace guichet::server {
+
+class ContactCenter;
+
+// Returns the text to print: the demo accounts and their passwords (fixed,
+// documented demo passwords: this is for a machine's own loopback).
+Result<std::string> seed_demo(store::Store& store, ContactCenter& center);
+
+}  // namespace guichet::server
