@@ -8,6 +8,8 @@
 #include "server/contact_center.h"
 #include "server/detail/json_body.h"
 #include "server/event_hub.h"
+#include "server/metrics.h"
+#include "server/openapi.h"
 
 namespace guichet::server {
 
@@ -107,10 +109,12 @@ HttpResponse from_result(const Result<std::string>& result, int status = 200) {
 
 class Api::Impl {
  public:
-  Impl(store::Store& store, ContactCenter& center, EventHub& hub, ApiOptions options)
+  Impl(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
+       ApiOptions options)
       : store_(store),
         center_(center),
         hub_(hub),
+        metrics_(metrics),
         options_(std::move(options)),
         limiter_(options_.login_max_failures, options_.login_window) {
     if (!options_.clock) {
@@ -121,11 +125,68 @@ class Api::Impl {
   }
 
   HttpResponse handle(const HttpRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    const Route route = match(request.method, request.path);
+    HttpResponse response = route.status == 200 ? dispatch(request)
+                            : route.status == 405
+                                ? not_allowed()
+                                : error_response(404, "not_found", "no such route", "path");
+    metrics_.observe_http(
+        route.status == 404 ? "unknown" : route.path, response.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return response;
+  }
+
+ private:
+  struct Route {
+    int status = 404;  // 200: matched; 405: the path is served, not with this method
+    std::string path;  // the template
+  };
+
+  static bool path_matches(const std::string& pattern, const std::string& path) {
+    const auto want = segments(pattern);
+    const auto got = segments(path);
+    if (want.size() != got.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (want[i] == "{id}" ? !parse_id(got[i]) : want[i] != got[i]) return false;
+    }
+    return true;
+  }
+
+  static Route match(const std::string& method, const std::string& path) {
+    Route found;
+    for (const auto& [route_method, pattern] : Api::routes()) {
+      if (!path_matches(pattern, path)) continue;
+      found.path = pattern;
+      if (route_method == method) {
+        found.status = 200;
+        return found;
+      }
+      found.status = 405;
+    }
+    return found;
+  }
+
+  HttpResponse dispatch(const HttpRequest& request) {
     const std::string& path = request.path;
     const std::string& method = request.method;
     if (path == "/healthz")
       return only(method, "GET", [] { return json_response(200, R"({"status":"ok"})"); });
     if (path == "/readyz") return only(method, "GET", [this] { return ready(); });
+    if (path == "/metrics") {
+      HttpResponse response;
+      response.content_type = "text/plain; version=0.0.4";
+      response.body =
+          metrics_.render(center_.metrics_gauges() +
+                          "# HELP guichet_websocket_clients Open WebSocket connections.\n"
+                          "# TYPE guichet_websocket_clients gauge\nguichet_websocket_clients " +
+                          std::to_string(hub_.subscribers()) + "\n");
+      return response;
+    }
+    if (path == "/api/v1/openapi.json") return json_response(200, openapi_json());
+    if (path == "/api/v1/events") {
+      return error_response(426, "upgrade_required", "this route is a WebSocket", "upgrade");
+    }
     if (path == "/api/v1/session") {
       if (method == "POST") return login(request);
       if (method == "GET") return whoami(request);
@@ -473,12 +534,52 @@ class Api::Impl {
   store::Store& store_;
   ContactCenter& center_;
   EventHub& hub_;
+  Metrics& metrics_;
   ApiOptions options_;
   LoginLimiter limiter_;
 };
 
-Api::Api(store::Store& store, ContactCenter& center, EventHub& hub, ApiOptions options)
-    : impl_(std::make_unique<Impl>(store, center, hub, std::move(options))) {}
+Api::Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
+         ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, center, hub, metrics, std::move(options))) {}
+
+const std::vector<std::pair<std::string, std::string>>& Api::routes() {
+  static const std::vector<std::pair<std::string, std::string>> kRoutes = {
+      {"GET", "/healthz"},
+      {"GET", "/readyz"},
+      {"GET", "/metrics"},
+      {"GET", "/api/v1/openapi.json"},
+      {"POST", "/api/v1/session"},
+      {"GET", "/api/v1/session"},
+      {"DELETE", "/api/v1/session"},
+      {"GET", "/api/v1/users"},
+      {"POST", "/api/v1/users"},
+      {"GET", "/api/v1/skills"},
+      {"POST", "/api/v1/skills"},
+      {"GET", "/api/v1/skills/{id}"},
+      {"PUT", "/api/v1/skills/{id}"},
+      {"DELETE", "/api/v1/skills/{id}"},
+      {"GET", "/api/v1/queues"},
+      {"POST", "/api/v1/queues"},
+      {"GET", "/api/v1/queues/{id}"},
+      {"PUT", "/api/v1/queues/{id}"},
+      {"DELETE", "/api/v1/queues/{id}"},
+      {"GET", "/api/v1/agents"},
+      {"GET", "/api/v1/agents/{id}"},
+      {"PUT", "/api/v1/agents/{id}"},
+      {"PUT", "/api/v1/agents/{id}/state"},
+      {"POST", "/api/v1/interactions"},
+      {"GET", "/api/v1/interactions/{id}"},
+      {"POST", "/api/v1/interactions/{id}/complete"},
+      {"GET", "/api/v1/offers"},
+      {"POST", "/api/v1/offers/{id}/accept"},
+      {"POST", "/api/v1/offers/{id}/reject"},
+      {"GET", "/api/v1/stats/queues"},
+      {"GET", "/api/v1/audit"},
+      {"GET", "/api/v1/events"},
+  };
+  return kRoutes;
+}
 StreamOpening Api::open_events(const HttpRequest& request) {
   return impl_->open_events(request);
 }

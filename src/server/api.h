@@ -7,6 +7,9 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/time.h"
 #include "server/http.h"
@@ -16,6 +19,7 @@ namespace guichet::server {
 
 class ContactCenter;
 class EventHub;
+class Metrics;
 
 struct ApiOptions {
   Duration session_lifetime = Duration(12LL * 3600 * 1000);
@@ -26,12 +30,17 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, ContactCenter& center, EventHub& hub, ApiOptions options);
+  Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
+      ApiOptions options);
   ~Api();
   HttpResponse handle(const HttpRequest& request);
   // GET /api/v1/events (WebSocket): the caller's real-time events, after
   // ?last_event_id=N when reconnecting.
   StreamOpening open_events(const HttpRequest& request);
+  // Every route served, as (method, path template with {id}): a request that
+  // matches none gets 404 (or 405 when only the method differs). A test keeps
+  // docs/openapi.json in step with it.
+  static const std::vector<std::pair<std::string, std::string>>& routes();
 
  private:
   class Impl;

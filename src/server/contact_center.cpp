@@ -12,6 +12,7 @@
 #include "server/detail/json_body.h"
 #include "server/engine_host.h"
 #include "server/event_hub.h"
+#include "server/metrics.h"
 
 namespace guichet::server {
 
@@ -360,12 +361,16 @@ struct PendingOffer {
 
 class ContactCenter::Impl {
  public:
-  Impl(store::Store& store, EventHub& hub, Clock clock)
+  Impl(store::Store& store, EventHub& hub, Metrics& metrics, Clock clock)
       : store_(store),
         hub_(hub),
         writer_(store),
-        engine_(routing::EngineConfig{}, std::move(clock),
-                [this](const std::vector<routing::Event>& events) { on_events(events); }) {}
+        engine_(
+            routing::EngineConfig{}, std::move(clock),
+            [this](const std::vector<routing::Event>& events) { on_events(events); },
+            [&metrics](std::chrono::nanoseconds took) {
+              metrics.observe_routing(std::chrono::duration<double>(took).count());
+            }) {}
 
   Status load() {
     for (const char* kind : {kQueue, kAgent}) {
@@ -610,6 +615,28 @@ class ContactCenter::Impl {
 
   // ---- figures --------------------------------------------------------------------------
 
+  std::string metrics_gauges() {
+    auto queues = store_.documents(kQueue);
+    std::string waiting =
+        "# HELP guichet_queue_waiting Interactions waiting in the queue.\n"
+        "# TYPE guichet_queue_waiting gauge\n";
+    std::string ready =
+        "# HELP guichet_queue_ready_agents Agents ready to take the queue's next interaction.\n"
+        "# TYPE guichet_queue_ready_agents gauge\n";
+    if (!queues) return waiting + ready;
+    engine_.inspect([&](const routing::Engine& e) {
+      for (const store::Document& queue : *queues) {
+        auto status = e.queue(queue.id);
+        const std::string labels = "{queue=" + json_quote(queue.name) + "}";
+        waiting += "guichet_queue_waiting" + labels + " " +
+                   std::to_string(status ? status->waiting : 0) + "\n";
+        ready += "guichet_queue_ready_agents" + labels + " " +
+                 std::to_string(status ? status->ready_agents : 0) + "\n";
+      }
+    });
+    return waiting + ready;
+  }
+
   Result<std::string> queue_stats() {
     auto queues = store_.documents(kQueue);
     if (!queues) return queues.error();
@@ -844,8 +871,11 @@ class ContactCenter::Impl {
   EngineHost engine_;  // last: its thread calls on_events, which uses the members above
 };
 
-ContactCenter::ContactCenter(store::Store& store, EventHub& hub, Clock clock)
-    : impl_(std::make_unique<Impl>(store, hub, std::move(clock))) {}
+ContactCenter::ContactCenter(store::Store& store, EventHub& hub, Metrics& metrics, Clock clock)
+    : impl_(std::make_unique<Impl>(store, hub, metrics, std::move(clock))) {}
+std::string ContactCenter::metrics_gauges() {
+  return impl_->metrics_gauges();
+}
 ContactCenter::~ContactCenter() = default;
 Status ContactCenter::load() {
   return impl_->load();

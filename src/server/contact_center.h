@@ -21,13 +21,14 @@
 namespace guichet::server {
 
 class EventHub;
+class Metrics;
 
 class ContactCenter {
  public:
   using Clock = std::function<Time()>;
 
   // Engine events are published to `hub` for the WebSocket clients.
-  ContactCenter(store::Store& store, EventHub& hub, Clock clock);
+  ContactCenter(store::Store& store, EventHub& hub, Metrics& metrics, Clock clock);
   ~ContactCenter();  // stops the engine, then writes the last events
 
   // Loads the configuration into the engine, then takes back the interactions
@@ -62,6 +63,8 @@ class ContactCenter {
 
   // Per queue: waiting, ready agents.
   Result<std::string> queue_stats();
+  // The same as Prometheus gauges.
+  std::string metrics_gauges();
 
   class Impl;
 

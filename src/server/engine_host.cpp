@@ -10,8 +10,12 @@ namespace guichet::server {
 
 class EngineHost::Impl {
  public:
-  Impl(routing::EngineConfig config, Clock clock, EventSink sink)
-      : engine_(std::move(config)), clock_(std::move(clock)), sink_(std::move(sink)) {
+  Impl(routing::EngineConfig config, Clock clock, EventSink sink,
+       std::function<void(std::chrono::nanoseconds)> on_command)
+      : engine_(std::move(config)),
+        clock_(std::move(clock)),
+        sink_(std::move(sink)),
+        on_command_(std::move(on_command)) {
     thread_ = std::thread([this] { loop(); });
   }
 
@@ -66,7 +70,9 @@ class EngineHost::Impl {
       (void)engine_.advance(now());  // timers due by now, before the commands
       flush();
       for (Pending& pending : batch) {
+        const auto started = std::chrono::steady_clock::now();
         Status status = pending.command(engine_, now());
+        if (on_command_) on_command_(std::chrono::steady_clock::now() - started);
         flush();
         pending.done.set_value(std::move(status));
       }
@@ -84,6 +90,7 @@ class EngineHost::Impl {
   routing::Engine engine_;  // engine thread only
   Clock clock_;
   EventSink sink_;
+  std::function<void(std::chrono::nanoseconds)> on_command_;
   Time last_{};
   std::vector<routing::Event> events_;
   std::mutex mutex_;
@@ -93,8 +100,10 @@ class EngineHost::Impl {
   std::thread thread_;
 };
 
-EngineHost::EngineHost(routing::EngineConfig config, Clock clock, EventSink sink)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(clock), std::move(sink))) {}
+EngineHost::EngineHost(routing::EngineConfig config, Clock clock, EventSink sink,
+                       std::function<void(std::chrono::nanoseconds)> on_command)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(clock), std::move(sink),
+                                   std::move(on_command))) {}
 EngineHost::~EngineHost() = default;
 Status EngineHost::run(Command command) {
   return impl_->run(std::move(command));

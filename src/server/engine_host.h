@@ -6,6 +6,7 @@
 // Time: the host reads the clock it was given, never letting it go back.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -22,7 +23,9 @@ class EngineHost {
   using EventSink = std::function<void(const std::vector<routing::Event>&)>;
   using Command = std::function<Status(routing::Engine&, Time now)>;
 
-  EngineHost(routing::EngineConfig config, Clock clock, EventSink sink);
+  // `on_command`, if given, learns how long each command took (metrics).
+  EngineHost(routing::EngineConfig config, Clock clock, EventSink sink,
+             std::function<void(std::chrono::nanoseconds)> on_command = {});
   ~EngineHost();  // runs the commands already submitted, then stops
 
   // Runs `command` on the engine thread with the current time; returns its

@@ -12,6 +12,7 @@
 #include "server/demo.h"
 #include "server/event_hub.h"
 #include "server/http_server.h"
+#include "server/metrics.h"
 #include "store/sqlite_store.h"
 
 namespace guichet::server {
@@ -63,7 +64,8 @@ Status serve(const ServeOptions& options) {
   auto store = open_store(options.data_dir);
   if (!store) return store.status();
   EventHub hub;
-  ContactCenter center(**store, hub, [] {
+  Metrics metrics;
+  ContactCenter center(**store, hub, metrics, [] {
     return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   });
   if (Status s = center.load(); !s) return s;
@@ -72,7 +74,7 @@ Status serve(const ServeOptions& options) {
     if (!accounts) return accounts.status();
     std::fprintf(stderr, "%s", accounts->c_str());
   }
-  Api api(**store, center, hub, ApiOptions{});
+  Api api(**store, center, hub, metrics, ApiOptions{});
   HttpServer::Options http;
   http.host = address->first;
   http.port = address->second;

@@ -127,6 +127,24 @@ TEST_F(Guichet, TheDemoTownHallIsSeededOnce) {
   EXPECT_EQ(call(supervisor, "GET", "/api/v1/queues").body, queues.body);
 }
 
+TEST_F(Guichet, ServesItsOpenApiDocumentAndPrometheusMetrics) {
+  Reply spec = request(port_, "GET", "/api/v1/openapi.json");
+  EXPECT_EQ(spec.status, 200);
+  EXPECT_NE(spec.body.find("\"openapi\": \"3.1.0\""), std::string::npos);
+  request(port_, "GET", "/healthz");
+  Reply metrics = request(port_, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers["content-type"].rfind("text/plain", 0), 0u);
+  for (const char* name :
+       {"guichet_http_request_duration_seconds_bucket{route=\"/healthz\",le=",
+        "guichet_http_requests_total{route=\"/healthz\",status=\"2xx\"}",
+        "guichet_routing_command_duration_seconds_count", "guichet_websocket_clients 0"}) {
+    EXPECT_NE(metrics.body.find(name), std::string::npos) << name << " missing in\n"
+                                                          << metrics.body;
+  }
+  EXPECT_EQ(request(port_, "GET", "/api/v1/events").status, 426) << "a WebSocket route";
+}
+
 TEST_F(Guichet, StopsGracefullyOnSigterm) {
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   int status = 0;
