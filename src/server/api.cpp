@@ -389,11 +389,6 @@ class Api::Impl {
     const std::string& method = request.method;
     const std::string_view collection = parts[0];
     if (parts.size() > 3) return error_response(404, "not_found", "no such route", "path");
-    if (collection == "stats") {
-      if (parts.size() != 2 || parts[1] != "queues") {
-        return error_response(404, "not_found", "no such route", "path");
-      }
-    }
     std::optional<std::uint64_t> id;
     if (parts.size() >= 2 && collection != "stats") {
       id = parse_id(parts[1]);
@@ -464,7 +459,8 @@ class Api::Impl {
                                     (action == "accept" ? "accepted" : "rejected") + "\"}");
     }
     if (collection == "stats") {
-      return method == "GET" ? from_result(center_.queue_stats()) : not_allowed();
+      return parts[1] == "queues" ? from_result(center_.queue_stats())
+                                  : from_result(center_.agent_stats());
     }
     if (collection == "audit" && parts.size() == 1) {
       if (method != "GET") return not_allowed();
@@ -575,6 +571,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"POST", "/api/v1/offers/{id}/accept"},
       {"POST", "/api/v1/offers/{id}/reject"},
       {"GET", "/api/v1/stats/queues"},
+      {"GET", "/api/v1/stats/agents"},
       {"GET", "/api/v1/audit"},
       {"GET", "/api/v1/events"},
   };

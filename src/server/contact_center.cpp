@@ -13,6 +13,7 @@
 #include "server/engine_host.h"
 #include "server/event_hub.h"
 #include "server/metrics.h"
+#include "server/today.h"
 
 namespace guichet::server {
 
@@ -640,15 +641,59 @@ class ContactCenter::Impl {
   Result<std::string> queue_stats() {
     auto queues = store_.documents(kQueue);
     if (!queues) return queues.error();
-    std::string out = "[";
+    std::map<std::uint64_t, std::size_t> ready;
     engine_.inspect([&](const routing::Engine& e) {
-      for (std::size_t i = 0; i < queues->size(); ++i) {
-        const store::Document& queue = (*queues)[i];
+      for (const store::Document& queue : *queues) {
         auto status = e.queue(queue.id);
-        if (i > 0) out += ",";
-        out += "{\"queue_id\":" + std::to_string(queue.id) + ",\"name\":" + json_quote(queue.name) +
-               ",\"waiting\":" + std::to_string(status ? status->waiting : 0) +
-               ",\"ready_agents\":" + std::to_string(status ? status->ready_agents : 0) + "}";
+        ready[queue.id] = status ? status->ready_agents : 0;
+      }
+    });
+    const Time at = now();
+    std::lock_guard stats(stats_mutex_);
+    std::string out = "[";
+    for (std::size_t i = 0; i < queues->size(); ++i) {
+      const store::Document& queue = (*queues)[i];
+      const TodayFigures::Queue q = today_.queue(queue.id, at);
+      if (i > 0) out += ",";
+      out += "{\"queue_id\":" + std::to_string(queue.id) + ",\"name\":" + json_quote(queue.name) +
+             ",\"waiting\":" + std::to_string(q.waiting) +
+             ",\"longest_wait_s\":" + json_number(q.longest_wait_s, 1) +
+             ",\"ready_agents\":" + std::to_string(ready[queue.id]) +
+             ",\"offered_today\":" + std::to_string(q.offered) +
+             ",\"answered_today\":" + std::to_string(q.answered) +
+             ",\"abandoned_today\":" + std::to_string(q.abandoned) +
+             ",\"service_level_today\":" + json_number(q.service_level(), 4) +
+             ",\"service_level_target\":" + json_number(sl_targets_[queue.id], 4) +
+             ",\"asa_s\":" + json_number(q.asa_s(), 1) + "}";
+    }
+    return out + "]";
+  }
+
+  Result<std::string> agent_stats() {
+    auto agents = store_.documents(kAgent);
+    if (!agents) return agents.error();
+    const Time at = now();
+    std::string out = "[";
+    bool first = true;
+    engine_.inspect([&](const routing::Engine& e) {
+      std::lock_guard stats(stats_mutex_);
+      for (const store::Document& agent : *agents) {
+        auto status = e.agent(agent.id);
+        if (!status) continue;
+        const TodayFigures::Agent today = today_.agent(agent.id);
+        int load = 0;
+        for (int slots : status->load)
+          load += slots;
+        if (!first) out += ",";
+        first = false;
+        out += "{\"agent_id\":" + std::to_string(agent.id) + ",\"name\":" + json_quote(agent.name) +
+               ",\"state\":" + json_quote(routing::to_string(status->state)) +
+               ",\"reason\":" + json_quote(status->reason) + ",\"time_in_state_s\":" +
+               json_number(std::chrono::duration<double>(at - status->state_since).count(), 0) +
+               ",\"interactions_in_hand\":" + std::to_string(load) +
+               ",\"offered_today\":" + std::to_string(today.offered) +
+               ",\"handled_today\":" + std::to_string(today.handled) +
+               ",\"missed_today\":" + std::to_string(today.missed) + "}";
       }
     });
     return out + "]";
@@ -799,8 +844,14 @@ class ContactCenter::Impl {
       const bool references =
           config->overflow_target || config->closed_target || config->callback_queue;
       if (skip_references && references) return Status::ok();
-      return engine_.run(
-          [&](routing::Engine& e, Time now) { return e.upsert_queue(now, *config); });
+      Status applied =
+          engine_.run([&](routing::Engine& e, Time now) { return e.upsert_queue(now, *config); });
+      if (applied) {
+        std::lock_guard stats(stats_mutex_);
+        today_.set_threshold(config->id, config->sl_threshold);
+        sl_targets_[config->id] = config->sl_target;
+      }
+      return applied;
     }
     if (document.kind == kAgent) {
       if (skip_references) return Status::ok();
@@ -853,6 +904,10 @@ class ContactCenter::Impl {
             break;
         }
         hub_.publish(e.agent, e.queue, live_json(e));
+        {
+          std::lock_guard stats(stats_mutex_);
+          today_.on_event(e);
+        }
         if (e.interaction == 0) continue;  // agent states: not an interaction's timeline
         if (recovering_ && e.type == routing::EventType::kQueued) continue;
         stored.push_back(to_stored(e));
@@ -867,7 +922,10 @@ class ContactCenter::Impl {
   std::mutex offers_mutex_;
   std::map<std::uint64_t, PendingOffer> offers_;  // guarded by offers_mutex_
   std::mutex config_mutex_;                       // one configuration change at a time
-  bool recovering_ = false;                       // set by load(), before serving
+  std::mutex stats_mutex_;
+  TodayFigures today_;                          // guarded by stats_mutex_
+  std::map<std::uint64_t, double> sl_targets_;  // guarded by stats_mutex_
+  bool recovering_ = false;                     // set by load(), before serving
   EngineHost engine_;  // last: its thread calls on_events, which uses the members above
 };
 
@@ -875,6 +933,9 @@ ContactCenter::ContactCenter(store::Store& store, EventHub& hub, Metrics& metric
     : impl_(std::make_unique<Impl>(store, hub, metrics, std::move(clock))) {}
 std::string ContactCenter::metrics_gauges() {
   return impl_->metrics_gauges();
+}
+Result<std::string> ContactCenter::agent_stats() {
+  return impl_->agent_stats();
 }
 ContactCenter::~ContactCenter() = default;
 Status ContactCenter::load() {

@@ -61,8 +61,11 @@ class ContactCenter {
   // Only the agent it was offered to; the answer is durable when this returns.
   Status answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept);
 
-  // Per queue: waiting, ready agents.
+  // Per queue: waiting, longest wait, ready agents, and today's offered,
+  // answered, abandoned, service level against its target, ASA.
   Result<std::string> queue_stats();
+  // Per agent: state and time in it, interactions in hand, today's counts.
+  Result<std::string> agent_stats();
   // The same as Prometheus gauges.
   std::string metrics_gauges();
 

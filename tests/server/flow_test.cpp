@@ -70,6 +70,13 @@ TEST_F(Flow, AnAgentIsOfferedATaskAcceptsAndCompletesIt) {
                     R"({"wrapup_code":"renseignement","note":"acte de naissance envoyé"})");
   ASSERT_EQ(done.status, 200) << done.body;
 
+  Reply queues = call(supervisor_, "GET", "/api/v1/stats/queues");
+  EXPECT_EQ(number(queues.body, "answered_today"), 1u) << queues.body;
+  EXPECT_NE(queues.body.find(R"("service_level_today":1)"), std::string::npos) << queues.body;
+  Reply agents = call(supervisor_, "GET", "/api/v1/stats/agents");
+  EXPECT_EQ(number(agents.body, "handled_today"), 1u) << agents.body;
+  EXPECT_NE(agents.body.find(R"("state":"available")"), std::string::npos) << agents.body;
+
   Reply seen = call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(task));
   EXPECT_NE(seen.body.find(R"("status":"completed")"), std::string::npos) << seen.body;
   for (const char* step : {"\"created\"", "\"queued\"", "\"offered\"", "\"accepted\"",
