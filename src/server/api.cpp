@@ -406,7 +406,7 @@ class Api::Impl {
     };
     auto no_route = [] { return error_response(404, "not_found", "no such route", "path"); };
     const bool has_body = method == "POST" || method == "PUT";
-    if (has_body && collection != "offers" && !is_json(request)) {
+    if (has_body && !request.body.empty() && !is_json(request)) {
       return error_response(400, "invalid_argument", "the body must be application/json",
                             "content-type");
     }
@@ -438,15 +438,19 @@ class Api::Impl {
     }
     if (collection == "interactions") {
       if (!id) {
-        return method == "POST" ? from_result(center_.create_interaction(request.body), 201)
-                                : not_allowed();
+        if (method == "GET") return list_interactions(request);
+        return from_result(center_.create_interaction(request.body), 201);
       }
-      if (action.empty()) {
-        return method == "GET" ? from_result(center_.interaction(*id)) : not_allowed();
+      if (action.empty()) return from_result(center_.interaction(*id));
+      if (action == "complete") return from_result(center_.complete(*id, me, request.body));
+      if (action == "transfer") {
+        return from_result(center_.transfer(*id, me, manager, request.body));
       }
-      if (action != "complete") return no_route();
-      if (method != "POST") return not_allowed();
-      return from_result(center_.complete(*id, me, request.body));
+      if (!manager) return forbidden();  // callback, abandon: adapters and supervisors
+      Status s = action == "callback" ? center_.request_callback(*id) : center_.abandon(*id);
+      if (!s) return from_error(s.error());
+      return json_response(200, action == "callback" ? R"({"status":"callback_requested"})"
+                                                     : R"({"status":"abandoned"})");
     }
     if (collection == "offers") {
       if (!id) return method == "GET" ? from_result(center_.offers(me)) : not_allowed();
@@ -510,6 +514,35 @@ class Api::Impl {
   }
 
  private:
+  HttpResponse list_interactions(const HttpRequest& request) {
+    store::InteractionFilter filter;
+    filter.status = request.query_param("status").value_or("");
+    filter.channel = request.query_param("channel").value_or("");
+    struct Number {
+      const char* name;
+      std::uint64_t* into;
+    };
+    std::uint64_t limit = 50;
+    for (const Number& n :
+         {Number{"queue_id", &filter.queue_id}, Number{"citizen_id", &filter.citizen_id},
+          Number{"before_id", &filter.before_id}, Number{"limit", &limit}}) {
+      auto text = request.query_param(n.name);
+      if (!text) continue;
+      auto value = parse_id(*text);
+      if (!value) return error_response(400, "invalid_argument", "a positive integer", n.name);
+      *n.into = *value;
+    }
+    if (limit > 500) return error_response(400, "invalid_argument", "at most 500", "limit");
+    filter.limit = static_cast<std::size_t>(limit);
+    static const char* const kStatuses[] = {"", "waiting", "completed", "abandoned", "closed"};
+    if (std::find(std::begin(kStatuses), std::end(kStatuses), filter.status) ==
+        std::end(kStatuses)) {
+      return error_response(400, "invalid_argument", "waiting, completed, abandoned or closed",
+                            "status");
+    }
+    return from_result(center_.list_interactions(filter));
+  }
+
   HttpResponse audit() {
     auto entries = store_.audit_log(200);
     if (!entries) return from_error(entries.error());
@@ -564,9 +597,13 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}/state"},
+      {"GET", "/api/v1/interactions"},
       {"POST", "/api/v1/interactions"},
       {"GET", "/api/v1/interactions/{id}"},
       {"POST", "/api/v1/interactions/{id}/complete"},
+      {"POST", "/api/v1/interactions/{id}/transfer"},
+      {"POST", "/api/v1/interactions/{id}/callback"},
+      {"POST", "/api/v1/interactions/{id}/abandon"},
       {"GET", "/api/v1/offers"},
       {"POST", "/api/v1/offers/{id}/accept"},
       {"POST", "/api/v1/offers/{id}/reject"},

@@ -252,6 +252,10 @@ store::InteractionEvent to_stored(const routing::Event& e) {
     data += ",\"deadline\":" + json_quote(iso8601(e.deadline));
   }
   stored.data_json = data + "}";
+  if (e.type == routing::EventType::kQueued) {
+    stored.queue_id = e.queue;
+    stored.channel = routing::to_string(e.channel);
+  }
   return stored;
 }
 
@@ -547,6 +551,70 @@ class ContactCenter::Impl {
              ",\"data\":" + e.data_json + "}";
     }
     return out + "]}";
+  }
+
+  Result<std::string> list_interactions(const store::InteractionFilter& filter) {
+    auto found = store_.list_interactions(filter);
+    if (!found) return found.error();
+    std::string out = "{\"interactions\":[";
+    for (std::size_t i = 0; i < found->size(); ++i) {
+      if (i > 0) out += ",";
+      out += interaction_view((*found)[i]);
+    }
+    out += "]";
+    if (found->size() == filter.limit && !found->empty()) {
+      out += ",\"next_before_id\":" + std::to_string(found->back().id);
+    }
+    return out + "}";
+  }
+
+  Result<std::string> transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                               const std::string& body) {
+    auto object = detail::parse_object(body, {{"queue_id", json::kind::int64, false},
+                                              {"agent_id", json::kind::int64, false},
+                                              {"timeout_s", json::kind::double_, false}});
+    if (!object) return object.error();
+    const bool to_queue = object->contains("queue_id");
+    if (to_queue == object->contains("agent_id")) {
+      return invalid_argument("give queue_id or agent_id", "queue_id");
+    }
+    auto target = id_field(*object, to_queue ? "queue_id" : "agent_id", "");
+    if (!target) return target.error();
+    const double timeout_s = detail::number_or(*object, "timeout_s", 30);
+    if (!(timeout_s > 0 && timeout_s <= 3600))
+      return invalid_argument("must be 0..3600", "timeout_s");
+    Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
+      auto current = e.interaction(interaction);
+      if (!current) return not_found("no such interaction in progress", "id");
+      if (!manager && current->agent != caller) {
+        return failed_precondition("you are not handling this interaction", "id");
+      }
+      return to_queue ? e.transfer_to_queue(now, interaction, *target)
+                      : e.transfer_to_agent(now, interaction, *target, seconds(timeout_s));
+    });
+    if (!status) return in_api_terms(status.error());
+    if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
+    return std::string(R"({"status":"transferred"})");
+  }
+
+  Status request_callback(std::uint64_t interaction) {
+    Status status = engine_.run(
+        [&](routing::Engine& e, Time now) { return e.request_callback(now, interaction); });
+    if (!status)
+      return status.error().code == ErrorCode::kNotFound && status.error().field == "interaction"
+                 ? Status(not_found("no such interaction in progress", "id"))
+                 : status;
+    return writer_.wait(writer_.ticket());
+  }
+
+  Status abandon(std::uint64_t interaction) {
+    Status status =
+        engine_.run([&](routing::Engine& e, Time now) { return e.abandon(now, interaction); });
+    if (!status)
+      return status.error().code == ErrorCode::kNotFound
+                 ? Status(not_found("no such interaction in progress", "id"))
+                 : status;
+    return writer_.wait(writer_.ticket());
   }
 
   Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
@@ -973,6 +1041,19 @@ Result<std::string> ContactCenter::complete(std::uint64_t interaction, std::uint
 }
 Result<std::string> ContactCenter::offers(std::uint64_t agent) {
   return impl_->offers(agent);
+}
+Result<std::string> ContactCenter::list_interactions(const store::InteractionFilter& filter) {
+  return impl_->list_interactions(filter);
+}
+Result<std::string> ContactCenter::transfer(std::uint64_t interaction, std::uint64_t caller,
+                                            bool manager, const std::string& body) {
+  return impl_->transfer(interaction, caller, manager, body);
+}
+Status ContactCenter::request_callback(std::uint64_t interaction) {
+  return impl_->request_callback(interaction);
+}
+Status ContactCenter::abandon(std::uint64_t interaction) {
+  return impl_->abandon(interaction);
 }
 Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
   return impl_->answer_offer(offer, agent, accept);

@@ -52,6 +52,16 @@ class ContactCenter {
   // when this returns, then routed.
   Result<std::string> create_interaction(const std::string& body);
   Result<std::string> interaction(std::uint64_t id);  // with its timeline
+  Result<std::string> list_interactions(const store::InteractionFilter& filter);
+  // {"queue_id"} or {"agent_id","timeout_s"?}: by the agent handling it, or a
+  // supervisor (`manager`) for any interaction not completed.
+  Result<std::string> transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                               const std::string& body);
+  // A waiting call becomes a callback, keeping its place (its queue must name
+  // a callback queue).
+  Status request_callback(std::uint64_t interaction);
+  // The citizen left (channel adapters, supervisors).
+  Status abandon(std::uint64_t interaction);
   // {"wrapup_code"?,"note"?}; only the agent handling it.
   Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
                                const std::string& body);

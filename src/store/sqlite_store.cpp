@@ -544,6 +544,16 @@ Status insert_event(Connection& c, const InteractionEvent& event) {
     return c.foreign_key_failed() ? Status(not_found("no such interaction", "interaction_id"))
                                   : c.error("event");
   }
+  if (event.queue_id != 0 || !event.channel.empty()) {
+    Statement move = c.statement(
+        "UPDATE interactions SET queue_id = CASE WHEN ?1 = 0 THEN queue_id ELSE ?1 END, "
+        "channel = CASE WHEN ?2 = '' THEN channel ELSE ?2 END WHERE id = ?3");
+    if (!move) return c.error("interaction");
+    sqlite3_bind_int64(move, 1, as_int(event.queue_id));
+    bind_text(move, 2, event.channel);
+    sqlite3_bind_int64(move, 3, as_int(event.interaction_id));
+    if (sqlite3_step(move) != SQLITE_DONE) return c.error("interaction");
+  }
   if (!ends_interaction(event.type)) return Status::ok();
   Statement end = c.statement(
       "UPDATE interactions SET status = ?, ended_at = ? WHERE id = ? AND status = 'waiting'");
@@ -709,6 +719,28 @@ Result<std::vector<InteractionEvent>> SqliteStore::timeline(std::uint64_t intera
       events.push_back(std::move(event));
     }
     return events;
+  });
+}
+
+Result<std::vector<Interaction>> SqliteStore::list_interactions(const InteractionFilter& filter) {
+  return impl_->read([&](Connection& c) -> Result<std::vector<Interaction>> {
+    // One statement for every filter: a condition is off when its value is empty.
+    static const std::string sql = std::string(kInteractionColumns) +
+                                   "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR channel = ?2) "
+                                   "AND (?3 = 0 OR queue_id = ?3) AND (?4 = 0 OR citizen_id = ?4) "
+                                   "AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("interactions").error();
+    bind_text(s, 1, filter.status);
+    bind_text(s, 2, filter.channel);
+    sqlite3_bind_int64(s, 3, as_int(filter.queue_id));
+    sqlite3_bind_int64(s, 4, as_int(filter.citizen_id));
+    sqlite3_bind_int64(s, 5, as_int(filter.before_id));
+    sqlite3_bind_int64(s, 6, static_cast<sqlite3_int64>(std::min<std::size_t>(filter.limit, 500)));
+    std::vector<Interaction> out;
+    while (sqlite3_step(s) == SQLITE_ROW)
+      out.push_back(read_interaction(s));
+    return out;
   });
 }
 

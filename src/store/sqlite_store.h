@@ -41,6 +41,7 @@ class SqliteStore final : public Store {
   Result<Interaction> interaction(std::uint64_t id) override;
   Status append_events(const std::vector<InteractionEvent>& events) override;
   Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) override;
+  Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) override;
   Result<std::vector<Interaction>> open_interactions() override;
 
   // Commits so far, and writes they carried: their ratio is the group-commit

@@ -64,6 +64,10 @@ struct InteractionEvent {
   Time at{};
   std::string type;
   std::string data_json = "{}";
+  // Where it is now, when this event moves it (queued in another queue, a
+  // call become a callback): 0 / empty leave the interaction as it is.
+  std::uint64_t queue_id = 0;
+  std::string channel;
 };
 
 // A configuration object (skill, queue, agent profile, wrap-up code,
@@ -88,6 +92,17 @@ struct AuditEntry {
   std::string action;  // "create", "update", "delete"
   std::string before_json;
   std::string after_json;
+};
+
+// Which interactions to list; empty fields do not filter. Keyset pagination:
+// ids below `before_id`, newest first, at most `limit`.
+struct InteractionFilter {
+  std::string status;
+  std::string channel;
+  std::uint64_t queue_id = 0;
+  std::uint64_t citizen_id = 0;
+  std::uint64_t before_id = 0;  // 0: from the newest
+  std::size_t limit = 50;
 };
 
 class Store {
@@ -126,6 +141,7 @@ class Store {
   // abandoned, closed) also sets its status and ended_at.
   virtual Status append_events(const std::vector<InteractionEvent>& events) = 0;
   virtual Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) = 0;
+  virtual Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) = 0;
   // Interactions not ended, by enqueue time then id: what the engine takes
   // back after a restart.
   virtual Result<std::vector<Interaction>> open_interactions() = 0;

@@ -163,6 +163,52 @@ TEST_F(Flow, AKillMinus9LosesNoAcknowledgedInteraction) {
   }
 }
 
+TEST_F(Flow, TransfersListsAndAbandons) {
+  const auto front = create("queues", R"({"name":"accueil","channel":"task"})");
+  const auto back = create("queues", R"({"name":"back-office","channel":"task"})");
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"capacity":{"task":1}})")
+                .status,
+            200);
+  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                 R"({"state":"available"})")
+                .status,
+            200);
+  const auto task = new_task(front);
+  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
+  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+            200);
+  // The agent hands it to the back office; it is not offered straight back.
+  Reply moved = call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task) + "/transfer",
+                     R"({"queue_id":)" + std::to_string(back) + "}");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  Reply waiting = call(supervisor_, "GET",
+                       "/api/v1/interactions?status=waiting&queue_id=" + std::to_string(back));
+  ASSERT_EQ(waiting.status, 200);
+  EXPECT_EQ(number(waiting.body, "id"), task) << waiting.body;
+  // A citizen hangs up: the supervisor's console (or the channel) says so.
+  const auto other = new_task(front);
+  EXPECT_EQ(
+      call(agent_, "POST", "/api/v1/interactions/" + std::to_string(other) + "/abandon").status,
+      403);
+  EXPECT_EQ(call(supervisor_, "POST", "/api/v1/interactions/" + std::to_string(other) + "/abandon")
+                .status,
+            200);
+  EXPECT_EQ(field(call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(other)).body,
+                  "status"),
+            "abandoned");
+  EXPECT_EQ(call(supervisor_, "GET", "/api/v1/interactions?status=lost").status, 400);
+  // Pagination: newest first, then the page before.
+  Reply page = call(supervisor_, "GET", "/api/v1/interactions?limit=1");
+  EXPECT_EQ(number(page.body, "id"), other);
+  const auto next = number(page.body, "next_before_id");
+  EXPECT_EQ(number(call(supervisor_, "GET",
+                        "/api/v1/interactions?limit=1&before_id=" + std::to_string(next))
+                       .body,
+                   "id"),
+            task);
+}
+
 TEST_F(Flow, EachRouteRefusesTheRolesItMust) {
   struct Case {
     const char* method;

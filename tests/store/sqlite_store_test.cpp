@@ -110,6 +110,21 @@ TEST_F(SqliteStoreTest, InteractionsKeepTheirTimelineAndComeBackInOrder) {
     EXPECT_EQ(store->append_events({orphan}).error().code, ErrorCode::kNotFound);
   }
   auto store = open();  // as after a restart
+  InteractionFilter waiting_in_1;
+  waiting_in_1.status = "waiting";
+  waiting_in_1.queue_id = 1;
+  auto listed = store->list_interactions(waiting_in_1);
+  ASSERT_TRUE(listed.is_ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, second);
+  InteractionFilter page;
+  page.limit = 2;
+  auto first_page = store->list_interactions(page);
+  ASSERT_EQ(first_page->size(), 2u);
+  EXPECT_EQ((*first_page)[0].id, third) << "newest first";
+  page.before_id = first_page->back().id;
+  auto next_page = store->list_interactions(page);
+  ASSERT_EQ(next_page->size(), 1u);
   auto open_now = store->open_interactions();
   ASSERT_TRUE(open_now.is_ok());
   ASSERT_EQ(open_now->size(), 2u);
