@@ -41,6 +41,7 @@ test-asan: deps
 
 bench: build
 	$(BUILD)/bench/routing_bench
+	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <initializer_list>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/json_format.h"
 #include "server/auth.h"
@@ -240,19 +242,41 @@ class Api::Impl {
       from_cookie = true;
     }
     if (token.empty()) return Error{ErrorCode::kFailedPrecondition, "not logged in", "session"};
-    auto session = store_.find_session(hash_token(token));
-    if (!session || session->expires_at <= options_.clock()) {
-      return Error{ErrorCode::kFailedPrecondition, "the session is unknown or expired", "session"};
-    }
     if (from_cookie && request.method != "GET" && request.method != "HEAD") {
       const std::string* csrf = request.header("x-csrf-token");
       if (!csrf || !same_secret(*csrf, csrf_token_for(token))) {
         return Error{ErrorCode::kInvalidArgument, "missing or wrong CSRF token", "x-csrf-token"};
       }
     }
+    auto user = session_user(hash_token(token));
+    if (!user) return user.error();
+    return Caller{std::move(*user), std::move(token)};
+  }
+
+  // The session's user: from memory when it was looked up in the last
+  // kSessionCacheFor (every request authenticates: two store reads each would
+  // cap the read rate), else from the store. Logging out forgets it at once.
+  static constexpr Duration kSessionCacheFor = Duration(30'000);
+  Result<store::User> session_user(const std::string& token_hash) {
+    const Time now = options_.clock();
+    {
+      std::lock_guard lock(sessions_mutex_);
+      auto found = sessions_.find(token_hash);
+      if (found != sessions_.end() && found->second.checked + kSessionCacheFor > now &&
+          found->second.expires_at > now) {
+        return found->second.user;
+      }
+    }
+    auto session = store_.find_session(token_hash);
+    if (!session || session->expires_at <= now) {
+      return Error{ErrorCode::kFailedPrecondition, "the session is unknown or expired", "session"};
+    }
     auto user = store_.user_by_id(session->user_id);
     if (!user) return Error{ErrorCode::kFailedPrecondition, "the user is gone", "session"};
-    return Caller{std::move(*user), std::move(token)};
+    std::lock_guard lock(sessions_mutex_);
+    if (sessions_.size() > 100'000) sessions_.clear();  // bound memory; the store has them all
+    sessions_[token_hash] = {*user, session->expires_at, now};
+    return user;
   }
 
   static HttpResponse refused(const Error& error) {
@@ -331,8 +355,13 @@ class Api::Impl {
   HttpResponse logout(const HttpRequest& request) {
     auto caller = authenticate(request);
     if (!caller) return refused(caller.error());
-    if (Status s = store_.delete_session(hash_token(caller->token)); !s)
+    if (Status s = store_.delete_session(hash_token(caller->token)); !s) {
       return from_error(s.error());
+    }
+    {
+      std::lock_guard lock(sessions_mutex_);
+      sessions_.erase(hash_token(caller->token));
+    }
     HttpResponse response;
     response.status = 204;
     response.headers.emplace_back(
@@ -560,10 +589,18 @@ class Api::Impl {
     return json_response(200, body + "]");
   }
 
+  struct CachedSession {
+    store::User user;
+    Time expires_at{};
+    Time checked{};
+  };
+
   store::Store& store_;
   ContactCenter& center_;
   EventHub& hub_;
   Metrics& metrics_;
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::string, CachedSession> sessions_;  // guarded by sessions_mutex_
   ApiOptions options_;
   LoginLimiter limiter_;
 };

@@ -459,7 +459,12 @@ class ContactCenter::Impl {
     } else if (kind == kAgent) {
       return failed_precondition("an agent profile stays; set its capacities to 0", "id");
     }
-    return store_.delete_document(kind, id, user, now());
+    Status removed = store_.delete_document(kind, id, user, now());
+    if (removed && kind == kQueue) {
+      std::lock_guard stats(stats_mutex_);
+      queue_names_.erase(id);
+    }
+    return removed;
   }
 
   // ---- agents ----------------------------------------------------------------------
@@ -706,32 +711,47 @@ class ContactCenter::Impl {
     return waiting + ready;
   }
 
+  // Wallboard figures: read often, so served from memory. Ready agents come
+  // from the engine at most every kReadyRefresh (a round trip to its thread).
+  static constexpr Duration kReadyRefresh = Duration(100);
   Result<std::string> queue_stats() {
-    auto queues = store_.documents(kQueue);
-    if (!queues) return queues.error();
-    std::map<std::uint64_t, std::size_t> ready;
-    engine_.inspect([&](const routing::Engine& e) {
-      for (const store::Document& queue : *queues) {
-        auto status = e.queue(queue.id);
-        ready[queue.id] = status ? status->ready_agents : 0;
-      }
-    });
     const Time at = now();
+    std::vector<std::uint64_t> ids;
+    {
+      std::lock_guard stats(stats_mutex_);
+      if (at - ready_read_at_ >= kReadyRefresh) {
+        for (const auto& [id, name] : queue_names_)
+          ids.push_back(id);
+      }
+    }
+    if (!ids.empty()) {
+      std::map<std::uint64_t, std::size_t> ready;
+      engine_.inspect([&](const routing::Engine& e) {
+        for (std::uint64_t id : ids) {
+          auto status = e.queue(id);
+          ready[id] = status ? status->ready_agents : 0;
+        }
+      });
+      std::lock_guard stats(stats_mutex_);
+      ready_ = std::move(ready);
+      ready_read_at_ = at;
+    }
     std::lock_guard stats(stats_mutex_);
     std::string out = "[";
-    for (std::size_t i = 0; i < queues->size(); ++i) {
-      const store::Document& queue = (*queues)[i];
-      const TodayFigures::Queue q = today_.queue(queue.id, at);
-      if (i > 0) out += ",";
-      out += "{\"queue_id\":" + std::to_string(queue.id) + ",\"name\":" + json_quote(queue.name) +
+    bool first = true;
+    for (const auto& [id, name] : queue_names_) {
+      const TodayFigures::Queue q = today_.queue(id, at);
+      if (!first) out += ",";
+      first = false;
+      out += "{\"queue_id\":" + std::to_string(id) + ",\"name\":" + json_quote(name) +
              ",\"waiting\":" + std::to_string(q.waiting) +
              ",\"longest_wait_s\":" + json_number(q.longest_wait_s, 1) +
-             ",\"ready_agents\":" + std::to_string(ready[queue.id]) +
+             ",\"ready_agents\":" + std::to_string(ready_[id]) +
              ",\"offered_today\":" + std::to_string(q.offered) +
              ",\"answered_today\":" + std::to_string(q.answered) +
              ",\"abandoned_today\":" + std::to_string(q.abandoned) +
              ",\"service_level_today\":" + json_number(q.service_level(), 4) +
-             ",\"service_level_target\":" + json_number(sl_targets_[queue.id], 4) +
+             ",\"service_level_target\":" + json_number(sl_targets_[id], 4) +
              ",\"asa_s\":" + json_number(q.asa_s(), 1) + "}";
     }
     return out + "]";
@@ -917,6 +937,8 @@ class ContactCenter::Impl {
       if (applied) {
         std::lock_guard stats(stats_mutex_);
         today_.set_threshold(config->id, config->sl_threshold);
+        queue_names_[config->id] = document.name;
+        ready_read_at_ = Time{};  // the next read asks the engine
         sl_targets_[config->id] = config->sl_target;
       }
       return applied;
@@ -991,9 +1013,12 @@ class ContactCenter::Impl {
   std::map<std::uint64_t, PendingOffer> offers_;  // guarded by offers_mutex_
   std::mutex config_mutex_;                       // one configuration change at a time
   std::mutex stats_mutex_;
-  TodayFigures today_;                          // guarded by stats_mutex_
-  std::map<std::uint64_t, double> sl_targets_;  // guarded by stats_mutex_
-  bool recovering_ = false;                     // set by load(), before serving
+  TodayFigures today_;                                // guarded by stats_mutex_
+  std::map<std::uint64_t, std::string> queue_names_;  // guarded by stats_mutex_
+  std::map<std::uint64_t, std::size_t> ready_;        // guarded by stats_mutex_
+  Time ready_read_at_{};                              // guarded by stats_mutex_
+  std::map<std::uint64_t, double> sl_targets_;        // guarded by stats_mutex_
+  bool recovering_ = false;                           // set by load(), before serving
   EngineHost engine_;  // last: its thread calls on_events, which uses the members above
 };
 
