@@ -145,22 +145,35 @@ class Api::Impl {
     std::string path;  // the template
   };
 
-  static bool path_matches(const std::string& pattern, const std::string& path) {
-    const auto want = segments(pattern);
-    const auto got = segments(path);
-    if (want.size() != got.size()) return false;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-      if (want[i] == "{id}" ? !parse_id(got[i]) : want[i] != got[i]) return false;
-    }
-    return true;
+  // The routes split into segments once; a request's path is split once.
+  struct CompiledRoute {
+    const std::string* method;
+    const std::string* path;
+    std::vector<std::string_view> segments;
+  };
+  static const std::vector<CompiledRoute>& compiled_routes() {
+    static const std::vector<CompiledRoute> compiled = [] {
+      std::vector<CompiledRoute> out;
+      for (const auto& [method, path] : Api::routes())
+        out.push_back({&method, &path, segments(path)});
+      return out;
+    }();
+    return compiled;
   }
 
   static Route match(const std::string& method, const std::string& path) {
+    const std::vector<std::string_view> got = segments(path);
     Route found;
-    for (const auto& [route_method, pattern] : Api::routes()) {
-      if (!path_matches(pattern, path)) continue;
-      found.path = pattern;
-      if (route_method == method) {
+    for (const CompiledRoute& route : compiled_routes()) {
+      if (route.segments.size() != got.size()) continue;
+      bool same = true;
+      for (std::size_t i = 0; i < got.size() && same; ++i) {
+        same = route.segments[i] == "{id}" ? parse_id(got[i]).has_value()
+                                           : route.segments[i] == got[i];
+      }
+      if (!same) continue;
+      found.path = *route.path;
+      if (*route.method == method) {
         found.status = 200;
         return found;
       }

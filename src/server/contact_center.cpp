@@ -463,6 +463,7 @@ class ContactCenter::Impl {
     if (removed && kind == kQueue) {
       std::lock_guard stats(stats_mutex_);
       queue_names_.erase(id);
+      queue_channels_.erase(id);
     }
     return removed;
   }
@@ -806,23 +807,14 @@ class ContactCenter::Impl {
     return out;
   }
 
+  // From memory: every create asks, and the engine has the queue whenever
+  // this map does (both change together in apply() and remove()).
   Status check_queue(std::uint64_t queue, Channel channel) {
-    Status status = Status::ok();
-    engine_.inspect([&](const routing::Engine& e) {
-      if (!e.queue(queue)) {
-        status = not_found("no such queue", "queue_id");
-        return;
-      }
-    });
-    if (!status) return status;
-    auto document = store_.document(kQueue, queue);
-    if (!document) return not_found("no such queue", "queue_id");
-    boost::system::error_code ec;
-    json::value body = json::parse(document->body_json, ec);
-    if (!ec && body.is_object() &&
-        detail::string_or(body.as_object(), "channel", "") != routing::to_string(channel)) {
+    std::lock_guard stats(stats_mutex_);
+    auto found = queue_channels_.find(queue);
+    if (found == queue_channels_.end()) return not_found("no such queue", "queue_id");
+    if (found->second != channel)
       return invalid_argument("the queue serves another channel", "channel");
-    }
     return Status::ok();
   }
 
@@ -938,6 +930,7 @@ class ContactCenter::Impl {
         std::lock_guard stats(stats_mutex_);
         today_.set_threshold(config->id, config->sl_threshold);
         queue_names_[config->id] = document.name;
+        queue_channels_[config->id] = config->channel;
         ready_read_at_ = Time{};  // the next read asks the engine
         sl_targets_[config->id] = config->sl_target;
       }
@@ -1015,6 +1008,7 @@ class ContactCenter::Impl {
   std::mutex stats_mutex_;
   TodayFigures today_;                                // guarded by stats_mutex_
   std::map<std::uint64_t, std::string> queue_names_;  // guarded by stats_mutex_
+  std::map<std::uint64_t, Channel> queue_channels_;   // guarded by stats_mutex_
   std::map<std::uint64_t, std::size_t> ready_;        // guarded by stats_mutex_
   Time ready_read_at_{};                              // guarded by stats_mutex_
   std::map<std::uint64_t, double> sl_targets_;        // guarded by stats_mutex_
