@@ -453,10 +453,14 @@ class Api::Impl {
                             "content-type");
     }
 
-    if (collection == "skills" || collection == "queues" || collection == "agents") {
-      const std::string kind = collection == "skills"   ? "skill"
-                               : collection == "queues" ? "queue"
-                                                        : "agent";
+    static const std::map<std::string_view, std::string> kKinds = {
+        {"skills", "skill"},
+        {"queues", "queue"},
+        {"agents", "agent"},
+        {"wrapup-codes", "wrapup_code"},
+        {"pause-reasons", "pause_reason"}};
+    if (auto kind_found = kKinds.find(collection); kind_found != kKinds.end()) {
+      const std::string& kind = kind_found->second;
       if (!action.empty()) {
         if (kind != "agent" || action != "state") return no_route();
         if (method != "PUT") return not_allowed();
@@ -643,6 +647,16 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/queues/{id}"},
       {"PUT", "/api/v1/queues/{id}"},
       {"DELETE", "/api/v1/queues/{id}"},
+      {"GET", "/api/v1/wrapup-codes"},
+      {"POST", "/api/v1/wrapup-codes"},
+      {"GET", "/api/v1/wrapup-codes/{id}"},
+      {"PUT", "/api/v1/wrapup-codes/{id}"},
+      {"DELETE", "/api/v1/wrapup-codes/{id}"},
+      {"GET", "/api/v1/pause-reasons"},
+      {"POST", "/api/v1/pause-reasons"},
+      {"GET", "/api/v1/pause-reasons/{id}"},
+      {"PUT", "/api/v1/pause-reasons/{id}"},
+      {"DELETE", "/api/v1/pause-reasons/{id}"},
       {"GET", "/api/v1/agents"},
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},

@@ -26,6 +26,8 @@ namespace {
 constexpr const char* kSkill = "skill";
 constexpr const char* kQueue = "queue";
 constexpr const char* kAgent = "agent";
+constexpr const char* kWrapupCode = "wrapup_code";
+constexpr const char* kPauseReason = "pause_reason";
 
 Result<std::uint64_t> id_field(const json::object& object, const char* key,
                                const std::string& where) {
@@ -479,6 +481,9 @@ class ContactCenter::Impl {
     std::string reason = detail::string_or(*object, "reason", "");
     if (*state == routing::AgentState::kPaused && reason.empty()) reason = "pause";
     if (reason.size() > 64) return invalid_argument("at most 64 characters", "reason");
+    if (*state == routing::AgentState::kPaused) {
+      if (Status s = one_of(kPauseReason, reason, "reason"); !s) return s.error();
+    }
     Status status = engine_.run([&](routing::Engine& e, Time now) {
       return e.set_agent_state(now, agent, *state, reason);
     });
@@ -631,6 +636,7 @@ class ContactCenter::Impl {
     const std::string code = detail::string_or(*object, "wrapup_code", "");
     const std::string note = detail::string_or(*object, "note", "");
     if (code.size() > 64) return invalid_argument("at most 64 characters", "wrapup_code");
+    if (Status s = one_of(kWrapupCode, code, "wrapup_code"); !s) return s.error();
     if (note.size() > 4000) return invalid_argument("at most 4000 characters", "note");
     Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
       auto status_now = e.interaction(interaction);
@@ -807,6 +813,18 @@ class ContactCenter::Impl {
     return out;
   }
 
+  // Once a service has defined wrap-up codes (or pause reasons), a value must
+  // be one of them; before that, any value goes.
+  Status one_of(const char* kind, const std::string& value, const char* field) {
+    auto defined = store_.documents(kind);
+    if (!defined) return defined.status();
+    if (defined->empty()) return Status::ok();
+    for (const store::Document& d : *defined) {
+      if (d.name == value) return Status::ok();
+    }
+    return invalid_argument("not one of the service's " + std::string(kind) + "s", field);
+  }
+
   // From memory: every create asks, and the engine has the queue whenever
   // this map does (both change together in apply() and remove()).
   Status check_queue(std::uint64_t queue, Channel channel) {
@@ -858,7 +876,7 @@ class ContactCenter::Impl {
     store::Document document;
     document.kind = kind;
     document.id = id;
-    if (kind == kSkill) {
+    if (kind == kSkill || kind == kWrapupCode || kind == kPauseReason) {
       auto object = detail::parse_object(
           body, {{"name", json::kind::string, true}, {"description", json::kind::string, false}});
       if (!object) return object.error();

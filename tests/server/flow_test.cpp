@@ -209,6 +209,31 @@ TEST_F(Flow, TransfersListsAndAbandons) {
             task);
 }
 
+TEST_F(Flow, WrapupCodesAndPauseReasonsOnceDefinedAreRequired) {
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task"})");
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"capacity":{"task":1}})")
+                .status,
+            200);
+  const std::string state = "/api/v1/agents/" + std::to_string(agent_id_) + "/state";
+  EXPECT_EQ(call(agent_, "PUT", state, R"({"state":"paused","reason":"cafe"})").status, 200)
+      << "no pause reasons defined yet: any goes";
+  create("pause-reasons", R"({"name":"dejeuner"})");
+  EXPECT_EQ(call(agent_, "PUT", state, R"({"state":"paused","reason":"cafe"})").status, 400);
+  EXPECT_EQ(call(agent_, "PUT", state, R"({"state":"paused","reason":"dejeuner"})").status, 200);
+  create("wrapup-codes", R"({"name":"renseignement","description":"Information donnée"})");
+  ASSERT_EQ(call(agent_, "PUT", state, R"({"state":"available"})").status, 200);
+  const auto task = new_task(queue);
+  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
+  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+            200);
+  const std::string complete = "/api/v1/interactions/" + std::to_string(task) + "/complete";
+  Reply wrong = call(agent_, "POST", complete, R"({"wrapup_code":"autre"})");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(wrong.body.find(R"("field":"wrapup_code")"), std::string::npos);
+  EXPECT_EQ(call(agent_, "POST", complete, R"({"wrapup_code":"renseignement"})").status, 200);
+}
+
 TEST_F(Flow, EachRouteRefusesTheRolesItMust) {
   struct Case {
     const char* method;
