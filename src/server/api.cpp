@@ -498,6 +498,20 @@ class Api::Impl {
       return json_response(200, action == "callback" ? R"({"status":"callback_requested"})"
                                                      : R"({"status":"abandoned"})");
     }
+    if (collection == "citizens") {
+      if (!id) {
+        if (method == "POST") return from_result(center_.create_citizen(request.body), 201);
+        auto query = request.query_param("q");
+        if (!query || query->empty() || query->size() > 100) {
+          return error_response(400, "invalid_argument", "a search of 1 to 100 characters", "q");
+        }
+        return from_result(center_.find_citizens(*query));
+      }
+      if (action.empty()) return from_result(center_.citizen(*id));
+      if (action == "contacts") return from_result(center_.add_contact(*id, request.body), 201);
+      if (!manager) return forbidden();  // merge
+      return from_result(center_.merge_citizens(*id, request.body));
+    }
     if (collection == "offers") {
       if (!id) return method == "GET" ? from_result(center_.offers(me)) : not_allowed();
       if (action != "accept" && action != "reject") return no_route();
@@ -668,6 +682,11 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"POST", "/api/v1/interactions/{id}/transfer"},
       {"POST", "/api/v1/interactions/{id}/callback"},
       {"POST", "/api/v1/interactions/{id}/abandon"},
+      {"GET", "/api/v1/citizens"},
+      {"POST", "/api/v1/citizens"},
+      {"GET", "/api/v1/citizens/{id}"},
+      {"POST", "/api/v1/citizens/{id}/contacts"},
+      {"POST", "/api/v1/citizens/{id}/merge"},
       {"GET", "/api/v1/offers"},
       {"POST", "/api/v1/offers/{id}/accept"},
       {"POST", "/api/v1/offers/{id}/reject"},

@@ -525,6 +525,11 @@ class ContactCenter::Impl {
       }
       it.attributes_json = json::serialize(*attributes);
     }
+    if (it.citizen_id != 0) {
+      auto citizen = store_.citizen(it.citizen_id);
+      if (!citizen) return not_found("no such citizen", "citizen_id");
+      if (citizen->merged_into) it.citizen_id = citizen->merged_into;  // follow a merge
+    }
     // Refuse before writing what the engine would refuse.
     if (Status s = check_queue(it.queue_id, *channel); !s) return s.error();
     it.enqueued_at = now();
@@ -658,6 +663,153 @@ class ContactCenter::Impl {
     }
     if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
     return std::string(R"({"status":"completed"})");
+  }
+
+  // ---- citizens ---------------------------------------------------------------------
+
+  // Phone numbers keep their digits and a leading +; emails are lower case.
+  static Result<store::Contact> contact_from(const json::object& object, const std::string& where) {
+    if (Status s = detail::check_fields(
+            object, {{"kind", json::kind::string, true}, {"value", json::kind::string, true}},
+            where);
+        !s) {
+      return s.error();
+    }
+    store::Contact contact{detail::string_or(object, "kind", ""),
+                           detail::string_or(object, "value", "")};
+    if (contact.kind == "phone") {
+      std::string digits;
+      for (char c : contact.value) {
+        if ((c == '+' && digits.empty()) || (c >= '0' && c <= '9')) digits += c;
+      }
+      contact.value = digits;
+      if (digits.size() < 3) return invalid_argument("not a phone number", where + ".value");
+    } else if (contact.kind == "email") {
+      for (char& c : contact.value)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (contact.value.find('@') == std::string::npos) {
+        return invalid_argument("not an email address", where + ".value");
+      }
+    } else if (contact.kind != "social" && contact.kind != "web") {
+      return invalid_argument("phone, email, social or web", where + ".kind");
+    }
+    if (contact.value.empty() || contact.value.size() > 200) {
+      return invalid_argument("1 to 200 characters", where + ".value");
+    }
+    return contact;
+  }
+
+  static std::string citizen_view(const store::Citizen& citizen) {
+    std::string out = "{\"id\":" + std::to_string(citizen.id) +
+                      ",\"name\":" + json_quote(citizen.name) +
+                      ",\"created_at\":" + json_quote(iso8601(citizen.created_at));
+    if (citizen.merged_into) out += ",\"merged_into\":" + std::to_string(citizen.merged_into);
+    out += ",\"contacts\":[";
+    for (std::size_t i = 0; i < citizen.contacts.size(); ++i) {
+      if (i > 0) out += ",";
+      out += "{\"kind\":" + json_quote(citizen.contacts[i].kind) +
+             ",\"value\":" + json_quote(citizen.contacts[i].value) + "}";
+    }
+    return out + "]}";
+  }
+
+  Result<std::string> create_citizen(const std::string& body) {
+    auto object = detail::parse_object(
+        body, {{"name", json::kind::string, true}, {"contacts", json::kind::array, false}});
+    if (!object) return object.error();
+    store::Citizen citizen;
+    citizen.name = detail::string_or(*object, "name", "");
+    if (citizen.name.empty() || citizen.name.size() > 200) {
+      return invalid_argument("1 to 200 characters", "name");
+    }
+    if (const json::value* contacts = object->if_contains("contacts")) {
+      for (std::size_t i = 0; i < contacts->as_array().size(); ++i) {
+        const std::string where = "contacts[" + std::to_string(i) + "]";
+        const json::value& item = contacts->as_array()[i];
+        if (!item.is_object()) return invalid_argument("must be an object", where);
+        auto contact = contact_from(item.as_object(), where);
+        if (!contact) return contact.error();
+        citizen.contacts.push_back(std::move(*contact));
+      }
+    }
+    citizen.created_at = now();
+    auto created = store_.create_citizen(citizen);
+    if (!created) return created.error();
+    return citizen_view(*created);
+  }
+
+  Result<std::string> find_citizens(const std::string& query) {
+    auto found = store_.find_citizens(query, 50);
+    if (!found) return found.error();
+    std::string out = "[";
+    for (std::size_t i = 0; i < found->size(); ++i) {
+      if (i > 0) out += ",";
+      out += citizen_view((*found)[i]);
+    }
+    return out + "]";
+  }
+
+  Result<std::string> citizen(std::uint64_t id) {
+    auto citizen = store_.citizen(id);
+    if (!citizen) return citizen.error();
+    store::InteractionFilter filter;
+    filter.citizen_id = citizen->merged_into ? citizen->merged_into : id;
+    filter.limit = 200;
+    auto interactions = store_.list_interactions(filter);
+    if (!interactions) return interactions.error();
+    std::string out = citizen_view(*citizen);
+    out.pop_back();
+    out += ",\"interactions\":[";
+    for (std::size_t i = 0; i < interactions->size(); ++i) {
+      const store::Interaction& it = (*interactions)[i];
+      std::string outcome, notes = "[";
+      if (auto timeline = store_.timeline(it.id)) {
+        for (const store::InteractionEvent& e : *timeline) {
+          boost::system::error_code ec;
+          json::value data = json::parse(e.data_json, ec);
+          if (ec || !data.is_object()) continue;
+          if (e.type == "completed") outcome = detail::string_or(data.as_object(), "reason", "");
+          if (e.type == "note") {
+            if (notes.size() > 1) notes += ",";
+            notes +=
+                "{\"at\":" + json_quote(iso8601(e.at)) +
+                ",\"agent_id\":" + std::to_string(detail::int_or(data.as_object(), "agent_id", 0)) +
+                ",\"note\":" + json_quote(detail::string_or(data.as_object(), "note", "")) + "}";
+          }
+        }
+      }
+      if (i > 0) out += ",";
+      out += "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
+             ",\"queue_id\":" + std::to_string(it.queue_id) +
+             ",\"status\":" + json_quote(it.status) +
+             ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at));
+      if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
+      out += ",\"wrapup_code\":" + json_quote(outcome) + ",\"notes\":" + notes + "]}";
+    }
+    return out + "]}";
+  }
+
+  Result<std::string> add_contact(std::uint64_t citizen, const std::string& body) {
+    auto object = detail::parse_object(
+        body, {{"kind", json::kind::string, true}, {"value", json::kind::string, true}});
+    if (!object) return object.error();
+    auto contact = contact_from(*object, "");
+    if (!contact) {
+      Error error = contact.error();
+      if (!error.field.empty() && error.field[0] == '.') error.field.erase(0, 1);
+      return error;
+    }
+    if (Status s = store_.add_contact(citizen, *contact); !s) return s.error();
+    return this->citizen(citizen);
+  }
+
+  Result<std::string> merge_citizens(std::uint64_t keep, const std::string& body) {
+    auto object = detail::parse_object(body, {{"duplicate_id", json::kind::int64, true}});
+    if (!object) return object.error();
+    auto duplicate = id_field(*object, "duplicate_id", "");
+    if (!duplicate) return duplicate.error();
+    if (Status s = store_.merge_citizens(keep, *duplicate); !s) return s.error();
+    return citizen(keep);
   }
 
   // ---- offers -------------------------------------------------------------------------
@@ -1091,6 +1243,21 @@ Status ContactCenter::request_callback(std::uint64_t interaction) {
 }
 Status ContactCenter::abandon(std::uint64_t interaction) {
   return impl_->abandon(interaction);
+}
+Result<std::string> ContactCenter::create_citizen(const std::string& body) {
+  return impl_->create_citizen(body);
+}
+Result<std::string> ContactCenter::find_citizens(const std::string& query) {
+  return impl_->find_citizens(query);
+}
+Result<std::string> ContactCenter::citizen(std::uint64_t id) {
+  return impl_->citizen(id);
+}
+Result<std::string> ContactCenter::add_contact(std::uint64_t citizen, const std::string& body) {
+  return impl_->add_contact(citizen, body);
+}
+Result<std::string> ContactCenter::merge_citizens(std::uint64_t keep, const std::string& body) {
+  return impl_->merge_citizens(keep, body);
 }
 Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
   return impl_->answer_offer(offer, agent, accept);

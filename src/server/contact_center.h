@@ -66,6 +66,17 @@ class ContactCenter {
   Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
                                const std::string& body);
 
+  // Citizens (usagers): {"name","contacts":[{"kind","value"}]}; kinds phone,
+  // email, social, web; phone numbers and emails are normalised.
+  Result<std::string> create_citizen(const std::string& body);
+  Result<std::string> find_citizens(const std::string& query);
+  // The 360° view: contacts and every interaction on every channel, with its
+  // outcome (wrap-up code) and notes.
+  Result<std::string> citizen(std::uint64_t id);
+  Result<std::string> add_contact(std::uint64_t citizen, const std::string& body);
+  // {"duplicate_id"}: its contacts and interactions move to `keep`.
+  Result<std::string> merge_citizens(std::uint64_t keep, const std::string& body);
+
   // The offers waiting for `agent`'s answer.
   Result<std::string> offers(std::uint64_t agent);
   // Only the agent it was offered to; the answer is durable when this returns.

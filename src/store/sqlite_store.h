@@ -42,6 +42,11 @@ class SqliteStore final : public Store {
   Status append_events(const std::vector<InteractionEvent>& events) override;
   Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) override;
   Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) override;
+  Result<Citizen> create_citizen(Citizen citizen) override;
+  Result<Citizen> citizen(std::uint64_t id) override;
+  Status add_contact(std::uint64_t citizen, const Contact& contact) override;
+  Result<std::vector<Citizen>> find_citizens(const std::string& query, std::size_t limit) override;
+  Status merge_citizens(std::uint64_t keep, std::uint64_t duplicate) override;
   Result<std::vector<Interaction>> open_interactions() override;
 
   // Commits so far, and writes they carried: their ratio is the group-commit

@@ -94,6 +94,21 @@ struct AuditEntry {
   std::string after_json;
 };
 
+// A citizen (usager) and the ways to reach them. A contact (kind and value:
+// "phone" "+33612345678", "email" "jean@exemple.fr"…) belongs to one citizen
+// only, which is how an incoming message finds its citizen.
+struct Contact {
+  std::string kind;
+  std::string value;
+};
+struct Citizen {
+  std::uint64_t id = 0;
+  std::string name;
+  std::vector<Contact> contacts;
+  Time created_at{};
+  std::uint64_t merged_into = 0;  // set when merged as a duplicate
+};
+
 // Which interactions to list; empty fields do not filter. Keyset pagination:
 // ids below `before_id`, newest first, at most `limit`.
 struct InteractionFilter {
@@ -142,6 +157,18 @@ class Store {
   virtual Status append_events(const std::vector<InteractionEvent>& events) = 0;
   virtual Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) = 0;
   virtual Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) = 0;
+
+  // Citizens. create_citizen: kAlreadyExists when a contact belongs to
+  // another citizen (field "contacts").
+  virtual Result<Citizen> create_citizen(Citizen citizen) = 0;
+  virtual Result<Citizen> citizen(std::uint64_t id) = 0;
+  virtual Status add_contact(std::uint64_t citizen, const Contact& contact) = 0;
+  // By exact contact value, or by the start of the name; at most `limit`.
+  virtual Result<std::vector<Citizen>> find_citizens(const std::string& query,
+                                                     std::size_t limit) = 0;
+  // Moves the duplicate's contacts and interactions to `keep`, in one
+  // transaction; the duplicate stays, pointing at `keep`.
+  virtual Status merge_citizens(std::uint64_t keep, std::uint64_t duplicate) = 0;
   // Interactions not ended, by enqueue time then id: what the engine takes
   // back after a restart.
   virtual Result<std::vector<Interaction>> open_interactions() = 0;

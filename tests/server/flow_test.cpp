@@ -234,6 +234,66 @@ TEST_F(Flow, WrapupCodesAndPauseReasonsOnceDefinedAreRequired) {
   EXPECT_EQ(call(agent_, "POST", complete, R"({"wrapup_code":"renseignement"})").status, 200);
 }
 
+TEST_F(Flow, ACitizensViewGathersEveryChannelAndMergesDuplicates) {
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task"})");
+  Reply jean =
+      call(agent_, "POST", "/api/v1/citizens",
+           R"({"name":"Jean Dupont","contacts":[{"kind":"phone","value":"06 12 34 56 78"},)"
+           R"({"kind":"email","value":"Jean.Dupont@Exemple.fr"}]})");
+  ASSERT_EQ(jean.status, 201) << jean.body;
+  const auto jean_id = number(jean.body, "id");
+  EXPECT_NE(jean.body.find(R"("value":"0612345678")"), std::string::npos) << "normalised";
+  EXPECT_NE(jean.body.find(R"("value":"jean.dupont@exemple.fr")"), std::string::npos);
+  EXPECT_EQ(call(agent_, "POST", "/api/v1/citizens",
+                 R"({"name":"Autre","contacts":[{"kind":"phone","value":"0612345678"}]})")
+                .status,
+            409)
+      << "a number belongs to one citizen";
+  EXPECT_EQ(number(call(agent_, "GET", "/api/v1/citizens?q=0612345678").body, "id"), jean_id);
+  EXPECT_EQ(number(call(agent_, "GET", "/api/v1/citizens?q=jean").body, "id"), jean_id);
+
+  // A duplicate made from another channel, then merged by a supervisor.
+  const auto twin =
+      number(call(agent_, "POST", "/api/v1/citizens",
+                  R"({"name":"J. Dupont","contacts":[{"kind":"social","value":"wa:336123"}]})")
+                 .body,
+             "id");
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"capacity":{"task":1}})")
+                .status,
+            200);
+  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                 R"({"state":"available"})")
+                .status,
+            200);
+  Reply task = call(supervisor_, "POST", "/api/v1/interactions",
+                    R"({"channel":"task","queue_id":)" + std::to_string(queue) +
+                        R"(,"citizen_id":)" + std::to_string(twin) + "}");
+  ASSERT_EQ(task.status, 201);
+  const auto task_id = number(task.body, "id");
+  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
+  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+            200);
+  ASSERT_EQ(call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task_id) + "/complete",
+                 R"({"wrapup_code":"rdv-pris","note":"rendez-vous mardi 10 h"})")
+                .status,
+            200);
+  const std::string merge = "/api/v1/citizens/" + std::to_string(jean_id) + "/merge";
+  const std::string duplicate = R"({"duplicate_id":)" + std::to_string(twin) + "}";
+  EXPECT_EQ(call(agent_, "POST", merge, duplicate).status, 403);
+  Reply merged = call(supervisor_, "POST", merge, duplicate);
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  Reply view = call(agent_, "GET", "/api/v1/citizens/" + std::to_string(jean_id));
+  EXPECT_NE(view.body.find(R"("value":"wa:336123")"), std::string::npos) << view.body;
+  EXPECT_NE(view.body.find(R"("wrapup_code":"rdv-pris")"), std::string::npos) << view.body;
+  EXPECT_NE(view.body.find("rendez-vous mardi 10 h"), std::string::npos) << view.body;
+  EXPECT_EQ(
+      call(agent_, "POST", "/api/v1/interactions",
+           R"({"channel":"task","queue_id":)" + std::to_string(queue) + R"(,"citizen_id":999})")
+          .status,
+      404);
+}
+
 TEST_F(Flow, EachRouteRefusesTheRolesItMust) {
   struct Case {
     const char* method;

@@ -49,11 +49,11 @@ TEST_F(SqliteStoreTest, MigratesAFreshDatabaseAndReopens) {
   {
     auto store = open();
     ASSERT_TRUE(store);
-    EXPECT_EQ(*store->schema_version(), 2);
+    EXPECT_EQ(*store->schema_version(), 3);
   }
   auto again = open();
   ASSERT_TRUE(again);
-  EXPECT_EQ(*again->schema_version(), 2);
+  EXPECT_EQ(*again->schema_version(), 3);
 }
 
 TEST_F(SqliteStoreTest, UsersHaveUniqueNames) {
@@ -208,6 +208,71 @@ TEST_F(SqliteStoreTest, AFileThatIsNotADatabaseIsRefused) {
   auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.is_ok());
   EXPECT_EQ(store.error().code, ErrorCode::kIo);
+}
+
+}  // namespace
+}  // namespace guichet::store
+
+namespace guichet::store {
+namespace {
+
+class CitizenStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("guichet_citizens_" + std::to_string(::getpid()) + ".db"))
+                .string();
+    std::filesystem::remove(path_);
+    auto opened = SqliteStore::open(path_);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    store_ = std::move(opened).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_ + suffix);
+  }
+  std::string path_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(CitizenStoreTest, ContactsFindTheirCitizenAndBelongToOneOnly) {
+  Citizen jean{0, "Jean Dupont", {{"phone", "+33612345678"}, {"email", "jean@exemple.fr"}}, {}, 0};
+  auto created = store_->create_citizen(jean);
+  ASSERT_TRUE(created.is_ok()) << created.status().to_string();
+  Citizen usurper{0, "Autre", {{"phone", "+33612345678"}}, {}, 0};
+  auto refused = store_->create_citizen(usurper);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(refused.error().field, "contacts");
+  auto by_phone = store_->find_citizens("+33612345678", 10);
+  ASSERT_EQ(by_phone->size(), 1u);
+  EXPECT_EQ((*by_phone)[0].id, created->id);
+  auto by_name = store_->find_citizens("jean", 10);
+  ASSERT_EQ(by_name->size(), 1u);
+  EXPECT_EQ((*by_name)[0].contacts.size(), 2u);
+  EXPECT_EQ(store_->find_citizens("100%", 10)->size(), 0u) << "LIKE wildcards are escaped";
+}
+
+TEST_F(CitizenStoreTest, MergingMovesContactsAndInteractions) {
+  const auto keep =
+      store_->create_citizen({0, "Marie Curie", {{"email", "marie@exemple.fr"}}, {}, 0})->id;
+  const auto duplicate =
+      store_->create_citizen({0, "M. Curie", {{"phone", "+33100000000"}}, {}, 0})->id;
+  Interaction call;
+  call.channel = "voice";
+  call.queue_id = 1;
+  call.citizen_id = duplicate;
+  InteractionEvent queued;
+  queued.type = "queued";
+  const auto interaction = store_->create_interaction(call, queued)->id;
+  ASSERT_TRUE(store_->merge_citizens(keep, duplicate).is_ok());
+  auto merged = store_->citizen(keep);
+  EXPECT_EQ(merged->contacts.size(), 2u);
+  EXPECT_EQ(store_->citizen(duplicate)->merged_into, keep);
+  EXPECT_EQ(store_->interaction(interaction)->citizen_id, keep);
+  EXPECT_EQ(store_->merge_citizens(keep, duplicate).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store_->merge_citizens(keep, keep).error().code, ErrorCode::kInvalidArgument);
 }
 
 }  // namespace
