@@ -126,12 +126,19 @@ int main(int argc, char** argv) {
 
   guichet::server::ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand("serve", "Run the Guichet service (HTTP API)");
+  // Every setting: a flag, an environment variable (GUICHET_…), or a line of
+  // the config file (`listen = "0.0.0.0:8080"`); flags and environment win.
+  std::string config_file;
+  serve->add_option("--config", config_file, "Config file: data, listen, workers, demo")
+      ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
   serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (port 0: any free)")
       ->envname("GUICHET_LISTEN");
-  serve->add_flag("--demo", serve_options.demo,
-                  "Seed the demo town hall (Mairie de Saint-Exemple) into an empty database");
+  serve
+      ->add_flag("--demo", serve_options.demo,
+                 "Seed the demo town hall (Mairie de Saint-Exemple) into an empty database")
+      ->envname("GUICHET_DEMO");
   serve->add_option("--workers", serve_options.worker_threads, "Request worker threads")
       ->check(CLI::Range(1, 256))
       ->envname("GUICHET_WORKERS");
@@ -154,6 +161,16 @@ int main(int argc, char** argv) {
   }
   if (simulate->parsed()) return run_simulate(sim);
   if (serve->parsed()) {
+    if (!config_file.empty()) {
+      std::vector<std::string> already_set;
+      for (const char* key : {"data", "listen", "workers", "demo"}) {
+        if (serve->get_option("--" + std::string(key))->count() > 0) already_set.push_back(key);
+      }
+      if (Status s = guichet::server::read_config_file(config_file, already_set, serve_options);
+          !s) {
+        return report_error(s.error());
+      }
+    }
     Status status = guichet::server::serve(serve_options);
     return status ? 0 : report_error(status.error());
   }

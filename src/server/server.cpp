@@ -1,9 +1,11 @@
 #include "server/server.h"
 
 #include <pthread.h>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "core/json_format.h"
 #include "server/api.h"
@@ -33,6 +35,53 @@ void log_line(const std::string& json) {
 
 }  // namespace
 
+Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,
+                        ServeOptions& options) {
+  std::ifstream file(path);
+  if (!file) return io_error("cannot read the config file " + path);
+  std::string line;
+  int number = 0;
+  while (std::getline(file, line)) {
+    ++number;
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    auto trim = [](std::string text) {
+      const auto first = text.find_first_not_of(" \t\r");
+      if (first == std::string::npos) return std::string();
+      return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+    };
+    line = trim(line);
+    if (line.empty()) continue;
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) {
+      return invalid_argument(path + ":" + std::to_string(number) + ": expected key = value",
+                              "config");
+    }
+    const std::string key = trim(line.substr(0, equals));
+    std::string value = trim(line.substr(equals + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (std::find(already_set.begin(), already_set.end(), key) != already_set.end()) continue;
+    if (key == "data") {
+      options.data_dir = value;
+    } else if (key == "listen") {
+      options.listen = value;
+    } else if (key == "workers") {
+      if (value.empty() || value.size() > 3 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return invalid_argument("workers must be a number", "workers");
+      }
+      options.worker_threads = std::stoi(value);
+    } else if (key == "demo") {
+      if (value != "true" && value != "false") return invalid_argument("true or false", "demo");
+      options.demo = value == "true";
+    } else {
+      return invalid_argument(path + ":" + std::to_string(number) + ": unknown setting", key);
+    }
+  }
+  return Status::ok();
+}
+
 Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon + 1 == text.size()) {
@@ -54,6 +103,9 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& te
 Status serve(const ServeOptions& options) {
   auto address = parse_listen(options.listen);
   if (!address) return address.status();
+  if (options.worker_threads < 1 || options.worker_threads > 256) {
+    return invalid_argument("workers must be 1..256", "workers");
+  }
   // Block the stop signals in every thread; this one waits for them below.
   sigset_t signals;
   sigemptyset(&signals);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -15,6 +16,13 @@ struct ServeOptions {
   int worker_threads = 8;
   bool demo = false;  // seed the demo town hall into an empty store, print its accounts
 };
+
+// Reads a config file of `key = value` lines (TOML's simple form: strings in
+// quotes, numbers, true/false; `#` comments): data, listen, workers, demo.
+// Keys in `already_set` (given by a flag or the environment) are left alone.
+// Unknown keys and bad values are refused, naming the key.
+Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,
+                        ServeOptions& options);
 
 // Parses "HOST:PORT" ("[::1]:8080" for IPv6).
 Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text);

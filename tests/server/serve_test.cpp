@@ -145,6 +145,23 @@ TEST_F(Guichet, ServesItsOpenApiDocumentAndPrometheusMetrics) {
   EXPECT_EQ(request(port_, "GET", "/api/v1/events").status, 426) << "a WebSocket route";
 }
 
+TEST_F(Guichet, ReadsItsSettingsFromAConfigFile) {
+  kill_hard();
+  std::ofstream(data_ / "guichet.toml") << "listen = \"127.0.0.1:0\"\nworkers = 2\n";
+  extra_args_ = {"--config", (data_ / "guichet.toml").string()};
+  start();
+  EXPECT_EQ(request(port_, "GET", "/healthz").status, 200);
+  kill_hard();
+  std::ofstream(data_ / "bad.toml") << "workers = 0\n";
+  const std::string command =
+      std::string(GUICHET_BINARY) + " serve --config " + (data_ / "bad.toml").string() + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[512] = {};
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  EXPECT_NE(pclose(pipe), 0);
+  EXPECT_NE(std::string(buffer, n).find("workers"), std::string::npos) << buffer;
+}
+
 TEST_F(Guichet, StopsGracefullyOnSigterm) {
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   int status = 0;
