@@ -39,6 +39,18 @@ class Flow : public Guichet {
     return number(reply.body, "id");
   }
 
+  // agent1 takes one task at a time, and is available.
+  void ready_for_one_task() {
+    ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                   R"({"capacity":{"task":1}})")
+                  .status,
+              200);
+    ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                   R"({"state":"available"})")
+                  .status,
+              200);
+  }
+
   std::string supervisor_;
   std::string agent_;
   std::uint64_t agent_id_ = 0;
@@ -142,14 +154,7 @@ TEST_F(Flow, AKillMinus9LosesNoAcknowledgedInteraction) {
     EXPECT_EQ(field(it.body, "enqueued_at"), enqueued[i]) << "the original enqueue time";
   }
   // The agent comes back offline; once available it gets them in their order.
-  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
-                 R"({"capacity":{"task":1}})")
-                .status,
-            200);
-  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
-                 R"({"state":"available"})")
-                .status,
-            200);
+  ready_for_one_task();
   for (std::size_t i = 0; i < 3; ++i) {
     Reply offers = call(agent_, "GET", "/api/v1/offers");
     ASSERT_EQ(number(offers.body, "interaction_id"), tasks[i]) << offers.body;
@@ -166,14 +171,7 @@ TEST_F(Flow, AKillMinus9LosesNoAcknowledgedInteraction) {
 TEST_F(Flow, TransfersListsAndAbandons) {
   const auto front = create("queues", R"({"name":"accueil","channel":"task"})");
   const auto back = create("queues", R"({"name":"back-office","channel":"task"})");
-  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
-                 R"({"capacity":{"task":1}})")
-                .status,
-            200);
-  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
-                 R"({"state":"available"})")
-                .status,
-            200);
+  ready_for_one_task();
   const auto task = new_task(front);
   const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
   ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
@@ -258,14 +256,7 @@ TEST_F(Flow, ACitizensViewGathersEveryChannelAndMergesDuplicates) {
                   R"({"name":"J. Dupont","contacts":[{"kind":"social","value":"wa:336123"}]})")
                  .body,
              "id");
-  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
-                 R"({"capacity":{"task":1}})")
-                .status,
-            200);
-  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
-                 R"({"state":"available"})")
-                .status,
-            200);
+  ready_for_one_task();
   Reply task = call(supervisor_, "POST", "/api/v1/interactions",
                     R"({"channel":"task","queue_id":)" + std::to_string(queue) +
                         R"(,"citizen_id":)" + std::to_string(twin) + "}");
