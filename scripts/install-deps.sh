@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsqlite3-dev libsodium-dev
+  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsqlite3-dev libsodium-dev libssl-dev
+  openssl curl
   tzdata
 )
 

@@ -2,6 +2,7 @@
 // component; errors are printed as one line on stderr with exit status 2
 // (bad usage or input) or 1 (failure while running).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -129,7 +130,13 @@ int main(int argc, char** argv) {
   // Every setting: a flag, an environment variable (GUICHET_…), or a line of
   // the config file (`listen = "0.0.0.0:8080"`); flags and environment win.
   std::string config_file;
-  serve->add_option("--config", config_file, "Config file: data, listen, workers, demo")
+  serve->add_option("--tls-cert", serve_options.tls_certificate, "TLS certificate chain (PEM)")
+      ->envname("GUICHET_TLS_CERT");
+  serve->add_option("--tls-key", serve_options.tls_key, "TLS private key (PEM)")
+      ->envname("GUICHET_TLS_KEY");
+  serve
+      ->add_option("--config", config_file,
+                   "Config file: data, listen, workers, demo, tls_cert, tls_key")
       ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
@@ -163,8 +170,10 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     if (!config_file.empty()) {
       std::vector<std::string> already_set;
-      for (const char* key : {"data", "listen", "workers", "demo"}) {
-        if (serve->get_option("--" + std::string(key))->count() > 0) already_set.push_back(key);
+      for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key"}) {
+        std::string flag = std::string("--") + key;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        if (serve->get_option(flag)->count() > 0) already_set.push_back(key);
       }
       if (Status s = guichet::server::read_config_file(config_file, already_set, serve_options);
           !s) {

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -71,6 +73,9 @@ class HttpServer::Impl {
         workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
 
   Status listen() {
+    if (!options_.tls_certificate.empty() || !options_.tls_key.empty()) {
+      if (Status s = load_tls(); !s) return s;
+    }
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(options_.host, ec);
     if (ec) return invalid_argument("not an IP address: " + options_.host, "listen");
@@ -92,6 +97,21 @@ class HttpServer::Impl {
   }
 
   std::uint16_t port() const { return port_; }
+
+  Status load_tls() {
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    tls_->use_certificate_chain_file(options_.tls_certificate, ec);
+    if (ec)
+      return io_error("cannot use the TLS certificate " + options_.tls_certificate + ": " +
+                      ec.message());
+    tls_->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
+    if (ec) return io_error("cannot use the TLS key " + options_.tls_key + ": " + ec.message());
+    return Status::ok();
+  }
   std::size_t streams() const { return streams_; }
 
   void stop() {
@@ -129,13 +149,29 @@ class HttpServer::Impl {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
     const std::string remote_address = ec ? std::string() : remote.address().to_string();
-    beast::tcp_stream stream(std::move(socket));
+    if (!tls_) {
+      beast::tcp_stream stream(std::move(socket));
+      co_await serve_http(stream, remote_address);
+      co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
+    auto [handshake_error] =
+        co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+    if (handshake_error) co_return;  // not TLS, or a client that gave up: nothing to answer
+    co_await serve_http(stream, remote_address);
+  }
+
+  // Requests on one connection, plain or TLS, until it closes.
+  template <typename Stream>
+  awaitable<void> serve_http(Stream& stream, const std::string& remote_address) {
+    constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
     beast::flat_buffer buffer;
     while (true) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options_.body_limit);
       parser.header_limit(16 * 1024);
-      stream.expires_after(std::chrono::seconds(options_.read_timeout_s));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
       auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
       (void)bytes;
       if (read_error) {
@@ -152,17 +188,18 @@ class HttpServer::Impl {
               too_large ? error_response(413, "payload_too_large", "the request is too large")
                         : error_response(400, "bad_request", "malformed HTTP request");
           auto message = to_message(response, 11, false);
-          stream.expires_after(std::chrono::seconds(5));
+          beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
           co_await http::async_write(stream, message, kAsTuple);
         }
         break;
       }
       const auto& request_message = parser.get();
       HttpRequest request = to_request(request_message, remote_address);
+      request.tls = kTls;
       if (opener_ && websocket::is_upgrade(request_message) && request.path == stream_path_) {
         StreamOpening opening = opener_(request);
         if (opening.stream) {
-          co_await serve_stream(std::move(stream), parser.release(), std::move(opening.stream));
+          co_await serve_stream(stream, parser.release(), std::move(opening.stream));
           co_return;
         }
         auto refusal = to_message(opening.refusal, request_message.version(), false);
@@ -177,14 +214,14 @@ class HttpServer::Impl {
           use_awaitable);
       const bool keep_alive = request_message.keep_alive() && !stopped_;
       auto message = to_message(response, request_message.version(), keep_alive);
-      stream.expires_after(std::chrono::seconds(options_.read_timeout_s));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
       auto [write_error, written] = co_await http::async_write(stream, message, kAsTuple);
       (void)written;
       end_request();
       if (write_error || !keep_alive) break;
     }
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   // What a WebSocket connection shares with the notifications that wake it.
@@ -196,9 +233,10 @@ class HttpServer::Impl {
   };
 
   // Pushes the stream's messages to the client until either side closes.
-  awaitable<void> serve_stream(beast::tcp_stream stream, http::request<http::string_body> request,
+  template <typename Stream>
+  awaitable<void> serve_stream(Stream& stream, http::request<http::string_body> request,
                                std::unique_ptr<MessageStream> messages) {
-    websocket::stream<beast::tcp_stream> ws(std::move(stream));
+    websocket::stream<Stream&> ws(stream);
     beast::get_lowest_layer(ws).expires_never();
     ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws.read_message_max(64 * 1024);
@@ -247,7 +285,8 @@ class HttpServer::Impl {
     --streams_;
   }
 
-  awaitable<void> read_stream(websocket::stream<beast::tcp_stream>& ws, MessageStream& messages,
+  template <typename WebSocket>
+  awaitable<void> read_stream(WebSocket& ws, MessageStream& messages,
                               std::shared_ptr<StreamState> state) {
     beast::flat_buffer buffer;
     while (true) {
@@ -290,6 +329,7 @@ class HttpServer::Impl {
   asio::io_context io_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
+  std::unique_ptr<asio::ssl::context> tls_;  // set: every connection is TLS
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopped_{false};

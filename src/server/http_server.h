@@ -25,6 +25,9 @@ class HttpServer {
     int worker_threads = 8;
     std::size_t body_limit = 1 << 20;  // larger bodies get 413
     int read_timeout_s = 30;
+    // Both set: TLS (1.2 or later) on every connection, PEM files.
+    std::string tls_certificate;
+    std::string tls_key;
   };
 
   // Binds and starts serving. A WebSocket upgrade request to `stream_path`

@@ -72,6 +72,10 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
         return invalid_argument("workers must be a number", "workers");
       }
       options.worker_threads = std::stoi(value);
+    } else if (key == "tls_cert") {
+      options.tls_certificate = value;
+    } else if (key == "tls_key") {
+      options.tls_key = value;
     } else if (key == "demo") {
       if (value != "true" && value != "false") return invalid_argument("true or false", "demo");
       options.demo = value == "true";
@@ -131,12 +135,18 @@ Status serve(const ServeOptions& options) {
   http.host = address->first;
   http.port = address->second;
   http.worker_threads = options.worker_threads;
+  if (options.tls_certificate.empty() != options.tls_key.empty()) {
+    return invalid_argument("TLS needs both a certificate and a key", "tls-cert");
+  }
+  http.tls_certificate = options.tls_certificate;
+  http.tls_key = options.tls_key;
   auto server = HttpServer::start(
       http, [&api](const HttpRequest& request) { return api.handle(request); }, "/api/v1/events",
       [&api](const HttpRequest& request) { return api.open_events(request); });
   if (!server) return server.status();
   log_line("{\"level\":\"info\",\"msg\":\"listening\",\"address\":" + json_quote(http.host) +
-           ",\"port\":" + std::to_string((*server)->port()) + "}");
+           ",\"port\":" + std::to_string((*server)->port()) +
+           ",\"tls\":" + (options.tls_certificate.empty() ? "false" : "true") + "}");
 
   int signal = 0;
   sigwait(&signals, &signal);

@@ -14,7 +14,9 @@ struct ServeOptions {
   std::string data_dir = "data";          // holds guichet.db
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 takes a free one
   int worker_threads = 8;
-  bool demo = false;  // seed the demo town hall into an empty store, print its accounts
+  bool demo = false;            // seed the demo town hall into an empty store, print its accounts
+  std::string tls_certificate;  // both set: HTTPS and WSS only (PEM files)
+  std::string tls_key;
 };
 
 // Reads a config file of `key = value` lines (TOML's simple form: strings in

@@ -162,6 +162,39 @@ TEST_F(Guichet, ReadsItsSettingsFromAConfigFile) {
   EXPECT_NE(std::string(buffer, n).find("workers"), std::string::npos) << buffer;
 }
 
+// curl (from Debian's packages) speaks TLS for this test; openssl makes the certificate.
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+    out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+TEST_F(Guichet, ServesHttpsWithSecureCookiesWhenGivenACertificate) {
+  kill_hard();
+  const std::string cert = (data_ / "cert.pem").string();
+  const std::string key = (data_ / "key.pem").string();
+  ASSERT_EQ(std::system(
+                ("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
+                 key + " -out " + cert + " > /dev/null 2>&1")
+                    .c_str()),
+            0);
+  extra_args_ = {"--tls-cert", cert, "--tls-key", key};
+  start();
+  const std::string base = "https://127.0.0.1:" + std::to_string(port_);
+  EXPECT_EQ(run_command("curl -sk " + base + "/healthz"), R"({"status":"ok"})");
+  const std::string login = run_command(
+      "curl -sk -i -X POST -H 'Content-Type: application/json' -d "
+      "'{\"username\":\"agent1\",\"password\":\"agent-password-1234\"}' " +
+      base + "/api/v1/session");
+  EXPECT_NE(login.find("HTTP/1.1 200"), std::string::npos) << login;
+  EXPECT_NE(login.find("; Secure"), std::string::npos) << "cookies only over TLS: " << login;
+  EXPECT_EQ(request(port_, "GET", "/healthz").status, 0) << "no plain HTTP on a TLS port";
+}
+
 TEST_F(Guichet, StopsGracefullyOnSigterm) {
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   int status = 0;
