@@ -150,6 +150,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->envname("GUICHET_WORKERS");
 
+  std::string migrate_data = "data";
+  CLI::App* migrate =
+      app.add_subcommand("migrate", "Bring the database to the latest schema (serve does it too)");
+  migrate->add_option("--data", migrate_data, "Data directory")->envname("GUICHET_DATA");
+
   std::string user_name;
   std::string user_role;
   std::string user_data = "data";
@@ -182,6 +187,12 @@ int main(int argc, char** argv) {
     }
     Status status = guichet::server::serve(serve_options);
     return status ? 0 : report_error(status.error());
+  }
+  if (migrate->parsed()) {
+    auto version = guichet::server::migrate(migrate_data);
+    if (!version) return report_error(version.error());
+    std::cout << "schema version " << *version << "\n";
+    return 0;
   }
   if (user_add->parsed()) {
     std::string password;

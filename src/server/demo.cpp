@@ -185,6 +185,16 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
     auto profile = center.put("agent", *id, body, admin);
     if (!profile) return profile.error();
   }
+  for (const char* code :
+       {"renseignement", "rdv-pris", "dossier-transmis", "rappel-prevu", "hors-competence"}) {
+    auto created = center.create("wrapup_code", std::string(R"({"name":")") + code + "\"}", admin);
+    if (!created) return created.error();
+  }
+  for (const char* reason : {"dejeuner", "formation", "reunion", "accueil-physique"}) {
+    auto created =
+        center.create("pause_reason", std::string(R"({"name":")") + reason + "\"}", admin);
+    if (!created) return created.error();
+  }
   accounts += "  agent1 … agent20 (agent)\n";
   return accounts;
 }

@@ -157,6 +157,12 @@ Status serve(const ServeOptions& options) {
   return Status::ok();
 }
 
+Result<int> migrate(const std::string& data_dir) {
+  auto store = open_store(data_dir);
+  if (!store) return store.error();
+  return (*store)->schema_version();
+}
+
 Status add_user(const std::string& data_dir, const std::string& username, const std::string& role,
                 const std::string& password) {
   auto parsed_role = store::role_from_string(role);

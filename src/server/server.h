@@ -33,6 +33,10 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& te
 // {"level":"info","msg":"listening","address":…,"port":…}.
 Status serve(const ServeOptions& options);
 
+// Opens the store of `data_dir`, applying the migrations it lacks (the
+// `guichet migrate` command); returns the schema version reached.
+Result<int> migrate(const std::string& data_dir);
+
 // Adds a user to the store of `data_dir` (the `guichet user add` command).
 Status add_user(const std::string& data_dir, const std::string& username, const std::string& role,
                 const std::string& password);

@@ -112,6 +112,16 @@ TEST(Cli, SimulateTheDemoScenarioWithCsv) {
   std::filesystem::remove(csv);
 }
 
+TEST(Cli, MigrateBringsADatabaseToTheLatestSchema) {
+  const auto data = std::filesystem::temp_directory_path() / "guichet_cli_migrate";
+  std::filesystem::remove_all(data);
+  Outcome r = run("migrate --data " + data.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("schema version"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(data / "guichet.db"));
+  std::filesystem::remove_all(data);
+}
+
 TEST(Cli, SimulateRefusesBadInputWithAMessage) {
   const auto bad = std::filesystem::temp_directory_path() / "guichet_bad_scenario.json";
   std::ofstream(bad)

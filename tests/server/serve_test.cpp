@@ -120,6 +120,10 @@ TEST_F(Guichet, TheDemoTownHallIsSeededOnce) {
   EXPECT_NE(queues.body.find("\"etat-civil\""), std::string::npos) << queues.body;
   EXPECT_NE(queues.body.find("\"impots-locaux\""), std::string::npos);
   EXPECT_NE(call(supervisor, "GET", "/api/v1/agents").body.find("\"agent20\""), std::string::npos);
+  EXPECT_NE(call(supervisor, "GET", "/api/v1/wrapup-codes").body.find("\"rdv-pris\""),
+            std::string::npos);
+  EXPECT_NE(call(supervisor, "GET", "/api/v1/pause-reasons").body.find("\"dejeuner\""),
+            std::string::npos);
   // Started again with --demo: the data stays as it is, nothing doubled.
   kill_hard();
   start();
