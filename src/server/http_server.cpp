@@ -112,7 +112,6 @@ class HttpServer::Impl {
     if (ec) return io_error("cannot use the TLS key " + options_.tls_key + ": " + ec.message());
     return Status::ok();
   }
-  std::size_t streams() const { return streams_; }
 
   void stop() {
     if (stopped_.exchange(true)) return;
@@ -242,7 +241,6 @@ class HttpServer::Impl {
     ws.read_message_max(64 * 1024);
     auto [accept_error] = co_await ws.async_accept(request, kAsTuple);
     if (accept_error) co_return;
-    ++streams_;
     auto executor = co_await asio::this_coro::executor;
     auto state = std::make_shared<StreamState>(executor);
     std::weak_ptr<StreamState> weak = state;
@@ -282,7 +280,6 @@ class HttpServer::Impl {
       co_await state->wake.async_wait(kAsTuple);
     }
     messages->on_ready({});
-    --streams_;
   }
 
   template <typename WebSocket>
@@ -325,7 +322,6 @@ class HttpServer::Impl {
   HttpHandler handler_;
   std::string stream_path_;
   StreamOpener opener_;
-  std::atomic<std::size_t> streams_{0};
   asio::io_context io_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
@@ -353,9 +349,6 @@ HttpServer::~HttpServer() {
 }
 std::uint16_t HttpServer::port() const {
   return impl_->port();
-}
-std::size_t HttpServer::streams() const {
-  return impl_->streams();
 }
 void HttpServer::stop() {
   impl_->stop();

@@ -36,8 +36,6 @@ class HttpServer {
   static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler,
                                                    std::string stream_path = {},
                                                    StreamOpener opener = {});
-  // Open WebSocket connections (for metrics).
-  std::size_t streams() const;
   ~HttpServer();  // stop()
 
   std::uint16_t port() const;
