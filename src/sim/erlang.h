@@ -20,8 +20,8 @@ namespace guichet::sim {
 struct StaffingQuestion {
   int agents = 0;
   double arrivals_per_hour = 0;
-  double aht_s = 0;        // mean handle time
-  double threshold_s = 20; // service-level threshold
+  double aht_s = 0;                  // mean handle time
+  double threshold_s = 20;           // service-level threshold
   std::optional<double> patience_s;  // mean patience; set: Erlang A
 };
 
