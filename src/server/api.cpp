@@ -458,7 +458,8 @@ class Api::Impl {
         {"queues", "queue"},
         {"agents", "agent"},
         {"wrapup-codes", "wrapup_code"},
-        {"pause-reasons", "pause_reason"}};
+        {"pause-reasons", "pause_reason"},
+        {"calendars", "calendar"}};
     if (auto kind_found = kKinds.find(collection); kind_found != kKinds.end()) {
       const std::string& kind = kind_found->second;
       if (!action.empty()) {
@@ -671,6 +672,11 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/pause-reasons/{id}"},
       {"PUT", "/api/v1/pause-reasons/{id}"},
       {"DELETE", "/api/v1/pause-reasons/{id}"},
+      {"GET", "/api/v1/calendars"},
+      {"POST", "/api/v1/calendars"},
+      {"GET", "/api/v1/calendars/{id}"},
+      {"PUT", "/api/v1/calendars/{id}"},
+      {"DELETE", "/api/v1/calendars/{id}"},
       {"GET", "/api/v1/agents"},
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},

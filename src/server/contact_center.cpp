@@ -28,6 +28,40 @@ constexpr const char* kQueue = "queue";
 constexpr const char* kAgent = "agent";
 constexpr const char* kWrapupCode = "wrapup_code";
 constexpr const char* kPauseReason = "pause_reason";
+constexpr const char* kCalendar = "calendar";
+
+// A business calendar from its JSON: weekly hours, time zone (Europe/Paris
+// unless said), French public holidays (on unless said, Alsace-Moselle's
+// optional) and extra closed dates.
+Result<BusinessCalendar> calendar_from(const json::object& body) {
+  TimeZone zone = TimeZone::europe_paris();
+  const std::string zone_name = detail::string_or(body, "time_zone", "Europe/Paris");
+  if (zone_name != "Europe/Paris") {
+    auto loaded = TimeZone::load(zone_name);
+    if (!loaded) return invalid_argument("unknown time zone", "time_zone");
+    zone = *loaded;
+  }
+  auto calendar = BusinessCalendar::parse(detail::string_or(body, "hours", ""), zone);
+  if (!calendar) return invalid_argument(calendar.error().message, "hours");
+  calendar->set_french_holidays(detail::bool_or(body, "french_holidays", true),
+                                detail::bool_or(body, "alsace_moselle", false));
+  if (const json::value* dates = body.if_contains("closed_dates")) {
+    for (const json::value& date : dates->as_array()) {
+      int y = 0, m = 0, d = 0;
+      char extra = 0;
+      const std::string text = date.is_string() ? std::string(date.as_string()) : std::string();
+      if (std::sscanf(text.c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3) {
+        return invalid_argument("dates as YYYY-MM-DD", "closed_dates");
+      }
+      const std::chrono::year_month_day day{std::chrono::year{y},
+                                            std::chrono::month{static_cast<unsigned>(m)},
+                                            std::chrono::day{static_cast<unsigned>(d)}};
+      if (!day.ok()) return invalid_argument("not a date: " + text, "closed_dates");
+      calendar->add_closed_date(day);
+    }
+  }
+  return *calendar;
+}
 
 Result<std::uint64_t> id_field(const json::object& object, const char* key,
                                const std::string& where) {
@@ -159,6 +193,7 @@ constexpr std::initializer_list<Field> kQueueFields = {
     {"callback_queue_id", json::kind::int64},
     {"escalation", json::kind::array},
     {"hours", json::kind::string},
+    {"calendar_id", json::kind::int64},
     {"accept_when_closed", json::kind::bool_},
 };
 
@@ -458,6 +493,13 @@ class ContactCenter::Impl {
       }
     } else if (kind == kSkill) {
       if (Status s = skill_unused(id); !s) return s;
+    } else if (kind == kCalendar) {
+      auto queues = queues_using(id);
+      if (!queues) return queues.status();
+      if (!queues->empty()) {
+        return failed_precondition("queue " + queues->front().name + " follows this calendar",
+                                   "id");
+      }
     } else if (kind == kAgent) {
       return failed_precondition("an agent profile stays; set its capacities to 0", "id");
     }
@@ -1034,11 +1076,27 @@ class ContactCenter::Impl {
       if (!object) return object.error();
       document.name = detail::string_or(*object, "name", "");
       document.body_json = body_without_name(std::move(*object));
+    } else if (kind == kCalendar) {
+      auto object = detail::parse_object(body, {{"name", json::kind::string, true},
+                                                {"hours", json::kind::string, true},
+                                                {"time_zone", json::kind::string, false},
+                                                {"french_holidays", json::kind::bool_, false},
+                                                {"alsace_moselle", json::kind::bool_, false},
+                                                {"closed_dates", json::kind::array, false},
+                                                {"description", json::kind::string, false}});
+      if (!object) return object.error();
+      if (auto calendar = calendar_from(*object); !calendar) return calendar.error();
+      document.name = detail::string_or(*object, "name", "");
+      document.body_json = body_without_name(std::move(*object));
     } else if (kind == kQueue) {
       auto object = detail::parse_object(body, kQueueFields);
       if (!object) return object.error();
+      if (object->contains("hours") && object->contains("calendar_id")) {
+        return invalid_argument("give hours or calendar_id, not both", "calendar_id");
+      }
       auto config = queue_config(*object, id);
       if (!config) return config.error();
+      if (Status s = resolve_calendar(*object, *config); !s) return s.error();
       for (const routing::Requirement& r : config->requirements) {
         if (!store_.document(kSkill, r.skill)) return not_found("no such skill", "skills");
       }
@@ -1079,7 +1137,49 @@ class ContactCenter::Impl {
       }
       return in_api_terms(s.error());
     }
+    if (kind == kCalendar && !created) {
+      // Changed hours apply at once to the queues that follow this calendar.
+      auto queues = queues_using(saved->id);
+      if (!queues) return queues.error();
+      for (const store::Document& queue : *queues) {
+        if (Status s = apply(queue, false); !s) return s.error();
+      }
+    }
     return document_view(*saved);
+  }
+
+  // A queue's hours from the calendar it names, if it names one.
+  Status resolve_calendar(const json::object& body, routing::QueueConfig& config) {
+    if (!body.contains("calendar_id")) return Status::ok();
+    auto id = id_field(body, "calendar_id", "");
+    if (!id) return id.status();
+    auto document = store_.document(kCalendar, *id);
+    if (!document) return not_found("no such calendar", "calendar_id");
+    boost::system::error_code ec;
+    json::value calendar_body = json::parse(document->body_json, ec);
+    if (ec || !calendar_body.is_object())
+      return invalid_argument("stored calendar is not an object", "calendar_id");
+    auto calendar = calendar_from(calendar_body.as_object());
+    if (!calendar) return calendar.status();
+    config.hours = *calendar;
+    return Status::ok();
+  }
+
+  // The queues that name calendar `id`.
+  Result<std::vector<store::Document>> queues_using(std::uint64_t calendar) {
+    auto queues = store_.documents(kQueue);
+    if (!queues) return queues.error();
+    std::vector<store::Document> using_it;
+    for (store::Document& queue : *queues) {
+      boost::system::error_code ec;
+      json::value body = json::parse(queue.body_json, ec);
+      if (!ec && body.is_object() &&
+          detail::int_or(body.as_object(), "calendar_id", 0) ==
+              static_cast<std::int64_t>(calendar)) {
+        using_it.push_back(std::move(queue));
+      }
+    }
+    return using_it;
   }
 
   // Gives a stored document to the engine. With skip_references, a queue
@@ -1091,6 +1191,7 @@ class ContactCenter::Impl {
     if (document.kind == kQueue) {
       auto config = queue_config(body.as_object(), document.id);
       if (!config) return config.status();
+      if (Status s = resolve_calendar(body.as_object(), *config); !s) return s;
       const bool references =
           config->overflow_target || config->closed_target || config->callback_queue;
       if (skip_references && references) return Status::ok();

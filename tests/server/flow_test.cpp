@@ -285,6 +285,53 @@ TEST_F(Flow, ACitizensViewGathersEveryChannelAndMergesDuplicates) {
       404);
 }
 
+// "YYYY-MM-DD" for today + `offset` days, UTC.
+std::string date_in(int offset) {
+  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                   std::chrono::days(offset);
+  const std::chrono::year_month_day ymd(day);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+TEST_F(Flow, QueuesFollowTheirCalendarAndItsChangesAtOnce) {
+  // Closed these days (around today, whatever the time zone): a closed outcome.
+  const std::string closed = R"({"name":"mairie","hours":"mon-sun 00:00-24:00","closed_dates":[")" +
+                             date_in(-1) + R"(",")" + date_in(0) + R"(",")" + date_in(1) + R"("]})";
+  const auto calendar = create("calendars", closed);
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task","calendar_id":)" +
+                                          std::to_string(calendar) + "}");
+  Reply refused = call(supervisor_, "POST", "/api/v1/interactions",
+                       R"({"channel":"task","queue_id":)" + std::to_string(queue) + "}");
+  ASSERT_EQ(refused.status, 201);
+  EXPECT_EQ(field(call(supervisor_, "GET",
+                       "/api/v1/interactions/" + std::to_string(number(refused.body, "id")))
+                      .body,
+                  "status"),
+            "closed");
+  // The supervisor reopens: the queue follows at once.
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/calendars/" + std::to_string(calendar),
+                 R"({"name":"mairie","hours":"mon-sun 00:00-24:00","french_holidays":false})")
+                .status,
+            200);
+  const auto accepted = new_task(queue);
+  EXPECT_EQ(field(call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(accepted)).body,
+                  "status"),
+            "waiting");
+  EXPECT_EQ(call(supervisor_, "DELETE", "/api/v1/calendars/" + std::to_string(calendar)).status,
+            409)
+      << "a queue follows it";
+  EXPECT_EQ(
+      call(supervisor_, "POST", "/api/v1/calendars", R"({"name":"x","hours":"someday"})").status,
+      400);
+  EXPECT_EQ(call(supervisor_, "POST", "/api/v1/calendars",
+                 R"({"name":"y","hours":"mon 09:00-17:00","time_zone":"Mars/Olympus"})")
+                .status,
+            400);
+}
+
 TEST_F(Flow, EachRouteRefusesTheRolesItMust) {
   struct Case {
     const char* method;
