@@ -581,7 +581,8 @@ class ContactCenter::Impl {
     created.data_json = "{\"queue_id\":" + std::to_string(it.queue_id) + "}";
     auto stored = store_.create_interaction(it, created);
     if (!stored) return stored.error();
-    if (Status s = arrive(*stored); !s) {
+    bool ended = false;
+    if (Status s = arrive(*stored, &ended); !s) {
       store::InteractionEvent closed;
       closed.interaction_id = stored->id;
       closed.type = "closed";
@@ -589,6 +590,11 @@ class ContactCenter::Impl {
       closed.data_json = "{\"reason\":" + json_quote(s.to_string()) + "}";
       (void)store_.append_events({closed});
       return s.error();
+    }
+    if (ended) {
+      // Its outcome is part of the answer: wait until it is stored.
+      if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
+      if (auto reread = store_.interaction(stored->id)) return interaction_view(*reread);
     }
     return interaction_view(*stored);
   }
@@ -1030,7 +1036,9 @@ class ContactCenter::Impl {
     return Status::ok();
   }
 
-  Status arrive(const store::Interaction& it) {
+  // Routes a stored interaction. `ended`, if given, tells whether it ended at
+  // once (closed outcome: the queue was closed or full).
+  Status arrive(const store::Interaction& it, bool* ended = nullptr) {
     auto channel = routing::channel_from_string(it.channel);
     if (!channel) return invalid_argument("unknown channel", "channel");
     return engine_.run([&](routing::Engine& e, Time now) {
@@ -1041,7 +1049,9 @@ class ContactCenter::Impl {
       spec.citizen = it.citizen_id;
       spec.priority = it.priority;
       spec.enqueued_at = std::min(it.enqueued_at, now);
-      return e.arrive(now, spec);
+      Status status = e.arrive(now, spec);
+      if (ended) *ended = status && !e.interaction(it.id);
+      return status;
     });
   }
 
