@@ -200,6 +200,8 @@ class Api::Impl {
     }
     if (path == "/api/v1/openapi.json") return json_response(200, openapi_json());
     if (path == "/api/v1/events") {
+      auto caller = authenticate(request);
+      if (!caller) return refused(caller.error());
       return error_response(426, "upgrade_required", "this route is a WebSocket", "upgrade");
     }
     if (path == "/api/v1/session") {

@@ -146,7 +146,12 @@ TEST_F(Guichet, ServesItsOpenApiDocumentAndPrometheusMetrics) {
     EXPECT_NE(metrics.body.find(name), std::string::npos) << name << " missing in\n"
                                                           << metrics.body;
   }
-  EXPECT_EQ(request(port_, "GET", "/api/v1/events").status, 426) << "a WebSocket route";
+  EXPECT_EQ(request(port_, "GET", "/api/v1/events").status, 401) << "a stranger first";
+  EXPECT_EQ(
+      request(port_, "GET", "/api/v1/events", {}, bearer(login("agent1", "agent-password-1234")))
+          .status,
+      426)
+      << "a WebSocket route";
 }
 
 TEST_F(Guichet, ReadsItsSettingsFromAConfigFile) {
