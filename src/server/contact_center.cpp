@@ -250,8 +250,7 @@ Error in_api_terms(Error error) {
       {"sl_threshold", "sl_threshold_s"},
       {"max_wait", "max_wait_s"},
       {"wrapup", "wrapup_s"},
-      {"requirements", "skills"},
-      {"capacity", "capacity"}};
+      {"requirements", "skills"}};
   for (const auto& [engine, api] : kNames) {
     if (error.field == engine) error.field = api;
   }
@@ -620,10 +619,11 @@ class ContactCenter::Impl {
   Result<std::string> list_interactions(const store::InteractionFilter& filter) {
     auto found = store_.list_interactions(filter);
     if (!found) return found.error();
+    const std::vector<std::string> views = interaction_views(*found);
     std::string out = "{\"interactions\":[";
-    for (std::size_t i = 0; i < found->size(); ++i) {
+    for (std::size_t i = 0; i < views.size(); ++i) {
       if (i > 0) out += ",";
-      out += interaction_view((*found)[i]);
+      out += views[i];
     }
     out += "]";
     if (found->size() == filter.limit && !found->empty()) {
@@ -1055,23 +1055,37 @@ class ContactCenter::Impl {
     });
   }
 
-  std::string interaction_view(const store::Interaction& it) {
-    std::string out =
-        "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
-        ",\"queue_id\":" + std::to_string(it.queue_id) +
-        ",\"citizen_id\":" + std::to_string(it.citizen_id) +
-        ",\"priority\":" + std::to_string(it.priority) + ",\"attributes\":" + it.attributes_json +
-        ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at)) +
-        ",\"status\":" + json_quote(it.status);
-    if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
-    std::string live;
+  // The API's view of stored interactions, with the live phase and agent of
+  // those the engine holds: one visit to the engine thread for the whole list.
+  std::vector<std::string> interaction_views(const std::vector<store::Interaction>& items) {
+    std::vector<std::string> live(items.size());
     engine_.inspect([&](const routing::Engine& e) {
-      auto status = e.interaction(it.id);
-      if (!status) return;
-      live = ",\"phase\":" + json_quote(routing::to_string(status->phase));
-      if (status->agent) live += ",\"agent_id\":" + std::to_string(status->agent);
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        auto status = e.interaction(items[i].id);
+        if (!status) continue;
+        live[i] = ",\"phase\":" + json_quote(routing::to_string(status->phase));
+        if (status->agent) live[i] += ",\"agent_id\":" + std::to_string(status->agent);
+      }
     });
-    return out + live + "}";
+    std::vector<std::string> views;
+    views.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const store::Interaction& it = items[i];
+      std::string out =
+          "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
+          ",\"queue_id\":" + std::to_string(it.queue_id) +
+          ",\"citizen_id\":" + std::to_string(it.citizen_id) +
+          ",\"priority\":" + std::to_string(it.priority) + ",\"attributes\":" + it.attributes_json +
+          ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at)) +
+          ",\"status\":" + json_quote(it.status);
+      if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
+      views.push_back(out + live[i] + "}");
+    }
+    return views;
+  }
+
+  std::string interaction_view(const store::Interaction& it) {
+    return interaction_views({it}).front();
   }
 
   Result<std::string> put_document(const std::string& kind, std::uint64_t id,
