@@ -37,7 +37,7 @@ rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 # --- guichet: start time and idle memory ------------------------------------------
 echo "bench-password-123" | "$guichet" user add --name bench --role admin --data "$work/data" >/dev/null
 start_ns=$(date +%s%N)
-"$guichet" serve --data "$work/data" --listen 127.0.0.1:0 --workers 1 >"$work/serve.log" 2>&1 &
+"$guichet" serve --data "$work/data" --listen 127.0.0.1:0 --workers 1 --access-log false >"$work/serve.log" 2>&1 &
 pids+=($!)
 guichet_pid=$!
 until grep -q '"port"' "$work/serve.log" 2>/dev/null; do sleep 0.002; done
@@ -86,7 +86,7 @@ printf '{"scenario":"reads","body_bytes":%d,"guichet_rps":%.0f,"nginx_rps":%.0f,
 # same number of request workers for guichet lets group commit batch them.
 kill "$guichet_pid"
 wait "$guichet_pid" 2>/dev/null || true
-"$guichet" serve --data "$work/data" --listen 127.0.0.1:0 --workers $connections >"$work/serve2.log" 2>&1 &
+"$guichet" serve --data "$work/data" --listen 127.0.0.1:0 --workers $connections --access-log false >"$work/serve2.log" 2>&1 &
 pids+=($!)
 until grep -q '"port"' "$work/serve2.log" 2>/dev/null; do sleep 0.002; done
 port=$(grep -o '"port":[0-9]*' "$work/serve2.log" | cut -d: -f2)

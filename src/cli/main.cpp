@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
       ->envname("GUICHET_TLS_KEY");
   serve
       ->add_option("--config", config_file,
-                   "Config file: data, listen, workers, demo, tls_cert, tls_key")
+                   "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log")
       ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
@@ -149,6 +149,10 @@ int main(int argc, char** argv) {
   serve->add_option("--workers", serve_options.worker_threads, "Request worker threads")
       ->check(CLI::Range(1, 256))
       ->envname("GUICHET_WORKERS");
+  serve
+      ->add_option("--access-log", serve_options.access_log,
+                   "A JSON line per HTTP request on stdout (true or false)")
+      ->envname("GUICHET_ACCESS_LOG");
 
   std::string migrate_data = "data";
   CLI::App* migrate =
@@ -175,7 +179,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     if (!config_file.empty()) {
       std::vector<std::string> already_set;
-      for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key"}) {
+      for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key", "access_log"}) {
         std::string flag = std::string("--") + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (serve->get_option(flag)->count() > 0) already_set.push_back(key);

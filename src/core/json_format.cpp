@@ -1,5 +1,6 @@
 #include "core/json_format.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -7,9 +8,11 @@ namespace guichet {
 
 std::string json_number(double value, int decimals) {
   if (!std::isfinite(value)) return "null";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  std::string text = buffer;
+  char buffer[400];  // DBL_MAX in fixed notation is 309 digits
+  const auto printed =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+  if (printed.ec != std::errc()) return "null";
+  std::string text(buffer, printed.ptr);
   if (text.find('.') != std::string::npos) {
     while (text.back() == '0')
       text.pop_back();

@@ -8,6 +8,7 @@
 
 #include "core/calendar.h"
 #include "core/json_format.h"
+#include "core/log.h"
 #include "routing/engine.h"
 #include "server/detail/json_body.h"
 #include "server/engine_host.h"
@@ -370,8 +371,7 @@ class EventWriter {
       if (status) {
         written_ += batch.size();
       } else {
-        std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"events not stored\",\"error\":%s}\n",
-                     json_quote(status.to_string()).c_str());
+        log::error("events not stored", "\"error\":" + json_quote(status.to_string()));
         failure_ = status;
       }
       done_.notify_all();
@@ -421,11 +421,9 @@ class ContactCenter::Impl {
       for (int pass = 0; pass < 2; ++pass) {
         for (const store::Document& document : *documents) {
           if (Status s = apply(document, pass == 0); !s && pass == 1) {
-            std::fprintf(stderr,
-                         "{\"level\":\"warn\",\"msg\":\"configuration not "
-                         "applied\",\"kind\":%s,\"id\":%llu,\"error\":%s}\n",
-                         json_quote(kind).c_str(), static_cast<unsigned long long>(document.id),
-                         json_quote(s.to_string()).c_str());
+            log::warning("configuration not applied",
+                         "\"kind\":" + json_quote(kind) + ",\"id\":" + std::to_string(document.id) +
+                             ",\"error\":" + json_quote(s.to_string()));
           }
         }
       }
@@ -436,10 +434,8 @@ class ContactCenter::Impl {
     for (const store::Interaction& it : *open) {
       Status s = arrive(it);
       if (!s) {
-        std::fprintf(
-            stderr,
-            "{\"level\":\"warn\",\"msg\":\"interaction not resumed\",\"id\":%llu,\"error\":%s}\n",
-            static_cast<unsigned long long>(it.id), json_quote(s.to_string()).c_str());
+        log::warning("interaction not resumed", "\"id\":" + std::to_string(it.id) +
+                                                    ",\"error\":" + json_quote(s.to_string()));
       }
     }
     recovering_ = false;

@@ -43,6 +43,11 @@ struct HttpResponse {
 // throw — the server turns an escaped exception into a 500 and logs it.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Tried first, on the connection's I/O thread, for answers that never block
+// (in-memory reads): saves two thread hand-offs per request. Returns nothing
+// when the request needs the worker pool (it then goes to the HttpHandler).
+using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+
 // A stream of text messages to a WebSocket client, and its messages back.
 // The server calls take() and on_message() from the connection's thread;
 // notify (given to on_ready) may be called from any thread.

@@ -3,6 +3,9 @@
 
 #include "server/http_server.h"
 
+#include "core/json_format.h"
+#include "core/log.h"
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -12,6 +15,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace guichet::server {
@@ -28,7 +32,8 @@ namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
 
-HttpRequest to_request(const http::request<http::string_body>& message, const std::string& remote) {
+// Moves the body out of `message`.
+HttpRequest to_request(http::request<http::string_body>& message, const std::string& remote) {
   HttpRequest request;
   request.method = std::string(message.method_string());
   const std::string_view target = message.target();
@@ -41,32 +46,55 @@ HttpRequest to_request(const http::request<http::string_body>& message, const st
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     request.headers[name] = std::string(field.value());
   }
-  request.body = message.body();
+  request.body = std::move(message.body());
   request.remote_address = remote;
   return request;
 }
 
-http::response<http::string_body> to_message(const HttpResponse& response, unsigned version,
-                                             bool keep_alive) {
-  http::response<http::string_body> message{static_cast<http::status>(response.status), version};
-  message.set(http::field::server, "guichet");
-  message.set(http::field::content_type, response.content_type);
-  message.set(http::field::cache_control, "no-store");
-  for (const auto& [name, value] : response.headers)
-    message.insert(name, value);
-  message.body() = response.body;
-  message.keep_alive(keep_alive);
-  message.prepare_payload();
-  return message;
+// The response as bytes on the wire, written by hand: Beast's serializer
+// costs more than the rest of a read served from memory.
+std::string serialize(const HttpResponse& response, unsigned version, bool keep_alive) {
+  const auto status = static_cast<http::status>(response.status);
+  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+  std::string out;
+  out.reserve(192 + response.body.size());
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += http::obsolete_reason(status);
+  out += "\r\nServer: guichet\r\nCache-Control: no-store\r\n";
+  if (!bodiless) {
+    out += "Content-Type: ";
+    out += response.content_type;
+    out += "\r\nContent-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (version == 10) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+  if (!bodiless) out += response.body;
+  return out;
 }
 
 }  // namespace
 
 class HttpServer::Impl {
  public:
-  Impl(const Options& options, HttpHandler handler, std::string stream_path, StreamOpener opener)
+  Impl(const Options& options, HttpHandler handler, QuickHandler quick, std::string stream_path,
+       StreamOpener opener)
       : options_(options),
         handler_(std::move(handler)),
+        quick_(std::move(quick)),
         stream_path_(std::move(stream_path)),
         opener_(std::move(opener)),
         acceptor_(io_),
@@ -134,7 +162,19 @@ class HttpServer::Impl {
  private:
   awaitable<void> accept_loop() {
     while (!stopped_) {
-      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kAsTuple);
+      // One I/O thread (the default) needs no strand: a connection's
+      // handlers cannot run concurrently anyway.
+      // (No co_await inside ?: with GCC 12.)
+      boost::system::error_code ec;
+      tcp::socket socket(io_);
+      if (options_.io_threads > 1) {
+        auto [error, accepted] =
+            co_await acceptor_.async_accept(asio::make_strand(io_), kAsTuple);
+        ec = error;
+        socket = tcp::socket(std::move(accepted));
+      } else {
+        std::tie(ec, socket) = co_await acceptor_.async_accept(kAsTuple);
+      }
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
         continue;  // e.g. too many open files: keep serving the others
@@ -186,13 +226,13 @@ class HttpServer::Impl {
           const HttpResponse response =
               too_large ? error_response(413, "payload_too_large", "the request is too large")
                         : error_response(400, "bad_request", "malformed HTTP request");
-          auto message = to_message(response, 11, false);
+          const std::string message = serialize(response, 11, false);
           beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-          co_await http::async_write(stream, message, kAsTuple);
+          co_await asio::async_write(stream, asio::buffer(message), kAsTuple);
         }
         break;
       }
-      const auto& request_message = parser.get();
+      auto& request_message = parser.get();
       HttpRequest request = to_request(request_message, remote_address);
       request.tls = kTls;
       if (opener_ && websocket::is_upgrade(request_message) && request.path == stream_path_) {
@@ -201,22 +241,34 @@ class HttpServer::Impl {
           co_await serve_stream(stream, parser.release(), std::move(opening.stream));
           co_return;
         }
-        auto refusal = to_message(opening.refusal, request_message.version(), false);
-        co_await http::async_write(stream, refusal, kAsTuple);
+        const std::string refusal = serialize(opening.refusal, request_message.version(), false);
+        co_await asio::async_write(stream, asio::buffer(refusal), kAsTuple);
         break;
       }
 
       begin_request();
-      HttpResponse response = co_await asio::co_spawn(
-          workers_.get_executor(),
-          [this, &request]() -> awaitable<HttpResponse> { co_return handle(request); },
-          use_awaitable);
+      const auto started = std::chrono::steady_clock::now();
+      std::optional<HttpResponse> quick = handle_quick(request);
+      bool quickly = quick.has_value();
+      HttpResponse response;
+      if (quickly) {
+        response = std::move(*quick);
+      } else {
+        response = co_await asio::co_spawn(
+            workers_.get_executor(),
+            [this, &request]() -> awaitable<HttpResponse> { co_return handle(request); },
+            use_awaitable);
+      }
       const bool keep_alive = request_message.keep_alive() && !stopped_;
-      auto message = to_message(response, request_message.version(), keep_alive);
+      const std::string message = serialize(response, request_message.version(), keep_alive);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
-      auto [write_error, written] = co_await http::async_write(stream, message, kAsTuple);
-      (void)written;
+      auto [write_error, written] =
+          co_await asio::async_write(stream, asio::buffer(message), kAsTuple);
       end_request();
+      if (options_.access_log) {
+        log_access(request, response.status, written, std::chrono::steady_clock::now() - started,
+                   quickly);
+      }
       if (write_error || !keep_alive) break;
     }
     boost::system::error_code ignored;
@@ -301,12 +353,44 @@ class HttpServer::Impl {
     try {
       return handler_(request);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"handler threw\",\"what\":\"%s\"}\n",
-                   e.what());
+      log::error("handler threw", "\"what\":" + json_quote(e.what()));
     } catch (...) {
-      std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"handler threw\"}\n");
+      log::error("handler threw");
     }
     return error_response(500, "internal", "internal error");
+  }
+
+  std::optional<HttpResponse> handle_quick(const HttpRequest& request) {
+    if (!quick_) return std::nullopt;
+    try {
+      return quick_(request);
+    } catch (const std::exception& e) {
+      log::error("handler threw", "\"what\":" + json_quote(e.what()));
+    } catch (...) {
+      log::error("handler threw");
+    }
+    return error_response(500, "internal", "internal error");
+  }
+
+  // The query is left out: it may name a citizen (a search).
+  static void log_access(const HttpRequest& request, int status, std::size_t bytes,
+                         std::chrono::steady_clock::duration took, bool quickly) {
+    std::string fields;
+    fields.reserve(160);
+    fields += "\"method\":";
+    fields += json_quote(request.method);
+    fields += ",\"path\":";
+    fields += json_quote(request.path);
+    fields += ",\"status\":";
+    fields += std::to_string(status);
+    fields += ",\"bytes\":";
+    fields += std::to_string(bytes);
+    fields += ",\"ms\":";
+    fields += json_number(std::chrono::duration<double, std::milli>(took).count(), 3);
+    fields += ",\"remote\":";
+    fields += json_quote(request.remote_address);
+    if (quickly) fields += ",\"quick\":true";
+    log::access(fields);
   }
 
   void begin_request() {
@@ -320,6 +404,7 @@ class HttpServer::Impl {
 
   Options options_;
   HttpHandler handler_;
+  QuickHandler quick_;
   std::string stream_path_;
   StreamOpener opener_;
   asio::io_context io_;
@@ -335,10 +420,10 @@ class HttpServer::Impl {
 };
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler,
-                                                      std::string stream_path,
+                                                      QuickHandler quick, std::string stream_path,
                                                       StreamOpener opener) {
-  auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(stream_path),
-                                     std::move(opener));
+  auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(quick),
+                                     std::move(stream_path), std::move(opener));
   if (Status s = impl->listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

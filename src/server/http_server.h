@@ -1,6 +1,7 @@
 // The HTTP/1.1 server (Boost.Beast): accepts connections, reads requests with
 // a size limit and a timeout, runs the handler on a worker pool (handlers may
-// block on durable writes without stalling other connections), writes the
+// block on durable writes without stalling other connections) unless a quick
+// handler answers at once on the I/O thread, writes the
 // response, keeps connections alive; serves one WebSocket route of text
 // messages pushed by the application.
 //
@@ -28,12 +29,16 @@ class HttpServer {
     // Both set: TLS (1.2 or later) on every connection, PEM files.
     std::string tls_certificate;
     std::string tls_key;
+    // One JSON line per request on stdout (method, path, status, duration).
+    bool access_log = true;
   };
 
-  // Binds and starts serving. A WebSocket upgrade request to `stream_path`
-  // goes to `opener` (none: no WebSocket). Fails with kIo when the address is
-  // taken, kInvalidArgument when it is not an address.
+  // Binds and starts serving. Each request goes to `quick` first (if set),
+  // then to `handler` on a worker. A WebSocket upgrade request to
+  // `stream_path` goes to `opener` (none: no WebSocket). Fails with kIo when
+  // the address is taken, kInvalidArgument when it is not an address.
   static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler,
+                                                   QuickHandler quick = {},
                                                    std::string stream_path = {},
                                                    StreamOpener opener = {});
   ~HttpServer();  // stop()

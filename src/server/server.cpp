@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/json_format.h"
+#include "core/log.h"
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/contact_center.h"
@@ -26,11 +27,6 @@ Result<std::unique_ptr<store::SqliteStore>> open_store(const std::string& data_d
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return io_error("cannot create " + data_dir + ": " + ec.message());
   return store::SqliteStore::open((std::filesystem::path(data_dir) / "guichet.db").string());
-}
-
-void log_line(const std::string& json) {
-  std::fprintf(stdout, "%s\n", json.c_str());
-  std::fflush(stdout);
 }
 
 }  // namespace
@@ -79,6 +75,10 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
     } else if (key == "demo") {
       if (value != "true" && value != "false") return invalid_argument("true or false", "demo");
       options.demo = value == "true";
+    } else if (key == "access_log") {
+      if (value != "true" && value != "false")
+        return invalid_argument("true or false", "access_log");
+      options.access_log = value == "true";
     } else {
       return invalid_argument(path + ":" + std::to_string(number) + ": unknown setting", key);
     }
@@ -140,20 +140,22 @@ Status serve(const ServeOptions& options) {
   }
   http.tls_certificate = options.tls_certificate;
   http.tls_key = options.tls_key;
+  http.access_log = options.access_log;
   auto server = HttpServer::start(
-      http, [&api](const HttpRequest& request) { return api.handle(request); }, "/api/v1/events",
+      http, [&api](const HttpRequest& request) { return api.handle(request); },
+      [&api](const HttpRequest& request) { return api.handle_quick(request); }, "/api/v1/events",
       [&api](const HttpRequest& request) { return api.open_events(request); });
   if (!server) return server.status();
-  log_line("{\"level\":\"info\",\"msg\":\"listening\",\"address\":" + json_quote(http.host) +
-           ",\"port\":" + std::to_string((*server)->port()) +
-           ",\"tls\":" + (options.tls_certificate.empty() ? "false" : "true") + "}");
+  log::info("listening", "\"address\":" + json_quote(http.host) +
+                            ",\"port\":" + std::to_string((*server)->port()) +
+                            ",\"tls\":" + (options.tls_certificate.empty() ? "false" : "true"));
 
   int signal = 0;
   sigwait(&signals, &signal);
-  log_line("{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":" + std::to_string(signal) + "}");
+  log::info("stopping", "\"signal\":" + std::to_string(signal));
   (*server)->stop();
   store->reset();  // commits what was acknowledged and closes the database
-  log_line(R"({"level":"info","msg":"stopped"})");
+  log::info("stopped");
   return Status::ok();
 }
 

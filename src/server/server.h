@@ -17,10 +17,12 @@ struct ServeOptions {
   bool demo = false;            // seed the demo town hall into an empty store, print its accounts
   std::string tls_certificate;  // both set: HTTPS and WSS only (PEM files)
   std::string tls_key;
+  bool access_log = true;  // a JSON line per HTTP request on stdout
 };
 
 // Reads a config file of `key = value` lines (TOML's simple form: strings in
-// quotes, numbers, true/false; `#` comments): data, listen, workers, demo.
+// quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
+// tls_cert, tls_key, access_log.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,
