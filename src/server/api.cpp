@@ -139,14 +139,21 @@ class Api::Impl {
     return response;
   }
 
-  std::optional<HttpResponse> handle_quick(const HttpRequest& request) {
-    if (request.method != "GET") return std::nullopt;
+  bool handle_quick(const HttpRequest& request, const Responder& respond) {
     const std::string& path = request.path;
-    if (path == "/healthz" || path == "/api/v1/openapi.json") {
-      return handle(request);
+    if (request.method == "GET") {
+      if (path == "/healthz" || path == "/api/v1/openapi.json" ||
+          (path == "/api/v1/stats/queues" && session_in_memory(request))) {
+        respond(handle(request));
+        return true;
+      }
+      return false;
     }
-    if (path == "/api/v1/stats/queues" && session_in_memory(request)) return handle(request);
-    return std::nullopt;
+    if (request.method == "POST" && path == "/api/v1/interactions" && session_in_memory(request)) {
+      create_interaction(request, respond);
+      return true;
+    }
+    return false;
   }
 
  private:
@@ -282,6 +289,27 @@ class Api::Impl {
   // kSessionCacheFor (every request authenticates: two store reads each would
   // cap the read rate), else from the store. Logging out forgets it at once.
   static constexpr Duration kSessionCacheFor = Duration(30'000);
+  // POST /api/v1/interactions, answered once the store committed it (see
+  // handle_quick); the same checks and answers as through resource().
+  void create_interaction(const HttpRequest& request, const Responder& respond) {
+    const auto started = std::chrono::steady_clock::now();
+    auto finish = [this, started, respond](HttpResponse response) {
+      metrics_.observe_http(
+          "/api/v1/interactions", response.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      respond(std::move(response));
+    };
+    auto caller = authenticate(request);
+    if (!caller) return finish(refused(caller.error()));
+    if (!request.body.empty() && !is_json(request)) {
+      return finish(error_response(400, "invalid_argument", "the body must be application/json",
+                                   "content-type"));
+    }
+    center_.create_interaction_async(request.body, [finish](Result<std::string> view) {
+      finish(from_result(view, 201));
+    });
+  }
+
   bool session_in_memory(const HttpRequest& request) {
     std::string token;
     if (const std::string* authorization = request.header("authorization")) {
@@ -738,8 +766,8 @@ Api::~Api() = default;
 HttpResponse Api::handle(const HttpRequest& request) {
   return impl_->handle(request);
 }
-std::optional<HttpResponse> Api::handle_quick(const HttpRequest& request) {
-  return impl_->handle_quick(request);
+bool Api::handle_quick(const HttpRequest& request, const Responder& respond) {
+  return impl_->handle_quick(request, respond);
 }
 
 }  // namespace guichet::server

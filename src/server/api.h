@@ -7,7 +7,6 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,10 +34,11 @@ class Api {
       ApiOptions options);
   ~Api();
   HttpResponse handle(const HttpRequest& request);
-  // The same answer as handle() for the reads that never wait (health, the
-  // OpenAPI document, live queue figures) by a caller whose session
-  // is in memory; nothing for every other request. Called on an I/O thread.
-  std::optional<HttpResponse> handle_quick(const HttpRequest& request);
+  // The same answer as handle(), without a worker thread, for the requests
+  // that never wait (health, the OpenAPI document, live queue figures) or
+  // wait for the store only (interaction creates), by a caller whose session
+  // is in memory: returns false for every other request. On an I/O thread.
+  bool handle_quick(const HttpRequest& request, const Responder& respond);
   // GET /api/v1/events (WebSocket): the caller's real-time events, after
   // ?last_event_id=N when reconnecting.
   StreamOpening open_events(const HttpRequest& request);

@@ -1,10 +1,9 @@
 #include "server/contact_center.h"
 
 #include <condition_variable>
-#include <cstdio>
+#include <future>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "core/calendar.h"
 #include "core/json_format.h"
@@ -320,30 +319,51 @@ std::string live_json(const routing::Event& e) {
   return out + "}";
 }
 
-// Keeps the engine's events in the store, in order, off the engine thread.
-// enqueue() returns a ticket; wait(ticket) returns once everything up to it
-// is durable.
+// Keeps the engine's events in the store, in order, without making the
+// engine wait for the disk. enqueue() returns a ticket; wait(ticket) returns
+// once everything up to it is durable.
 class EventWriter {
  public:
-  explicit EventWriter(store::Store& store) : store_(store) {
-    thread_ = std::thread([this] { loop(); });
-  }
+  explicit EventWriter(store::Store& store) : store_(store) {}
   ~EventWriter() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    work_.notify_one();
-    thread_.join();
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return settled_ == enqueued_; });
   }
 
+  // Called in the engine's order (under the engine's lock).
   std::uint64_t enqueue(std::vector<store::InteractionEvent> events) {
-    std::lock_guard lock(mutex_);
-    for (auto& event : events)
-      queue_.push_back(std::move(event));
-    enqueued_ += events.size();
-    work_.notify_one();
-    return enqueued_;
+    const std::uint64_t count = events.size();
+    std::uint64_t ticket = 0;
+    {
+      std::lock_guard lock(mutex_);
+      enqueued_ += count;
+      ticket = enqueued_;
+    }
+    // Unlocked: the store may call back at once (when closing).
+    store_.append_events_async(std::move(events), [this, count](Status status) {
+      std::vector<std::pair<std::function<void(Status)>, Status>> ready;
+      {
+        std::lock_guard lock(mutex_);
+        if (status) {
+          written_ += count;
+        } else {
+          log::error("events not stored", "\"error\":" + json_quote(status.to_string()));
+          failure_ = status;
+        }
+        while (!waiters_.empty() &&
+               (waiters_.begin()->first <= written_ || !failure_.is_ok())) {
+          auto waiter = waiters_.extract(waiters_.begin());
+          ready.emplace_back(std::move(waiter.mapped()),
+                             waiter.key() <= written_ ? Status::ok() : failure_);
+        }
+      }
+      for (auto& [then, result] : ready)
+        then(result);
+      std::lock_guard lock(mutex_);
+      settled_ += count;  // after the waiters ran: the destructor waits for this
+      done_.notify_all();
+    });
+    return ticket;
   }
 
   std::uint64_t ticket() {
@@ -357,36 +377,28 @@ class EventWriter {
     return written_ >= ticket ? Status::ok() : failure_;
   }
 
- private:
-  void loop() {
+  // Calls `then` once everything up to `ticket` is durable (at once if it
+  // is), on the store's thread otherwise; with the failure if writing failed.
+  void when_written(std::uint64_t ticket, std::function<void(Status)> then) {
     std::unique_lock lock(mutex_);
-    while (true) {
-      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      std::vector<store::InteractionEvent> batch;
-      batch.swap(queue_);
+    if (written_ >= ticket || !failure_.is_ok()) {
+      const Status result = written_ >= ticket ? Status::ok() : failure_;
       lock.unlock();
-      Status status = store_.append_events(batch);
-      lock.lock();
-      if (status) {
-        written_ += batch.size();
-      } else {
-        log::error("events not stored", "\"error\":" + json_quote(status.to_string()));
-        failure_ = status;
-      }
-      done_.notify_all();
+      then(result);
+      return;
     }
+    waiters_.emplace(ticket, std::move(then));
   }
 
+ private:
   store::Store& store_;
   std::mutex mutex_;
-  std::condition_variable work_, done_;
-  std::vector<store::InteractionEvent> queue_;  // guarded by mutex_
-  std::uint64_t enqueued_ = 0;                  // guarded by mutex_
-  std::uint64_t written_ = 0;                   // guarded by mutex_
-  Status failure_;                              // guarded by mutex_
-  bool stopping_ = false;                       // guarded by mutex_
-  std::thread thread_;
+  std::condition_variable done_;
+  std::uint64_t enqueued_ = 0;  // guarded by mutex_
+  std::uint64_t settled_ = 0;   // guarded by mutex_: written or failed
+  std::uint64_t written_ = 0;   // guarded by mutex_
+  Status failure_;              // guarded by mutex_
+  std::multimap<std::uint64_t, std::function<void(Status)>> waiters_;  // guarded by mutex_
 };
 
 struct PendingOffer {
@@ -535,63 +547,60 @@ class ContactCenter::Impl {
 
   // ---- interactions ----------------------------------------------------------------
 
-  Result<std::string> create_interaction(const std::string& body) {
+  // Validates here, then stores and routes on the store's thread: no thread
+  // waits for the disk, so creates are limited by group commit, not by a
+  // thread per pending create.
+  void create_interaction_async(const std::string& body, CreateDone done) {
     auto object = detail::parse_object(body, {{"channel", json::kind::string, true},
                                               {"queue_id", json::kind::int64, true},
                                               {"citizen_id", json::kind::int64, false},
                                               {"priority", json::kind::int64, false},
                                               {"attributes", json::kind::object, false}});
-    if (!object) return object.error();
+    if (!object) return done(object.error());
     store::Interaction it;
     it.channel = detail::string_or(*object, "channel", "");
     auto channel = routing::channel_from_string(it.channel);
-    if (!channel) return invalid_argument("unknown channel", "channel");
+    if (!channel) return done(invalid_argument("unknown channel", "channel"));
     auto queue = id_field(*object, "queue_id", "");
-    if (!queue) return queue.error();
+    if (!queue) return done(queue.error());
     it.queue_id = *queue;
     it.citizen_id = static_cast<std::uint64_t>(
         std::max<std::int64_t>(0, detail::int_or(*object, "citizen_id", 0)));
     const auto priority = detail::int_or(*object, "priority", 0);
     if (priority < -1000 || priority > 1000)
-      return invalid_argument("must be -1000..1000", "priority");
+      return done(invalid_argument("must be -1000..1000", "priority"));
     it.priority = static_cast<int>(priority);
     if (const json::value* attributes = object->if_contains("attributes")) {
       for (const auto& [key, value] : attributes->as_object()) {
-        if (!value.is_string())
-          return invalid_argument("attribute values are strings", "attributes." + std::string(key));
+        if (!value.is_string()) {
+          return done(invalid_argument("attribute values are strings",
+                                       "attributes." + std::string(key)));
+        }
       }
       it.attributes_json = json::serialize(*attributes);
     }
-    if (it.citizen_id != 0) {
-      auto citizen = store_.citizen(it.citizen_id);
-      if (!citizen) return not_found("no such citizen", "citizen_id");
-      if (citizen->merged_into) it.citizen_id = citizen->merged_into;  // follow a merge
-    }
-    // Refuse before writing what the engine would refuse.
-    if (Status s = check_queue(it.queue_id, *channel); !s) return s.error();
+    // Refuse before writing what the engine would refuse. (The store checks
+    // the citizen and follows a merge.)
+    if (Status s = check_queue(it.queue_id, *channel); !s) return done(s.error());
     it.enqueued_at = now();
     store::InteractionEvent created;
     created.type = "created";
     created.at = it.enqueued_at;
     created.data_json = "{\"queue_id\":" + std::to_string(it.queue_id) + "}";
-    auto stored = store_.create_interaction(it, created);
-    if (!stored) return stored.error();
-    bool ended = false;
-    if (Status s = arrive(*stored, &ended); !s) {
-      store::InteractionEvent closed;
-      closed.interaction_id = stored->id;
-      closed.type = "closed";
-      closed.at = now();
-      closed.data_json = "{\"reason\":" + json_quote(s.to_string()) + "}";
-      (void)store_.append_events({closed});
-      return s.error();
-    }
-    if (ended) {
-      // Its outcome is part of the answer: wait until it is stored.
-      if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
-      if (auto reread = store_.interaction(stored->id)) return interaction_view(*reread);
-    }
-    return interaction_view(*stored);
+    store_.create_interaction_async(
+        std::move(it), std::move(created),
+        [this, done = std::move(done)](Result<store::Interaction> stored) mutable {
+          if (!stored) return done(stored.error());
+          routed(*stored, std::move(done));
+        });
+  }
+
+  Result<std::string> create_interaction(const std::string& body) {
+    std::promise<Result<std::string>> promise;
+    std::future<Result<std::string>> answer = promise.get_future();
+    create_interaction_async(
+        body, [&promise](Result<std::string> view) { promise.set_value(std::move(view)); });
+    return answer.get();
   }
 
   Result<std::string> interaction(std::uint64_t id) {
@@ -1023,6 +1032,30 @@ class ContactCenter::Impl {
 
   // From memory: every create asks, and the engine has the queue whenever
   // this map does (both change together in apply() and remove()).
+  // A stored interaction to the engine, then its view to `done` — once its
+  // outcome is stored when it ended at once. On the store's thread.
+  void routed(const store::Interaction& stored, CreateDone done) {
+    bool ended = false;
+    if (Status s = arrive(stored, &ended); !s) {
+      store::InteractionEvent closed;
+      closed.interaction_id = stored.id;
+      closed.type = "closed";
+      closed.at = now();
+      closed.data_json = "{\"reason\":" + json_quote(s.to_string()) + "}";
+      writer_.enqueue({closed});
+      return done(s.error());
+    }
+    if (!ended) return done(interaction_view(stored));
+    // Its outcome is part of the answer.
+    writer_.when_written(writer_.ticket(), [this, id = stored.id, done = std::move(done)](
+                                               Status written) mutable {
+      if (!written) return done(written.error());
+      auto reread = store_.interaction(id);
+      if (!reread) return done(reread.error());
+      done(interaction_view(*reread));
+    });
+  }
+
   Status check_queue(std::uint64_t queue, Channel channel) {
     std::lock_guard stats(stats_mutex_);
     auto found = queue_channels_.find(queue);
@@ -1341,6 +1374,9 @@ Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const st
 }
 Result<std::string> ContactCenter::create_interaction(const std::string& body) {
   return impl_->create_interaction(body);
+}
+void ContactCenter::create_interaction_async(const std::string& body, CreateDone done) {
+  impl_->create_interaction_async(body, std::move(done));
 }
 Result<std::string> ContactCenter::interaction(std::uint64_t id) {
   return impl_->interaction(id);

@@ -51,6 +51,10 @@ class ContactCenter {
   // {"channel","queue_id","citizen_id"?,"priority"?,"attributes"?}: durable
   // when this returns, then routed.
   Result<std::string> create_interaction(const std::string& body);
+  // The same, answering through `done` — at once on bad input, else later on
+  // the store's thread (`done` must be quick and must not wait for the store).
+  using CreateDone = std::function<void(Result<std::string>)>;
+  void create_interaction_async(const std::string& body, CreateDone done);
   Result<std::string> interaction(std::uint64_t id);  // with its timeline
   Result<std::string> list_interactions(const store::InteractionFilter& filter);
   // {"queue_id"} or {"agent_id","timeout_s"?}: by the agent handling it, or a

@@ -1,7 +1,8 @@
-// The routing engine on its own thread. Other threads submit commands and
-// wait for their result; the host fires the engine's timers on time; every
-// event the engine emits is handed to the sink, in order, on the engine
-// thread (the sink must be quick: it queues work for other threads).
+// The routing engine, shared by the threads that command it: one command at
+// a time, run on the caller's thread; a timer thread fires the engine's
+// deadlines on time. Every event the engine emits is handed to the sink, in
+// order, while the engine is held (the sink must be quick: it queues work
+// for other threads, and must not command the engine).
 //
 // Time: the host reads the clock it was given, never letting it go back.
 #pragma once
@@ -26,13 +27,13 @@ class EngineHost {
   // `on_command`, if given, learns how long each command took (metrics).
   EngineHost(routing::EngineConfig config, Clock clock, EventSink sink,
              std::function<void(std::chrono::nanoseconds)> on_command = {});
-  ~EngineHost();  // runs the commands already submitted, then stops
+  ~EngineHost();  // stops the timers; no command may be running
 
-  // Runs `command` on the engine thread with the current time; returns its
-  // status once it ran and its events went to the sink.
+  // Runs `command` with the current time (after firing the timers due);
+  // returns its status once it ran and its events went to the sink.
   Status run(Command command);
 
-  // Reads the engine on its thread (queries only).
+  // Reads the engine (queries only), with no command running.
   void inspect(const std::function<void(const routing::Engine&)>& read);
 
  private:

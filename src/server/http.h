@@ -43,10 +43,14 @@ struct HttpResponse {
 // throw — the server turns an escaped exception into a 500 and logs it.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-// Tried first, on the connection's I/O thread, for answers that never block
-// (in-memory reads): saves two thread hand-offs per request. Returns nothing
+// Answers a request, once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+
+// Tried first, on the connection's I/O thread, for requests that never block
+// a thread: in-memory reads (answered at once), durable writes answered when
+// the store has committed them. Returns false, without calling `respond`,
 // when the request needs the worker pool (it then goes to the HttpHandler).
-using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+using QuickHandler = std::function<bool(const HttpRequest&, Responder respond)>;
 
 // A stream of text messages to a WebSocket client, and its messages back.
 // The server calls take() and on_message() from the connection's thread;

@@ -248,11 +248,12 @@ class HttpServer::Impl {
 
       begin_request();
       const auto started = std::chrono::steady_clock::now();
-      std::optional<HttpResponse> quick = handle_quick(request);
-      bool quickly = quick.has_value();
+      auto answer = std::make_shared<QuickAnswer>(co_await asio::this_coro::executor);
+      const bool quickly = handle_quick(request, answer);
       HttpResponse response;
       if (quickly) {
-        response = std::move(*quick);
+        if (answer->wait_needed()) co_await answer->ready.async_wait(kAsTuple);
+        response = answer->take();
       } else {
         response = co_await asio::co_spawn(
             workers_.get_executor(),
@@ -360,16 +361,51 @@ class HttpServer::Impl {
     return error_response(500, "internal", "internal error");
   }
 
-  std::optional<HttpResponse> handle_quick(const HttpRequest& request) {
-    if (!quick_) return std::nullopt;
+  // The answer of a quick handler: given at once (on this thread) or later
+  // from another thread, which then wakes the connection.
+  struct QuickAnswer : std::enable_shared_from_this<QuickAnswer> {
+    explicit QuickAnswer(asio::any_io_executor executor)
+        : ready(std::move(executor), asio::steady_timer::time_point::max()) {}
+
+    void give(HttpResponse given) {
+      std::lock_guard lock(mutex);
+      response = std::move(given);
+      // Wakes the wait whether it began or not: an expired timer's wait
+      // completes at once.
+      if (waiting) {
+        asio::post(ready.get_executor(),
+                   [self = shared_from_this()] { self->ready.expires_at({}); });
+      }
+    }
+    // Whether the connection must wait for give() (the answer is not there).
+    bool wait_needed() {
+      std::lock_guard lock(mutex);
+      waiting = !response.has_value();
+      return waiting;
+    }
+    HttpResponse take() {
+      std::lock_guard lock(mutex);
+      return response ? std::move(*response)
+                      : error_response(500, "internal", "internal error");
+    }
+
+    asio::steady_timer ready;
+    std::mutex mutex;
+    std::optional<HttpResponse> response;  // guarded by mutex
+    bool waiting = false;                  // guarded by mutex
+  };
+
+  bool handle_quick(const HttpRequest& request, const std::shared_ptr<QuickAnswer>& answer) {
+    if (!quick_) return false;
     try {
-      return quick_(request);
+      return quick_(request, [answer](HttpResponse response) { answer->give(std::move(response)); });
     } catch (const std::exception& e) {
       log::error("handler threw", "\"what\":" + json_quote(e.what()));
     } catch (...) {
       log::error("handler threw");
     }
-    return error_response(500, "internal", "internal error");
+    answer->give(error_response(500, "internal", "internal error"));
+    return true;
   }
 
   // The query is left out: it may name a citizen (a search).

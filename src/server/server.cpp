@@ -143,7 +143,10 @@ Status serve(const ServeOptions& options) {
   http.access_log = options.access_log;
   auto server = HttpServer::start(
       http, [&api](const HttpRequest& request) { return api.handle(request); },
-      [&api](const HttpRequest& request) { return api.handle_quick(request); }, "/api/v1/events",
+      [&api](const HttpRequest& request, Responder respond) {
+        return api.handle_quick(request, respond);
+      },
+      "/api/v1/events",
       [&api](const HttpRequest& request) { return api.open_events(request); });
   if (!server) return server.status();
   log::info("listening", "\"address\":" + json_quote(http.host) +

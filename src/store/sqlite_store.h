@@ -38,8 +38,12 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> audit_log(std::size_t limit) override;
   Result<Interaction> create_interaction(Interaction interaction,
                                          InteractionEvent first_event) override;
+  void create_interaction_async(Interaction interaction, InteractionEvent first_event,
+                                std::function<void(Result<Interaction>)> done) override;
   Result<Interaction> interaction(std::uint64_t id) override;
   Status append_events(const std::vector<InteractionEvent>& events) override;
+  void append_events_async(std::vector<InteractionEvent> events,
+                           std::function<void(Status)> done) override;
   Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) override;
   Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) override;
   Result<Citizen> create_citizen(Citizen citizen) override;

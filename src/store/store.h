@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -148,13 +149,25 @@ class Store {
   virtual Result<std::vector<AuditEntry>> audit_log(std::size_t limit) = 0;
 
   // Interactions. create_interaction stores the interaction and its first
-  // event together; when it returns, both are durable.
+  // event together; when it returns, both are durable. A citizen_id (0: not
+  // known) must name a citizen (kNotFound, field "citizen_id"); one merged
+  // into another is replaced by the one it was merged into.
   virtual Result<Interaction> create_interaction(Interaction interaction,
                                                  InteractionEvent first_event) = 0;
+  // The same without waiting: `done` is called once, on a thread of the
+  // store's, with what create_interaction would return; it must not wait for
+  // the store's writes (it may submit more, asynchronously).
+  virtual void create_interaction_async(Interaction interaction, InteractionEvent first_event,
+                                        std::function<void(Result<Interaction>)> done) = 0;
   virtual Result<Interaction> interaction(std::uint64_t id) = 0;
   // Appends events; an event whose type ends the interaction (completed,
   // abandoned, closed) also sets its status and ended_at.
   virtual Status append_events(const std::vector<InteractionEvent>& events) = 0;
+  // The same without waiting: `done` is called, on a thread of the store's,
+  // once the events are durable (or failed); it must be quick and must not
+  // call the store. Events submitted one after another are written in order.
+  virtual void append_events_async(std::vector<InteractionEvent> events,
+                                   std::function<void(Status)> done) = 0;
   virtual Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) = 0;
   virtual Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) = 0;
 

@@ -217,3 +217,52 @@ TEST_F(Guichet, StopsGracefullyOnSigterm) {
 }
 
 }  // namespace
+
+namespace guichet::testing {
+namespace {
+
+std::vector<std::string> log_lines(const std::filesystem::path& path) {
+  std::ifstream log(path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(log, line))
+    lines.push_back(line);
+  return lines;
+}
+
+TEST_F(Guichet, LogsAJsonLinePerRequestUnlessTurnedOff) {
+  const std::string token = login("admin", "admin-password-1234");
+  EXPECT_EQ(request(port_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(call(token, "GET", "/api/v1/nowhere").status, 404);
+  // Access lines are written within 100 ms; a graceful stop writes them all.
+  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
+  ASSERT_EQ(::waitpid(pid_, nullptr, 0), pid_);
+  pid_ = -1;
+  port_ = 0;
+  int requests = 0;
+  bool health = false;
+  bool missing = false;
+  for (const std::string& line : log_lines(log_)) {
+    EXPECT_EQ(line.rfind("{\"time\":\"20", 0), 0u) << line;
+    EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_NE(line.find("\"level\":\""), std::string::npos) << line;
+    if (line.find("\"msg\":\"request\"") == std::string::npos) continue;
+    ++requests;
+    health |= line.find(R"("method":"GET","path":"/healthz","status":200)") != std::string::npos;
+    missing |= line.find(R"("path":"/api/v1/nowhere","status":404)") != std::string::npos;
+    EXPECT_NE(line.find("\"ms\":"), std::string::npos) << line;
+  }
+  EXPECT_EQ(requests, 3);  // the login too
+  EXPECT_TRUE(health);
+  EXPECT_TRUE(missing);
+
+  extra_args_ = {"--access-log", "false"};
+  start();
+  EXPECT_EQ(request(port_, "GET", "/healthz").status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const std::string& line : log_lines(log_))
+    EXPECT_EQ(line.find("\"msg\":\"request\""), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace guichet::testing

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include <filesystem>
 #include <thread>
 
@@ -273,6 +276,45 @@ TEST_F(CitizenStoreTest, MergingMovesContactsAndInteractions) {
   EXPECT_EQ(store_->interaction(interaction)->citizen_id, keep);
   EXPECT_EQ(store_->merge_citizens(keep, duplicate).error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(store_->merge_citizens(keep, keep).error().code, ErrorCode::kInvalidArgument);
+
+  // After the merge, an interaction for the duplicate goes to the one kept;
+  // one for a citizen that does not exist is refused and not stored.
+  auto later = store_->create_interaction(call, queued);
+  ASSERT_TRUE(later.is_ok()) << later.status().to_string();
+  EXPECT_EQ(later->citizen_id, keep);
+  EXPECT_EQ(store_->interaction(later->id)->citizen_id, keep);
+  call.citizen_id = 999;
+  auto unknown = store_->create_interaction(call, queued);
+  ASSERT_FALSE(unknown.is_ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(unknown.error().field, "citizen_id");
+  EXPECT_FALSE(store_->interaction(later->id + 1).is_ok());
+}
+
+TEST_F(CitizenStoreTest, AsynchronousCreatesAnswerInOrderOnceDurable) {
+  constexpr int kCreates = 200;
+  std::mutex mutex;
+  std::condition_variable all_done;
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < kCreates; ++i) {
+    Interaction task;
+    task.channel = "task";
+    task.queue_id = 1;
+    InteractionEvent created;
+    created.type = "created";
+    store_->create_interaction_async(task, created, [&](Result<Interaction> stored) {
+      ASSERT_TRUE(stored.is_ok()) << stored.status().to_string();
+      std::lock_guard lock(mutex);
+      ids.push_back(stored->id);
+      all_done.notify_one();
+    });
+  }
+  std::unique_lock lock(mutex);
+  all_done.wait(lock, [&] { return ids.size() == kCreates; });
+  for (std::size_t i = 1; i < ids.size(); ++i)
+    EXPECT_EQ(ids[i], ids[i - 1] + 1) << "answers come in submission order";
+  EXPECT_LT(store_->commits(), static_cast<std::uint64_t>(kCreates)) << "grouped in commits";
+  EXPECT_EQ(store_->timeline(ids.back())->size(), 1u);
 }
 
 }  // namespace
