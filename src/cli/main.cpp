@@ -179,7 +179,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     if (!config_file.empty()) {
       std::vector<std::string> already_set;
-      for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key", "access_log"}) {
+      for (const char* key :
+           {"data", "listen", "workers", "demo", "tls_cert", "tls_key", "access_log"}) {
         std::string flag = std::string("--") + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (serve->get_option(flag)->count() > 0) already_set.push_back(key);

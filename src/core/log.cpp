@@ -87,7 +87,7 @@ class Buffer {
   std::mutex mutex_;
   std::mutex write_mutex_;  // keeps lines in order between flushes
   std::condition_variable wake_;
-  std::string pending_;  // guarded by mutex_
+  std::string pending_;   // guarded by mutex_
   bool started_ = false;  // guarded by mutex_
 };
 

@@ -305,9 +305,8 @@ class Api::Impl {
       return finish(error_response(400, "invalid_argument", "the body must be application/json",
                                    "content-type"));
     }
-    center_.create_interaction_async(request.body, [finish](Result<std::string> view) {
-      finish(from_result(view, 201));
-    });
+    center_.create_interaction_async(
+        request.body, [finish](Result<std::string> view) { finish(from_result(view, 201)); });
   }
 
   bool session_in_memory(const HttpRequest& request) {

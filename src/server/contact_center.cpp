@@ -350,8 +350,7 @@ class EventWriter {
           log::error("events not stored", "\"error\":" + json_quote(status.to_string()));
           failure_ = status;
         }
-        while (!waiters_.empty() &&
-               (waiters_.begin()->first <= written_ || !failure_.is_ok())) {
+        while (!waiters_.empty() && (waiters_.begin()->first <= written_ || !failure_.is_ok())) {
           auto waiter = waiters_.extract(waiters_.begin());
           ready.emplace_back(std::move(waiter.mapped()),
                              waiter.key() <= written_ ? Status::ok() : failure_);
@@ -446,8 +445,8 @@ class ContactCenter::Impl {
     for (const store::Interaction& it : *open) {
       Status s = arrive(it);
       if (!s) {
-        log::warning("interaction not resumed", "\"id\":" + std::to_string(it.id) +
-                                                    ",\"error\":" + json_quote(s.to_string()));
+        log::warning("interaction not resumed",
+                     "\"id\":" + std::to_string(it.id) + ",\"error\":" + json_quote(s.to_string()));
       }
     }
     recovering_ = false;
@@ -573,8 +572,8 @@ class ContactCenter::Impl {
     if (const json::value* attributes = object->if_contains("attributes")) {
       for (const auto& [key, value] : attributes->as_object()) {
         if (!value.is_string()) {
-          return done(invalid_argument("attribute values are strings",
-                                       "attributes." + std::string(key)));
+          return done(
+              invalid_argument("attribute values are strings", "attributes." + std::string(key)));
         }
       }
       it.attributes_json = json::serialize(*attributes);
@@ -1047,13 +1046,13 @@ class ContactCenter::Impl {
     }
     if (!ended) return done(interaction_view(stored));
     // Its outcome is part of the answer.
-    writer_.when_written(writer_.ticket(), [this, id = stored.id, done = std::move(done)](
-                                               Status written) mutable {
-      if (!written) return done(written.error());
-      auto reread = store_.interaction(id);
-      if (!reread) return done(reread.error());
-      done(interaction_view(*reread));
-    });
+    writer_.when_written(writer_.ticket(),
+                         [this, id = stored.id, done = std::move(done)](Status written) mutable {
+                           if (!written) return done(written.error());
+                           auto reread = store_.interaction(id);
+                           if (!reread) return done(reread.error());
+                           done(interaction_view(*reread));
+                         });
   }
 
   Status check_queue(std::uint64_t queue, Channel channel) {

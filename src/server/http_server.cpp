@@ -168,8 +168,7 @@ class HttpServer::Impl {
       boost::system::error_code ec;
       tcp::socket socket(io_);
       if (options_.io_threads > 1) {
-        auto [error, accepted] =
-            co_await acceptor_.async_accept(asio::make_strand(io_), kAsTuple);
+        auto [error, accepted] = co_await acceptor_.async_accept(asio::make_strand(io_), kAsTuple);
         ec = error;
         socket = tcp::socket(std::move(accepted));
       } else {
@@ -252,7 +251,7 @@ class HttpServer::Impl {
       const bool quickly = handle_quick(request, answer);
       HttpResponse response;
       if (quickly) {
-        if (answer->wait_needed()) co_await answer->ready.async_wait(kAsTuple);
+        if (answer->wait_needed()) co_await answer->ready->async_wait(kAsTuple);
         response = answer->take();
       } else {
         response = co_await asio::co_spawn(
@@ -364,41 +363,41 @@ class HttpServer::Impl {
   // The answer of a quick handler: given at once (on this thread) or later
   // from another thread, which then wakes the connection.
   struct QuickAnswer : std::enable_shared_from_this<QuickAnswer> {
-    explicit QuickAnswer(asio::any_io_executor executor)
-        : ready(std::move(executor), asio::steady_timer::time_point::max()) {}
+    explicit QuickAnswer(asio::any_io_executor connection) : executor(std::move(connection)) {}
 
     void give(HttpResponse given) {
       std::lock_guard lock(mutex);
       response = std::move(given);
       // Wakes the wait whether it began or not: an expired timer's wait
       // completes at once.
-      if (waiting) {
-        asio::post(ready.get_executor(),
-                   [self = shared_from_this()] { self->ready.expires_at({}); });
+      if (ready) {
+        asio::post(executor, [self = shared_from_this()] { self->ready->expires_at({}); });
       }
     }
-    // Whether the connection must wait for give() (the answer is not there).
+    // Whether the connection must wait on `ready` for give(): the timer is
+    // made only then (most answers are given at once).
     bool wait_needed() {
       std::lock_guard lock(mutex);
-      waiting = !response.has_value();
-      return waiting;
+      if (response) return false;
+      ready.emplace(executor, asio::steady_timer::time_point::max());
+      return true;
     }
     HttpResponse take() {
       std::lock_guard lock(mutex);
-      return response ? std::move(*response)
-                      : error_response(500, "internal", "internal error");
+      return response ? std::move(*response) : error_response(500, "internal", "internal error");
     }
 
-    asio::steady_timer ready;
+    asio::any_io_executor executor;  // the connection's
     std::mutex mutex;
-    std::optional<HttpResponse> response;  // guarded by mutex
-    bool waiting = false;                  // guarded by mutex
+    std::optional<asio::steady_timer> ready;  // guarded by mutex until waited on
+    std::optional<HttpResponse> response;     // guarded by mutex
   };
 
   bool handle_quick(const HttpRequest& request, const std::shared_ptr<QuickAnswer>& answer) {
     if (!quick_) return false;
     try {
-      return quick_(request, [answer](HttpResponse response) { answer->give(std::move(response)); });
+      return quick_(request,
+                    [answer](HttpResponse response) { answer->give(std::move(response)); });
     } catch (const std::exception& e) {
       log::error("handler threw", "\"what\":" + json_quote(e.what()));
     } catch (...) {

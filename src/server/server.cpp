@@ -119,45 +119,50 @@ Status serve(const ServeOptions& options) {
 
   auto store = open_store(options.data_dir);
   if (!store) return store.status();
-  EventHub hub;
-  Metrics metrics;
-  ContactCenter center(**store, hub, metrics, [] {
-    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-  });
-  if (Status s = center.load(); !s) return s;
-  if (options.demo) {
-    auto accounts = seed_demo(**store, center);
-    if (!accounts) return accounts.status();
-    std::fprintf(stderr, "%s", accounts->c_str());
-  }
-  Api api(**store, center, hub, metrics, ApiOptions{});
-  HttpServer::Options http;
-  http.host = address->first;
-  http.port = address->second;
-  http.worker_threads = options.worker_threads;
-  if (options.tls_certificate.empty() != options.tls_key.empty()) {
-    return invalid_argument("TLS needs both a certificate and a key", "tls-cert");
-  }
-  http.tls_certificate = options.tls_certificate;
-  http.tls_key = options.tls_key;
-  http.access_log = options.access_log;
-  auto server = HttpServer::start(
-      http, [&api](const HttpRequest& request) { return api.handle(request); },
-      [&api](const HttpRequest& request, Responder respond) {
-        return api.handle_quick(request, respond);
-      },
-      "/api/v1/events",
-      [&api](const HttpRequest& request) { return api.open_events(request); });
-  if (!server) return server.status();
-  log::info("listening", "\"address\":" + json_quote(http.host) +
-                            ",\"port\":" + std::to_string((*server)->port()) +
-                            ",\"tls\":" + (options.tls_certificate.empty() ? "false" : "true"));
+  // The service in a scope of its own: the engine's timers and the events
+  // they write stop before the store closes.
+  Status served = [&]() -> Status {
+    EventHub hub;
+    Metrics metrics;
+    ContactCenter center(**store, hub, metrics, [] {
+      return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+    });
+    if (Status s = center.load(); !s) return s;
+    if (options.demo) {
+      auto accounts = seed_demo(**store, center);
+      if (!accounts) return accounts.status();
+      std::fprintf(stderr, "%s", accounts->c_str());
+    }
+    Api api(**store, center, hub, metrics, ApiOptions{});
+    HttpServer::Options http;
+    http.host = address->first;
+    http.port = address->second;
+    http.worker_threads = options.worker_threads;
+    if (options.tls_certificate.empty() != options.tls_key.empty()) {
+      return invalid_argument("TLS needs both a certificate and a key", "tls-cert");
+    }
+    http.tls_certificate = options.tls_certificate;
+    http.tls_key = options.tls_key;
+    http.access_log = options.access_log;
+    auto server = HttpServer::start(
+        http, [&api](const HttpRequest& request) { return api.handle(request); },
+        [&api](const HttpRequest& request, Responder respond) {
+          return api.handle_quick(request, respond);
+        },
+        "/api/v1/events", [&api](const HttpRequest& request) { return api.open_events(request); });
+    if (!server) return server.status();
+    log::info("listening", "\"address\":" + json_quote(http.host) +
+                               ",\"port\":" + std::to_string((*server)->port()) +
+                               ",\"tls\":" + (options.tls_certificate.empty() ? "false" : "true"));
 
-  int signal = 0;
-  sigwait(&signals, &signal);
-  log::info("stopping", "\"signal\":" + std::to_string(signal));
-  (*server)->stop();
+    int signal = 0;
+    sigwait(&signals, &signal);
+    log::info("stopping", "\"signal\":" + std::to_string(signal));
+    (*server)->stop();  // in-flight requests are answered
+    return Status::ok();
+  }();
   store->reset();  // commits what was acknowledged and closes the database
+  if (!served) return served;
   log::info("stopped");
   return Status::ok();
 }

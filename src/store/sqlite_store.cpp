@@ -697,18 +697,17 @@ Result<Interaction> SqliteStore::create_interaction(Interaction interaction,
                                                     InteractionEvent first_event) {
   std::promise<Result<Interaction>> promise;
   std::future<Result<Interaction>> done = promise.get_future();
-  create_interaction_async(std::move(interaction), std::move(first_event),
-                           [&promise](Result<Interaction> created) {
-                             promise.set_value(std::move(created));
-                           });
+  create_interaction_async(
+      std::move(interaction), std::move(first_event),
+      [&promise](Result<Interaction> created) { promise.set_value(std::move(created)); });
   return done.get();
 }
 
 void SqliteStore::create_interaction_async(Interaction interaction, InteractionEvent first_event,
                                            std::function<void(Result<Interaction>)> done) {
   // Shared by the write (which fills in the id) and its completion.
-  auto created = std::make_shared<std::pair<Interaction, InteractionEvent>>(
-      std::move(interaction), std::move(first_event));
+  auto created = std::make_shared<std::pair<Interaction, InteractionEvent>>(std::move(interaction),
+                                                                            std::move(first_event));
   impl_->write_async(
       [created](Connection& c) -> Status {
         Interaction& it = created->first;
@@ -716,7 +715,8 @@ void SqliteStore::create_interaction_async(Interaction interaction, InteractionE
           Statement citizen = c.statement("SELECT merged_into FROM citizens WHERE id = ?");
           if (!citizen) return c.error("citizen");
           sqlite3_bind_int64(citizen, 1, as_int(it.citizen_id));
-          if (sqlite3_step(citizen) != SQLITE_ROW) return not_found("no such citizen", "citizen_id");
+          if (sqlite3_step(citizen) != SQLITE_ROW)
+            return not_found("no such citizen", "citizen_id");
           if (const std::uint64_t merged_into = column_id(citizen, 0)) it.citizen_id = merged_into;
         }
         Statement s = c.statement(

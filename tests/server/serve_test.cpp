@@ -156,11 +156,18 @@ TEST_F(Guichet, ServesItsOpenApiDocumentAndPrometheusMetrics) {
 
 TEST_F(Guichet, ReadsItsSettingsFromAConfigFile) {
   kill_hard();
-  std::ofstream(data_ / "guichet.toml") << "listen = \"127.0.0.1:0\"\nworkers = 2\n";
+  std::ofstream(data_ / "guichet.toml")
+      << "listen = \"127.0.0.1:0\"\nworkers = 2\naccess_log = false\n";
   extra_args_ = {"--config", (data_ / "guichet.toml").string()};
   start();
   EXPECT_EQ(request(port_, "GET", "/healthz").status, 200);
-  kill_hard();
+  ASSERT_EQ(::kill(pid_, SIGTERM), 0);  // writes what is buffered
+  ASSERT_EQ(::waitpid(pid_, nullptr, 0), pid_);
+  pid_ = -1;
+  port_ = 0;
+  std::ifstream log(log_);
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("\"msg\":\"request\""), std::string::npos) << "access_log = false";
   std::ofstream(data_ / "bad.toml") << "workers = 0\n";
   const std::string command =
       std::string(GUICHET_BINARY) + " serve --config " + (data_ / "bad.toml").string() + " 2>&1";
