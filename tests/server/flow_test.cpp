@@ -2,6 +2,9 @@
 // supervisor, an agent taking work, live changes, and a crash.
 #include "harness.h"
 
+#include <atomic>
+#include <thread>
+
 namespace {
 
 using namespace guichet::testing;
@@ -166,6 +169,47 @@ TEST_F(Flow, AKillMinus9LosesNoAcknowledgedInteraction) {
             .status,
         200);
   }
+}
+
+TEST_F(Flow, AKillMinus9UnderLoadLosesNoAcknowledgedInteraction) {
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task"})");
+  // Eight clients create tasks as fast as they are answered; the server is
+  // killed while they do.
+  constexpr int kClients = 8;
+  std::vector<std::vector<std::uint64_t>> acknowledged(kClients);
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  const std::uint16_t port = port_;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      const std::string body = R"({"channel":"task","queue_id":)" + std::to_string(queue) + "}";
+      while (true) {
+        Reply reply = request(port, "POST", "/api/v1/interactions", body, bearer(supervisor_));
+        if (reply.status != 201) return;  // the server is gone
+        acknowledged[c].push_back(number(reply.body, "id"));
+        ++answered;
+      }
+    });
+  }
+  while (answered < 300)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill_hard();
+  for (std::thread& client : clients)
+    client.join();
+  start();
+  supervisor_ = login("sup1", "supervisor-password-1");
+  std::size_t total = 0;
+  for (const auto& ids : acknowledged) {
+    total += ids.size();
+    for (std::uint64_t id : ids) {
+      Reply it = call(supervisor_, "GET", "/api/v1/interactions/" + std::to_string(id));
+      ASSERT_EQ(it.status, 200) << "acknowledged interaction " << id << " lost";
+      EXPECT_EQ(field(it.body, "status"), "waiting");
+    }
+  }
+  // Some may have been stored and not yet answered when the kill came: never fewer.
+  Reply stats = call(supervisor_, "GET", "/api/v1/stats/queues");
+  EXPECT_GE(number(stats.body, "waiting"), total) << stats.body;
 }
 
 TEST_F(Flow, TransfersListsAndAbandons) {
