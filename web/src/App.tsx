@@ -1,0 +1,122 @@
+import { Footer } from "@codegouvfr/react-dsfr/Footer";
+import { Header } from "@codegouvfr/react-dsfr/Header";
+import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks";
+import { useEffect, useState } from "react";
+import { logout, whoami, type User } from "./api";
+import { liveEvents } from "./events";
+import { useT } from "./i18n";
+import { AgentWorkspace } from "./pages/AgentWorkspace";
+import { Login } from "./pages/Login";
+import { Wallboard } from "./pages/Wallboard";
+import { linkTo, navigate, usePath } from "./router";
+
+// The page a role lands on.
+function home(user: User): string {
+  return user.role === "agent" ? "/agent" : "/supervision";
+}
+
+export function App() {
+  const { t, lang, setLang } = useT();
+  const path = usePath();
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    void whoami().then(setUser);
+  }, []);
+
+  // One WebSocket for the whole tab while logged in.
+  useEffect(() => {
+    if (!user) return;
+    liveEvents.start();
+    return () => liveEvents.stop();
+  }, [user]);
+
+  useEffect(() => {
+    if (user === null && path !== "/login") navigate("/login");
+    if (user && (path === "/" || path === "/login")) navigate(home(user));
+  }, [user, path]);
+
+  const manager = user?.role === "supervisor" || user?.role === "admin";
+  const navigation = !user
+    ? []
+    : [
+        { text: t("nav.agent"), linkProps: linkTo("/agent"), isActive: path === "/agent" },
+        ...(manager
+          ? [
+              {
+                text: t("nav.wallboard"),
+                linkProps: linkTo("/supervision"),
+                isActive: path === "/supervision",
+              },
+            ]
+          : []),
+      ];
+
+  const quickAccess = [
+    {
+      iconId: "fr-icon-translate-2" as const,
+      text: t("nav.language"),
+      buttonProps: {
+        title: t("nav.languageTitle"),
+        lang: lang === "fr" ? "en" : "fr",
+        onClick: () => setLang(lang === "fr" ? "en" : "fr"),
+      },
+    },
+    ...(user
+      ? [
+          {
+            iconId: "fr-icon-logout-box-r-line" as const,
+            text: `${t("nav.logout")} (${user.display_name})`,
+            buttonProps: {
+              onClick: () => {
+                void logout().then(() => {
+                  liveEvents.stop();
+                  setUser(null);
+                  navigate("/login");
+                });
+              },
+            },
+          },
+        ]
+      : []),
+  ];
+
+  let page: React.ReactNode = <p>{t("common.loading")}</p>;
+  if (user === null) {
+    page = (
+      <Login
+        onLoggedIn={(logged) => {
+          setUser(logged);
+          navigate(home(logged));
+        }}
+      />
+    );
+  } else if (user) {
+    if (path === "/supervision" && manager) page = <Wallboard />;
+    else page = <AgentWorkspace user={user} />;
+  }
+
+  return (
+    <>
+      <SkipLinks links={[{ label: t("skip.content"), anchor: "#content" }]} />
+      <Header
+        brandTop={
+          <>
+            République
+            <br />
+            Française
+          </>
+        }
+        homeLinkProps={{ ...linkTo(user ? home(user) : "/login"), title: t("app.home") }}
+        serviceTitle="Guichet"
+        serviceTagline={t("app.tagline")}
+        quickAccessItems={quickAccess}
+        navigation={navigation}
+      />
+      <main id="content" tabIndex={-1} className="fr-container fr-py-4w">
+        {page}
+      </main>
+      <Footer accessibility="partially compliant" contentDescription={t("app.tagline")} />
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { useEffect, useRef, useState } from "react";
+import { liveEvents, type LiveEvent } from "./events";
+
+// Re-renders every `ms` (countdowns, times in state).
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+// Calls `reload` at once, then after live events that `matters` — at most
+// once per `coalesceMs`, so that a burst of events costs one reload.
+export function useLiveReload(
+  reload: () => void,
+  matters: (event: LiveEvent) => boolean,
+  coalesceMs = 250,
+): void {
+  const reloadRef = useRef(reload);
+  const mattersRef = useRef(matters);
+  reloadRef.current = reload;
+  mattersRef.current = matters;
+  useEffect(() => {
+    reloadRef.current();
+    let timer: number | undefined;
+    const unsubscribe = liveEvents.subscribe((event) => {
+      if (event.type !== "reset" && !mattersRef.current(event)) return;
+      if (timer !== undefined) return;
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        reloadRef.current();
+      }, coalesceMs);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [coalesceMs]);
+}
+
+// Whether the live connection is up.
+export function useLiveStatus(): boolean {
+  const [connected, setConnected] = useState(liveEvents.connected);
+  useEffect(() => {
+    liveEvents.onStatus = setConnected;
+    return () => {
+      liveEvents.onStatus = () => {};
+    };
+  }, []);
+  return connected;
+}

@@ -1,0 +1,16 @@
+import { startReactDsfr } from "@codegouvfr/react-dsfr/spa";
+import { StrictMode } from "react";
+import "./styles.css";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { LangProvider, initialLang } from "./i18n";
+
+startReactDsfr({ defaultColorScheme: "system", useLang: initialLang });
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <LangProvider>
+      <App />
+    </LangProvider>
+  </StrictMode>,
+);

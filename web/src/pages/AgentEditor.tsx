@@ -1,0 +1,122 @@
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useEffect, useRef, useState } from "react";
+import { CHANNELS, get, put, type AgentProfile, type Channel, type Named } from "../api";
+import { useT, type TextKey } from "../i18n";
+
+// A supervisor changes an agent's skills, levels and capacities; the engine
+// applies them at once (the next offer follows them).
+export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: () => void }) {
+  const { t } = useT();
+  const [profile, setProfile] = useState<AgentProfile | null>(null);
+  const [skills, setSkills] = useState<Named[]>([]);
+  const [levels, setLevels] = useState<Record<number, number>>({});
+  const [capacity, setCapacity] = useState<Partial<Record<Channel, number>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    void Promise.all([
+      get<AgentProfile>(`/api/v1/agents/${agentId}`),
+      get<Named[]>("/api/v1/skills"),
+    ]).then(([agent, all]) => {
+      if (all.ok) setSkills(all.value);
+      if (agent.ok) {
+        setProfile(agent.value);
+        setLevels(Object.fromEntries(agent.value.skills.map((s) => [s.skill_id, s.level])));
+        setCapacity(agent.value.capacity ?? {});
+      } else {
+        // No profile yet: start from nothing.
+        setProfile({ id: agentId, name: "", skills: [], capacity: {} });
+      }
+      heading.current?.focus();
+    });
+  }, [agentId]);
+
+  const save = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    const body = {
+      ...(profile?.phone ? { phone: profile.phone } : {}),
+      skills: Object.entries(levels)
+        .filter(([, level]) => level > 0)
+        .map(([skill, level]) => ({ skill_id: Number(skill), level })),
+      capacity,
+    };
+    const result = await put(`/api/v1/agents/${agentId}`, body);
+    if (result.ok) setSaved(true);
+    else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);
+  };
+
+  if (!profile) return null;
+  return (
+    <section
+      className="fr-card fr-card--no-arrow fr-p-3w fr-mb-3w"
+      aria-labelledby="agent-editor-title"
+    >
+      <h3 id="agent-editor-title" className="fr-h5" tabIndex={-1} ref={heading}>
+        {t("editor.title")} — {profile.name || `#${agentId}`}
+      </h3>
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+      {saved && (
+        <Alert severity="success" small description={t("editor.saved")} className="fr-mb-2w" />
+      )}
+      <form onSubmit={save}>
+        <fieldset className="fr-fieldset">
+          <legend className="fr-fieldset__legend">{t("editor.skills")}</legend>
+          <div className="guichet-grid">
+            {skills.map((skill) => (
+              <Select
+                key={skill.id}
+                label={skill.name}
+                nativeSelectProps={{
+                  name: `skill-${skill.name}`,
+                  value: String(levels[skill.id] ?? 0),
+                  onChange: (e) =>
+                    setLevels({ ...levels, [skill.id]: Number(e.target.value) }),
+                }}
+              >
+                <option value="0">{t("editor.noSkill")}</option>
+                {[1, 2, 3, 4, 5].map((level) => (
+                  <option key={level} value={level}>
+                    {t("editor.level")} {level}
+                  </option>
+                ))}
+              </Select>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="fr-fieldset">
+          <legend className="fr-fieldset__legend">{t("editor.capacity")}</legend>
+          <div className="guichet-grid">
+            {CHANNELS.map((channel) => (
+              <Input
+                key={channel}
+                label={t(`channel.${channel}` as TextKey)}
+                nativeInputProps={{
+                  name: `capacity-${channel}`,
+                  type: "number",
+                  min: 0,
+                  max: 255,
+                  value: capacity[channel] ?? 0,
+                  onChange: (e) =>
+                    setCapacity({ ...capacity, [channel]: Math.max(0, Number(e.target.value)) }),
+                }}
+              />
+            ))}
+          </div>
+        </fieldset>
+        <div className="fr-btns-group fr-btns-group--inline">
+          <Button type="submit">{t("common.save")}</Button>
+          <Button priority="secondary" onClick={onClose}>
+            {t("common.close")}
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,627 @@
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useCallback, useEffect, useRef, useState } from "react";
+import {
+  get,
+  post,
+  put,
+  type AgentFigures,
+  type AgentProfile,
+  type CitizenView,
+  type Interaction,
+  type Named,
+  type Offer,
+  type Queue,
+  type User,
+} from "../api";
+import { useLiveReload, useLiveStatus, useNow } from "../hooks";
+import { formatDuration, useT, type TextKey } from "../i18n";
+import { chime } from "../sound";
+
+// Names of queues, colleagues, codes: loaded once per visit.
+interface Lookups {
+  queues: Queue[];
+  colleagues: Named[];
+  wrapupCodes: Named[];
+  pauseReasons: Named[];
+}
+
+export function AgentWorkspace({ user }: { user: User }) {
+  const { t } = useT();
+  const connected = useLiveStatus();
+  const [lookups, setLookups] = useState<Lookups>({
+    queues: [],
+    colleagues: [],
+    wrapupCodes: [],
+    pauseReasons: [],
+  });
+
+  useEffect(() => {
+    void (async () => {
+      const [queues, agents, codes, reasons] = await Promise.all([
+        get<Queue[]>("/api/v1/queues"),
+        get<AgentFigures[]>("/api/v1/stats/agents"),
+        get<Named[]>("/api/v1/wrapup-codes"),
+        get<Named[]>("/api/v1/pause-reasons"),
+      ]);
+      setLookups({
+        queues: queues.ok ? queues.value : [],
+        colleagues: agents.ok
+          ? agents.value
+              .filter((a) => a.agent_id !== user.id)
+              .map((a) => ({ id: a.agent_id, name: a.name }))
+          : [],
+        wrapupCodes: codes.ok ? codes.value : [],
+        pauseReasons: reasons.ok ? reasons.value : [],
+      });
+    })();
+  }, [user.id]);
+
+  const queueName = (id: number) => lookups.queues.find((q) => q.id === id)?.name ?? `#${id}`;
+
+  return (
+    <>
+      <h1>{t("nav.agent")}</h1>
+      {!connected && (
+        <Alert severity="warning" small description={t("common.offline")} className="fr-mb-2w" />
+      )}
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-lg-4">
+          <StatePanel user={user} pauseReasons={lookups.pauseReasons} />
+          <PhonePanel user={user} />
+        </div>
+        <div className="fr-col-12 fr-col-lg-8">
+          <Offers user={user} queueName={queueName} />
+          <WorkList user={user} lookups={lookups} queueName={queueName} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+// ---- state ------------------------------------------------------------------
+
+function StatePanel({ user, pauseReasons }: { user: User; pauseReasons: Named[] }) {
+  const { t } = useT();
+  const [mine, setMine] = useState<AgentFigures | null>(null);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const now = useNow();
+  const [loadedAt, setLoadedAt] = useState(Date.now());
+
+  const reload = useCallback(() => {
+    void get<AgentFigures[]>("/api/v1/stats/agents").then((result) => {
+      if (!result.ok) return;
+      setMine(result.value.find((a) => a.agent_id === user.id) ?? null);
+      setLoadedAt(Date.now());
+    });
+  }, [user.id]);
+  useLiveReload(reload, (e) => e.type === "agent_state" && e.agent_id === user.id);
+
+  const choose = async (state: string, why = "") => {
+    setError(null);
+    const body: Record<string, string> = { state };
+    if (state === "paused" && why) body.reason = why;
+    const result = await put(`/api/v1/agents/${user.id}/state`, body);
+    if (!result.ok) setError(result.error.message);
+    reload();
+  };
+
+  if (!mine) {
+    return (
+      <section className="fr-mb-4w" aria-labelledby="state-title">
+        <h2 id="state-title" className="fr-h4">
+          {t("state.title")}
+        </h2>
+        <p>{t("common.loading")}</p>
+      </section>
+    );
+  }
+  const since = mine.time_in_state_s + (now - loadedAt) / 1000;
+  const current = mine.state;
+  return (
+    <section className="fr-mb-4w" aria-labelledby="state-title">
+      <h2 id="state-title" className="fr-h4">
+        {t("state.title")}
+      </h2>
+      <p>
+        <Badge severity={current === "available" ? "success" : current === "paused" ? "warning" : "info"}>
+          {t(`state.${current}` as TextKey)}
+          {mine.reason ? ` — ${mine.reason}` : ""}
+        </Badge>{" "}
+        <span className="fr-text--sm">{formatDuration(since)}</span>
+      </p>
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+      <RadioButtons
+        legend={t("state.choose")}
+        name="agent-state"
+        options={[
+          {
+            label: t("state.available"),
+            nativeInputProps: {
+              value: "available",
+              checked: current === "available",
+              onChange: () => void choose("available"),
+            },
+          },
+          {
+            label: t("state.pause"),
+            nativeInputProps: {
+              value: "paused",
+              checked: current === "paused",
+              onChange: () => void choose("paused", reason || pauseReasons[0]?.name || ""),
+            },
+          },
+          {
+            label: t("state.offline"),
+            nativeInputProps: {
+              value: "offline",
+              checked: current === "offline",
+              onChange: () => void choose("offline"),
+            },
+          },
+        ]}
+      />
+      {pauseReasons.length > 0 && (
+        <Select
+          label={t("state.pause")}
+          nativeSelectProps={{
+            value: reason || (current === "paused" ? mine.reason : ""),
+            onChange: (e) => {
+              setReason(e.target.value);
+              if (e.target.value) void choose("paused", e.target.value);
+            },
+          }}
+        >
+          <option value="">—</option>
+          {pauseReasons.map((r) => (
+            <option key={r.id} value={r.name}>
+              {r.name}
+            </option>
+          ))}
+        </Select>
+      )}
+    </section>
+  );
+}
+
+// ---- phone number (telework) -------------------------------------------------
+
+function PhonePanel({ user }: { user: User }) {
+  const { t } = useT();
+  const [phone, setPhone] = useState("");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    void get<AgentProfile>(`/api/v1/agents/${user.id}`).then((result) => {
+      if (result.ok) setPhone(result.value.phone ?? "");
+    });
+  }, [user.id]);
+
+  const save = async (event: React.FormEvent) => {
+    event.preventDefault();
+    const result = await put(`/api/v1/agents/${user.id}/phone`, { phone: phone.trim() });
+    setMessage(
+      result.ok ? { ok: true, text: t("phone.saved") } : { ok: false, text: result.error.message },
+    );
+  };
+
+  return (
+    <section className="fr-mb-4w" aria-labelledby="phone-title">
+      <h2 id="phone-title" className="fr-h4">
+        {t("phone.title")}
+      </h2>
+      <form onSubmit={save}>
+        <Input
+          label={t("phone.title")}
+          hintText={t("phone.hint")}
+          state={message && !message.ok ? "error" : message ? "success" : "default"}
+          stateRelatedMessage={message?.text}
+          nativeInputProps={{
+            name: "phone",
+            type: "tel",
+            autoComplete: "tel",
+            value: phone,
+            onChange: (e) => setPhone(e.target.value),
+          }}
+        />
+        <Button type="submit" priority="secondary">
+          {t("common.save")}
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+// ---- offers ---------------------------------------------------------------------
+
+function Offers({ user, queueName }: { user: User; queueName: (id: number) => string }) {
+  const { t } = useT();
+  const [offers, setOffers] = useState<Offer[]>([]);
+  const known = useRef(new Set<number>());
+  const now = useNow(250);
+
+  const reload = useCallback(() => {
+    void get<Offer[]>("/api/v1/offers").then((result) => {
+      if (!result.ok) return;
+      const fresh = result.value.filter((o) => !known.current.has(o.id));
+      for (const offer of fresh) known.current.add(offer.id);
+      if (fresh.length > 0) chime();
+      setOffers(result.value);
+    });
+  }, []);
+  useLiveReload(
+    reload,
+    (e) => e.agent_id === user.id && e.offer_id !== undefined,
+    50, // offers must show at once
+  );
+
+  const answer = async (offer: Offer, accept: boolean) => {
+    await post(`/api/v1/offers/${offer.id}/${accept ? "accept" : "reject"}`);
+    reload();
+  };
+
+  if (offers.length === 0) return null;
+  return (
+    <section aria-labelledby="offers-title" className="fr-mb-4w">
+      <h2 id="offers-title" className="fr-h4">
+        {t("offer.title")}
+      </h2>
+      {offers.map((offer) => {
+        const remaining = Math.max(0, (Date.parse(offer.deadline) - now) / 1000);
+        return (
+          <div
+            key={offer.id}
+            role="alertdialog"
+            aria-labelledby={`offer-${offer.id}-title`}
+            className="fr-callout fr-callout--orange-terre-battue fr-mb-2w guichet-offer"
+          >
+            <h3 id={`offer-${offer.id}-title`} className="fr-callout__title fr-h5">
+              {t(`channel.${offer.channel}` as TextKey)} — {queueName(offer.queue_id)}
+            </h3>
+            <p className="fr-callout__text fr-text--md">
+              {t("offer.citizen")} :{" "}
+              {offer.citizen_id ? `#${offer.citizen_id}` : t("offer.anonymous")}
+              <br />
+              {t("offer.remaining")} : <strong>{Math.ceil(remaining)} s</strong>
+            </p>
+            <progress
+              max={30}
+              value={Math.min(30, remaining)}
+              aria-label={t("offer.remaining")}
+              className="guichet-countdown"
+            />
+            <div className="fr-btns-group fr-btns-group--inline fr-mt-2w">
+              <Button
+                iconId="fr-icon-check-line"
+                onClick={() => void answer(offer, true)}
+                nativeButtonProps={{ autoFocus: true }}
+              >
+                {t("offer.accept")}
+              </Button>
+              <Button
+                priority="secondary"
+                iconId="fr-icon-close-line"
+                onClick={() => void answer(offer, false)}
+              >
+                {t("offer.decline")}
+              </Button>
+            </div>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+// ---- the interactions in hand -------------------------------------------------------
+
+function WorkList({
+  user,
+  lookups,
+  queueName,
+}: {
+  user: User;
+  lookups: Lookups;
+  queueName: (id: number) => string;
+}) {
+  const { t } = useT();
+  const [items, setItems] = useState<Interaction[]>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    void get<Interaction[]>(`/api/v1/agents/${user.id}/interactions`).then((result) => {
+      if (!result.ok) return;
+      setItems(result.value);
+      setSelected((current) =>
+        current !== null && result.value.some((i) => i.id === current)
+          ? current
+          : (result.value[0]?.id ?? null),
+      );
+    });
+  }, [user.id]);
+  useLiveReload(reload, (e) => e.agent_id === user.id && e.interaction_id !== undefined, 100);
+
+  const current = items.find((i) => i.id === selected) ?? null;
+  return (
+    <section aria-labelledby="work-title">
+      <h2 id="work-title" className="fr-h4">
+        {t("work.title")}
+      </h2>
+      {notice && (
+        <Alert
+          severity="success"
+          small
+          description={notice}
+          closable
+          onClose={() => setNotice(null)}
+          className="fr-mb-2w"
+        />
+      )}
+      {items.length === 0 ? (
+        <p>{t("work.empty")}</p>
+      ) : (
+        <>
+          <ul className="fr-tags-group" aria-label={t("work.title")}>
+            {items.map((item) => (
+              <li key={item.id}>
+                <button
+                  type="button"
+                  className="fr-tag"
+                  aria-pressed={item.id === selected}
+                  onClick={() => setSelected(item.id)}
+                >
+                  {t(`channel.${item.channel}` as TextKey)} #{item.id} — {queueName(item.queue_id)}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {current && (
+            <InteractionCard
+              key={current.id}
+              item={current}
+              lookups={lookups}
+              queueName={queueName}
+              onDone={(text) => {
+                setNotice(text);
+                reload();
+              }}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function InteractionCard({
+  item,
+  lookups,
+  queueName,
+  onDone,
+}: {
+  item: Interaction;
+  lookups: Lookups;
+  queueName: (id: number) => string;
+  onDone: (notice: string) => void;
+}) {
+  const { t } = useT();
+  const now = useNow();
+  const [detail, setDetail] = useState<Interaction | null>(null);
+  const [code, setCode] = useState("");
+  const [note, setNote] = useState("");
+  const [toQueue, setToQueue] = useState("");
+  const [toAgent, setToAgent] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void get<Interaction>(`/api/v1/interactions/${item.id}`).then((result) => {
+      if (result.ok) setDetail(result.value);
+    });
+  }, [item.id, item.phase]);
+
+  const complete = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const body: Record<string, string> = {};
+    if (code) body.wrapup_code = code;
+    if (note.trim()) body.note = note.trim();
+    const result = await post(`/api/v1/interactions/${item.id}/complete`, body);
+    if (result.ok) onDone(t("work.completed"));
+    else setError(result.error.message);
+  };
+
+  const transfer = async (body: Record<string, number>) => {
+    setError(null);
+    const result = await post(`/api/v1/interactions/${item.id}/transfer`, body);
+    if (result.ok) onDone(t("work.transferred"));
+    else setError(result.error.message);
+  };
+
+  const completedAt = detail?.timeline?.filter((e) => e.type === "completed").at(-1)?.at;
+  const attributes = Object.entries(item.attributes ?? {});
+  return (
+    <article className="fr-card fr-card--no-arrow fr-p-3w" aria-labelledby={`it-${item.id}`}>
+      <h3 id={`it-${item.id}`} className="fr-h5">
+        {t(`channel.${item.channel}` as TextKey)} #{item.id} — {queueName(item.queue_id)}{" "}
+        {item.phase && (
+          <Badge severity={item.phase === "wrapup" ? "warning" : "info"} small>
+            {t(`work.phase.${item.phase}` as TextKey)}
+          </Badge>
+        )}
+      </h3>
+      <p className="fr-text--sm">
+        {t("work.enqueued")} : {new Date(item.enqueued_at).toLocaleTimeString()}
+        {item.phase === "wrapup" && completedAt && (
+          <>
+            {" "}
+            — {t("work.wrapupTimer")}{" "}
+            <strong>{formatDuration((now - Date.parse(completedAt)) / 1000)}</strong>
+          </>
+        )}
+      </p>
+      {attributes.length > 0 && (
+        <dl className="guichet-attributes" aria-label={t("work.attributes")}>
+          {attributes.map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+
+      {item.phase !== "wrapup" && (
+        <form onSubmit={complete} className="fr-mt-2w" aria-label={t("work.complete")}>
+          {lookups.wrapupCodes.length > 0 && (
+            <Select
+              label={t("work.wrapupCode")}
+              nativeSelectProps={{
+                required: true,
+                value: code,
+                onChange: (e) => setCode(e.target.value),
+              }}
+            >
+              <option value="">—</option>
+              {lookups.wrapupCodes.map((c) => (
+                <option key={c.id} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          )}
+          <Input
+            label={t("work.note")}
+            textArea
+            nativeTextAreaProps={{ value: note, onChange: (e) => setNote(e.target.value), rows: 3 }}
+          />
+          <Button type="submit" iconId="fr-icon-check-line">
+            {t("work.complete")}
+          </Button>
+        </form>
+      )}
+
+      {item.phase === "active" && (
+        <fieldset className="fr-fieldset fr-mt-3w">
+          <legend className="fr-fieldset__legend">{t("work.transfer")}</legend>
+          <div className="fr-fieldset__element">
+            <Select
+              label={t("work.transferQueue")}
+              nativeSelectProps={{ value: toQueue, onChange: (e) => setToQueue(e.target.value) }}
+            >
+              <option value="">{t("work.chooseQueue")}</option>
+              {lookups.queues
+                .filter((q) => q.channel === item.channel && q.id !== item.queue_id)
+                .map((q) => (
+                  <option key={q.id} value={q.id}>
+                    {q.name}
+                  </option>
+                ))}
+            </Select>
+            <Button
+              priority="secondary"
+              disabled={!toQueue}
+              onClick={() => void transfer({ queue_id: Number(toQueue) })}
+            >
+              {t("work.transfer")}
+            </Button>
+          </div>
+          <div className="fr-fieldset__element">
+            <Select
+              label={t("work.transferAgent")}
+              nativeSelectProps={{ value: toAgent, onChange: (e) => setToAgent(e.target.value) }}
+            >
+              <option value="">{t("work.chooseAgent")}</option>
+              {lookups.colleagues.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </Select>
+            <Button
+              priority="secondary"
+              disabled={!toAgent}
+              onClick={() => void transfer({ agent_id: Number(toAgent) })}
+            >
+              {t("work.transfer")}
+            </Button>
+          </div>
+        </fieldset>
+      )}
+
+      {detail?.timeline && (
+        <details className="fr-mt-3w">
+          <summary>{t("work.timeline")}</summary>
+          <ol className="fr-text--sm">
+            {detail.timeline.map((e) => (
+              <li key={e.sequence}>
+                {new Date(e.at).toLocaleTimeString()} — {e.type}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+      <CitizenPanel citizenId={item.citizen_id} />
+    </article>
+  );
+}
+
+// ---- the citizen's 360° view ---------------------------------------------------------
+
+function CitizenPanel({ citizenId }: { citizenId: number }) {
+  const { t } = useT();
+  const [citizen, setCitizen] = useState<CitizenView | null>(null);
+  useEffect(() => {
+    if (!citizenId) return;
+    void get<CitizenView>(`/api/v1/citizens/${citizenId}`).then((result) => {
+      if (result.ok) setCitizen(result.value);
+    });
+  }, [citizenId]);
+
+  return (
+    <section className="fr-mt-3w" aria-labelledby="citizen-title">
+      <h4 id="citizen-title" className="fr-h6">
+        {t("citizen.title")}
+      </h4>
+      {!citizenId || !citizen ? (
+        <p className="fr-text--sm">{t("citizen.none")}</p>
+      ) : (
+        <>
+          <p>
+            <strong>{citizen.name}</strong>
+          </p>
+          <p className="fr-text--sm">
+            {t("citizen.contacts")} : {citizen.contacts.map((c) => `${c.kind} ${c.value}`).join(", ")}
+          </p>
+          <table className="fr-table fr-table--no-caption guichet-history">
+            <caption>{t("citizen.history")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t("work.enqueued")}</th>
+                <th scope="col">Canal</th>
+                <th scope="col">{t("citizen.outcome")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(citizen.interactions ?? []).map((i) => (
+                <tr key={i.id}>
+                  <td>{i.id}</td>
+                  <td>{new Date(i.enqueued_at).toLocaleString()}</td>
+                  <td>{t(`channel.${i.channel}` as TextKey)}</td>
+                  <td>{i.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,188 @@
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { useCallback, useMemo, useState } from "react";
+import { get, put, type AgentFigures, type QueueFigures } from "../api";
+import { useLiveReload, useLiveStatus, useNow } from "../hooks";
+import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
+import { AgentEditor } from "./AgentEditor";
+
+// The supervisor's live view: figures reloaded after events, coalesced to at
+// most two reloads a second whatever the traffic; times in state tick locally.
+export function Wallboard() {
+  const { t } = useT();
+  const connected = useLiveStatus();
+  const now = useNow();
+  const [queues, setQueues] = useState<QueueFigures[]>([]);
+  const [agents, setAgents] = useState<AgentFigures[]>([]);
+  const [loadedAt, setLoadedAt] = useState(Date.now());
+  const [editing, setEditing] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    void Promise.all([
+      get<QueueFigures[]>("/api/v1/stats/queues"),
+      get<AgentFigures[]>("/api/v1/stats/agents"),
+    ]).then(([q, a]) => {
+      if (q.ok) setQueues(q.value);
+      if (a.ok) setAgents(a.value);
+      setLoadedAt(Date.now());
+    });
+  }, []);
+  useLiveReload(reload, () => true, 500);
+
+  const byState = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const agent of agents) counts.set(agent.state, (counts.get(agent.state) ?? 0) + 1);
+    return counts;
+  }, [agents]);
+
+  const setState = async (agent: AgentFigures, state: string) => {
+    setError(null);
+    const result = await put(`/api/v1/agents/${agent.agent_id}/state`, { state });
+    if (!result.ok) setError(result.error.message);
+  };
+
+  const elapsed = (now - loadedAt) / 1000;
+  return (
+    <>
+      <h1>
+        {t("wall.title")}{" "}
+        <Badge severity={connected ? "success" : "error"} small>
+          {connected ? t("common.live") : t("common.offline")}
+        </Badge>
+      </h1>
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+
+      <section aria-labelledby="wall-queues">
+        <h2 id="wall-queues" className="fr-h4">
+          {t("wall.queues")}
+        </h2>
+        <div className="fr-table fr-table--bordered" data-testid="queues">
+          <table>
+            <caption className="fr-sr-only">{t("wall.queues")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("wall.queue")}</th>
+                <th scope="col">{t("wall.waiting")}</th>
+                <th scope="col">{t("wall.longest")}</th>
+                <th scope="col">{t("wall.ready")}</th>
+                <th scope="col">{t("wall.offered")}</th>
+                <th scope="col">{t("wall.answered")}</th>
+                <th scope="col">{t("wall.abandoned")}</th>
+                <th scope="col">
+                  {t("wall.sl")} / {t("wall.target")}
+                </th>
+                <th scope="col">{t("wall.asa")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.map((q) => (
+                <tr key={q.queue_id} data-queue={q.name}>
+                  <th scope="row">{q.name}</th>
+                  <td data-field="waiting">{q.waiting}</td>
+                  <td>{formatDuration(q.waiting > 0 ? q.longest_wait_s + elapsed : 0)}</td>
+                  <td>{q.ready_agents}</td>
+                  <td>{q.offered_today}</td>
+                  <td>{q.answered_today}</td>
+                  <td>{q.abandoned_today}</td>
+                  <td>
+                    <Badge
+                      small
+                      severity={q.service_level_today >= q.service_level_target ? "success" : "error"}
+                    >
+                      {formatPercent(q.service_level_today)}
+                    </Badge>{" "}
+                    / {formatPercent(q.service_level_target)}
+                  </td>
+                  <td>{formatDuration(q.asa_s)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="wall-agents" className="fr-mt-4w">
+        <h2 id="wall-agents" className="fr-h4">
+          {t("wall.agents")}
+        </h2>
+        <p aria-label={t("wall.byState")}>
+          {["available", "paused", "offline"].map((state) => (
+            <span key={state} className="fr-mr-2w">
+              <Badge severity={state === "available" ? "success" : state === "paused" ? "warning" : "info"}>
+                {t(`state.${state}` as TextKey)} : {byState.get(state) ?? 0}
+              </Badge>
+            </span>
+          ))}
+        </p>
+        {editing !== null && (
+          <AgentEditor agentId={editing} onClose={() => setEditing(null)} />
+        )}
+        <div className="fr-table fr-table--bordered" data-testid="agents">
+          <table>
+            <caption className="fr-sr-only">{t("wall.agents")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("wall.agent")}</th>
+                <th scope="col">{t("wall.state")}</th>
+                <th scope="col">{t("wall.since")}</th>
+                <th scope="col">{t("wall.inHand")}</th>
+                <th scope="col">{t("wall.handled")}</th>
+                <th scope="col">{t("wall.missed")}</th>
+                <th scope="col">{t("wall.setState")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {agents.map((a) => (
+                <tr key={a.agent_id} data-agent={a.name}>
+                  <th scope="row">{a.name}</th>
+                  <td data-field="state">
+                    {t(`state.${a.state}` as TextKey)}
+                    {a.reason ? ` — ${a.reason}` : ""}
+                  </td>
+                  <td>{formatDuration(a.time_in_state_s + elapsed)}</td>
+                  <td>{a.interactions_in_hand}</td>
+                  <td>{a.handled_today}</td>
+                  <td>{a.missed_today}</td>
+                  <td>
+                    <div className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                      {a.state !== "paused" && a.state !== "offline" && (
+                        <Button
+                          size="small"
+                          priority="tertiary"
+                          onClick={() => void setState(a, "paused")}
+                          title={`${t("state.pause")} — ${a.name}`}
+                        >
+                          {t("state.pause")}
+                        </Button>
+                      )}
+                      {a.state !== "offline" && (
+                        <Button
+                          size="small"
+                          priority="tertiary"
+                          onClick={() => void setState(a, "offline")}
+                          title={`${t("state.offline")} — ${a.name}`}
+                        >
+                          {t("state.offline")}
+                        </Button>
+                      )}
+                      <Button
+                        size="small"
+                        priority="secondary"
+                        onClick={() => setEditing(a.agent_id)}
+                        title={`${t("common.edit")} — ${a.name}`}
+                      >
+                        {t("common.edit")}
+                      </Button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
