@@ -6,7 +6,12 @@ import react from "@vitejs/plugin-react";
 // running `guichet serve` on :8080.
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 1024 },
+  // The build system sets GUICHET_WEB_OUT to a folder of the build directory.
+  build: {
+    outDir: process.env.GUICHET_WEB_OUT ?? "dist",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1024,
+  },
   server: {
     proxy: {
       "/api": { target: "http://127.0.0.1:8080", ws: true },

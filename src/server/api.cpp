@@ -11,6 +11,7 @@
 #include "server/detail/json_body.h"
 #include "server/event_hub.h"
 #include "server/metrics.h"
+#include "web/assets.h"
 #include "server/openapi.h"
 
 namespace guichet::server {
@@ -127,6 +128,7 @@ class Api::Impl {
   }
 
   HttpResponse handle(const HttpRequest& request) {
+    if (auto page = web_file(request)) return *page;
     const auto started = std::chrono::steady_clock::now();
     const Route route = match(request.method, request.path);
     HttpResponse response = route.status == 200 ? dispatch(request)
@@ -141,6 +143,10 @@ class Api::Impl {
 
   bool handle_quick(const HttpRequest& request, const Responder& respond) {
     const std::string& path = request.path;
+    if (auto page = web_file(request)) {
+      respond(std::move(*page));
+      return true;
+    }
     if (request.method == "GET") {
       if (path == "/healthz" || path == "/api/v1/openapi.json" ||
           (path == "/api/v1/stats/queues" && session_in_memory(request))) {
@@ -157,6 +163,53 @@ class Api::Impl {
   }
 
  private:
+  // The web interface: its files from the binary, and index.html for the
+  // paths of its pages (/agent, /supervision…); nothing for the API's paths.
+  static std::optional<HttpResponse> web_file(const HttpRequest& request) {
+    const std::string& path = request.path;
+    if (request.method != "GET" || path.rfind("/api/", 0) == 0 || path == "/healthz" ||
+        path == "/readyz" || path == "/metrics") {
+      return std::nullopt;
+    }
+    std::optional<web::Asset> asset = web::find_asset(path == "/" ? "/index.html" : path);
+    if (!asset) {
+      const std::string_view last = std::string_view(path).substr(path.rfind('/') + 1);
+      if (last.find('.') != std::string_view::npos) {
+        return error_response(404, "not_found", "no such file", "path");
+      }
+      asset = web::find_asset("/index.html");
+      if (!asset) {
+        return error_response(404, "not_found",
+                              "this build has no web interface (configured with GUICHET_WEB=OFF)",
+                              "path");
+      }
+    }
+    HttpResponse response;
+    const std::string etag = "\"" + std::string(asset->digest) + "\"";
+    // Vite names assets by their content: cached for good. The rest is
+    // revalidated (ETag) so that an upgrade shows at once.
+    const bool immutable = asset->path.rfind("/assets/", 0) == 0;
+    response.headers = {
+        {"Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache"},
+        {"ETag", etag},
+        {"X-Content-Type-Options", "nosniff"},
+    };
+    if (asset->content_type.rfind("text/html", 0) == 0) {
+      response.headers.emplace_back(
+          "Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+          "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+      response.headers.emplace_back("Referrer-Policy", "same-origin");
+    }
+    if (const std::string* match = request.header("if-none-match"); match && *match == etag) {
+      response.status = 304;
+      return response;
+    }
+    response.content_type = std::string(asset->content_type);
+    response.static_body = asset->body;
+    return response;
+  }
+
   struct Route {
     int status = 404;  // 200: matched; 405: the path is served, not with this method
     std::string path;  // the template

@@ -36,6 +36,10 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Instead of `body`: bytes in static storage (the embedded web files), sent
+  // without a copy.
+  std::string_view static_body;
+  // Extra headers; a Cache-Control here replaces the default no-store.
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

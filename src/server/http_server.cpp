@@ -6,6 +6,7 @@
 #include "core/json_format.h"
 #include "core/log.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -51,29 +52,35 @@ HttpRequest to_request(http::request<http::string_body>& message, const std::str
   return request;
 }
 
-// The response as bytes on the wire, written by hand: Beast's serializer
-// costs more than the rest of a read served from memory.
+// The response's head (and body, unless static) as bytes on the wire,
+// written by hand: Beast's serializer costs more than the rest of a read
+// served from memory.
 std::string serialize(const HttpResponse& response, unsigned version, bool keep_alive) {
   const auto status = static_cast<http::status>(response.status);
   const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+  const std::size_t length =
+      response.static_body.empty() ? response.body.size() : response.static_body.size();
   std::string out;
   out.reserve(192 + response.body.size());
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
   out += http::obsolete_reason(status);
-  out += "\r\nServer: guichet\r\nCache-Control: no-store\r\n";
+  out += "\r\nServer: guichet\r\n";
+  bool cache_control = false;
+  for (const auto& [name, value] : response.headers) {
+    cache_control |= name == "Cache-Control";
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!cache_control) out += "Cache-Control: no-store\r\n";
   if (!bodiless) {
     out += "Content-Type: ";
     out += response.content_type;
     out += "\r\nContent-Length: ";
-    out += std::to_string(response.body.size());
-    out += "\r\n";
-  }
-  for (const auto& [name, value] : response.headers) {
-    out += name;
-    out += ": ";
-    out += value;
+    out += std::to_string(length);
     out += "\r\n";
   }
   if (!keep_alive) {
@@ -82,8 +89,14 @@ std::string serialize(const HttpResponse& response, unsigned version, bool keep_
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  if (!bodiless) out += response.body;
+  if (!bodiless && response.static_body.empty()) out += response.body;
   return out;
+}
+
+// The buffers to write: the serialized head (and body), then a static body.
+std::array<asio::const_buffer, 2> wire(const std::string& head, const HttpResponse& response) {
+  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+  return {asio::buffer(head), bodiless ? asio::const_buffer() : asio::buffer(response.static_body)};
 }
 
 }  // namespace
@@ -263,7 +276,7 @@ class HttpServer::Impl {
       const std::string message = serialize(response, request_message.version(), keep_alive);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
       auto [write_error, written] =
-          co_await asio::async_write(stream, asio::buffer(message), kAsTuple);
+          co_await asio::async_write(stream, wire(message, response), kAsTuple);
       end_request();
       if (options_.access_log) {
         log_access(request, response.status, written, std::chrono::steady_clock::now() - started,

@@ -16,5 +16,5 @@ function walk(dir) {
     }
   }
 }
-walk("dist");
+walk(process.env.GUICHET_WEB_OUT ?? "dist");
 console.log(`trim-dist: ${(removed / 1024).toFixed(0)} KiB of unused fonts removed`);
