@@ -11,8 +11,8 @@
 #include "server/detail/json_body.h"
 #include "server/event_hub.h"
 #include "server/metrics.h"
-#include "web/assets.h"
 #include "server/openapi.h"
+#include "web/assets.h"
 
 namespace guichet::server {
 
@@ -583,10 +583,21 @@ class Api::Impl {
     if (auto kind_found = kKinds.find(collection); kind_found != kKinds.end()) {
       const std::string& kind = kind_found->second;
       if (!action.empty()) {
-        if (kind != "agent" || action != "state") return no_route();
-        if (method != "PUT") return not_allowed();
+        if (kind != "agent") return no_route();
         if (*id != me && !manager) return forbidden();
-        return from_result(center_.set_agent_state(*id, request.body));
+        if (action == "state") {
+          if (method != "PUT") return not_allowed();
+          return from_result(center_.set_agent_state(*id, request.body));
+        }
+        if (action == "phone") {
+          if (method != "PUT") return not_allowed();
+          return from_result(center_.set_agent_phone(*id, request.body, me));
+        }
+        if (action == "interactions") {
+          if (method != "GET") return not_allowed();
+          return from_result(center_.agent_interactions(*id));
+        }
+        return no_route();
       }
       if (!id) {
         if (method == "GET") return from_result(center_.list(kind));
@@ -801,6 +812,8 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}/state"},
+      {"PUT", "/api/v1/agents/{id}/phone"},
+      {"GET", "/api/v1/agents/{id}/interactions"},
       {"GET", "/api/v1/interactions"},
       {"POST", "/api/v1/interactions"},
       {"GET", "/api/v1/interactions/{id}"},

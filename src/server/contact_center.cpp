@@ -4,6 +4,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "core/calendar.h"
 #include "core/json_format.h"
@@ -199,6 +200,35 @@ constexpr std::initializer_list<Field> kQueueFields = {
 
 // ---- agents ---------------------------------------------------------------------
 
+// Where an agent's calls ring: a number in international format (spaces,
+// dots and dashes dropped: "+33 6 12 34 56 78" → "+33612345678"), a SIP URI
+// ("sip:agent12@pbx.mairie.example"), or empty (none).
+Result<std::string> agent_phone(const std::string& text) {
+  if (text.empty()) return std::string();
+  if (text.rfind("sip:", 0) == 0 || text.rfind("sips:", 0) == 0) {
+    const std::string_view rest = std::string_view(text).substr(text.find(':') + 1);
+    const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) {
+      return c > ' ' && c < 127 && c != '<' && c != '>' && c != '"';
+    });
+    if (rest.empty() || text.size() > 200 || !printable) {
+      return invalid_argument("not a SIP address", "phone");
+    }
+    return text;
+  }
+  std::string number;
+  for (char c : text) {
+    if (c == ' ' || c == '.' || c == '-') continue;
+    number += c;
+  }
+  const bool digits = number.size() > 1 && std::all_of(number.begin() + 1, number.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+  if (number.empty() || number[0] != '+' || !digits || number.size() < 9 || number.size() > 16) {
+    return invalid_argument("a number in international format (+33…) or a SIP address (sip:…)",
+                            "phone");
+  }
+  return number;
+}
+
 Result<routing::AgentConfig> agent_config(const json::object& body, std::uint64_t id) {
   routing::AgentConfig config;
   config.id = id;
@@ -229,7 +259,9 @@ Result<routing::AgentConfig> agent_config(const json::object& body, std::uint64_
       config.capacity[static_cast<int>(*channel)] = static_cast<int>(slots.as_int64());
     }
   }
-  config.phone = detail::string_or(body, "phone", "");
+  auto phone = agent_phone(detail::string_or(body, "phone", ""));
+  if (!phone) return phone.error();
+  config.phone = *phone;
   config.voice_exclusive = detail::bool_or(body, "voice_exclusive", true);
   return config;
 }
@@ -1003,6 +1035,60 @@ class ContactCenter::Impl {
     return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   }
 
+ public:
+  // The agent's own setting of where calls ring (telework).
+  Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
+                                      std::uint64_t user) {
+    auto object = detail::parse_object(body, {{"phone", json::kind::string, true}});
+    if (!object) return object.error();
+    auto existing = store_.document(kAgent, agent);
+    if (!existing) return not_found("no agent profile for this user", "id");
+    json::value profile = json::parse(existing->body_json);
+    profile.as_object()["phone"] = (*object)["phone"];
+    return put_document(kAgent, agent, json::serialize(profile), user);
+  }
+
+  // What the agent holds now (offered, active, in wrap-up), oldest first.
+  Result<std::string> agent_interactions(std::uint64_t agent) {
+    std::vector<std::uint64_t> ids;
+    {
+      std::lock_guard lock(offers_mutex_);
+      if (auto found = held_.find(agent); found != held_.end()) {
+        ids.assign(found->second.begin(), found->second.end());
+      }
+    }
+    std::vector<std::uint64_t> gone;
+    engine_.inspect([&](const routing::Engine& e) {
+      std::erase_if(ids, [&](std::uint64_t id) {
+        auto status = e.interaction(id);
+        const bool held = status && status->agent == agent &&
+                          (status->phase == routing::InteractionPhase::kActive ||
+                           status->phase == routing::InteractionPhase::kWrapup);
+        if (!held) gone.push_back(id);
+        return !held;
+      });
+    });
+    if (!gone.empty()) {
+      std::lock_guard lock(offers_mutex_);
+      auto& mine = held_[agent];
+      for (std::uint64_t id : gone)
+        mine.erase(id);
+    }
+    std::vector<store::Interaction> items;
+    for (std::uint64_t id : ids) {
+      auto it = store_.interaction(id);
+      if (it) items.push_back(std::move(*it));
+    }
+    const std::vector<std::string> views = interaction_views(items);
+    std::string out = "[";
+    for (std::size_t i = 0; i < views.size(); ++i) {
+      if (i > 0) out += ",";
+      out += views[i];
+    }
+    return out + "]";
+  }
+
+ private:
   Result<std::string> agent_status(std::uint64_t agent) {
     std::string out;
     engine_.inspect([&](const routing::Engine& e) {
@@ -1164,6 +1250,7 @@ class ContactCenter::Impl {
       for (const routing::SkillLevel& s : config->skills) {
         if (!store_.document(kSkill, s.skill)) return not_found("no such skill", "skills");
       }
+      if (object->contains("phone")) (*object)["phone"] = config->phone;  // normalised
       document.name = user_record->username;
       document.body_json = json::serialize(*object);
     } else {
@@ -1301,6 +1388,9 @@ class ContactCenter::Impl {
             offers_[e.offer] = {e.interaction, e.agent, e.queue, e.channel, e.citizen, e.deadline};
             break;
           case routing::EventType::kAccepted:
+            held_[e.agent].insert(e.interaction);
+            offers_.erase(e.offer);
+            break;
           case routing::EventType::kRejected:
           case routing::EventType::kOfferTimeout:
           case routing::EventType::kOfferRevoked:
@@ -1327,7 +1417,10 @@ class ContactCenter::Impl {
   EventWriter writer_;
   std::mutex offers_mutex_;
   std::map<std::uint64_t, PendingOffer> offers_;  // guarded by offers_mutex_
-  std::mutex config_mutex_;                       // one configuration change at a time
+  // Interactions each agent accepted; those it no longer holds are dropped
+  // when listed. Guarded by offers_mutex_.
+  std::map<std::uint64_t, std::set<std::uint64_t>> held_;
+  std::mutex config_mutex_;  // one configuration change at a time
   std::mutex stats_mutex_;
   TodayFigures today_;                                // guarded by stats_mutex_
   std::map<std::uint64_t, std::string> queue_names_;  // guarded by stats_mutex_
@@ -1370,6 +1463,13 @@ Status ContactCenter::remove(const std::string& kind, std::uint64_t id, std::uin
 }
 Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const std::string& body) {
   return impl_->set_agent_state(agent, body);
+}
+Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& body,
+                                                   std::uint64_t user) {
+  return impl_->set_agent_phone(agent, body, user);
+}
+Result<std::string> ContactCenter::agent_interactions(std::uint64_t agent) {
+  return impl_->agent_interactions(agent);
 }
 Result<std::string> ContactCenter::create_interaction(const std::string& body) {
   return impl_->create_interaction(body);

@@ -47,6 +47,11 @@ class ContactCenter {
 
   // {"state":"available"|"paused"|"offline","reason"?}
   Result<std::string> set_agent_state(std::uint64_t agent, const std::string& body);
+  // {"phone": "+33…" | "sip:…" | ""}: where the agent's calls ring (normalised).
+  Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
+                                      std::uint64_t user);
+  // The interactions the agent holds now (active or in wrap-up).
+  Result<std::string> agent_interactions(std::uint64_t agent);
 
   // {"channel","queue_id","citizen_id"?,"priority"?,"attributes"?}: durable
   // when this returns, then routed.

@@ -81,9 +81,15 @@ TEST_F(Flow, AnAgentIsOfferedATaskAcceptsAndCompletesIt) {
   const auto offer = number(offers.body, "id");
   EXPECT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
             200);
+  const std::string in_hand = "/api/v1/agents/" + std::to_string(agent_id_) + "/interactions";
+  Reply holding = call(agent_, "GET", in_hand);
+  ASSERT_EQ(holding.status, 200) << holding.body;
+  EXPECT_EQ(number(holding.body, "id"), task) << holding.body;
+  EXPECT_NE(holding.body.find(R"("phase":"active")"), std::string::npos) << holding.body;
   Reply done = call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task) + "/complete",
                     R"({"wrapup_code":"renseignement","note":"acte de naissance envoyé"})");
   ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(call(agent_, "GET", in_hand).body, "[]") << "no wrap-up time on this queue";
 
   Reply queues = call(supervisor_, "GET", "/api/v1/stats/queues");
   EXPECT_EQ(number(queues.body, "answered_today"), 1u) << queues.body;
@@ -98,6 +104,32 @@ TEST_F(Flow, AnAgentIsOfferedATaskAcceptsAndCompletesIt) {
                            "\"completed\"", "acte de naissance"}) {
     EXPECT_NE(seen.body.find(step), std::string::npos) << step << " missing in " << seen.body;
   }
+}
+
+TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"capacity":{"voice":1}})")
+                .status,
+            200);
+  const std::string phone = "/api/v1/agents/" + std::to_string(agent_id_) + "/phone";
+  Reply mobile = call(agent_, "PUT", phone, R"({"phone":"+33 6 12 34 56 78"})");
+  ASSERT_EQ(mobile.status, 200) << mobile.body;
+  EXPECT_EQ(field(call(agent_, "GET", "/api/v1/agents/" + std::to_string(agent_id_)).body, "phone"),
+            "+33612345678");
+  EXPECT_EQ(call(agent_, "PUT", phone, R"({"phone":"sip:lea@softphone.mairie.example"})").status,
+            200);
+  Reply bad = call(agent_, "PUT", phone, R"({"phone":"06 12"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(field(bad.body, "field"), "phone") << bad.body;
+  EXPECT_EQ(field(call(agent_, "GET", "/api/v1/agents/" + std::to_string(agent_id_)).body, "phone"),
+            "sip:lea@softphone.mairie.example");
+  // Another agent's number is not theirs to change.
+  add_user_later("agent2", "agent", "agent2-password-123");
+  const std::string other = login("agent2", "agent2-password-123");
+  EXPECT_EQ(call(other, "PUT", phone, R"({"phone":"+33100000000"})").status, 403);
+  // The change is in the audit log, with who made it.
+  Reply audit = call(supervisor_, "GET", "/api/v1/audit");
+  EXPECT_NE(audit.body.find("sip:lea@softphone.mairie.example"), std::string::npos) << audit.body;
 }
 
 TEST_F(Flow, ASupervisorsSkillChangeChangesTheNextOffer) {

@@ -9,8 +9,34 @@ using namespace guichet::testing;
 TEST_F(Guichet, AnswersHealthAndReadiness) {
   EXPECT_EQ(request(port_, "GET", "/healthz").status, 200);
   EXPECT_EQ(request(port_, "GET", "/readyz").status, 200);
-  EXPECT_EQ(request(port_, "GET", "/nowhere").status, 404);
+  EXPECT_EQ(request(port_, "GET", "/api/v1/nowhere").status, 404);
+  EXPECT_EQ(request(port_, "GET", "/nowhere.js").status, 404);
   EXPECT_EQ(request(port_, "POST", "/healthz").status, 405);
+}
+
+TEST_F(Guichet, ServesTheWebInterfaceFromTheBinary) {
+  Reply page = request(port_, "GET", "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<div id=\"root\">"), std::string::npos) << page.body;
+  EXPECT_NE(page.headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(page.headers["cache-control"], "no-cache");
+  // The pages' paths are the same document: the application routes them.
+  EXPECT_EQ(request(port_, "GET", "/supervision").body, page.body);
+  // Assets are named by their content, so cached for good; a known ETag gets 304.
+  const auto at = page.body.find("/assets/index-");
+  ASSERT_NE(at, std::string::npos) << page.body;
+  const std::string script = page.body.substr(at, page.body.find('"', at) - at);
+  Reply asset = request(port_, "GET", script);
+  ASSERT_EQ(asset.status, 200) << script;
+  EXPECT_EQ(asset.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_NE(asset.headers["cache-control"].find("immutable"), std::string::npos);
+  EXPECT_GT(asset.body.size(), 10'000u);
+  const std::string etag = asset.headers["etag"];
+  ASSERT_FALSE(etag.empty());
+  Reply again = request(port_, "GET", script, "", "If-None-Match: " + etag + "\r\n");
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
 }
 
 TEST_F(Guichet, LogsInWithATokenOrACookieAndOut) {
