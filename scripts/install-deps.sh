@@ -9,7 +9,15 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libsqlite3-dev libsodium-dev libssl-dev
   openssl curl
   tzdata
+  chromium
 )
+
+# The web interface is built with the machine's Node.js (20 or later: Vite 8
+# needs it; Debian 12's own nodejs package is 18).
+if ! node_version=$(node --version 2>/dev/null) || [ "${node_version#v}" \< "20" ]; then
+  echo "Node.js 20 or later is needed to build the web interface (found: ${node_version:-none})." >&2
+  echo "Install it, or build without the interface: make CMAKE_FLAGS=-DGUICHET_WEB=OFF" >&2
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -142,6 +142,8 @@ export interface Interaction {
   phase?: string;
   agent_id?: number;
   timeline?: TimelineEvent[];
+  wrapup_code?: string; // in a citizen's view
+  notes?: { at: string; agent_id: number; note: string }[];
 }
 export interface QueueFigures {
   queue_id: number;

@@ -599,27 +599,35 @@ function CitizenPanel({ citizenId }: { citizenId: number }) {
           <p className="fr-text--sm">
             {t("citizen.contacts")} : {citizen.contacts.map((c) => `${c.kind} ${c.value}`).join(", ")}
           </p>
-          <table className="fr-table fr-table--no-caption guichet-history">
-            <caption>{t("citizen.history")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("work.enqueued")}</th>
-                <th scope="col">Canal</th>
-                <th scope="col">{t("citizen.outcome")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(citizen.interactions ?? []).map((i) => (
-                <tr key={i.id}>
-                  <td>{i.id}</td>
-                  <td>{new Date(i.enqueued_at).toLocaleString()}</td>
-                  <td>{t(`channel.${i.channel}` as TextKey)}</td>
-                  <td>{i.status}</td>
+          <h5 className="fr-text--md fr-mb-1w">{t("citizen.history")}</h5>
+          <div className="fr-table fr-table--bordered">
+            <table>
+              <caption className="fr-sr-only">{t("citizen.history")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">{t("work.enqueued")}</th>
+                  <th scope="col">{t("citizen.channel")}</th>
+                  <th scope="col">{t("citizen.outcome")}</th>
+                  <th scope="col">{t("work.note")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {(citizen.interactions ?? []).map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.id}</td>
+                    <td>{new Date(i.enqueued_at).toLocaleString()}</td>
+                    <td>{t(`channel.${i.channel}` as TextKey)}</td>
+                    <td>
+                      {t(`status.${i.status}` as TextKey)}
+                      {i.wrapup_code ? ` — ${i.wrapup_code}` : ""}
+                    </td>
+                    <td>{(i.notes ?? []).map((n) => n.note).filter(Boolean).join(" · ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

@@ -152,7 +152,7 @@ export function Wallboard() {
                           size="small"
                           priority="tertiary"
                           onClick={() => void setState(a, "paused")}
-                          title={`${t("state.pause")} — ${a.name}`}
+                          nativeButtonProps={{ "aria-label": `${t("state.pause")} — ${a.name}` }}
                         >
                           {t("state.pause")}
                         </Button>
@@ -162,7 +162,7 @@ export function Wallboard() {
                           size="small"
                           priority="tertiary"
                           onClick={() => void setState(a, "offline")}
-                          title={`${t("state.offline")} — ${a.name}`}
+                          nativeButtonProps={{ "aria-label": `${t("state.offline")} — ${a.name}` }}
                         >
                           {t("state.offline")}
                         </Button>
@@ -171,7 +171,7 @@ export function Wallboard() {
                         size="small"
                         priority="secondary"
                         onClick={() => setEditing(a.agent_id)}
-                        title={`${t("common.edit")} — ${a.name}`}
+                        nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${a.name}` }}
                       >
                         {t("common.edit")}
                       </Button>

@@ -1,0 +1,320 @@
+// End to end, as the users of a contact center would check it: the real
+// `guichet serve` on a free port with a fresh data directory, Debian's
+// Chromium driven headless by playwright-core, axe-core on every page and
+// dialog, a screenshot of each.
+//
+//   node web/e2e/workspace.test.mjs --guichet build/src/cli/guichet --out build/web-e2e
+//
+// Prints one JSON line of figures and exits 0 when every check passed.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, value, i, all) => {
+    if (value.startsWith("--")) pairs.push([value.slice(2), all[i + 1]]);
+    return pairs;
+  }, []),
+);
+const guichet = args.guichet;
+const out = args.out ?? "web-e2e";
+if (!guichet) {
+  console.error("usage: workspace.test.mjs --guichet PATH [--out DIR]");
+  process.exit(2);
+}
+mkdirSync(out, { recursive: true });
+const axeSource = readFileSync(join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
+
+const failures = [];
+const figures = {};
+function check(condition, what) {
+  if (!condition) {
+    failures.push(what);
+    console.error(`FAIL: ${what}`);
+  }
+}
+
+// ---- the server ----------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const data = mkdtempSync(join(tmpdir(), "guichet-e2e-"));
+const users = {
+  admin: ["admin", "admin-password-1234"],
+  superviseur: ["supervisor", "superviseur-password-1"],
+  agent1: ["agent", "agent1-password-123"],
+  agent2: ["agent", "agent2-password-123"],
+};
+for (const [name, [role, password]] of Object.entries(users)) {
+  const added = spawnSync(guichet, ["user", "add", "--name", name, "--role", role, "--data", data], {
+    input: password + "\n",
+  });
+  if (added.status !== 0) throw new Error(`user add ${name}: ${added.stderr}`);
+}
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(guichet, ["serve", "--data", data, "--listen", `127.0.0.1:${port}`], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
+// Whatever happens below, the server does not outlive the test.
+process.on("exit", () => server.kill("SIGKILL"));
+process.on("uncaughtException", (error) => {
+  console.error(error);
+  process.exit(1);
+});
+process.on("unhandledRejection", (error) => {
+  console.error(error);
+  process.exit(1);
+});
+for (let i = 0; i < 100; i++) {
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The API, for what the test itself sets up and creates.
+const tokens = {};
+async function api(user, method, path, body) {
+  if (!tokens[user]) {
+    const login = await fetch(`${base}/api/v1/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: user, password: users[user][1] }),
+    });
+    tokens[user] = (await login.json()).token;
+  }
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tokens[user]}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const userIds = Object.fromEntries(
+  (await api("admin", "GET", "/api/v1/users")).users.map((u) => [u.username, u.id]),
+);
+const etatCivil = await api("superviseur", "POST", "/api/v1/skills", { name: "etat-civil" });
+const anglais = await api("superviseur", "POST", "/api/v1/skills", { name: "anglais" });
+const accueil = await api("superviseur", "POST", "/api/v1/queues", {
+  name: "accueil",
+  channel: "task",
+  skills: [{ skill_id: etatCivil.id, min_level: 1 }],
+  sl_threshold_s: 60,
+});
+const english = await api("superviseur", "POST", "/api/v1/queues", {
+  name: "accueil-anglais",
+  channel: "task",
+  skills: [{ skill_id: anglais.id, min_level: 2 }],
+});
+await api("superviseur", "POST", "/api/v1/wrapup-codes", { name: "renseignement" });
+await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}`, {
+  skills: [
+    { skill_id: etatCivil.id, level: 3 },
+    { skill_id: anglais.id, level: 3 },
+  ],
+  capacity: { task: 1 },
+});
+await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent2}`, {
+  skills: [{ skill_id: etatCivil.id, level: 2 }],
+  capacity: { task: 1 },
+});
+const citizen = await api("superviseur", "POST", "/api/v1/citizens", {
+  name: "Jeanne Dupont",
+  contacts: [{ kind: "phone", value: "+33612345678" }],
+});
+
+// ---- the browser ------------------------------------------------------------------
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--autoplay-policy=no-user-gesture-required"],
+});
+const viewport = { width: 1280, height: 800 };
+let shots = 0;
+
+async function audit(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  for (const violation of result.violations) {
+    check(false, `axe on ${name}: ${violation.id} (${violation.nodes.length} nodes): ${violation.help}` +
+      ` — ${violation.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  }
+  await page.screenshot({ path: join(out, `${String(++shots).padStart(2, "0")}-${name}.png`), fullPage: true });
+}
+
+async function logIn(page, user) {
+  await page.goto(`${base}/`);
+  await page.getByLabel("Identifiant").fill(user);
+  await page.getByLabel("Mot de passe").fill(users[user][1]);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+async function until(what, predicate, timeoutMs = 5000) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await predicate()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  check(false, `${what}: not within ${timeoutMs} ms`);
+  return timeoutMs;
+}
+
+try {
+  // The login page, in French, then in English.
+  const agentContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  const agent = await agentContext.newPage();
+  const errors = [];
+  agent.on("pageerror", (e) => errors.push(String(e)));
+  agent.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await agent.goto(`${base}/`);
+  await agent.getByRole("heading", { name: "Connexion" }).waitFor();
+  await audit(agent, "connexion");
+  await agent.getByRole("button", { name: "English" }).click();
+  await agent.getByRole("heading", { name: "Log in" }).waitFor();
+  check((await agent.getAttribute("html", "lang")) === "en", "the page says it is in English");
+  await audit(agent, "login-en");
+  await agent.getByRole("button", { name: "Français" }).click();
+
+  // A wrong password is refused with a clear message.
+  await agent.getByLabel("Identifiant").fill("agent1");
+  await agent.getByLabel("Mot de passe").fill("not-the-password");
+  await agent.getByRole("button", { name: "Se connecter" }).click();
+  await agent.getByText("Identifiant ou mot de passe incorrect.").waitFor();
+  errors.length = 0; // the browser logs that refusal (401) as a console error
+
+  // The agent logs in and goes available.
+  await logIn(agent, "agent1");
+  await agent.getByRole("heading", { name: "Espace agent" }).waitFor();
+  await agent.locator("label", { hasText: "Disponible" }).click();
+  await until("the agent is available", async () =>
+    (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
+      (a) => a.agent_id === userIds.agent1 && a.state === "available"));
+  await audit(agent, "espace-agent");
+
+  // The telework number.
+  await agent.getByRole("textbox", { name: /Mon numéro de téléphone/ }).fill("+33 6 98 76 54 32");
+  await agent.getByRole("button", { name: "Enregistrer" }).click();
+  await agent.getByText("Numéro enregistré").waitFor();
+  check((await api("agent1", "GET", `/api/v1/agents/${userIds.agent1}`)).phone === "+33698765432",
+    "the phone number is stored, normalised");
+
+  // The supervisor's wallboard, open beside.
+  const supervisorContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  const supervisor = await supervisorContext.newPage();
+  await logIn(supervisor, "superviseur");
+  await supervisor.getByRole("heading", { name: /Supervision en direct/ }).waitFor();
+  await supervisor.getByText("En direct").waitFor();
+  const waitingCell = supervisor.locator('tr[data-queue="accueil"] td[data-field="waiting"]');
+  await waitingCell.waitFor();
+
+  // An interaction created through the API is offered to the agent.
+  const offeredAt = Date.now();
+  const task = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "task",
+    queue_id: accueil.id,
+    citizen_id: citizen.id,
+    attributes: { dossier: "EC-2026-0042", objet: "Acte de naissance" },
+  });
+  const offer = agent.getByRole("alertdialog");
+  await offer.waitFor({ timeout: 5000 });
+  figures.offer_shown_ms = Date.now() - offeredAt;
+  check((await offer.textContent()).includes("accueil"), "the offer names its queue");
+  await audit(agent, "offre");
+  await agent.getByRole("button", { name: "Accepter" }).click();
+  await agent.getByRole("heading", { name: new RegExp(`Tâche #${task.id}`) }).waitFor();
+  check(await agent.getByText("EC-2026-0042").isVisible(), "the interaction's details show");
+  check(await agent.getByText("Jeanne Dupont").isVisible(), "the citizen's 360° view shows");
+  await audit(agent, "sollicitation");
+
+  // Wrap-up: a code and a note.
+  await agent.getByLabel("Code de qualification").selectOption({ label: "renseignement" });
+  await agent.getByLabel("Note").fill("Acte envoyé par courrier.");
+  await agent.getByRole("button", { name: "Terminer" }).click();
+  await agent.getByText("Terminée.").waitFor();
+  const stored = await api("superviseur", "GET", `/api/v1/interactions/${task.id}`);
+  check(stored.status === "completed", "the interaction is completed");
+  check(JSON.stringify(stored.timeline).includes("Acte envoyé par courrier."), "the note is kept");
+
+  // The wallboard changes within a second of a new arrival.
+  await api("agent1", "PUT", `/api/v1/agents/${userIds.agent1}/state`, { state: "offline" });
+  const before = Number(await waitingCell.textContent());
+  const createdAt = Date.now();
+  const waiting = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "task",
+    queue_id: accueil.id,
+  });
+  await until("the wallboard shows the new arrival", async () =>
+    Number(await waitingCell.textContent()) === before + 1, 1000);
+  figures.wallboard_update_ms = Date.now() - createdAt;
+  await audit(supervisor, "supervision");
+  await api("superviseur", "POST", `/api/v1/interactions/${waiting.id}/abandon`);
+
+  // The supervisor moves the English skill from agent1 to agent2 in the
+  // interface: the next English interaction goes to agent2.
+  for (const [name, level] of [["agent2", "4"], ["agent1", "0"]]) {
+    await supervisor.getByRole("button", { name: `Modifier — ${name}` }).click();
+    await supervisor.getByRole("heading", { name: new RegExp(`Compétences et capacités — ${name}`) }).waitFor();
+    await supervisor.getByLabel("anglais").selectOption(level);
+    if (name === "agent2") await audit(supervisor, "competences");
+    await supervisor.getByRole("button", { name: "Enregistrer" }).click();
+    await supervisor.getByText("Enregistré : appliqué aux prochaines offres.").waitFor();
+    await supervisor.getByRole("button", { name: "Fermer" }).click();
+  }
+  await api("agent1", "PUT", `/api/v1/agents/${userIds.agent1}/state`, { state: "available" });
+  await api("agent2", "PUT", `/api/v1/agents/${userIds.agent2}/state`, { state: "available" });
+  const englishTask = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "task",
+    queue_id: english.id,
+  });
+  await until("the English task is offered to agent2", async () =>
+    (await api("agent2", "GET", "/api/v1/offers")).some((o) => o.interaction_id === englishTask.id));
+  check(!(await api("agent1", "GET", "/api/v1/offers")).some((o) => o.interaction_id === englishTask.id),
+    "agent1, without the skill now, is not offered the English task");
+
+  // At 200 % zoom on a laptop screen, the workspace still works.
+  const zoomed = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+  const small = await zoomed.newPage();
+  await logIn(small, "agent2");
+  await small.getByRole("heading", { name: "Espace agent" }).waitFor();
+  await audit(small, "espace-agent-zoom-200");
+
+  check(errors.length === 0, `no error in the page's console: ${errors.join(" | ")}`);
+  const sizes = await api("superviseur", "GET", "/api/v1/stats/queues");
+  check(sizes.length === 2, "two queues on the wallboard");
+} catch (error) {
+  failures.push(String(error?.stack ?? error));
+  console.error(error);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+}
+
+figures.screenshots = shots;
+figures.failures = failures.length;
+console.log(JSON.stringify({ test: "web e2e", ...figures }));
+process.exit(failures.length === 0 ? 0 : 1);
