@@ -342,6 +342,33 @@ class Api::Impl {
   // kSessionCacheFor (every request authenticates: two store reads each would
   // cap the read rate), else from the store. Logging out forgets it at once.
   static constexpr Duration kSessionCacheFor = Duration(30'000);
+  // GET /api/v1/reports/traffic?from&to&by&interval&format
+  HttpResponse traffic_report(const HttpRequest& request) {
+    ContactCenter::TrafficRequest traffic;
+    traffic.from = request.query_param("from").value_or("");
+    traffic.to = request.query_param("to").value_or("");
+    traffic.by = request.query_param("by").value_or("queue");
+    traffic.interval = request.query_param("interval").value_or("total");
+    const std::string format = request.query_param("format").value_or("json");
+    if (format != "json" && format != "csv") {
+      return error_response(400, "invalid_argument", "json or csv", "format");
+    }
+    traffic.csv = format == "csv";
+    auto report = center_.traffic_report(traffic);
+    if (!report) return from_error(report.error());
+    if (!traffic.csv) return json_response(200, std::move(*report));
+    HttpResponse response;
+    response.content_type = "text/csv; charset=utf-8";
+    response.body = std::move(*report);
+    // Dates were checked: only digits and dashes go into the file name.
+    std::string name = "guichet-trafic-" + traffic.by;
+    if (!traffic.from.empty()) name += "-" + traffic.from;
+    if (!traffic.to.empty()) name += "-" + traffic.to;
+    response.headers.emplace_back("Content-Disposition",
+                                  "attachment; filename=\"" + name + ".csv\"");
+    return response;
+  }
+
   // POST /api/v1/interactions, answered once the store committed it (see
   // handle_quick); the same checks and answers as through resource().
   void create_interaction(const HttpRequest& request, const Responder& respond) {
@@ -552,7 +579,7 @@ class Api::Impl {
     const std::string_view collection = parts[0];
     if (parts.size() > 3) return error_response(404, "not_found", "no such route", "path");
     std::optional<std::uint64_t> id;
-    if (parts.size() >= 2 && collection != "stats") {
+    if (parts.size() >= 2 && collection != "stats" && collection != "reports") {
       id = parse_id(parts[1]);
       if (!id) return error_response(404, "not_found", "not an id", "id");
     }
@@ -653,6 +680,12 @@ class Api::Impl {
       }
       return json_response(200, std::string("{\"status\":\"") +
                                     (action == "accept" ? "accepted" : "rejected") + "\"}");
+    }
+    if (collection == "reports") {
+      if (parts.size() != 2 || parts[1] != "traffic") return no_route();
+      if (method != "GET") return not_allowed();
+      if (!manager) return forbidden();
+      return traffic_report(request);
     }
     if (collection == "stats") {
       return parts[1] == "queues" ? from_result(center_.queue_stats())
@@ -831,6 +864,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"POST", "/api/v1/offers/{id}/reject"},
       {"GET", "/api/v1/stats/queues"},
       {"GET", "/api/v1/stats/agents"},
+      {"GET", "/api/v1/reports/traffic"},
       {"GET", "/api/v1/audit"},
       {"GET", "/api/v1/events"},
   };

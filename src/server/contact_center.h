@@ -50,6 +50,17 @@ class ContactCenter {
   // {"phone": "+33…" | "sip:…" | ""}: where the agent's calls ring (normalised).
   Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
                                       std::uint64_t user);
+  // Traffic report: local dates (YYYY-MM-DD, both included; empty: today),
+  // by "queue", "channel" or "agent", interval "15", "30", "60" (minutes),
+  // "day" or "total"; JSON, or CSV with a header line.
+  struct TrafficRequest {
+    std::string from;
+    std::string to;
+    std::string by = "queue";
+    std::string interval = "total";
+    bool csv = false;
+  };
+  Result<std::string> traffic_report(const TrafficRequest& request);
   // The interactions the agent holds now (active or in wrap-up).
   Result<std::string> agent_interactions(std::uint64_t agent);
 

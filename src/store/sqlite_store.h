@@ -46,6 +46,7 @@ class SqliteStore final : public Store {
                            std::function<void(Status)> done) override;
   Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) override;
   Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) override;
+  Result<std::vector<TrafficRow>> traffic(const TrafficQuery& query) override;
   Result<Citizen> create_citizen(Citizen citizen) override;
   Result<Citizen> citizen(std::uint64_t id) override;
   Status add_contact(std::uint64_t citizen, const Contact& contact) override;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -121,6 +122,37 @@ struct InteractionFilter {
   std::size_t limit = 50;
 };
 
+// Traffic figures over [from, to), in buckets of `bucket` (zero: one bucket
+// for the whole range), per queue, channel or agent — for the reports.
+struct TrafficQuery {
+  enum class By { kQueue, kChannel, kAgent };
+  Time from{};
+  Time to{};
+  Duration bucket{0};
+  By by = By::kQueue;
+  // Service-level threshold per queue (answered within it counts as in
+  // service level); queues not listed have none.
+  std::map<std::uint64_t, Duration> thresholds;
+};
+
+struct TrafficRow {
+  Time start{};     // the bucket's start
+  std::string key;  // queue or agent id (decimal), or channel name
+  // By queue or channel: arrivals, answers (accepted offers), answers within
+  // the queue's threshold, abandons, and the total wait of the answered.
+  std::uint64_t offered = 0;
+  std::uint64_t answered = 0;
+  std::uint64_t answered_in_threshold = 0;
+  std::uint64_t abandoned = 0;
+  double answered_wait_s = 0;
+  // By agent: offers made to the agent, accepted, missed (declined or timed
+  // out), and interactions completed.
+  std::uint64_t offers = 0;
+  std::uint64_t accepted = 0;
+  std::uint64_t missed = 0;
+  std::uint64_t completed = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -170,6 +202,8 @@ class Store {
                                    std::function<void(Status)> done) = 0;
   virtual Result<std::vector<InteractionEvent>> timeline(std::uint64_t interaction_id) = 0;
   virtual Result<std::vector<Interaction>> list_interactions(const InteractionFilter& filter) = 0;
+  // Rows in (start, key) order; buckets with nothing are left out.
+  virtual Result<std::vector<TrafficRow>> traffic(const TrafficQuery& query) = 0;
 
   // Citizens. create_citizen: kAlreadyExists when a contact belongs to
   // another citizen (field "contacts").

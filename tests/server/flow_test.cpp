@@ -106,6 +106,68 @@ TEST_F(Flow, AnAgentIsOfferedATaskAcceptsAndCompletesIt) {
   }
 }
 
+TEST_F(Flow, TrafficReportsCountTodayAndExportCsv) {
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task","sl_threshold_s":60})");
+  ready_for_one_task();
+  const auto answered = new_task(queue);
+  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
+  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+            200);
+  ASSERT_EQ(
+      call(agent_, "POST", "/api/v1/interactions/" + std::to_string(answered) + "/complete", "{}")
+          .status,
+      200);
+  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                 R"({"state":"offline"})")
+                .status,
+            200);
+  const auto left = new_task(queue);
+  ASSERT_EQ(
+      call(supervisor_, "POST", "/api/v1/interactions/" + std::to_string(left) + "/abandon").status,
+      200);
+
+  Reply today = call(supervisor_, "GET", "/api/v1/reports/traffic?by=queue&interval=15");
+  ASSERT_EQ(today.status, 200) << today.body;
+  EXPECT_NE(today.body.find(R"("name":"accueil")"), std::string::npos) << today.body;
+  EXPECT_NE(today.body.find(R"("time_zone":"Europe/Paris")"), std::string::npos);
+  // Both arrived in the same quarter-hour, unless the test straddles one.
+  std::uint64_t offered = 0;
+  for (std::size_t at = today.body.find("\"offered\":"); at != std::string::npos;
+       at = today.body.find("\"offered\":", at + 1)) {
+    offered += std::stoull(today.body.substr(at + 10));
+  }
+  EXPECT_EQ(offered, 2u) << today.body;
+  Reply total = call(supervisor_, "GET", "/api/v1/reports/traffic?by=queue");
+  EXPECT_NE(total.body.find(R"("offered":2,"answered":1,"answered_in_threshold":1,"abandoned":1,)"
+                            R"("service_level":0.5)"),
+            std::string::npos)
+      << total.body;
+  Reply agents = call(supervisor_, "GET", "/api/v1/reports/traffic?by=agent");
+  EXPECT_NE(agents.body.find(R"("offers":1,"accepted":1,"missed":0,"completed":1)"),
+            std::string::npos)
+      << agents.body;
+
+  Reply csv =
+      call(supervisor_, "GET", "/api/v1/reports/traffic?by=channel&interval=day&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
+  EXPECT_NE(csv.headers["content-disposition"].find("attachment; filename=\"guichet-trafic-"),
+            std::string::npos);
+  EXPECT_EQ(csv.body.rfind("start,channel,offered,answered,answered_in_threshold,abandoned,"
+                           "service_level,asa_s\r\n",
+                           0),
+            0u)
+      << csv.body;
+  EXPECT_NE(csv.body.find(",task,2,1,1,1,0.5,"), std::string::npos) << csv.body;
+
+  Reply bad = call(supervisor_, "GET", "/api/v1/reports/traffic?from=30/11/2026");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(field(bad.body, "field"), "from");
+  EXPECT_EQ(field(call(supervisor_, "GET", "/api/v1/reports/traffic?interval=5").body, "field"),
+            "interval");
+  EXPECT_EQ(call(agent_, "GET", "/api/v1/reports/traffic").status, 403);
+}
+
 TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
   ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
                  R"({"capacity":{"voice":1}})")

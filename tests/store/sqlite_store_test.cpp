@@ -52,11 +52,11 @@ TEST_F(SqliteStoreTest, MigratesAFreshDatabaseAndReopens) {
   {
     auto store = open();
     ASSERT_TRUE(store);
-    EXPECT_EQ(*store->schema_version(), 3);
+    EXPECT_EQ(*store->schema_version(), 4);
   }
   auto again = open();
   ASSERT_TRUE(again);
-  EXPECT_EQ(*again->schema_version(), 3);
+  EXPECT_EQ(*again->schema_version(), 4);
 }
 
 TEST_F(SqliteStoreTest, UsersHaveUniqueNames) {
@@ -315,6 +315,99 @@ TEST_F(CitizenStoreTest, AsynchronousCreatesAnswerInOrderOnceDurable) {
     EXPECT_EQ(ids[i], ids[i - 1] + 1) << "answers come in submission order";
   EXPECT_LT(store_->commits(), static_cast<std::uint64_t>(kCreates)) << "grouped in commits";
   EXPECT_EQ(store_->timeline(ids.back())->size(), 1u);
+}
+
+}  // namespace
+}  // namespace guichet::store
+
+namespace guichet::store {
+namespace {
+
+TEST_F(CitizenStoreTest, TrafficIsCountedPerIntervalQueueChannelAndAgent) {
+  constexpr std::int64_t kTen = 1'764'496'800'000;  // 2025-11-30T10:00:00Z
+  constexpr std::int64_t kMinute = 60'000;
+  auto arrive = [&](const char* channel, std::uint64_t queue, std::int64_t at) {
+    Interaction it;
+    it.channel = channel;
+    it.queue_id = queue;
+    it.enqueued_at = time_from_ms(at);
+    InteractionEvent created;
+    created.type = "created";
+    created.at = it.enqueued_at;
+    created.data_json = "{}";
+    return store_->create_interaction(it, created)->id;
+  };
+  auto event = [&](std::uint64_t id, const char* type, std::int64_t at, std::uint64_t queue,
+                   std::uint64_t agent, std::int64_t waited_ms) {
+    InteractionEvent e;
+    e.interaction_id = id;
+    e.type = type;
+    e.at = time_from_ms(at);
+    e.data_json = "{\"queue_id\":" + std::to_string(queue) +
+                  ",\"agent_id\":" + std::to_string(agent) +
+                  ",\"waited_ms\":" + std::to_string(waited_ms) + "}";
+    ASSERT_TRUE(store_->append_events({e}).is_ok());
+  };
+  const auto a = arrive("voice", 1, kTen);
+  event(a, "offered", kTen + 10'000, 1, 7, 10'000);
+  event(a, "accepted", kTen + 20'000, 1, 7, 20'000);
+  event(a, "completed", kTen + 5 * kMinute, 1, 7, 20'000);
+  const auto b = arrive("voice", 1, kTen + 5 * kMinute);
+  event(b, "abandoned", kTen + 6 * kMinute, 1, 0, kMinute);
+  const auto c = arrive("chat", 2, kTen + kMinute);
+  event(c, "offered", kTen + kMinute + 1'000, 2, 8, 1'000);
+  event(c, "offer_timeout", kTen + kMinute + 31'000, 2, 8, 31'000);
+  event(c, "accepted", kTen + kMinute + 40'000, 2, 7, 40'000);
+  const auto d = arrive("voice", 1, kTen + 20 * kMinute);
+  event(d, "accepted", kTen + 21 * kMinute + 30'000, 1, 8, 90'000);
+  (void)arrive("voice", 1, kTen + 60 * kMinute);  // outside the range
+
+  TrafficQuery query;
+  query.from = time_from_ms(kTen);
+  query.to = time_from_ms(kTen + 60 * kMinute);
+  query.bucket = Duration(15 * kMinute);
+  query.thresholds = {{1, Duration(30'000)}, {2, Duration(60'000)}};
+  auto by_queue = store_->traffic(query);
+  ASSERT_TRUE(by_queue.is_ok()) << by_queue.status().to_string();
+  ASSERT_EQ(by_queue->size(), 3u);
+  const TrafficRow& first = (*by_queue)[0];
+  EXPECT_EQ(first.key, "1");
+  EXPECT_EQ(first.start, time_from_ms(kTen));
+  EXPECT_EQ(first.offered, 2u);
+  EXPECT_EQ(first.answered, 1u);
+  EXPECT_EQ(first.answered_in_threshold, 1u);
+  EXPECT_EQ(first.abandoned, 1u);
+  EXPECT_DOUBLE_EQ(first.answered_wait_s, 20.0);
+  EXPECT_EQ((*by_queue)[1].key, "2");
+  EXPECT_EQ((*by_queue)[1].answered_in_threshold, 1u) << "40 s within queue 2's 60 s";
+  const TrafficRow& later = (*by_queue)[2];
+  EXPECT_EQ(later.start, time_from_ms(kTen + 15 * kMinute));
+  EXPECT_EQ(later.answered, 1u);
+  EXPECT_EQ(later.answered_in_threshold, 0u) << "90 s is over queue 1's 30 s";
+
+  query.by = TrafficQuery::By::kChannel;
+  query.bucket = Duration(0);  // the whole range
+  auto by_channel = store_->traffic(query);
+  ASSERT_TRUE(by_channel.is_ok()) << by_channel.status().to_string();
+  ASSERT_EQ(by_channel->size(), 2u);
+  EXPECT_EQ((*by_channel)[0].key, "chat");
+  EXPECT_EQ((*by_channel)[1].key, "voice");
+  EXPECT_EQ((*by_channel)[1].offered, 3u);
+  EXPECT_EQ((*by_channel)[1].answered, 2u);
+
+  query.by = TrafficQuery::By::kAgent;
+  auto by_agent = store_->traffic(query);
+  ASSERT_TRUE(by_agent.is_ok()) << by_agent.status().to_string();
+  ASSERT_EQ(by_agent->size(), 2u);
+  EXPECT_EQ((*by_agent)[0].key, "7");
+  EXPECT_EQ((*by_agent)[0].offers, 1u);
+  EXPECT_EQ((*by_agent)[0].accepted, 2u);
+  EXPECT_EQ((*by_agent)[0].completed, 1u);
+  EXPECT_EQ((*by_agent)[1].key, "8");
+  EXPECT_EQ((*by_agent)[1].missed, 1u);
+
+  query.to = query.from;
+  EXPECT_EQ(store_->traffic(query).error().code, ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -295,6 +295,19 @@ try {
   check(!(await api("agent1", "GET", "/api/v1/offers")).some((o) => o.interaction_id === englishTask.id),
     "agent1, without the skill now, is not offered the English task");
 
+  // Reports: today's quarter-hours as a chart, a range as a table and CSV.
+  await supervisor.getByRole("link", { name: "Rapports" }).click();
+  await supervisor.getByRole("heading", { name: "Aujourd'hui, par quart d'heure" }).waitFor();
+  await supervisor.getByRole("img", { name: /Aujourd'hui, par quart d'heure : \d+ reçues/ }).waitFor();
+  await supervisor.getByText("Voir les données en tableau").click();
+  const history = supervisor.getByTestId("history");
+  await history.getByRole("rowheader", { name: "accueil", exact: true }).waitFor();
+  const csvLink = await supervisor.getByRole("link", { name: "Exporter en CSV" }).getAttribute("href");
+  const csv = await supervisor.evaluate(async (href) => (await fetch(href)).text(), csvLink);
+  check(csv.startsWith("start,queue,offered,answered"), `the CSV export has its header: ${csv.slice(0, 80)}`);
+  check(csv.includes(",accueil,"), "the CSV export has the queue's row");
+  await audit(supervisor, "rapports");
+
   // At 200 % zoom on a laptop screen, the workspace still works.
   const zoomed = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
   const small = await zoomed.newPage();

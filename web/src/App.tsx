@@ -7,12 +7,26 @@ import { liveEvents } from "./events";
 import { useT } from "./i18n";
 import { AgentWorkspace } from "./pages/AgentWorkspace";
 import { Login } from "./pages/Login";
+import { Reports } from "./pages/Reports";
 import { Wallboard } from "./pages/Wallboard";
 import { linkTo, navigate, usePath } from "./router";
 
 // The page a role lands on.
 function home(user: User): string {
   return user.role === "agent" ? "/agent" : "/supervision";
+}
+
+function NotFound() {
+  const { t } = useT();
+  return (
+    <>
+      <h1>{t("notFound.title")}</h1>
+      <p>{t("notFound.text")}</p>
+      <a className="fr-link" {...linkTo("/")}>
+        {t("notFound.home")}
+      </a>
+    </>
+  );
 }
 
 export function App() {
@@ -48,6 +62,7 @@ export function App() {
                 linkProps: linkTo("/supervision"),
                 isActive: path === "/supervision",
               },
+              { text: t("nav.reports"), linkProps: linkTo("/reports"), isActive: path === "/reports" },
             ]
           : []),
       ];
@@ -93,7 +108,9 @@ export function App() {
     );
   } else if (user) {
     if (path === "/supervision" && manager) page = <Wallboard />;
-    else page = <AgentWorkspace user={user} />;
+    else if (path === "/reports" && manager) page = <Reports />;
+    else if (path === "/agent") page = <AgentWorkspace user={user} />;
+    else page = <NotFound />;
   }
 
   return (
