@@ -27,6 +27,7 @@ if (!guichet) {
   console.error("usage: workspace.test.mjs --guichet PATH [--out DIR]");
   process.exit(2);
 }
+rmSync(out, { recursive: true, force: true }); // only this run's screenshots
 mkdirSync(out, { recursive: true });
 const axeSource = readFileSync(join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
 
@@ -307,6 +308,26 @@ try {
   check(csv.startsWith("start,queue,offered,answered"), `the CSV export has its header: ${csv.slice(0, 80)}`);
   check(csv.includes(",accueil,"), "the CSV export has the queue's row");
   await audit(supervisor, "rapports");
+
+  // Administration: the queues, one opened and changed (applied at once),
+  // skills, wrap-up codes, pause reasons, calendars.
+  await supervisor.getByRole("link", { name: "Administration" }).first().click();
+  await supervisor.getByRole("heading", { name: "Administration", level: 1 }).waitFor();
+  await supervisor.getByRole("button", { name: "Modifier — accueil", exact: true }).waitFor();
+  await audit(supervisor, "admin-files");
+  await supervisor.getByRole("button", { name: "Modifier — accueil", exact: true }).click();
+  await supervisor.getByLabel("Seuil de réponse (secondes)").fill("45");
+  await audit(supervisor, "admin-file-edition");
+  await supervisor.getByRole("button", { name: "Enregistrer" }).first().click();
+  await supervisor.getByText("Enregistré : appliqué immédiatement.").waitFor();
+  const changed = (await api("superviseur", "GET", "/api/v1/queues")).find((q) => q.id === accueil.id);
+  check(changed.sl_threshold_s === 45, `the queue's threshold is changed: ${JSON.stringify(changed)}`);
+  for (const [link, name] of [["Compétences", "admin-competences"], ["Codes de qualification", "admin-codes"],
+                              ["Motifs de pause", "admin-pauses"], ["Calendriers", "admin-calendriers"]]) {
+    await supervisor.getByRole("link", { name: link, exact: true }).click();
+    await supervisor.getByRole("heading", { name: link, level: 2 }).waitFor();
+    await audit(supervisor, name);
+  }
 
   // At 200 % zoom on a laptop screen, the workspace still works.
   const zoomed = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });

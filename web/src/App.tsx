@@ -8,6 +8,7 @@ import { useT } from "./i18n";
 import { AgentWorkspace } from "./pages/AgentWorkspace";
 import { Login } from "./pages/Login";
 import { Reports } from "./pages/Reports";
+import { Administration } from "./pages/admin/Administration";
 import { Wallboard } from "./pages/Wallboard";
 import { linkTo, navigate, usePath } from "./router";
 
@@ -63,6 +64,11 @@ export function App() {
                 isActive: path === "/supervision",
               },
               { text: t("nav.reports"), linkProps: linkTo("/reports"), isActive: path === "/reports" },
+              {
+                text: t("nav.admin"),
+                linkProps: linkTo("/admin"),
+                isActive: path === "/admin" || path.startsWith("/admin/"),
+              },
             ]
           : []),
       ];
@@ -109,6 +115,8 @@ export function App() {
   } else if (user) {
     if (path === "/supervision" && manager) page = <Wallboard />;
     else if (path === "/reports" && manager) page = <Reports />;
+    else if ((path === "/admin" || path.startsWith("/admin/")) && manager)
+      page = <Administration user={user} />;
     else if (path === "/agent") page = <AgentWorkspace user={user} />;
     else page = <NotFound />;
   }

@@ -112,7 +112,7 @@ export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: ()
         </fieldset>
         <div className="fr-btns-group fr-btns-group--inline">
           <Button type="submit">{t("common.save")}</Button>
-          <Button priority="secondary" onClick={onClose}>
+          <Button priority="secondary" type="button" onClick={onClose}>
             {t("common.close")}
           </Button>
         </div>

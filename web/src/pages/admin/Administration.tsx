@@ -1,0 +1,85 @@
+// The administration: a side menu and the settings page the path names
+// (/admin/queues, /admin/skills, …; /admin alone shows the queues).
+// Supervisors and administrators configure; only administrators see users.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { SideMenu } from "@codegouvfr/react-dsfr/SideMenu";
+import { useEffect } from "react";
+import type { User } from "../../api";
+import { linkTo, usePath } from "../../router";
+import { CalendarsPage } from "./CalendarsPage";
+import { QueuesPage } from "./QueuesPage";
+import { SimpleListPage } from "./SimpleListPage";
+import { UsersPage } from "./UsersPage";
+import { useAdminT, type AdminKey } from "./texts";
+
+const SECTIONS = [
+  { slug: "queues", title: "admin.queues" },
+  { slug: "skills", title: "admin.skills" },
+  { slug: "wrapup-codes", title: "admin.wrapupCodes" },
+  { slug: "pause-reasons", title: "admin.pauseReasons" },
+  { slug: "calendars", title: "admin.calendars" },
+  { slug: "users", title: "admin.users" },
+] as const satisfies readonly { slug: string; title: AdminKey }[];
+
+type Slug = (typeof SECTIONS)[number]["slug"];
+
+function sectionOf(path: string): Slug {
+  const slug = path.replace(/^\/admin\/?/, "").replace(/\/.*$/, "");
+  return SECTIONS.find((s) => s.slug === slug)?.slug ?? "queues";
+}
+
+export function Administration({ user }: { user: User }) {
+  const t = useAdminT();
+  const path = usePath();
+  const isAdmin = user.role === "admin";
+  const current = sectionOf(path);
+  const sections = SECTIONS.filter((s) => s.slug !== "users" || isAdmin);
+  const currentTitle = t(SECTIONS.find((s) => s.slug === current)!.title);
+
+  useEffect(() => {
+    document.title = `${currentTitle} — ${t("admin.title")} — Guichet`;
+  }, [currentTitle, t]);
+
+  let page: React.ReactNode;
+  switch (current) {
+    case "queues":
+      page = <QueuesPage />;
+      break;
+    case "calendars":
+      page = <CalendarsPage />;
+      break;
+    case "users":
+      page = isAdmin ? (
+        <UsersPage />
+      ) : (
+        <Alert severity="info" small description={t("admin.adminOnly")} />
+      );
+      break;
+    default:
+      page = <SimpleListPage key={current} kind={current} />;
+  }
+
+  return (
+    <>
+      <h1>{t("admin.title")}</h1>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-3">
+          <SideMenu
+            id="admin-menu"
+            title={t("admin.menu")}
+            burgerMenuButtonText={t("admin.menuButton")}
+            items={sections.map((s) => ({
+              text: t(s.title),
+              isActive: s.slug === current,
+              linkProps: linkTo(`/admin/${s.slug}`),
+            }))}
+          />
+        </div>
+        <div className="fr-col-12 fr-col-md-9">
+          {/* Not the stretched column itself: a card's 100 % height would follow it. */}
+          <div>{page}</div>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,340 @@
+// Business calendars: weekly hours, time zone, public holidays, closed dates.
+// Queues follow them; a change applies at once to those queues.
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { del, get, post, put } from "../../api";
+import {
+  FeedbackAlert,
+  Panel,
+  RowActions,
+  byName,
+  errorProps,
+  focusField,
+  focusLater,
+  problemFromApi,
+  type Feedback,
+  type Problem,
+} from "./shared";
+import { fill, useAdminT, type AdminT } from "./texts";
+
+export interface Calendar {
+  id: number;
+  name: string;
+  hours: string;
+  time_zone?: string;
+  french_holidays?: boolean;
+  alsace_moselle?: boolean;
+  closed_dates?: string[];
+  description?: string;
+}
+
+type CalendarBody = Omit<Calendar, "id">;
+
+const labelsOf = (t: AdminT): Record<string, string> => ({
+  name: t("common.name"),
+  hours: t("cal.hours"),
+  time_zone: t("cal.timeZone"),
+  french_holidays: t("cal.frenchHolidays"),
+  alsace_moselle: t("cal.alsaceMoselle"),
+  closed_dates: t("cal.closedDates"),
+});
+
+// "2026-12-24" and a real day.
+function isDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
+// One date per line (blank lines ignored), checked, sorted, without repeats.
+function parseDates(text: string, t: AdminT): string[] | Problem {
+  const dates = new Set<string>();
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; ++i) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    if (!isDate(line)) {
+      return { field: "closed_dates", message: fill(t("error.badDate"), { line: i + 1, value: line }) };
+    }
+    dates.add(line);
+  }
+  return [...dates].sort();
+}
+
+export function CalendarsPage() {
+  const t = useAdminT();
+  const [calendars, setCalendars] = useState<Calendar[] | null>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  // The calendar in the panel (null: a new one), and a number that reopens it.
+  const [editing, setEditing] = useState<{ calendar: Calendar | null; session: number } | null>(
+    null,
+  );
+  const title = useRef<HTMLHeadingElement>(null);
+
+  const reload = useCallback(async () => {
+    const result = await get<Calendar[]>("/api/v1/calendars");
+    if (result.ok) setCalendars(byName(result.value));
+    else setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
+  }, [t]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const open = (calendar: Calendar | null) => {
+    setFeedback(null);
+    setEditing({ calendar, session: (editing?.session ?? 0) + 1 });
+  };
+  const close = () => {
+    focusLater(editing?.calendar ? `calendar-${editing.calendar.id}-edit` : "calendar-add");
+    setEditing(null);
+  };
+
+  const remove = async (calendar: Calendar): Promise<boolean> => {
+    const result = await del(`/api/v1/calendars/${calendar.id}`);
+    if (!result.ok) {
+      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
+      return false;
+    }
+    if (editing?.calendar?.id === calendar.id) setEditing(null);
+    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: calendar.name }) });
+    await reload();
+    title.current?.focus();
+    return true;
+  };
+
+  const holidays = (c: Calendar) =>
+    c.french_holidays === false
+      ? t("cal.holidaysNone")
+      : c.alsace_moselle
+        ? t("cal.holidaysAlsace")
+        : t("cal.holidaysNational");
+  const dates = (c: Calendar) => {
+    const list = c.closed_dates ?? [];
+    if (list.length === 0) return t("common.noneFeminine");
+    return list.length <= 4 ? list.join(", ") : fill(t("cal.dates"), { n: list.length });
+  };
+
+  return (
+    <>
+      <h2 className="fr-h3" tabIndex={-1} ref={title}>
+        {t("admin.calendars")}
+      </h2>
+      <p>{t("cal.intro")}</p>
+      <FeedbackAlert feedback={feedback} />
+
+      {editing ? (
+        <Panel
+          key={editing.session}
+          id="calendar-editor"
+          title={
+            editing.calendar ? `${t("cal.edit")} — ${editing.calendar.name}` : t("cal.new")
+          }
+        >
+          <CalendarForm
+            calendar={editing.calendar}
+            onSaved={(saved) => {
+              setEditing({ calendar: saved, session: editing.session });
+              void reload();
+            }}
+            onClose={close}
+          />
+        </Panel>
+      ) : (
+        <Button id="calendar-add" type="button" className="fr-mb-3w" onClick={() => open(null)}>
+          {t("cal.add")}
+        </Button>
+      )}
+
+      {calendars === null ? (
+        <p>{t("common.loading")}</p>
+      ) : calendars.length === 0 ? (
+        <p>{t("common.empty")}</p>
+      ) : (
+        <div className="fr-table fr-table--bordered">
+          <table>
+            <caption className="fr-sr-only">{t("cal.caption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("common.name")}</th>
+                <th scope="col">{t("cal.hours")}</th>
+                <th scope="col">{t("cal.timeZone")}</th>
+                <th scope="col">{t("cal.holidays")}</th>
+                <th scope="col">{t("cal.closedDates")}</th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calendars.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">{c.name}</th>
+                  <td>{c.hours}</td>
+                  <td>{c.time_zone || "Europe/Paris"}</td>
+                  <td>{holidays(c)}</td>
+                  <td>{dates(c)}</td>
+                  <td>
+                    <RowActions
+                      idPrefix={`calendar-${c.id}`}
+                      name={c.name}
+                      onEdit={() => open(c)}
+                      onDelete={() => remove(c)}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function CalendarForm({
+  calendar,
+  onSaved,
+  onClose,
+}: {
+  calendar: Calendar | null;
+  onSaved: (saved: Calendar) => void;
+  onClose: () => void;
+}) {
+  const t = useAdminT();
+  const prefix = "calendar-editor";
+  const [name, setName] = useState(calendar?.name ?? "");
+  const [hours, setHours] = useState(calendar?.hours ?? "");
+  const [timeZone, setTimeZone] = useState(calendar?.time_zone ?? "Europe/Paris");
+  const [frenchHolidays, setFrenchHolidays] = useState(calendar?.french_holidays ?? true);
+  const [alsaceMoselle, setAlsaceMoselle] = useState(calendar?.alsace_moselle ?? false);
+  const [closedDates, setClosedDates] = useState((calendar?.closed_dates ?? []).join("\n"));
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const [busy, setBusy] = useState(false);
+
+  const refuse = (problem: Problem) => {
+    setFeedback({ kind: "error", problem });
+    focusField(prefix, problem);
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFeedback(null);
+    if (!name.trim()) return refuse({ field: "name", message: t("error.required") });
+    if (!hours.trim()) return refuse({ field: "hours", message: t("error.required") });
+    const dates = parseDates(closedDates, t);
+    if (!Array.isArray(dates)) return refuse(dates);
+    const body: CalendarBody = {
+      name: name.trim(),
+      hours: hours.trim(),
+      ...(timeZone.trim() ? { time_zone: timeZone.trim() } : {}),
+      french_holidays: frenchHolidays,
+      alsace_moselle: alsaceMoselle,
+      ...(dates.length > 0 ? { closed_dates: dates } : {}),
+      // Not edited here, but kept: a PUT replaces the whole calendar.
+      ...(calendar?.description ? { description: calendar.description } : {}),
+    };
+    setBusy(true);
+    const result = calendar
+      ? await put<Calendar>(`/api/v1/calendars/${calendar.id}`, body)
+      : await post<Calendar>("/api/v1/calendars", body);
+    setBusy(false);
+    if (!result.ok) return refuse(problemFromApi(result.error, t));
+    setClosedDates(dates.join("\n"));
+    setFeedback({ kind: "success", text: t("common.saved") });
+    onSaved(result.value);
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
+      <Input
+        label={t("common.name")}
+        {...errorProps(feedback, "name")}
+        nativeInputProps={{
+          id: `${prefix}-name`,
+          name: "name",
+          required: true,
+          maxLength: 100,
+          autoComplete: "off",
+          value: name,
+          onChange: (e) => setName(e.target.value),
+        }}
+      />
+      <Input
+        label={t("cal.hours")}
+        hintText={t("cal.hoursHint")}
+        {...errorProps(feedback, "hours")}
+        nativeInputProps={{
+          id: `${prefix}-hours`,
+          name: "hours",
+          required: true,
+          autoComplete: "off",
+          spellCheck: false,
+          value: hours,
+          onChange: (e) => setHours(e.target.value),
+        }}
+      />
+      <Input
+        label={t("cal.timeZone")}
+        hintText={t("cal.timeZoneHint")}
+        {...errorProps(feedback, "time_zone")}
+        nativeInputProps={{
+          id: `${prefix}-time_zone`,
+          name: "time_zone",
+          autoComplete: "off",
+          spellCheck: false,
+          value: timeZone,
+          onChange: (e) => setTimeZone(e.target.value),
+        }}
+      />
+      <Checkbox
+        id={`${prefix}-holidays`}
+        legend={t("cal.holidaysLegend")}
+        options={[
+          {
+            label: t("cal.frenchHolidays"),
+            nativeInputProps: {
+              name: "french_holidays",
+              checked: frenchHolidays,
+              onChange: (e) => setFrenchHolidays(e.target.checked),
+            },
+          },
+          {
+            label: t("cal.alsaceMoselle"),
+            hintText: t("cal.alsaceMoselleHint"),
+            nativeInputProps: {
+              name: "alsace_moselle",
+              checked: alsaceMoselle,
+              onChange: (e) => setAlsaceMoselle(e.target.checked),
+            },
+          },
+        ]}
+      />
+      <Input
+        textArea
+        label={t("cal.closedDates")}
+        hintText={t("cal.closedDatesHint")}
+        {...errorProps(feedback, "closed_dates")}
+        nativeTextAreaProps={{
+          id: `${prefix}-closed_dates`,
+          name: "closed_dates",
+          rows: 4,
+          autoComplete: "off",
+          spellCheck: false,
+          value: closedDates,
+          onChange: (e) => setClosedDates(e.target.value),
+        }}
+      />
+      <div className="fr-btns-group fr-btns-group--inline">
+        <Button type="submit">{t("common.save")}</Button>
+        <Button type="button" priority="secondary" onClick={onClose}>
+          {t("common.close")}
+        </Button>
+      </div>
+    </form>
+  );
+}

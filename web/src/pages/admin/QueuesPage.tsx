@@ -1,0 +1,1043 @@
+// Queues: the table of them and an editor with every setting. A PUT replaces
+// the whole queue, so the editor sends every setting it keeps; the engine
+// applies the change at once, to what waits too.
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { del, get, post, put } from "../../api";
+import { formatPercent } from "../../i18n";
+import type { Calendar } from "./CalendarsPage";
+import type { SimpleItem } from "./SimpleListPage";
+import {
+  FeedbackAlert,
+  Panel,
+  RowActions,
+  byName,
+  errorProps,
+  focusField,
+  focusLater,
+  problemFromApi,
+  type Feedback,
+  type Problem,
+} from "./shared";
+import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
+
+export const QUEUE_CHANNELS = ["voice", "callback", "chat", "email", "sms", "social", "task"] as const;
+export type QueueChannel = (typeof QUEUE_CHANNELS)[number];
+export const STRATEGIES = ["longest_idle", "least_occupied", "most_skilled", "round_robin"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface EscalationStep {
+  after_s: number;
+  relax_levels?: number;
+  drop_skill_ids?: number[];
+  raise_priority?: number;
+}
+
+export interface QueueSettings {
+  id: number;
+  name: string;
+  channel: QueueChannel;
+  skills?: { skill_id: number; min_level?: number }[];
+  priority?: number;
+  sl_threshold_s?: number;
+  sl_target?: number;
+  strategy?: Strategy;
+  wrapup_s?: number;
+  max_wait_s?: number;
+  max_length?: number;
+  overflow_queue_id?: number;
+  closed_queue_id?: number;
+  callback_queue_id?: number;
+  escalation?: EscalationStep[];
+  hours?: string;
+  calendar_id?: number;
+  accept_when_closed?: boolean;
+}
+
+type QueueBody = Omit<QueueSettings, "id">;
+
+const MAX_PRIORITY = 1_000_000; // as the engine checks
+
+export function channelLabel(t: AdminT, channel: string): string {
+  return (QUEUE_CHANNELS as readonly string[]).includes(channel)
+    ? t(`channel.${channel as QueueChannel}`)
+    : channel;
+}
+
+function strategyLabel(t: AdminT, strategy: string): string {
+  return (STRATEGIES as readonly string[]).includes(strategy)
+    ? t(`strategy.${strategy as Strategy}`)
+    : strategy;
+}
+
+const labelsOf = (t: AdminT): Record<string, string> => ({
+  name: t("common.name"),
+  channel: t("queues.channel"),
+  priority: t("queues.priority"),
+  strategy: t("queues.strategyLabel"),
+  sl_threshold_s: t("queues.slThreshold"),
+  sl_target: t("queues.slTarget"),
+  wrapup_s: t("queues.wrapup"),
+  max_wait_s: t("queues.maxWait"),
+  max_length: t("queues.maxLength"),
+  overflow_queue_id: t("queues.overflow"),
+  closed_queue_id: t("queues.closedQueue"),
+  callback_queue_id: t("queues.callbackQueue"),
+  hours: t("queues.hours"),
+  calendar_id: t("queues.calendar"),
+  accept_when_closed: t("queues.acceptWhenClosed"),
+  skills: t("queues.skills"),
+  "skills.skill_id": t("queues.skill"),
+  "skills.min_level": t("queues.minLevel"),
+  escalation: t("queues.escalation"),
+  "escalation.after_s": t("queues.afterS"),
+  "escalation.relax_levels": t("queues.relaxLevels"),
+  "escalation.raise_priority": t("queues.raisePriority"),
+  "escalation.drop_skill_ids": t("queues.dropSkills"),
+});
+
+// ---- the page -------------------------------------------------------------------
+
+export function QueuesPage() {
+  const t = useAdminT();
+  const [queues, setQueues] = useState<QueueSettings[] | null>(null);
+  const [skills, setSkills] = useState<SimpleItem[]>([]);
+  const [calendars, setCalendars] = useState<Calendar[]>([]);
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  // The queue in the editor (null: a new one), and a number that reopens it.
+  const [editing, setEditing] = useState<{ queue: QueueSettings | null; session: number } | null>(
+    null,
+  );
+  const title = useRef<HTMLHeadingElement>(null);
+
+  const reload = useCallback(async () => {
+    const [q, s, c] = await Promise.all([
+      get<QueueSettings[]>("/api/v1/queues"),
+      get<SimpleItem[]>("/api/v1/skills"),
+      get<Calendar[]>("/api/v1/calendars"),
+    ]);
+    if (s.ok) setSkills(byName(s.value));
+    if (c.ok) setCalendars(byName(c.value));
+    if (q.ok) setQueues(byName(q.value));
+    const failed = [q, s, c].find((r) => !r.ok);
+    if (failed && !failed.ok) {
+      setFeedback({ kind: "error", problem: problemFromApi(failed.error, t, false) });
+    }
+  }, [t]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const open = (queue: QueueSettings | null) => {
+    setFeedback(null);
+    setEditing({ queue, session: (editing?.session ?? 0) + 1 });
+  };
+  const close = () => {
+    focusLater(editing?.queue ? `queue-${editing.queue.id}-edit` : "queue-add");
+    setEditing(null);
+  };
+
+  const remove = async (queue: QueueSettings): Promise<boolean> => {
+    const result = await del(`/api/v1/queues/${queue.id}`);
+    if (!result.ok) {
+      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
+      return false;
+    }
+    if (editing?.queue?.id === queue.id) setEditing(null);
+    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: queue.name }) });
+    await reload();
+    title.current?.focus();
+    return true;
+  };
+
+  const opening = (q: QueueSettings) => {
+    if (q.calendar_id) {
+      const calendar = calendars.find((c) => c.id === q.calendar_id);
+      return fill(t("queues.calendarCell"), { name: calendar?.name ?? `#${q.calendar_id}` });
+    }
+    return q.hours || t("queues.alwaysOpen");
+  };
+
+  return (
+    <>
+      <h2 className="fr-h3" tabIndex={-1} ref={title}>
+        {t("admin.queues")}
+      </h2>
+      <p>{t("queues.intro")}</p>
+      <FeedbackAlert feedback={feedback} />
+
+      {editing ? (
+        <Panel
+          key={editing.session}
+          id="queue-editor"
+          title={editing.queue ? `${t("queues.edit")} — ${editing.queue.name}` : t("queues.new")}
+        >
+          <QueueForm
+            queue={editing.queue}
+            queues={queues ?? []}
+            skills={skills}
+            calendars={calendars}
+            onSaved={(saved) => {
+              setEditing({ queue: saved, session: editing.session });
+              void reload();
+            }}
+            onClose={close}
+          />
+        </Panel>
+      ) : (
+        <Button id="queue-add" type="button" className="fr-mb-3w" onClick={() => open(null)}>
+          {t("queues.add")}
+        </Button>
+      )}
+
+      {queues === null ? (
+        <p>{t("common.loading")}</p>
+      ) : queues.length === 0 ? (
+        <p>{t("common.empty")}</p>
+      ) : (
+        <div className="fr-table fr-table--bordered">
+          <table>
+            <caption className="fr-sr-only">{t("queues.caption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("common.name")}</th>
+                <th scope="col">{t("queues.channel")}</th>
+                <th scope="col">{t("queues.strategy")}</th>
+                <th scope="col">{t("queues.sl")}</th>
+                <th scope="col">{t("queues.hours")}</th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.map((q) => (
+                <tr key={q.id}>
+                  <th scope="row">{q.name}</th>
+                  <td>{channelLabel(t, q.channel)}</td>
+                  <td>{strategyLabel(t, q.strategy ?? "longest_idle")}</td>
+                  <td>
+                    {fill(t("queues.slCell"), {
+                      target: formatPercent(q.sl_target ?? 0.8),
+                      threshold: q.sl_threshold_s ?? 20,
+                    })}
+                  </td>
+                  <td>{opening(q)}</td>
+                  <td>
+                    <RowActions
+                      idPrefix={`queue-${q.id}`}
+                      name={q.name}
+                      onEdit={() => open(q)}
+                      onDelete={() => remove(q)}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+// ---- the form's state and the body it sends -----------------------------------------
+
+interface RequirementRow {
+  key: number;
+  skill_id: string;
+  min_level: string;
+}
+interface StepRow {
+  key: number;
+  after_s: string;
+  relax_levels: string;
+  raise_priority: string;
+  drop_skill_ids: number[];
+}
+type Opening = "always" | "hours" | "calendar";
+interface QueueFormState {
+  name: string;
+  channel: QueueChannel;
+  priority: string;
+  strategy: Strategy;
+  sl_threshold_s: string;
+  sl_target_percent: string;
+  wrapup_s: string;
+  max_wait_s: string;
+  max_length: string;
+  overflow_queue_id: string;
+  closed_queue_id: string;
+  callback_queue_id: string;
+  skills: RequirementRow[];
+  escalation: StepRow[];
+  opening: Opening;
+  hours: string;
+  calendar_id: string;
+  accept_when_closed: boolean;
+}
+
+let lastRowKey = 0;
+const rowKey = () => ++lastRowKey;
+
+const text = (value: number | undefined) => (value === undefined ? "" : String(value));
+
+function formOf(q: QueueSettings | null): QueueFormState {
+  return {
+    name: q?.name ?? "",
+    channel: q?.channel ?? "voice",
+    priority: text(q?.priority ?? 0),
+    strategy: q?.strategy ?? "longest_idle",
+    sl_threshold_s: text(q?.sl_threshold_s ?? 20),
+    sl_target_percent: text(Math.round((q?.sl_target ?? 0.8) * 1000) / 10),
+    wrapup_s: text(q?.wrapup_s ?? 0),
+    max_wait_s: text(q?.max_wait_s),
+    max_length: text(q?.max_length),
+    overflow_queue_id: text(q?.overflow_queue_id),
+    closed_queue_id: text(q?.closed_queue_id),
+    callback_queue_id: text(q?.callback_queue_id),
+    skills: (q?.skills ?? []).map((s) => ({
+      key: rowKey(),
+      skill_id: String(s.skill_id),
+      min_level: String(s.min_level ?? 1),
+    })),
+    escalation: (q?.escalation ?? []).map((step) => ({
+      key: rowKey(),
+      after_s: text(step.after_s),
+      relax_levels: text(step.relax_levels),
+      raise_priority: text(step.raise_priority),
+      drop_skill_ids: step.drop_skill_ids ?? [],
+    })),
+    opening: q?.calendar_id ? "calendar" : q?.hours ? "hours" : "always",
+    hours: q?.hours ?? "",
+    calendar_id: text(q?.calendar_id),
+    accept_when_closed: q?.accept_when_closed ?? false,
+  };
+}
+
+// A check that failed: thrown by the readers below, caught by bodyOf.
+class Refusal {
+  constructor(readonly problem: Problem) {}
+}
+
+interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  above?: number; // strictly greater
+  message?: AdminKey; // when out of range
+}
+
+// A number typed in `field`, or undefined when left empty.
+function readNumber(t: AdminT, value: string, field: string, rule: NumberRule): number | undefined {
+  const trimmed = value.trim().replace(",", ".");
+  if (trimmed === "") return undefined;
+  const n = Number(trimmed);
+  const refuse = (key: AdminKey) => {
+    throw new Refusal({ field, message: t(key) });
+  };
+  if (!Number.isFinite(n)) refuse(rule.message ?? "error.number");
+  if (rule.integer && !Number.isInteger(n)) refuse("error.integer");
+  if (rule.above !== undefined && n <= rule.above) refuse(rule.message ?? "error.positive");
+  if (rule.min !== undefined && n < rule.min) refuse(rule.message ?? "error.number");
+  if (rule.max !== undefined && n > rule.max) refuse(rule.message ?? "error.number");
+  return n;
+}
+
+function required<T>(t: AdminT, value: T | undefined, field: string): T {
+  if (value === undefined || value === "") {
+    throw new Refusal({ field, message: t("error.required") });
+  }
+  return value;
+}
+
+// The body to send, every empty optional setting left out; or what is wrong.
+function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { problem: Problem } {
+  try {
+    const seconds: NumberRule = { min: 0 };
+    const priorityRule: NumberRule = {
+      integer: true,
+      min: -MAX_PRIORITY,
+      max: MAX_PRIORITY,
+      message: "error.integer",
+    };
+    const body: QueueBody = {
+      name: required(t, f.name.trim(), "name"),
+      channel: f.channel,
+      priority: required(t, readNumber(t, f.priority, "priority", priorityRule), "priority"),
+      strategy: f.strategy,
+      sl_threshold_s: required(
+        t,
+        readNumber(t, f.sl_threshold_s, "sl_threshold_s", seconds),
+        "sl_threshold_s",
+      ),
+      sl_target:
+        required(
+          t,
+          readNumber(t, f.sl_target_percent, "sl_target", {
+            min: 0,
+            max: 100,
+            message: "error.percent",
+          }),
+          "sl_target",
+        ) / 100,
+      wrapup_s: required(t, readNumber(t, f.wrapup_s, "wrapup_s", seconds), "wrapup_s"),
+    };
+    const maxWait = readNumber(t, f.max_wait_s, "max_wait_s", { above: 0 });
+    if (maxWait !== undefined) body.max_wait_s = maxWait;
+    const maxLength = readNumber(t, f.max_length, "max_length", {
+      integer: true,
+      min: 0,
+      max: 1_000_000,
+    });
+    if (maxLength !== undefined) body.max_length = maxLength;
+    if (f.overflow_queue_id) body.overflow_queue_id = Number(f.overflow_queue_id);
+    if (f.closed_queue_id) body.closed_queue_id = Number(f.closed_queue_id);
+    if (f.channel === "voice" && f.callback_queue_id) {
+      body.callback_queue_id = Number(f.callback_queue_id);
+    }
+
+    const required_skills = f.skills.map((row, i) => {
+      const field = `skills[${i}].skill_id`;
+      if (!row.skill_id) throw new Refusal({ field, message: t("error.chooseSkill") });
+      if (f.skills.findIndex((other) => other.skill_id === row.skill_id) !== i) {
+        throw new Refusal({ field, message: t("error.duplicateSkill") });
+      }
+      return { skill_id: Number(row.skill_id), min_level: Number(row.min_level) };
+    });
+    if (required_skills.length > 0) body.skills = required_skills;
+
+    let previous = -1;
+    const steps = f.escalation.map((row, i): EscalationStep => {
+      const where = `escalation[${i}]`;
+      const after = required(
+        t,
+        readNumber(t, row.after_s, `${where}.after_s`, seconds),
+        `${where}.after_s`,
+      );
+      if (after <= previous) {
+        throw new Refusal({ field: `${where}.after_s`, message: t("error.escalationOrder") });
+      }
+      previous = after;
+      const step: EscalationStep = { after_s: after };
+      const relax = readNumber(t, row.relax_levels, `${where}.relax_levels`, {
+        integer: true,
+        min: 0,
+        max: 5,
+        message: "error.level",
+      });
+      if (relax !== undefined) step.relax_levels = relax;
+      const raise = readNumber(t, row.raise_priority, `${where}.raise_priority`, priorityRule);
+      if (raise !== undefined) step.raise_priority = raise;
+      if (row.drop_skill_ids.length > 0) step.drop_skill_ids = row.drop_skill_ids;
+      return step;
+    });
+    if (steps.length > 0) body.escalation = steps;
+
+    if (f.opening === "hours") {
+      body.hours = required(t, f.hours.trim(), "hours");
+    } else if (f.opening === "calendar") {
+      if (!f.calendar_id) {
+        throw new Refusal({ field: "calendar_id", message: t("error.chooseCalendar") });
+      }
+      body.calendar_id = Number(f.calendar_id);
+    }
+    if (f.opening !== "always" && f.accept_when_closed) body.accept_when_closed = true;
+    return { body };
+  } catch (caught) {
+    if (caught instanceof Refusal) return { problem: caught.problem };
+    throw caught;
+  }
+}
+
+// ---- the editor ----------------------------------------------------------------------
+
+const PREFIX = "queue-editor";
+const idOf = (field: string) => `${PREFIX}-${field}`;
+
+function QueueForm({
+  queue,
+  queues,
+  skills,
+  calendars,
+  onSaved,
+  onClose,
+}: {
+  queue: QueueSettings | null;
+  queues: QueueSettings[];
+  skills: SimpleItem[];
+  calendars: Calendar[];
+  onSaved: (saved: QueueSettings) => void;
+  onClose: () => void;
+}) {
+  const t = useAdminT();
+  const [form, setForm] = useState<QueueFormState>(() => formOf(queue));
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const [busy, setBusy] = useState(false);
+  const update = (patch: Partial<QueueFormState>) => setForm((f) => ({ ...f, ...patch }));
+
+  const refuse = (problem: Problem) => {
+    setFeedback({ kind: "error", problem });
+    focusField(PREFIX, problem);
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFeedback(null);
+    const checked = bodyOf(form, t);
+    if ("problem" in checked) return refuse(checked.problem);
+    setBusy(true);
+    const result = queue
+      ? await put<QueueSettings>(`/api/v1/queues/${queue.id}`, checked.body)
+      : await post<QueueSettings>("/api/v1/queues", checked.body);
+    setBusy(false);
+    if (!result.ok) return refuse(problemFromApi(result.error, t));
+    setFeedback({ kind: "success", text: t("common.saved") });
+    onSaved(result.value);
+  };
+
+  // Other queues an interaction can move to: same channel (or, for callbacks,
+  // the callback channel); the current choice stays listed whatever it is.
+  const targets = (channel: QueueChannel, current: string) =>
+    queues.filter(
+      (q) => q.id !== queue?.id && (q.channel === channel || String(q.id) === current),
+    );
+  const queueSelect = (
+    field: "overflow_queue_id" | "closed_queue_id" | "callback_queue_id",
+    label: AdminKey,
+    hint: AdminKey,
+    channel: QueueChannel,
+  ) => (
+    <Select
+      label={t(label)}
+      hint={t(hint)}
+      {...errorProps(feedback, field)}
+      nativeSelectProps={{
+        id: idOf(field),
+        name: field,
+        value: form[field],
+        onChange: (e) => update({ [field]: e.target.value }),
+      }}
+    >
+      <option value="">{t("common.noneFeminine")}</option>
+      {targets(channel, form[field]).map((q) => (
+        <option key={q.id} value={q.id}>
+          {q.name}
+        </option>
+      ))}
+    </Select>
+  );
+
+  const numberInput = (
+    field: "priority" | "sl_threshold_s" | "wrapup_s" | "max_wait_s" | "max_length",
+    label: AdminKey,
+    hint: AdminKey | null,
+    attributes: { min: number; max?: number; step: number | "any" },
+  ) => (
+    <Input
+      label={t(label)}
+      hintText={hint ? t(hint) : undefined}
+      {...errorProps(feedback, field)}
+      nativeInputProps={{
+        id: idOf(field),
+        name: field,
+        type: "number",
+        inputMode: attributes.step === 1 ? "numeric" : "decimal",
+        autoComplete: "off",
+        ...attributes,
+        value: form[field],
+        onChange: (e) => update({ [field]: e.target.value }),
+      }}
+    />
+  );
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
+
+      <fieldset className="fr-fieldset">
+        <legend className="fr-fieldset__legend">{t("queues.general")}</legend>
+        <div className="guichet-grid">
+          <Input
+            label={t("common.name")}
+            {...errorProps(feedback, "name")}
+            nativeInputProps={{
+              id: idOf("name"),
+              name: "name",
+              required: true,
+              maxLength: 100,
+              autoComplete: "off",
+              value: form.name,
+              onChange: (e) => update({ name: e.target.value }),
+            }}
+          />
+          <Select
+            label={t("queues.channel")}
+            hint={queue ? t("queues.channelHint") : undefined}
+            disabled={queue !== null}
+            {...errorProps(feedback, "channel")}
+            nativeSelectProps={{
+              id: idOf("channel"),
+              name: "channel",
+              value: form.channel,
+              // Targets serve the queue's channel: a new channel, new targets.
+              onChange: (e) =>
+                update({
+                  channel: e.target.value as QueueChannel,
+                  overflow_queue_id: "",
+                  closed_queue_id: "",
+                  callback_queue_id: "",
+                }),
+            }}
+          >
+            {QUEUE_CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`channel.${c}`)}
+              </option>
+            ))}
+          </Select>
+          {numberInput("priority", "queues.priority", "queues.priorityHint", {
+            min: -MAX_PRIORITY,
+            max: MAX_PRIORITY,
+            step: 1,
+          })}
+          <Select
+            label={t("queues.strategyLabel")}
+            style={{ gridColumn: "1 / -1" }} // its labels are long: a row of its own
+            {...errorProps(feedback, "strategy")}
+            nativeSelectProps={{
+              id: idOf("strategy"),
+              name: "strategy",
+              value: form.strategy,
+              onChange: (e) => update({ strategy: e.target.value as Strategy }),
+            }}
+          >
+            {STRATEGIES.map((s) => (
+              <option key={s} value={s}>
+                {t(`strategy.${s}`)}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </fieldset>
+
+      <fieldset className="fr-fieldset">
+        <legend className="fr-fieldset__legend">{t("queues.sl")}</legend>
+        <div className="guichet-grid">
+          {numberInput("sl_threshold_s", "queues.slThreshold", null, { min: 0, step: "any" })}
+          <Input
+            label={t("queues.slTarget")}
+            hintText={t("queues.slTargetHint")}
+            {...errorProps(feedback, "sl_target")}
+            nativeInputProps={{
+              id: idOf("sl_target"),
+              name: "sl_target",
+              type: "number",
+              inputMode: "decimal",
+              min: 0,
+              max: 100,
+              step: "any",
+              autoComplete: "off",
+              value: form.sl_target_percent,
+              onChange: (e) => update({ sl_target_percent: e.target.value }),
+            }}
+          />
+        </div>
+      </fieldset>
+
+      <fieldset className="fr-fieldset">
+        <legend className="fr-fieldset__legend">{t("queues.handling")}</legend>
+        <div className="guichet-grid">
+          {numberInput("wrapup_s", "queues.wrapup", "queues.wrapupHint", { min: 0, step: "any" })}
+          {numberInput("max_wait_s", "queues.maxWait", "queues.maxWaitHint", {
+            min: 0,
+            step: "any",
+          })}
+          {numberInput("max_length", "queues.maxLength", "queues.maxLengthHint", {
+            min: 0,
+            max: 1_000_000,
+            step: 1,
+          })}
+        </div>
+      </fieldset>
+
+      <fieldset className="fr-fieldset">
+        <legend className="fr-fieldset__legend">{t("queues.routes")}</legend>
+        <div className="guichet-grid">
+          {queueSelect("overflow_queue_id", "queues.overflow", "queues.overflowHint", form.channel)}
+          {queueSelect(
+            "closed_queue_id",
+            "queues.closedQueue",
+            "queues.closedQueueHint",
+            form.channel,
+          )}
+          {form.channel === "voice" &&
+            queueSelect(
+              "callback_queue_id",
+              "queues.callbackQueue",
+              "queues.callbackQueueHint",
+              "callback",
+            )}
+        </div>
+      </fieldset>
+
+      <RequirementRows
+        rows={form.skills}
+        skills={skills}
+        feedback={feedback}
+        onChange={(rows) => update({ skills: rows })}
+      />
+
+      <StepRows
+        rows={form.escalation}
+        required={form.skills.map((row) => Number(row.skill_id)).filter((id) => id > 0)}
+        skills={skills}
+        feedback={feedback}
+        onChange={(rows) => update({ escalation: rows })}
+      />
+
+      <RadioButtons
+        id={idOf("opening")}
+        legend={t("queues.opening")}
+        name="opening"
+        orientation="horizontal"
+        options={(
+          [
+            ["always", "queues.openingAlways"],
+            ["hours", "queues.openingHours"],
+            ["calendar", "queues.openingCalendar"],
+          ] as const
+        ).map(([value, label]) => ({
+          label: t(label),
+          nativeInputProps: {
+            value,
+            checked: form.opening === value,
+            onChange: () => update({ opening: value }),
+          },
+        }))}
+      />
+      {form.opening === "hours" && (
+        <Input
+          label={t("queues.hours")}
+          hintText={t("cal.hoursHint")}
+          {...errorProps(feedback, "hours")}
+          nativeInputProps={{
+            id: idOf("hours"),
+            name: "hours",
+            required: true,
+            autoComplete: "off",
+            spellCheck: false,
+            value: form.hours,
+            onChange: (e) => update({ hours: e.target.value }),
+          }}
+        />
+      )}
+      {form.opening === "calendar" &&
+        (calendars.length === 0 && !form.calendar_id ? (
+          <p>{t("queues.noCalendar")}</p>
+        ) : (
+          <Select
+            label={t("queues.calendar")}
+            {...errorProps(feedback, "calendar_id")}
+            nativeSelectProps={{
+              id: idOf("calendar_id"),
+              name: "calendar_id",
+              required: true,
+              value: form.calendar_id,
+              onChange: (e) => update({ calendar_id: e.target.value }),
+            }}
+          >
+            <option value="" disabled>
+              {t("queues.chooseCalendar")}
+            </option>
+            {calendars.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+            {form.calendar_id && !calendars.some((c) => String(c.id) === form.calendar_id) && (
+              <option value={form.calendar_id}>#{form.calendar_id}</option>
+            )}
+          </Select>
+        ))}
+      {form.opening !== "always" && (
+        <Checkbox
+          className="fr-mb-3w"
+          options={[
+            {
+              label: t("queues.acceptWhenClosed"),
+              hintText: t("queues.acceptWhenClosedHint"),
+              nativeInputProps: {
+                name: "accept_when_closed",
+                checked: form.accept_when_closed,
+                onChange: (e) => update({ accept_when_closed: e.target.checked }),
+              },
+            },
+          ]}
+        />
+      )}
+
+      <div className="fr-btns-group fr-btns-group--inline">
+        <Button type="submit">{t("common.save")}</Button>
+        <Button type="button" priority="secondary" onClick={onClose}>
+          {t("common.close")}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+// ---- skill requirements -------------------------------------------------------------
+
+function RequirementRows({
+  rows,
+  skills,
+  feedback,
+  onChange,
+}: {
+  rows: RequirementRow[];
+  skills: SimpleItem[];
+  feedback: Feedback;
+  onChange: (rows: RequirementRow[]) => void;
+}) {
+  const t = useAdminT();
+  const add = () => {
+    onChange([...rows, { key: rowKey(), skill_id: "", min_level: "1" }]);
+    focusLater(idOf(`skills[${rows.length}].skill_id`));
+  };
+  const removeAt = (index: number) => {
+    onChange(rows.filter((_, i) => i !== index));
+    focusLater(idOf("skills-add"));
+  };
+  const set = (index: number, patch: Partial<RequirementRow>) =>
+    onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+
+  return (
+    <fieldset className="fr-fieldset" id={idOf("skills")} tabIndex={-1}>
+      <legend className="fr-fieldset__legend">
+        {t("queues.skills")}
+        <span className="fr-hint-text">{t("queues.skillsHint")}</span>
+      </legend>
+      {skills.length === 0 && rows.length === 0 && (
+        <p className="fr-fieldset__element">{t("queues.noSkillDefined")}</p>
+      )}
+      {rows.map((row, i) => {
+        const legend = fill(t("queues.requirement"), { n: i + 1 });
+        return (
+          <div className="fr-fieldset__element" key={row.key}>
+            <fieldset className="fr-fieldset fr-mb-0">
+              <legend className="fr-fieldset__legend fr-text--regular">{legend}</legend>
+              <div className="guichet-grid">
+                <Select
+                  label={t("queues.skill")}
+                  {...errorProps(feedback, `skills[${i}].skill_id`)}
+                  nativeSelectProps={{
+                    id: idOf(`skills[${i}].skill_id`),
+                    name: `skills[${i}].skill_id`,
+                    required: true,
+                    value: row.skill_id,
+                    onChange: (e) => set(i, { skill_id: e.target.value }),
+                  }}
+                >
+                  <option value="" disabled>
+                    {t("queues.chooseSkill")}
+                  </option>
+                  {skills.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+                  {row.skill_id && !skills.some((s) => String(s.id) === row.skill_id) && (
+                    <option value={row.skill_id}>#{row.skill_id}</option>
+                  )}
+                </Select>
+                <Select
+                  label={t("queues.minLevel")}
+                  {...errorProps(feedback, `skills[${i}].min_level`)}
+                  nativeSelectProps={{
+                    id: idOf(`skills[${i}].min_level`),
+                    name: `skills[${i}].min_level`,
+                    value: row.min_level,
+                    onChange: (e) => set(i, { min_level: e.target.value }),
+                  }}
+                >
+                  {[1, 2, 3, 4, 5].map((level) => (
+                    <option key={level} value={level}>
+                      {level}
+                    </option>
+                  ))}
+                </Select>
+              </div>
+              <Button
+                type="button"
+                size="small"
+                priority="tertiary"
+                className="fr-ml-3v"
+                onClick={() => removeAt(i)}
+                nativeButtonProps={{ "aria-label": `${t("common.remove")} — ${legend}` }}
+              >
+                {t("common.remove")}
+              </Button>
+            </fieldset>
+          </div>
+        );
+      })}
+      <div className="fr-fieldset__element">
+        <Button
+          id={idOf("skills-add")}
+          type="button"
+          size="small"
+          priority="secondary"
+          disabled={skills.length === 0}
+          onClick={add}
+        >
+          {t("queues.addRequirement")}
+        </Button>
+      </div>
+    </fieldset>
+  );
+}
+
+// ---- escalation steps -----------------------------------------------------------------
+
+function StepRows({
+  rows,
+  required: requiredSkills,
+  skills,
+  feedback,
+  onChange,
+}: {
+  rows: StepRow[];
+  required: number[];
+  skills: SimpleItem[];
+  feedback: Feedback;
+  onChange: (rows: StepRow[]) => void;
+}) {
+  const t = useAdminT();
+  const add = () => {
+    onChange([
+      ...rows,
+      { key: rowKey(), after_s: "", relax_levels: "", raise_priority: "", drop_skill_ids: [] },
+    ]);
+    focusLater(idOf(`escalation[${rows.length}].after_s`));
+  };
+  const removeAt = (index: number) => {
+    onChange(rows.filter((_, i) => i !== index));
+    focusLater(idOf("escalation-add"));
+  };
+  const set = (index: number, patch: Partial<StepRow>) =>
+    onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+  const skillName = (id: number) => skills.find((s) => s.id === id)?.name ?? `#${id}`;
+
+  const numberField = (
+    i: number,
+    row: StepRow,
+    field: "after_s" | "relax_levels" | "raise_priority",
+    label: AdminKey,
+    hint: AdminKey | null,
+    attributes: { min: number; max?: number; step: number | "any" },
+  ) => {
+    const name = `escalation[${i}].${field}`;
+    return (
+      <Input
+        label={t(label)}
+        hintText={hint ? t(hint) : undefined}
+        {...errorProps(feedback, name)}
+        nativeInputProps={{
+          id: idOf(name),
+          name,
+          type: "number",
+          inputMode: attributes.step === 1 ? "numeric" : "decimal",
+          autoComplete: "off",
+          required: field === "after_s",
+          ...attributes,
+          value: row[field],
+          onChange: (e) => set(i, { [field]: e.target.value }),
+        }}
+      />
+    );
+  };
+
+  return (
+    <fieldset className="fr-fieldset" id={idOf("escalation")} tabIndex={-1}>
+      <legend className="fr-fieldset__legend">
+        {t("queues.escalation")}
+        <span className="fr-hint-text">{t("queues.escalationHint")}</span>
+      </legend>
+      {rows.map((row, i) => {
+        const legend = fill(t("queues.step"), { n: i + 1 });
+        // The skills this step can drop: those required, and those it drops already.
+        const droppable = [...new Set([...requiredSkills, ...row.drop_skill_ids])];
+        return (
+          <div className="fr-fieldset__element" key={row.key}>
+            <fieldset className="fr-fieldset fr-mb-0">
+              <legend className="fr-fieldset__legend fr-text--regular">{legend}</legend>
+              <div className="guichet-grid">
+                {numberField(i, row, "after_s", "queues.afterS", null, { min: 0, step: "any" })}
+                {numberField(i, row, "relax_levels", "queues.relaxLevels", "queues.relaxLevelsHint", {
+                  min: 0,
+                  max: 5,
+                  step: 1,
+                })}
+                {numberField(i, row, "raise_priority", "queues.raisePriority", null, {
+                  min: -MAX_PRIORITY,
+                  max: MAX_PRIORITY,
+                  step: 1,
+                })}
+              </div>
+              {droppable.length > 0 && (
+                <div className="fr-fieldset__element">
+                  <Checkbox
+                    id={idOf(`escalation[${i}].drop_skill_ids`)}
+                    legend={t("queues.dropSkills")}
+                    orientation="horizontal"
+                    small
+                    options={droppable.map((id) => ({
+                      label: skillName(id),
+                      nativeInputProps: {
+                        name: `escalation[${i}].drop_skill_ids`,
+                        value: String(id),
+                        checked: row.drop_skill_ids.includes(id),
+                        onChange: (e) =>
+                          set(i, {
+                            drop_skill_ids: e.target.checked
+                              ? [...row.drop_skill_ids, id]
+                              : row.drop_skill_ids.filter((d) => d !== id),
+                          }),
+                      },
+                    }))}
+                  />
+                </div>
+              )}
+              <Button
+                type="button"
+                size="small"
+                priority="tertiary"
+                className="fr-ml-3v"
+                onClick={() => removeAt(i)}
+                nativeButtonProps={{ "aria-label": `${t("common.remove")} — ${legend}` }}
+              >
+                {t("common.remove")}
+              </Button>
+            </fieldset>
+          </div>
+        );
+      })}
+      <div className="fr-fieldset__element">
+        <Button
+          id={idOf("escalation-add")}
+          type="button"
+          size="small"
+          priority="secondary"
+          onClick={add}
+        >
+          {t("queues.addStep")}
+        </Button>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,277 @@
+// Skills, wrap-up codes and pause reasons: a name and a description each.
+// A table with Modifier / Supprimer per row, an edit panel, an add form.
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { del, get, post, put, type Result } from "../../api";
+import {
+  FeedbackAlert,
+  Panel,
+  RowActions,
+  byName,
+  errorProps,
+  focusField,
+  focusLater,
+  problemFromApi,
+  type Feedback,
+} from "./shared";
+import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
+
+export interface SimpleItem {
+  id: number;
+  name: string;
+  description?: string;
+}
+
+const KINDS = {
+  skills: {
+    path: "/api/v1/skills",
+    title: "admin.skills",
+    intro: "skills.intro",
+    add: "skills.add",
+    edit: "skills.edit",
+    caption: "skills.caption",
+  },
+  "wrapup-codes": {
+    path: "/api/v1/wrapup-codes",
+    title: "admin.wrapupCodes",
+    intro: "wrapup.intro",
+    add: "wrapup.add",
+    edit: "wrapup.edit",
+    caption: "wrapup.caption",
+  },
+  "pause-reasons": {
+    path: "/api/v1/pause-reasons",
+    title: "admin.pauseReasons",
+    intro: "pause.intro",
+    add: "pause.add",
+    edit: "pause.edit",
+    caption: "pause.caption",
+  },
+} as const satisfies Record<
+  string,
+  { path: string; title: AdminKey; intro: AdminKey; add: AdminKey; edit: AdminKey; caption: AdminKey }
+>;
+
+export type SimpleKind = keyof typeof KINDS;
+
+const labelsOf = (t: AdminT) => ({ name: t("common.name"), description: t("common.description") });
+
+export function SimpleListPage({ kind }: { kind: SimpleKind }) {
+  const t = useAdminT();
+  const texts = KINDS[kind];
+  const [items, setItems] = useState<SimpleItem[] | null>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  // The item in the edit panel, and a number that reopens the panel.
+  const [editing, setEditing] = useState<{ item: SimpleItem; session: number } | null>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+
+  const reload = useCallback(async () => {
+    const result = await get<SimpleItem[]>(texts.path);
+    if (result.ok) setItems(byName(result.value));
+    else setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
+  }, [texts.path, t]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const open = (item: SimpleItem) => {
+    setFeedback(null);
+    setEditing({ item, session: (editing?.session ?? 0) + 1 });
+  };
+  const close = () => {
+    if (editing) focusLater(`${kind}-${editing.item.id}-edit`);
+    setEditing(null);
+  };
+
+  const remove = async (item: SimpleItem): Promise<boolean> => {
+    const result = await del(`${texts.path}/${item.id}`);
+    if (!result.ok) {
+      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
+      return false;
+    }
+    if (editing?.item.id === item.id) setEditing(null);
+    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: item.name }) });
+    await reload();
+    title.current?.focus();
+    return true;
+  };
+
+  return (
+    <>
+      <h2 className="fr-h3" tabIndex={-1} ref={title}>
+        {t(texts.title)}
+      </h2>
+      <p>{t(texts.intro)}</p>
+      <FeedbackAlert feedback={feedback} />
+
+      {editing && (
+        <Panel
+          key={editing.session}
+          id={`${kind}-editor`}
+          title={`${t(texts.edit)} — ${editing.item.name}`}
+        >
+          <ItemForm
+            prefix={`${kind}-editor`}
+            initial={editing.item}
+            submitLabel={t("common.save")}
+            send={(body) => put<SimpleItem>(`${texts.path}/${editing.item.id}`, body)}
+            onSent={(saved) => {
+              setEditing({ item: saved, session: editing.session });
+              void reload();
+              return t("common.saved");
+            }}
+            onCancel={close}
+          />
+        </Panel>
+      )}
+
+      {items === null ? (
+        <p>{t("common.loading")}</p>
+      ) : items.length === 0 ? (
+        <p>{t("common.empty")}</p>
+      ) : (
+        <div className="fr-table fr-table--bordered">
+          <table>
+            <caption className="fr-sr-only">{t(texts.caption)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("common.name")}</th>
+                <th scope="col">{t("common.description")}</th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id}>
+                  <th scope="row">{item.name}</th>
+                  <td>{item.description ?? ""}</td>
+                  <td>
+                    <RowActions
+                      idPrefix={`${kind}-${item.id}`}
+                      name={item.name}
+                      onEdit={() => open(item)}
+                      onDelete={() => remove(item)}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <section aria-labelledby={`${kind}-add-title`} className="fr-mt-4w">
+        <h3 id={`${kind}-add-title`} className="fr-h5">
+          {t(texts.add)}
+        </h3>
+        <ItemForm
+          prefix={`${kind}-add`}
+          initial={{ name: "", description: "" }}
+          submitLabel={t("common.add")}
+          send={(body) => post<SimpleItem>(texts.path, body)}
+          onSent={(added) => {
+            void reload();
+            return fill(t("common.added"), { name: added.name });
+          }}
+          resetAfter
+        />
+      </section>
+    </>
+  );
+}
+
+// Name and description, sent by `send`; `onSent` gives the success text.
+function ItemForm({
+  prefix,
+  initial,
+  submitLabel,
+  send,
+  onSent,
+  onCancel,
+  resetAfter = false,
+}: {
+  prefix: string;
+  initial: { name: string; description?: string };
+  submitLabel: string;
+  send: (body: { name: string; description?: string }) => Promise<Result<SimpleItem>>;
+  onSent: (item: SimpleItem) => string;
+  onCancel?: () => void;
+  resetAfter?: boolean;
+}) {
+  const t = useAdminT();
+  const [name, setName] = useState(initial.name);
+  const [description, setDescription] = useState(initial.description ?? "");
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFeedback(null);
+    if (!name.trim()) {
+      const problem = { field: "name", message: t("error.required") };
+      setFeedback({ kind: "error", problem });
+      focusField(prefix, problem);
+      return;
+    }
+    setBusy(true);
+    const result = await send({
+      name: name.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+    });
+    setBusy(false);
+    if (!result.ok) {
+      const problem = problemFromApi(result.error, t);
+      setFeedback({ kind: "error", problem });
+      focusField(prefix, problem);
+      return;
+    }
+    setFeedback({ kind: "success", text: onSent(result.value) });
+    if (resetAfter) {
+      setName("");
+      setDescription("");
+      focusLater(`${prefix}-name`);
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
+      <Input
+        label={t("common.name")}
+        {...errorProps(feedback, "name")}
+        nativeInputProps={{
+          id: `${prefix}-name`,
+          name: "name",
+          required: true,
+          maxLength: 100,
+          autoComplete: "off",
+          value: name,
+          onChange: (e) => setName(e.target.value),
+        }}
+      />
+      <Input
+        label={t("common.description")}
+        hintText={t("common.optional")}
+        {...errorProps(feedback, "description")}
+        nativeInputProps={{
+          id: `${prefix}-description`,
+          name: "description",
+          autoComplete: "off",
+          value: description,
+          onChange: (e) => setDescription(e.target.value),
+        }}
+      />
+      <div className="fr-btns-group fr-btns-group--inline">
+        <Button type="submit">{submitLabel}</Button>
+        {onCancel && (
+          <Button type="button" priority="secondary" onClick={onCancel}>
+            {t("common.close")}
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,204 @@
+// User accounts (administrators only): the list and the form to add one.
+// The API has no route yet to change or delete an account: none shown.
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useCallback, useEffect, useState } from "react";
+import { get, post, type Role, type User } from "../../api";
+import {
+  FeedbackAlert,
+  errorProps,
+  focusField,
+  focusLater,
+  problemFromApi,
+  type Feedback,
+  type Problem,
+} from "./shared";
+import { fill, useAdminT, type AdminT } from "./texts";
+
+const ROLES: Role[] = ["agent", "supervisor", "admin"];
+const PREFIX = "user-add";
+const MIN_PASSWORD = 12;
+
+const labelsOf = (t: AdminT): Record<string, string> => ({
+  username: t("users.username"),
+  display_name: t("users.displayName"),
+  role: t("users.role"),
+  password: t("users.password"),
+});
+
+export function UsersPage() {
+  const t = useAdminT();
+  const [users, setUsers] = useState<User[] | null>(null);
+  const [loadFeedback, setLoadFeedback] = useState<Feedback>(null);
+
+  const reload = useCallback(async () => {
+    const result = await get<{ users: User[] }>("/api/v1/users");
+    if (result.ok) {
+      setUsers(
+        [...result.value.users].sort((a, b) => a.username.localeCompare(b.username, "fr")),
+      );
+    } else {
+      setLoadFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
+    }
+  }, [t]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  return (
+    <>
+      <h2 className="fr-h3">{t("admin.users")}</h2>
+      <p>{t("users.intro")}</p>
+      <FeedbackAlert feedback={loadFeedback} />
+      {users === null ? (
+        <p>{t("common.loading")}</p>
+      ) : users.length === 0 ? (
+        <p>{t("common.empty")}</p>
+      ) : (
+        <div className="fr-table fr-table--bordered">
+          <table>
+            <caption className="fr-sr-only">{t("users.caption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("users.username")}</th>
+                <th scope="col">{t("users.displayName")}</th>
+                <th scope="col">{t("users.role")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row">{u.username}</th>
+                  <td>{u.display_name}</td>
+                  <td>{ROLES.includes(u.role) ? t(`role.${u.role}`) : u.role}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <section aria-labelledby="user-add-title" className="fr-mt-4w">
+        <h3 id="user-add-title" className="fr-h5">
+          {t("users.add")}
+        </h3>
+        <AddUserForm onAdded={() => void reload()} />
+      </section>
+    </>
+  );
+}
+
+function AddUserForm({ onAdded }: { onAdded: () => void }) {
+  const t = useAdminT();
+  const [username, setUsername] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [role, setRole] = useState<Role>("agent");
+  const [password, setPassword] = useState("");
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const [busy, setBusy] = useState(false);
+
+  const refuse = (problem: Problem) => {
+    setFeedback({ kind: "error", problem });
+    focusField(PREFIX, problem);
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFeedback(null);
+    if (!username.trim()) return refuse({ field: "username", message: t("error.required") });
+    if (password.length < MIN_PASSWORD) {
+      return refuse({ field: "password", message: t("error.passwordShort") });
+    }
+    setBusy(true);
+    const result = await post<User>("/api/v1/users", {
+      username: username.trim(),
+      ...(displayName.trim() ? { display_name: displayName.trim() } : {}),
+      role,
+      password,
+    });
+    setBusy(false);
+    if (!result.ok) return refuse(problemFromApi(result.error, t));
+    setFeedback({
+      kind: "success",
+      text: fill(t("common.added"), { name: result.value.username }),
+    });
+    setUsername("");
+    setDisplayName("");
+    setRole("agent");
+    setPassword("");
+    focusLater(`${PREFIX}-username`);
+    onAdded();
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
+      <div className="guichet-grid fr-px-0">
+        <Input
+          label={t("users.username")}
+          hintText={t("users.usernameHint")}
+          {...errorProps(feedback, "username")}
+          nativeInputProps={{
+            id: `${PREFIX}-username`,
+            name: "username",
+            required: true,
+            maxLength: 64,
+            autoComplete: "off",
+            autoCapitalize: "none",
+            spellCheck: false,
+            value: username,
+            onChange: (e) => setUsername(e.target.value),
+          }}
+        />
+        <Input
+          label={t("users.displayName")}
+          hintText={t("common.optional")}
+          {...errorProps(feedback, "display_name")}
+          nativeInputProps={{
+            id: `${PREFIX}-display_name`,
+            name: "display_name",
+            autoComplete: "off",
+            value: displayName,
+            onChange: (e) => setDisplayName(e.target.value),
+          }}
+        />
+        <Select
+          label={t("users.role")}
+          {...errorProps(feedback, "role")}
+          nativeSelectProps={{
+            id: `${PREFIX}-role`,
+            name: "role",
+            value: role,
+            onChange: (e) => setRole(e.target.value as Role),
+          }}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </Select>
+        <Input
+          label={t("users.password")}
+          hintText={t("users.passwordHint")}
+          {...errorProps(feedback, "password")}
+          nativeInputProps={{
+            id: `${PREFIX}-password`,
+            name: "password",
+            type: "password",
+            required: true,
+            minLength: MIN_PASSWORD,
+            // Someone else's password: the browser must neither fill nor offer ours.
+            autoComplete: "new-password",
+            value: password,
+            onChange: (e) => setPassword(e.target.value),
+          }}
+        />
+      </div>
+      <Button type="submit">{t("users.add")}</Button>
+    </form>
+  );
+}

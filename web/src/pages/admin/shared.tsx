@@ -1,0 +1,187 @@
+// What the administration pages share: errors as the user reads them, the
+// editor panel, the actions of a table row (with an inline confirmation).
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { ApiError } from "../../api";
+import { fill, useAdminT, type AdminT } from "./texts";
+
+// An error to show: from the server or from a check before sending. `field`
+// names the setting as the API does ("hours", "skills[0].min_level").
+export interface Problem {
+  field?: string;
+  message: string;
+}
+
+// Feedback after an action: a success or a problem.
+export type Feedback = { kind: "success"; text: string } | { kind: "error"; problem: Problem } | null;
+
+// The server's error as a problem. Without `keepField` (deletions), the field
+// is dropped: it names the resource, not something the user typed.
+export function problemFromApi(error: ApiError, t: AdminT, keepField = true): Problem {
+  if (error.status === 0) return { message: t("error.network") };
+  if (error.status === 401) return { message: t("error.session") };
+  if (error.status === 403) return { message: t("error.forbidden") };
+  return { field: keepField ? error.field || undefined : undefined, message: error.message };
+}
+
+// The visible label of an API field: "skills[1].min_level" → "Compétences
+// requises n° 2, Niveau minimal". Unknown fields stay as the API names them.
+export function fieldLabel(field: string, labels: Record<string, string>, t: AdminT): string {
+  if (field in labels) return labels[field];
+  const row = /^(\w+)\[(\d+)\](?:\.(\w+))?$/.exec(field);
+  if (!row) return field;
+  const [, base, index, sub] = row;
+  const where = `${labels[base] ?? base} ${fill(t("common.row"), { n: Number(index) + 1 })}`;
+  return sub ? `${where}, ${labels[`${base}.${sub}`] ?? sub}` : where;
+}
+
+export function problemText(problem: Problem, labels: Record<string, string>, t: AdminT): string {
+  if (!problem.field) return problem.message;
+  return `${t("error.field")} ${fieldLabel(problem.field, labels, t)} — ${problem.message}`;
+}
+
+// The alert of a feedback, if any.
+export function FeedbackAlert({
+  feedback,
+  labels = {},
+}: {
+  feedback: Feedback;
+  labels?: Record<string, string>;
+}) {
+  const t = useAdminT();
+  if (!feedback) return null;
+  if (feedback.kind === "success") {
+    return <Alert severity="success" small description={feedback.text} className="fr-mb-2w" />;
+  }
+  return (
+    <Alert
+      severity="error"
+      small
+      description={problemText(feedback.problem, labels, t)}
+      className="fr-mb-2w"
+    />
+  );
+}
+
+// Props marking an Input or a Select in error when the problem names its field.
+export function errorProps(feedback: Feedback, field: string) {
+  if (feedback?.kind === "error" && feedback.problem.field === field) {
+    return { state: "error" as const, stateRelatedMessage: feedback.problem.message };
+  }
+  return {};
+}
+
+// Focus an element once React has rendered what was just set.
+export function focusLater(id: string): void {
+  window.setTimeout(() => document.getElementById(id)?.focus(), 0);
+}
+
+// After a refused save: the field at fault, when the form has it.
+export function focusField(prefix: string, problem: Problem): void {
+  if (problem.field) focusLater(`${prefix}-${problem.field}`);
+}
+
+// An editor panel: its heading (h3) takes the focus when it opens. Give the
+// panel a new `key` to open it again (another item).
+export function Panel({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  return (
+    <section className="fr-card fr-card--no-arrow fr-p-3w fr-mb-3w" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className="fr-h5" tabIndex={-1} ref={heading}>
+        {title}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+// "Modifier" and "Supprimer" for one row; "Supprimer" asks for a second
+// click on "Confirmer la suppression" (or "Annuler") in place, focus moving
+// along. `onDelete` tells whether the item went (when not, focus goes back).
+export function RowActions({
+  idPrefix,
+  name,
+  onEdit,
+  onDelete,
+}: {
+  idPrefix: string;
+  name: string;
+  onEdit: () => void;
+  onDelete: () => Promise<boolean>;
+}) {
+  const t = useAdminT();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const ask = () => {
+    setConfirming(true);
+    focusLater(`${idPrefix}-confirm`);
+  };
+  const cancel = () => {
+    setConfirming(false);
+    focusLater(`${idPrefix}-delete`);
+  };
+  const confirm = async () => {
+    if (busy) return; // (not disabled: the button keeps the focus)
+    setBusy(true);
+    const gone = await onDelete();
+    setBusy(false);
+    if (!gone) cancel();
+  };
+
+  return (
+    <div className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+      <Button
+        id={`${idPrefix}-edit`}
+        size="small"
+        priority="secondary"
+        type="button"
+        onClick={onEdit}
+        nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${name}` }}
+      >
+        {t("common.edit")}
+      </Button>
+      {confirming ? (
+        <>
+          <Button
+            id={`${idPrefix}-confirm`}
+            size="small"
+            type="button"
+            onClick={() => void confirm()}
+            nativeButtonProps={{ "aria-label": `${t("common.confirmDelete")} — ${name}` }}
+          >
+            {t("common.confirmDelete")}
+          </Button>
+          <Button
+            size="small"
+            priority="tertiary"
+            type="button"
+            onClick={cancel}
+            nativeButtonProps={{ "aria-label": `${t("common.cancelDelete")} — ${name}` }}
+          >
+            {t("common.cancel")}
+          </Button>
+        </>
+      ) : (
+        <Button
+          id={`${idPrefix}-delete`}
+          size="small"
+          priority="tertiary"
+          type="button"
+          onClick={ask}
+          nativeButtonProps={{ "aria-label": `${t("common.delete")} — ${name}` }}
+        >
+          {t("common.delete")}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+export function byName<T extends { name: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.name.localeCompare(b.name, "fr"));
+}
