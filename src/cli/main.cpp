@@ -149,6 +149,12 @@ int main(int argc, char** argv) {
   serve->add_option("--workers", serve_options.worker_threads, "Request worker threads")
       ->check(CLI::Range(1, 256))
       ->envname("GUICHET_WORKERS");
+  std::string load_test;
+  serve
+      ->add_option("--load-test", load_test,
+                   "AGENTS:QUEUES — seed that many agents and queues into an empty store "
+                   "(load tests; password charge-de-test)")
+      ->envname("GUICHET_LOAD_TEST");
   serve
       ->add_option("--access-log", serve_options.access_log,
                    "A JSON line per HTTP request on stdout (true or false)")
@@ -189,6 +195,16 @@ int main(int argc, char** argv) {
           !s) {
         return report_error(s.error());
       }
+    }
+    if (!load_test.empty()) {
+      int agents = 0, queues = 0;
+      char extra = 0;
+      if (std::sscanf(load_test.c_str(), "%d:%d%c", &agents, &queues, &extra) != 2) {
+        return report_error(guichet::Error{guichet::ErrorCode::kInvalidArgument,
+                                           "expected AGENTS:QUEUES, e.g. 2000:200", "load-test"});
+      }
+      serve_options.load_test_agents = agents;
+      serve_options.load_test_queues = queues;
     }
     Status status = guichet::server::serve(serve_options);
     return status ? 0 : report_error(status.error());

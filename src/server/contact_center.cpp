@@ -1050,7 +1050,9 @@ class ContactCenter::Impl {
         first = false;
         out += "{\"agent_id\":" + std::to_string(agent.id) + ",\"name\":" + json_quote(agent.name) +
                ",\"state\":" + json_quote(routing::to_string(status->state)) +
-               ",\"reason\":" + json_quote(status->reason) + ",\"time_in_state_s\":" +
+               ",\"reason\":" + json_quote(status->reason) +
+               ",\"state_since\":" + json_quote(iso8601(status->state_since)) +
+               ",\"time_in_state_s\":" +
                json_number(std::chrono::duration<double>(at - status->state_since).count(), 0) +
                ",\"interactions_in_hand\":" + std::to_string(load) +
                ",\"offered_today\":" + std::to_string(today.offered) +

@@ -1,5 +1,6 @@
 #include "server/demo.h"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct DemoUser {
 };
 
 constexpr const char* kPassword = "saint-exemple-demo";
+constexpr const char* kLoadTestPassword = "charge-de-test";
 
 // Skills by name, with the agents' levels.
 struct DemoAgent {
@@ -197,6 +199,67 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
   }
   accounts += "  agent1 … agent20 (agent)\n";
   return accounts;
+}
+
+Result<std::string> seed_load_test(store::Store& store, ContactCenter& center, int agents,
+                                   int queues) {
+  if (agents < 1 || agents > 20'000 || queues < 1 || queues > 2'000) {
+    return invalid_argument("1..20000 agents and 1..2000 queues", "load-test");
+  }
+  auto users = store.list_users();
+  if (!users) return users.error();
+  if (!users->empty()) return std::string("Load-test data already present.\n");
+  // One hash for every account: Argon2id takes a tenth of a second on
+  // purpose, which thousands of accounts cannot each afford here.
+  auto hash = hash_password(kLoadTestPassword);
+  if (!hash) return hash.error();
+  auto add = [&](const std::string& username, store::Role role) -> Result<std::uint64_t> {
+    store::User user;
+    user.username = username;
+    user.display_name = username;
+    user.role = role;
+    user.password_hash = *hash;
+    user.created_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+    auto created = store.create_user(user);
+    if (!created) return created.error();
+    return created->id;
+  };
+  auto supervisor = add("superviseur", store::Role::kSupervisor);
+  if (!supervisor) return supervisor.error();
+  // A skill per ten queues; each queue asks for one, each agent has four.
+  const int skills = std::max(1, queues / 10);
+  std::vector<std::uint64_t> skill_ids;
+  for (int i = 0; i < skills; ++i) {
+    auto created =
+        center.create("skill", R"({"name":"service-)" + std::to_string(i + 1) + "\"}", *supervisor);
+    if (!created) return created.error();
+    skill_ids.push_back(id_in(*created));
+  }
+  const char* channels[] = {"voice", "chat", "email", "task"};
+  for (int i = 0; i < queues; ++i) {
+    const std::string body = R"({"name":"file-)" + std::to_string(i + 1) + R"(","channel":")" +
+                             channels[i % 4] + R"(","skills":[{"skill_id":)" +
+                             std::to_string(skill_ids[i % skills]) +
+                             R"(,"min_level":1}],"sl_threshold_s":30})";
+    auto created = center.create("queue", body, *supervisor);
+    if (!created) return created.error();
+  }
+  for (int i = 0; i < agents; ++i) {
+    auto id = add("charge" + std::to_string(i + 1), store::Role::kAgent);
+    if (!id) return id.error();
+    std::string body = R"({"skills":[)";
+    for (int k = 0; k < std::min(4, skills); ++k) {
+      if (k > 0) body += ",";
+      body += R"({"skill_id":)" + std::to_string(skill_ids[(i + k * 7) % skills]) + R"(,"level":)" +
+              std::to_string(1 + (i + k) % 5) + "}";
+    }
+    body += R"(],"capacity":{"voice":1,"chat":2,"email":3,"task":2}})";
+    auto profile = center.put("agent", *id, body, *supervisor);
+    if (!profile) return profile.error();
+  }
+  return "Load-test data: " + std::to_string(agents) + " agents (charge1…), " +
+         std::to_string(queues) + " queues; superviseur and agents, password " + kLoadTestPassword +
+         "\n";
 }
 
 }  // namespace guichet::server

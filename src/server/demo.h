@@ -17,4 +17,10 @@ class ContactCenter;
 // documented demo passwords: this is for a machine's own loopback).
 Result<std::string> seed_demo(store::Store& store, ContactCenter& center);
 
+// For load tests and benchmarks: `agents` agents (charge1…) with four skills
+// each, `queues` queues over four channels, a supervisor ("superviseur"),
+// all with the password "charge-de-test", into an empty store.
+Result<std::string> seed_load_test(store::Store& store, ContactCenter& center, int agents,
+                                   int queues);
+
 }  // namespace guichet::server

@@ -133,6 +133,12 @@ Status serve(const ServeOptions& options) {
       if (!accounts) return accounts.status();
       std::fprintf(stderr, "%s", accounts->c_str());
     }
+    if (options.load_test_agents > 0) {
+      auto seeded =
+          seed_load_test(**store, center, options.load_test_agents, options.load_test_queues);
+      if (!seeded) return seeded.status();
+      std::fprintf(stderr, "%s", seeded->c_str());
+    }
     Api api(**store, center, hub, metrics, ApiOptions{});
     HttpServer::Options http;
     http.host = address->first;

@@ -18,6 +18,9 @@ struct ServeOptions {
   std::string tls_certificate;  // both set: HTTPS and WSS only (PEM files)
   std::string tls_key;
   bool access_log = true;  // a JSON line per HTTP request on stdout
+  // Load tests: seed this many agents and queues into an empty store (0: no).
+  int load_test_agents = 0;
+  int load_test_queues = 0;
 };
 
 // Reads a config file of `key = value` lines (TOML's simple form: strings in

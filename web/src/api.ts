@@ -163,6 +163,7 @@ export interface AgentFigures {
   name: string;
   state: string;
   reason: string;
+  state_since?: string;
   time_in_state_s: number;
   interactions_in_hand: number;
   offered_today: number;

@@ -1,0 +1,204 @@
+// The wallboard under load: 2,000 agents and 200 queues live, interactions
+// arriving and agents changing state, in headless Chromium. Measures the
+// time to render each update (User Timing "wallboard-update": figures
+// arrived → next frame), long tasks, the longest gap between frames, and
+// the JavaScript the page loads. Prints one JSON line; fails when the
+// wallboard is not fluid (an update's render over 250 ms at the 95th
+// percentile, or updates not coalesced to at most ~2 per second).
+//
+//   node web/e2e/wallboard-load.test.mjs --guichet build/src/cli/guichet \
+//        --dist build/src/web/dist [--agents 2000] [--queues 200] [--seconds 10]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, value, i, all) => {
+    if (value.startsWith("--")) pairs.push([value.slice(2), all[i + 1]]);
+    return pairs;
+  }, []),
+);
+const agents = Number(args.agents ?? 2000);
+const queues = Number(args.queues ?? 200);
+const seconds = Number(args.seconds ?? 10);
+if (!args.guichet || !args.dist) {
+  console.error("usage: wallboard-load.test.mjs --guichet PATH --dist DIR");
+  process.exit(2);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const data = mkdtempSync(join(tmpdir(), "guichet-load-"));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const seedStart = Date.now();
+const server = spawn(
+  args.guichet,
+  ["serve", "--data", data, "--listen", `127.0.0.1:${port}`, "--access-log", "false",
+   "--load-test", `${agents}:${queues}`],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);
+process.on("exit", () => {
+  server.kill("SIGKILL");
+  rmSync(data, { recursive: true, force: true });
+});
+for (let i = 0; i < 1200; i++) {
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const seedMs = Date.now() - seedStart;
+
+const login = await fetch(`${base}/api/v1/session`, {
+  method: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify({ username: "superviseur", password: "charge-de-test" }),
+});
+const token = (await login.json()).token;
+async function api(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
+}
+async function inParallel(items, width, work) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+const agentRows = await api("GET", "/api/v1/stats/agents");
+const queueList = await api("GET", "/api/v1/queues");
+await inParallel(agentRows, 16, (a) =>
+  api("PUT", `/api/v1/agents/${a.agent_id}/state`, { state: "available" }));
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+});
+let failed = false;
+const figures = { agents, queues, seed_ms: seedMs };
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.getByLabel("Identifiant").fill("superviseur");
+  await page.getByLabel("Mot de passe").fill("charge-de-test");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByText("En direct").waitFor();
+  await page.waitForFunction(
+    (n) => document.querySelectorAll("[data-testid=agents] tbody tr").length === n,
+    agents,
+    { timeout: 30_000 },
+  );
+  // From here: long tasks and frame gaps, while traffic flows.
+  await page.evaluate(() => {
+    performance.clearMeasures("wallboard-update");
+    window.__load = { longTasks: [], maxFrameGap: 0 };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__load.longTasks.push(entry.duration);
+    }).observe({ type: "longtask" });
+    let last = performance.now();
+    const frame = (now) => {
+      window.__load.maxFrameGap = Math.max(window.__load.maxFrameGap, now - last);
+      last = now;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+
+  // Traffic: arrivals on random queues, and agents pausing and coming back.
+  const end = Date.now() + seconds * 1000;
+  let created = 0;
+  let changes = 0;
+  while (Date.now() < end) {
+    const tick = Date.now();
+    const batch = [];
+    for (let i = 0; i < 20; i++) {
+      const q = queueList[Math.floor(Math.random() * queueList.length)];
+      batch.push(api("POST", "/api/v1/interactions", { channel: q.channel, queue_id: q.id }));
+    }
+    for (let i = 0; i < 10; i++) {
+      const a = agentRows[Math.floor(Math.random() * agentRows.length)];
+      batch.push(api("PUT", `/api/v1/agents/${a.agent_id}/state`, {
+        state: Math.random() < 0.5 ? "paused" : "available",
+      }));
+    }
+    await Promise.all(batch);
+    created += 20;
+    changes += 10;
+    await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - tick))));
+  }
+  await page.waitForTimeout(1000);
+  const measured = await page.evaluate(() => ({
+    updates: performance.getEntriesByName("wallboard-update").map((e) => e.duration),
+    ...window.__load,
+  }));
+  const sorted = [...measured.updates].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  figures.interactions_created = created;
+  figures.state_changes = changes;
+  figures.updates_rendered = sorted.length;
+  figures.updates_per_second = Number((sorted.length / (seconds + 1)).toFixed(2));
+  figures.render_ms = {
+    p50: Math.round(at(0.5)),
+    p95: Math.round(at(0.95)),
+    max: Math.round(sorted.at(-1) ?? 0),
+  };
+  figures.long_tasks = measured.longTasks.length;
+  figures.long_task_ms_max = Math.round(Math.max(0, ...measured.longTasks));
+  figures.max_frame_gap_ms = Math.round(measured.maxFrameGap);
+  const rows = await page.locator("[data-testid=agents] tbody tr").count();
+  if (rows !== agents) {
+    console.error(`FAIL: ${rows} agent rows, expected ${agents}`);
+    failed = true;
+  }
+  if (sorted.length === 0 || figures.render_ms.p95 > 250) {
+    console.error(`FAIL: updates not fluid: ${JSON.stringify(figures.render_ms)}`);
+    failed = true;
+  }
+  if (figures.updates_per_second > 2.5) {
+    console.error(`FAIL: updates not coalesced: ${figures.updates_per_second}/s`);
+    failed = true;
+  }
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  await browser.close();
+}
+
+// The JavaScript the page loads (gzip: what travels).
+let js = 0;
+let jsGzip = 0;
+for (const name of readdirSync(join(args.dist, "assets"))) {
+  if (!name.endsWith(".js")) continue;
+  const bytes = readFileSync(join(args.dist, "assets", name));
+  js += bytes.length;
+  jsGzip += gzipSync(bytes).length;
+}
+figures.js_kb = Math.round(js / 1024);
+figures.js_gzip_kb = Math.round(jsGzip / 1024);
+console.log(JSON.stringify({ test: "wallboard under load", ...figures }));
+process.exit(failed ? 1 : 0);
