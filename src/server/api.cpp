@@ -681,6 +681,11 @@ class Api::Impl {
       return json_response(200, std::string("{\"status\":\"") +
                                     (action == "accept" ? "accepted" : "rejected") + "\"}");
     }
+    if (collection == "simulations" && parts.size() == 1) {
+      if (method != "POST") return not_allowed();
+      if (!manager) return forbidden();
+      return from_result(center_.simulate(request.body));
+    }
     if (collection == "reports") {
       if (parts.size() != 2 || parts[1] != "traffic") return no_route();
       if (method != "GET") return not_allowed();
@@ -865,6 +870,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/stats/queues"},
       {"GET", "/api/v1/stats/agents"},
       {"GET", "/api/v1/reports/traffic"},
+      {"POST", "/api/v1/simulations"},
       {"GET", "/api/v1/audit"},
       {"GET", "/api/v1/events"},
   };

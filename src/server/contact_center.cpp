@@ -15,6 +15,7 @@
 #include "server/event_hub.h"
 #include "server/metrics.h"
 #include "server/today.h"
+#include "sim/simulator.h"
 
 namespace guichet::server {
 
@@ -1069,6 +1070,144 @@ class ContactCenter::Impl {
   }
 
  public:
+  // What-if: today's queues and agents (their skills, levels, capacities,
+  // strategies, thresholds) run through the simulator against a traffic
+  // profile; the predicted service level per interval.
+  Result<std::string> simulate(const std::string& body) {
+    auto object = detail::parse_object(body, {{"arrivals", json::kind::object, true},
+                                              {"interval_s", json::kind::double_, false},
+                                              {"day_start", json::kind::string, false},
+                                              {"aht_s", json::kind::double_, false},
+                                              {"patience_s", json::kind::double_, false},
+                                              {"agents", json::kind::string, false},
+                                              {"seed", json::kind::int64, false}});
+    if (!object) return object.error();
+    sim::Scenario scenario;
+    scenario.name = "what-if";
+    scenario.interval_s = detail::number_or(*object, "interval_s", 900);
+    if (scenario.interval_s < 60 || scenario.interval_s > 3600) {
+      return invalid_argument("60 to 3600 seconds", "interval_s");
+    }
+    int hour = 0, minute = 0;
+    char extra = 0;
+    const std::string day_start = detail::string_or(*object, "day_start", "08:00");
+    if (std::sscanf(day_start.c_str(), "%d:%d%c", &hour, &minute, &extra) != 2 || hour < 0 ||
+        hour > 23 || minute < 0 || minute > 59) {
+      return invalid_argument("a time as HH:MM", "day_start");
+    }
+    scenario.day_start_s = hour * 3600.0 + minute * 60.0;
+    const double aht = detail::number_or(*object, "aht_s", 180);
+    if (aht <= 0 || aht > 86'400) return invalid_argument("1 s to a day", "aht_s");
+    sim::Distribution patience;
+    if (object->contains("patience_s")) {
+      const double mean = detail::number_or(*object, "patience_s", 0);
+      if (mean <= 0) return invalid_argument("more than 0", "patience_s");
+      patience = {sim::Distribution::Kind::kExponential, mean, 0};
+    }
+    const std::string who = detail::string_or(*object, "agents", "connected");
+    if (who != "connected" && who != "all") return invalid_argument("connected or all", "agents");
+
+    auto queues = store_.documents(kQueue);
+    if (!queues) return queues.error();
+    const json::object& arrivals = object->at("arrivals").as_object();
+    std::size_t intervals = 0;
+    double total = 0;
+    for (const auto& [queue, counts] : arrivals) {
+      const std::string where = "arrivals." + std::string(queue);
+      if (!counts.is_array() || counts.as_array().empty() || counts.as_array().size() > 96) {
+        return invalid_argument("1 to 96 numbers, one per interval", where);
+      }
+      for (const json::value& count : counts.as_array()) {
+        if (!count.is_number() || count.to_number<double>() < 0) {
+          return invalid_argument("arrivals are numbers, 0 or more", where);
+        }
+        total += count.to_number<double>();
+      }
+      intervals = std::max(intervals, counts.as_array().size());
+      const bool known = std::any_of(queues->begin(), queues->end(), [&](const auto& q) {
+        return std::to_string(q.id) == std::string_view(queue);
+      });
+      if (!known) return not_found("no such queue", where);
+    }
+    if (total > 200'000) return invalid_argument("at most 200,000 arrivals", "arrivals");
+    for (const store::Document& document : *queues) {
+      auto config = queue_config(json::parse(document.body_json).as_object(), document.id);
+      if (!config) continue;
+      sim::QueueSpec spec;
+      spec.name = document.name;
+      spec.channel = config->channel;
+      for (const routing::Requirement& r : config->requirements)
+        spec.skills.emplace_back(std::to_string(r.skill), r.min_level);
+      spec.priority = config->priority;
+      spec.threshold_s = std::chrono::duration<double>(config->sl_threshold).count();
+      spec.target = config->sl_target;
+      spec.strategy = config->strategy;
+      spec.wrapup_s = std::chrono::duration<double>(config->wrapup).count();
+      spec.handle_time = {sim::Distribution::Kind::kExponential, aht, 0};
+      spec.patience = patience;
+      spec.arrivals.assign(intervals, 0);
+      if (const json::value* counts = arrivals.if_contains(std::to_string(document.id))) {
+        for (std::size_t i = 0; i < counts->as_array().size(); ++i)
+          spec.arrivals[i] = counts->as_array()[i].to_number<double>();
+      }
+      scenario.queues.push_back(std::move(spec));
+    }
+    auto agents = store_.documents(kAgent);
+    if (!agents) return agents.error();
+    std::set<std::uint64_t> connected;
+    engine_.inspect([&](const routing::Engine& e) {
+      for (const store::Document& agent : *agents) {
+        auto status = e.agent(agent.id);
+        if (status && status->state != routing::AgentState::kOffline) connected.insert(agent.id);
+      }
+    });
+    for (const store::Document& document : *agents) {
+      if (who == "connected" && !connected.contains(document.id)) continue;
+      auto config = agent_config(json::parse(document.body_json).as_object(), document.id);
+      if (!config) continue;
+      sim::AgentSpec spec;
+      spec.name = document.name;
+      for (const routing::SkillLevel& skill : config->skills)
+        spec.skills.emplace_back(std::to_string(skill.skill), skill.level);
+      spec.capacity = config->capacity;
+      scenario.agents.push_back(std::move(spec));
+    }
+    sim::Options options;
+    options.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(1, detail::int_or(*object, "seed", 1)));
+    auto report = sim::simulate(scenario, options);
+    if (!report) return report.error();
+    auto figures = [](const sim::Counts& c) {
+      return "\"offered\":" + std::to_string(c.offered) +
+             ",\"answered\":" + std::to_string(c.answered) +
+             ",\"abandoned\":" + std::to_string(c.abandoned) +
+             ",\"service_level\":" + json_number(c.service_level(), 4) +
+             ",\"asa_s\":" + json_number(c.asa_s(), 1) +
+             ",\"occupancy\":" + json_number(c.occupancy(), 4);
+    };
+    std::string out = "{\"agents\":" + std::to_string(scenario.agents.size()) +
+                      ",\"day_start\":" + json_quote(day_start) +
+                      ",\"interval_s\":" + json_number(scenario.interval_s, 0) + ",\"overall\":{" +
+                      figures(report->overall) + "},\"queues\":[";
+    bool first = true;
+    for (std::size_t q = 0; q < report->queues.size(); ++q) {
+      if (report->queues[q].offered == 0) continue;
+      if (!first) out += ",";
+      first = false;
+      out += "{\"name\":" + json_quote(report->queue_names[q]) + "," +
+             figures(report->queues[q]) + "}";
+    }
+    out += "],\"intervals\":[";
+    for (std::size_t i = 0; i < report->intervals.size(); ++i) {
+      sim::Counts sum;
+      for (const sim::Counts& c : report->intervals[i])
+        sum.add(c);
+      if (i > 0) out += ",";
+      out += "{\"start_s\":" + json_number(scenario.day_start_s + static_cast<double>(i) * scenario.interval_s, 0) +
+             "," + figures(sum) + "}";
+    }
+    return out + "]}";
+  }
+
   // Traffic over a range of local days (the service's time zone), per
   // interval and per queue, channel or agent, as JSON or CSV.
   Result<std::string> traffic_report(const TrafficRequest& request) {
@@ -1632,6 +1771,9 @@ Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const st
 Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& body,
                                                    std::uint64_t user) {
   return impl_->set_agent_phone(agent, body, user);
+}
+Result<std::string> ContactCenter::simulate(const std::string& body) {
+  return impl_->simulate(body);
 }
 Result<std::string> ContactCenter::traffic_report(const TrafficRequest& request) {
   return impl_->traffic_report(request);

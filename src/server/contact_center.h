@@ -50,6 +50,10 @@ class ContactCenter {
   // {"phone": "+33…" | "sip:…" | ""}: where the agent's calls ring (normalised).
   Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
                                       std::uint64_t user);
+  // What-if: {"arrivals": {"<queue id>": [per interval…]}, "interval_s",
+  // "day_start" ("08:00"), "aht_s", "patience_s", "agents": "connected" |
+  // "all", "seed"} run with today's queues and agents through the simulator.
+  Result<std::string> simulate(const std::string& body);
   // Traffic report: local dates (YYYY-MM-DD, both included; empty: today),
   // by "queue", "channel" or "agent", interval "15", "30", "60" (minutes),
   // "day" or "total"; JSON, or CSV with a header line.

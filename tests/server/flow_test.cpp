@@ -168,6 +168,36 @@ TEST_F(Flow, TrafficReportsCountTodayAndExportCsv) {
   EXPECT_EQ(call(agent_, "GET", "/api/v1/reports/traffic").status, 403);
 }
 
+TEST_F(Flow, AWhatIfRunsTodaysConfigurationThroughTheSimulator) {
+  const auto queue = create("queues", R"({"name":"accueil","channel":"task","sl_threshold_s":60})");
+  ready_for_one_task();  // one agent connected, one task at a time
+  const std::string profile = R"({"arrivals":{")" + std::to_string(queue) +
+                              R"(":[4,40,4]},"aht_s":300,"day_start":"09:00"})";
+  Reply run = call(supervisor_, "POST", "/api/v1/simulations", profile);
+  ASSERT_EQ(run.status, 200) << run.body;
+  EXPECT_EQ(number(run.body, "agents"), 1u) << run.body;
+  EXPECT_NE(run.body.find(R"("name":"accueil")"), std::string::npos) << run.body;
+  EXPECT_NE(run.body.find(R"("start_s":32400)"), std::string::npos) << "09:00" << run.body;
+  EXPECT_NE(run.body.find(R"("start_s":34200)"), std::string::npos) << run.body;
+  // One agent cannot answer forty 5-minute tasks a quarter-hour in time.
+  const auto at = run.body.find("\"overall\":{");
+  const auto sl = run.body.find("\"service_level\":", at);
+  EXPECT_LT(std::stod(run.body.substr(sl + 16)), 0.5) << run.body;
+  // The same seed, the same prediction.
+  EXPECT_EQ(call(supervisor_, "POST", "/api/v1/simulations", profile).body, run.body);
+
+  Reply unknown =
+      call(supervisor_, "POST", "/api/v1/simulations", R"({"arrivals":{"999":[1]}})");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(field(unknown.body, "field"), "arrivals.999");
+  EXPECT_EQ(field(call(supervisor_, "POST", "/api/v1/simulations",
+                       R"({"arrivals":{"1":[1]},"day_start":"25:00"})")
+                      .body,
+                  "field"),
+            "day_start");
+  EXPECT_EQ(call(agent_, "POST", "/api/v1/simulations", profile).status, 403);
+}
+
 TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
   ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
                  R"({"capacity":{"voice":1}})")

@@ -307,6 +307,12 @@ try {
   const csv = await supervisor.evaluate(async (href) => (await fetch(href)).text(), csvLink);
   check(csv.startsWith("start,queue,offered,answered"), `the CSV export has its header: ${csv.slice(0, 80)}`);
   check(csv.includes(",accueil,"), "the CSV export has the queue's row");
+  // What-if: today's traffic, doubled, with today's agents.
+  await supervisor.getByLabel("Trafic d'aujourd'hui multiplié par (%)").fill("200");
+  await supervisor.getByRole("button", { name: "Lancer la simulation" }).click();
+  await supervisor.getByTestId("prediction").getByRole("status").waitFor();
+  check(/Prévision : \d+ agents/.test(await supervisor.getByTestId("prediction").textContent()),
+    "the simulation gives its prediction");
   await audit(supervisor, "rapports");
 
   // Administration: the queues, one opened and changed (applied at once),

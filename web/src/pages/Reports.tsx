@@ -15,6 +15,7 @@ import { Bar } from "react-chartjs-2";
 import { get } from "../api";
 import { useLiveReload } from "../hooks";
 import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
+import { Simulation } from "./Simulation";
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip, Legend);
 // The interface's font in the charts too, once it is loaded.
@@ -64,6 +65,7 @@ export function Reports() {
       <h1>{t("reports.title")}</h1>
       <TodayChart />
       <History />
+      <Simulation />
     </>
   );
 }
@@ -206,7 +208,8 @@ function History() {
       <h2 id="history-title" className="fr-h4">
         {t("reports.history")}
       </h2>
-      <form onSubmit={load} className="guichet-grid fr-px-0" aria-label={t("reports.history")}>
+      <form onSubmit={load} aria-label={t("reports.history")}>
+        <div className="guichet-grid fr-px-0">
         <Input label={t("reports.from")} nativeInputProps={{ type: "date", value: from, required: true, onChange: (e) => setFrom(e.target.value) }} />
         <Input label={t("reports.to")} nativeInputProps={{ type: "date", value: to, required: true, onChange: (e) => setTo(e.target.value) }} />
         <Select label={t("reports.by")} nativeSelectProps={{ value: by, onChange: (e) => setBy(e.target.value) }}>
@@ -220,6 +223,7 @@ function History() {
           <option value="60">{t("reports.perHour")}</option>
           <option value="15">{t("reports.perQuarter")}</option>
         </Select>
+        </div>
         <div className="fr-btns-group fr-btns-group--inline">
           <Button type="submit">{t("reports.show")}</Button>
           <Button
