@@ -126,6 +126,7 @@ const english = await api("superviseur", "POST", "/api/v1/queues", {
   skills: [{ skill_id: anglais.id, min_level: 2 }],
 });
 await api("superviseur", "POST", "/api/v1/wrapup-codes", { name: "renseignement" });
+await api("superviseur", "POST", "/api/v1/pause-reasons", { name: "formation" });
 await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}`, {
   skills: [
     { skill_id: etatCivil.id, level: 3 },
@@ -296,6 +297,14 @@ try {
   check(!(await api("agent1", "GET", "/api/v1/offers")).some((o) => o.interaction_id === englishTask.id),
     "agent1, without the skill now, is not offered the English task");
 
+  // The supervisor pauses agent2 from the wallboard, with the reason chosen.
+  await supervisor.getByRole("link", { name: "Supervision" }).click();
+  await supervisor.getByRole("button", { name: "Pause — agent2", exact: true }).click();
+  await until("agent2 is paused for training", async () =>
+    (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
+      (a) => a.agent_id === userIds.agent2 && a.state === "paused" && a.reason === "formation"));
+  await api("agent2", "PUT", `/api/v1/agents/${userIds.agent2}/state`, { state: "available" });
+
   // Reports: today's quarter-hours as a chart, a range as a table and CSV.
   await supervisor.getByRole("link", { name: "Rapports" }).click();
   await supervisor.getByRole("heading", { name: "Aujourd'hui, par quart d'heure" }).waitFor();
@@ -338,8 +347,30 @@ try {
   // At 200 % zoom on a laptop screen, the workspace still works.
   const zoomed = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
   const small = await zoomed.newPage();
-  await logIn(small, "agent2");
+  // With the keyboard alone: Tab to the form, type, Enter; Tab to a state, Space.
+  await small.goto(`${base}/`);
+  await small.getByRole("heading", { name: "Connexion" }).waitFor();
+  let tabs = 0;
+  while (tabs++ < 30 && !(await small.evaluate(() => document.activeElement?.getAttribute("name") === "username"))) {
+    await small.keyboard.press("Tab");
+  }
+  check(tabs < 30, "the user name field is reached with Tab");
+  await small.keyboard.type("agent2");
+  await small.keyboard.press("Tab");
+  await small.keyboard.type(users.agent2[1]);
+  await small.keyboard.press("Enter");
   await small.getByRole("heading", { name: "Espace agent" }).waitFor();
+  tabs = 0;
+  while (tabs++ < 60 && !(await small.evaluate(() => document.activeElement?.getAttribute("name") === "agent-state"))) {
+    await small.keyboard.press("Tab");
+  }
+  check(tabs < 60, "the states are reached with Tab");
+  // A radio group: the arrows move the choice (Disponible → Pause → Hors ligne).
+  await small.keyboard.press("ArrowDown");
+  await small.keyboard.press("ArrowDown");
+  await until("agent2 went offline with the keyboard", async () =>
+    (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
+      (a) => a.agent_id === userIds.agent2 && a.state === "offline"));
   await audit(small, "espace-agent-zoom-200");
 
   check(errors.length === 0, `no error in the page's console: ${errors.join(" | ")}`);

@@ -1,8 +1,9 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { get, put, type AgentFigures, type QueueFigures } from "../api";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { get, put, type AgentFigures, type Named, type QueueFigures } from "../api";
 import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
 import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
@@ -18,6 +19,17 @@ export function Wallboard() {
   const [loadedAt, setLoadedAt] = useState(Date.now());
   const [editing, setEditing] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Once pause reasons exist a pause needs one: the supervisor's pauses use
+  // the reason chosen above the table.
+  const [pauseReasons, setPauseReasons] = useState<Named[]>([]);
+  const [pauseReason, setPauseReason] = useState("");
+  const pauseReasonRef = useRef("");
+  pauseReasonRef.current = pauseReason || pauseReasons[0]?.name || "";
+  useEffect(() => {
+    void get<Named[]>("/api/v1/pause-reasons").then((result) => {
+      if (result.ok) setPauseReasons(result.value);
+    });
+  }, []);
 
   // When the figures of an update arrived: its render is measured (User
   // Timing "wallboard-update": arrival to the next frame, in the browser's
@@ -52,7 +64,11 @@ export function Wallboard() {
 
   const setState = useCallback(async (agent: AgentFigures, state: string) => {
     setError(null);
-    const result = await put(`/api/v1/agents/${agent.agent_id}/state`, { state });
+    const reason = state === "paused" ? pauseReasonRef.current : "";
+    const result = await put(`/api/v1/agents/${agent.agent_id}/state`, {
+      state,
+      ...(reason ? { reason } : {}),
+    });
     if (!result.ok) setError(result.error.message);
   }, []);
 
@@ -134,6 +150,21 @@ export function Wallboard() {
             </span>
           ))}
         </p>
+        {pauseReasons.length > 0 && (
+          <Select
+            label={t("wall.pauseReason")}
+            nativeSelectProps={{
+              value: pauseReason || pauseReasons[0]?.name,
+              onChange: (e) => setPauseReason(e.target.value),
+            }}
+          >
+            {pauseReasons.map((r) => (
+              <option key={r.id} value={r.name}>
+                {r.name}
+              </option>
+            ))}
+          </Select>
+        )}
         {editing !== null && (
           <AgentEditor agentId={editing} onClose={() => setEditing(null)} />
         )}
