@@ -931,18 +931,28 @@ class ContactCenter::Impl {
   // ---- offers -------------------------------------------------------------------------
 
   Result<std::string> offers(std::uint64_t agent) {
-    std::lock_guard lock(offers_mutex_);
+    std::vector<std::pair<std::uint64_t, PendingOffer>> mine;
+    {
+      std::lock_guard lock(offers_mutex_);
+      for (const auto& [offer, pending] : offers_) {
+        if (pending.agent == agent) mine.emplace_back(offer, pending);
+      }
+    }
+    // The citizen's name, read outside the lock: the agent sees who it is.
     std::string out = "[";
-    bool first = true;
-    for (const auto& [offer, pending] : offers_) {
-      if (pending.agent != agent) continue;
-      if (!first) out += ",";
-      first = false;
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      const auto& [offer, pending] = mine[i];
+      std::string citizen_name;
+      if (pending.citizen != 0) {
+        if (auto citizen = store_.citizen(pending.citizen)) citizen_name = citizen->name;
+      }
+      if (i > 0) out += ",";
       out += "{\"id\":" + std::to_string(offer) +
              ",\"interaction_id\":" + std::to_string(pending.interaction) +
              ",\"queue_id\":" + std::to_string(pending.queue) +
              ",\"channel\":" + json_quote(routing::to_string(pending.channel)) +
              ",\"citizen_id\":" + std::to_string(pending.citizen) +
+             ",\"citizen_name\":" + json_quote(citizen_name) +
              ",\"deadline\":" + json_quote(iso8601(pending.deadline)) + "}";
     }
     return out + "]";
@@ -1173,7 +1183,8 @@ class ContactCenter::Impl {
       scenario.agents.push_back(std::move(spec));
     }
     sim::Options options;
-    options.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(1, detail::int_or(*object, "seed", 1)));
+    options.seed =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(1, detail::int_or(*object, "seed", 1)));
     auto report = sim::simulate(scenario, options);
     if (!report) return report.error();
     auto figures = [](const sim::Counts& c) {
@@ -1193,8 +1204,8 @@ class ContactCenter::Impl {
       if (report->queues[q].offered == 0) continue;
       if (!first) out += ",";
       first = false;
-      out += "{\"name\":" + json_quote(report->queue_names[q]) + "," +
-             figures(report->queues[q]) + "}";
+      out += "{\"name\":" + json_quote(report->queue_names[q]) + "," + figures(report->queues[q]) +
+             "}";
     }
     out += "],\"intervals\":[";
     for (std::size_t i = 0; i < report->intervals.size(); ++i) {
@@ -1202,7 +1213,8 @@ class ContactCenter::Impl {
       for (const sim::Counts& c : report->intervals[i])
         sum.add(c);
       if (i > 0) out += ",";
-      out += "{\"start_s\":" + json_number(scenario.day_start_s + static_cast<double>(i) * scenario.interval_s, 0) +
+      out += "{\"start_s\":" +
+             json_number(scenario.day_start_s + static_cast<double>(i) * scenario.interval_s, 0) +
              "," + figures(sum) + "}";
     }
     return out + "]}";

@@ -28,6 +28,21 @@ struct DemoAgent {
   const char* capacity;
 };
 
+// A user with an already computed password hash (one for every demo account).
+Result<std::uint64_t> add_user(store::Store& store, const std::string& hash,
+                               const std::string& username, const std::string& display_name,
+                               store::Role role) {
+  store::User user;
+  user.username = username;
+  user.display_name = display_name;
+  user.role = role;
+  user.password_hash = hash;
+  user.created_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  auto created = store.create_user(user);
+  if (!created) return created.error();
+  return created->id;
+}
+
 std::uint64_t id_in(const std::string& json) {
   const auto at = json.find("\"id\":");
   return at == std::string::npos ? 0 : std::stoull(json.substr(at + 5));
@@ -118,17 +133,8 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
   }
   auto hash = hash_password(kPassword);
   if (!hash) return hash.error();
-  auto add = [&](const char* username, const char* name,
-                 store::Role role) -> Result<std::uint64_t> {
-    store::User user;
-    user.username = username;
-    user.display_name = name;
-    user.role = role;
-    user.password_hash = *hash;
-    user.created_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-    auto created = store.create_user(user);
-    if (!created) return created.error();
-    return created->id;
+  auto add = [&](const char* username, const char* name, store::Role role) {
+    return add_user(store, *hash, username, name, role);
   };
   std::uint64_t admin = 0;
   for (const DemoUser& u : staff) {
@@ -213,16 +219,8 @@ Result<std::string> seed_load_test(store::Store& store, ContactCenter& center, i
   // purpose, which thousands of accounts cannot each afford here.
   auto hash = hash_password(kLoadTestPassword);
   if (!hash) return hash.error();
-  auto add = [&](const std::string& username, store::Role role) -> Result<std::uint64_t> {
-    store::User user;
-    user.username = username;
-    user.display_name = username;
-    user.role = role;
-    user.password_hash = *hash;
-    user.created_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-    auto created = store.create_user(user);
-    if (!created) return created.error();
-    return created->id;
+  auto add = [&](const std::string& username, store::Role role) {
+    return add_user(store, *hash, username, username, role);
   };
   auto supervisor = add("superviseur", store::Role::kSupervisor);
   if (!supervisor) return supervisor.error();

@@ -186,8 +186,7 @@ TEST_F(Flow, AWhatIfRunsTodaysConfigurationThroughTheSimulator) {
   // The same seed, the same prediction.
   EXPECT_EQ(call(supervisor_, "POST", "/api/v1/simulations", profile).body, run.body);
 
-  Reply unknown =
-      call(supervisor_, "POST", "/api/v1/simulations", R"({"arrivals":{"999":[1]}})");
+  Reply unknown = call(supervisor_, "POST", "/api/v1/simulations", R"({"arrivals":{"999":[1]}})");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(field(unknown.body, "field"), "arrivals.999");
   EXPECT_EQ(field(call(supervisor_, "POST", "/api/v1/simulations",

@@ -10,34 +10,19 @@
 //        --dist build/src/web/dist [--agents 2000] [--queues 200] [--seconds 10]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { flags, freePort, healthy } from "./support.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, value, i, all) => {
-    if (value.startsWith("--")) pairs.push([value.slice(2), all[i + 1]]);
-    return pairs;
-  }, []),
-);
+const args = flags();
 const agents = Number(args.agents ?? 2000);
 const queues = Number(args.queues ?? 200);
 const seconds = Number(args.seconds ?? 10);
 if (!args.guichet || !args.dist) {
   console.error("usage: wallboard-load.test.mjs --guichet PATH --dist DIR");
   process.exit(2);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const data = mkdtempSync(join(tmpdir(), "guichet-load-"));
@@ -54,12 +39,9 @@ process.on("exit", () => {
   server.kill("SIGKILL");
   rmSync(data, { recursive: true, force: true });
 });
-for (let i = 0; i < 1200; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+if (!(await healthy(base))) {
+  console.error("the server did not answer");
+  process.exit(1);
 }
 const seedMs = Date.now() - seedStart;
 

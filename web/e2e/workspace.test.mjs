@@ -8,19 +8,14 @@
 // Prints one JSON line of figures and exits 0 when every check passed.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { flags, freePort, healthy } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, value, i, all) => {
-    if (value.startsWith("--")) pairs.push([value.slice(2), all[i + 1]]);
-    return pairs;
-  }, []),
-);
+const args = flags();
 const guichet = args.guichet;
 const out = args.out ?? "web-e2e";
 if (!guichet) {
@@ -41,16 +36,6 @@ function check(condition, what) {
 }
 
 // ---- the server ----------------------------------------------------------------
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const data = mkdtempSync(join(tmpdir(), "guichet-e2e-"));
 const users = {
@@ -80,12 +65,9 @@ process.on("unhandledRejection", (error) => {
   console.error(error);
   process.exit(1);
 });
-for (let i = 0; i < 100; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+if (!(await healthy(base))) {
+  console.error("the server did not answer");
+  process.exit(1);
 }
 
 // The API, for what the test itself sets up and creates.
@@ -245,6 +227,7 @@ try {
   await offer.waitFor({ timeout: 5000 });
   figures.offer_shown_ms = Date.now() - offeredAt;
   check((await offer.textContent()).includes("accueil"), "the offer names its queue");
+  check((await offer.textContent()).includes("Jeanne Dupont"), "the offer names the citizen");
   await audit(agent, "offre");
   await agent.getByRole("button", { name: "Accepter" }).click();
   await agent.getByRole("heading", { name: new RegExp(`Tâche #${task.id}`) }).waitFor();

@@ -121,6 +121,7 @@ export interface Offer {
   queue_id: number;
   channel: Channel;
   citizen_id: number;
+  citizen_name?: string;
   deadline: string;
 }
 export interface TimelineEvent {

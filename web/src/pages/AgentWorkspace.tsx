@@ -285,7 +285,7 @@ function Offers({ user, queueName }: { user: User; queueName: (id: number) => st
             </h3>
             <p className="fr-callout__text fr-text--md">
               {t("offer.citizen")} :{" "}
-              {offer.citizen_id ? `#${offer.citizen_id}` : t("offer.anonymous")}
+              {offer.citizen_name || (offer.citizen_id ? `#${offer.citizen_id}` : t("offer.anonymous"))}
               <br />
               {t("offer.remaining")} : <strong>{Math.ceil(remaining)} s</strong>
             </p>
