@@ -48,9 +48,13 @@ std::string line(std::string_view level, std::string_view msg, std::string_view 
 class Buffer {
  public:
   static constexpr std::size_t kFlushAt = 64 * 1024;
+  static constexpr std::size_t kDropAt = 8 * 1024 * 1024;
 
   void append(const std::string& text) {
     std::unique_lock lock(mutex_);
+    // A stalled stdout must not grow the buffer without bound: past 8 MiB,
+    // access lines are dropped (errors are still written, they block).
+    if (pending_.size() > kDropAt) return;
     pending_ += text;
     if (!started_) {
       started_ = true;

@@ -360,10 +360,14 @@ class Api::Impl {
     HttpResponse response;
     response.content_type = "text/csv; charset=utf-8";
     response.body = std::move(*report);
-    // Dates were checked: only digits and dashes go into the file name.
-    std::string name = "guichet-trafic-" + traffic.by;
-    if (!traffic.from.empty()) name += "-" + traffic.from;
-    if (!traffic.to.empty()) name += "-" + traffic.to;
+    // The dates were checked (digits and dashes); keep only those anyway.
+    auto safe = [](std::string text) {
+      std::erase_if(text, [](char c) { return !(c == '-' || (c >= '0' && c <= '9')); });
+      return text;
+    };
+    std::string name = "guichet-trafic-" + traffic.by;  // by: queue, channel or agent
+    if (!traffic.from.empty()) name += "-" + safe(traffic.from);
+    if (!traffic.to.empty()) name += "-" + safe(traffic.to);
     response.headers.emplace_back("Content-Disposition",
                                   "attachment; filename=\"" + name + ".csv\"");
     return response;

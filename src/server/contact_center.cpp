@@ -39,7 +39,10 @@ constexpr const char* kCalendar = "calendar";
 std::optional<std::chrono::year_month_day> parse_date(const std::string& text) {
   int y = 0, m = 0, d = 0;
   char extra = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3) {
+  // Digits and dashes only: sscanf alone would skip spaces and take signs.
+  if (text.empty() || text.size() > 10 ||
+      text.find_first_not_of("0123456789-") != std::string::npos ||
+      std::sscanf(text.c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3) {
     return std::nullopt;
   }
   const std::chrono::year_month_day day{std::chrono::year{y},
@@ -291,9 +294,9 @@ Result<routing::AgentConfig> agent_config(const json::object& body, std::uint64_
       config.capacity[static_cast<int>(*channel)] = static_cast<int>(slots.as_int64());
     }
   }
-  auto phone = agent_phone(detail::string_or(body, "phone", ""));
-  if (!phone) return phone.error();
-  config.phone = *phone;
+  // Checked and normalised when written (put_document): a profile stored
+  // before the check existed still loads.
+  config.phone = detail::string_or(body, "phone", "");
   config.voice_exclusive = detail::bool_or(body, "voice_exclusive", true);
   return config;
 }
@@ -398,12 +401,15 @@ class EventWriter {
   std::uint64_t enqueue(std::vector<store::InteractionEvent> events) {
     const std::uint64_t count = events.size();
     std::uint64_t ticket = 0;
+    // Tickets in the order the store receives the events: callers outside
+    // the engine's lock (a completion's note) race with the engine's.
+    std::lock_guard submitting(submit_mutex_);
     {
       std::lock_guard lock(mutex_);
       enqueued_ += count;
       ticket = enqueued_;
     }
-    // Unlocked: the store may call back at once (when closing).
+    // Not under mutex_: the store may call back at once (when closing).
     store_.append_events_async(std::move(events), [this, count](Status status) {
       std::vector<std::pair<std::function<void(Status)>, Status>> ready;
       {
@@ -455,6 +461,7 @@ class EventWriter {
 
  private:
   store::Store& store_;
+  std::mutex submit_mutex_;  // never taken by the store's callback
   std::mutex mutex_;
   std::condition_variable done_;
   std::uint64_t enqueued_ = 0;  // guarded by mutex_
@@ -650,12 +657,29 @@ class ContactCenter::Impl {
     created.type = "created";
     created.at = it.enqueued_at;
     created.data_json = "{\"queue_id\":" + std::to_string(it.queue_id) + "}";
+    // Counted until answered: a stop waits for them (drain) before the
+    // engine and the server go away.
+    {
+      std::lock_guard lock(in_flight_mutex_);
+      ++in_flight_;
+    }
+    CreateDone answer = [this, done = std::move(done)](Result<std::string> view) {
+      done(std::move(view));
+      std::lock_guard lock(in_flight_mutex_);
+      if (--in_flight_ == 0) in_flight_done_.notify_all();
+    };
     store_.create_interaction_async(
         std::move(it), std::move(created),
-        [this, done = std::move(done)](Result<store::Interaction> stored) mutable {
-          if (!stored) return done(stored.error());
-          routed(*stored, std::move(done));
+        [this, answer = std::move(answer)](Result<store::Interaction> stored) mutable {
+          if (!stored) return answer(stored.error());
+          routed(*stored, std::move(answer));
         });
+  }
+
+  // Waits (up to a minute) for the creates being stored to be answered.
+  void drain() {
+    std::unique_lock lock(in_flight_mutex_);
+    in_flight_done_.wait_for(lock, std::chrono::minutes(1), [this] { return in_flight_ == 0; });
   }
 
   Result<std::string> create_interaction(const std::string& body) {
@@ -1107,11 +1131,11 @@ class ContactCenter::Impl {
     }
     scenario.day_start_s = hour * 3600.0 + minute * 60.0;
     const double aht = detail::number_or(*object, "aht_s", 180);
-    if (aht <= 0 || aht > 86'400) return invalid_argument("1 s to a day", "aht_s");
+    if (aht < 1 || aht > 3'600) return invalid_argument("1 to 3600 seconds", "aht_s");
     sim::Distribution patience;
     if (object->contains("patience_s")) {
       const double mean = detail::number_or(*object, "patience_s", 0);
-      if (mean <= 0) return invalid_argument("more than 0", "patience_s");
+      if (mean < 1 || mean > 3'600) return invalid_argument("1 to 3600 seconds", "patience_s");
       patience = {sim::Distribution::Kind::kExponential, mean, 0};
     }
     const std::string who = detail::string_or(*object, "agents", "connected");
@@ -1181,6 +1205,14 @@ class ContactCenter::Impl {
         spec.skills.emplace_back(std::to_string(skill.skill), skill.level);
       spec.capacity = config->capacity;
       scenario.agents.push_back(std::move(spec));
+    }
+    // The simulated day runs until the last interaction is served: bound the
+    // work the request may ask for (a week of the agents' time).
+    const double work_s =
+        total * aht / static_cast<double>(std::max<std::size_t>(1, scenario.agents.size()));
+    if (work_s > 7 * 86'400.0) {
+      return invalid_argument("more work than these agents could do in a week: fewer arrivals",
+                              "arrivals");
     }
     sim::Options options;
     options.seed =
@@ -1355,11 +1387,14 @@ class ContactCenter::Impl {
                                       std::uint64_t user) {
     auto object = detail::parse_object(body, {{"phone", json::kind::string, true}});
     if (!object) return object.error();
+    // Read, change, write as one configuration change: a supervisor's edit
+    // of the same profile cannot slip in between.
+    std::lock_guard lock(config_mutex_);
     auto existing = store_.document(kAgent, agent);
     if (!existing) return not_found("no agent profile for this user", "id");
     json::value profile = json::parse(existing->body_json);
     profile.as_object()["phone"] = (*object)["phone"];
-    return put_document(kAgent, agent, json::serialize(profile), user);
+    return put_document_locked(kAgent, agent, json::serialize(profile), user);
   }
 
   // What the agent holds now (offered, active, in wrap-up), oldest first.
@@ -1519,6 +1554,12 @@ class ContactCenter::Impl {
   Result<std::string> put_document(const std::string& kind, std::uint64_t id,
                                    const std::string& body, std::uint64_t user) {
     std::lock_guard lock(config_mutex_);
+    return put_document_locked(kind, id, body, user);
+  }
+
+  // put_document with config_mutex_ held.
+  Result<std::string> put_document_locked(const std::string& kind, std::uint64_t id,
+                                          const std::string& body, std::uint64_t user) {
     store::Document document;
     document.kind = kind;
     document.id = id;
@@ -1559,12 +1600,16 @@ class ContactCenter::Impl {
       if (!object) return object.error();
       auto user_record = store_.user_by_id(id);
       if (!user_record) return not_found("no such user", "id");
+      if (object->contains("phone")) {
+        auto phone = agent_phone(detail::string_or(*object, "phone", ""));
+        if (!phone) return phone.error();
+        (*object)["phone"] = *phone;  // normalised
+      }
       auto config = agent_config(*object, id);
       if (!config) return config.error();
       for (const routing::SkillLevel& s : config->skills) {
         if (!store_.document(kSkill, s.skill)) return not_found("no such skill", "skills");
       }
-      if (object->contains("phone")) (*object)["phone"] = config->phone;  // normalised
       document.name = user_record->username;
       document.body_json = json::serialize(*object);
     } else {
@@ -1706,6 +1751,12 @@ class ContactCenter::Impl {
             held_[e.agent].insert(e.interaction);
             offers_.erase(e.offer);
             break;
+          case routing::EventType::kWrapupEnded:
+          case routing::EventType::kTransferred:
+            if (auto found = held_.find(e.agent); found != held_.end()) {
+              found->second.erase(e.interaction);
+            }
+            break;
           case routing::EventType::kRejected:
           case routing::EventType::kOfferTimeout:
           case routing::EventType::kOfferRevoked:
@@ -1732,10 +1783,13 @@ class ContactCenter::Impl {
   EventWriter writer_;
   std::mutex offers_mutex_;
   std::map<std::uint64_t, PendingOffer> offers_;  // guarded by offers_mutex_
-  // Interactions each agent accepted; those it no longer holds are dropped
-  // when listed. Guarded by offers_mutex_.
+  // Interactions each agent accepted, until their wrap-up ends or they are
+  // transferred (and, as a safety net, when listed). Guarded by offers_mutex_.
   std::map<std::uint64_t, std::set<std::uint64_t>> held_;
   std::mutex config_mutex_;  // one configuration change at a time
+  std::mutex in_flight_mutex_;
+  std::condition_variable in_flight_done_;
+  int in_flight_ = 0;  // creates stored or routed, not yet answered; guarded by in_flight_mutex_
   std::mutex stats_mutex_;
   TodayFigures today_;                                // guarded by stats_mutex_
   std::map<std::uint64_t, std::string> queue_names_;  // guarded by stats_mutex_
@@ -1798,6 +1852,9 @@ Result<std::string> ContactCenter::create_interaction(const std::string& body) {
 }
 void ContactCenter::create_interaction_async(const std::string& body, CreateDone done) {
   impl_->create_interaction_async(body, std::move(done));
+}
+void ContactCenter::drain() {
+  impl_->drain();
 }
 Result<std::string> ContactCenter::interaction(std::uint64_t id) {
   return impl_->interaction(id);

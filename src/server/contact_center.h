@@ -75,6 +75,9 @@ class ContactCenter {
   // the store's thread (`done` must be quick and must not wait for the store).
   using CreateDone = std::function<void(Result<std::string>)>;
   void create_interaction_async(const std::string& body, CreateDone done);
+  // Waits (up to a minute) until every create taken is answered: at a stop,
+  // after the server stopped taking requests, before anything goes away.
+  void drain();
   Result<std::string> interaction(std::uint64_t id);  // with its timeline
   Result<std::string> list_interactions(const store::InteractionFilter& filter);
   // {"queue_id"} or {"agent_id","timeout_s"?}: by the agent handling it, or a

@@ -72,7 +72,10 @@ std::string serialize(const HttpResponse& response, unsigned version, bool keep_
     cache_control |= name == "Cache-Control";
     out += name;
     out += ": ";
-    out += value;
+    // A line break in a value would end the header early: never sent.
+    for (char c : value) {
+      if (c != '\r' && c != '\n') out += c;
+    }
     out += "\r\n";
   }
   if (!cache_control) out += "Cache-Control: no-store\r\n";

@@ -165,6 +165,7 @@ Status serve(const ServeOptions& options) {
     sigwait(&signals, &signal);
     log::info("stopping", "\"signal\":" + std::to_string(signal));
     (*server)->stop();  // in-flight requests are answered
+    center.drain();     // …and creates still being stored (a slow disk)
     return Status::ok();
   }();
   store->reset();  // commits what was acknowledged and closes the database

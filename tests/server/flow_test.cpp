@@ -165,6 +165,9 @@ TEST_F(Flow, TrafficReportsCountTodayAndExportCsv) {
   EXPECT_EQ(field(bad.body, "field"), "from");
   EXPECT_EQ(field(call(supervisor_, "GET", "/api/v1/reports/traffic?interval=5").body, "field"),
             "interval");
+  // Only digits and dashes make a date (they go into the file name).
+  EXPECT_EQ(call(supervisor_, "GET", "/api/v1/reports/traffic?from=%0D%0A26-1-1&format=csv").status,
+            400);
   EXPECT_EQ(call(agent_, "GET", "/api/v1/reports/traffic").status, 403);
 }
 
@@ -195,6 +198,18 @@ TEST_F(Flow, AWhatIfRunsTodaysConfigurationThroughTheSimulator) {
                   "field"),
             "day_start");
   EXPECT_EQ(call(agent_, "POST", "/api/v1/simulations", profile).status, 403);
+  // Bounded: what a request may ask the simulator to compute.
+  EXPECT_EQ(field(call(supervisor_, "POST", "/api/v1/simulations",
+                       R"({"arrivals":{")" + std::to_string(queue) + R"(":[1]},"aht_s":86400})")
+                      .body,
+                  "field"),
+            "aht_s");
+  EXPECT_EQ(field(call(supervisor_, "POST", "/api/v1/simulations",
+                       R"({"arrivals":{")" + std::to_string(queue) +
+                           R"(":[100000,100000]},"aht_s":3600})")
+                      .body,
+                  "field"),
+            "arrivals");
 }
 
 TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
