@@ -547,6 +547,49 @@ class Api::Impl {
     return json_response(200, body + "]}");
   }
 
+  // PUT /api/v1/users/{id}: display name, role, a new password (admins).
+  HttpResponse update_user(const HttpRequest& request, std::uint64_t id, const Caller& caller) {
+    auto body = parse_body(request, {{"display_name", json::kind::string, false},
+                                     {"role", json::kind::string, false},
+                                     {"password", json::kind::string, false}});
+    if (!body) return from_error(body.error());
+    auto existing = store_.user_by_id(id);
+    if (!existing) return error_response(404, "not_found", "no such user", "id");
+    store::User user = *existing;
+    user.password_hash.clear();  // kept unless a new password is given
+    if (body->contains("display_name")) {
+      user.display_name = detail::string_or(*body, "display_name", "");
+      if (user.display_name.size() > 100) {
+        return error_response(400, "invalid_argument", "at most 100 characters", "display_name");
+      }
+    }
+    if (body->contains("role")) {
+      auto role = store::role_from_string(detail::string_or(*body, "role", ""));
+      if (!role) {
+        return error_response(400, "invalid_argument", "agent, supervisor or admin", "role");
+      }
+      user.role = *role;
+    }
+    if (body->contains("password")) {
+      const std::string password = detail::string_or(*body, "password", "");
+      if (password.size() < 12) {
+        return error_response(400, "invalid_argument", "at least 12 characters", "password");
+      }
+      auto hash = hash_password(password);
+      if (!hash) return from_error(hash.error());
+      user.password_hash = *hash;
+    }
+    auto updated = store_.update_user(user, caller.user.id, options_.clock());
+    if (!updated) return from_error(updated.error());
+    // The store ended the user's sessions on a new role or password: so does
+    // the cache (and the name and role it holds are refreshed).
+    {
+      std::lock_guard lock(sessions_mutex_);
+      std::erase_if(sessions_, [id](const auto& entry) { return entry.second.user.id == id; });
+    }
+    return json_response(200, user_json(*updated));
+  }
+
   HttpResponse create_user(const HttpRequest& request) {
     HttpResponse refusal;
     if (!require(request, {store::Role::kAdmin}, refusal)) return refusal;
@@ -602,6 +645,13 @@ class Api::Impl {
     if (has_body && !request.body.empty() && !is_json(request)) {
       return error_response(400, "invalid_argument", "the body must be application/json",
                             "content-type");
+    }
+
+    if (collection == "users") {
+      if (!id || !action.empty()) return no_route();
+      if (method != "PUT") return not_allowed();
+      if (caller->user.role != store::Role::kAdmin) return forbidden();
+      return update_user(request, *id, *caller);
     }
 
     static const std::map<std::string_view, std::string> kKinds = {
@@ -825,6 +875,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"DELETE", "/api/v1/session"},
       {"GET", "/api/v1/users"},
       {"POST", "/api/v1/users"},
+      {"PUT", "/api/v1/users/{id}"},
       {"GET", "/api/v1/skills"},
       {"POST", "/api/v1/skills"},
       {"GET", "/api/v1/skills/{id}"},

@@ -609,6 +609,53 @@ Status insert_event(Connection& c, const InteractionEvent& event) {
 
 }  // namespace
 
+Result<User> SqliteStore::update_user(const User& user, std::uint64_t by, Time at) {
+  User updated;
+  Status status = impl_->write([&](Connection& c) -> Status {
+    static const std::string select = std::string(kUserColumns) + "WHERE id = ?";
+    Statement read = c.statement(select.c_str());
+    if (!read) return c.error("user");
+    sqlite3_bind_int64(read, 1, as_int(user.id));
+    if (sqlite3_step(read) != SQLITE_ROW) return not_found("no such user", "id");
+    const User before = read_user(read);
+    if (before.role == Role::kAdmin && user.role != Role::kAdmin) {
+      Statement admins = c.statement("SELECT COUNT(*) FROM users WHERE role = 'admin'");
+      if (!admins || sqlite3_step(admins) != SQLITE_ROW) return c.error("user");
+      if (sqlite3_column_int64(admins, 0) <= 1) {
+        return failed_precondition("the last admin keeps the role", "role");
+      }
+    }
+    const bool new_password = !user.password_hash.empty();
+    Statement write = c.statement(
+        "UPDATE users SET display_name = ?, role = ?, "
+        "password_hash = CASE WHEN ?3 = '' THEN password_hash ELSE ?3 END WHERE id = ?4");
+    if (!write) return c.error("user");
+    bind_text(write, 1, user.display_name);
+    sqlite3_bind_text(write, 2, to_string(user.role), -1, SQLITE_STATIC);
+    bind_text(write, 3, user.password_hash);
+    sqlite3_bind_int64(write, 4, as_int(user.id));
+    if (sqlite3_step(write) != SQLITE_DONE) return c.error("user");
+    if (new_password || before.role != user.role) {
+      Statement sessions = c.statement("DELETE FROM sessions WHERE user_id = ?");
+      if (!sessions) return c.error("user");
+      sqlite3_bind_int64(sessions, 1, as_int(user.id));
+      if (sqlite3_step(sessions) != SQLITE_DONE) return c.error("user");
+    }
+    auto view = [](const User& u, bool password) {
+      return "{\"username\":" + json_quote(u.username) +
+             ",\"display_name\":" + json_quote(u.display_name) + ",\"role\":\"" +
+             to_string(u.role) + "\"" + (password ? ",\"password\":\"changed\"" : "") + "}";
+    };
+    updated = before;
+    updated.display_name = user.display_name;
+    updated.role = user.role;
+    return audit(c, at, by, "user", user.id, "update", view(before, false),
+                 view(updated, new_password));
+  });
+  if (!status) return status.error();
+  return updated;
+}
+
 Result<Document> SqliteStore::put_document(Document document, std::uint64_t user_id, Time at) {
   if (document.kind.empty()) return invalid_argument("a document needs a kind", "kind");
   if (document.name.empty()) return invalid_argument("a name is required", "name");

@@ -27,6 +27,7 @@ class SqliteStore final : public Store {
   Result<User> find_user(const std::string& username) override;
   Result<User> user_by_id(std::uint64_t id) override;
   Result<std::vector<User>> list_users() override;
+  Result<User> update_user(const User& user, std::uint64_t by, Time at) override;
   Status create_session(const Session& session) override;
   Result<Session> find_session(const std::string& token_hash) override;
   Status delete_session(const std::string& token_hash) override;

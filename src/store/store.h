@@ -165,6 +165,10 @@ class Store {
   virtual Result<User> find_user(const std::string& username) = 0;
   virtual Result<User> user_by_id(std::uint64_t id) = 0;
   virtual Result<std::vector<User>> list_users() = 0;
+  // Changes a user's display name, role and (when not empty) password hash;
+  // a new role or password ends the user's sessions. Audited as kind "user"
+  // (never the hash). kFailedPrecondition when it would leave no admin.
+  virtual Result<User> update_user(const User& user, std::uint64_t by, Time at) = 0;
   virtual Status create_session(const Session& session) = 0;
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;

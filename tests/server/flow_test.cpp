@@ -212,6 +212,39 @@ TEST_F(Flow, AWhatIfRunsTodaysConfigurationThroughTheSimulator) {
             "arrivals");
 }
 
+TEST_F(Flow, AnAdminChangesARoleAndAPasswordAndTheOldSessionsEnd) {
+  const std::string admin = login("admin", "admin-password-1234");
+  const std::string user = "/api/v1/users/" + std::to_string(agent_id_);
+  EXPECT_EQ(call(agent_, "PUT", user, R"({"role":"admin"})").status, 403);
+  Reply promoted = call(admin, "PUT", user, R"({"role":"supervisor","display_name":"Léa M."})");
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  EXPECT_EQ(field(promoted.body, "role"), "supervisor");
+  EXPECT_EQ(call(agent_, "GET", "/api/v1/session").status, 401) << "a new role: log in again";
+  const std::string again = login("agent1", "agent-password-1234");
+  EXPECT_EQ(field(call(again, "GET", "/api/v1/session").body, "role"), "supervisor");
+
+  ASSERT_EQ(call(admin, "PUT", user, R"({"password":"a-new-password-5678"})").status, 200);
+  EXPECT_EQ(call(again, "GET", "/api/v1/session").status, 401);
+  EXPECT_EQ(request(port_, "POST", "/api/v1/session",
+                    R"({"username":"agent1","password":"agent-password-1234"})")
+                .status,
+            401);
+  login("agent1", "a-new-password-5678");
+  EXPECT_EQ(field(call(admin, "PUT", user, R"({"password":"short"})").body, "field"), "password");
+
+  // The last admin cannot step down; the audit log says who changed what,
+  // never the password's hash.
+  const auto admin_id = number(call(admin, "GET", "/api/v1/session").body, "id");
+  Reply last =
+      call(admin, "PUT", "/api/v1/users/" + std::to_string(admin_id), R"({"role":"agent"})");
+  EXPECT_EQ(last.status, 409);
+  EXPECT_EQ(field(last.body, "field"), "role");
+  Reply audit = call(admin, "GET", "/api/v1/audit");
+  EXPECT_NE(audit.body.find(R"("role":"supervisor","password":"changed")"), std::string::npos)
+      << audit.body;
+  EXPECT_EQ(audit.body.find("argon2"), std::string::npos) << audit.body;
+}
+
 TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
   ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
                  R"({"capacity":{"voice":1}})")

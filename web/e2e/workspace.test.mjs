@@ -327,6 +327,21 @@ try {
     await audit(supervisor, name);
   }
 
+  // An admin renames an account.
+  const adminContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  const admin = await adminContext.newPage();
+  await logIn(admin, "admin");
+  await admin.getByRole("link", { name: "Administration" }).first().click();
+  await admin.getByRole("link", { name: "Utilisateurs", exact: true }).click();
+  await admin.getByRole("button", { name: "Modifier — agent2", exact: true }).click();
+  await admin.getByLabel("Nom affiché").first().fill("Hugo Bernard");
+  await audit(admin, "admin-utilisateurs");
+  await admin.getByRole("button", { name: "Enregistrer" }).first().click();
+  await admin.getByText(/^Enregistré\. Si le rôle/).waitFor();
+  check((await api("admin", "GET", "/api/v1/users")).users.some((u) => u.display_name === "Hugo Bernard"),
+    "the account is renamed");
+  await adminContext.close();
+
   // At 200 % zoom on a laptop screen, the workspace still works.
   const zoomed = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
   const small = await zoomed.newPage();

@@ -1,10 +1,11 @@
-// User accounts (administrators only): the list and the form to add one.
-// The API has no route yet to change or delete an account: none shown.
+// User accounts (administrators only): the list, a change of display name,
+// role or password (which ends the user's sessions), and the form to add one.
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useCallback, useEffect, useState } from "react";
-import { get, post, type Role, type User } from "../../api";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { get, post, put, type Role, type User } from "../../api";
 import {
   FeedbackAlert,
   errorProps,
@@ -31,6 +32,7 @@ export function UsersPage() {
   const t = useAdminT();
   const [users, setUsers] = useState<User[] | null>(null);
   const [loadFeedback, setLoadFeedback] = useState<Feedback>(null);
+  const [editing, setEditing] = useState<User | null>(null);
 
   const reload = useCallback(async () => {
     const result = await get<{ users: User[] }>("/api/v1/users");
@@ -65,6 +67,7 @@ export function UsersPage() {
                 <th scope="col">{t("users.username")}</th>
                 <th scope="col">{t("users.displayName")}</th>
                 <th scope="col">{t("users.role")}</th>
+                <th scope="col">{t("common.actions")}</th>
               </tr>
             </thead>
             <tbody>
@@ -73,11 +76,31 @@ export function UsersPage() {
                   <th scope="row">{u.username}</th>
                   <td>{u.display_name}</td>
                   <td>{ROLES.includes(u.role) ? t(`role.${u.role}`) : u.role}</td>
+                  <td>
+                    <Button
+                      size="small"
+                      priority="secondary"
+                      type="button"
+                      onClick={() => setEditing(u)}
+                      nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${u.username}` }}
+                    >
+                      {t("common.edit")}
+                    </Button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+
+      {editing && (
+        <EditUserForm
+          key={editing.id}
+          user={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => void reload()}
+        />
       )}
 
       <section aria-labelledby="user-add-title" className="fr-mt-4w">
@@ -200,5 +223,99 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       </div>
       <Button type="submit">{t("users.add")}</Button>
     </form>
+  );
+}
+
+// Display name, role, and optionally a new password. A new role or password
+// logs the user out everywhere (the server ends their sessions).
+function EditUserForm({
+  user,
+  onClose,
+  onSaved,
+}: {
+  user: User;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const t = useAdminT();
+  const [displayName, setDisplayName] = useState(user.display_name);
+  const [role, setRole] = useState<Role>(user.role);
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    if (password && password.length < MIN_PASSWORD) {
+      setError(t("error.passwordShort"));
+      return;
+    }
+    const result = await put<User>(`/api/v1/users/${user.id}`, {
+      display_name: displayName.trim(),
+      role,
+      ...(password ? { password } : {}),
+    });
+    if (!result.ok) {
+      const labels = labelsOf(t);
+      const field = result.error.field ? labels[result.error.field] ?? result.error.field : "";
+      setError(`${result.error.message}${field ? ` (${field})` : ""}`);
+      return;
+    }
+    setSaved(true);
+    setPassword("");
+    onSaved();
+  };
+
+  return (
+    <section
+      className="fr-card fr-card--no-arrow fr-p-3w fr-mt-3w"
+      aria-labelledby="user-edit-title"
+    >
+      <h3 id="user-edit-title" className="fr-h5" tabIndex={-1} ref={heading}>
+        {t("users.edit")} — {user.username}
+      </h3>
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+      {saved && <Alert severity="success" small description={t("users.saved")} className="fr-mb-2w" />}
+      <form onSubmit={submit}>
+        <Input
+          label={t("users.displayName")}
+          nativeInputProps={{
+            value: displayName,
+            autoComplete: "off",
+            onChange: (e) => setDisplayName(e.target.value),
+          }}
+        />
+        <Select
+          label={t("users.role")}
+          nativeSelectProps={{ value: role, onChange: (e) => setRole(e.target.value as Role) }}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </Select>
+        <Input
+          label={t("users.newPassword")}
+          hintText={t("users.newPasswordHint")}
+          nativeInputProps={{
+            type: "password",
+            autoComplete: "new-password",
+            value: password,
+            onChange: (e) => setPassword(e.target.value),
+          }}
+        />
+        <div className="fr-btns-group fr-btns-group--inline">
+          <Button type="submit">{t("common.save")}</Button>
+          <Button type="button" priority="secondary" onClick={onClose}>
+            {t("common.close")}
+          </Button>
+        </div>
+      </form>
+    </section>
   );
 }
