@@ -167,8 +167,8 @@ class Api::Impl {
   // paths of its pages (/agent, /supervision…); nothing for the API's paths.
   static std::optional<HttpResponse> web_file(const HttpRequest& request) {
     const std::string& path = request.path;
-    if (request.method != "GET" || path.rfind("/api/", 0) == 0 || path == "/healthz" ||
-        path == "/readyz" || path == "/metrics") {
+    if ((request.method != "GET" && request.method != "HEAD") || path.rfind("/api/", 0) == 0 ||
+        path == "/healthz" || path == "/readyz" || path == "/metrics") {
       return std::nullopt;
     }
     std::optional<web::Asset> asset = web::find_asset(path == "/" ? "/index.html" : path);

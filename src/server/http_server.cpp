@@ -55,7 +55,9 @@ HttpRequest to_request(http::request<http::string_body>& message, const std::str
 // The response's head (and body, unless static) as bytes on the wire,
 // written by hand: Beast's serializer costs more than the rest of a read
 // served from memory.
-std::string serialize(const HttpResponse& response, unsigned version, bool keep_alive) {
+// A HEAD request gets the headers of the GET, without the body.
+std::string serialize(const HttpResponse& response, unsigned version, bool keep_alive,
+                      bool head = false) {
   const auto status = static_cast<http::status>(response.status);
   const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
   const std::size_t length =
@@ -92,13 +94,15 @@ std::string serialize(const HttpResponse& response, unsigned version, bool keep_
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  if (!bodiless && response.static_body.empty()) out += response.body;
+  if (!bodiless && !head && response.static_body.empty()) out += response.body;
   return out;
 }
 
 // The buffers to write: the serialized head (and body), then a static body.
-std::array<asio::const_buffer, 2> wire(const std::string& head, const HttpResponse& response) {
-  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+std::array<asio::const_buffer, 2> wire(const std::string& head, const HttpResponse& response,
+                                       bool head_only) {
+  const bool bodiless =
+      head_only || response.status < 200 || response.status == 204 || response.status == 304;
   return {asio::buffer(head), bodiless ? asio::const_buffer() : asio::buffer(response.static_body)};
 }
 
@@ -276,10 +280,11 @@ class HttpServer::Impl {
             use_awaitable);
       }
       const bool keep_alive = request_message.keep_alive() && !stopped_;
-      const std::string message = serialize(response, request_message.version(), keep_alive);
+      const bool head = request.method == "HEAD";
+      const std::string message = serialize(response, request_message.version(), keep_alive, head);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
       auto [write_error, written] =
-          co_await asio::async_write(stream, wire(message, response), kAsTuple);
+          co_await asio::async_write(stream, wire(message, response, head), kAsTuple);
       end_request();
       if (options_.access_log) {
         log_access(request, response.status, written, std::chrono::steady_clock::now() - started,

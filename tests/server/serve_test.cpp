@@ -37,6 +37,14 @@ TEST_F(Guichet, ServesTheWebInterfaceFromTheBinary) {
   Reply again = request(port_, "GET", script, "", "If-None-Match: " + etag + "\r\n");
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
+  // HEAD: the same headers, no body.
+  Reply head = request(port_, "HEAD", script);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(asset.body.size()));
+  EXPECT_TRUE(head.body.empty());
+  Reply api_head = request(port_, "HEAD", "/healthz");
+  EXPECT_EQ(api_head.status, 405);
+  EXPECT_TRUE(api_head.body.empty()) << api_head.body;
 }
 
 TEST_F(Guichet, LogsInWithATokenOrACookieAndOut) {
