@@ -1,6 +1,7 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { get, put, type AgentFigures, type Named, type QueueFigures } from "../api";
@@ -18,6 +19,7 @@ export function Wallboard() {
   const [agents, setAgents] = useState<AgentFigures[]>([]);
   const [loadedAt, setLoadedAt] = useState(Date.now());
   const [editing, setEditing] = useState<number | null>(null);
+  const [filter, setFilter] = useState("");
   const [error, setError] = useState<string | null>(null);
   // Once pause reasons exist a pause needs one: the supervisor's pauses use
   // the reason chosen above the table.
@@ -56,6 +58,17 @@ export function Wallboard() {
     );
   });
 
+  // A supervisor follows some queues and agents: by a part of their name.
+  const needle = filter.trim().toLowerCase();
+  const shownQueues = useMemo(
+    () => (needle ? queues.filter((q) => q.name.toLowerCase().includes(needle)) : queues),
+    [queues, needle],
+  );
+  const shownAgents = useMemo(
+    () => (needle ? agents.filter((a) => a.name.toLowerCase().includes(needle)) : agents),
+    [agents, needle],
+  );
+
   const byState = useMemo(() => {
     const counts = new Map<string, number>();
     for (const agent of agents) counts.set(agent.state, (counts.get(agent.state) ?? 0) + 1);
@@ -81,6 +94,15 @@ export function Wallboard() {
         </Badge>
       </h1>
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+      <Input
+        label={t("wall.filter")}
+        hintText={t("wall.filterHint")}
+        nativeInputProps={{
+          type: "search",
+          value: filter,
+          onChange: (e) => setFilter(e.target.value),
+        }}
+      />
 
       <section aria-labelledby="wall-queues">
         <h2 id="wall-queues" className="fr-h4">
@@ -105,7 +127,7 @@ export function Wallboard() {
               </tr>
             </thead>
             <tbody>
-              {queues.map((q) => (
+              {shownQueues.map((q) => (
                 <tr key={q.queue_id} data-queue={q.name}>
                   <th scope="row">{q.name}</th>
                   <td data-field="waiting">{q.waiting}</td>
@@ -183,7 +205,7 @@ export function Wallboard() {
               </tr>
             </thead>
             <tbody>
-              {agents.map((a) => (
+              {shownAgents.map((a) => (
                 <AgentRow key={a.agent_id} agent={a} onState={setState} onEdit={setEditing} />
               ))}
             </tbody>
