@@ -660,7 +660,8 @@ class Api::Impl {
         {"agents", "agent"},
         {"wrapup-codes", "wrapup_code"},
         {"pause-reasons", "pause_reason"},
-        {"calendars", "calendar"}};
+        {"calendars", "calendar"},
+        {"canned-responses", "canned_response"}};
     if (auto kind_found = kKinds.find(collection); kind_found != kKinds.end()) {
       const std::string& kind = kind_found->second;
       if (!action.empty()) {
@@ -702,6 +703,10 @@ class Api::Impl {
       }
       if (action.empty()) return from_result(center_.interaction(*id));
       if (action == "complete") return from_result(center_.complete(*id, me, request.body));
+      if (action == "messages") {
+        if (method != "POST") return not_allowed();
+        return from_result(center_.post_message(*id, me, manager, request.body), 201);
+      }
       if (action == "transfer") {
         return from_result(center_.transfer(*id, me, manager, request.body));
       }
@@ -901,6 +906,11 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/calendars/{id}"},
       {"PUT", "/api/v1/calendars/{id}"},
       {"DELETE", "/api/v1/calendars/{id}"},
+      {"GET", "/api/v1/canned-responses"},
+      {"POST", "/api/v1/canned-responses"},
+      {"GET", "/api/v1/canned-responses/{id}"},
+      {"PUT", "/api/v1/canned-responses/{id}"},
+      {"DELETE", "/api/v1/canned-responses/{id}"},
       {"GET", "/api/v1/agents"},
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},
@@ -911,6 +921,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"POST", "/api/v1/interactions"},
       {"GET", "/api/v1/interactions/{id}"},
       {"POST", "/api/v1/interactions/{id}/complete"},
+      {"POST", "/api/v1/interactions/{id}/messages"},
       {"POST", "/api/v1/interactions/{id}/transfer"},
       {"POST", "/api/v1/interactions/{id}/callback"},
       {"POST", "/api/v1/interactions/{id}/abandon"},

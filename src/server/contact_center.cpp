@@ -31,6 +31,7 @@ constexpr const char* kAgent = "agent";
 constexpr const char* kWrapupCode = "wrapup_code";
 constexpr const char* kPauseReason = "pause_reason";
 constexpr const char* kCalendar = "calendar";
+constexpr const char* kCannedResponse = "canned_response";
 
 // A business calendar from its JSON: weekly hours, time zone (Europe/Paris
 // unless said), French public holidays (on unless said, Alsace-Moselle's
@@ -805,6 +806,54 @@ class ContactCenter::Impl {
     return std::string(R"({"status":"completed"})");
   }
 
+  // A message in an interaction's conversation: from the citizen (brought by
+  // an integration: a web chat, a messaging bridge — supervisor or admin
+  // tokens) or from the agent handling it. Stored in the timeline, then
+  // pushed to the agent and supervisors (and so to the integration, which
+  // delivers the agent's replies).
+  Result<std::string> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                                   const std::string& body) {
+    auto object = detail::parse_object(
+        body, {{"text", json::kind::string, true}, {"from", json::kind::string, false}});
+    if (!object) return object.error();
+    const std::string text = detail::string_or(*object, "text", "");
+    const std::string from = detail::string_or(*object, "from", "agent");
+    if (text.empty() || text.size() > 4000) return invalid_argument("1 to 4000 characters", "text");
+    if (from != "agent" && from != "citizen") return invalid_argument("agent or citizen", "from");
+    if (from == "citizen" && !manager) {
+      return failed_precondition("the citizen's messages come from an integration", "from");
+    }
+    std::optional<routing::InteractionStatus> status;
+    engine_.inspect([&](const routing::Engine& e) { status = e.interaction(interaction); });
+    if (!status) {
+      if (!store_.interaction(interaction)) return not_found("no such interaction", "id");
+      return failed_precondition("the interaction has ended", "id");
+    }
+    if (from == "agent" && !manager &&
+        (status->agent != caller || status->phase != routing::InteractionPhase::kActive)) {
+      return failed_precondition("you are not handling this interaction", "id");
+    }
+    store::InteractionEvent event;
+    event.interaction_id = interaction;
+    event.type = "message";
+    event.at = now();
+    const std::uint64_t author = from == "agent" ? caller : 0;
+    event.data_json = "{\"from\":\"" + from + "\",\"agent_id\":" + std::to_string(author) +
+                      ",\"text\":" + json_quote(text) + "}";
+    if (Status s = writer_.wait(writer_.enqueue({event})); !s) return s.error();
+    const std::string message =
+        "{\"type\":\"message\",\"at\":" + json_quote(iso8601(event.at)) +
+        ",\"interaction_id\":" + std::to_string(interaction) +
+        ",\"channel\":" + json_quote(routing::to_string(status->channel)) + ",\"from\":\"" + from +
+        "\",\"text\":" + json_quote(text) +
+        (status->agent ? ",\"agent_id\":" + std::to_string(status->agent) : std::string()) +
+        ",\"queue_id\":" + std::to_string(status->queue) + "}";
+    hub_.publish(status->agent, status->queue, message);
+    return "{\"interaction_id\":" + std::to_string(interaction) +
+           ",\"at\":" + json_quote(iso8601(event.at)) + ",\"from\":\"" + from +
+           "\",\"text\":" + json_quote(text) + "}";
+  }
+
   // ---- citizens ---------------------------------------------------------------------
 
   // Phone numbers keep their digits and a leading +; emails are lower case.
@@ -1563,7 +1612,17 @@ class ContactCenter::Impl {
     store::Document document;
     document.kind = kind;
     document.id = id;
-    if (kind == kSkill || kind == kWrapupCode || kind == kPauseReason) {
+    if (kind == kCannedResponse) {
+      auto object = detail::parse_object(
+          body, {{"name", json::kind::string, true}, {"text", json::kind::string, true}});
+      if (!object) return object.error();
+      const std::string text = detail::string_or(*object, "text", "");
+      if (text.empty() || text.size() > 4000) {
+        return invalid_argument("1 to 4000 characters", "text");
+      }
+      document.name = detail::string_or(*object, "name", "");
+      document.body_json = body_without_name(std::move(*object));
+    } else if (kind == kSkill || kind == kWrapupCode || kind == kPauseReason) {
       auto object = detail::parse_object(
           body, {{"name", json::kind::string, true}, {"description", json::kind::string, false}});
       if (!object) return object.error();
@@ -1837,6 +1896,10 @@ Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const st
 Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& body,
                                                    std::uint64_t user) {
   return impl_->set_agent_phone(agent, body, user);
+}
+Result<std::string> ContactCenter::post_message(std::uint64_t interaction, std::uint64_t caller,
+                                                bool manager, const std::string& body) {
+  return impl_->post_message(interaction, caller, manager, body);
 }
 Result<std::string> ContactCenter::simulate(const std::string& body) {
   return impl_->simulate(body);

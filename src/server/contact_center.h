@@ -50,6 +50,11 @@ class ContactCenter {
   // {"phone": "+33…" | "sip:…" | ""}: where the agent's calls ring (normalised).
   Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
                                       std::uint64_t user);
+  // {"text", "from": "agent" | "citizen"}: a message in the interaction's
+  // conversation, stored in its timeline and pushed live. The citizen's come
+  // from integrations (managers' tokens); the agent's from the one handling it.
+  Result<std::string> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                                   const std::string& body);
   // What-if: {"arrivals": {"<queue id>": [per interval…]}, "interval_s",
   // "day_start" ("08:00"), "aht_s", "patience_s", "agents": "connected" |
   // "all", "seed"} run with today's queues and agents through the simulator.

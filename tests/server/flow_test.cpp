@@ -245,6 +245,63 @@ TEST_F(Flow, AnAdminChangesARoleAndAPasswordAndTheOldSessionsEnd) {
   EXPECT_EQ(audit.body.find("argon2"), std::string::npos) << audit.body;
 }
 
+TEST_F(Flow, AConversationGoesBothWaysAndStaysInTheTimeline) {
+  const auto queue = create("queues", R"({"name":"chat-site-web","channel":"chat"})");
+  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
+                 R"({"capacity":{"chat":2}})")
+                .status,
+            200);
+  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
+                 R"({"state":"available"})")
+                .status,
+            200);
+  // The web chat's integration brings the conversation in.
+  Reply chat = call(supervisor_, "POST", "/api/v1/interactions",
+                    R"({"channel":"chat","queue_id":)" + std::to_string(queue) + "}");
+  ASSERT_EQ(chat.status, 201) << chat.body;
+  const auto id = number(chat.body, "id");
+  const std::string path = "/api/v1/interactions/" + std::to_string(id) + "/messages";
+  EXPECT_EQ(call(supervisor_, "POST", path,
+                 R"({"from":"citizen","text":"Bonjour, je voudrais un acte de naissance."})")
+                .status,
+            201);
+  // Offered, accepted; the agent answers.
+  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
+  EXPECT_EQ(call(agent_, "POST", path, R"({"text":"Avant d'accepter ?"})").status, 409);
+  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+            200);
+  Reply reply = call(agent_, "POST", path, R"({"text":"Bonjour ! Pour quelle commune ?"})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(field(reply.body, "from"), "agent");
+  EXPECT_EQ(call(agent_, "POST", path, R"({"from":"citizen","text":"usurpé"})").status, 409);
+  EXPECT_EQ(field(call(agent_, "POST", path, R"({"text":""})").body, "field"), "text");
+  add_user_later("agent2", "agent", "agent2-password-123");
+  const std::string other = login("agent2", "agent2-password-123");
+  EXPECT_EQ(call(other, "POST", path, R"({"text":"pas à moi"})").status, 409);
+
+  Reply timeline = call(agent_, "GET", "/api/v1/interactions/" + std::to_string(id));
+  const auto asked = timeline.body.find("je voudrais un acte de naissance");
+  const auto answered = timeline.body.find("Pour quelle commune");
+  ASSERT_NE(asked, std::string::npos) << timeline.body;
+  ASSERT_NE(answered, std::string::npos) << timeline.body;
+  EXPECT_LT(asked, answered) << "in order";
+
+  // Canned responses: supervisors write them, agents use them.
+  Reply canned = call(supervisor_, "POST", "/api/v1/canned-responses",
+                      R"({"name":"accueil","text":"Bonjour, je suis à votre écoute."})");
+  ASSERT_EQ(canned.status, 201) << canned.body;
+  EXPECT_NE(call(agent_, "GET", "/api/v1/canned-responses").body.find("à votre écoute"),
+            std::string::npos);
+  EXPECT_EQ(call(agent_, "POST", "/api/v1/canned-responses", R"({"name":"x","text":"y"})").status,
+            403);
+
+  ASSERT_EQ(
+      call(agent_, "POST", "/api/v1/interactions/" + std::to_string(id) + "/complete", "{}").status,
+      200);
+  EXPECT_EQ(call(supervisor_, "POST", path, R"({"from":"citizen","text":"Merci !"})").status, 409)
+      << "the conversation has ended";
+}
+
 TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
   ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
                  R"({"capacity":{"voice":1}})")

@@ -109,12 +109,21 @@ const english = await api("superviseur", "POST", "/api/v1/queues", {
 });
 await api("superviseur", "POST", "/api/v1/wrapup-codes", { name: "renseignement" });
 await api("superviseur", "POST", "/api/v1/pause-reasons", { name: "formation" });
+await api("superviseur", "POST", "/api/v1/canned-responses", {
+  name: "bonjour",
+  text: "Bonjour, je suis à votre écoute.",
+});
+const chat = await api("superviseur", "POST", "/api/v1/queues", {
+  name: "chat-site-web",
+  channel: "chat",
+  skills: [{ skill_id: etatCivil.id, min_level: 1 }],
+});
 await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}`, {
   skills: [
     { skill_id: etatCivil.id, level: 3 },
     { skill_id: anglais.id, level: 3 },
   ],
-  capacity: { task: 1 },
+  capacity: { task: 1, chat: 1 },
 });
 await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent2}`, {
   skills: [{ skill_id: etatCivil.id, level: 2 }],
@@ -244,6 +253,30 @@ try {
   check(stored.status === "completed", "the interaction is completed");
   check(JSON.stringify(stored.timeline).includes("Acte envoyé par courrier."), "the note is kept");
 
+  // A web chat brought in by its integration: the conversation, a canned
+  // response, the citizen's answer arriving live.
+  const conversation = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "chat",
+    queue_id: chat.id,
+  });
+  const messages = `/api/v1/interactions/${conversation.id}/messages`;
+  await api("superviseur", "POST", messages, { from: "citizen", text: "Bonjour, où en est mon dossier ?" });
+  await agent.getByRole("alertdialog").waitFor();
+  await agent.getByRole("button", { name: "Accepter" }).click();
+  await agent.getByRole("heading", { name: new RegExp(`Chat #${conversation.id}`) }).waitFor();
+  await agent.getByText("Bonjour, où en est mon dossier ?").waitFor();
+  await agent.getByLabel("Réponses types").selectOption({ label: "bonjour" });
+  await agent.getByRole("button", { name: "Envoyer" }).click();
+  await agent.locator(".guichet-thread__agent", { hasText: "je suis à votre écoute" }).waitFor();
+  await api("superviseur", "POST", messages, { from: "citizen", text: "Merci beaucoup." });
+  await agent.getByText("Merci beaucoup.").waitFor({ timeout: 2000 });
+  await audit(agent, "conversation");
+  const thread = await api("superviseur", "GET", `/api/v1/interactions/${conversation.id}`);
+  check(JSON.stringify(thread.timeline).includes("je suis à votre écoute"), "the reply is in the timeline");
+  await agent.getByLabel("Code de qualification").selectOption({ label: "renseignement" });
+  await agent.getByRole("button", { name: "Terminer" }).click();
+  await agent.getByText("Terminée.").waitFor();
+
   // The wallboard changes within a second of a new arrival.
   await api("agent1", "PUT", `/api/v1/agents/${userIds.agent1}/state`, { state: "offline" });
   const before = Number(await waitingCell.textContent());
@@ -321,7 +354,8 @@ try {
   const changed = (await api("superviseur", "GET", "/api/v1/queues")).find((q) => q.id === accueil.id);
   check(changed.sl_threshold_s === 45, `the queue's threshold is changed: ${JSON.stringify(changed)}`);
   for (const [link, name] of [["Compétences", "admin-competences"], ["Codes de qualification", "admin-codes"],
-                              ["Motifs de pause", "admin-pauses"], ["Calendriers", "admin-calendriers"]]) {
+                              ["Motifs de pause", "admin-pauses"], ["Réponses types", "admin-reponses-types"],
+                              ["Calendriers", "admin-calendriers"]]) {
     await supervisor.getByRole("link", { name: link, exact: true }).click();
     await supervisor.getByRole("heading", { name: link, level: 2 }).waitFor();
     await audit(supervisor, name);
@@ -373,7 +407,7 @@ try {
 
   check(errors.length === 0, `no error in the page's console: ${errors.join(" | ")}`);
   const sizes = await api("superviseur", "GET", "/api/v1/stats/queues");
-  check(sizes.length === 2, "two queues on the wallboard");
+  check(sizes.length === 3, "three queues on the wallboard");
 } catch (error) {
   failures.push(String(error?.stack ?? error));
   console.error(error);

@@ -28,6 +28,7 @@ interface Lookups {
   colleagues: Named[];
   wrapupCodes: Named[];
   pauseReasons: Named[];
+  canned: { id: number; name: string; text: string }[];
 }
 
 export function AgentWorkspace({ user }: { user: User }) {
@@ -38,15 +39,17 @@ export function AgentWorkspace({ user }: { user: User }) {
     colleagues: [],
     wrapupCodes: [],
     pauseReasons: [],
+    canned: [],
   });
 
   useEffect(() => {
     void (async () => {
-      const [queues, agents, codes, reasons] = await Promise.all([
+      const [queues, agents, codes, reasons, canned] = await Promise.all([
         get<Queue[]>("/api/v1/queues"),
         get<AgentFigures[]>("/api/v1/stats/agents"),
         get<Named[]>("/api/v1/wrapup-codes"),
         get<Named[]>("/api/v1/pause-reasons"),
+        get<Lookups["canned"]>("/api/v1/canned-responses"),
       ]);
       setLookups({
         queues: queues.ok ? queues.value : [],
@@ -57,6 +60,7 @@ export function AgentWorkspace({ user }: { user: User }) {
           : [],
         wrapupCodes: codes.ok ? codes.value : [],
         pauseReasons: reasons.ok ? reasons.value : [],
+        canned: canned.ok ? canned.value : [],
       });
     })();
   }, [user.id]);
@@ -419,11 +423,14 @@ function InteractionCard({
   const [toAgent, setToAgent] = useState("");
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const reloadDetail = useCallback(() => {
     void get<Interaction>(`/api/v1/interactions/${item.id}`).then((result) => {
       if (result.ok) setDetail(result.value);
     });
-  }, [item.id, item.phase]);
+  }, [item.id]);
+  useEffect(reloadDetail, [reloadDetail, item.phase]);
+  // The thread updates live: a message on this interaction reloads it.
+  useLiveReload(reloadDetail, (e) => e.type === "message" && e.interaction_id === item.id, 50);
 
   const complete = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -476,6 +483,15 @@ function InteractionCard({
         </dl>
       )}
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+
+      {CONVERSATION_CHANNELS.includes(item.channel) && (
+        <Conversation
+          item={item}
+          messages={(detail?.timeline ?? []).filter((e) => e.type === "message")}
+          canned={lookups.canned}
+          onSent={reloadDetail}
+        />
+      )}
 
       {item.phase !== "wrapup" && (
         <form onSubmit={complete} className="fr-mt-2w" aria-label={t("work.complete")}>
@@ -569,6 +585,97 @@ function InteractionCard({
       )}
       <CitizenPanel citizenId={item.citizen_id} />
     </article>
+  );
+}
+
+// ---- the conversation (chat, SMS, social, email) ------------------------------------------
+
+const CONVERSATION_CHANNELS = ["chat", "sms", "social", "email"];
+
+function Conversation({
+  item,
+  messages,
+  canned,
+  onSent,
+}: {
+  item: Interaction;
+  messages: { sequence: number; at: string; data: Record<string, unknown> }[];
+  canned: Lookups["canned"];
+  onSent: () => void;
+}) {
+  const { t } = useT();
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const send = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    setError(null);
+    const result = await post(`/api/v1/interactions/${item.id}/messages`, { text: text.trim() });
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    setText("");
+    onSent();
+  };
+  return (
+    <section className="fr-mt-2w" aria-labelledby={`thread-${item.id}`}>
+      <h4 id={`thread-${item.id}`} className="fr-h6">
+        {t("thread.title")}
+      </h4>
+      <ol className="guichet-thread" aria-live="polite">
+        {messages.map((m) => {
+          const mine = m.data.from === "agent";
+          return (
+            <li key={m.sequence} className={mine ? "guichet-thread__agent" : "guichet-thread__citizen"}>
+              <span className="fr-text--xs">
+                {mine ? t("thread.agent") : t("thread.citizen")} —{" "}
+                {new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+              </span>
+              <p className="fr-mb-0">{String(m.data.text ?? "")}</p>
+            </li>
+          );
+        })}
+        {messages.length === 0 && <li>{t("thread.empty")}</li>}
+      </ol>
+      {item.phase === "active" && (
+        <form onSubmit={send} aria-label={t("thread.reply")}>
+          {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+          {canned.length > 0 && (
+            <Select
+              label={t("thread.canned")}
+              nativeSelectProps={{
+                value: "",
+                onChange: (e) => {
+                  const chosen = canned.find((c) => String(c.id) === e.target.value);
+                  if (chosen) setText((current) => (current ? `${current} ${chosen.text}` : chosen.text));
+                },
+              }}
+            >
+              <option value="">{t("thread.cannedChoose")}</option>
+              {canned.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          )}
+          <Input
+            label={t("thread.reply")}
+            textArea
+            nativeTextAreaProps={{
+              value: text,
+              rows: 3,
+              maxLength: 4000,
+              onChange: (e) => setText(e.target.value),
+            }}
+          />
+          <Button type="submit" iconId="fr-icon-send-plane-line" iconPosition="left">
+            {t("thread.send")}
+          </Button>
+        </form>
+      )}
+    </section>
   );
 }
 

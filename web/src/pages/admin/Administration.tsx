@@ -17,6 +17,7 @@ const SECTIONS = [
   { slug: "skills", title: "admin.skills" },
   { slug: "wrapup-codes", title: "admin.wrapupCodes" },
   { slug: "pause-reasons", title: "admin.pauseReasons" },
+  { slug: "canned-responses", title: "admin.canned" },
   { slug: "calendars", title: "admin.calendars" },
   { slug: "users", title: "admin.users" },
 ] as const satisfies readonly { slug: string; title: AdminKey }[];

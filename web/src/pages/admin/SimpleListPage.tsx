@@ -1,4 +1,5 @@
-// Skills, wrap-up codes and pause reasons: a name and a description each.
+// Skills, wrap-up codes, pause reasons and canned responses: a name and a
+// text each (a description; for canned responses, the response itself).
 // A table with Modifier / Supprimer per row, an edit panel, an add form.
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
@@ -31,6 +32,8 @@ const KINDS = {
     add: "skills.add",
     edit: "skills.edit",
     caption: "skills.caption",
+    field: "description",
+    fieldLabel: "common.description",
   },
   "wrapup-codes": {
     path: "/api/v1/wrapup-codes",
@@ -39,6 +42,8 @@ const KINDS = {
     add: "wrapup.add",
     edit: "wrapup.edit",
     caption: "wrapup.caption",
+    field: "description",
+    fieldLabel: "common.description",
   },
   "pause-reasons": {
     path: "/api/v1/pause-reasons",
@@ -47,10 +52,31 @@ const KINDS = {
     add: "pause.add",
     edit: "pause.edit",
     caption: "pause.caption",
+    field: "description",
+    fieldLabel: "common.description",
+  },
+  "canned-responses": {
+    path: "/api/v1/canned-responses",
+    title: "admin.canned",
+    intro: "canned.intro",
+    add: "canned.add",
+    edit: "canned.edit",
+    caption: "canned.caption",
+    field: "text",
+    fieldLabel: "canned.text",
   },
 } as const satisfies Record<
   string,
-  { path: string; title: AdminKey; intro: AdminKey; add: AdminKey; edit: AdminKey; caption: AdminKey }
+  {
+    path: string;
+    title: AdminKey;
+    intro: AdminKey;
+    add: AdminKey;
+    edit: AdminKey;
+    caption: AdminKey;
+    field: "description" | "text";
+    fieldLabel: AdminKey;
+  }
 >;
 
 export type SimpleKind = keyof typeof KINDS;
@@ -67,8 +93,11 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
   const title = useRef<HTMLHeadingElement>(null);
 
   const reload = useCallback(async () => {
-    const result = await get<SimpleItem[]>(texts.path);
-    if (result.ok) setItems(byName(result.value));
+    const result = await get<(SimpleItem & { text?: string })[]>(texts.path);
+    // The form's second field is the kind's field (a description, a text).
+    if (result.ok) {
+      setItems(byName(result.value.map((item) => ({ ...item, description: item[texts.field] }))));
+    }
     else setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
   }, [texts.path, t]);
 
@@ -84,6 +113,11 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
     if (editing) focusLater(`${kind}-${editing.item.id}-edit`);
     setEditing(null);
   };
+
+  const asSent = ({ name, description }: { name: string; description?: string }) => ({
+    name,
+    ...(description !== undefined ? { [texts.field]: description } : {}),
+  });
 
   const remove = async (item: SimpleItem): Promise<boolean> => {
     const result = await del(`${texts.path}/${item.id}`);
@@ -114,9 +148,10 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
         >
           <ItemForm
             prefix={`${kind}-editor`}
+            fieldLabel={t(texts.fieldLabel)}
             initial={editing.item}
             submitLabel={t("common.save")}
-            send={(body) => put<SimpleItem>(`${texts.path}/${editing.item.id}`, body)}
+            send={(body) => put<SimpleItem>(`${texts.path}/${editing.item.id}`, asSent(body))}
             onSent={(saved) => {
               setEditing({ item: saved, session: editing.session });
               void reload();
@@ -138,7 +173,7 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
             <thead>
               <tr>
                 <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("common.description")}</th>
+                <th scope="col">{t(texts.fieldLabel)}</th>
                 <th scope="col">{t("common.actions")}</th>
               </tr>
             </thead>
@@ -168,9 +203,10 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
         </h3>
         <ItemForm
           prefix={`${kind}-add`}
+          fieldLabel={t(texts.fieldLabel)}
           initial={{ name: "", description: "" }}
           submitLabel={t("common.add")}
-          send={(body) => post<SimpleItem>(texts.path, body)}
+          send={(body) => post<SimpleItem>(texts.path, asSent(body))}
           onSent={(added) => {
             void reload();
             return fill(t("common.added"), { name: added.name });
@@ -191,7 +227,9 @@ function ItemForm({
   onSent,
   onCancel,
   resetAfter = false,
+  fieldLabel,
 }: {
+  fieldLabel?: string; // the second field's label (default: description)
   prefix: string;
   initial: { name: string; description?: string };
   submitLabel: string;
@@ -253,7 +291,7 @@ function ItemForm({
         }}
       />
       <Input
-        label={t("common.description")}
+        label={fieldLabel ?? t("common.description")}
         hintText={t("common.optional")}
         {...errorProps(feedback, "description")}
         nativeInputProps={{
