@@ -1652,6 +1652,14 @@ class ContactCenter::Impl {
       for (const routing::Requirement& r : config->requirements) {
         if (!store_.document(kSkill, r.skill)) return not_found("no such skill", "skills");
       }
+      for (std::size_t i = 0; i < config->escalation.size(); ++i) {
+        for (routing::SkillId drop : config->escalation[i].drop_skills) {
+          if (!store_.document(kSkill, drop)) {
+            return not_found("no such skill",
+                             "escalation[" + std::to_string(i) + "].drop_skill_ids");
+          }
+        }
+      }
       document.name = detail::string_or(*object, "name", "");
       document.body_json = body_without_name(std::move(*object));
     } else if (kind == kAgent) {
@@ -1775,20 +1783,41 @@ class ContactCenter::Impl {
     return Status::ok();
   }
 
+  // A skill in use — required by a queue, dropped by one of its escalation
+  // steps, or held by an agent — stays.
   Status skill_unused(std::uint64_t skill) {
+    auto names = [skill](const json::value* items, const char* key) {
+      if (!items || !items->is_array()) return false;
+      for (const json::value& item : items->as_array()) {
+        const json::value* id = item.is_object() ? item.as_object().if_contains(key) : nullptr;
+        if (id && id->is_int64() && static_cast<std::uint64_t>(id->as_int64()) == skill) {
+          return true;
+        }
+      }
+      return false;
+    };
     for (const char* kind : {kQueue, kAgent}) {
       auto documents = store_.documents(kind);
       if (!documents) return documents.status();
       for (const store::Document& d : *documents) {
-        const std::string needle = "\"skill_id\":" + std::to_string(skill);
-        const auto at = d.body_json.find(needle);
-        if (at != std::string::npos) {
-          const char next =
-              at + needle.size() < d.body_json.size() ? d.body_json[at + needle.size()] : '}';
-          if (next < '0' || next > '9') {
-            return failed_precondition(std::string("a ") + kind + " uses this skill: " + d.name,
-                                       "id");
+        boost::system::error_code ec;
+        const json::value body = json::parse(d.body_json, ec);
+        if (ec || !body.is_object()) continue;
+        bool uses = names(body.as_object().if_contains("skills"), "skill_id");
+        if (const json::value* steps = body.as_object().if_contains("escalation");
+            steps && steps->is_array()) {
+          for (const json::value& step : steps->as_array()) {
+            const json::value* drops =
+                step.is_object() ? step.as_object().if_contains("drop_skill_ids") : nullptr;
+            if (!drops || !drops->is_array()) continue;
+            for (const json::value& drop : drops->as_array()) {
+              uses |= drop.is_int64() && static_cast<std::uint64_t>(drop.as_int64()) == skill;
+            }
           }
+        }
+        if (uses) {
+          return failed_precondition(std::string("a ") + kind + " uses this skill: " + d.name,
+                                     "id");
         }
       }
     }

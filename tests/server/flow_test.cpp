@@ -649,6 +649,9 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
       {"/api/v1/queues", R"({"name":"q","channel":"task","colour":"blue"})", 400, "colour"},
       {"/api/v1/interactions", R"({"channel":"task","queue_id":4242})", 404, "queue_id"},
       {"/api/v1/skills", R"({"name":""})", 400, "name"},
+      {"/api/v1/queues",
+       R"({"name":"q","channel":"task","escalation":[{"after_s":60,"drop_skill_ids":[98]}]})", 404,
+       "escalation[0].drop_skill_ids"},
   };
   for (const Case& c : cases) {
     Reply reply = call(supervisor_, "POST", c.path, c.body);
@@ -658,6 +661,14 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
   }
   // A refused queue leaves nothing behind.
   EXPECT_EQ(call(supervisor_, "GET", "/api/v1/queues").body, "[]");
+
+  // A skill an escalation step drops is in use: it stays.
+  const auto english = create("skills", R"({"name":"anglais"})");
+  create("queues",
+         R"({"name":"q","channel":"task","escalation":[{"after_s":60,"drop_skill_ids":[)" +
+             std::to_string(english) + "]}]}");
+  Reply kept = call(supervisor_, "DELETE", "/api/v1/skills/" + std::to_string(english));
+  EXPECT_EQ(kept.status, 409) << kept.body;
 }
 
 }  // namespace
