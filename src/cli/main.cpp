@@ -135,8 +135,9 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-key", serve_options.tls_key, "TLS private key (PEM)")
       ->envname("GUICHET_TLS_KEY");
   serve
-      ->add_option("--config", config_file,
-                   "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log")
+      ->add_option(
+          "--config", config_file,
+          "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log, sip_listen")
       ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
@@ -149,6 +150,10 @@ int main(int argc, char** argv) {
   serve->add_option("--workers", serve_options.worker_threads, "Request worker threads")
       ->check(CLI::Range(1, 256))
       ->envname("GUICHET_WORKERS");
+  serve
+      ->add_option("--sip-listen", serve_options.sip_listen,
+                   "HOST:PORT for SIP over UDP and TCP (voice; off when not given)")
+      ->envname("GUICHET_SIP_LISTEN");
   std::string load_test;
   serve
       ->add_option("--load-test", load_test,
@@ -185,8 +190,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     if (!config_file.empty()) {
       std::vector<std::string> already_set;
-      for (const char* key :
-           {"data", "listen", "workers", "demo", "tls_cert", "tls_key", "access_log"}) {
+      for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key",
+                              "access_log", "sip_listen"}) {
         std::string flag = std::string("--") + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (serve->get_option(flag)->count() > 0) already_set.push_back(key);

@@ -17,6 +17,7 @@
 #include "server/http_server.h"
 #include "server/metrics.h"
 #include "store/sqlite_store.h"
+#include "voice/sip_endpoint.h"
 
 namespace guichet::server {
 
@@ -75,6 +76,8 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
     } else if (key == "demo") {
       if (value != "true" && value != "false") return invalid_argument("true or false", "demo");
       options.demo = value == "true";
+    } else if (key == "sip_listen") {
+      options.sip_listen = value;
     } else if (key == "access_log") {
       if (value != "true" && value != "false")
         return invalid_argument("true or false", "access_log");
@@ -157,6 +160,16 @@ Status serve(const ServeOptions& options) {
         },
         "/api/v1/events", [&api](const HttpRequest& request) { return api.open_events(request); });
     if (!server) return server.status();
+    std::unique_ptr<voice::SipEndpoint> sip;
+    if (!options.sip_listen.empty()) {
+      auto sip_address = parse_listen(options.sip_listen);
+      if (!sip_address) return sip_address.status();
+      auto started = voice::SipEndpoint::start({sip_address->first, sip_address->second});
+      if (!started) return started.status();
+      sip = std::move(*started);
+      log::info("sip listening", "\"address\":" + json_quote(sip_address->first) +
+                                     ",\"port\":" + std::to_string(sip_address->second));
+    }
     log::info("listening", "\"address\":" + json_quote(http.host) +
                                ",\"port\":" + std::to_string((*server)->port()) +
                                ",\"tls\":" + (options.tls_certificate.empty() ? "false" : "true"));
