@@ -118,6 +118,21 @@ std::string document_view(const store::Document& document) {
     for (const auto& [key, value] : body.as_object())
       out[key] = value;
   }
+  if (document.kind == kQueue) {
+    // The settings in force, defaults included: clients need not know them.
+    const routing::QueueConfig defaults;
+    auto seconds = [](Duration d) -> json::value {  // 20 rather than 2E1
+      if (d.count() % 1000 == 0) return d.count() / 1000;
+      return std::chrono::duration<double>(d).count();
+    };
+    if (!out.contains("priority")) out["priority"] = defaults.priority;
+    if (!out.contains("sl_threshold_s")) out["sl_threshold_s"] = seconds(defaults.sl_threshold);
+    if (!out.contains("sl_target")) out["sl_target"] = defaults.sl_target;
+    if (!out.contains("strategy")) out["strategy"] = routing::to_string(defaults.strategy);
+    if (!out.contains("wrapup_s")) out["wrapup_s"] = seconds(defaults.wrapup);
+    if (!out.contains("accept_when_closed"))
+      out["accept_when_closed"] = defaults.accept_when_closed;
+  }
   return json::serialize(out);
 }
 

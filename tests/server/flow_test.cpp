@@ -662,6 +662,15 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
   // A refused queue leaves nothing behind.
   EXPECT_EQ(call(supervisor_, "GET", "/api/v1/queues").body, "[]");
 
+  // A queue shows the settings in force, the defaults included.
+  const auto plain = create("queues", R"({"name":"simple","channel":"task"})");
+  Reply shown = call(supervisor_, "GET", "/api/v1/queues/" + std::to_string(plain));
+  for (const char* setting :
+       {R"("priority":0)", R"("sl_threshold_s":20,)", R"("strategy":"longest_idle")",
+        R"("wrapup_s":0,)", R"("accept_when_closed":false)"}) {
+    EXPECT_NE(shown.body.find(setting), std::string::npos) << setting << " in " << shown.body;
+  }
+
   // A skill an escalation step drops is in use: it stays.
   const auto english = create("skills", R"({"name":"anglais"})");
   create("queues",
