@@ -314,18 +314,28 @@ class Api::Impl {
 
   // The caller, from a Bearer token or the session cookie; cookie sessions
   // must send the CSRF token on state-changing requests.
-  Result<Caller> authenticate(const HttpRequest& request) {
+  // The session token a request carries: a Bearer token, or the session
+  // cookie (then `from_cookie`); empty when it carries none.
+  struct PresentedToken {
     std::string token;
     bool from_cookie = false;
+  };
+  static Result<PresentedToken> presented_token(const HttpRequest& request) {
     if (const std::string* authorization = request.header("authorization")) {
       if (authorization->rfind("Bearer ", 0) != 0) {
         return Error{ErrorCode::kFailedPrecondition, "expected a Bearer token", "authorization"};
       }
-      token = authorization->substr(7);
-    } else if (auto cookie = request.cookie(kSessionCookie)) {
-      token = *cookie;
-      from_cookie = true;
+      return PresentedToken{authorization->substr(7), false};
     }
+    if (auto cookie = request.cookie(kSessionCookie)) return PresentedToken{*cookie, true};
+    return PresentedToken{};
+  }
+
+  Result<Caller> authenticate(const HttpRequest& request) {
+    auto presented = presented_token(request);
+    if (!presented) return presented.error();
+    std::string token = std::move(presented->token);
+    const bool from_cookie = presented->from_cookie;
     if (token.empty()) return Error{ErrorCode::kFailedPrecondition, "not logged in", "session"};
     if (from_cookie && request.method != "GET" && request.method != "HEAD") {
       const std::string* csrf = request.header("x-csrf-token");
@@ -406,13 +416,9 @@ class Api::Impl {
   }
 
   bool session_in_memory(const HttpRequest& request) {
-    std::string token;
-    if (const std::string* authorization = request.header("authorization")) {
-      if (authorization->rfind("Bearer ", 0) == 0) token = authorization->substr(7);
-    } else if (auto cookie = request.cookie(kSessionCookie)) {
-      token = *cookie;
-    }
-    if (token.empty()) return true;  // refused at once, without the store
+    auto presented = presented_token(request);
+    if (!presented || presented->token.empty()) return true;  // refused at once, without the store
+    const std::string& token = presented->token;
     const Time now = options_.clock();
     std::lock_guard lock(sessions_mutex_);
     auto found = sessions_.find(remembered_hash(token));
@@ -571,11 +577,7 @@ class Api::Impl {
       user.role = *role;
     }
     if (body->contains("password")) {
-      const std::string password = detail::string_or(*body, "password", "");
-      if (password.size() < 12) {
-        return error_response(400, "invalid_argument", "at least 12 characters", "password");
-      }
-      auto hash = hash_password(password);
+      auto hash = hash_new_password(detail::string_or(*body, "password", ""));
       if (!hash) return from_error(hash.error());
       user.password_hash = *hash;
     }
@@ -607,11 +609,7 @@ class Api::Impl {
     if (user.username.empty() || user.username.size() > 64) {
       return error_response(400, "invalid_argument", "1 to 64 characters", "username");
     }
-    const std::string password = detail::string_or(*body, "password", "");
-    if (password.size() < 12) {
-      return error_response(400, "invalid_argument", "at least 12 characters", "password");
-    }
-    auto hash = hash_password(password);
+    auto hash = hash_new_password(detail::string_or(*body, "password", ""));
     if (!hash) return from_error(hash.error());
     user.password_hash = *hash;
     user.created_at = options_.clock();

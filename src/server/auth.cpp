@@ -31,6 +31,11 @@ Result<std::string> hash_password(std::string_view password) {
   return std::string(hash);
 }
 
+Result<std::string> hash_new_password(std::string_view password) {
+  if (password.size() < 12) return invalid_argument("at least 12 characters", "password");
+  return hash_password(password);
+}
+
 bool verify_password(const std::string& hash, std::string_view password) {
   if (!sodium_ready() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;

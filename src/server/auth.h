@@ -16,6 +16,9 @@ namespace guichet::server {
 
 // Argon2id (libsodium's "interactive" limits), in its self-describing string form.
 Result<std::string> hash_password(std::string_view password);
+// A password a user chooses: at least 12 characters (kInvalidArgument, field
+// "password"), then hashed.
+Result<std::string> hash_new_password(std::string_view password);
 bool verify_password(const std::string& hash, std::string_view password);
 
 // 32 random bytes, hex: what a client holds. Only its hash is stored, so a

@@ -370,14 +370,21 @@ class HttpServer::Impl {
     state->wake.cancel();
   }
 
-  HttpResponse handle(const HttpRequest& request) {
+  // Runs a handler; an exception it lets escape is logged and gives nothing.
+  template <typename Handler>
+  static auto guarded(Handler&& handler) -> std::optional<decltype(handler())> {
     try {
-      return handler_(request);
+      return handler();
     } catch (const std::exception& e) {
       log::error("handler threw", "\"what\":" + json_quote(e.what()));
     } catch (...) {
       log::error("handler threw");
     }
+    return std::nullopt;
+  }
+
+  HttpResponse handle(const HttpRequest& request) {
+    if (auto response = guarded([&] { return handler_(request); })) return std::move(*response);
     return error_response(500, "internal", "internal error");
   }
 
@@ -416,13 +423,11 @@ class HttpServer::Impl {
 
   bool handle_quick(const HttpRequest& request, const std::shared_ptr<QuickAnswer>& answer) {
     if (!quick_) return false;
-    try {
-      return quick_(request,
-                    [answer](HttpResponse response) { answer->give(std::move(response)); });
-    } catch (const std::exception& e) {
-      log::error("handler threw", "\"what\":" + json_quote(e.what()));
-    } catch (...) {
-      log::error("handler threw");
+    if (auto taken = guarded([&] {
+          return quick_(request,
+                        [answer](HttpResponse response) { answer->give(std::move(response)); });
+        })) {
+      return *taken;
     }
     answer->give(error_response(500, "internal", "internal error"));
     return true;

@@ -199,11 +199,10 @@ Status add_user(const std::string& data_dir, const std::string& username, const 
   if (!parsed_role) return invalid_argument("agent, supervisor or admin", "role");
   if (username.empty() || username.size() > 64)
     return invalid_argument("1 to 64 characters", "name");
-  if (password.size() < 12) return invalid_argument("at least 12 characters", "password");
+  auto hash = hash_new_password(password);  // checked before the store is created
+  if (!hash) return hash.status();
   auto store = open_store(data_dir);
   if (!store) return store.status();
-  auto hash = hash_password(password);
-  if (!hash) return hash.status();
   store::User user;
   user.username = username;
   user.display_name = username;
