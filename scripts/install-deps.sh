@@ -9,8 +9,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libsqlite3-dev libsodium-dev libssl-dev
   openssl curl
   tzdata
-  libre-dev
-  chromium sip-tester
+  libre-dev libspandsp-dev espeak-ng sox
+  chromium sip-tester baresip-core
 )
 
 # The web interface is built with the machine's Node.js (20 or later: Vite 8

@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
   serve
       ->add_option(
           "--config", config_file,
-          "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log, sip_listen")
+          "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log, sip_listen, "
+          "sip_trunk, sip_trunk_user, sip_trunk_password")
       ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
@@ -154,6 +155,16 @@ int main(int argc, char** argv) {
       ->add_option("--sip-listen", serve_options.sip_listen,
                    "HOST:PORT for SIP over UDP and TCP (voice; off when not given)")
       ->envname("GUICHET_SIP_LISTEN");
+  serve
+      ->add_option("--sip-trunk", serve_options.sip_trunk,
+                   "HOST:PORT where agents' phone numbers are called (SIP URIs go direct)")
+      ->envname("GUICHET_SIP_TRUNK");
+  serve->add_option("--sip-trunk-user", serve_options.sip_trunk_user, "Trunk digest user name")
+      ->envname("GUICHET_SIP_TRUNK_USER");
+  serve
+      ->add_option("--sip-trunk-password", serve_options.sip_trunk_password,
+                   "Trunk digest password (better in the config file or environment)")
+      ->envname("GUICHET_SIP_TRUNK_PASSWORD");
   std::string load_test;
   serve
       ->add_option("--load-test", load_test,
@@ -191,7 +202,8 @@ int main(int argc, char** argv) {
     if (!config_file.empty()) {
       std::vector<std::string> already_set;
       for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key",
-                              "access_log", "sip_listen"}) {
+                              "access_log", "sip_listen", "sip_trunk", "sip_trunk_user",
+                              "sip_trunk_password"}) {
         std::string flag = std::string("--") + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (serve->get_option(flag)->count() > 0) already_set.push_back(key);

@@ -12,6 +12,7 @@
 #include "server/event_hub.h"
 #include "server/metrics.h"
 #include "server/openapi.h"
+#include "server/voice_channel.h"
 #include "web/assets.h"
 
 namespace guichet::server {
@@ -112,6 +113,11 @@ HttpResponse from_result(const Result<std::string>& result, int status = 200) {
 
 class Api::Impl {
  public:
+  void set_voice(VoiceChannel* voice) {
+    std::lock_guard lock(voice_mutex_);
+    voice_ = voice;
+  }
+
   Impl(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
        ApiOptions options)
       : store_(store),
@@ -624,7 +630,8 @@ class Api::Impl {
     const std::string_view collection = parts[0];
     if (parts.size() > 3) return error_response(404, "not_found", "no such route", "path");
     std::optional<std::uint64_t> id;
-    if (parts.size() >= 2 && collection != "stats" && collection != "reports") {
+    const bool flow_check = collection == "ivr-flows" && parts.size() == 2 && parts[1] == "check";
+    if (parts.size() >= 2 && collection != "stats" && collection != "reports" && !flow_check) {
       id = parse_id(parts[1]);
       if (!id) return error_response(404, "not_found", "not an id", "id");
     }
@@ -659,7 +666,8 @@ class Api::Impl {
         {"wrapup-codes", "wrapup_code"},
         {"pause-reasons", "pause_reason"},
         {"calendars", "calendar"},
-        {"canned-responses", "canned_response"}};
+        {"canned-responses", "canned_response"},
+        {"ivr-flows", "ivr_flow"}};
     if (auto kind_found = kKinds.find(collection); kind_found != kKinds.end()) {
       const std::string& kind = kind_found->second;
       if (!action.empty()) {
@@ -748,6 +756,18 @@ class Api::Impl {
       if (method != "GET") return not_allowed();
       if (!manager) return forbidden();
       return traffic_report(request);
+    }
+    if (flow_check) {
+      if (method != "POST") return not_allowed();
+      if (!manager) return forbidden();
+      return json_response(200, center_.check_ivr_flow(request.body));
+    }
+    if (collection == "stats" && parts.size() == 2 && parts[1] == "voice") {
+      if (method != "GET") return not_allowed();
+      if (!manager) return forbidden();
+      std::lock_guard lock(voice_mutex_);
+      if (!voice_) return error_response(404, "not_found", "voice is off (no --sip-listen)", "path");
+      return json_response(200, voice_->stats_json());
     }
     if (collection == "stats") {
       return parts[1] == "queues" ? from_result(center_.queue_stats())
@@ -857,6 +877,8 @@ class Api::Impl {
   ContactCenter& center_;
   EventHub& hub_;
   Metrics& metrics_;
+  std::mutex voice_mutex_;
+  VoiceChannel* voice_ = nullptr;  // guarded by voice_mutex_; none without SIP
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;  // guarded by sessions_mutex_
   ApiOptions options_;
@@ -909,6 +931,13 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/canned-responses/{id}"},
       {"PUT", "/api/v1/canned-responses/{id}"},
       {"DELETE", "/api/v1/canned-responses/{id}"},
+      {"GET", "/api/v1/ivr-flows"},
+      {"POST", "/api/v1/ivr-flows"},
+      {"POST", "/api/v1/ivr-flows/check"},
+      {"GET", "/api/v1/ivr-flows/{id}"},
+      {"PUT", "/api/v1/ivr-flows/{id}"},
+      {"DELETE", "/api/v1/ivr-flows/{id}"},
+      {"GET", "/api/v1/stats/voice"},
       {"GET", "/api/v1/agents"},
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},
@@ -944,6 +973,7 @@ StreamOpening Api::open_events(const HttpRequest& request) {
   return impl_->open_events(request);
 }
 Api::~Api() = default;
+void Api::set_voice(VoiceChannel* voice) { impl_->set_voice(voice); }
 HttpResponse Api::handle(const HttpRequest& request) {
   return impl_->handle(request);
 }

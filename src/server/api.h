@@ -28,6 +28,8 @@ struct ApiOptions {
   std::function<Time()> clock;  // defaults to the system clock
 };
 
+class VoiceChannel;
+
 class Api {
  public:
   Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
@@ -46,6 +48,8 @@ class Api {
   // matches none gets 404 (or 405 when only the method differs). A test keeps
   // docs/openapi.json in step with it.
   static const std::vector<std::pair<std::string, std::string>>& routes();
+  // The voice channel, for its figures (GET /api/v1/stats/voice); none: off.
+  void set_voice(VoiceChannel* voice);
 
  private:
   class Impl;

@@ -16,6 +16,7 @@
 #include "server/metrics.h"
 #include "server/today.h"
 #include "sim/simulator.h"
+#include "voice/ivr.h"
 
 namespace guichet::server {
 
@@ -32,6 +33,7 @@ constexpr const char* kWrapupCode = "wrapup_code";
 constexpr const char* kPauseReason = "pause_reason";
 constexpr const char* kCalendar = "calendar";
 constexpr const char* kCannedResponse = "canned_response";
+constexpr const char* kIvrFlow = "ivr_flow";
 
 // A business calendar from its JSON: weekly hours, time zone (Europe/Paris
 // unless said), French public holidays (on unless said, Alsace-Moselle's
@@ -596,12 +598,30 @@ class ContactCenter::Impl {
     } else if (kind == kAgent) {
       return failed_precondition("an agent profile stays; set its capacities to 0", "id");
     }
+    if (kind == kQueue || kind == kCalendar) {
+      auto flows = store_.documents(kIvrFlow);
+      if (!flows) return flows.status();
+      const std::string field = kind == kQueue ? "queue_id" : "calendar_id";
+      for (const store::Document& flow : *flows) {
+        boost::system::error_code ec;
+        json::value body = json::parse(flow.body_json, ec);
+        const json::value* steps = body.is_object() ? body.as_object().if_contains("steps") : nullptr;
+        if (!steps || !steps->is_array()) continue;
+        for (const json::value& step : steps->as_array()) {
+          if (step.is_object() &&
+              detail::int_or(step.as_object(), field.c_str(), 0) == static_cast<std::int64_t>(id)) {
+            return failed_precondition("the IVR flow " + flow.name + " uses it", "id");
+          }
+        }
+      }
+    }
     Status removed = store_.delete_document(kind, id, user, now());
     if (removed && kind == kQueue) {
       std::lock_guard stats(stats_mutex_);
       queue_names_.erase(id);
       queue_channels_.erase(id);
     }
+    if (removed) notify_config(kind);
     return removed;
   }
 
@@ -1627,7 +1647,30 @@ class ContactCenter::Impl {
     store::Document document;
     document.kind = kind;
     document.id = id;
-    if (kind == kCannedResponse) {
+    if (kind == kIvrFlow) {
+      boost::system::error_code ec;
+      json::value parsed = json::parse(body, ec);
+      if (ec || !parsed.is_object()) return invalid_argument("the body must be an object", "body");
+      json::object object = std::move(parsed.as_object());
+      const json::value* name = object.if_contains("name");
+      if (!name || !name->is_string()) return invalid_argument("a flow needs a name", "name");
+      object.erase("version");  // ours to count
+      std::vector<voice::IvrProblem> problems = flow_problems(json::serialize(object), id);
+      if (!problems.empty()) {
+        return invalid_argument(problems.front().message, problems.front().field);
+      }
+      std::int64_t version = 1;
+      if (id != 0) {
+        if (auto existing = store_.document(kind, id)) {
+          boost::system::error_code old_ec;
+          json::value old = json::parse(existing->body_json, old_ec);
+          if (!old_ec && old.is_object()) version = detail::int_or(old.as_object(), "version", 0) + 1;
+        }
+      }
+      object["version"] = version;
+      document.name = std::string(name->as_string());
+      document.body_json = body_without_name(std::move(object));
+    } else if (kind == kCannedResponse) {
       auto object = detail::parse_object(
           body, {{"name", json::kind::string, true}, {"text", json::kind::string, true}});
       if (!object) return object.error();
@@ -1725,8 +1768,80 @@ class ContactCenter::Impl {
         if (Status s = apply(queue, false); !s) return s.error();
       }
     }
+    notify_config(kind);
     return document_view(*saved);
   }
+
+  void notify_config(const std::string& kind) {
+    std::function<void(const std::string&)> observer;
+    {
+      std::lock_guard lock(observer_mutex_);
+      observer = config_observer_;
+    }
+    if (observer) observer(kind);
+  }
+
+  // The problems of an IVR flow's JSON: its own (voice::parse_ivr_flow), the
+  // queues and calendars it names, and a service number another flow has.
+  std::vector<voice::IvrProblem> flow_problems(const std::string& body, std::uint64_t id) {
+    std::vector<voice::IvrProblem> problems;
+    auto flow = voice::parse_ivr_flow(body, problems);
+    if (!flow) return problems;
+    for (std::size_t i = 0; i < flow->steps.size(); ++i) {
+      const voice::IvrStep& step = flow->steps[i];
+      const std::string where = "steps[" + std::to_string(i) + "].";
+      if (step.queue_id && !store_.document(kQueue, step.queue_id)) {
+        problems.push_back({step.id, where + "queue_id",
+                            "step '" + step.id + "': no queue " + std::to_string(step.queue_id)});
+      }
+      if (step.calendar_id && !store_.document(kCalendar, step.calendar_id)) {
+        problems.push_back({step.id, where + "calendar_id", "step '" + step.id +
+                                                                "': no calendar " +
+                                                                std::to_string(step.calendar_id)});
+      }
+    }
+    if (auto flows = store_.documents(kIvrFlow)) {
+      for (const store::Document& other : *flows) {
+        if (other.id == id) continue;
+        boost::system::error_code ec;
+        json::value body_other = json::parse(other.body_json, ec);
+        if (!ec && body_other.is_object() &&
+            detail::string_or(body_other.as_object(), "number", "") == flow->number) {
+          problems.push_back(
+              {"", "number", "the number " + flow->number + " is already the flow " + other.name});
+        }
+      }
+    }
+    return problems;
+  }
+
+ public:
+  std::string check_ivr_flow(const std::string& body) {
+    json::array list;
+    for (const voice::IvrProblem& p : flow_problems(body, 0)) {
+      list.push_back(json::object{{"step", p.step}, {"field", p.field}, {"message", p.message}});
+    }
+    return json::serialize(json::object{{"problems", std::move(list)}});
+  }
+
+  Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) {
+    auto document = store_.document(kCalendar, id);
+    if (!document) return document.error();
+    boost::system::error_code ec;
+    json::value body = json::parse(document->body_json, ec);
+    if (ec || !body.is_object()) return invalid_argument("stored calendar is not an object", "id");
+    auto parsed = calendar_from(body.as_object());
+    if (!parsed) return parsed.error();
+    return std::make_shared<const BusinessCalendar>(std::move(*parsed));
+  }
+
+  void observe(EventObserver on_events, std::function<void(const std::string&)> on_config) {
+    std::lock_guard lock(observer_mutex_);
+    event_observer_ = std::move(on_events);
+    config_observer_ = std::move(on_config);
+  }
+
+ private:
 
   // A queue's hours from the calendar it names, if it names one.
   Status resolve_calendar(const json::object& body, routing::QueueConfig& config) {
@@ -1879,6 +1994,8 @@ class ContactCenter::Impl {
       }
     }
     if (!stored.empty()) writer_.enqueue(std::move(stored));
+    std::lock_guard lock(observer_mutex_);
+    if (event_observer_) event_observer_(events);
   }
 
   store::Store& store_;
@@ -1890,6 +2007,9 @@ class ContactCenter::Impl {
   // transferred (and, as a safety net, when listed). Guarded by offers_mutex_.
   std::map<std::uint64_t, std::set<std::uint64_t>> held_;
   std::mutex config_mutex_;  // one configuration change at a time
+  std::mutex observer_mutex_;
+  EventObserver event_observer_;                                 // guarded by observer_mutex_
+  std::function<void(const std::string&)> config_observer_;      // guarded by observer_mutex_
   std::mutex in_flight_mutex_;
   std::condition_variable in_flight_done_;
   int in_flight_ = 0;  // creates stored or routed, not yet answered; guarded by in_flight_mutex_
@@ -2006,6 +2126,17 @@ Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, boo
 }
 Result<std::string> ContactCenter::queue_stats() {
   return impl_->queue_stats();
+}
+
+std::string ContactCenter::check_ivr_flow(const std::string& body) {
+  return impl_->check_ivr_flow(body);
+}
+Result<std::shared_ptr<const BusinessCalendar>> ContactCenter::calendar(std::uint64_t id) {
+  return impl_->calendar(id);
+}
+void ContactCenter::observe(EventObserver on_events,
+                            std::function<void(const std::string& kind)> on_config) {
+  impl_->observe(std::move(on_events), std::move(on_config));
 }
 
 }  // namespace guichet::server

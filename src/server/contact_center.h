@@ -14,8 +14,10 @@
 #include <optional>
 #include <string>
 
+#include "core/calendar.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "routing/engine.h"
 #include "store/store.h"
 
 namespace guichet::server {
@@ -121,6 +123,19 @@ class ContactCenter {
   Result<std::string> agent_stats();
   // The same as Prometheus gauges.
   std::string metrics_gauges();
+
+  // IVR flows ("ivr_flow" documents): the problems of a flow's JSON, for the
+  // editor's live list (empty: it would be saved).
+  std::string check_ivr_flow(const std::string& body);
+  // A business calendar, parsed (the voice channel's hours steps).
+  Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id);
+
+  // Channel adapters follow the engine and the configuration: `on_events`
+  // gets every engine event on the engine's thread, with the engine held (be
+  // quick, never command the engine from it); `on_config` the kind of each
+  // configuration change saved.
+  using EventObserver = std::function<void(const std::vector<routing::Event>&)>;
+  void observe(EventObserver on_events, std::function<void(const std::string& kind)> on_config);
 
   class Impl;
 

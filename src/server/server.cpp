@@ -17,7 +17,7 @@
 #include "server/http_server.h"
 #include "server/metrics.h"
 #include "store/sqlite_store.h"
-#include "voice/sip_endpoint.h"
+#include "server/voice_channel.h"
 
 namespace guichet::server {
 
@@ -78,6 +78,12 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       options.demo = value == "true";
     } else if (key == "sip_listen") {
       options.sip_listen = value;
+    } else if (key == "sip_trunk") {
+      options.sip_trunk = value;
+    } else if (key == "sip_trunk_user") {
+      options.sip_trunk_user = value;
+    } else if (key == "sip_trunk_password") {
+      options.sip_trunk_password = value;
     } else if (key == "access_log") {
       if (value != "true" && value != "false")
         return invalid_argument("true or false", "access_log");
@@ -160,13 +166,21 @@ Status serve(const ServeOptions& options) {
         },
         "/api/v1/events", [&api](const HttpRequest& request) { return api.open_events(request); });
     if (!server) return server.status();
-    std::unique_ptr<voice::SipEndpoint> sip;
+    std::unique_ptr<VoiceChannel> voice;
     if (!options.sip_listen.empty()) {
       auto sip_address = parse_listen(options.sip_listen);
       if (!sip_address) return sip_address.status();
-      auto started = voice::SipEndpoint::start({sip_address->first, sip_address->second});
+      VoiceChannel::Options voice_options;
+      voice_options.sip_host = sip_address->first;
+      voice_options.sip_port = sip_address->second;
+      voice_options.trunk = options.sip_trunk;
+      voice_options.trunk_user = options.sip_trunk_user;
+      voice_options.trunk_password = options.sip_trunk_password;
+      voice_options.data_dir = options.data_dir;
+      auto started = VoiceChannel::start(voice_options, **store, center);
       if (!started) return started.status();
-      sip = std::move(*started);
+      voice = std::move(*started);
+      api.set_voice(voice.get());
       log::info("sip listening", "\"address\":" + json_quote(sip_address->first) +
                                      ",\"port\":" + std::to_string(sip_address->second));
     }
@@ -179,6 +193,8 @@ Status serve(const ServeOptions& options) {
     log::info("stopping", "\"signal\":" + std::to_string(signal));
     (*server)->stop();  // in-flight requests are answered
     center.drain();     // …and creates still being stored (a slow disk)
+    api.set_voice(nullptr);
+    voice.reset();  // calls hung up, the waiting ones abandoned
     return Status::ok();
   }();
   store->reset();  // commits what was acknowledged and closes the database

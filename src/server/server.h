@@ -19,6 +19,11 @@ struct ServeOptions {
   std::string tls_key;
   bool access_log = true;  // a JSON line per HTTP request on stdout
   std::string sip_listen;  // HOST:PORT for SIP (UDP and TCP); empty: no SIP
+  // Where agents' numbers (not sip: URIs) are called: "host:port", with
+  // digest credentials when it challenges.
+  std::string sip_trunk;
+  std::string sip_trunk_user;
+  std::string sip_trunk_password;
   // Load tests: seed this many agents and queues into an empty store (0: no).
   int load_test_agents = 0;
   int load_test_queues = 0;
@@ -26,7 +31,8 @@ struct ServeOptions {
 
 // Reads a config file of `key = value` lines (TOML's simple form: strings in
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
-// tls_cert, tls_key, access_log, sip_listen.
+// tls_cert, tls_key, access_log, sip_listen, sip_trunk, sip_trunk_user,
+// sip_trunk_password.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,

@@ -6,13 +6,18 @@
 
 #include "voice/sip_endpoint.h"
 
+#include <algorithm>
+#include <chrono>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 extern "C" {
 #include <re.h>
 }
+#include <spandsp.h>
 
 namespace guichet::voice {
 
@@ -23,19 +28,116 @@ std::string_view view(const pl& text) {
 }
 
 // Commands to the SIP thread (mqueue ids).
-constexpr int kStop = 1;
+enum CommandId : int {
+  kStop = 1,
+  kConnectAgent,
+  kDropAgent,
+  kHangUp,
+  kAnnounce,
+  kHold,
+  kResume,
+};
+
+struct Command {
+  CallId call = 0;
+  std::string target;
+  std::string name;
+  AudioPtr audio;
+};
 
 Error internal_error(std::string message) {
   return Error{ErrorCode::kInternal, std::move(message), {}};
 }
 
+constexpr int kPcmu = 0;
+constexpr int kPcma = 8;
+constexpr int kEventPt = 101;  // the telephone-event payload type we offer
+constexpr std::size_t kFrame = 160;  // 20 ms at 8 kHz
+constexpr std::size_t kHeadroom = 12;  // RTP header, for rtp_send
+
+std::uint8_t encode(int pt, std::int16_t sample) {
+  return pt == kPcma ? linear_to_alaw(sample) : linear_to_ulaw(sample);
+}
+std::int16_t decode(int pt, std::uint8_t byte) {
+  return pt == kPcma ? alaw_to_linear(byte) : ulaw_to_linear(byte);
+}
+
+char event_key(std::uint8_t event) {
+  static constexpr char kKeys[] = "0123456789*#ABCD";
+  return event < 16 ? kKeys[event] : 0;
+}
+
+const char kAllow[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n";
+
 }  // namespace
+
+std::uint64_t VoiceStats::lateness_quantile(double share) const {
+  std::uint64_t total = 0;
+  for (const auto& bucket : tick_lateness) total += bucket.load();
+  if (total == 0) return 0;
+  const auto wanted = static_cast<std::uint64_t>(share * static_cast<double>(total));
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < tick_lateness.size(); ++i) {
+    seen += tick_lateness[i].load();
+    if (seen >= wanted) return (i + 1) * 100;
+  }
+  return tick_lateness.size() * 100;
+}
 
 class SipEndpoint::Impl {
  public:
+  struct Call;
+
+  // One side of a call: the caller's (A) or the agent's (B).
+  struct Leg {
+    Impl* impl = nullptr;
+    Call* call = nullptr;
+    bool agent = false;
+    sipsess* session = nullptr;
+    struct rtp_sock* rtp = nullptr;
+    sdp_session* sdp = nullptr;
+    sdp_media* media = nullptr;
+    sa peer{};  // where its RTP comes from and goes to
+    bool has_peer = false;
+    int pt = kPcmu;
+    int event_pt = -1;  // the peer's telephone-event type; -1: none
+    std::uint32_t ts = 0;  // our timestamps toward it
+    std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
+    bool had_event = false;
+    std::uint32_t relayed_event_in = 0;  // the event being relayed (their ts)
+    std::uint32_t relayed_event_out = 0;
+    bool established = false;
+  };
+
+  enum class Stage { kIvr, kRecording, kQueued, kRinging, kBridged, kHeld, kEnding };
+
+  enum class After { kNothing, kIvrPlayed, kHangUp, kBeepThenRecord, kRecord, kMusic };
+
+  struct Call {
+    CallId id = 0;
+    Leg caller;
+    Leg agent;
+    Stage stage = Stage::kIvr;
+    std::string from;
+    std::string from_name;
+    std::string number;
+    std::shared_ptr<const Service> service;
+    std::unique_ptr<IvrRun> ivr;
+    tmr ivr_timer{};
+    // What the caller hears while not bridged.
+    AudioPtr playing;
+    std::size_t position = 0;
+    bool loop = false;
+    After after = After::kNothing;
+    dtmf_rx_state_t* dtmf = nullptr;
+    char callback_digit = 0;
+    std::uint64_t queue_id = 0;
+    std::shared_ptr<Samples> recording;
+    std::size_t record_limit = 0;
+  };
+
   explicit Impl(Options options) : options_(std::move(options)) {}
 
-  // Runs the SIP thread; returns once it is listening (or failed to).
   Status start() {
     std::promise<Status> started;
     auto ready = started.get_future();
@@ -51,23 +153,44 @@ class SipEndpoint::Impl {
     thread_.join();
   }
 
+  void set_services(std::map<std::string, std::shared_ptr<const Service>> services) {
+    std::lock_guard lock(services_mutex_);
+    services_ = std::move(services);
+  }
+
+  void push(int id, Command command) {
+    // Owned by the queue until the SIP thread takes it (on_command).
+    mqueue_push(queue_, id, new Command(std::move(command)));
+  }
+
+  VoiceStats stats_;
+
  private:
+  // ---- the SIP thread ----------------------------------------------------------
+
   void run(std::promise<Status>& started) {
     if (libre_init() != 0) {
       started.set_value(internal_error("libre could not start"));
       return;
     }
+    (void)fd_setsize(16384);  // two RTP sockets per call, and SIP
     Status status = listen();
     const bool listening = status.is_ok();
     started.set_value(std::move(status));  // `started` is gone after this
-    if (listening) (void)re_main(nullptr);
+    if (listening) {
+      tmr_init(&tick_);
+      next_tick_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+      tmr_start(&tick_, 20, &Impl::on_tick, this);
+      (void)re_main(nullptr);
+    }
+    while (!calls_.empty()) end_call(*calls_.begin()->second, false);
+    tmr_cancel(&tick_);
     close();
     libre_close();
   }
 
   Status listen() {
-    sa address{};
-    if (sa_set_str(&address, options_.host.c_str(), options_.port) != 0) {
+    if (sa_set_str(&address_, options_.host.c_str(), options_.port) != 0) {
       return invalid_argument("not an IP address: " + options_.host, "sip-listen");
     }
     if (mqueue_alloc(&queue_, &Impl::on_command, this) != 0) {
@@ -76,60 +199,639 @@ class SipEndpoint::Impl {
     if (sip_alloc(&sip_, nullptr, 32, 32, 32, "Guichet", nullptr, nullptr) != 0) {
       return internal_error("no SIP stack");
     }
-    if (sip_transp_add(sip_, SIP_TRANSP_UDP, &address) != 0 ||
-        sip_transp_add(sip_, SIP_TRANSP_TCP, &address) != 0) {
+    if (sip_transp_add(sip_, SIP_TRANSP_UDP, &address_) != 0 ||
+        sip_transp_add(sip_, SIP_TRANSP_TCP, &address_) != 0) {
       return io_error("cannot listen for SIP on " + options_.host + ":" +
                       std::to_string(options_.port));
     }
-    if (sip_listen(&listener_, sip_, true, &Impl::on_request, this) != 0) {
+    // Sessions first: they take INVITEs and the requests inside calls; the
+    // plain listener answers the rest.
+    if (sipsess_listen(&sessions_, sip_, 1024, &Impl::on_invite, this) != 0 ||
+        sip_listen(&listener_, sip_, true, &Impl::on_request, this) != 0) {
       return internal_error("no SIP listener");
     }
     return Status::ok();
   }
 
   void close() {
+    sessions_ = static_cast<sipsess_sock*>(mem_deref(sessions_));
     listener_ = static_cast<sip_lsnr*>(mem_deref(listener_));
     if (sip_) sip_close(sip_, true);
     sip_ = static_cast<sip*>(mem_deref(sip_));
     queue_ = static_cast<mqueue*>(mem_deref(queue_));
+    frame_ = static_cast<mbuf*>(mem_deref(frame_));
   }
 
-  static void on_command(int id, void*, void* arg) {
-    (void)arg;
-    if (id == kStop) re_cancel();
+  static void on_command(int id, void* data, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    std::unique_ptr<Command> command(static_cast<Command*>(data));
+    if (id == kStop) return re_cancel();
+    if (!command) return;
+    // Calls are named by id and looked up here: the caller may have hung up
+    // since the command was sent.
+    auto found = self->calls_.find(command->call);
+    if (found == self->calls_.end()) return;
+    Call& call = *found->second;
+    switch (id) {
+      case kConnectAgent:
+        self->connect_agent(call, command->target, command->name);
+        break;
+      case kDropAgent:
+        self->drop_agent(call);
+        break;
+      case kHangUp:
+        if (command->audio && !command->audio->empty()) {
+          self->drop_leg(call.agent);
+          call.stage = Stage::kEnding;
+          self->play(call, command->audio, false, After::kHangUp);
+        } else {
+          self->end_call(call, false);
+        }
+        break;
+      case kAnnounce:
+        if (call.stage == Stage::kQueued || call.stage == Stage::kRinging) {
+          self->play(call, command->audio, false, After::kMusic);
+        }
+        break;
+      case kHold:
+        if (call.stage == Stage::kBridged) {
+          call.stage = Stage::kHeld;
+          self->play(call, music_on_hold(), true, After::kNothing);
+        }
+        break;
+      case kResume:
+        if (call.stage == Stage::kHeld) {
+          call.stage = Stage::kBridged;
+          call.playing.reset();
+        }
+        break;
+      default:
+        break;
+    }
   }
 
-  // Requests outside a dialog (libre matches the ones inside). Returns true:
-  // every request gets its answer here.
+  // Requests outside a call that no session took. Returns true: every
+  // request gets its answer here.
   static bool on_request(const sip_msg* msg, void* arg) {
     auto* self = static_cast<Impl*>(arg);
     const std::string_view method = view(msg->met);
     if (method == "OPTIONS") {
       (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, false, 200, "OK",
-                        "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n"
-                        "Accept: application/sdp\r\n"
-                        "Content-Length: 0\r\n\r\n");
-      return true;
-    }
-    if (method == "INVITE") {
-      // A service number is one with an IVR flow; flows come with the IVR
-      // (docs/voice-plan.md, step 3): until then no number is one.
-      (void)sip_treply(nullptr, self->sip_, msg, 404, "Not Found");
+                        "%sAccept: application/sdp\r\nContent-Length: 0\r\n\r\n", kAllow);
       return true;
     }
     if (method == "ACK") return true;  // for a final answer: nothing to do
+    if (method == "BYE" || method == "CANCEL") {
+      (void)sip_treply(nullptr, self->sip_, msg, 481, "Call/Transaction Does Not Exist");
+      return true;
+    }
     (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, false, 405, "Method Not Allowed",
-                      "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n"
-                      "Content-Length: 0\r\n\r\n");
+                      "%sContent-Length: 0\r\n\r\n", kAllow);
     return true;
+  }
+
+  // ---- calls in ----------------------------------------------------------------
+
+  static void on_invite(const sip_msg* msg, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    std::string number(view(msg->uri.user));
+    if (number.empty()) number = std::string(view(msg->to.uri.user));
+    std::shared_ptr<const Service> service;
+    {
+      std::lock_guard lock(self->services_mutex_);
+      if (auto found = self->services_.find(number); found != self->services_.end()) {
+        service = found->second;
+      }
+    }
+    if (!service) {
+      (void)sip_treply(nullptr, self->sip_, msg, 404, "Not Found");
+      return;
+    }
+    if (self->calls_.size() >= self->options_.max_calls) {
+      (void)sip_treply(nullptr, self->sip_, msg, 503, "Service Unavailable");
+      return;
+    }
+    auto call = std::make_unique<Call>();
+    call->id = ++self->last_call_;
+    call->number = number;
+    call->from = std::string(view(msg->from.uri.user));
+    call->from_name = std::string(view(msg->from.dname));
+    call->service = service;
+    Call& c = *call;
+    if (!self->open_leg(c, c.caller, false)) {
+      self->free_leg(c.caller);
+      (void)sip_treply(nullptr, self->sip_, msg, 500, "Server Internal Error");
+      return;
+    }
+    // No offer in the INVITE (a late offer) is not supported: 488.
+    if (!msg->mb || mbuf_get_left(msg->mb) == 0 || sdp_decode(c.caller.sdp, msg->mb, true) != 0 ||
+        !self->choose_codec(c.caller)) {
+      self->free_leg(c.caller);
+      (void)sip_treply(nullptr, self->sip_, msg, 488, "Not Acceptable Here");
+      return;
+    }
+    mbuf* answer = nullptr;
+    if (sdp_encode(&answer, c.caller.sdp, false) != 0 ||
+        sipsess_accept(&c.caller.session, self->sessions_, msg, 200, "OK", "guichet",
+                       "application/sdp", answer, nullptr, nullptr, false, &Impl::on_offer,
+                       &Impl::on_answer, &Impl::on_established, nullptr, nullptr,
+                       &Impl::on_closed, &c.caller, "%s", kAllow) != 0) {
+      mem_deref(answer);
+      self->free_leg(c.caller);
+      (void)sip_treply(nullptr, self->sip_, msg, 500, "Server Internal Error");
+      return;
+    }
+    mem_deref(answer);
+    c.dtmf = dtmf_rx_init(nullptr, &Impl::on_inband_digits, &c);
+    tmr_init(&c.ivr_timer);
+    c.ivr = std::make_unique<IvrRun>(service->flow, self->options_.is_open);
+    self->calls_.emplace(c.id, std::move(call));
+    self->stats_.calls_answered++;
+    self->stats_.calls_active = self->calls_.size();
+    self->perform(c, c.ivr->start());
+  }
+
+  bool open_leg(Call& call, Leg& leg, bool agent) {
+    leg.impl = this;
+    leg.call = &call;
+    leg.agent = agent;
+    sa local = address_;
+    if (rtp_listen(&leg.rtp, IPPROTO_UDP, &local, options_.rtp_min, options_.rtp_max, false,
+                   &Impl::on_rtp, nullptr, &leg) != 0) {
+      return false;
+    }
+    if (sdp_session_alloc(&leg.sdp, &local) != 0 ||
+        sdp_media_add(&leg.media, leg.sdp, "audio", sa_port(rtp_local(leg.rtp)), "RTP/AVP") != 0 ||
+        sdp_format_add(nullptr, leg.media, false, "0", "PCMU", 8000, 1, nullptr, nullptr,
+                       nullptr, false, nullptr) != 0 ||
+        sdp_format_add(nullptr, leg.media, false, "8", "PCMA", 8000, 1, nullptr, nullptr,
+                       nullptr, false, nullptr) != 0 ||
+        sdp_format_add(nullptr, leg.media, false, "101", "telephone-event", 8000, 1, nullptr,
+                       nullptr, nullptr, false, "0-15") != 0) {
+      return false;
+    }
+    return true;
+  }
+
+  // After the peer's SDP was decoded: its first G.711 law, its events, its
+  // address.
+  bool choose_codec(Leg& leg) {
+    const sdp_format* first = sdp_media_rformat(leg.media, nullptr);
+    const sdp_format* pcmu = sdp_media_rformat(leg.media, "PCMU");
+    const sdp_format* pcma = sdp_media_rformat(leg.media, "PCMA");
+    if (!pcmu && !pcma) return false;
+    if (first == pcma || !pcmu) {
+      leg.pt = kPcma;
+    } else {
+      leg.pt = kPcmu;
+    }
+    const sdp_format* events = sdp_media_rformat(leg.media, "telephone-event");
+    leg.event_pt = events ? events->pt : -1;
+    const sa* peer = sdp_media_raddr(leg.media);
+    if (!peer || !sa_isset(peer, SA_ALL)) return false;
+    leg.peer = *peer;
+    leg.has_peer = true;
+    return true;
+  }
+
+  void free_leg(Leg& leg) {
+    leg.session = static_cast<sipsess*>(mem_deref(leg.session));  // BYE or CANCEL
+    leg.rtp = static_cast<struct rtp_sock*>(mem_deref(leg.rtp));
+    leg.media = nullptr;
+    leg.sdp = static_cast<sdp_session*>(mem_deref(leg.sdp));
+    leg.has_peer = false;
+    leg.established = false;
+  }
+
+  // The agent's leg only: the caller waits again.
+  void drop_leg(Leg& leg) {
+    if (leg.session || leg.rtp) free_leg(leg);
+  }
+
+  // Hangs up both legs and forgets the call; `by_agent` for the event.
+  void end_call(Call& call, bool by_agent) {
+    if (call.stage == Stage::kRecording) finish_recording(call);
+    tmr_cancel(&call.ivr_timer);
+    free_leg(call.agent);
+    free_leg(call.caller);
+    if (call.dtmf) dtmf_rx_free(call.dtmf);
+    call.dtmf = nullptr;
+    CallEvent event = event_for(call, CallEvent::Type::kEnded);
+    event.by_agent = by_agent;
+    auto owned = std::move(calls_[call.id]);
+    calls_.erase(call.id);
+    stats_.calls_active = calls_.size();
+    options_.on_event(std::move(event));
+  }
+
+  CallEvent event_for(const Call& call, CallEvent::Type type) {
+    CallEvent event;
+    event.type = type;
+    event.call = call.id;
+    event.caller = call.from;
+    event.caller_name = call.from_name;
+    event.number = call.number;
+    event.queue_id = call.queue_id;
+    return event;
+  }
+
+  // ---- SIP session handlers (arg: the leg) ------------------------------------
+
+  // A re-INVITE with an offer (a phone putting us on hold, a new address).
+  static int on_offer(mbuf** answer, const sip_msg* msg, void* arg) {
+    auto* leg = static_cast<Leg*>(arg);
+    if (sdp_decode(leg->sdp, msg->mb, true) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
+    return sdp_encode(answer, leg->sdp, false);
+  }
+
+  static int on_answer(const sip_msg* msg, void* arg) {
+    auto* leg = static_cast<Leg*>(arg);
+    if (sdp_decode(leg->sdp, msg->mb, false) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
+    return 0;
+  }
+
+  static void on_established(const sip_msg*, void* arg) {
+    auto* leg = static_cast<Leg*>(arg);
+    leg->established = true;
+    if (!leg->agent) return;
+    Call& call = *leg->call;
+    if (call.stage != Stage::kRinging) return;
+    call.stage = Stage::kBridged;
+    call.playing.reset();
+    leg->impl->options_.on_event(leg->impl->event_for(call, CallEvent::Type::kAgentAnswered));
+  }
+
+  static void on_closed(int err, const sip_msg* msg, void* arg) {
+    auto* leg = static_cast<Leg*>(arg);
+    Impl* self = leg->impl;
+    Call& call = *leg->call;
+    leg->session = static_cast<sipsess*>(mem_deref(leg->session));
+    if (!leg->agent) return self->end_call(call, false);
+    if (call.stage == Stage::kRinging) {
+      // No answer, busy, refused, unreachable: back to waiting.
+      self->free_leg(call.agent);
+      call.stage = Stage::kQueued;
+      CallEvent event = self->event_for(call, CallEvent::Type::kAgentFailed);
+      event.status = msg ? msg->scode : (err == ETIMEDOUT ? 408 : 0);
+      self->options_.on_event(std::move(event));
+      return;
+    }
+    self->end_call(call, true);  // the agent hung up
+  }
+
+  static void on_progress(const sip_msg*, void*) {}
+
+  static int on_auth(char** user, char** password, const char*, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    if (self->options_.trunk_user.empty()) return EAUTH;
+    if (str_dup(user, self->options_.trunk_user.c_str()) != 0 ||
+        str_dup(password, self->options_.trunk_password.c_str()) != 0) {
+      return ENOMEM;
+    }
+    return 0;
+  }
+
+  // ---- the agent's leg ----------------------------------------------------------
+
+  void connect_agent(Call& call, const std::string& target, const std::string& name) {
+    auto fail = [&](int status) {
+      free_leg(call.agent);
+      CallEvent event = event_for(call, CallEvent::Type::kAgentFailed);
+      event.status = status;
+      options_.on_event(std::move(event));
+    };
+    if (call.stage != Stage::kQueued) return fail(0);
+    std::string uri = target;
+    if (uri.rfind("sip:", 0) != 0) {
+      if (options_.trunk.empty()) return fail(0);  // a number, and no trunk
+      uri = "sip:" + target + "@" + options_.trunk;
+    }
+    if (!open_leg(call, call.agent, true)) return fail(500);
+    mbuf* offer = nullptr;
+    char host[64] = {};
+    (void)sa_ntop(&address_, host, sizeof host);
+    const std::string from =
+        "sip:" + (call.from.empty() ? std::string("anonymous") : call.from) + "@" + host;
+    // The caller's number is shown on the agent's phone, the agent's never
+    // on the caller's: the legs are two calls.
+    const std::string display = call.from_name.empty() ? call.from : call.from_name;
+    if (sdp_encode(&offer, call.agent.sdp, true) != 0 ||
+        sipsess_connect(&call.agent.session, sessions_, uri.c_str(), display.c_str(),
+                        from.c_str(), "guichet", nullptr, 0, "application/sdp", offer,
+                        &Impl::on_auth, this, false, &Impl::on_offer, &Impl::on_answer,
+                        &Impl::on_progress, &Impl::on_established, nullptr, nullptr,
+                        &Impl::on_closed, &call.agent, "%s", kAllow) != 0) {
+      mem_deref(offer);
+      return fail(500);
+    }
+    mem_deref(offer);
+    (void)name;
+    call.stage = Stage::kRinging;
+  }
+
+  void drop_agent(Call& call) {
+    if (call.stage != Stage::kRinging && call.stage != Stage::kBridged &&
+        call.stage != Stage::kHeld) {
+      return;
+    }
+    free_leg(call.agent);
+    call.stage = Stage::kQueued;
+    play(call, music_on_hold(), true, After::kNothing);
+  }
+
+  // ---- the IVR -------------------------------------------------------------------
+
+  void perform(Call& call, const IvrAction& action) {
+    tmr_cancel(&call.ivr_timer);
+    switch (action.kind) {
+      case IvrAction::Kind::kPlay:
+        play(call, prompt(call, action.text), false, After::kIvrPlayed);
+        break;
+      case IvrAction::Kind::kWait:
+        call.playing.reset();
+        tmr_start(&call.ivr_timer, static_cast<std::uint64_t>(action.wait.count()),
+                  &Impl::on_ivr_timeout, &call);
+        break;
+      case IvrAction::Kind::kQueue: {
+        call.stage = Stage::kQueued;
+        call.queue_id = action.queue_id;
+        call.callback_digit = action.callback_digit;
+        play(call, music_on_hold(), true, After::kNothing);
+        CallEvent event = event_for(call, CallEvent::Type::kQueued);
+        event.priority = action.priority;
+        event.attributes = call.ivr->attributes();
+        options_.on_event(std::move(event));
+        break;
+      }
+      case IvrAction::Kind::kVoicemail:
+        call.queue_id = action.queue_id;
+        call.record_limit = static_cast<std::size_t>(action.max_record.count()) * kSampleRate;
+        play(call, prompt(call, action.text), false, After::kBeepThenRecord);
+        break;
+      case IvrAction::Kind::kHangup:
+        call.stage = Stage::kEnding;
+        play(call, action.text.empty() ? std::make_shared<Samples>() : prompt(call, action.text),
+             false, After::kHangUp);
+        break;
+    }
+  }
+
+  AudioPtr prompt(const Call& call, const std::string& text) {
+    auto found = call.service->prompts.find(text);
+    // A prompt that could not be synthesised plays as nothing: the flow goes on.
+    return found == call.service->prompts.end() ? std::make_shared<Samples>() : found->second;
+  }
+
+  static void on_ivr_timeout(void* arg) {
+    auto* call = static_cast<Call*>(arg);
+    Impl* self = call->caller.impl;
+    if (call->stage != Stage::kIvr) return;
+    if (auto next = call->ivr->timed_out()) self->perform(*call, *next);
+  }
+
+  void on_digit(Call& call, char digit) {
+    stats_.digits++;
+    switch (call.stage) {
+      case Stage::kIvr:
+        if (auto next = call.ivr->digit(digit)) perform(call, *next);
+        break;
+      case Stage::kRecording:
+        if (digit == '#') {
+          finish_recording(call);
+          hang_up_soon(call);
+        }
+        break;
+      case Stage::kQueued:
+      case Stage::kRinging:
+        if (digit == call.callback_digit) {
+          CallEvent event = event_for(call, CallEvent::Type::kDigit);
+          event.digit = digit;
+          options_.on_event(std::move(event));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  static void on_inband_digits(void* arg, const char* digits, int length) {
+    auto* call = static_cast<Call*>(arg);
+    for (int i = 0; i < length; ++i) {
+      // The call may end on a digit ('#' in a recording): stop there.
+      Impl* self = call->caller.impl;
+      const CallId id = call->id;
+      self->on_digit(*call, digits[i]);
+      if (!self->calls_.count(id)) return;
+    }
+  }
+
+  void finish_recording(Call& call) {
+    if (!call.recording) return;
+    CallEvent event = event_for(call, CallEvent::Type::kVoicemail);
+    event.attributes = call.ivr->attributes();
+    event.recording = std::move(call.recording);
+    call.recording.reset();
+    options_.on_event(std::move(event));
+  }
+
+  // Ends the call on the next tick, not now: digits arrive from inside
+  // spandsp's detector and libre's handlers, which must not see it freed.
+  void hang_up_soon(Call& call) {
+    call.stage = Stage::kEnding;
+    play(call, std::make_shared<Samples>(), false, After::kHangUp);
+  }
+
+  // ---- media -----------------------------------------------------------------------
+
+  void play(Call& call, AudioPtr audio, bool loop, After after) {
+    call.playing = std::move(audio);
+    call.position = 0;
+    call.loop = loop;
+    call.after = after;
+  }
+
+  // What follows a sound that ended (on the tick).
+  void played(Call& call) {
+    const After after = call.after;
+    call.playing.reset();
+    call.after = After::kNothing;
+    switch (after) {
+      case After::kIvrPlayed:
+        if (call.stage == Stage::kIvr) {
+          if (auto next = call.ivr->played()) perform(call, *next);
+        }
+        break;
+      case After::kHangUp:
+        end_call(call, false);
+        break;
+      case After::kBeepThenRecord:
+        play(call, beep(), false, After::kRecord);
+        break;
+      case After::kRecord:
+        call.stage = Stage::kRecording;
+        call.recording = std::make_shared<Samples>();
+        call.recording->reserve(std::min<std::size_t>(call.record_limit, 30 * kSampleRate));
+        break;
+      case After::kMusic:
+        play(call, music_on_hold(), true, After::kNothing);
+        break;
+      case After::kNothing:
+        break;
+    }
+  }
+
+  // Every 20 ms, against the clock (t0 + 20·n), not by re-arming 20 ms:
+  // each caller not bridged gets its next frame (a prompt, music, silence).
+  static void on_tick(void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    const auto now = std::chrono::steady_clock::now();
+    const auto late =
+        std::chrono::duration_cast<std::chrono::microseconds>(now - self->next_tick_).count();
+    self->stats_.tick_lateness[std::clamp<long long>(late / 100, 0, 500)]++;
+    self->next_tick_ += std::chrono::milliseconds(20);
+    if (now - self->next_tick_ > std::chrono::milliseconds(200)) self->next_tick_ = now;  // stalled
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        self->next_tick_ - std::chrono::steady_clock::now());
+    tmr_start(&self->tick_, static_cast<std::uint64_t>(std::max<long long>(0, wait.count())),
+              &Impl::on_tick, self);
+    // Sounds that end may end calls: collect first, then walk.
+    self->ticking_.clear();
+    for (auto& [id, call] : self->calls_) self->ticking_.push_back(id);
+    for (CallId id : self->ticking_) {
+      auto found = self->calls_.find(id);
+      if (found == self->calls_.end()) continue;
+      self->send_frame(*found->second);
+    }
+  }
+
+  void send_frame(Call& call) {
+    Leg& leg = call.caller;
+    if (!leg.has_peer || !leg.rtp) return;
+    if (call.stage == Stage::kBridged) return;  // the agent's audio goes instead
+    if (!frame_) frame_ = mbuf_alloc(kHeadroom + kFrame);
+    frame_->pos = kHeadroom;
+    frame_->end = kHeadroom + kFrame;
+    std::uint8_t* out = frame_->buf + kHeadroom;
+    bool ended = false;
+    for (std::size_t i = 0; i < kFrame; ++i) {
+      std::int16_t sample = 0;
+      if (call.playing) {
+        const Samples& audio = *call.playing;
+        if (call.position >= audio.size() && call.loop && !audio.empty()) call.position = 0;
+        if (call.position < audio.size()) {
+          sample = audio[call.position++];
+        } else {
+          ended = true;
+        }
+      }
+      out[i] = encode(leg.pt, sample);
+    }
+    const bool marker = leg.ts == 0;
+    if (rtp_send(leg.rtp, &leg.peer, false, marker, static_cast<std::uint8_t>(leg.pt), leg.ts,
+                 frame_) == 0) {
+      stats_.rtp_sent++;
+    }
+    leg.ts += kFrame;
+    if (ended) played(call);
+  }
+
+  static void on_rtp(const sa* source, const rtp_header* header, mbuf* mb, void* arg) {
+    auto* leg = static_cast<Leg*>(arg);
+    Impl* self = leg->impl;
+    if (!leg->has_peer || !sa_cmp(source, &leg->peer, SA_ALL)) {
+      self->stats_.rtp_from_strangers++;
+      return;
+    }
+    self->stats_.rtp_received++;
+    Call& call = *leg->call;
+    const std::size_t size = mbuf_get_left(mb);
+    const std::uint8_t* payload = mbuf_buf(mb);
+    const bool bridged = call.stage == Stage::kBridged && call.agent.established;
+    Leg& other = leg->agent ? call.caller : call.agent;
+
+    if (leg->event_pt >= 0 && header->pt == leg->event_pt) {
+      if (size < 4) return;
+      if (!leg->agent && (!leg->had_event || header->ts != leg->last_event_ts)) {
+        leg->had_event = true;
+        leg->last_event_ts = header->ts;
+        const CallId id = call.id;
+        if (!bridged) {
+          if (char key = event_key(payload[0])) self->on_digit(call, key);
+          if (!self->calls_.count(id)) return;
+        } else {
+          self->stats_.digits++;
+        }
+      }
+      if (bridged && other.event_pt >= 0) self->relay_event(*leg, other, header, mb);
+      return;
+    }
+    if (header->pt != kPcmu && header->pt != kPcma) return;  // comfort noise, others
+    if (bridged) return self->relay_audio(*leg, other, header, mb);
+    if (leg->agent) return;
+    // The caller, not bridged: digits in band, and the message being recorded.
+    std::int16_t linear[kFrame * 4];
+    const std::size_t count = std::min(size, std::size(linear));
+    for (std::size_t i = 0; i < count; ++i) linear[i] = decode(header->pt, payload[i]);
+    if (call.stage == Stage::kRecording && call.recording) {
+      call.recording->insert(call.recording->end(), linear, linear + count);
+      if (call.recording->size() >= call.record_limit) {
+        self->finish_recording(call);
+        self->hang_up_soon(call);
+      }
+    }
+    if (call.dtmf && call.stage != Stage::kHeld) {
+      dtmf_rx(call.dtmf, linear, static_cast<int>(count));
+    }
+  }
+
+  void relay_audio(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
+    if (!to.has_peer || !to.rtp) return;
+    const std::size_t size = mbuf_get_left(mb);
+    if (header->pt != to.pt) {  // µ-law ↔ A-law, in place (same size)
+      std::uint8_t* payload = mbuf_buf(mb);
+      for (std::size_t i = 0; i < size; ++i) {
+        payload[i] = encode(to.pt, decode(header->pt, payload[i]));
+      }
+    }
+    (void)from;
+    if (rtp_send(to.rtp, &to.peer, false, header->m, static_cast<std::uint8_t>(to.pt), to.ts, mb) ==
+        0) {
+      stats_.rtp_relayed++;
+    }
+    to.ts += static_cast<std::uint32_t>(size);
+  }
+
+  // RFC 4733 events keep one timestamp per event: map theirs to ours.
+  void relay_event(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
+    (void)from;
+    if (!to.has_peer || !to.rtp) return;
+    if (header->ts != to.relayed_event_in || to.relayed_event_out == 0) {
+      to.relayed_event_in = header->ts;
+      to.relayed_event_out = to.ts == 0 ? 1 : to.ts;
+    }
+    if (rtp_send(to.rtp, &to.peer, false, header->m, static_cast<std::uint8_t>(to.event_pt),
+                 to.relayed_event_out, mb) == 0) {
+      stats_.rtp_relayed++;
+    }
   }
 
   Options options_;
   std::thread thread_;
+  std::mutex services_mutex_;
+  std::map<std::string, std::shared_ptr<const Service>> services_;  // guarded
+
   // The SIP thread's (created and freed there).
+  sa address_{};
   mqueue* queue_ = nullptr;
   sip* sip_ = nullptr;
   sip_lsnr* listener_ = nullptr;
+  sipsess_sock* sessions_ = nullptr;
+  std::unordered_map<CallId, std::unique_ptr<Call>> calls_;
+  CallId last_call_ = 0;
+  tmr tick_{};
+  std::chrono::steady_clock::time_point next_tick_;
+  std::vector<CallId> ticking_;
+  mbuf* frame_ = nullptr;
 };
 
 Result<std::unique_ptr<SipEndpoint>> SipEndpoint::start(Options options) {
@@ -140,5 +842,23 @@ Result<std::unique_ptr<SipEndpoint>> SipEndpoint::start(Options options) {
 
 SipEndpoint::SipEndpoint(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SipEndpoint::~SipEndpoint() = default;
+
+void SipEndpoint::set_services(std::map<std::string, std::shared_ptr<const Service>> services) {
+  impl_->set_services(std::move(services));
+}
+void SipEndpoint::connect_agent(CallId call, std::string target, std::string agent_name) {
+  impl_->push(kConnectAgent, {call, std::move(target), std::move(agent_name), {}});
+}
+void SipEndpoint::drop_agent(CallId call) { impl_->push(kDropAgent, {call, {}, {}, {}}); }
+void SipEndpoint::hang_up(CallId call, AudioPtr message) {
+  impl_->push(kHangUp, {call, {}, {}, std::move(message)});
+}
+void SipEndpoint::announce(CallId call, AudioPtr message) {
+  impl_->push(kAnnounce, {call, {}, {}, std::move(message)});
+}
+void SipEndpoint::hold(CallId call, bool on) {
+  impl_->push(on ? kHold : kResume, {call, {}, {}, {}});
+}
+const VoiceStats& SipEndpoint::stats() const { return impl_->stats_; }
 
 }  // namespace guichet::voice

@@ -1,34 +1,126 @@
 // The SIP endpoint that trunks and PBXs send the service's calls to (RFC 3261
-// over UDP and TCP). libre does the SIP work on a thread of its own (its
-// event loop, re_main, must own one); nothing of libre shows here.
+// over UDP and TCP): a back-to-back user agent. libre does the SIP, SDP and
+// RTP work on a thread of its own (its event loop, re_main, must own one);
+// spandsp does G.711 and in-band DTMF. Nothing of either shows here.
 //
-// What it does now (step 1 of docs/voice-plan.md): answers OPTIONS (trunks'
-// keep-alives), refuses an INVITE for a number without an IVR flow with 404
-// — every number, until flows exist —, other requests outside a dialog with
-// 405, and drops what does not parse.
+// A call to a service number is answered (G.711 µ-law or A-law, DTMF as
+// RFC 4733 events or in-band) and walked through the number's IVR flow; when
+// the flow sends it to a queue, the caller hears music on hold and the
+// endpoint reports `kQueued`. The server then rings the agent's phone
+// (connect_agent) and, once it answers, the endpoint relays the audio both
+// ways (transcoding µ-law ↔ A-law when the legs differ). Calls to numbers
+// without a flow get 404; other requests outside a call 405; junk is dropped;
+// RTP from an address other than the leg's peer is dropped.
 //
-// Thread-safety: start and the destructor from any one thread.
+// Thread-safety: the commands may be called from any thread (they are queued
+// to the SIP thread). Events are delivered on the SIP thread: the handler
+// must be quick (hand the work to another thread); it may call the commands,
+// which only queue.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
+#include "voice/audio.h"
+#include "voice/ivr.h"
 
 namespace guichet::voice {
+
+using CallId = std::uint64_t;
+
+// A service number's flow and its prompts, synthesised (by text).
+struct Service {
+  std::shared_ptr<const IvrFlow> flow;
+  std::map<std::string, AudioPtr> prompts;
+};
+
+struct CallEvent {
+  enum class Type {
+    kQueued,         // the IVR sent the call to `queue_id` (attributes, priority)
+    kVoicemail,      // a message was left for `queue_id`: `recording`; the call ended
+    kDigit,          // the caller pressed the queue's `digit` while waiting
+    kAgentAnswered,  // the agent's phone answered: the legs are bridged
+    kAgentFailed,    // the agent's phone did not answer (`status`: SIP code, 0 none)
+    kEnded,          // the call is over (`by_agent`: the agent hung up)
+  };
+  Type type = Type::kEnded;
+  CallId call = 0;
+  std::string caller;  // the caller's number (From user part)
+  std::string caller_name;
+  std::string number;  // the service number called
+  std::uint64_t queue_id = 0;
+  int priority = 0;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  char digit = 0;
+  int status = 0;
+  bool by_agent = false;
+  AudioPtr recording;
+};
+
+// Counters, readable from any thread.
+struct VoiceStats {
+  std::atomic<std::uint64_t> calls_answered{0};
+  std::atomic<std::uint64_t> calls_active{0};
+  std::atomic<std::uint64_t> rtp_sent{0};
+  std::atomic<std::uint64_t> rtp_received{0};
+  std::atomic<std::uint64_t> rtp_relayed{0};
+  std::atomic<std::uint64_t> rtp_from_strangers{0};
+  std::atomic<std::uint64_t> digits{0};
+  // Pacing: how late each 20 ms tick ran (µs), as a histogram by 100 µs up
+  // to 50 ms (the last bucket holds the rest).
+  std::array<std::atomic<std::uint64_t>, 501> tick_lateness{};
+  // The lateness (µs) under which `share` of the ticks ran.
+  std::uint64_t lateness_quantile(double share) const;
+};
 
 class SipEndpoint {
  public:
   struct Options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 5060;  // UDP and TCP
+    std::uint16_t rtp_min = 20000;
+    std::uint16_t rtp_max = 29999;
+    std::size_t max_calls = 4000;  // beyond: 503
+    // Where numbers (not sip: URIs) are sent for the agents' legs
+    // ("host:port"), and its digest credentials.
+    std::string trunk;
+    std::string trunk_user;
+    std::string trunk_password;
+    // Answers the IVR's hours steps (on the SIP thread: quick, thread-safe).
+    IvrRun::IsOpen is_open = [](std::uint64_t) { return true; };
+    std::function<void(CallEvent)> on_event = [](CallEvent) {};
   };
 
   // Binds UDP and TCP and starts the SIP thread; fails (kIo) when the port
   // is taken, kInvalidArgument when the host is not an address.
   static Result<std::unique_ptr<SipEndpoint>> start(Options options);
-  ~SipEndpoint();  // stops the SIP thread; pending transactions are dropped
+  ~SipEndpoint();  // hangs up every call, then stops the SIP thread
+
+  // The service numbers and their flows (replacing the previous set; calls
+  // in progress keep the flow they started with).
+  void set_services(std::map<std::string, std::shared_ptr<const Service>> services);
+
+  // Rings the agent at `target` ("sip:…" or a number sent to the trunk)
+  // while the caller keeps waiting; kAgentAnswered or kAgentFailed follows.
+  void connect_agent(CallId call, std::string target, std::string agent_name);
+  // Ends the agent's leg (ringing or bridged): the caller waits again.
+  void drop_agent(CallId call);
+  // Plays `message` (if any) to the caller, then hangs up both legs.
+  void hang_up(CallId call, AudioPtr message = {});
+  // Plays `message` to a waiting caller, then the music again.
+  void announce(CallId call, AudioPtr message);
+  // Hold: the caller hears music, the agent silence; resume bridges again.
+  void hold(CallId call, bool on);
+
+  const VoiceStats& stats() const;
 
   SipEndpoint(const SipEndpoint&) = delete;
   SipEndpoint& operator=(const SipEndpoint&) = delete;

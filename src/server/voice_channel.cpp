@@ -1,0 +1,461 @@
+#include "server/voice_channel.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/json_format.h"
+#include "core/log.h"
+#include "server/contact_center.h"
+#include "voice/audio.h"
+#include "voice/ivr.h"
+#include "voice/sip_endpoint.h"
+
+namespace guichet::server {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCallbackGoodbye =
+    "Votre demande de rappel est enregistrée. Un conseiller vous rappellera. Au revoir.";
+
+// A French caller number in the international form contacts are kept in.
+std::string international(const std::string& number) {
+  if (number.size() == 10 && number[0] == '0' &&
+      number.find_first_not_of("0123456789") == std::string::npos) {
+    return "+33" + number.substr(1);
+  }
+  return number;
+}
+
+std::string failure(const Error& error) {
+  return "\"error\":" + json_quote(error.message);
+}
+
+std::uint64_t id_of(const std::string& view) {
+  boost::system::error_code ec;
+  json::value value = json::parse(view, ec);
+  if (ec || !value.is_object()) return 0;
+  const json::value* id = value.as_object().if_contains("id");
+  return id && id->is_int64() ? static_cast<std::uint64_t>(id->as_int64()) : 0;
+}
+
+}  // namespace
+
+class VoiceChannel::Impl {
+ public:
+  Impl(Options options, store::Store& store, ContactCenter& center)
+      : options_(std::move(options)), store_(store), center_(center) {}
+
+  Status start() {
+    worker_ = std::thread([this] { work(); });
+    if (Status s = reload(); !s) return s;
+    voice::SipEndpoint::Options sip;
+    sip.host = options_.sip_host;
+    sip.port = options_.sip_port;
+    sip.trunk = options_.trunk;
+    sip.trunk_user = options_.trunk_user;
+    sip.trunk_password = options_.trunk_password;
+    sip.is_open = [this](std::uint64_t calendar) { return is_open(calendar); };
+    sip.on_event = [this](voice::CallEvent event) {
+      post([this, event = std::move(event)]() mutable { on_call_event(std::move(event)); });
+    };
+    auto endpoint = voice::SipEndpoint::start(std::move(sip));
+    if (!endpoint) return endpoint.status();
+    endpoint_ = std::move(*endpoint);
+    endpoint_->set_services(services_);
+    center_.observe(
+        [this](const std::vector<routing::Event>& events) {
+          for (const routing::Event& e : events) {
+            if (e.interaction == 0 || e.channel != routing::Channel::kVoice) continue;
+            post([this, e] { on_engine_event(e); });
+          }
+        },
+        [this](const std::string& kind) {
+          if (kind == "ivr_flow" || kind == "calendar") {
+            post([this] {
+              if (Status s = reload(); !s) log::error("voice flows not reloaded", failure(s.error()));
+              if (endpoint_) endpoint_->set_services(services_);
+            });
+          }
+        });
+    return Status::ok();
+  }
+
+  ~Impl() {
+    center_.observe({}, {});
+    // The endpoint goes on the worker (which alone uses it): it hangs up, and
+    // the ended calls' events, posted meanwhile, are handled after it (the
+    // waiting ones abandoned) before the thread stops.
+    post([this] { endpoint_.reset(); });
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    if (worker_.joinable()) worker_.join();
+  }
+
+  std::string stats_json() const {
+    if (!endpoint_) return "{}";
+    const voice::VoiceStats& s = endpoint_->stats();
+    return "{\"calls_active\":" + std::to_string(s.calls_active.load()) +
+           ",\"calls_answered\":" + std::to_string(s.calls_answered.load()) +
+           ",\"rtp_sent\":" + std::to_string(s.rtp_sent.load()) +
+           ",\"rtp_received\":" + std::to_string(s.rtp_received.load()) +
+           ",\"rtp_relayed\":" + std::to_string(s.rtp_relayed.load()) +
+           ",\"rtp_from_strangers\":" + std::to_string(s.rtp_from_strangers.load()) +
+           ",\"digits\":" + std::to_string(s.digits.load()) +
+           ",\"pacing_p50_us\":" + std::to_string(s.lateness_quantile(0.5)) +
+           ",\"pacing_p99_us\":" + std::to_string(s.lateness_quantile(0.99)) + "}";
+  }
+
+ private:
+  struct CallState {
+    std::uint64_t interaction = 0;
+    std::uint64_t queue = 0;
+    std::uint64_t offer = 0;  // the offer ringing the agent's phone
+    std::uint64_t agent = 0;
+    bool accepted = false;   // the engine gave it to `agent`
+    bool connected = false;  // the agent's phone answered
+    bool ended = false;      // the caller is gone (before the create answered)
+    bool callback = false;   // left as a callback request: not abandoned
+  };
+
+  // ---- the worker thread ---------------------------------------------------------
+
+  void post(std::function<void()> task) {
+    {
+      std::lock_guard lock(mutex_);
+      tasks_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+  }
+
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;  // stopping, and nothing left
+      auto task = std::move(tasks_.front());
+      tasks_.pop_front();
+      lock.unlock();
+      task();
+      lock.lock();
+    }
+  }
+
+  // The flows, their prompts (synthesised once per text), the calendars their
+  // hours steps follow.
+  Status reload() {
+    auto documents = store_.documents("ivr_flow");
+    if (!documents) return documents.status();
+    const std::string cache = (fs::path(options_.data_dir) / "prompts").string();
+    std::map<std::string, std::shared_ptr<const voice::Service>> services;
+    std::map<std::uint64_t, std::shared_ptr<const BusinessCalendar>> calendars;
+    for (const store::Document& document : *documents) {
+      std::vector<voice::IvrProblem> problems;
+      auto flow = voice::parse_ivr_flow(document.body_json, problems);
+      if (!flow) {  // saved flows were checked: a later change broke it
+        log::error("IVR flow not loaded", "\"flow\":" + json_quote(document.name) +
+                                              ",\"error\":" + json_quote(flow.error().message));
+        continue;
+      }
+      auto service = std::make_shared<voice::Service>();
+      for (const std::string& text : flow->texts()) {
+        auto audio = prompt(text, cache);
+        if (audio) service->prompts[text] = *audio;
+      }
+      for (const voice::IvrStep& step : flow->steps) {
+        if (!step.calendar_id) continue;
+        if (auto calendar = center_.calendar(step.calendar_id)) {
+          calendars[step.calendar_id] = *calendar;
+        }
+      }
+      const std::string number = flow->number;
+      service->flow = std::make_shared<const voice::IvrFlow>(std::move(*flow));
+      services[number] = std::move(service);
+    }
+    if (auto goodbye = prompt(kCallbackGoodbye, cache)) callback_goodbye_ = *goodbye;
+    services_ = std::move(services);
+    std::lock_guard lock(calendars_mutex_);
+    calendars_ = std::move(calendars);
+    return Status::ok();
+  }
+
+  Result<voice::AudioPtr> prompt(const std::string& text, const std::string& cache) {
+    auto audio = voice::synthesize(text, cache);
+    if (!audio) log::error("prompt not synthesised", failure(audio.error()));
+    return audio;
+  }
+
+  // On the SIP thread.
+  bool is_open(std::uint64_t calendar) {
+    std::lock_guard lock(calendars_mutex_);
+    auto found = calendars_.find(calendar);
+    if (found == calendars_.end()) return true;  // removed since: open
+    return found->second->is_open(
+        std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()));
+  }
+
+  void on_call_event(voice::CallEvent event) {
+    using Type = voice::CallEvent::Type;
+    switch (event.type) {
+      case Type::kQueued:
+        return create_interaction(event, event.queue_id, "");
+      case Type::kVoicemail:
+        return keep_voicemail(event);
+      default:
+        break;
+    }
+    auto found = calls_.find(event.call);
+    if (found == calls_.end()) return;
+    CallState& call = found->second;
+    switch (event.type) {
+      case Type::kAgentAnswered:
+        call.connected = true;
+        if (call.offer) {
+          const std::uint64_t offer = std::exchange(call.offer, 0);
+          if (Status s = center_.answer_offer(offer, call.agent, true); !s && !call.accepted) {
+            // The offer went meanwhile (expired, revoked): not this agent's.
+            call.connected = false;
+            if (endpoint_) endpoint_->drop_agent(event.call);
+          }
+        }
+        break;
+      case Type::kAgentFailed:
+        call.connected = false;
+        if (call.offer) {
+          // Not answered: the offer is declined (a missed offer), the call
+          // goes back to its place.
+          (void)center_.answer_offer(std::exchange(call.offer, 0), call.agent, false);
+        } else if (call.accepted && call.interaction) {
+          // Accepted in the workspace, but the phone did not answer.
+          call.accepted = false;
+          (void)center_.transfer(call.interaction, call.agent, true,
+                                 "{\"queue_id\":" + std::to_string(call.queue) + "}");
+        }
+        break;
+      case Type::kDigit:
+        if (call.interaction) {
+          if (Status s = center_.request_callback(call.interaction)) call.callback = true;
+        }
+        break;
+      case Type::kEnded:
+        if (!call.interaction) {
+          call.ended = true;  // the create's answer abandons it
+          return;
+        }
+        if (!call.accepted && !call.connected && !call.callback) {
+          (void)center_.abandon(call.interaction);
+        }
+        by_interaction_.erase(call.interaction);
+        calls_.erase(found);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void create_interaction(const voice::CallEvent& event, std::uint64_t queue,
+                          const std::string& voicemail) {
+    json::object attributes;
+    for (const auto& [key, value] : event.attributes) attributes[key] = value;
+    attributes["caller"] = event.caller;
+    if (!event.caller_name.empty()) attributes["caller_name"] = event.caller_name;
+    attributes["number"] = event.number;
+    json::object body{{"channel", "voice"}, {"queue_id", queue}, {"priority", event.priority}};
+    if (!voicemail.empty()) {
+      attributes["voicemail"] = voicemail;
+      auto queue_document = store_.document("queue", queue);
+      boost::system::error_code ec;
+      json::value queue_body =
+          queue_document ? json::parse(queue_document->body_json, ec) : json::value();
+      if (queue_body.is_object()) {
+        if (const json::value* channel = queue_body.as_object().if_contains("channel")) {
+          body["channel"] = *channel;
+        }
+      }
+    }
+    body["attributes"] = std::move(attributes);
+    const std::string number = international(event.caller);
+    if (!number.empty()) {
+      if (auto found = store_.find_citizens(number, 1); found && !found->empty()) {
+        for (const store::Contact& contact : found->front().contacts) {
+          if (contact.value == number) body["citizen_id"] = found->front().id;
+        }
+      }
+    }
+    const voice::CallId call = voicemail.empty() ? event.call : 0;
+    if (call) calls_[call].queue = queue;
+    ++creating_;
+    center_.create_interaction_async(
+        json::serialize(body), [this, call](Result<std::string> view) {
+          post([this, call, view = std::move(view)] { created(call, view); });
+        });
+  }
+
+  // On the worker, once the interaction is stored (and routed).
+  void created(voice::CallId call_id, const Result<std::string>& view) {
+    --creating_;
+    const std::uint64_t interaction = view ? id_of(*view) : 0;
+    auto early = early_.extract(interaction);
+    if (creating_ == 0) early_.clear();  // events of interactions that are not calls
+    if (!call_id) return;                // a voicemail
+    auto found = calls_.find(call_id);
+    if (found == calls_.end()) return;
+    if (!view) {
+      log::error("voice interaction not created", failure(view.error()));
+      if (endpoint_) endpoint_->hang_up(call_id);
+      calls_.erase(found);
+      return;
+    }
+    CallState& call = found->second;
+    call.interaction = interaction;
+    if (call.ended) {
+      (void)center_.abandon(interaction);
+      calls_.erase(found);
+      return;
+    }
+    by_interaction_[interaction] = call_id;
+    if (!early.empty()) {
+      for (const routing::Event& e : early.mapped()) on_engine_event(e);
+    }
+  }
+
+  void keep_voicemail(const voice::CallEvent& event) {
+    const fs::path folder = fs::path(options_.data_dir) / "recordings";
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const std::string name =
+        "voicemail-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) +
+        "-" + std::to_string(event.call) + ".wav";
+    if (!event.recording || event.recording->empty()) return;  // hung up at once: nothing said
+    if (Status s = voice::write_wav((folder / name).string(), *event.recording); !s) {
+      log::error("voicemail not kept", failure(s.error()));
+      return;
+    }
+    voice::CallEvent described = event;
+    described.attributes.emplace_back(
+        "voicemail_seconds",
+        std::to_string(event.recording->size() / static_cast<std::size_t>(voice::kSampleRate)));
+    create_interaction(described, event.queue_id, "recordings/" + name);
+  }
+
+  void on_engine_event(const routing::Event& e) {
+    using T = routing::EventType;
+    auto mapped = by_interaction_.find(e.interaction);
+    if (mapped == by_interaction_.end()) {
+      if (creating_ > 0) early_[e.interaction].push_back(e);
+      return;
+    }
+    const voice::CallId call_id = mapped->second;
+    CallState& call = calls_[call_id];
+    switch (e.type) {
+      case T::kOffered: {
+        call.offer = e.offer;
+        call.agent = e.agent;
+        call.accepted = false;
+        const std::string phone = agent_phone(e.agent);
+        if (phone.empty()) {
+          // Nowhere to ring: declined at once (a missed offer for the agent).
+          (void)center_.answer_offer(std::exchange(call.offer, 0), e.agent, false);
+          break;
+        }
+        if (endpoint_) endpoint_->connect_agent(call_id, phone, "");
+        break;
+      }
+      case T::kAccepted:
+        call.accepted = true;
+        call.agent = e.agent;
+        if (call.offer == e.offer) call.offer = 0;  // in the workspace: the phone still rings
+        break;
+      case T::kRejected:
+      case T::kOfferTimeout:
+      case T::kOfferRevoked:
+        if (call.offer == e.offer) {
+          call.offer = 0;
+          if (!call.connected && endpoint_) endpoint_->drop_agent(call_id);  // CANCEL
+        }
+        break;
+      case T::kTransferred:
+        // To a queue or a colleague: the agent's leg ends, the caller waits
+        // (the next offer rings the next phone).
+        call.accepted = false;
+        call.connected = false;
+        if (endpoint_) endpoint_->drop_agent(call_id);
+        break;
+      case T::kCompleted:
+      case T::kAbandoned:
+        if (endpoint_) endpoint_->hang_up(call_id);
+        break;
+      case T::kOverflowed:
+        if (e.to_queue == 0 && endpoint_) endpoint_->hang_up(call_id);  // closed outcome
+        break;
+      case T::kCallbackRequested:
+        call.callback = true;
+        if (endpoint_) endpoint_->hang_up(call_id, callback_goodbye_);
+        break;
+      default:
+        break;
+    }
+  }
+
+  std::string agent_phone(std::uint64_t agent) {
+    auto document = store_.document("agent", agent);
+    if (!document) return "";
+    boost::system::error_code ec;
+    json::value body = json::parse(document->body_json, ec);
+    if (ec || !body.is_object()) return "";
+    const json::value* phone = body.as_object().if_contains("phone");
+    return phone && phone->is_string() ? std::string(phone->as_string()) : "";
+  }
+
+  Options options_;
+  store::Store& store_;
+  ContactCenter& center_;
+  // Used by the worker only (and start); gone during the last tasks of a
+  // stop, when commands would go to calls that are over anyway.
+  std::unique_ptr<voice::SipEndpoint> endpoint_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> tasks_;  // guarded by mutex_
+  bool stopping_ = false;                    // guarded by mutex_
+  std::thread worker_;
+
+  std::mutex calendars_mutex_;
+  std::map<std::uint64_t, std::shared_ptr<const BusinessCalendar>> calendars_;  // guarded
+
+  // The worker's (and start's, before the endpoint exists).
+  std::map<std::string, std::shared_ptr<const voice::Service>> services_;
+  voice::AudioPtr callback_goodbye_;
+  std::unordered_map<voice::CallId, CallState> calls_;
+  std::unordered_map<std::uint64_t, voice::CallId> by_interaction_;
+  // Engine events of interactions not known yet (the engine may offer a
+  // call before its create is answered), while creates are in flight.
+  std::unordered_map<std::uint64_t, std::vector<routing::Event>> early_;
+  int creating_ = 0;
+};
+
+Result<std::unique_ptr<VoiceChannel>> VoiceChannel::start(Options options, store::Store& store,
+                                                          ContactCenter& center) {
+  auto impl = std::make_unique<Impl>(std::move(options), store, center);
+  if (Status s = impl->start(); !s) return s.error();
+  return std::unique_ptr<VoiceChannel>(new VoiceChannel(std::move(impl)));
+}
+
+VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+VoiceChannel::~VoiceChannel() = default;
+std::string VoiceChannel::stats_json() const { return impl_->stats_json(); }
+
+}  // namespace guichet::server

@@ -1,0 +1,56 @@
+// The voice channel in the server: it joins the SIP endpoint (src/voice) to
+// the contact center. A call the IVR sends to a queue becomes a voice
+// interaction (the caller's number, the digits collected and the IVR path in
+// its attributes; the citizen recognised by number); an offer of it rings
+// the agent's phone, and answering the phone accepts the offer; no answer
+// within the offer's time lets the offer expire, so the call goes back to
+// its place and the agent counts a missed offer. The caller hanging up while
+// waiting abandons the interaction at once. A voicemail is kept as a WAV
+// file and becomes an interaction in its queue.
+//
+// IVR flows are the "ivr_flow" documents; their prompts are synthesised
+// (cached under DATA/prompts) whenever flows change.
+//
+// Thread-safety: its own thread does the work; the endpoint and the engine
+// only post to it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace guichet::server {
+
+class ContactCenter;
+
+class VoiceChannel {
+ public:
+  struct Options {
+    std::string sip_host = "127.0.0.1";
+    std::uint16_t sip_port = 5060;
+    std::string trunk;  // "host:port" for agents' numbers (not sip: URIs)
+    std::string trunk_user;
+    std::string trunk_password;
+    std::string data_dir = "data";  // prompts/ and recordings/ go there
+  };
+
+  // Loads the flows (synthesising their prompts), then takes calls.
+  static Result<std::unique_ptr<VoiceChannel>> start(Options options, store::Store& store,
+                                                     ContactCenter& center);
+  // Hangs up every call (the waiting ones are abandoned), then stops.
+  ~VoiceChannel();
+
+  // {"calls_active", "calls_answered", "rtp_…", "pacing_p99_us", …}
+  std::string stats_json() const;
+
+  class Impl;
+
+ private:
+  explicit VoiceChannel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guichet::server
