@@ -659,6 +659,12 @@ class Api::Impl {
       return update_user(request, *id, *caller);
     }
 
+    if (flow_check) {  // the flow editor's live list of problems
+      if (method != "POST") return not_allowed();
+      if (!manager) return forbidden();
+      return json_response(200, center_.check_ivr_flow(request.body));
+    }
+
     static const std::map<std::string_view, std::string> kKinds = {
         {"skills", "skill"},
         {"queues", "queue"},
@@ -756,11 +762,6 @@ class Api::Impl {
       if (method != "GET") return not_allowed();
       if (!manager) return forbidden();
       return traffic_report(request);
-    }
-    if (flow_check) {
-      if (method != "POST") return not_allowed();
-      if (!manager) return forbidden();
-      return json_response(200, center_.check_ivr_flow(request.body));
     }
     if (collection == "stats" && parts.size() == 2 && parts[1] == "voice") {
       if (method != "GET") return not_allowed();

@@ -1,0 +1,212 @@
+// A citizen's call from INVITE to the agent's phone and back, on loopback:
+// `guichet serve --sip-listen` with an IVR flow saved through the API, sipp
+// as the caller (RFC 4733 digits, A-law audio) and sipp as the agent's phone
+// (a µ-law UAS echoing what it hears). What a supervisor would check: the
+// voice interaction with the digits collected, offered to the agent and
+// accepted when the phone answered; audio relayed both ways (transcoded);
+// the caller hanging up while waiting abandons at once; flows with a loop or
+// a missing prompt refused, naming the step.
+//   node tests/voice/call_test.mjs --guichet path/to/guichet
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { flags, freePort, healthy } from "../../web/e2e/support.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { guichet } = flags();
+const work = mkdtempSync(join(tmpdir(), "guichet-call-"));
+const httpPort = await freePort();
+const sipPort = 21000 + Math.floor(Math.random() * 20000);
+const agentPort = sipPort + 1;
+const base = `http://127.0.0.1:${httpPort}`;
+const children = [];
+const results = {};
+
+function stopAll() {
+  for (const child of children) child.kill("SIGKILL");
+}
+process.on("exit", () => {
+  stopAll();
+  rmSync(work, { recursive: true, force: true });
+});
+function fail(message) {
+  console.error(`FAIL: ${message}`);
+  for (const name of ["serve.log", "caller.log", "agent.log"]) {
+    try {
+      console.error(`--- ${name}\n${readFileSync(join(work, name), "utf8").slice(-3000)}`);
+    } catch {
+      // not written
+    }
+  }
+  process.exit(1);
+}
+process.on("unhandledRejection", (error) => fail(error.stack ?? String(error)));
+
+spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")], {
+  input: "voice-test-password-1\n",
+});
+spawnSync(guichet, ["user", "add", "--name", "camille", "--role", "agent", "--data", join(work, "data")], {
+  input: "voice-test-password-2\n",
+});
+const serve = spawn(
+  guichet,
+  ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
+   "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false"],
+  { stdio: ["ignore", "pipe", "pipe"] },
+);
+children.push(serve);
+let serveLog = "";
+serve.stdout.on("data", (d) => (serveLog += d));
+serve.stderr.on("data", (d) => (serveLog += d));
+serve.on("exit", () => writeFileSync(join(work, "serve.log"), serveLog));
+if (!(await healthy(base))) fail("the server did not answer");
+
+const token = (
+  await (
+    await fetch(`${base}/api/v1/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "voice-test-password-1" }),
+    })
+  ).json()
+).token;
+async function call(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+async function api(method, path, body) {
+  const { status, body: answer } = await call(method, path, body);
+  if (status >= 300) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, check, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) fail(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// ---- set-up: a queue, an agent whose phone is sipp, the flow ----------------------
+const users = await api("GET", "/api/v1/users");
+const agentId = (users.users ?? users).find((u) => u.username === "camille").id;
+const queue = await api("POST", "/api/v1/queues", { name: "etat-civil", channel: "voice" });
+await api("PUT", `/api/v1/agents/${agentId}`, {
+  capacity: { voice: 1 },
+  phone: `sip:camille@127.0.0.1:${agentPort}`,
+});
+const flow = {
+  name: "Accueil mairie",
+  number: "0140000000",
+  steps: [
+    { id: "menu", type: "menu", text: "Pour l'état civil, tapez 1.", options: { 1: "dossier" },
+      timeout_s: 5 },
+    { id: "dossier", type: "collect", text: "Tapez votre numéro de dossier, puis dièse.",
+      attribute: "dossier", next: "file" },
+    { id: "file", type: "queue", queue_id: queue.id },
+  ],
+};
+
+// Refused flows name the step.
+const loop = await call("POST", "/api/v1/ivr-flows", {
+  name: "boucle", number: "0140000001",
+  steps: [
+    { id: "a", type: "prompt", text: "Un.", next: "b" },
+    { id: "b", type: "prompt", text: "Deux.", next: "a" },
+  ],
+});
+assert.equal(loop.status, 400);
+assert.match(loop.body.error.message, /step 'a'.*loop without exit/);
+const check = async (steps) =>
+  (await api("POST", "/api/v1/ivr-flows/check", { name: "essai", number: "0140000002", steps }))
+    .problems.map((p) => p.message);
+assert.deepEqual(await check([{ id: "m", type: "menu", options: { 1: "q" } },
+  { id: "q", type: "queue", queue_id: queue.id }]), ["step 'm': no prompt to play"]);
+assert.deepEqual(await check([{ id: "q", type: "queue", queue_id: 999 }]), ["step 'q': no queue 999"]);
+assert.deepEqual(await check(flow.steps), []);
+results.refused_flows = "loop, missing prompt, unknown queue";
+
+const saved = await api("POST", "/api/v1/ivr-flows", flow);
+assert.equal(saved.version, 1);
+assert.equal((await api("PUT", `/api/v1/ivr-flows/${saved.id}`, flow)).version, 2);
+await sleep(300); // the flows are reloaded (prompts synthesised) on the voice thread
+await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "available" });
+
+function sipp(name, args) {
+  const child = spawn("sipp", [...args, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-nostdin",
+    "-trace_screen", "-screen_file", join(work, `${name}.screen`)], {
+    cwd: work, stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let log = "";
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  return new Promise((resolve) => child.on("exit", (code) => {
+    writeFileSync(join(work, `${name}.log`), log);
+    resolve(code);
+  }));
+}
+
+// ---- a call answered by the agent -----------------------------------------------------
+const agentPhone = sipp("agent", ["-sn", "uas", "-p", String(agentPort), "-mp",
+  String(agentPort + 2000), "-rtp_echo", "-m", "1", "-timeout", "40s"]);
+const caller = sipp("caller", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "6000", "-timeout", "40s"]);
+
+const interaction = await until("the voice interaction", async () => {
+  const list = await api("GET", "/api/v1/interactions?channel=voice");
+  return (list.interactions ?? list)[0];
+});
+assert.equal(interaction.queue_id, queue.id);
+assert.equal(interaction.attributes.dossier, "42");
+assert.equal(interaction.attributes.caller, "0612345678");
+assert.equal(interaction.attributes.number, "0140000000");
+assert.equal(interaction.attributes.ivr_path, "menu[1]>dossier>file");
+results.ivr = "menu by RFC 4733, file number 42 collected";
+
+const active = await until("the agent's phone answering", async () => {
+  const it = await api("GET", `/api/v1/interactions/${interaction.id}`);
+  return it.phase === "active" ? it : null;
+});
+assert.equal(active.agent_id, agentId);
+const types = active.timeline.map((e) => e.type);
+assert.ok(types.includes("offered") && types.includes("accepted"), types.join(","));
+
+assert.equal(await caller, 0, "the caller's sipp call failed");
+assert.equal(await agentPhone, 0, "the agent's sipp call failed (BYE not relayed?)");
+const stats = await api("GET", "/api/v1/stats/voice");
+assert.ok(stats.rtp_relayed > 100, `relayed ${stats.rtp_relayed}`);
+assert.ok(stats.digits >= 4, `digits ${stats.digits}`);
+assert.equal(stats.rtp_from_strangers, 0);
+await until("the call to end", async () => (await api("GET", "/api/v1/stats/voice")).calls_active === 0);
+results.bridged = `relayed ${stats.rtp_relayed} RTP packets (A-law ↔ µ-law), BYE passed on`;
+
+// ---- a caller who hangs up while waiting ---------------------------------------------
+// The agent still holds the first call (wrap-up not done): the next one waits.
+const before = Date.now();
+assert.equal(await sipp("abandon", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "1500", "-timeout", "30s"]), 0);
+const abandoned = await until("the abandon", async () => {
+  const list = await api("GET", "/api/v1/interactions?channel=voice&status=abandoned");
+  return (list.interactions ?? list)[0];
+}, 5000);
+assert.notEqual(abandoned.id, interaction.id);
+results.abandon = `abandoned ${Date.now() - before} ms after the call started (1.5 s in queue)`;
+
+serve.kill("SIGTERM");
+await new Promise((r) => serve.on("exit", r));
+console.log(JSON.stringify({ test: "voice call", ...results }));
+process.exit(0);
