@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
       ->add_option(
           "--config", config_file,
           "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log, sip_listen, "
-          "sip_trunk, sip_trunk_user, sip_trunk_password")
+          "rtp_ports, sip_trunk, sip_trunk_user, sip_trunk_password")
       ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
@@ -155,6 +155,10 @@ int main(int argc, char** argv) {
       ->add_option("--sip-listen", serve_options.sip_listen,
                    "HOST:PORT for SIP over UDP and TCP (voice; off when not given)")
       ->envname("GUICHET_SIP_LISTEN");
+  serve
+      ->add_option("--rtp-ports", serve_options.rtp_ports,
+                   "MIN-MAX: the UDP ports for the calls' audio (two per call)")
+      ->envname("GUICHET_RTP_PORTS");
   serve
       ->add_option("--sip-trunk", serve_options.sip_trunk,
                    "HOST:PORT where agents' phone numbers are called (SIP URIs go direct)")
@@ -201,9 +205,9 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     if (!config_file.empty()) {
       std::vector<std::string> already_set;
-      for (const char* key : {"data", "listen", "workers", "demo", "tls_cert", "tls_key",
-                              "access_log", "sip_listen", "sip_trunk", "sip_trunk_user",
-                              "sip_trunk_password"}) {
+      for (const char* key :
+           {"data", "listen", "workers", "demo", "tls_cert", "tls_key", "access_log", "sip_listen",
+            "rtp_ports", "sip_trunk", "sip_trunk_user", "sip_trunk_password"}) {
         std::string flag = std::string("--") + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (serve->get_option(flag)->count() > 0) already_set.push_back(key);

@@ -767,7 +767,8 @@ class Api::Impl {
       if (method != "GET") return not_allowed();
       if (!manager) return forbidden();
       std::lock_guard lock(voice_mutex_);
-      if (!voice_) return error_response(404, "not_found", "voice is off (no --sip-listen)", "path");
+      if (!voice_)
+        return error_response(404, "not_found", "voice is off (no --sip-listen)", "path");
       return json_response(200, voice_->stats_json());
     }
     if (collection == "stats") {
@@ -974,7 +975,9 @@ StreamOpening Api::open_events(const HttpRequest& request) {
   return impl_->open_events(request);
 }
 Api::~Api() = default;
-void Api::set_voice(VoiceChannel* voice) { impl_->set_voice(voice); }
+void Api::set_voice(VoiceChannel* voice) {
+  impl_->set_voice(voice);
+}
 HttpResponse Api::handle(const HttpRequest& request) {
   return impl_->handle(request);
 }

@@ -605,7 +605,8 @@ class ContactCenter::Impl {
       for (const store::Document& flow : *flows) {
         boost::system::error_code ec;
         json::value body = json::parse(flow.body_json, ec);
-        const json::value* steps = body.is_object() ? body.as_object().if_contains("steps") : nullptr;
+        const json::value* steps =
+            body.is_object() ? body.as_object().if_contains("steps") : nullptr;
         if (!steps || !steps->is_array()) continue;
         for (const json::value& step : steps->as_array()) {
           if (step.is_object() &&
@@ -1664,7 +1665,8 @@ class ContactCenter::Impl {
         if (auto existing = store_.document(kind, id)) {
           boost::system::error_code old_ec;
           json::value old = json::parse(existing->body_json, old_ec);
-          if (!old_ec && old.is_object()) version = detail::int_or(old.as_object(), "version", 0) + 1;
+          if (!old_ec && old.is_object())
+            version = detail::int_or(old.as_object(), "version", 0) + 1;
         }
       }
       object["version"] = version;
@@ -1795,9 +1797,9 @@ class ContactCenter::Impl {
                             "step '" + step.id + "': no queue " + std::to_string(step.queue_id)});
       }
       if (step.calendar_id && !store_.document(kCalendar, step.calendar_id)) {
-        problems.push_back({step.id, where + "calendar_id", "step '" + step.id +
-                                                                "': no calendar " +
-                                                                std::to_string(step.calendar_id)});
+        problems.push_back(
+            {step.id, where + "calendar_id",
+             "step '" + step.id + "': no calendar " + std::to_string(step.calendar_id)});
       }
     }
     if (auto flows = store_.documents(kIvrFlow)) {
@@ -1842,7 +1844,6 @@ class ContactCenter::Impl {
   }
 
  private:
-
   // A queue's hours from the calendar it names, if it names one.
   Status resolve_calendar(const json::object& body, routing::QueueConfig& config) {
     if (!body.contains("calendar_id")) return Status::ok();
@@ -2008,8 +2009,8 @@ class ContactCenter::Impl {
   std::map<std::uint64_t, std::set<std::uint64_t>> held_;
   std::mutex config_mutex_;  // one configuration change at a time
   std::mutex observer_mutex_;
-  EventObserver event_observer_;                                 // guarded by observer_mutex_
-  std::function<void(const std::string&)> config_observer_;      // guarded by observer_mutex_
+  EventObserver event_observer_;                             // guarded by observer_mutex_
+  std::function<void(const std::string&)> config_observer_;  // guarded by observer_mutex_
   std::mutex in_flight_mutex_;
   std::condition_variable in_flight_done_;
   int in_flight_ = 0;  // creates stored or routed, not yet answered; guarded by in_flight_mutex_

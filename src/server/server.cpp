@@ -16,8 +16,8 @@
 #include "server/event_hub.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
-#include "store/sqlite_store.h"
 #include "server/voice_channel.h"
+#include "store/sqlite_store.h"
 
 namespace guichet::server {
 
@@ -78,6 +78,8 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       options.demo = value == "true";
     } else if (key == "sip_listen") {
       options.sip_listen = value;
+    } else if (key == "rtp_ports") {
+      options.rtp_ports = value;
     } else if (key == "sip_trunk") {
       options.sip_trunk = value;
     } else if (key == "sip_trunk_user") {
@@ -173,6 +175,14 @@ Status serve(const ServeOptions& options) {
       VoiceChannel::Options voice_options;
       voice_options.sip_host = sip_address->first;
       voice_options.sip_port = sip_address->second;
+      unsigned low = 0, high = 0;
+      char extra = 0;
+      if (std::sscanf(options.rtp_ports.c_str(), "%u-%u%c", &low, &high, &extra) != 2 ||
+          low < 1024 || high > 65535 || low > high) {
+        return invalid_argument("MIN-MAX, from 1024 to 65535", "rtp-ports");
+      }
+      voice_options.rtp_min = static_cast<std::uint16_t>(low);
+      voice_options.rtp_max = static_cast<std::uint16_t>(high);
       voice_options.trunk = options.sip_trunk;
       voice_options.trunk_user = options.sip_trunk_user;
       voice_options.trunk_password = options.sip_trunk_password;

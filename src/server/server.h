@@ -21,6 +21,7 @@ struct ServeOptions {
   std::string sip_listen;  // HOST:PORT for SIP (UDP and TCP); empty: no SIP
   // Where agents' numbers (not sip: URIs) are called: "host:port", with
   // digest credentials when it challenges.
+  std::string rtp_ports = "20000-29999";  // MIN-MAX: the UDP ports calls' audio uses
   std::string sip_trunk;
   std::string sip_trunk_user;
   std::string sip_trunk_password;
@@ -31,7 +32,7 @@ struct ServeOptions {
 
 // Reads a config file of `key = value` lines (TOML's simple form: strings in
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
-// tls_cert, tls_key, access_log, sip_listen, sip_trunk, sip_trunk_user,
+// tls_cert, tls_key, access_log, sip_listen, rtp_ports, sip_trunk, sip_trunk_user,
 // sip_trunk_password.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.

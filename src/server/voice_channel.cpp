@@ -61,6 +61,8 @@ class VoiceChannel::Impl {
     voice::SipEndpoint::Options sip;
     sip.host = options_.sip_host;
     sip.port = options_.sip_port;
+    sip.rtp_min = options_.rtp_min;
+    sip.rtp_max = options_.rtp_max;
     sip.trunk = options_.trunk;
     sip.trunk_user = options_.trunk_user;
     sip.trunk_password = options_.trunk_password;
@@ -82,7 +84,8 @@ class VoiceChannel::Impl {
         [this](const std::string& kind) {
           if (kind == "ivr_flow" || kind == "calendar") {
             post([this] {
-              if (Status s = reload(); !s) log::error("voice flows not reloaded", failure(s.error()));
+              if (Status s = reload(); !s)
+                log::error("voice flows not reloaded", failure(s.error()));
               if (endpoint_) endpoint_->set_services(services_);
             });
           }
@@ -268,7 +271,8 @@ class VoiceChannel::Impl {
   void create_interaction(const voice::CallEvent& event, std::uint64_t queue,
                           const std::string& voicemail) {
     json::object attributes;
-    for (const auto& [key, value] : event.attributes) attributes[key] = value;
+    for (const auto& [key, value] : event.attributes)
+      attributes[key] = value;
     attributes["caller"] = event.caller;
     if (!event.caller_name.empty()) attributes["caller_name"] = event.caller_name;
     attributes["number"] = event.number;
@@ -297,10 +301,9 @@ class VoiceChannel::Impl {
     const voice::CallId call = voicemail.empty() ? event.call : 0;
     if (call) calls_[call].queue = queue;
     ++creating_;
-    center_.create_interaction_async(
-        json::serialize(body), [this, call](Result<std::string> view) {
-          post([this, call, view = std::move(view)] { created(call, view); });
-        });
+    center_.create_interaction_async(json::serialize(body), [this, call](Result<std::string> view) {
+      post([this, call, view = std::move(view)] { created(call, view); });
+    });
   }
 
   // On the worker, once the interaction is stored (and routed).
@@ -327,7 +330,8 @@ class VoiceChannel::Impl {
     }
     by_interaction_[interaction] = call_id;
     if (!early.empty()) {
-      for (const routing::Event& e : early.mapped()) on_engine_event(e);
+      for (const routing::Event& e : early.mapped())
+        on_engine_event(e);
     }
   }
 
@@ -337,8 +341,9 @@ class VoiceChannel::Impl {
     fs::create_directories(folder, ec);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     const std::string name =
-        "voicemail-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) +
-        "-" + std::to_string(event.call) + ".wav";
+        "voicemail-" +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) + "-" +
+        std::to_string(event.call) + ".wav";
     if (!event.recording || event.recording->empty()) return;  // hung up at once: nothing said
     if (Status s = voice::write_wav((folder / name).string(), *event.recording); !s) {
       log::error("voicemail not kept", failure(s.error()));
@@ -456,6 +461,8 @@ Result<std::unique_ptr<VoiceChannel>> VoiceChannel::start(Options options, store
 
 VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VoiceChannel::~VoiceChannel() = default;
-std::string VoiceChannel::stats_json() const { return impl_->stats_json(); }
+std::string VoiceChannel::stats_json() const {
+  return impl_->stats_json();
+}
 
 }  // namespace guichet::server

@@ -31,6 +31,8 @@ class VoiceChannel {
   struct Options {
     std::string sip_host = "127.0.0.1";
     std::uint16_t sip_port = 5060;
+    std::uint16_t rtp_min = 20000;  // the calls' audio ports
+    std::uint16_t rtp_max = 29999;
     std::string trunk;  // "host:port" for agents' numbers (not sip: URIs)
     std::string trunk_user;
     std::string trunk_password;

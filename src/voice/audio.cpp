@@ -25,7 +25,8 @@ namespace {
 // goes nowhere. True when it exited with 0.
 bool run(std::vector<std::string> args) {
   std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
+  for (std::string& a : args)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -59,7 +60,8 @@ Result<AudioPtr> read_raw(const fs::path& path) {
   if (!in) return Error{ErrorCode::kIo, "cannot read " + path.string(), ""};
   auto samples = std::make_shared<Samples>();
   std::int16_t sample = 0;
-  while (in.read(reinterpret_cast<char*>(&sample), sizeof sample)) samples->push_back(sample);
+  while (in.read(reinterpret_cast<char*>(&sample), sizeof sample))
+    samples->push_back(sample);
   return AudioPtr(std::move(samples));
 }
 
@@ -120,7 +122,8 @@ Result<AudioPtr> read_audio_file(const std::string& path) {
 
 Status write_wav(const std::string& path, const Samples& samples) {
   auto put32 = [](std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    for (int i = 0; i < 4; ++i)
+      out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
   };
   auto put16 = [](std::string& out, std::uint16_t v) {
     out.push_back(static_cast<char>(v & 0xff));
@@ -161,9 +164,10 @@ AudioPtr music_on_hold() {
   // Four chords, each an arpeggio of soft plucked notes (a decaying sine with
   // its octave): calm, and never mistaken for a ring tone or for silence.
   static const AudioPtr music = [] {
-    const double chords[4][3] = {
-        {261.63, 329.63, 392.00}, {220.00, 261.63, 329.63},
-        {174.61, 220.00, 261.63}, {196.00, 246.94, 293.66}};
+    const double chords[4][3] = {{261.63, 329.63, 392.00},
+                                 {220.00, 261.63, 329.63},
+                                 {174.61, 220.00, 261.63},
+                                 {196.00, 246.94, 293.66}};
     auto samples = std::make_shared<Samples>();
     const int note = kSampleRate / 3;  // a third of a second each
     for (const auto& chord : chords) {
@@ -189,7 +193,8 @@ AudioPtr beep() {
     auto samples = std::make_shared<Samples>();
     for (int i = 0; i < kSampleRate * 3 / 10; ++i) {
       const double t = static_cast<double>(i) / kSampleRate;
-      samples->push_back(static_cast<std::int16_t>(8000 * std::sin(2 * std::numbers::pi * 1000 * t)));
+      samples->push_back(
+          static_cast<std::int16_t>(8000 * std::sin(2 * std::numbers::pi * 1000 * t)));
     }
     return samples;
   }();

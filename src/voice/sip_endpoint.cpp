@@ -51,8 +51,8 @@ Error internal_error(std::string message) {
 
 constexpr int kPcmu = 0;
 constexpr int kPcma = 8;
-constexpr int kEventPt = 101;  // the telephone-event payload type we offer
-constexpr std::size_t kFrame = 160;  // 20 ms at 8 kHz
+constexpr int kEventPt = 101;          // the telephone-event payload type we offer
+constexpr std::size_t kFrame = 160;    // 20 ms at 8 kHz
 constexpr std::size_t kHeadroom = 12;  // RTP header, for rtp_send
 
 std::uint8_t encode(int pt, std::int16_t sample) {
@@ -73,7 +73,8 @@ const char kAllow[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n";
 
 std::uint64_t VoiceStats::lateness_quantile(double share) const {
   std::uint64_t total = 0;
-  for (const auto& bucket : tick_lateness) total += bucket.load();
+  for (const auto& bucket : tick_lateness)
+    total += bucket.load();
   if (total == 0) return 0;
   const auto wanted = static_cast<std::uint64_t>(share * static_cast<double>(total));
   std::uint64_t seen = 0;
@@ -100,8 +101,8 @@ class SipEndpoint::Impl {
     sa peer{};  // where its RTP comes from and goes to
     bool has_peer = false;
     int pt = kPcmu;
-    int event_pt = -1;  // the peer's telephone-event type; -1: none
-    std::uint32_t ts = 0;  // our timestamps toward it
+    int event_pt = -1;                // the peer's telephone-event type; -1: none
+    std::uint32_t ts = 0;             // our timestamps toward it
     std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
     bool had_event = false;
     std::uint32_t relayed_event_in = 0;  // the event being relayed (their ts)
@@ -183,7 +184,8 @@ class SipEndpoint::Impl {
       tmr_start(&tick_, 20, &Impl::on_tick, this);
       (void)re_main(nullptr);
     }
-    while (!calls_.empty()) end_call(*calls_.begin()->second, false);
+    while (!calls_.empty())
+      end_call(*calls_.begin()->second, false);
     tmr_cancel(&tick_);
     close();
     libre_close();
@@ -334,8 +336,8 @@ class SipEndpoint::Impl {
     if (sdp_encode(&answer, c.caller.sdp, false) != 0 ||
         sipsess_accept(&c.caller.session, self->sessions_, msg, 200, "OK", "guichet",
                        "application/sdp", answer, nullptr, nullptr, false, &Impl::on_offer,
-                       &Impl::on_answer, &Impl::on_established, nullptr, nullptr,
-                       &Impl::on_closed, &c.caller, "%s", kAllow) != 0) {
+                       &Impl::on_answer, &Impl::on_established, nullptr, nullptr, &Impl::on_closed,
+                       &c.caller, "%s", kAllow) != 0) {
       mem_deref(answer);
       self->free_leg(c.caller);
       (void)sip_treply(nullptr, self->sip_, msg, 500, "Server Internal Error");
@@ -362,10 +364,10 @@ class SipEndpoint::Impl {
     }
     if (sdp_session_alloc(&leg.sdp, &local) != 0 ||
         sdp_media_add(&leg.media, leg.sdp, "audio", sa_port(rtp_local(leg.rtp)), "RTP/AVP") != 0 ||
-        sdp_format_add(nullptr, leg.media, false, "0", "PCMU", 8000, 1, nullptr, nullptr,
-                       nullptr, false, nullptr) != 0 ||
-        sdp_format_add(nullptr, leg.media, false, "8", "PCMA", 8000, 1, nullptr, nullptr,
-                       nullptr, false, nullptr) != 0 ||
+        sdp_format_add(nullptr, leg.media, false, "0", "PCMU", 8000, 1, nullptr, nullptr, nullptr,
+                       false, nullptr) != 0 ||
+        sdp_format_add(nullptr, leg.media, false, "8", "PCMA", 8000, 1, nullptr, nullptr, nullptr,
+                       false, nullptr) != 0 ||
         sdp_format_add(nullptr, leg.media, false, "101", "telephone-event", 8000, 1, nullptr,
                        nullptr, nullptr, false, "0-15") != 0) {
       return false;
@@ -516,11 +518,11 @@ class SipEndpoint::Impl {
     // on the caller's: the legs are two calls.
     const std::string display = call.from_name.empty() ? call.from : call.from_name;
     if (sdp_encode(&offer, call.agent.sdp, true) != 0 ||
-        sipsess_connect(&call.agent.session, sessions_, uri.c_str(), display.c_str(),
-                        from.c_str(), "guichet", nullptr, 0, "application/sdp", offer,
-                        &Impl::on_auth, this, false, &Impl::on_offer, &Impl::on_answer,
-                        &Impl::on_progress, &Impl::on_established, nullptr, nullptr,
-                        &Impl::on_closed, &call.agent, "%s", kAllow) != 0) {
+        sipsess_connect(&call.agent.session, sessions_, uri.c_str(), display.c_str(), from.c_str(),
+                        "guichet", nullptr, 0, "application/sdp", offer, &Impl::on_auth, this,
+                        false, &Impl::on_offer, &Impl::on_answer, &Impl::on_progress,
+                        &Impl::on_established, nullptr, nullptr, &Impl::on_closed, &call.agent,
+                        "%s", kAllow) != 0) {
       mem_deref(offer);
       return fail(500);
     }
@@ -696,7 +698,8 @@ class SipEndpoint::Impl {
               &Impl::on_tick, self);
     // Sounds that end may end calls: collect first, then walk.
     self->ticking_.clear();
-    for (auto& [id, call] : self->calls_) self->ticking_.push_back(id);
+    for (auto& [id, call] : self->calls_)
+      self->ticking_.push_back(id);
     for (CallId id : self->ticking_) {
       auto found = self->calls_.find(id);
       if (found == self->calls_.end()) continue;
@@ -771,7 +774,8 @@ class SipEndpoint::Impl {
     // The caller, not bridged: digits in band, and the message being recorded.
     std::int16_t linear[kFrame * 4];
     const std::size_t count = std::min(size, std::size(linear));
-    for (std::size_t i = 0; i < count; ++i) linear[i] = decode(header->pt, payload[i]);
+    for (std::size_t i = 0; i < count; ++i)
+      linear[i] = decode(header->pt, payload[i]);
     if (call.stage == Stage::kRecording && call.recording) {
       call.recording->insert(call.recording->end(), linear, linear + count);
       if (call.recording->size() >= call.record_limit) {
@@ -849,7 +853,9 @@ void SipEndpoint::set_services(std::map<std::string, std::shared_ptr<const Servi
 void SipEndpoint::connect_agent(CallId call, std::string target, std::string agent_name) {
   impl_->push(kConnectAgent, {call, std::move(target), std::move(agent_name), {}});
 }
-void SipEndpoint::drop_agent(CallId call) { impl_->push(kDropAgent, {call, {}, {}, {}}); }
+void SipEndpoint::drop_agent(CallId call) {
+  impl_->push(kDropAgent, {call, {}, {}, {}});
+}
 void SipEndpoint::hang_up(CallId call, AudioPtr message) {
   impl_->push(kHangUp, {call, {}, {}, std::move(message)});
 }
@@ -859,6 +865,8 @@ void SipEndpoint::announce(CallId call, AudioPtr message) {
 void SipEndpoint::hold(CallId call, bool on) {
   impl_->push(on ? kHold : kResume, {call, {}, {}, {}});
 }
-const VoiceStats& SipEndpoint::stats() const { return impl_->stats_; }
+const VoiceStats& SipEndpoint::stats() const {
+  return impl_->stats_;
+}
 
 }  // namespace guichet::voice

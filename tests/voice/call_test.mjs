@@ -8,7 +8,8 @@
 // a missing prompt refused, naming the step.
 //   node tests/voice/call_test.mjs --guichet path/to/guichet
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,8 +22,11 @@ const work = mkdtempSync(join(tmpdir(), "guichet-call-"));
 const httpPort = await freePort();
 const sipPort = 21000 + Math.floor(Math.random() * 20000);
 const agentPort = sipPort + 1;
+const trunkPort = sipPort + 3;
+const rtpPorts = [sipPort + 6000, sipPort + 6019];
 const base = `http://127.0.0.1:${httpPort}`;
 const children = [];
+let serveLog = "";
 const results = {};
 
 function stopAll() {
@@ -34,7 +38,9 @@ process.on("exit", () => {
 });
 function fail(message) {
   console.error(`FAIL: ${message}`);
-  for (const name of ["serve.log", "caller.log", "agent.log"]) {
+  if (serveLog) writeFileSync(join(work, "serve.log"), serveLog);
+  const logs = readdirSync(work).filter((n) => n.endsWith(".log") || n.endsWith(".screen"));
+  for (const name of logs) {
     try {
       console.error(`--- ${name}\n${readFileSync(join(work, name), "utf8").slice(-3000)}`);
     } catch {
@@ -44,6 +50,7 @@ function fail(message) {
   process.exit(1);
 }
 process.on("unhandledRejection", (error) => fail(error.stack ?? String(error)));
+process.on("uncaughtException", (error) => fail(error.stack ?? String(error)));
 
 spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")], {
   input: "voice-test-password-1\n",
@@ -54,36 +61,39 @@ spawnSync(guichet, ["user", "add", "--name", "camille", "--role", "agent", "--da
 const serve = spawn(
   guichet,
   ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
-   "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false"],
+   "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false",
+   "--rtp-ports", rtpPorts.join("-"), "--sip-trunk", `127.0.0.1:${trunkPort}`,
+   "--sip-trunk-user", "guichet", "--sip-trunk-password", "secret-du-trunk"],
   { stdio: ["ignore", "pipe", "pipe"] },
 );
 children.push(serve);
-let serveLog = "";
+
 serve.stdout.on("data", (d) => (serveLog += d));
 serve.stderr.on("data", (d) => (serveLog += d));
 serve.on("exit", () => writeFileSync(join(work, "serve.log"), serveLog));
 if (!(await healthy(base))) fail("the server did not answer");
 
-const token = (
-  await (
-    await fetch(`${base}/api/v1/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: "voice-test-password-1" }),
-    })
-  ).json()
-).token;
-async function call(method, path, body) {
+async function login(username, password) {
+  const response = await fetch(`${base}/api/v1/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  return (await response.json()).token;
+}
+const token = await login("admin", "voice-test-password-1");
+const camille = await login("camille", "voice-test-password-2");
+async function call(method, path, body, as = token) {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${as}`, "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
-async function api(method, path, body) {
-  const { status, body: answer } = await call(method, path, body);
+async function api(method, path, body, as = token) {
+  const { status, body: answer } = await call(method, path, body, as);
   if (status >= 300) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer)}`);
   return answer;
 }
@@ -143,6 +153,34 @@ assert.equal((await api("PUT", `/api/v1/ivr-flows/${saved.id}`, flow)).version, 
 await sleep(300); // the flows are reloaded (prompts synthesised) on the voice thread
 await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "available" });
 
+// A-law audio (8 kHz) holding each key as a DTMF tone (100 ms, 100 ms gaps
+// after, 800 ms after the first: the menu's choice, then the digits).
+function dtmfAlaw(keys) {
+  const low = { 1: 697, 2: 697, 3: 697, 4: 770, 5: 770, 6: 770, 7: 852, 8: 852, 9: 852, "*": 941, 0: 941, "#": 941 };
+  const high = { 1: 1209, 2: 1336, 3: 1477, 4: 1209, 5: 1336, 6: 1477, 7: 1209, 8: 1336, 9: 1477, "*": 1209, 0: 1336, "#": 1477 };
+  const samples = [];
+  const silence = (ms) => { for (let i = 0; i < ms * 8; i++) samples.push(0); };
+  silence(300);
+  keys.forEach((key, n) => {
+    for (let i = 0; i < 800; i++) {
+      const t = i / 8000;
+      samples.push(6000 * (Math.sin(2 * Math.PI * low[key] * t) + Math.sin(2 * Math.PI * high[key] * t)));
+    }
+    silence(n === 0 ? 800 : 150);
+  });
+  silence(500);
+  return Buffer.from(samples.map(alaw));
+}
+function alaw(sample) {
+  let s = Math.max(-32768, Math.min(32767, Math.round(sample)));
+  const sign = s >= 0 ? 0x80 : 0;
+  if (s < 0) s = -s - 1;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = exponent === 0 ? (s >> 4) & 0x0f : (s >> (exponent + 3)) & 0x0f;
+  return ((sign | (exponent << 4) | mantissa) ^ 0x55) & 0xff;
+}
+
 function sipp(name, args) {
   const child = spawn("sipp", [...args, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-nostdin",
     "-trace_screen", "-screen_file", join(work, `${name}.screen`)], {
@@ -184,14 +222,30 @@ assert.equal(active.agent_id, agentId);
 const types = active.timeline.map((e) => e.type);
 assert.ok(types.includes("offered") && types.includes("accepted"), types.join(","));
 
+// Bad input while the call is bridged: RTP from a stranger to every audio
+// port, junk SIP, a flood of INVITEs to a number without a flow.
+const stranger = createSocket("udp4");
+for (let port = rtpPorts[0]; port <= rtpPorts[1]; port++) {
+  for (let i = 0; i < 5; i++) stranger.send(Buffer.alloc(172, 0x80), port, "127.0.0.1");
+}
+for (const junk of ["garbage", "INVITE\r\n\r\n", "BYE sip:x SIP/2.0\r\nVia: ???\r\n\r\n"]) {
+  stranger.send(junk, sipPort, "127.0.0.1");
+}
+const flood = await sipp("flood", [`127.0.0.1:${sipPort}`, "-sf", join(here, "invite_unknown_number.xml"),
+  "-s", "0999999999", "-p", String(sipPort + 5), "-m", "300", "-r", "200", "-l", "100",
+  "-timeout", "30s"]);
+assert.equal(flood, 0, "the INVITE flood was not answered");
+stranger.close();
+
 assert.equal(await caller, 0, "the caller's sipp call failed");
 assert.equal(await agentPhone, 0, "the agent's sipp call failed (BYE not relayed?)");
 const stats = await api("GET", "/api/v1/stats/voice");
 assert.ok(stats.rtp_relayed > 100, `relayed ${stats.rtp_relayed}`);
 assert.ok(stats.digits >= 4, `digits ${stats.digits}`);
-assert.equal(stats.rtp_from_strangers, 0);
+assert.ok(stats.rtp_from_strangers > 0, "RTP from strangers was not seen");
 await until("the call to end", async () => (await api("GET", "/api/v1/stats/voice")).calls_active === 0);
-results.bridged = `relayed ${stats.rtp_relayed} RTP packets (A-law ↔ µ-law), BYE passed on`;
+results.bridged = `relayed ${stats.rtp_relayed} RTP packets (A-law ↔ µ-law), BYE passed on; ` +
+  `${stats.rtp_from_strangers} stranger packets dropped, 300 INVITEs flooded meanwhile`;
 
 // ---- a caller who hangs up while waiting ---------------------------------------------
 // The agent still holds the first call (wrap-up not done): the next one waits.
@@ -205,6 +259,66 @@ const abandoned = await until("the abandon", async () => {
 }, 5000);
 assert.notEqual(abandoned.id, interaction.id);
 results.abandon = `abandoned ${Date.now() - before} ms after the call started (1.5 s in queue)`;
+
+// ---- the agent's phone rings, the caller hangs up: CANCEL ------------------------------
+async function complete(id) {
+  await api("POST", `/api/v1/interactions/${id}/complete`, {}, camille);
+  await until("camille free again", async () => {
+    const agents = await api("GET", "/api/v1/stats/agents");
+    const me = agents.find((a) => a.agent_id === agentId);
+    return me && me.state === "available" && me.interactions_in_hand === 0 ? me : null;
+  }, 5000);
+}
+async function latest() {
+  const list = await api("GET", "/api/v1/interactions?channel=voice");
+  return (list.interactions ?? list)[0];
+}
+await complete(interaction.id);
+const ringing = sipp("agent-cancel", ["-sf", join(here, "agent_cancel.xml"), "-p", String(agentPort),
+  "-m", "1", "-timeout", "30s"]);
+assert.equal(await sipp("caller-cancel", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "2500", "-timeout", "30s"]), 0);
+assert.equal(await ringing, 0, "the ringing phone got no CANCEL");
+const cancelled = await until("the abandon", async () => {
+  const it = await latest();
+  return it.status === "abandoned" ? it : null;
+}, 5000);
+const cancelledTimeline = (await api("GET", `/api/v1/interactions/${cancelled.id}`)).timeline;
+assert.ok(cancelledTimeline.some((e) => e.type === "offer_revoked"));
+results.cancel = "the caller hung up while the phone rang: CANCEL, 487, abandoned";
+
+// ---- a busy phone: a missed offer, the call waits, rings again; digits in band ---------
+writeFileSync(join(work, "inband.al"), dtmfAlaw(["1", "4", "2", "#"]));
+const busy = sipp("agent-busy", ["-sf", join(here, "agent_busy.xml"), "-p", String(agentPort),
+  "-m", "1", "-timeout", "30s"]);
+const patient = sipp("caller-inband", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_inband.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "9000", "-timeout", "40s"]);
+assert.equal(await busy, 0, "the busy phone was not called");
+const second = sipp("agent-2", ["-sn", "uas", "-p", String(agentPort), "-mp", String(agentPort + 2000),
+  "-rtp_echo", "-m", "1", "-timeout", "40s"]);
+const retried = await until("the second ring answered", async () => {
+  const it = await latest();
+  return it && it.id !== cancelled.id && it.phase === "active" ? it : null;
+}, 15000);
+assert.equal(retried.attributes.dossier, "42", "in-band digits not collected");
+const retriedTimeline = (await api("GET", `/api/v1/interactions/${retried.id}`)).timeline.map((e) => e.type);
+assert.ok(retriedTimeline.indexOf("rejected") < retriedTimeline.lastIndexOf("accepted"), retriedTimeline.join());
+assert.equal(await patient, 0);
+assert.equal(await second, 0);
+results.missed = "busy (486): missed offer, back in the queue, rang again and answered; digits 1, 42# in band";
+
+// ---- a number through a trunk that challenges (401 digest) -------------------------------
+await complete(retried.id);
+await api("PUT", `/api/v1/agents/${agentId}/phone`, { phone: "+33 6 12 34 56 79" }, camille);
+const trunk = sipp("trunk", ["-sf", join(here, "trunk_401.xml"), "-p", String(trunkPort),
+  "-mp", String(trunkPort + 2000), "-m", "1", "-timeout", "30s"]);
+assert.equal(await sipp("caller-trunk", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "2000", "-timeout", "30s"]), 0);
+assert.equal(await trunk, 0, "the trunk's digest check failed");
+results.trunk = "401 challenge answered with digest credentials, call bridged, BYE passed on";
 
 serve.kill("SIGTERM");
 await new Promise((r) => serve.on("exit", r));
