@@ -715,6 +715,18 @@ class Api::Impl {
       }
       if (action.empty()) return from_result(center_.interaction(*id));
       if (action == "complete") return from_result(center_.complete(*id, me, request.body));
+      if (action == "call") {  // {"action": "hold" | "resume" | "hangup"}
+        if (method != "POST") return not_allowed();
+        auto body = parse_body(request, {{"action", json::kind::string, true}});
+        if (!body) return from_error(body.error());
+        std::lock_guard lock(voice_mutex_);
+        if (!voice_) return error_response(409, "failed_precondition", "voice is off", "id");
+        Status s = voice_->control(*id, detail::string_or(*body, "action", ""), me, manager);
+        if (!s) return from_error(s.error());
+        HttpResponse response;
+        response.status = 204;
+        return response;
+      }
       if (action == "messages") {
         if (method != "POST") return not_allowed();
         return from_result(center_.post_message(*id, me, manager, request.body), 201);
@@ -950,6 +962,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"POST", "/api/v1/interactions"},
       {"GET", "/api/v1/interactions/{id}"},
       {"POST", "/api/v1/interactions/{id}/complete"},
+      {"POST", "/api/v1/interactions/{id}/call"},
       {"POST", "/api/v1/interactions/{id}/messages"},
       {"POST", "/api/v1/interactions/{id}/transfer"},
       {"POST", "/api/v1/interactions/{id}/callback"},

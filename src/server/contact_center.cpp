@@ -890,6 +890,25 @@ class ContactCenter::Impl {
            "\",\"text\":" + json_quote(text) + "}";
   }
 
+  // A call's state for the call card: in the timeline, and pushed live.
+  void note_call(std::uint64_t interaction, std::uint64_t agent, const std::string& state) {
+    std::optional<routing::InteractionStatus> status;
+    engine_.inspect([&](const routing::Engine& e) { status = e.interaction(interaction); });
+    store::InteractionEvent event;
+    event.interaction_id = interaction;
+    event.type = "call";
+    event.at = now();
+    event.data_json = "{\"state\":" + json_quote(state) + ",\"agent_id\":" + std::to_string(agent) + "}";
+    writer_.enqueue({event});
+    const std::uint64_t queue = status ? status->queue : 0;
+    hub_.publish(agent, queue,
+                 "{\"type\":\"call\",\"at\":" + json_quote(iso8601(event.at)) +
+                     ",\"interaction_id\":" + std::to_string(interaction) +
+                     ",\"agent_id\":" + std::to_string(agent) +
+                     ",\"queue_id\":" + std::to_string(queue) + ",\"state\":" + json_quote(state) +
+                     "}");
+  }
+
   // ---- citizens ---------------------------------------------------------------------
 
   // Phone numbers keep their digits and a leading +; emails are lower case.
@@ -2134,6 +2153,10 @@ std::string ContactCenter::check_ivr_flow(const std::string& body) {
 }
 Result<std::shared_ptr<const BusinessCalendar>> ContactCenter::calendar(std::uint64_t id) {
   return impl_->calendar(id);
+}
+void ContactCenter::note_call(std::uint64_t interaction, std::uint64_t agent,
+                              const std::string& state) {
+  impl_->note_call(interaction, agent, state);
 }
 void ContactCenter::observe(EventObserver on_events,
                             std::function<void(const std::string& kind)> on_config) {

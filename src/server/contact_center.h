@@ -124,6 +124,10 @@ class ContactCenter {
   // The same as Prometheus gauges.
   std::string metrics_gauges();
 
+  // The voice channel's call states ("ringing", "connected", "on_hold",
+  // "ended") of an interaction at `agent`: in its timeline, and live.
+  void note_call(std::uint64_t interaction, std::uint64_t agent, const std::string& state);
+
   // IVR flows ("ivr_flow" documents): the problems of a flow's JSON, for the
   // editor's live list (empty: it would be saved).
   std::string check_ivr_flow(const std::string& body);

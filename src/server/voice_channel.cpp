@@ -6,6 +6,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -107,6 +108,20 @@ class VoiceChannel::Impl {
     if (worker_.joinable()) worker_.join();
   }
 
+  // On a request's thread: the answer waits for the worker (a queue hop).
+  Status control(std::uint64_t interaction, const std::string& action, std::uint64_t caller,
+                 bool manager) {
+    if (action != "hold" && action != "resume" && action != "hangup") {
+      return invalid_argument("hold, resume or hangup", "action");
+    }
+    auto done = std::make_shared<std::promise<Status>>();
+    auto answer = done->get_future();
+    post([this, interaction, action, caller, manager, done] {
+      done->set_value(control_on_worker(interaction, action, caller, manager));
+    });
+    return answer.get();
+  }
+
   std::string stats_json() const {
     if (!endpoint_) return "{}";
     const voice::VoiceStats& s = endpoint_->stats();
@@ -131,6 +146,8 @@ class VoiceChannel::Impl {
     bool connected = false;  // the agent's phone answered
     bool ended = false;      // the caller is gone (before the create answered)
     bool callback = false;   // left as a callback request: not abandoned
+    bool on_hold = false;
+    bool ringing = false;  // the agent's phone
   };
 
   // ---- the worker thread ---------------------------------------------------------
@@ -225,6 +242,8 @@ class VoiceChannel::Impl {
     switch (event.type) {
       case Type::kAgentAnswered:
         call.connected = true;
+        call.ringing = false;
+        if (call.interaction) center_.note_call(call.interaction, call.agent, "connected");
         if (call.offer) {
           const std::uint64_t offer = std::exchange(call.offer, 0);
           if (Status s = center_.answer_offer(offer, call.agent, true); !s && !call.accepted) {
@@ -236,6 +255,10 @@ class VoiceChannel::Impl {
         break;
       case Type::kAgentFailed:
         call.connected = false;
+        if (call.ringing && call.interaction) {
+          center_.note_call(call.interaction, call.agent, "not_answered");
+        }
+        call.ringing = false;
         if (call.offer) {
           // Not answered: the offer is declined (a missed offer), the call
           // goes back to its place.
@@ -260,12 +283,36 @@ class VoiceChannel::Impl {
         if (!call.accepted && !call.connected && !call.callback) {
           (void)center_.abandon(call.interaction);
         }
+        if (call.connected || call.ringing) center_.note_call(call.interaction, call.agent, "ended");
         by_interaction_.erase(call.interaction);
         calls_.erase(found);
         break;
       default:
         break;
     }
+  }
+
+  Status control_on_worker(std::uint64_t interaction, const std::string& action,
+                           std::uint64_t caller, bool manager) {
+    auto mapped = by_interaction_.find(interaction);
+    if (mapped == by_interaction_.end() || !endpoint_) {
+      return failed_precondition("no call in progress for this interaction", "id");
+    }
+    CallState& call = calls_[mapped->second];
+    if (!manager && call.agent != caller) {
+      return failed_precondition("you are not handling this call", "id");
+    }
+    if (action == "hangup") {
+      endpoint_->hang_up(mapped->second);
+      return Status::ok();
+    }
+    if (!call.connected) return failed_precondition("the call is not connected", "id");
+    const bool hold = action == "hold";
+    if (call.on_hold == hold) return Status::ok();
+    call.on_hold = hold;
+    endpoint_->hold(mapped->second, hold);
+    center_.note_call(interaction, call.agent, hold ? "on_hold" : "connected");
+    return Status::ok();
   }
 
   void create_interaction(const voice::CallEvent& event, std::uint64_t queue,
@@ -377,6 +424,8 @@ class VoiceChannel::Impl {
           break;
         }
         if (endpoint_) endpoint_->connect_agent(call_id, phone, "");
+        call.ringing = true;
+        center_.note_call(e.interaction, e.agent, "ringing");
         break;
       }
       case T::kAccepted:
@@ -390,13 +439,20 @@ class VoiceChannel::Impl {
         if (call.offer == e.offer) {
           call.offer = 0;
           if (!call.connected && endpoint_) endpoint_->drop_agent(call_id);  // CANCEL
+          if (!call.connected && call.ringing) {
+            call.ringing = false;
+            center_.note_call(e.interaction, e.agent, "not_answered");
+          }
         }
         break;
       case T::kTransferred:
         // To a queue or a colleague: the agent's leg ends, the caller waits
         // (the next offer rings the next phone).
+        if (call.connected || call.ringing) center_.note_call(e.interaction, call.agent, "ended");
         call.accepted = false;
         call.connected = false;
+        call.ringing = false;
+        call.on_hold = false;
         if (endpoint_) endpoint_->drop_agent(call_id);
         break;
       case T::kCompleted:
@@ -461,8 +517,10 @@ Result<std::unique_ptr<VoiceChannel>> VoiceChannel::start(Options options, store
 
 VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VoiceChannel::~VoiceChannel() = default;
-std::string VoiceChannel::stats_json() const {
-  return impl_->stats_json();
+std::string VoiceChannel::stats_json() const { return impl_->stats_json(); }
+Status VoiceChannel::control(std::uint64_t interaction, const std::string& action,
+                             std::uint64_t caller, bool manager) {
+  return impl_->control(interaction, action, caller, manager);
 }
 
 }  // namespace guichet::server

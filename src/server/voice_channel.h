@@ -45,6 +45,11 @@ class VoiceChannel {
   // Hangs up every call (the waiting ones are abandoned), then stops.
   ~VoiceChannel();
 
+  // From the workspace: "hold", "resume" or "hangup" the call of
+  // `interaction`, by the agent it is connected to (or a supervisor).
+  Status control(std::uint64_t interaction, const std::string& action, std::uint64_t caller,
+                 bool manager);
+
   // {"calls_active", "calls_answered", "rtp_…", "pacing_p99_us", …}
   std::string stats_json() const;
 

@@ -222,6 +222,17 @@ assert.equal(active.agent_id, agentId);
 const types = active.timeline.map((e) => e.type);
 assert.ok(types.includes("offered") && types.includes("accepted"), types.join(","));
 
+// Hold and resume from the workspace: the caller hears music meanwhile.
+const sentBefore = (await api("GET", "/api/v1/stats/voice")).rtp_sent;
+assert.equal((await call("POST", `/api/v1/interactions/${interaction.id}/call`, { action: "hold" }, camille)).status, 204);
+await sleep(600);
+const sentOnHold = (await api("GET", "/api/v1/stats/voice")).rtp_sent - sentBefore;
+assert.ok(sentOnHold >= 20, `music on hold: ${sentOnHold} packets in 600 ms`);
+assert.equal((await call("POST", `/api/v1/interactions/${interaction.id}/call`, { action: "resume" }, camille)).status, 204);
+const intruder = await call("POST", `/api/v1/interactions/${interaction.id}/call`, { action: "dance" }, camille);
+assert.equal(intruder.status, 400);
+results.hold = `on hold 600 ms: ${sentOnHold} packets of music; resumed`;
+
 // Bad input while the call is bridged: RTP from a stranger to every audio
 // port, junk SIP, a flood of INVITEs to a number without a flow.
 const stranger = createSocket("udp4");
@@ -244,6 +255,9 @@ assert.ok(stats.rtp_relayed > 100, `relayed ${stats.rtp_relayed}`);
 assert.ok(stats.digits >= 4, `digits ${stats.digits}`);
 assert.ok(stats.rtp_from_strangers > 0, "RTP from strangers was not seen");
 await until("the call to end", async () => (await api("GET", "/api/v1/stats/voice")).calls_active === 0);
+const card = (await api("GET", `/api/v1/interactions/${interaction.id}`)).timeline
+  .filter((e) => e.type === "call").map((e) => e.data.state);
+assert.deepEqual(card, ["ringing", "connected", "on_hold", "connected", "ended"]);
 results.bridged = `relayed ${stats.rtp_relayed} RTP packets (A-law ↔ µ-law), BYE passed on; ` +
   `${stats.rtp_from_strangers} stranger packets dropped, 300 INVITEs flooded meanwhile`;
 
@@ -314,11 +328,18 @@ await complete(retried.id);
 await api("PUT", `/api/v1/agents/${agentId}/phone`, { phone: "+33 6 12 34 56 79" }, camille);
 const trunk = sipp("trunk", ["-sf", join(here, "trunk_401.xml"), "-p", String(trunkPort),
   "-mp", String(trunkPort + 2000), "-m", "1", "-timeout", "30s"]);
-assert.equal(await sipp("caller-trunk", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
-  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
-  "-d", "2000", "-timeout", "30s"]), 0);
-assert.equal(await trunk, 0, "the trunk's digest check failed");
-results.trunk = "401 challenge answered with digest credentials, call bridged, BYE passed on";
+const trunkCaller = sipp("caller-trunk", [`127.0.0.1:${sipPort}`, "-sf",
+  join(here, "call_agent_hangs_up.xml"), "-s", "0140000000", "-p", String(sipPort + 2),
+  "-mp", String(sipPort + 4000), "-m", "1", "-timeout", "30s"]);
+const viaTrunk = await until("the trunk call answered", async () => {
+  const it = await latest();
+  return it && it.id !== retried.id && it.phase === "active" ? it : null;
+});
+await sleep(500);
+assert.equal((await call("POST", `/api/v1/interactions/${viaTrunk.id}/call`, { action: "hangup" }, camille)).status, 204);
+assert.equal(await trunk, 0, "the trunk's digest check failed, or no BYE");
+assert.equal(await trunkCaller, 0, "the caller got no BYE");
+results.trunk = "401 challenge answered with digest credentials, call bridged; hung up from the workspace: BYE both ways";
 
 serve.kill("SIGTERM");
 await new Promise((r) => serve.on("exit", r));
