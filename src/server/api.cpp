@@ -1,6 +1,7 @@
 #include "server/api.h"
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <initializer_list>
 #include <mutex>
 #include <unordered_map>
@@ -624,6 +625,44 @@ class Api::Impl {
     return json_response(201, user_json(*created));
   }
 
+  // The voicemail or call recording of an interaction (audio/wav): for
+  // supervisors, and the agent handling it.
+  HttpResponse recording(std::uint64_t id, std::uint64_t me, bool manager) {
+    auto view = center_.interaction(id);
+    if (!view) return from_error(view.error());
+    boost::system::error_code ec;
+    json::value parsed = json::parse(*view, ec);
+    if (ec || !parsed.is_object()) return error_response(500, "internal", "bad view", "id");
+    const json::object& it = parsed.as_object();
+    if (!manager && detail::int_or(it, "agent_id", 0) != static_cast<std::int64_t>(me)) {
+      return error_response(403, "forbidden", "not your interaction", "id");
+    }
+    std::string file;
+    if (const json::value* attributes = it.if_contains("attributes");
+        attributes && attributes->is_object()) {
+      file = detail::string_or(attributes->as_object(), "voicemail", "");
+    }
+    if (const json::value* timeline = it.if_contains("timeline"); timeline && timeline->is_array()) {
+      for (const json::value& event : timeline->as_array()) {
+        const json::value* data = event.is_object() ? event.as_object().if_contains("data") : nullptr;
+        if (detail::string_or(event.as_object(), "type", "") == "recording" && data &&
+            data->is_object()) {
+          file = detail::string_or(data->as_object(), "file", "");
+        }
+      }
+    }
+    // Only files the voice channel wrote: under recordings/, no way up.
+    if (file.rfind("recordings/", 0) != 0 || file.find("..") != std::string::npos) {
+      return error_response(404, "not_found", "no recording for this interaction", "id");
+    }
+    std::ifstream in(options_.data_dir + "/" + file, std::ios::binary);
+    if (!in) return error_response(404, "not_found", "the recording is gone (retention)", "id");
+    HttpResponse response;
+    response.content_type = "audio/wav";
+    response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return response;
+  }
+
   // /api/v1/<collection>[/<id>[/<action>]], every one authenticated.
   HttpResponse resource(const HttpRequest& request, const std::vector<std::string_view>& parts) {
     const std::string& method = request.method;
@@ -715,6 +754,10 @@ class Api::Impl {
       }
       if (action.empty()) return from_result(center_.interaction(*id));
       if (action == "complete") return from_result(center_.complete(*id, me, request.body));
+      if (action == "recording") {
+        if (method != "GET") return not_allowed();
+        return recording(*id, me, manager);
+      }
       if (action == "call") {  // {"action": "hold" | "resume" | "hangup"}
         if (method != "POST") return not_allowed();
         auto body = parse_body(request, {{"action", json::kind::string, true}});
@@ -963,6 +1006,7 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"GET", "/api/v1/interactions/{id}"},
       {"POST", "/api/v1/interactions/{id}/complete"},
       {"POST", "/api/v1/interactions/{id}/call"},
+      {"GET", "/api/v1/interactions/{id}/recording"},
       {"POST", "/api/v1/interactions/{id}/messages"},
       {"POST", "/api/v1/interactions/{id}/transfer"},
       {"POST", "/api/v1/interactions/{id}/callback"},

@@ -26,6 +26,7 @@ struct ApiOptions {
   int login_max_failures = 5;
   Duration login_window = Duration(5LL * 60 * 1000);
   std::function<Time()> clock;  // defaults to the system clock
+  std::string data_dir = "data";  // recordings are read from there
 };
 
 class VoiceChannel;

@@ -150,7 +150,9 @@ Status serve(const ServeOptions& options) {
       if (!seeded) return seeded.status();
       std::fprintf(stderr, "%s", seeded->c_str());
     }
-    Api api(**store, center, hub, metrics, ApiOptions{});
+    ApiOptions api_options;
+    api_options.data_dir = options.data_dir;
+    Api api(**store, center, hub, metrics, api_options);
     HttpServer::Options http;
     http.host = address->first;
     http.port = address->second;

@@ -78,7 +78,8 @@ class VoiceChannel::Impl {
     center_.observe(
         [this](const std::vector<routing::Event>& events) {
           for (const routing::Event& e : events) {
-            if (e.interaction == 0 || e.channel != routing::Channel::kVoice) continue;
+            // Calls, and the callbacks they become.
+            if (e.interaction == 0 || !routing::is_call(e.channel)) continue;
             post([this, e] { on_engine_event(e); });
           }
         },
@@ -272,7 +273,12 @@ class VoiceChannel::Impl {
         break;
       case Type::kDigit:
         if (call.interaction) {
-          if (Status s = center_.request_callback(call.interaction)) call.callback = true;
+          if (Status s = center_.request_callback(call.interaction)) {
+            call.callback = true;  // it waits on, as a callback: not abandoned
+            if (endpoint_) endpoint_->hang_up(event.call, callback_goodbye_);
+          } else {
+            log::warning("callback refused", failure(s.error()));
+          }
         }
         break;
       case Type::kEnded:
@@ -462,9 +468,9 @@ class VoiceChannel::Impl {
       case T::kOverflowed:
         if (e.to_queue == 0 && endpoint_) endpoint_->hang_up(call_id);  // closed outcome
         break;
-      case T::kCallbackRequested:
+      case T::kCallbackRequested:  // by a supervisor, or by the caller's key (already said)
+        if (!call.callback && endpoint_) endpoint_->hang_up(call_id, callback_goodbye_);
         call.callback = true;
-        if (endpoint_) endpoint_->hang_up(call_id, callback_goodbye_);
         break;
       default:
         break;

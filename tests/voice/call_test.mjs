@@ -111,7 +111,15 @@ async function until(what, check, ms = 15000) {
 // ---- set-up: a queue, an agent whose phone is sipp, the flow ----------------------
 const users = await api("GET", "/api/v1/users");
 const agentId = (users.users ?? users).find((u) => u.username === "camille").id;
-const queue = await api("POST", "/api/v1/queues", { name: "etat-civil", channel: "voice" });
+const callbacks = await api("POST", "/api/v1/queues", { name: "rappels", channel: "callback" });
+const queue = await api("POST", "/api/v1/queues", {
+  name: "etat-civil", channel: "voice", callback_queue_id: callbacks.id,
+});
+const messages = await api("POST", "/api/v1/queues", { name: "messagerie", channel: "voice" });
+const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
+const closedToday = await api("POST", "/api/v1/calendars", {
+  name: "fermé aujourd'hui", hours: "mon-fri 08:30-12:30", closed_dates: [today],
+});
 await api("PUT", `/api/v1/agents/${agentId}`, {
   capacity: { voice: 1 },
   phone: `sip:camille@127.0.0.1:${agentPort}`,
@@ -124,7 +132,16 @@ const flow = {
       timeout_s: 5 },
     { id: "dossier", type: "collect", text: "Tapez votre numéro de dossier, puis dièse.",
       attribute: "dossier", next: "file" },
-    { id: "file", type: "queue", queue_id: queue.id },
+    { id: "file", type: "queue", queue_id: queue.id, callback_digit: "9" },
+  ],
+};
+const afterHours = {
+  name: "Répondeur", number: "0140000003",
+  steps: [
+    { id: "horaires", type: "hours", calendar_id: closedToday.id, open: "bonjour", closed: "message" },
+    { id: "bonjour", type: "hangup", text: "Bonjour." },
+    { id: "message", type: "voicemail", text: "La mairie est fermée. Laissez un message après le bip.",
+      queue_id: messages.id, max_s: 30 },
   ],
 };
 
@@ -148,6 +165,7 @@ assert.deepEqual(await check(flow.steps), []);
 results.refused_flows = "loop, missing prompt, unknown queue";
 
 const saved = await api("POST", "/api/v1/ivr-flows", flow);
+await api("POST", "/api/v1/ivr-flows", afterHours);
 assert.equal(saved.version, 1);
 assert.equal((await api("PUT", `/api/v1/ivr-flows/${saved.id}`, flow)).version, 2);
 await sleep(300); // the flows are reloaded (prompts synthesised) on the voice thread
@@ -340,6 +358,45 @@ assert.equal((await call("POST", `/api/v1/interactions/${viaTrunk.id}/call`, { a
 assert.equal(await trunk, 0, "the trunk's digest check failed, or no BYE");
 assert.equal(await trunkCaller, 0, "the caller got no BYE");
 results.trunk = "401 challenge answered with digest credentials, call bridged; hung up from the workspace: BYE both ways";
+
+// ---- after hours: a voicemail, kept and playable ------------------------------------
+// Camille pauses: the message waits in its queue.
+await api("POST", `/api/v1/interactions/${viaTrunk.id}/complete`, {}, camille);
+await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "paused", reason: "pause" });
+assert.equal(await sipp("caller-voicemail", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_voicemail.xml"),
+  "-s", "0140000003", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "6500", "-timeout", "30s"]), 0);
+const voicemail = await until("the voicemail interaction", async () => {
+  const list = await api("GET", `/api/v1/interactions?queue_id=${messages.id}`);
+  return (list.interactions ?? list)[0];
+}, 5000);
+assert.match(voicemail.attributes.voicemail, /^recordings\/voicemail-.*\.wav$/);
+assert.ok(Number(voicemail.attributes.voicemail_seconds) >= 1, JSON.stringify(voicemail.attributes));
+assert.equal(voicemail.attributes.ivr_path, "horaires>message");
+const audio = await fetch(`${base}/api/v1/interactions/${voicemail.id}/recording`, {
+  headers: { Authorization: `Bearer ${token}` },
+});
+assert.equal(audio.status, 200);
+assert.equal(audio.headers.get("content-type"), "audio/wav");
+const wav = Buffer.from(await audio.arrayBuffer());
+assert.equal(wav.subarray(0, 4).toString(), "RIFF");
+const refused = await fetch(`${base}/api/v1/interactions/${voicemail.id}/recording`, {
+  headers: { Authorization: `Bearer ${camille}` },
+});
+assert.equal(refused.status, 403);
+results.voicemail = `closed today: ${voicemail.attributes.voicemail_seconds} s message kept ` +
+  `(${wav.length} bytes WAV), in its queue, playable by supervisors only`;
+
+// ---- waiting, the caller presses 9: called back, keeping the place ------------------------
+assert.equal(await sipp("caller-callback", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_callback.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-timeout", "30s"]), 0);
+const calledBack = await until("the callback request", async () => {
+  const list = await api("GET", `/api/v1/interactions?queue_id=${callbacks.id}`);
+  return (list.interactions ?? list)[0];
+}, 5000);
+assert.equal(calledBack.status, "waiting");
+results.callback = "9 pressed while waiting: moved to the callback queue, goodbye message, BYE";
 
 serve.kill("SIGTERM");
 await new Promise((r) => serve.on("exit", r));
