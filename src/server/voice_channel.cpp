@@ -57,6 +57,7 @@ class VoiceChannel::Impl {
       : options_(std::move(options)), store_(store), center_(center) {}
 
   Status start() {
+    abandon_lost_calls();
     worker_ = std::thread([this] { work(); });
     if (Status s = reload(); !s) return s;
     voice::SipEndpoint::Options sip;
@@ -171,6 +172,41 @@ class VoiceChannel::Impl {
       lock.unlock();
       task();
       lock.lock();
+    }
+  }
+
+  // Calls do not outlive the process: those still waiting from before a
+  // restart (not voicemails, not those an agent is wrapping up) are over.
+  void abandon_lost_calls() {
+    store::InteractionFilter filter;
+    filter.status = "waiting";
+    filter.channel = "voice";
+    filter.limit = 500;
+    std::vector<std::uint64_t> lost;
+    for (;;) {
+      auto page = center_.list_interactions(filter);
+      if (!page) return;
+      boost::system::error_code ec;
+      json::value parsed = json::parse(*page, ec);
+      if (ec || !parsed.is_object()) return;
+      for (const json::value& item : parsed.as_object().at("interactions").as_array()) {
+        const json::object& it = item.as_object();
+        const json::value* phase = it.if_contains("phase");
+        const json::value* attributes = it.if_contains("attributes");
+        const bool voicemail = attributes && attributes->is_object() &&
+                               attributes->as_object().contains("voicemail");
+        if (!voicemail && phase && phase->is_string() &&
+            (phase->as_string() == "waiting" || phase->as_string() == "offered")) {
+          lost.push_back(static_cast<std::uint64_t>(it.at("id").as_int64()));
+        }
+      }
+      const json::value* next = parsed.as_object().if_contains("next_before_id");
+      if (!next || !next->is_int64()) break;
+      filter.before_id = static_cast<std::uint64_t>(next->as_int64());
+    }
+    for (std::uint64_t id : lost) (void)center_.abandon(id);
+    if (!lost.empty()) {
+      log::info("calls lost at the last stop abandoned", "\"count\":" + std::to_string(lost.size()));
     }
   }
 

@@ -58,19 +58,20 @@ spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data
 spawnSync(guichet, ["user", "add", "--name", "camille", "--role", "agent", "--data", join(work, "data")], {
   input: "voice-test-password-2\n",
 });
-const serve = spawn(
-  guichet,
+const serveArgs = (
   ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
    "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false",
    "--rtp-ports", rtpPorts.join("-"), "--sip-trunk", `127.0.0.1:${trunkPort}`,
-   "--sip-trunk-user", "guichet", "--sip-trunk-password", "secret-du-trunk"],
-  { stdio: ["ignore", "pipe", "pipe"] },
-);
-children.push(serve);
-
-serve.stdout.on("data", (d) => (serveLog += d));
-serve.stderr.on("data", (d) => (serveLog += d));
-serve.on("exit", () => writeFileSync(join(work, "serve.log"), serveLog));
+   "--sip-trunk-user", "guichet", "--sip-trunk-password", "secret-du-trunk"]);
+function startServer() {
+  const server = spawn(guichet, serveArgs, { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(server);
+  server.stdout.on("data", (d) => (serveLog += d));
+  server.stderr.on("data", (d) => (serveLog += d));
+  server.on("exit", () => writeFileSync(join(work, "serve.log"), serveLog));
+  return server;
+}
+let serve = startServer();
 if (!(await healthy(base))) fail("the server did not answer");
 
 async function login(username, password) {
@@ -81,7 +82,7 @@ async function login(username, password) {
   });
   return (await response.json()).token;
 }
-const token = await login("admin", "voice-test-password-1");
+let token = await login("admin", "voice-test-password-1");
 const camille = await login("camille", "voice-test-password-2");
 async function call(method, path, body, as = token) {
   const response = await fetch(`${base}${path}`, {
@@ -397,6 +398,25 @@ const calledBack = await until("the callback request", async () => {
 }, 5000);
 assert.equal(calledBack.status, "waiting");
 results.callback = "9 pressed while waiting: moved to the callback queue, goodbye message, BYE";
+
+// ---- a crash while a call waits: at restart the call is over (abandoned) ------------------
+const waitingCaller = sipp("caller-lost", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "30000", "-timeout", "40s"]);
+const lost = await until("the call waiting", async () => {
+  const it = await latest();
+  return it && it.queue_id === queue.id && it.phase === "waiting" ? it : null;
+});
+serve.kill("SIGKILL");
+await new Promise((r) => serve.on("exit", r));
+serve = startServer();
+if (!(await healthy(base))) fail("the server did not come back");
+token = await login("admin", "voice-test-password-1");
+const after = await api("GET", `/api/v1/interactions/${lost.id}`);
+assert.equal(after.status, "abandoned");
+children.at(-2).kill("SIGKILL"); // the caller's sipp, talking to nobody
+await waitingCaller;
+results.restart = "killed (-9) while a call waited: abandoned at restart, not left waiting";
 
 serve.kill("SIGTERM");
 await new Promise((r) => serve.on("exit", r));
