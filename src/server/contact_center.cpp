@@ -134,6 +134,9 @@ std::string document_view(const store::Document& document) {
     if (!out.contains("wrapup_s")) out["wrapup_s"] = seconds(defaults.wrapup);
     if (!out.contains("accept_when_closed"))
       out["accept_when_closed"] = defaults.accept_when_closed;
+    if (!out.contains("announce_every_s")) out["announce_every_s"] = 30;
+    if (!out.contains("record_calls")) out["record_calls"] = false;
+    if (!out.contains("recording_retention_days")) out["recording_retention_days"] = 30;
   }
   return json::serialize(out);
 }
@@ -228,6 +231,13 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
     config.hours = *hours;
   }
   config.accept_when_closed = detail::bool_or(body, "accept_when_closed", false);
+  if (const auto every = detail::int_or(body, "announce_every_s", 30); every < 0 || every > 600) {
+    return invalid_argument("0 (never) to 600 seconds", "announce_every_s");
+  }
+  if (const auto days = detail::int_or(body, "recording_retention_days", 30);
+      days < 1 || days > 3650) {
+    return invalid_argument("1 to 3650 days", "recording_retention_days");
+  }
   return config;
 }
 
@@ -249,6 +259,12 @@ constexpr std::initializer_list<Field> kQueueFields = {
     {"hours", json::kind::string},
     {"calendar_id", json::kind::int64},
     {"accept_when_closed", json::kind::bool_},
+    // Voice queues (the voice channel reads them): position and expected
+    // wait said every N s (0: never); conversations recorded (announced),
+    // kept N days (voicemails too).
+    {"announce_every_s", json::kind::int64},
+    {"record_calls", json::kind::bool_},
+    {"recording_retention_days", json::kind::int64},
 };
 
 // ---- agents ---------------------------------------------------------------------
@@ -888,6 +904,15 @@ class ContactCenter::Impl {
     return "{\"interaction_id\":" + std::to_string(interaction) +
            ",\"at\":" + json_quote(iso8601(event.at)) + ",\"from\":\"" + from +
            "\",\"text\":" + json_quote(text) + "}";
+  }
+
+  void note(std::uint64_t interaction, const std::string& type, const std::string& data_json) {
+    store::InteractionEvent event;
+    event.interaction_id = interaction;
+    event.type = type;
+    event.at = now();
+    event.data_json = data_json;
+    writer_.enqueue({event});
   }
 
   // A call's state for the call card: in the timeline, and pushed live.
@@ -2157,6 +2182,10 @@ Result<std::shared_ptr<const BusinessCalendar>> ContactCenter::calendar(std::uin
 void ContactCenter::note_call(std::uint64_t interaction, std::uint64_t agent,
                               const std::string& state) {
   impl_->note_call(interaction, agent, state);
+}
+void ContactCenter::note(std::uint64_t interaction, const std::string& type,
+                         const std::string& data_json) {
+  impl_->note(interaction, type, data_json);
 }
 void ContactCenter::observe(EventObserver on_events,
                             std::function<void(const std::string& kind)> on_config) {

@@ -1,7 +1,9 @@
 #include "server/voice_channel.h"
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -25,6 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr const char* kRecordingNotice =
+    "Cet appel peut être enregistré pour améliorer la qualité du service.";
 constexpr const char* kCallbackGoodbye =
     "Votre demande de rappel est enregistrée. Un conseiller vous rappellera. Au revoir.";
 
@@ -134,6 +138,7 @@ class VoiceChannel::Impl {
            ",\"rtp_relayed\":" + std::to_string(s.rtp_relayed.load()) +
            ",\"rtp_from_strangers\":" + std::to_string(s.rtp_from_strangers.load()) +
            ",\"digits\":" + std::to_string(s.digits.load()) +
+           ",\"announcements\":" + std::to_string(announcements_.load()) +
            ",\"pacing_p50_us\":" + std::to_string(s.lateness_quantile(0.5)) +
            ",\"pacing_p99_us\":" + std::to_string(s.lateness_quantile(0.99)) + "}";
   }
@@ -150,7 +155,36 @@ class VoiceChannel::Impl {
     bool callback = false;   // left as a callback request: not abandoned
     bool on_hold = false;
     bool ringing = false;  // the agent's phone
+    std::chrono::steady_clock::time_point queued_at;
+    std::chrono::steady_clock::time_point connected_at;
+    std::chrono::seconds announce_every{0};
+    std::chrono::steady_clock::time_point next_announce;
   };
+
+  // What the voice channel reads of a queue's settings.
+  struct QueueVoice {
+    int announce_every_s = 30;
+    bool record_calls = false;
+    int retention_days = 30;
+  };
+  QueueVoice queue_voice(std::uint64_t queue) {
+    QueueVoice settings;
+    auto document = store_.document("queue", queue);
+    if (!document) return settings;
+    boost::system::error_code ec;
+    json::value body = json::parse(document->body_json, ec);
+    if (ec || !body.is_object()) return settings;
+    const json::object& o = body.as_object();
+    auto number = [&](const char* key, int fallback) {
+      const json::value* v = o.if_contains(key);
+      return v && v->is_int64() ? static_cast<int>(v->as_int64()) : fallback;
+    };
+    settings.announce_every_s = number("announce_every_s", 30);
+    settings.retention_days = number("recording_retention_days", 30);
+    const json::value* record = o.if_contains("record_calls");
+    settings.record_calls = record && record->is_bool() && record->as_bool();
+    return settings;
+  }
 
   // ---- the worker thread ---------------------------------------------------------
 
@@ -164,8 +198,21 @@ class VoiceChannel::Impl {
 
   void work() {
     std::unique_lock lock(mutex_);
+    auto next_sweep = std::chrono::steady_clock::now();
     for (;;) {
-      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      // Once a second: the announcements due; once an hour: old recordings.
+      const bool woken = wake_.wait_for(lock, std::chrono::seconds(1),
+                                        [this] { return stopping_ || !tasks_.empty(); });
+      if (!woken) {
+        lock.unlock();
+        announce_due();
+        if (std::chrono::steady_clock::now() >= next_sweep) {
+          sweep_recordings();
+          next_sweep = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        }
+        lock.lock();
+        continue;
+      }
       if (tasks_.empty()) return;  // stopping, and nothing left
       auto task = std::move(tasks_.front());
       tasks_.pop_front();
@@ -242,6 +289,7 @@ class VoiceChannel::Impl {
       services[number] = std::move(service);
     }
     if (auto goodbye = prompt(kCallbackGoodbye, cache)) callback_goodbye_ = *goodbye;
+    if (auto notice = prompt(kRecordingNotice, cache)) recording_notice_ = *notice;
     services_ = std::move(services);
     std::lock_guard lock(calendars_mutex_);
     calendars_ = std::move(calendars);
@@ -277,9 +325,19 @@ class VoiceChannel::Impl {
     if (found == calls_.end()) return;
     CallState& call = found->second;
     switch (event.type) {
+      case Type::kRecorded:
+        if (call.interaction) {
+          const std::string relative =
+              fs::relative(event.file, options_.data_dir).generic_string();
+          center_.note(call.interaction, "recording",
+                       "{\"file\":" + json_quote(relative) +
+                           ",\"seconds\":" + std::to_string(static_cast<int>(event.seconds)) + "}");
+        }
+        break;
       case Type::kAgentAnswered:
         call.connected = true;
         call.ringing = false;
+        call.connected_at = std::chrono::steady_clock::now();
         if (call.interaction) center_.note_call(call.interaction, call.agent, "connected");
         if (call.offer) {
           const std::uint64_t offer = std::exchange(call.offer, 0);
@@ -326,6 +384,12 @@ class VoiceChannel::Impl {
           (void)center_.abandon(call.interaction);
         }
         if (call.connected || call.ringing) center_.note_call(call.interaction, call.agent, "ended");
+        if (call.connected) {
+          auto& [sum, count] = talk_time_[call.queue];
+          sum += std::chrono::duration<double>(std::chrono::steady_clock::now() - call.connected_at)
+                     .count();
+          ++count;
+        }
         by_interaction_.erase(call.interaction);
         calls_.erase(found);
         break;
@@ -388,7 +452,27 @@ class VoiceChannel::Impl {
       }
     }
     const voice::CallId call = voicemail.empty() ? event.call : 0;
-    if (call) calls_[call].queue = queue;
+    if (call) {
+      CallState& state = calls_[call];
+      state.queue = queue;
+      state.queued_at = std::chrono::steady_clock::now();
+      const QueueVoice settings = queue_voice(queue);
+      state.announce_every = std::chrono::seconds(settings.announce_every_s);
+      state.next_announce = state.queued_at + state.announce_every;
+      if (settings.record_calls && endpoint_) {
+        const fs::path folder = fs::path(options_.data_dir) / "recordings" / std::to_string(queue);
+        std::error_code ec;
+        fs::create_directories(folder, ec);
+        const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        endpoint_->record(call,
+                          (folder / ("call-" + std::to_string(epoch) + "-" +
+                                     std::to_string(call) + ".wav"))
+                              .string(),
+                          recording_notice_);
+      }
+    }
     ++creating_;
     center_.create_interaction_async(json::serialize(body), [this, call](Result<std::string> view) {
       post([this, call, view = std::move(view)] { created(call, view); });
@@ -425,7 +509,8 @@ class VoiceChannel::Impl {
   }
 
   void keep_voicemail(const voice::CallEvent& event) {
-    const fs::path folder = fs::path(options_.data_dir) / "recordings";
+    const fs::path folder =
+        fs::path(options_.data_dir) / "recordings" / std::to_string(event.queue_id);
     std::error_code ec;
     fs::create_directories(folder, ec);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -442,7 +527,8 @@ class VoiceChannel::Impl {
     described.attributes.emplace_back(
         "voicemail_seconds",
         std::to_string(event.recording->size() / static_cast<std::size_t>(voice::kSampleRate)));
-    create_interaction(described, event.queue_id, "recordings/" + name);
+    create_interaction(described, event.queue_id,
+                       "recordings/" + std::to_string(event.queue_id) + "/" + name);
   }
 
   void on_engine_event(const routing::Event& e) {
@@ -513,6 +599,83 @@ class VoiceChannel::Impl {
     }
   }
 
+  // Every waiting caller whose turn came hears their position and the
+  // expected wait: callers ahead × the queue's average time connected
+  // (3 minutes until known) ÷ the agents serving it (connected now, or ready).
+  void announce_due() {
+    if (!endpoint_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<voice::CallId> due;
+    for (const auto& [id, call] : calls_) {
+      if (call.announce_every.count() > 0 && call.interaction && !call.connected &&
+          !call.ringing && !call.callback && now >= call.next_announce) {
+        due.push_back(id);
+      }
+    }
+    if (due.empty()) return;
+    std::unordered_map<std::uint64_t, int> ready;
+    if (auto stats = center_.queue_stats()) {
+      boost::system::error_code ec;
+      json::value parsed = json::parse(*stats, ec);
+      if (!ec && parsed.is_array()) {
+        for (const json::value& q : parsed.as_array()) {
+          if (!q.is_object()) continue;
+          const json::object& o = q.as_object();
+          ready[static_cast<std::uint64_t>(o.at("queue_id").to_number<std::int64_t>())] =
+              static_cast<int>(o.at("ready_agents").to_number<std::int64_t>());
+        }
+      }
+    }
+    const std::string cache = (fs::path(options_.data_dir) / "prompts").string();
+    for (voice::CallId id : due) {
+      CallState& call = calls_[id];
+      int position = 1;
+      int serving = ready[call.queue];
+      for (const auto& [other_id, other] : calls_) {
+        if (other.queue != call.queue) continue;
+        if (other.connected) ++serving;
+        if (other_id != id && !other.connected && !other.ringing && !other.callback &&
+            other.interaction && other.queued_at < call.queued_at) {
+          ++position;
+        }
+      }
+      const auto& [sum, count] = talk_time_[call.queue];
+      const double average = count > 0 ? sum / count : 180.0;
+      const int minutes = std::max(
+          1, static_cast<int>(std::ceil(position * average / std::max(1, serving) / 60.0)));
+      std::string text = position == 1 ? std::string("Vous êtes le prochain en attente.")
+                                       : "Vous êtes le " + std::to_string(position) +
+                                             "e en attente.";
+      text += " Temps d'attente estimé : environ " + std::to_string(minutes) +
+              (minutes == 1 ? " minute." : " minutes.");
+      if (auto audio = prompt(text, cache)) {
+        endpoint_->announce(id, *audio);
+        ++announcements_;
+      }
+      call.next_announce = now + call.announce_every;
+    }
+  }
+
+  // Recordings (calls and voicemails) older than their queue's retention.
+  void sweep_recordings() {
+    const fs::path root = fs::path(options_.data_dir) / "recordings";
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return;
+    const auto now = fs::file_time_type::clock::now();
+    for (const fs::directory_entry& folder : fs::directory_iterator(root, ec)) {
+      const std::string name = folder.path().filename().string();
+      if (!folder.is_directory() || name.find_first_not_of("0123456789") != std::string::npos) {
+        continue;
+      }
+      const auto keep = std::chrono::hours(24) * queue_voice(std::stoull(name)).retention_days;
+      for (const fs::directory_entry& file : fs::directory_iterator(folder.path(), ec)) {
+        if (file.is_regular_file() && now - file.last_write_time() > keep) {
+          fs::remove(file.path(), ec);
+        }
+      }
+    }
+  }
+
   std::string agent_phone(std::uint64_t agent) {
     auto document = store_.document("agent", agent);
     if (!document) return "";
@@ -542,6 +705,10 @@ class VoiceChannel::Impl {
   // The worker's (and start's, before the endpoint exists).
   std::map<std::string, std::shared_ptr<const voice::Service>> services_;
   voice::AudioPtr callback_goodbye_;
+  voice::AudioPtr recording_notice_;
+  std::atomic<std::uint64_t> announcements_{0};
+  // Per queue: the average time connected (the expected wait's unit).
+  std::unordered_map<std::uint64_t, std::pair<double, int>> talk_time_;  // sum s, count
   std::unordered_map<voice::CallId, CallState> calls_;
   std::unordered_map<std::uint64_t, voice::CallId> by_interaction_;
   // Engine events of interactions not known yet (the engine may offer a

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <future>
 #include <mutex>
 #include <string>
@@ -36,6 +38,7 @@ enum CommandId : int {
   kAnnounce,
   kHold,
   kResume,
+  kRecord,
 };
 
 struct Command {
@@ -135,6 +138,13 @@ class SipEndpoint::Impl {
     std::uint64_t queue_id = 0;
     std::shared_ptr<Samples> recording;
     std::size_t record_limit = 0;
+    // The conversation's recording: each direction's audio since the last
+    // tick, written as one stereo frame per tick.
+    std::FILE* record_file = nullptr;
+    std::string record_path;
+    std::uint64_t record_frames = 0;
+    Samples heard_from_caller;
+    Samples heard_from_agent;
   };
 
   explicit Impl(Options options) : options_(std::move(options)) {}
@@ -260,6 +270,9 @@ class SipEndpoint::Impl {
           call.stage = Stage::kHeld;
           self->play(call, music_on_hold(), true, After::kNothing);
         }
+        break;
+      case kRecord:
+        if (!call.record_file) self->start_recording(call, command->target, command->audio);
         break;
       case kResume:
         if (call.stage == Stage::kHeld) {
@@ -413,6 +426,7 @@ class SipEndpoint::Impl {
   // Hangs up both legs and forgets the call; `by_agent` for the event.
   void end_call(Call& call, bool by_agent) {
     if (call.stage == Stage::kRecording) finish_recording(call);
+    finish_recording_file(call);
     tmr_cancel(&call.ivr_timer);
     free_leg(call.agent);
     free_leg(call.caller);
@@ -643,6 +657,73 @@ class SipEndpoint::Impl {
     play(call, std::make_shared<Samples>(), false, After::kHangUp);
   }
 
+  // ---- recording conversations --------------------------------------------------
+
+  static void put_le(std::uint8_t* out, std::uint32_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+
+  // A 44-byte WAV header, stereo 16-bit 8 kHz, for `frames` 20 ms frames.
+  static void wav_header(std::uint8_t* h, std::uint64_t frames) {
+    const auto data = static_cast<std::uint32_t>(frames * kFrame * 4);
+    std::memcpy(h, "RIFF", 4);
+    put_le(h + 4, 36 + data, 4);
+    std::memcpy(h + 8, "WAVEfmt ", 8);
+    put_le(h + 16, 16, 4);
+    put_le(h + 20, 1, 2);  // PCM
+    put_le(h + 22, 2, 2);  // stereo: caller, agent
+    put_le(h + 24, kSampleRate, 4);
+    put_le(h + 28, kSampleRate * 4, 4);
+    put_le(h + 32, 4, 2);
+    put_le(h + 34, 16, 2);
+    std::memcpy(h + 36, "data", 4);
+    put_le(h + 40, data, 4);
+  }
+
+  void start_recording(Call& call, const std::string& path, const AudioPtr& notice) {
+    call.record_file = std::fopen(path.c_str(), "wb");
+    if (!call.record_file) return;  // the call goes on, unrecorded
+    call.record_path = path;
+    std::uint8_t header[44];
+    wav_header(header, 0);
+    std::fwrite(header, 1, sizeof header, call.record_file);
+    if (notice && (call.stage == Stage::kQueued || call.stage == Stage::kRinging)) {
+      play(call, notice, false, After::kMusic);
+    }
+  }
+
+  void write_recording_frame(Call& call) {
+    std::int16_t frame[kFrame * 2];
+    for (std::size_t i = 0; i < kFrame; ++i) {
+      frame[2 * i] = i < call.heard_from_caller.size() ? call.heard_from_caller[i] : 0;
+      frame[2 * i + 1] = i < call.heard_from_agent.size() ? call.heard_from_agent[i] : 0;
+    }
+    auto consume = [](Samples& s) {
+      s.erase(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(std::min(kFrame, s.size())));
+    };
+    consume(call.heard_from_caller);
+    consume(call.heard_from_agent);
+    if (std::fwrite(frame, sizeof frame, 1, call.record_file) == 1) ++call.record_frames;
+  }
+
+  void finish_recording_file(Call& call) {
+    if (!call.record_file) return;
+    std::uint8_t header[44];
+    wav_header(header, call.record_frames);
+    std::fseek(call.record_file, 0, SEEK_SET);
+    std::fwrite(header, 1, sizeof header, call.record_file);
+    const bool written = std::fclose(call.record_file) == 0;
+    call.record_file = nullptr;
+    if (!written || call.record_frames == 0) {
+      std::remove(call.record_path.c_str());  // never bridged: nothing to keep
+      return;
+    }
+    CallEvent event = event_for(call, CallEvent::Type::kRecorded);
+    event.file = call.record_path;
+    event.seconds = static_cast<double>(call.record_frames) * kFrame / kSampleRate;
+    options_.on_event(std::move(event));
+  }
+
   // ---- media -----------------------------------------------------------------------
 
   void play(Call& call, AudioPtr audio, bool loop, After after) {
@@ -710,7 +791,10 @@ class SipEndpoint::Impl {
   void send_frame(Call& call) {
     Leg& leg = call.caller;
     if (!leg.has_peer || !leg.rtp) return;
-    if (call.stage == Stage::kBridged) return;  // the agent's audio goes instead
+    if (call.stage == Stage::kBridged) {  // the agent's audio goes instead
+      if (call.record_file) write_recording_frame(call);
+      return;
+    }
     if (!frame_) frame_ = mbuf_alloc(kHeadroom + kFrame);
     frame_->pos = kHeadroom;
     frame_->end = kHeadroom + kFrame;
@@ -791,6 +875,14 @@ class SipEndpoint::Impl {
   void relay_audio(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
     if (!to.has_peer || !to.rtp) return;
     const std::size_t size = mbuf_get_left(mb);
+    if (Call& call = *from.call; call.record_file) {
+      // At most a second ahead of the writer: a burst does not grow it.
+      Samples& heard = from.agent ? call.heard_from_agent : call.heard_from_caller;
+      const std::uint8_t* payload = mbuf_buf(mb);
+      for (std::size_t i = 0; i < size && heard.size() < kSampleRate; ++i) {
+        heard.push_back(decode(header->pt, payload[i]));
+      }
+    }
     if (header->pt != to.pt) {  // µ-law ↔ A-law, in place (same size)
       std::uint8_t* payload = mbuf_buf(mb);
       for (std::size_t i = 0; i < size; ++i) {
@@ -861,6 +953,9 @@ void SipEndpoint::hang_up(CallId call, AudioPtr message) {
 }
 void SipEndpoint::announce(CallId call, AudioPtr message) {
   impl_->push(kAnnounce, {call, {}, {}, std::move(message)});
+}
+void SipEndpoint::record(CallId call, std::string file, AudioPtr notice) {
+  impl_->push(kRecord, {call, std::move(file), {}, std::move(notice)});
 }
 void SipEndpoint::hold(CallId call, bool on) {
   impl_->push(on ? kHold : kResume, {call, {}, {}, {}});

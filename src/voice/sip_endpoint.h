@@ -49,6 +49,7 @@ struct CallEvent {
     kDigit,          // the caller pressed the queue's `digit` while waiting
     kAgentAnswered,  // the agent's phone answered: the legs are bridged
     kAgentFailed,    // the agent's phone did not answer (`status`: SIP code, 0 none)
+    kRecorded,       // the call's recording is complete: `file`, `seconds` long
     kEnded,          // the call is over (`by_agent`: the agent hung up)
   };
   Type type = Type::kEnded;
@@ -63,6 +64,8 @@ struct CallEvent {
   int status = 0;
   bool by_agent = false;
   AudioPtr recording;
+  std::string file;
+  double seconds = 0;
 };
 
 // Counters, readable from any thread.
@@ -119,6 +122,10 @@ class SipEndpoint {
   void announce(CallId call, AudioPtr message);
   // Hold: the caller hears music, the agent silence; resume bridges again.
   void hold(CallId call, bool on);
+  // Records the conversation once bridged into `file` (a stereo WAV: the
+  // caller left, the agent right; not while on hold), after playing
+  // `notice` to the waiting caller. kRecorded follows the call's end.
+  void record(CallId call, std::string file, AudioPtr notice);
 
   const VoiceStats& stats() const;
 

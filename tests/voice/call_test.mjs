@@ -9,7 +9,7 @@
 //   node tests/voice/call_test.mjs --guichet path/to/guichet
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,6 +115,7 @@ const agentId = (users.users ?? users).find((u) => u.username === "camille").id;
 const callbacks = await api("POST", "/api/v1/queues", { name: "rappels", channel: "callback" });
 const queue = await api("POST", "/api/v1/queues", {
   name: "etat-civil", channel: "voice", callback_queue_id: callbacks.id,
+  record_calls: true, announce_every_s: 1,
 });
 const messages = await api("POST", "/api/v1/queues", { name: "messagerie", channel: "voice" });
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
@@ -274,9 +275,20 @@ assert.ok(stats.rtp_relayed > 100, `relayed ${stats.rtp_relayed}`);
 assert.ok(stats.digits >= 4, `digits ${stats.digits}`);
 assert.ok(stats.rtp_from_strangers > 0, "RTP from strangers was not seen");
 await until("the call to end", async () => (await api("GET", "/api/v1/stats/voice")).calls_active === 0);
+const recorded = await until("the recording", async () => {
+  const response = await fetch(`${base}/api/v1/interactions/${interaction.id}/recording`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return response.status === 200 ? Buffer.from(await response.arrayBuffer()) : null;
+}, 5000);
+assert.equal(recorded.readUInt16LE(22), 2, "a stereo recording: caller, agent");
+const recordedSeconds = recorded.readUInt32LE(40) / 4 / 8000;
+assert.ok(recordedSeconds > 3 && recordedSeconds < 9, `recorded ${recordedSeconds} s`);
+results.recording = `conversation recorded (announced): ${recordedSeconds.toFixed(1)} s, stereo WAV`;
 const card = (await api("GET", `/api/v1/interactions/${interaction.id}`)).timeline
   .filter((e) => e.type === "call").map((e) => e.data.state);
 assert.deepEqual(card, ["ringing", "connected", "on_hold", "connected", "ended"]);
+results.call_card = card.join(" → ");
 results.bridged = `relayed ${stats.rtp_relayed} RTP packets (A-law ↔ µ-law), BYE passed on; ` +
   `${stats.rtp_from_strangers} stranger packets dropped, 300 INVITEs flooded meanwhile`;
 
@@ -291,6 +303,7 @@ const abandoned = await until("the abandon", async () => {
   return (list.interactions ?? list)[0];
 }, 5000);
 assert.notEqual(abandoned.id, interaction.id);
+assert.ok((await api("GET", "/api/v1/stats/voice")).announcements >= 1, "no position announced");
 results.abandon = `abandoned ${Date.now() - before} ms after the call started (1.5 s in queue)`;
 
 // ---- the agent's phone rings, the caller hangs up: CANCEL ------------------------------
@@ -371,7 +384,7 @@ const voicemail = await until("the voicemail interaction", async () => {
   const list = await api("GET", `/api/v1/interactions?queue_id=${messages.id}`);
   return (list.interactions ?? list)[0];
 }, 5000);
-assert.match(voicemail.attributes.voicemail, /^recordings\/voicemail-.*\.wav$/);
+assert.match(voicemail.attributes.voicemail, /^recordings\/\d+\/voicemail-.*\.wav$/);
 assert.ok(Number(voicemail.attributes.voicemail_seconds) >= 1, JSON.stringify(voicemail.attributes));
 assert.equal(voicemail.attributes.ivr_path, "horaires>message");
 const audio = await fetch(`${base}/api/v1/interactions/${voicemail.id}/recording`, {
@@ -407,6 +420,12 @@ const lost = await until("the call waiting", async () => {
   const it = await latest();
   return it && it.queue_id === queue.id && it.phase === "waiting" ? it : null;
 });
+// A recording past its queue's retention (30 days) goes at the next sweep
+// (hourly, and at start); the recent ones stay.
+const old = join(work, "data", "recordings", String(queue.id), "call-old.wav");
+writeFileSync(old, recorded);
+const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+utimesSync(old, longAgo, longAgo);
 serve.kill("SIGKILL");
 await new Promise((r) => serve.on("exit", r));
 serve = startServer();
@@ -417,6 +436,11 @@ assert.equal(after.status, "abandoned");
 children.at(-2).kill("SIGKILL"); // the caller's sipp, talking to nobody
 await waitingCaller;
 results.restart = "killed (-9) while a call waited: abandoned at restart, not left waiting";
+await until("the old recording swept", async () => !existsSync(old), 5000);
+assert.equal((await fetch(`${base}/api/v1/interactions/${interaction.id}/recording`, {
+  headers: { Authorization: `Bearer ${token}` },
+})).status, 200, "a recent recording was swept");
+results.retention = "a recording 31 days old removed at start (retention 30 days), recent ones kept";
 
 serve.kill("SIGTERM");
 await new Promise((r) => serve.on("exit", r));
