@@ -108,6 +108,7 @@ class SipEndpoint::Impl {
     std::uint32_t ts = 0;             // our timestamps toward it
     std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
     bool had_event = false;
+    bool last_event_ours = false;  // taken by the IVR (or a waiting caller's key)
     std::uint32_t relayed_event_in = 0;  // the event being relayed (their ts)
     std::uint32_t relayed_event_out = 0;
     bool established = false;
@@ -841,6 +842,7 @@ class SipEndpoint::Impl {
       if (!leg->agent && (!leg->had_event || header->ts != leg->last_event_ts)) {
         leg->had_event = true;
         leg->last_event_ts = header->ts;
+        leg->last_event_ours = !bridged;
         const CallId id = call.id;
         if (!bridged) {
           if (char key = event_key(payload[0])) self->on_digit(call, key);
@@ -849,7 +851,10 @@ class SipEndpoint::Impl {
           self->stats_.digits++;
         }
       }
-      if (bridged && other.event_pt >= 0) self->relay_event(*leg, other, header, mb);
+      // A key the IVR took is not the agent's, even if its last packets come
+      // once the call is bridged.
+      const bool ours = !leg->agent && leg->last_event_ours && header->ts == leg->last_event_ts;
+      if (bridged && other.event_pt >= 0 && !ours) self->relay_event(*leg, other, header, mb);
       return;
     }
     if (header->pt != kPcmu && header->pt != kPcma) return;  // comfort noise, others

@@ -9,7 +9,7 @@
 //   node tests/voice/call_test.mjs --guichet path/to/guichet
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -201,6 +201,29 @@ function alaw(sample) {
   return ((sign | (exponent << 4) | mantissa) ^ 0x55) & 0xff;
 }
 
+// A mono 8 kHz WAV of `samples`.
+function wavOf(samples) {
+  const data = Buffer.alloc(samples.length * 2);
+  samples.forEach((s, i) => data.writeInt16LE(Math.round(s), i * 2));
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write("WAVEfmt ", 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+function tone(hz, seconds) {
+  return Array.from({ length: seconds * 8000 }, (_, i) => 8000 * Math.sin((2 * Math.PI * hz * i) / 8000));
+}
+
 function sipp(name, args) {
   const child = spawn("sipp", [...args, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-nostdin",
     "-trace_screen", "-screen_file", join(work, `${name}.screen`)], {
@@ -373,9 +396,59 @@ assert.equal(await trunk, 0, "the trunk's digest check failed, or no BYE");
 assert.equal(await trunkCaller, 0, "the caller got no BYE");
 results.trunk = "401 challenge answered with digest credentials, call bridged; hung up from the workspace: BYE both ways";
 
+// ---- a real softphone (baresip, auto-answer) --------------------------------------------
+await complete(viaTrunk.id);
+const softphonePort = sipPort + 7;
+const softphone = join(work, "baresip");
+mkdirSync(join(softphone, "heard"), { recursive: true });
+writeFileSync(join(softphone, "agent.wav"), wavOf(tone(440, 20)));
+writeFileSync(join(softphone, "config"), [
+  "module_path /usr/lib/baresip/modules",
+  `sip_listen 127.0.0.1:${softphonePort}`,
+  "net_interface 127.0.0.1",
+  `audio_source aufile,${join(softphone, "agent.wav")}`,
+  "audio_player aubridge,agent",
+  "audio_alert aubridge,alert",
+  "module g711.so", "module aufile.so", "module aubridge.so", "module sndfile.so",
+  "module_tmp account.so", "module_tmp uuid.so", "module_app menu.so",
+  `snd_path ${join(softphone, "heard")}`,
+  `rtp_ports ${sipPort + 8000}-${sipPort + 8020}`,
+  "",
+].join("\n"));
+writeFileSync(join(softphone, "accounts"),
+  `<sip:camille@127.0.0.1:${softphonePort}>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n`);
+const baresip = spawn("baresip", ["-f", softphone, "-t", "40"], { stdio: ["ignore", "pipe", "pipe"] });
+children.push(baresip);
+let baresipLog = "";
+baresip.stdout.on("data", (d) => (baresipLog += d));
+baresip.stderr.on("data", (d) => (baresipLog += d));
+await until("baresip ready", async () => baresipLog.includes("baresip is ready"), 10000);
+await api("PUT", `/api/v1/agents/${agentId}/phone`, { phone: `sip:camille@127.0.0.1:${softphonePort}` }, camille);
+assert.equal(await sipp("caller-softphone", [`127.0.0.1:${sipPort}`, "-sf",
+  join(here, "call_dtmf_to_agent.xml"), "-s", "0140000000", "-p", String(sipPort + 2),
+  "-mp", String(sipPort + 4000), "-m", "1", "-d", "2000", "-timeout", "40s"]), 0);
+const viaSoftphone = await latest();
+await until("baresip's call closed", async () => /terminated|closed/i.test(baresipLog), 5000);
+writeFileSync(join(work, "baresip.log"), baresipLog);
+baresip.kill("SIGTERM");
+const received = [...baresipLog.matchAll(/received event: '(.)' \(end=0\)/g)].map((m) => m[1]);
+assert.deepEqual(received, ["5"], "the agent gets the key pressed in the conversation, not the IVR's");
+const heard = readdirSync(join(softphone, "heard")).filter((n) => n.includes("dec"));
+assert.ok(heard.length > 0, "baresip recorded nothing of what it heard");
+const heardWav = readFileSync(join(softphone, "heard", heard[0]));
+const heardSeconds = (heardWav.length - 44) / 2 / 8000;
+let energy = 0;
+for (let i = 44; i + 1 < heardWav.length; i += 2) energy += heardWav.readInt16LE(i) ** 2;
+const rms = Math.sqrt(energy / ((heardWav.length - 44) / 2));
+// The caller speaks for the last 2 s (g711a.pcap, cut by the hang-up).
+assert.ok(heardSeconds > 1.5 && rms > 100, `the agent heard ${heardSeconds} s, RMS ${rms}`);
+results.softphone = `baresip answered (auto-answer): heard ${heardSeconds.toFixed(1)} s of the caller ` +
+  `(RMS ${Math.round(rms)}), ` +
+  `DTMF 5 pressed in the conversation received; BYE passed on`;
+
 // ---- after hours: a voicemail, kept and playable ------------------------------------
 // Camille pauses: the message waits in its queue.
-await api("POST", `/api/v1/interactions/${viaTrunk.id}/complete`, {}, camille);
+await api("POST", `/api/v1/interactions/${viaSoftphone.id}/complete`, {}, camille);
 await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "paused", reason: "pause" });
 assert.equal(await sipp("caller-voicemail", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_voicemail.xml"),
   "-s", "0140000003", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
