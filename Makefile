@@ -42,6 +42,7 @@ test-asan: deps
 bench: build
 	$(BUILD)/bench/routing_bench
 	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
+	scripts/bench-voice.sh $(BUILD)/src/cli/guichet 1000 30 100
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -923,15 +923,15 @@ class ContactCenter::Impl {
     event.interaction_id = interaction;
     event.type = "call";
     event.at = now();
-    event.data_json = "{\"state\":" + json_quote(state) + ",\"agent_id\":" + std::to_string(agent) + "}";
+    event.data_json =
+        "{\"state\":" + json_quote(state) + ",\"agent_id\":" + std::to_string(agent) + "}";
     writer_.enqueue({event});
     const std::uint64_t queue = status ? status->queue : 0;
     hub_.publish(agent, queue,
                  "{\"type\":\"call\",\"at\":" + json_quote(iso8601(event.at)) +
-                     ",\"interaction_id\":" + std::to_string(interaction) +
-                     ",\"agent_id\":" + std::to_string(agent) +
-                     ",\"queue_id\":" + std::to_string(queue) + ",\"state\":" + json_quote(state) +
-                     "}");
+                     ",\"interaction_id\":" + std::to_string(interaction) + ",\"agent_id\":" +
+                     std::to_string(agent) + ",\"queue_id\":" + std::to_string(queue) +
+                     ",\"state\":" + json_quote(state) + "}");
   }
 
   // ---- citizens ---------------------------------------------------------------------
@@ -1863,8 +1863,16 @@ class ContactCenter::Impl {
 
  public:
   std::string check_ivr_flow(const std::string& body) {
+    // A stored flow being edited gives its id: its own number is not taken.
+    std::uint64_t id = 0;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(body, ec);
+    if (!ec && parsed.is_object()) {
+      id = static_cast<std::uint64_t>(
+          std::max<std::int64_t>(0, detail::int_or(parsed.as_object(), "id", 0)));
+    }
     json::array list;
-    for (const voice::IvrProblem& p : flow_problems(body, 0)) {
+    for (const voice::IvrProblem& p : flow_problems(body, id)) {
       list.push_back(json::object{{"step", p.step}, {"field", p.field}, {"message", p.message}});
     }
     return json::serialize(json::object{{"problems", std::move(list)}});

@@ -132,7 +132,8 @@ class ContactCenter {
   void note_call(std::uint64_t interaction, std::uint64_t agent, const std::string& state);
 
   // IVR flows ("ivr_flow" documents): the problems of a flow's JSON, for the
-  // editor's live list (empty: it would be saved).
+  // editor's live list (empty: it would be saved); with "id", as a change of
+  // that stored flow.
   std::string check_ivr_flow(const std::string& body);
   // A business calendar, parsed (the voice channel's hours steps).
   Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id);

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -127,6 +128,14 @@ Status serve(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Each call holds sockets (two RTP ports when bridged), each client a
+  // connection: take all the descriptors the system allows, not the shell's
+  // customary 1024.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   auto store = open_store(options.data_dir);
   if (!store) return store.status();

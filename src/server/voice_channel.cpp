@@ -240,8 +240,8 @@ class VoiceChannel::Impl {
         const json::object& it = item.as_object();
         const json::value* phase = it.if_contains("phase");
         const json::value* attributes = it.if_contains("attributes");
-        const bool voicemail = attributes && attributes->is_object() &&
-                               attributes->as_object().contains("voicemail");
+        const bool voicemail =
+            attributes && attributes->is_object() && attributes->as_object().contains("voicemail");
         if (!voicemail && phase && phase->is_string() &&
             (phase->as_string() == "waiting" || phase->as_string() == "offered")) {
           lost.push_back(static_cast<std::uint64_t>(it.at("id").as_int64()));
@@ -251,9 +251,11 @@ class VoiceChannel::Impl {
       if (!next || !next->is_int64()) break;
       filter.before_id = static_cast<std::uint64_t>(next->as_int64());
     }
-    for (std::uint64_t id : lost) (void)center_.abandon(id);
+    for (std::uint64_t id : lost)
+      (void)center_.abandon(id);
     if (!lost.empty()) {
-      log::info("calls lost at the last stop abandoned", "\"count\":" + std::to_string(lost.size()));
+      log::info("calls lost at the last stop abandoned",
+                "\"count\":" + std::to_string(lost.size()));
     }
   }
 
@@ -327,8 +329,7 @@ class VoiceChannel::Impl {
     switch (event.type) {
       case Type::kRecorded:
         if (call.interaction) {
-          const std::string relative =
-              fs::relative(event.file, options_.data_dir).generic_string();
+          const std::string relative = fs::relative(event.file, options_.data_dir).generic_string();
           center_.note(call.interaction, "recording",
                        "{\"file\":" + json_quote(relative) +
                            ",\"seconds\":" + std::to_string(static_cast<int>(event.seconds)) + "}");
@@ -383,7 +384,8 @@ class VoiceChannel::Impl {
         if (!call.accepted && !call.connected && !call.callback) {
           (void)center_.abandon(call.interaction);
         }
-        if (call.connected || call.ringing) center_.note_call(call.interaction, call.agent, "ended");
+        if (call.connected || call.ringing)
+          center_.note_call(call.interaction, call.agent, "ended");
         if (call.connected) {
           auto& [sum, count] = talk_time_[call.queue];
           sum += std::chrono::duration<double>(std::chrono::steady_clock::now() - call.connected_at)
@@ -466,11 +468,11 @@ class VoiceChannel::Impl {
         const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-        endpoint_->record(call,
-                          (folder / ("call-" + std::to_string(epoch) + "-" +
-                                     std::to_string(call) + ".wav"))
-                              .string(),
-                          recording_notice_);
+        endpoint_->record(
+            call,
+            (folder / ("call-" + std::to_string(epoch) + "-" + std::to_string(call) + ".wav"))
+                .string(),
+            recording_notice_);
       }
     }
     ++creating_;
@@ -607,8 +609,8 @@ class VoiceChannel::Impl {
     const auto now = std::chrono::steady_clock::now();
     std::vector<voice::CallId> due;
     for (const auto& [id, call] : calls_) {
-      if (call.announce_every.count() > 0 && call.interaction && !call.connected &&
-          !call.ringing && !call.callback && now >= call.next_announce) {
+      if (call.announce_every.count() > 0 && call.interaction && !call.connected && !call.ringing &&
+          !call.callback && now >= call.next_announce) {
         due.push_back(id);
       }
     }
@@ -643,9 +645,9 @@ class VoiceChannel::Impl {
       const double average = count > 0 ? sum / count : 180.0;
       const int minutes = std::max(
           1, static_cast<int>(std::ceil(position * average / std::max(1, serving) / 60.0)));
-      std::string text = position == 1 ? std::string("Vous êtes le prochain en attente.")
-                                       : "Vous êtes le " + std::to_string(position) +
-                                             "e en attente.";
+      std::string text = position == 1
+                             ? std::string("Vous êtes le prochain en attente.")
+                             : "Vous êtes le " + std::to_string(position) + "e en attente.";
       text += " Temps d'attente estimé : environ " + std::to_string(minutes) +
               (minutes == 1 ? " minute." : " minutes.");
       if (auto audio = prompt(text, cache)) {
@@ -726,7 +728,9 @@ Result<std::unique_ptr<VoiceChannel>> VoiceChannel::start(Options options, store
 
 VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VoiceChannel::~VoiceChannel() = default;
-std::string VoiceChannel::stats_json() const { return impl_->stats_json(); }
+std::string VoiceChannel::stats_json() const {
+  return impl_->stats_json();
+}
 Status VoiceChannel::control(std::uint64_t interaction, const std::string& action,
                              std::uint64_t caller, bool manager) {
   return impl_->control(interaction, action, caller, manager);

@@ -57,6 +57,8 @@ constexpr int kPcma = 8;
 constexpr int kEventPt = 101;          // the telephone-event payload type we offer
 constexpr std::size_t kFrame = 160;    // 20 ms at 8 kHz
 constexpr std::size_t kHeadroom = 12;  // RTP header, for rtp_send
+constexpr unsigned kPhases = 10;       // each call's 20 ms falls in one of 10 ticks
+constexpr std::chrono::milliseconds kTick(2);
 
 std::uint8_t encode(int pt, std::int16_t sample) {
   return pt == kPcma ? linear_to_alaw(sample) : linear_to_ulaw(sample);
@@ -108,7 +110,7 @@ class SipEndpoint::Impl {
     std::uint32_t ts = 0;             // our timestamps toward it
     std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
     bool had_event = false;
-    bool last_event_ours = false;  // taken by the IVR (or a waiting caller's key)
+    bool last_event_ours = false;        // taken by the IVR (or a waiting caller's key)
     std::uint32_t relayed_event_in = 0;  // the event being relayed (their ts)
     std::uint32_t relayed_event_out = 0;
     bool established = false;
@@ -191,8 +193,8 @@ class SipEndpoint::Impl {
     started.set_value(std::move(status));  // `started` is gone after this
     if (listening) {
       tmr_init(&tick_);
-      next_tick_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-      tmr_start(&tick_, 20, &Impl::on_tick, this);
+      next_tick_ = std::chrono::steady_clock::now() + kTick;
+      tmr_start(&tick_, kTick.count(), &Impl::on_tick, this);
       (void)re_main(nullptr);
     }
     while (!calls_.empty())
@@ -661,7 +663,8 @@ class SipEndpoint::Impl {
   // ---- recording conversations --------------------------------------------------
 
   static void put_le(std::uint8_t* out, std::uint32_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
+    for (int i = 0; i < bytes; ++i)
+      out[i] = static_cast<std::uint8_t>(value >> (8 * i));
   }
 
   // A 44-byte WAV header, stereo 16-bit 8 kHz, for `frames` 20 ms frames.
@@ -764,29 +767,39 @@ class SipEndpoint::Impl {
     }
   }
 
-  // Every 20 ms, against the clock (t0 + 20·n), not by re-arming 20 ms:
-  // each caller not bridged gets its next frame (a prompt, music, silence).
+  // Every 2 ms, against the clock (t0 + 2·n), not by re-arming: each caller
+  // not bridged gets its next frame (a prompt, music, silence) every tenth
+  // tick, by the call's phase — a tenth of the calls per tick, so that a
+  // thousand calls' packets do not all leave in one burst, the last ones late.
   static void on_tick(void* arg) {
     auto* self = static_cast<Impl*>(arg);
     const auto now = std::chrono::steady_clock::now();
-    const auto late =
-        std::chrono::duration_cast<std::chrono::microseconds>(now - self->next_tick_).count();
-    self->stats_.tick_lateness[std::clamp<long long>(late / 100, 0, 500)]++;
-    self->next_tick_ += std::chrono::milliseconds(20);
+    const auto due = self->next_tick_;
+    const unsigned phase = self->phase_;
+    self->phase_ = (self->phase_ + 1) % kPhases;
+    self->next_tick_ += kTick;
     if (now - self->next_tick_ > std::chrono::milliseconds(200)) self->next_tick_ = now;  // stalled
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+    // Rounded up: libre's timers count whole milliseconds, and early is as
+    // wrong as late.
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
         self->next_tick_ - std::chrono::steady_clock::now());
     tmr_start(&self->tick_, static_cast<std::uint64_t>(std::max<long long>(0, wait.count())),
               &Impl::on_tick, self);
     // Sounds that end may end calls: collect first, then walk.
     self->ticking_.clear();
-    for (auto& [id, call] : self->calls_)
-      self->ticking_.push_back(id);
+    for (auto& [id, call] : self->calls_) {
+      if (id % kPhases == phase) self->ticking_.push_back(id);
+    }
     for (CallId id : self->ticking_) {
       auto found = self->calls_.find(id);
       if (found == self->calls_.end()) continue;
       self->send_frame(*found->second);
     }
+    // The pacing error counted is the tick's last packet's: how late it left.
+    const auto late = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - due)
+                          .count();
+    self->stats_.tick_lateness[std::clamp<long long>(late / 100, 0, 500)]++;
   }
 
   void send_frame(Call& call) {
@@ -861,20 +874,26 @@ class SipEndpoint::Impl {
     if (bridged) return self->relay_audio(*leg, other, header, mb);
     if (leg->agent) return;
     // The caller, not bridged: digits in band, and the message being recorded.
+    // In-band keys matter in the IVR, and to a waiting caller who may ask for
+    // a callback; elsewhere the detector (the costliest work per packet) is
+    // not run.
+    const bool recording = call.stage == Stage::kRecording && call.recording;
+    const bool listening = call.stage == Stage::kIvr || call.stage == Stage::kRecording ||
+                           ((call.stage == Stage::kQueued || call.stage == Stage::kRinging) &&
+                            call.callback_digit != 0);
+    if (!recording && !(listening && call.dtmf)) return;
     std::int16_t linear[kFrame * 4];
     const std::size_t count = std::min(size, std::size(linear));
     for (std::size_t i = 0; i < count; ++i)
       linear[i] = decode(header->pt, payload[i]);
-    if (call.stage == Stage::kRecording && call.recording) {
+    if (recording) {
       call.recording->insert(call.recording->end(), linear, linear + count);
       if (call.recording->size() >= call.record_limit) {
         self->finish_recording(call);
         self->hang_up_soon(call);
       }
     }
-    if (call.dtmf && call.stage != Stage::kHeld) {
-      dtmf_rx(call.dtmf, linear, static_cast<int>(count));
-    }
+    if (listening && call.dtmf) dtmf_rx(call.dtmf, linear, static_cast<int>(count));
   }
 
   void relay_audio(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
@@ -931,6 +950,7 @@ class SipEndpoint::Impl {
   CallId last_call_ = 0;
   tmr tick_{};
   std::chrono::steady_clock::time_point next_tick_;
+  unsigned phase_ = 0;
   std::vector<CallId> ticking_;
   mbuf* frame_ = nullptr;
 };

@@ -77,8 +77,8 @@ struct VoiceStats {
   std::atomic<std::uint64_t> rtp_relayed{0};
   std::atomic<std::uint64_t> rtp_from_strangers{0};
   std::atomic<std::uint64_t> digits{0};
-  // Pacing: how late each 20 ms tick ran (µs), as a histogram by 100 µs up
-  // to 50 ms (the last bucket holds the rest).
+  // Pacing: how late each 20 ms tick's last packet left (µs), as a histogram
+  // by 100 µs up to 50 ms (the last bucket holds the rest).
   std::array<std::atomic<std::uint64_t>, 501> tick_lateness{};
   // The lateness (µs) under which `share` of the ticks ran.
   std::uint64_t lateness_quantile(double share) const;

@@ -361,6 +361,60 @@ try {
     await audit(supervisor, name);
   }
 
+  // An IVR flow built in the editor: the problems are listed as it is typed,
+  // each one leading to its field; once there are none, it is saved (version 1).
+  await supervisor.getByRole("link", { name: "Serveur vocal interactif (SVI)", exact: true }).click();
+  await supervisor.getByRole("heading", { name: "Serveur vocal interactif (SVI)", level: 2 }).waitFor();
+  await supervisor.getByRole("button", { name: "Ajouter un parcours" }).click();
+  await supervisor.getByRole("heading", { name: "Nouveau parcours" }).waitFor();
+  const problems = supervisor.getByTestId("ivr-problems");
+  await supervisor.getByLabel("Nom", { exact: true }).fill("Mairie — accueil");
+  await supervisor.getByLabel("Numéro de service").fill("mairie");
+  await problems.getByText("the service number: digits, 1 to 32").waitFor();
+  await supervisor.getByLabel("Numéro de service").fill("+33 1 40 00 00 00");
+  await supervisor.getByRole("button", { name: "Ajouter une étape" }).click();
+  const menu = supervisor.getByRole("group", { name: /^Étape 1/ });
+  await menu.getByLabel("Type d'étape").selectOption({ label: "Menu" });
+  await menu.getByLabel("Identifiant de l'étape").fill("accueil");
+  await problems.getByText("no prompt to play").waitFor();
+  check((await menu.locator("legend").first().textContent()).includes("problème"),
+    "the step with problems says so");
+  await supervisor.getByRole("button", { name: "Ajouter une étape" }).click();
+  const end = supervisor.getByRole("group", { name: /^Étape 2/ });
+  await end.getByLabel("Type d'étape").selectOption({ label: "Fin d'appel" });
+  await end.getByLabel("Identifiant de l'étape").fill("fin");
+  await end.getByLabel("Texte annoncé").fill("Merci de votre appel, au revoir.");
+  await menu.getByRole("button", { name: "Ajouter un choix" }).click();
+  await menu.getByLabel("Mène à").selectOption({ label: "fin — Fin d'appel" });
+  await until("only the missing prompt is left", async () =>
+    (await problems.getByRole("listitem").count()) === 1);
+  await audit(supervisor, "admin-svi-problemes");
+  await problems.getByRole("link", { name: /no prompt to play/ }).click();
+  // The editor moves the focus once the click is handled (next task).
+  const focusesText = () =>
+    supervisor.evaluate(() => document.activeElement?.getAttribute("name") === "text");
+  for (let i = 0; i < 20 && !(await focusesText()); i++) await supervisor.waitForTimeout(50);
+  check(await focusesText(), "the problem's link leads to the text to fill");
+  await supervisor.keyboard.type("Bonjour. Pour l'état civil, tapez 1.");
+  await problems.getByText("Aucun problème : le parcours peut être enregistré.").waitFor();
+  // The hang-up moved first starts the flow: the menu cannot be reached…
+  await end.getByRole("button", { name: /^Monter/ }).click();
+  await problems.getByText(/cannot be reached from the start/).waitFor();
+  // …until the menu is chosen as the first step.
+  await supervisor.getByLabel("Première étape").selectOption({ label: "accueil — Menu" });
+  await problems.getByText("Aucun problème : le parcours peut être enregistré.").waitFor();
+  check((await problems.getByRole("listitem").count()) === 0, "the list of problems is empty");
+  await supervisor.getByRole("button", { name: "Enregistrer" }).first().click();
+  await supervisor.getByText("Enregistré : version 1, appliquée aux appels suivants.").waitFor();
+  const version = supervisor.locator('tr[data-flow="Mairie — accueil"] td[data-field="version"]');
+  await version.waitFor();
+  check((await version.textContent()) === "1", "the flow is listed at version 1");
+  const [flow] = await api("superviseur", "GET", "/api/v1/ivr-flows");
+  check(flow?.number === "+33140000000" && flow.start === "accueil" && flow.version === 1 &&
+        flow.steps[1]?.options?.["1"] === "fin",
+    `the flow is stored as built: ${JSON.stringify(flow)}`);
+  await audit(supervisor, "admin-svi");
+
   // An admin renames an account.
   const adminContext = await browser.newContext({ viewport, locale: "fr-FR" });
   const admin = await adminContext.newPage();

@@ -41,25 +41,41 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     return { ok: false, error: { status: 0, code: "network", message: "network" } };
   }
   if (response.status === 204) return { ok: true, value: undefined as T };
+  if (!response.ok) return { ok: false, error: await errorOf(response) };
+  try {
+    return { ok: true, value: (await response.json()) as T };
+  } catch {
+    return { ok: true, value: null as T };
+  }
+}
+
+// A binary resource (a voicemail's audio) as a Blob, with the session cookie;
+// `signal` stops the download when its reader goes away.
+export async function getBlob(path: string, signal?: AbortSignal): Promise<Result<Blob>> {
+  try {
+    const response = await fetch(path, { credentials: "same-origin", signal });
+    if (!response.ok) return { ok: false, error: await errorOf(response) };
+    return { ok: true, value: await response.blob() };
+  } catch {
+    return { ok: false, error: { status: 0, code: "network", message: "network" } };
+  }
+}
+
+// The API's error ({"error":{"code","message","field"}}), or the HTTP status.
+async function errorOf(response: Response): Promise<ApiError> {
   let json: unknown = null;
   try {
     json = await response.json();
   } catch {
     json = null;
   }
-  if (!response.ok) {
-    const error = (json as { error?: Partial<ApiError> } | null)?.error ?? {};
-    return {
-      ok: false,
-      error: {
-        status: response.status,
-        code: error.code ?? "http_" + response.status,
-        message: error.message ?? response.statusText,
-        field: error.field,
-      },
-    };
-  }
-  return { ok: true, value: json as T };
+  const error = (json as { error?: Partial<ApiError> } | null)?.error ?? {};
+  return {
+    status: response.status,
+    code: error.code ?? "http_" + response.status,
+    message: error.message ?? response.statusText,
+    field: error.field,
+  };
 }
 
 export const get = <T>(path: string) => call<T>("GET", path);

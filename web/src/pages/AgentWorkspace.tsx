@@ -16,11 +16,13 @@ import {
   type Named,
   type Offer,
   type Queue,
+  type TimelineEvent,
   type User,
 } from "../api";
 import { useLiveReload, useLiveStatus, useNow } from "../hooks";
 import { formatDuration, useT, type TextKey } from "../i18n";
 import { chime } from "../sound";
+import { CALL_STATES, CallCard, VoicemailPlayer, attributeRows } from "./CallCard";
 
 // Names of queues, colleagues, codes: loaded once per visit.
 interface Lookups {
@@ -429,8 +431,13 @@ function InteractionCard({
     });
   }, [item.id]);
   useEffect(reloadDetail, [reloadDetail, item.phase]);
-  // The thread updates live: a message on this interaction reloads it.
-  useLiveReload(reloadDetail, (e) => e.type === "message" && e.interaction_id === item.id, 50);
+  // The thread and the call update live: a message or a call's change on
+  // this interaction reloads it.
+  useLiveReload(
+    reloadDetail,
+    (e) => (e.type === "message" || e.type === "call") && e.interaction_id === item.id,
+    50,
+  );
 
   const complete = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -451,7 +458,8 @@ function InteractionCard({
   };
 
   const completedAt = detail?.timeline?.filter((e) => e.type === "completed").at(-1)?.at;
-  const attributes = Object.entries(item.attributes ?? {});
+  const attributes = attributeRows(item.attributes ?? {}, t);
+  const voicemail = Boolean(item.attributes?.voicemail);
   return (
     <article className="fr-card fr-card--no-arrow fr-p-3w" aria-labelledby={`it-${item.id}`}>
       <h3 id={`it-${item.id}`} className="fr-h5">
@@ -472,15 +480,21 @@ function InteractionCard({
           </>
         )}
       </p>
+      {item.channel === "voice" && !voicemail && (
+        <CallCard item={item} timeline={detail?.timeline ?? []} />
+      )}
       {attributes.length > 0 && (
         <dl className="guichet-attributes" aria-label={t("work.attributes")}>
-          {attributes.map(([key, value]) => (
+          {attributes.map(({ key, label, value }) => (
             <div key={key}>
-              <dt>{key}</dt>
+              <dt>{label}</dt>
               <dd>{value}</dd>
             </div>
           ))}
         </dl>
+      )}
+      {voicemail && (
+        <VoicemailPlayer interactionId={item.id} seconds={item.attributes.voicemail_seconds} />
       )}
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
 
@@ -577,7 +591,7 @@ function InteractionCard({
           <ol className="fr-text--sm">
             {detail.timeline.map((e) => (
               <li key={e.sequence}>
-                {new Date(e.at).toLocaleTimeString()} — {e.type}
+                {new Date(e.at).toLocaleTimeString()} — {timelineLabel(e, t)}
               </li>
             ))}
           </ol>
@@ -586,6 +600,13 @@ function InteractionCard({
       <CitizenPanel citizenId={item.citizen_id} />
     </article>
   );
+}
+
+// A timeline entry as the history lists it: its type, and a call's state.
+function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
+  const state = e.data.state;
+  if (e.type !== "call" || !(CALL_STATES as readonly unknown[]).includes(state)) return e.type;
+  return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
 }
 
 // ---- the conversation (chat, SMS, social, email) ------------------------------------------

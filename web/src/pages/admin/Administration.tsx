@@ -7,6 +7,7 @@ import { useEffect } from "react";
 import type { User } from "../../api";
 import { linkTo, usePath } from "../../router";
 import { CalendarsPage } from "./CalendarsPage";
+import { IvrFlowsPage } from "./IvrFlowsPage";
 import { QueuesPage } from "./QueuesPage";
 import { SimpleListPage } from "./SimpleListPage";
 import { UsersPage } from "./UsersPage";
@@ -19,6 +20,7 @@ const SECTIONS = [
   { slug: "pause-reasons", title: "admin.pauseReasons" },
   { slug: "canned-responses", title: "admin.canned" },
   { slug: "calendars", title: "admin.calendars" },
+  { slug: "ivr-flows", title: "admin.ivr" },
   { slug: "users", title: "admin.users" },
 ] as const satisfies readonly { slug: string; title: AdminKey }[];
 
@@ -48,6 +50,9 @@ export function Administration({ user }: { user: User }) {
       break;
     case "calendars":
       page = <CalendarsPage />;
+      break;
+    case "ivr-flows":
+      page = <IvrFlowsPage />;
       break;
     case "users":
       page = isAdmin ? (
