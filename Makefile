@@ -18,9 +18,10 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The service with the demo town hall, on http://localhost:8080 (Ctrl-C stops it).
+# The service with the demo town hall, on http://localhost:8080 and its phone
+# number 0100000000 on sip:127.0.0.1:5060 (Ctrl-C stops it).
 run: build
-	$(BUILD)/src/cli/guichet serve --demo --data data --listen 127.0.0.1:8080
+	$(BUILD)/src/cli/guichet serve --demo --data data --listen 127.0.0.1:8080 --sip-listen 127.0.0.1:5060
 
 # A simulated Monday morning of the demo town hall, through the routing engine.
 simulate: build

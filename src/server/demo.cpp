@@ -176,10 +176,42 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
       R"({"name":"demandes-en-ligne","channel":"task","sl_threshold_s":86400,"skills":[{"skill_id":)" +
           s("etat_civil") + R"(,"min_level":1}]})",
   };
+  std::vector<std::uint64_t> queue_ids;  // in the order above
   for (const std::string& queue : queues) {
     auto created = center.create("queue", queue, admin);
     if (!created) return created.error();
+    queue_ids.push_back(id_in(*created));
   }
+  // The town hall's phone number and its IVR: open hours, a menu, the file
+  // number for the registry office; after hours, a voicemail.
+  auto hours =
+      center.create("calendar", R"({"name":"horaires-mairie",)" + paris_hours + "}", admin);
+  if (!hours) return hours.error();
+  auto q = [&](int index) { return std::to_string(queue_ids[index]); };
+  auto flow = center.create(
+      "ivr_flow",
+      R"({"name":"Standard de la mairie","number":"0100000000","steps":[)"
+      R"({"id":"horaires","type":"hours","calendar_id":)" +
+          std::to_string(id_in(*hours)) +
+          R"(,"open":"menu","closed":"fermee"},)"
+          R"({"id":"menu","type":"menu","text":"Bienvenue à la mairie de Saint-Exemple. Pour l'état civil, tapez 1. Pour l'urbanisme, tapez 2. Pour les impôts locaux, tapez 3. Pour toute autre question, tapez 0.","options":{"1":"dossier","2":"urbanisme","3":"impots","0":"accueil"},"invalid_text":"Choix non reconnu.","fallback":"accueil"},)"
+          R"({"id":"dossier","type":"collect","text":"Si vous avez un numéro de dossier, tapez ses six chiffres, suivis de dièse.","attribute":"dossier","min_digits":6,"max_digits":6,"retries":1,"next":"etat-civil","fallback":"etat-civil"},)"
+          R"({"id":"etat-civil","type":"queue","queue_id":)" +
+          q(2) +
+          R"(},)"
+          R"({"id":"urbanisme","type":"queue","queue_id":)" +
+          q(3) +
+          R"(},)"
+          R"({"id":"impots","type":"queue","queue_id":)" +
+          q(4) +
+          R"(},)"
+          R"({"id":"accueil","type":"queue","queue_id":)" +
+          q(1) +
+          R"(},)"
+          R"({"id":"fermee","type":"voicemail","text":"La mairie est fermée. Elle vous accueille du lundi au vendredi de huit heures trente à dix-sept heures, et le samedi matin. Laissez votre message après le bip.","queue_id":)" +
+          q(0) + "}]}",
+      admin);
+  if (!flow) return flow.error();
   for (const DemoAgent& a : agents) {
     auto id = add(a.username, a.display_name, store::Role::kAgent);
     if (!id) return id.error();
