@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -154,7 +156,9 @@ class VoiceChannel::Impl {
     bool ended = false;      // the caller is gone (before the create answered)
     bool callback = false;   // left as a callback request: not abandoned
     bool on_hold = false;
-    bool ringing = false;  // the agent's phone
+    bool ringing = false;        // the agent's phone
+    std::uint64_t attempt = 0;   // the offer whose ring the endpoint's events answer
+    bool pending_digit = false;  // the callback key, pressed before the create answered
     std::chrono::steady_clock::time_point queued_at;
     std::chrono::steady_clock::time_point connected_at;
     std::chrono::seconds announce_every{0};
@@ -197,28 +201,47 @@ class VoiceChannel::Impl {
   }
 
   void work() {
+    using Clock = std::chrono::steady_clock;
     std::unique_lock lock(mutex_);
-    auto next_sweep = std::chrono::steady_clock::now();
+    auto next_second = Clock::now() + std::chrono::seconds(1);
+    auto next_sweep = Clock::now();
+    std::optional<Clock::time_point> stop_by;
     for (;;) {
-      // Once a second: the announcements due; once an hour: old recordings.
-      const bool woken = wake_.wait_for(lock, std::chrono::seconds(1),
-                                        [this] { return stopping_ || !tasks_.empty(); });
-      if (!woken) {
-        lock.unlock();
-        announce_due();
-        if (std::chrono::steady_clock::now() >= next_sweep) {
-          sweep_recordings();
-          next_sweep = std::chrono::steady_clock::now() + std::chrono::hours(1);
-        }
-        lock.lock();
-        continue;
+      wake_.wait_until(lock, next_second,
+                       [this] { return !tasks_.empty() || (stopping_ && creating_ == 0); });
+      if (stopping_ && !stop_by) stop_by = Clock::now() + std::chrono::seconds(10);
+      // At a stop, the creates in flight answer first (their answers post
+      // here), unless the store takes more than 10 s.
+      if (stopping_ && tasks_.empty() && (creating_ == 0 || Clock::now() > *stop_by)) return;
+      std::function<void()> task;
+      if (!tasks_.empty()) {
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
       }
-      if (tasks_.empty()) return;  // stopping, and nothing left
-      auto task = std::move(tasks_.front());
-      tasks_.pop_front();
       lock.unlock();
-      task();
+      guarded(task);
+      // Once a second, however busy: the announcements due; once an hour:
+      // old recordings.
+      if (Clock::now() >= next_second) {
+        next_second = Clock::now() + std::chrono::seconds(1);
+        guarded([this] { announce_due(); });
+        if (Clock::now() >= next_sweep) {
+          next_sweep = Clock::now() + std::chrono::hours(1);
+          guarded([this] { sweep_recordings(); });
+        }
+      }
       lock.lock();
+    }
+  }
+
+  // A task that throws (a filesystem error, a bad document) is logged, not
+  // the end of the voice channel.
+  static void guarded(const std::function<void()>& task) {
+    if (!task) return;
+    try {
+      task();
+    } catch (const std::exception& e) {
+      log::error("voice task failed", "\"what\":" + json_quote(e.what()));
     }
   }
 
@@ -336,6 +359,12 @@ class VoiceChannel::Impl {
         }
         break;
       case Type::kAgentAnswered:
+        if (event.attempt != call.attempt) break;  // a ring since replaced (dropped on its own)
+        if (!call.offer && !call.accepted) {
+          // Its offer went (expired, revoked) as the phone answered.
+          if (endpoint_) endpoint_->drop_agent(event.call);
+          break;
+        }
         call.connected = true;
         call.ringing = false;
         call.connected_at = std::chrono::steady_clock::now();
@@ -350,6 +379,7 @@ class VoiceChannel::Impl {
         }
         break;
       case Type::kAgentFailed:
+        if (event.attempt != call.attempt) break;  // a ring since replaced
         call.connected = false;
         if (call.ringing && call.interaction) {
           center_.note_call(call.interaction, call.agent, "not_answered");
@@ -368,12 +398,9 @@ class VoiceChannel::Impl {
         break;
       case Type::kDigit:
         if (call.interaction) {
-          if (Status s = center_.request_callback(call.interaction)) {
-            call.callback = true;  // it waits on, as a callback: not abandoned
-            if (endpoint_) endpoint_->hang_up(event.call, callback_goodbye_);
-          } else {
-            log::warning("callback refused", failure(s.error()));
-          }
+          ask_callback(event.call, call);
+        } else {
+          call.pending_digit = true;  // created() asks, once the interaction exists
         }
         break;
       case Type::kEnded:
@@ -421,6 +448,15 @@ class VoiceChannel::Impl {
     endpoint_->hold(mapped->second, hold);
     center_.note_call(interaction, call.agent, hold ? "on_hold" : "connected");
     return Status::ok();
+  }
+
+  void ask_callback(voice::CallId id, CallState& call) {
+    if (Status s = center_.request_callback(call.interaction)) {
+      call.callback = true;  // it waits on, as a callback: not abandoned
+      if (endpoint_) endpoint_->hang_up(id, callback_goodbye_);
+    } else {
+      log::warning("callback refused", failure(s.error()));
+    }
   }
 
   void create_interaction(const voice::CallEvent& event, std::uint64_t queue,
@@ -508,6 +544,10 @@ class VoiceChannel::Impl {
       for (const routing::Event& e : early.mapped())
         on_engine_event(e);
     }
+    if (auto again = calls_.find(call_id); again != calls_.end() && again->second.pending_digit) {
+      again->second.pending_digit = false;
+      ask_callback(call_id, again->second);
+    }
   }
 
   void keep_voicemail(const voice::CallEvent& event) {
@@ -543,8 +583,14 @@ class VoiceChannel::Impl {
     const voice::CallId call_id = mapped->second;
     CallState& call = calls_[call_id];
     switch (e.type) {
+      case T::kQueued:
+        call.queue = e.queue;  // also after a transfer or an overflow
+        break;
       case T::kOffered: {
+        // A call turned callback is an agent's to call back, not to ring.
+        if (call.callback || e.channel == routing::Channel::kCallback) break;
         call.offer = e.offer;
+        call.attempt = e.offer;
         call.agent = e.agent;
         call.accepted = false;
         const std::string phone = agent_phone(e.agent);
@@ -553,7 +599,7 @@ class VoiceChannel::Impl {
           (void)center_.answer_offer(std::exchange(call.offer, 0), e.agent, false);
           break;
         }
-        if (endpoint_) endpoint_->connect_agent(call_id, phone, "");
+        if (endpoint_) endpoint_->connect_agent(call_id, phone, e.offer);
         call.ringing = true;
         center_.note_call(e.interaction, e.agent, "ringing");
         break;
@@ -659,20 +705,29 @@ class VoiceChannel::Impl {
   }
 
   // Recordings (calls and voicemails) older than their queue's retention.
+  // Files come and go meanwhile (a recording ends, a voicemail is renamed
+  // into place): every step takes an error code, none throws.
   void sweep_recordings() {
     const fs::path root = fs::path(options_.data_dir) / "recordings";
     std::error_code ec;
-    if (!fs::is_directory(root, ec)) return;
     const auto now = fs::file_time_type::clock::now();
-    for (const fs::directory_entry& folder : fs::directory_iterator(root, ec)) {
-      const std::string name = folder.path().filename().string();
-      if (!folder.is_directory() || name.find_first_not_of("0123456789") != std::string::npos) {
+    for (fs::directory_iterator folder(root, ec), end; !ec && folder != end; folder.increment(ec)) {
+      const std::string name = folder->path().filename().string();
+      std::uint64_t queue = 0;
+      const auto [last, parsed] = std::from_chars(name.data(), name.data() + name.size(), queue);
+      std::error_code kind;
+      if (parsed != std::errc() || last != name.data() + name.size() ||
+          !folder->is_directory(kind)) {
         continue;
       }
-      const auto keep = std::chrono::hours(24) * queue_voice(std::stoull(name)).retention_days;
-      for (const fs::directory_entry& file : fs::directory_iterator(folder.path(), ec)) {
-        if (file.is_regular_file() && now - file.last_write_time() > keep) {
-          fs::remove(file.path(), ec);
+      const auto keep = std::chrono::hours(24) * queue_voice(queue).retention_days;
+      std::error_code walk;
+      for (fs::directory_iterator file(folder->path(), walk), stop; !walk && file != stop;
+           file.increment(walk)) {
+        std::error_code stat;
+        const auto written = file->last_write_time(stat);
+        if (!stat && file->is_regular_file(stat) && now - written > keep) {
+          fs::remove(file->path(), stat);
         }
       }
     }

@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t kMaxSteps = 200;
 constexpr std::size_t kMaxText = 1000;
 constexpr std::size_t kMaxId = 64;
+constexpr int kMaxStepsPerCall = 200;
+constexpr std::size_t kMaxPath = 512;
 
 bool is_key(char c) {
   return (c >= '0' && c <= '9') || c == '*' || c == '#';
@@ -298,6 +300,16 @@ Result<IvrFlow> parse_ivr_flow(const std::string& text, std::vector<IvrProblem>&
 IvrRun::IvrRun(std::shared_ptr<const IvrFlow> flow, IsOpen is_open)
     : flow_(std::move(flow)), is_open_(std::move(is_open)) {}
 
+void IvrRun::keep(const std::string& key, const std::string& value) {
+  for (auto& [k, v] : attributes_) {
+    if (k == key) {
+      v = value;  // collected again (a loop back): the last answer counts
+      return;
+    }
+  }
+  attributes_.emplace_back(key, value);
+}
+
 IvrAction& IvrRun::set(IvrAction action) {
   action_ = std::move(action);
   return action_;
@@ -313,11 +325,15 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
   // Hours steps chained back to themselves at run time (a loop validation
   // allows, because another branch exits) must not spin: hang up.
   if (!step || hops > static_cast<int>(flow_->steps.size())) return set({});
+  // A caller looping through menus for ever (a loop validation allows when
+  // another branch exits) is let go, and the path kept stays short.
+  if (++entered_ > kMaxStepsPerCall) return set({});
   step_ = step;
   tries_ = 0;
   digits_.clear();
   if (!path_.empty()) path_ += ">";
   path_ += step->id;
+  if (path_.size() > kMaxPath) path_ = "…" + path_.substr(path_.size() - kMaxPath + 3);
   IvrAction action;
   switch (step->type) {
     case T::kPrompt:
@@ -333,14 +349,14 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
       action.queue_id = step->queue_id;
       action.priority = step->priority;
       action.callback_digit = step->callback_digit;
-      attributes_.emplace_back("ivr_path", path_);
+      keep("ivr_path", path_);
       return set(action);
     case T::kVoicemail:
       action.kind = IvrAction::Kind::kVoicemail;
       action.text = step->text;
       action.queue_id = step->queue_id;
       action.max_record = step->max_record;
-      attributes_.emplace_back("ivr_path", path_);
+      keep("ivr_path", path_);
       return set(action);
     case T::kHangup:
       action.kind = IvrAction::Kind::kHangup;
@@ -364,7 +380,7 @@ IvrAction IvrRun::retry() {
 
 IvrAction IvrRun::finish_collect() {
   if (static_cast<int>(digits_.size()) < step_->min_digits) return retry();
-  attributes_.emplace_back(step_->attribute, digits_);
+  keep(step_->attribute, digits_);
   return enter(step_->next);
 }
 

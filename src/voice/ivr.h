@@ -118,6 +118,7 @@ class IvrRun {
   IvrAction retry();
   IvrAction finish_collect();
   IvrAction& set(IvrAction action);
+  void keep(const std::string& key, const std::string& value);
 
   std::shared_ptr<const IvrFlow> flow_;
   IsOpen is_open_;
@@ -128,6 +129,7 @@ class IvrRun {
   IvrAction action_;
   std::vector<std::pair<std::string, std::string>> attributes_;
   std::string path_;
+  int entered_ = 0;  // steps entered: a bound on a call's walk
 };
 
 }  // namespace guichet::voice

@@ -44,7 +44,7 @@ enum CommandId : int {
 struct Command {
   CallId call = 0;
   std::string target;
-  std::string name;
+  std::uint64_t attempt = 0;
   AudioPtr audio;
 };
 
@@ -59,6 +59,9 @@ constexpr std::size_t kFrame = 160;    // 20 ms at 8 kHz
 constexpr std::size_t kHeadroom = 12;  // RTP header, for rtp_send
 constexpr unsigned kPhases = 10;       // each call's 20 ms falls in one of 10 ticks
 constexpr std::chrono::milliseconds kTick(2);
+constexpr std::uint64_t kRingMs = 30'000;              // an agent's phone rings at most this long
+constexpr std::uint64_t kDigitGapMs = 40;              // keys closer than this are one key repeated
+constexpr std::uint64_t kMaxRecordFrames = 6'000'000;  // 33 h: a WAV's sizes are 32-bit
 
 std::uint8_t encode(int pt, std::int16_t sample) {
   return pt == kPcma ? linear_to_alaw(sample) : linear_to_ulaw(sample);
@@ -110,9 +113,12 @@ class SipEndpoint::Impl {
     std::uint32_t ts = 0;             // our timestamps toward it
     std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
     bool had_event = false;
-    bool last_event_ours = false;        // taken by the IVR (or a waiting caller's key)
-    std::uint32_t relayed_event_in = 0;  // the event being relayed (their ts)
-    std::uint32_t relayed_event_out = 0;
+    // Relayed audio keeps the sender's timing: our timestamps are theirs
+    // plus an offset, set when the relay (re)starts or their stream changes.
+    bool relaying = false;
+    std::uint32_t relay_ssrc = 0;
+    std::uint32_t relay_offset = 0;
+    bool last_event_ours = false;  // taken by the IVR (or a waiting caller's key)
     bool established = false;
   };
 
@@ -131,6 +137,10 @@ class SipEndpoint::Impl {
     std::shared_ptr<const Service> service;
     std::unique_ptr<IvrRun> ivr;
     tmr ivr_timer{};
+    tmr ring_timer{};
+    std::uint64_t attempt = 0;  // the agent's ring in progress
+    std::uint64_t last_digit_ms = 0;
+    bool digit_reported = false;  // a waiting caller's key goes out once
     // What the caller hears while not bridged.
     AudioPtr playing;
     std::size_t position = 0;
@@ -174,7 +184,8 @@ class SipEndpoint::Impl {
 
   void push(int id, Command command) {
     // Owned by the queue until the SIP thread takes it (on_command).
-    mqueue_push(queue_, id, new Command(std::move(command)));
+    auto* queued = new Command(std::move(command));
+    if (mqueue_push(queue_, id, queued) != 0) delete queued;  // the pipe is full or gone
   }
 
   VoiceStats stats_;
@@ -249,7 +260,7 @@ class SipEndpoint::Impl {
     Call& call = *found->second;
     switch (id) {
       case kConnectAgent:
-        self->connect_agent(call, command->target, command->name);
+        self->connect_agent(call, command->target, command->attempt);
         break;
       case kDropAgent:
         self->drop_agent(call);
@@ -281,6 +292,7 @@ class SipEndpoint::Impl {
         if (call.stage == Stage::kHeld) {
           call.stage = Stage::kBridged;
           call.playing.reset();
+          call.caller.relaying = false;  // music went meanwhile: new offset
         }
         break;
       default:
@@ -362,6 +374,7 @@ class SipEndpoint::Impl {
     mem_deref(answer);
     c.dtmf = dtmf_rx_init(nullptr, &Impl::on_inband_digits, &c);
     tmr_init(&c.ivr_timer);
+    tmr_init(&c.ring_timer);
     c.ivr = std::make_unique<IvrRun>(service->flow, self->options_.is_open);
     self->calls_.emplace(c.id, std::move(call));
     self->stats_.calls_answered++;
@@ -394,6 +407,8 @@ class SipEndpoint::Impl {
   // After the peer's SDP was decoded: its first G.711 law, its events, its
   // address.
   bool choose_codec(Leg& leg) {
+    const sa* peer = sdp_media_raddr(leg.media);
+    if (!peer || !sa_isset(peer, SA_ALL)) return false;  // before changing anything
     const sdp_format* first = sdp_media_rformat(leg.media, nullptr);
     const sdp_format* pcmu = sdp_media_rformat(leg.media, "PCMU");
     const sdp_format* pcma = sdp_media_rformat(leg.media, "PCMA");
@@ -405,8 +420,6 @@ class SipEndpoint::Impl {
     }
     const sdp_format* events = sdp_media_rformat(leg.media, "telephone-event");
     leg.event_pt = events ? events->pt : -1;
-    const sa* peer = sdp_media_raddr(leg.media);
-    if (!peer || !sa_isset(peer, SA_ALL)) return false;
     leg.peer = *peer;
     leg.has_peer = true;
     return true;
@@ -419,6 +432,7 @@ class SipEndpoint::Impl {
     leg.sdp = static_cast<sdp_session*>(mem_deref(leg.sdp));
     leg.has_peer = false;
     leg.established = false;
+    leg.relaying = false;
   }
 
   // The agent's leg only: the caller waits again.
@@ -431,6 +445,7 @@ class SipEndpoint::Impl {
     if (call.stage == Stage::kRecording) finish_recording(call);
     finish_recording_file(call);
     tmr_cancel(&call.ivr_timer);
+    tmr_cancel(&call.ring_timer);
     free_leg(call.agent);
     free_leg(call.caller);
     if (call.dtmf) dtmf_rx_free(call.dtmf);
@@ -475,9 +490,14 @@ class SipEndpoint::Impl {
     if (!leg->agent) return;
     Call& call = *leg->call;
     if (call.stage != Stage::kRinging) return;
+    tmr_cancel(&call.ring_timer);
     call.stage = Stage::kBridged;
     call.playing.reset();
-    leg->impl->options_.on_event(leg->impl->event_for(call, CallEvent::Type::kAgentAnswered));
+    call.caller.relaying = false;
+    call.agent.relaying = false;
+    CallEvent event = leg->impl->event_for(call, CallEvent::Type::kAgentAnswered);
+    event.attempt = call.attempt;
+    leg->impl->options_.on_event(std::move(event));
   }
 
   static void on_closed(int err, const sip_msg* msg, void* arg) {
@@ -488,11 +508,7 @@ class SipEndpoint::Impl {
     if (!leg->agent) return self->end_call(call, false);
     if (call.stage == Stage::kRinging) {
       // No answer, busy, refused, unreachable: back to waiting.
-      self->free_leg(call.agent);
-      call.stage = Stage::kQueued;
-      CallEvent event = self->event_for(call, CallEvent::Type::kAgentFailed);
-      event.status = msg ? msg->scode : (err == ETIMEDOUT ? 408 : 0);
-      self->options_.on_event(std::move(event));
+      self->ring_failed(call, msg ? msg->scode : (err == ETIMEDOUT ? 408 : 0));
       return;
     }
     self->end_call(call, true);  // the agent hung up
@@ -512,20 +528,41 @@ class SipEndpoint::Impl {
 
   // ---- the agent's leg ----------------------------------------------------------
 
-  void connect_agent(Call& call, const std::string& target, const std::string& name) {
-    auto fail = [&](int status) {
-      free_leg(call.agent);
+  // The agent's phone did not answer (or the ring timed out): back to music.
+  void ring_failed(Call& call, int status) {
+    tmr_cancel(&call.ring_timer);
+    free_leg(call.agent);
+    call.stage = Stage::kQueued;
+    CallEvent event = event_for(call, CallEvent::Type::kAgentFailed);
+    event.status = status;
+    event.attempt = call.attempt;
+    options_.on_event(std::move(event));
+  }
+
+  static void on_ring_timeout(void* arg) {
+    auto* call = static_cast<Call*>(arg);
+    if (call->stage == Stage::kRinging) call->caller.impl->ring_failed(*call, 408);
+  }
+
+  void connect_agent(Call& call, const std::string& target, std::uint64_t attempt) {
+    auto refuse = [&](int status) {  // nothing of ours to undo
       CallEvent event = event_for(call, CallEvent::Type::kAgentFailed);
       event.status = status;
+      event.attempt = attempt;
       options_.on_event(std::move(event));
     };
-    if (call.stage != Stage::kQueued) return fail(0);
+    if (call.stage != Stage::kQueued) return refuse(486);  // not waiting: left as it is
+    call.attempt = attempt;
+    auto fail = [&](int status) {  // the leg opened here is freed
+      free_leg(call.agent);
+      refuse(status);
+    };
     std::string uri = target;
-    if (uri.rfind("sip:", 0) != 0) {
-      if (options_.trunk.empty()) return fail(0);  // a number, and no trunk
+    if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) {
+      if (options_.trunk.empty()) return refuse(0);  // a number, and no trunk
       uri = "sip:" + target + "@" + options_.trunk;
     }
-    if (!open_leg(call, call.agent, true)) return fail(500);
+    if (!open_leg(call, call.agent, true)) return fail(503);
     mbuf* offer = nullptr;
     char host[64] = {};
     (void)sa_ntop(&address_, host, sizeof host);
@@ -533,7 +570,11 @@ class SipEndpoint::Impl {
         "sip:" + (call.from.empty() ? std::string("anonymous") : call.from) + "@" + host;
     // The caller's number is shown on the agent's phone, the agent's never
     // on the caller's: the legs are two calls.
-    const std::string display = call.from_name.empty() ? call.from : call.from_name;
+    // (What a header cannot hold is left out of the name shown.)
+    std::string display;
+    for (char c : call.from_name.empty() ? call.from : call.from_name) {
+      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= ' ') display += c;
+    }
     if (sdp_encode(&offer, call.agent.sdp, true) != 0 ||
         sipsess_connect(&call.agent.session, sessions_, uri.c_str(), display.c_str(), from.c_str(),
                         "guichet", nullptr, 0, "application/sdp", offer, &Impl::on_auth, this,
@@ -544,8 +585,8 @@ class SipEndpoint::Impl {
       return fail(500);
     }
     mem_deref(offer);
-    (void)name;
     call.stage = Stage::kRinging;
+    tmr_start(&call.ring_timer, kRingMs, &Impl::on_ring_timeout, &call);
   }
 
   void drop_agent(Call& call) {
@@ -553,6 +594,7 @@ class SipEndpoint::Impl {
         call.stage != Stage::kHeld) {
       return;
     }
+    tmr_cancel(&call.ring_timer);
     free_leg(call.agent);
     call.stage = Stage::kQueued;
     play(call, music_on_hold(), true, After::kNothing);
@@ -609,6 +651,10 @@ class SipEndpoint::Impl {
   }
 
   void on_digit(Call& call, char digit) {
+    // A flood of keys (a broken or hostile phone) is not a flood of work.
+    const std::uint64_t now = tmr_jiffies();
+    if (call.last_digit_ms != 0 && now - call.last_digit_ms < kDigitGapMs) return;
+    call.last_digit_ms = now;
     stats_.digits++;
     switch (call.stage) {
       case Stage::kIvr:
@@ -622,7 +668,8 @@ class SipEndpoint::Impl {
         break;
       case Stage::kQueued:
       case Stage::kRinging:
-        if (digit == call.callback_digit) {
+        if (digit == call.callback_digit && !call.digit_reported) {
+          call.digit_reported = true;
           CallEvent event = event_for(call, CallEvent::Type::kDigit);
           event.digit = digit;
           options_.on_event(std::move(event));
@@ -697,6 +744,7 @@ class SipEndpoint::Impl {
   }
 
   void write_recording_frame(Call& call) {
+    if (call.record_frames >= kMaxRecordFrames) return;
     std::int16_t frame[kFrame * 2];
     for (std::size_t i = 0; i < kFrame; ++i) {
       frame[2 * i] = i < call.heard_from_caller.size() ? call.heard_from_caller[i] : 0;
@@ -844,6 +892,11 @@ class SipEndpoint::Impl {
       return;
     }
     self->stats_.rtp_received++;
+    if (header->pad && mbuf_get_left(mb) > 0) {  // RFC 3550: the last byte counts the padding
+      const std::size_t padding = mbuf_buf(mb)[mbuf_get_left(mb) - 1];
+      if (padding == 0 || padding > mbuf_get_left(mb)) return;
+      mb->end -= padding;
+    }
     Call& call = *leg->call;
     const std::size_t size = mbuf_get_left(mb);
     const std::uint8_t* payload = mbuf_buf(mb);
@@ -881,7 +934,7 @@ class SipEndpoint::Impl {
     const bool listening = call.stage == Stage::kIvr || call.stage == Stage::kRecording ||
                            ((call.stage == Stage::kQueued || call.stage == Stage::kRinging) &&
                             call.callback_digit != 0);
-    if (!recording && !(listening && call.dtmf)) return;
+    if (!recording && !(listening && call.dtmf && !leg->had_event)) return;
     std::int16_t linear[kFrame * 4];
     const std::size_t count = std::min(size, std::size(linear));
     for (std::size_t i = 0; i < count; ++i)
@@ -893,7 +946,11 @@ class SipEndpoint::Impl {
         self->hang_up_soon(call);
       }
     }
-    if (listening && call.dtmf) dtmf_rx(call.dtmf, linear, static_cast<int>(count));
+    // A phone sending RFC 4733 events may leave the tones in its audio too:
+    // one detector per phone, or every key counts twice.
+    if (listening && call.dtmf && !leg->had_event) {
+      dtmf_rx(call.dtmf, linear, static_cast<int>(count));
+    }
   }
 
   void relay_audio(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
@@ -914,23 +971,31 @@ class SipEndpoint::Impl {
       }
     }
     (void)from;
-    if (rtp_send(to.rtp, &to.peer, false, header->m, static_cast<std::uint8_t>(to.pt), to.ts, mb) ==
+    const std::uint32_t ts = relayed_ts(to, header);
+    if (rtp_send(to.rtp, &to.peer, false, header->m, static_cast<std::uint8_t>(to.pt), ts, mb) ==
         0) {
       stats_.rtp_relayed++;
     }
-    to.ts += static_cast<std::uint32_t>(size);
+    to.ts = ts + static_cast<std::uint32_t>(size);  // where our own audio would go on
+  }
+
+  // The sender's timestamp in our stream toward `to`: gaps, losses and
+  // silences keep their length.
+  static std::uint32_t relayed_ts(Leg& to, const rtp_header* header) {
+    if (!to.relaying || to.relay_ssrc != header->ssrc) {
+      to.relaying = true;
+      to.relay_ssrc = header->ssrc;
+      to.relay_offset = to.ts - header->ts;
+    }
+    return header->ts + to.relay_offset;
   }
 
   // RFC 4733 events keep one timestamp per event: map theirs to ours.
   void relay_event(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
     (void)from;
     if (!to.has_peer || !to.rtp) return;
-    if (header->ts != to.relayed_event_in || to.relayed_event_out == 0) {
-      to.relayed_event_in = header->ts;
-      to.relayed_event_out = to.ts == 0 ? 1 : to.ts;
-    }
     if (rtp_send(to.rtp, &to.peer, false, header->m, static_cast<std::uint8_t>(to.event_pt),
-                 to.relayed_event_out, mb) == 0) {
+                 relayed_ts(to, header), mb) == 0) {
       stats_.rtp_relayed++;
     }
   }
@@ -967,23 +1032,23 @@ SipEndpoint::~SipEndpoint() = default;
 void SipEndpoint::set_services(std::map<std::string, std::shared_ptr<const Service>> services) {
   impl_->set_services(std::move(services));
 }
-void SipEndpoint::connect_agent(CallId call, std::string target, std::string agent_name) {
-  impl_->push(kConnectAgent, {call, std::move(target), std::move(agent_name), {}});
+void SipEndpoint::connect_agent(CallId call, std::string target, std::uint64_t attempt) {
+  impl_->push(kConnectAgent, {call, std::move(target), attempt, {}});
 }
 void SipEndpoint::drop_agent(CallId call) {
-  impl_->push(kDropAgent, {call, {}, {}, {}});
+  impl_->push(kDropAgent, {call, {}, 0, {}});
 }
 void SipEndpoint::hang_up(CallId call, AudioPtr message) {
-  impl_->push(kHangUp, {call, {}, {}, std::move(message)});
+  impl_->push(kHangUp, {call, {}, 0, std::move(message)});
 }
 void SipEndpoint::announce(CallId call, AudioPtr message) {
-  impl_->push(kAnnounce, {call, {}, {}, std::move(message)});
+  impl_->push(kAnnounce, {call, {}, 0, std::move(message)});
 }
 void SipEndpoint::record(CallId call, std::string file, AudioPtr notice) {
-  impl_->push(kRecord, {call, std::move(file), {}, std::move(notice)});
+  impl_->push(kRecord, {call, std::move(file), 0, std::move(notice)});
 }
 void SipEndpoint::hold(CallId call, bool on) {
-  impl_->push(on ? kHold : kResume, {call, {}, {}, {}});
+  impl_->push(on ? kHold : kResume, {call, {}, 0, {}});
 }
 const VoiceStats& SipEndpoint::stats() const {
   return impl_->stats_;

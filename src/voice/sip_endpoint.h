@@ -63,6 +63,9 @@ struct CallEvent {
   char digit = 0;
   int status = 0;
   bool by_agent = false;
+  // kAgentAnswered, kAgentFailed: the connect_agent they answer (a stale
+  // one, crossed by a drop_agent and a new ring, is the caller's to ignore).
+  std::uint64_t attempt = 0;
   AudioPtr recording;
   std::string file;
   double seconds = 0;
@@ -112,8 +115,11 @@ class SipEndpoint {
   void set_services(std::map<std::string, std::shared_ptr<const Service>> services);
 
   // Rings the agent at `target` ("sip:…" or a number sent to the trunk)
-  // while the caller keeps waiting; kAgentAnswered or kAgentFailed follows.
-  void connect_agent(CallId call, std::string target, std::string agent_name);
+  // while the caller keeps waiting; kAgentAnswered or kAgentFailed follows,
+  // carrying `attempt`. A phone ringing for 30 s without an answer fails
+  // (408). A call not waiting (already ringing elsewhere, bridged, gone)
+  // fails at once (486) and is left as it is.
+  void connect_agent(CallId call, std::string target, std::uint64_t attempt);
   // Ends the agent's leg (ringing or bridged): the caller waits again.
   void drop_agent(CallId call);
   // Plays `message` (if any) to the caller, then hangs up both legs.

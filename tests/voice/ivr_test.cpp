@@ -159,3 +159,42 @@ TEST(IvrRun, VoicemailCarriesItsQueue) {
 
 }  // namespace
 }  // namespace guichet::voice
+
+namespace guichet::voice {
+namespace {
+
+TEST(IvrRun, ACallerLoopingThroughMenusIsLetGoAndItsPathStaysShort) {
+  // "9: back to the main menu" — a loop validation allows (other keys exit).
+  auto flow = parse(R"({"number":"1","steps":[
+    {"id":"main","type":"menu","text":"Tapez 1, ou 9 pour réécouter.","options":{"1":"q","9":"again"}},
+    {"id":"again","type":"collect","text":"Votre numéro.","attribute":"n","max_digits":1,"next":"main"},
+    {"id":"q","type":"queue","queue_id":1}]})");
+  IvrRun run(flow, [](std::uint64_t) { return true; });
+  run.start();
+  IvrAction last = run.current();
+  for (int i = 0; i < 1000 && last.kind != Kind::kHangup; ++i) {
+    run.digit('9');
+    last = *run.digit(static_cast<char>('0' + i % 10));
+  }
+  EXPECT_EQ(last.kind, Kind::kHangup);     // after 200 steps
+  ASSERT_EQ(run.attributes().size(), 1u);  // collected again: one value, the last
+  EXPECT_EQ(run.attributes()[0].first, "n");
+}
+
+TEST(IvrRun, ThePathKeptIsBounded) {
+  auto flow = parse(R"({"number":"1","steps":[
+    {"id":"a-rather-long-step-name-for-a-menu","type":"menu","text":"Tapez 1.",
+     "options":{"1":"a-rather-long-step-name-for-a-menu","2":"q"}},
+    {"id":"q","type":"queue","queue_id":1}]})");
+  IvrRun run(flow, [](std::uint64_t) { return true; });
+  run.start();
+  for (int i = 0; i < 150; ++i)
+    run.digit('1');
+  run.digit('2');
+  ASSERT_EQ(run.current().kind, Kind::kQueue);
+  EXPECT_LE(run.attributes().back().second.size(), 520u);
+  EXPECT_EQ(run.attributes().back().second.substr(run.attributes().back().second.size() - 2), ">q");
+}
+
+}  // namespace
+}  // namespace guichet::voice
