@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -37,10 +40,21 @@ bool run(std::vector<std::string> args) {
   const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return false;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  // A synthesis takes a fraction of a second: one stuck for 20 s is killed
+  // (the voice channel's thread waits for it).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (done < 0 && errno != EINTR) return false;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      (void)waitpid(pid, &status, 0);
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 // FNV-1a: a stable name for a cached prompt (std::hash may change).
@@ -91,7 +105,7 @@ Result<AudioPtr> synthesize(const std::string& text, const std::string& cache_di
   fs::create_directories(cache_dir, ec);
   if (ec) return Error{ErrorCode::kIo, "cannot create " + cache_dir, "prompts"};
   const fs::path raw = fs::path(cache_dir) / (hash_name("fr\n" + text) + ".raw");
-  if (fs::exists(raw)) return read_raw(raw);
+  if (fs::exists(raw, ec)) return read_raw(raw);
   // The text goes through a file, never the command line: it may start with
   // '-' or hold anything.
   const std::string text_file = temp_name(cache_dir, ".txt");
