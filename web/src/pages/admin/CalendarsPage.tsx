@@ -4,16 +4,18 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { del, get, post, put } from "../../api";
+import { get, post, put } from "../../api";
 import {
+  AdminTable,
+  EditorOrAdd,
   FeedbackAlert,
-  Panel,
   RowActions,
   byName,
+  deleteItem,
   errorProps,
   focusField,
-  focusLater,
   problemFromApi,
+  useEditing,
   type Feedback,
   type Problem,
 } from "./shared";
@@ -69,10 +71,6 @@ export function CalendarsPage() {
   const t = useAdminT();
   const [calendars, setCalendars] = useState<Calendar[] | null>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
-  // The calendar in the panel (null: a new one), and a number that reopens it.
-  const [editing, setEditing] = useState<{ calendar: Calendar | null; session: number } | null>(
-    null,
-  );
   const title = useRef<HTMLHeadingElement>(null);
 
   const reload = useCallback(async () => {
@@ -85,27 +83,17 @@ export function CalendarsPage() {
     void reload();
   }, [reload]);
 
+  // The calendar in the panel (null: a new one).
+  const editor = useEditing<Calendar | null>(
+    (calendar) => (calendar ? `calendar-${calendar.id}-edit` : "calendar-add"),
+    reload,
+  );
   const open = (calendar: Calendar | null) => {
     setFeedback(null);
-    setEditing({ calendar, session: (editing?.session ?? 0) + 1 });
+    editor.open(calendar);
   };
-  const close = () => {
-    focusLater(editing?.calendar ? `calendar-${editing.calendar.id}-edit` : "calendar-add");
-    setEditing(null);
-  };
-
-  const remove = async (calendar: Calendar): Promise<boolean> => {
-    const result = await del(`/api/v1/calendars/${calendar.id}`);
-    if (!result.ok) {
-      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
-      return false;
-    }
-    if (editing?.calendar?.id === calendar.id) setEditing(null);
-    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: calendar.name }) });
-    await reload();
-    title.current?.focus();
-    return true;
-  };
+  const remove = (calendar: Calendar) =>
+    deleteItem(`/api/v1/calendars/${calendar.id}`, calendar, { t, setFeedback, editor, title });
 
   const holidays = (c: Calendar) =>
     c.french_holidays === false
@@ -127,69 +115,46 @@ export function CalendarsPage() {
       <p>{t("cal.intro")}</p>
       <FeedbackAlert feedback={feedback} />
 
-      {editing ? (
-        <Panel
-          key={editing.session}
-          id="calendar-editor"
-          title={
-            editing.calendar ? `${t("cal.edit")} — ${editing.calendar.name}` : t("cal.new")
-          }
-        >
-          <CalendarForm
-            calendar={editing.calendar}
-            onSaved={(saved) => {
-              setEditing({ calendar: saved, session: editing.session });
-              void reload();
-            }}
-            onClose={close}
-          />
-        </Panel>
-      ) : (
-        <Button id="calendar-add" type="button" className="fr-mb-3w" onClick={() => open(null)}>
-          {t("cal.add")}
-        </Button>
-      )}
+      <EditorOrAdd
+        editing={editor.editing}
+        id="calendar-editor"
+        title={(calendar) => (calendar ? `${t("cal.edit")} — ${calendar.name}` : t("cal.new"))}
+        add={{ id: "calendar-add", label: t("cal.add"), onClick: () => open(null) }}
+      >
+        {(calendar) => (
+          <CalendarForm calendar={calendar} onSaved={editor.saved} onClose={editor.close} />
+        )}
+      </EditorOrAdd>
 
-      {calendars === null ? (
-        <p>{t("common.loading")}</p>
-      ) : calendars.length === 0 ? (
-        <p>{t("common.empty")}</p>
-      ) : (
-        <div className="fr-table fr-table--bordered">
-          <table>
-            <caption className="fr-sr-only">{t("cal.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("cal.hours")}</th>
-                <th scope="col">{t("cal.timeZone")}</th>
-                <th scope="col">{t("cal.holidays")}</th>
-                <th scope="col">{t("cal.closedDates")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calendars.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.hours}</td>
-                  <td>{c.time_zone || "Europe/Paris"}</td>
-                  <td>{holidays(c)}</td>
-                  <td>{dates(c)}</td>
-                  <td>
-                    <RowActions
-                      idPrefix={`calendar-${c.id}`}
-                      name={c.name}
-                      onEdit={() => open(c)}
-                      onDelete={() => remove(c)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        caption={t("cal.caption")}
+        columns={[
+          t("common.name"),
+          t("cal.hours"),
+          t("cal.timeZone"),
+          t("cal.holidays"),
+          t("cal.closedDates"),
+          t("common.actions"),
+        ]}
+        items={calendars}
+        row={(c) => (
+          <tr>
+            <th scope="row">{c.name}</th>
+            <td>{c.hours}</td>
+            <td>{c.time_zone || "Europe/Paris"}</td>
+            <td>{holidays(c)}</td>
+            <td>{dates(c)}</td>
+            <td>
+              <RowActions
+                idPrefix={`calendar-${c.id}`}
+                name={c.name}
+                onEdit={() => open(c)}
+                onDelete={() => remove(c)}
+              />
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -8,16 +8,19 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { del, get, post, put } from "../../api";
+import { get, post, put } from "../../api";
 import type { Calendar } from "./CalendarsPage";
 import { channelLabel, type QueueSettings } from "./QueuesPage";
 import {
+  AdminTable,
+  EditorOrAdd,
   FeedbackAlert,
-  Panel,
   RowActions,
   byName,
+  deleteItem,
   focusLater,
   problemFromApi,
+  useEditing,
   type Feedback,
 } from "./shared";
 import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
@@ -367,8 +370,6 @@ export function IvrFlowsPage() {
   const [queues, setQueues] = useState<QueueSettings[]>([]);
   const [calendars, setCalendars] = useState<Calendar[]>([]);
   const [feedback, setFeedback] = useState<Feedback>(null);
-  // The flow in the editor (null: a new one), and a number that reopens it.
-  const [editing, setEditing] = useState<{ flow: IvrFlow | null; session: number } | null>(null);
   const title = useRef<HTMLHeadingElement>(null);
 
   const reload = useCallback(async () => {
@@ -390,27 +391,17 @@ export function IvrFlowsPage() {
     void reload();
   }, [reload]);
 
+  // The flow in the editor (null: a new one).
+  const editor = useEditing<IvrFlow | null>(
+    (flow) => (flow ? `ivr-${flow.id}-edit` : "ivr-add"),
+    reload,
+  );
   const open = (flow: IvrFlow | null) => {
     setFeedback(null);
-    setEditing({ flow, session: (editing?.session ?? 0) + 1 });
+    editor.open(flow);
   };
-  const close = () => {
-    focusLater(editing?.flow ? `ivr-${editing.flow.id}-edit` : "ivr-add");
-    setEditing(null);
-  };
-
-  const remove = async (flow: IvrFlow): Promise<boolean> => {
-    const result = await del(`/api/v1/ivr-flows/${flow.id}`);
-    if (!result.ok) {
-      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
-      return false;
-    }
-    if (editing?.flow?.id === flow.id) setEditing(null);
-    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: flow.name }) });
-    await reload();
-    title.current?.focus();
-    return true;
-  };
+  const remove = (flow: IvrFlow) =>
+    deleteItem(`/api/v1/ivr-flows/${flow.id}`, flow, { t, setFeedback, editor, title });
 
   return (
     <>
@@ -420,67 +411,50 @@ export function IvrFlowsPage() {
       <p>{t("ivr.intro")}</p>
       <FeedbackAlert feedback={feedback} />
 
-      {editing ? (
-        <Panel
-          key={editing.session}
-          id={PREFIX}
-          title={editing.flow ? `${t("ivr.edit")} — ${editing.flow.name}` : t("ivr.new")}
-        >
+      <EditorOrAdd
+        editing={editor.editing}
+        id={PREFIX}
+        title={(flow) => (flow ? `${t("ivr.edit")} — ${flow.name}` : t("ivr.new"))}
+        add={{ id: "ivr-add", label: t("ivr.add"), onClick: () => open(null) }}
+      >
+        {(flow) => (
           <FlowEditor
-            flow={editing.flow}
+            flow={flow}
             queues={queues}
             calendars={calendars}
-            onSaved={(saved) => {
-              setEditing({ flow: saved, session: editing.session });
-              void reload();
-            }}
-            onClose={close}
+            onSaved={editor.saved}
+            onClose={editor.close}
           />
-        </Panel>
-      ) : (
-        <Button id="ivr-add" type="button" className="fr-mb-3w" onClick={() => open(null)}>
-          {t("ivr.add")}
-        </Button>
-      )}
+        )}
+      </EditorOrAdd>
 
-      {flows === null ? (
-        <p>{t("common.loading")}</p>
-      ) : flows.length === 0 ? (
-        <p>{t("common.empty")}</p>
-      ) : (
-        <div className="fr-table fr-table--bordered">
-          <table>
-            <caption className="fr-sr-only">{t("ivr.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("ivr.number")}</th>
-                <th scope="col">{t("ivr.version")}</th>
-                <th scope="col">{t("ivr.stepCount")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {flows.map((f) => (
-                <tr key={f.id} data-flow={f.name}>
-                  <th scope="row">{f.name}</th>
-                  <td>{f.number}</td>
-                  <td data-field="version">{f.version}</td>
-                  <td data-field="steps">{f.steps.length}</td>
-                  <td>
-                    <RowActions
-                      idPrefix={`ivr-${f.id}`}
-                      name={f.name}
-                      onEdit={() => open(f)}
-                      onDelete={() => remove(f)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        caption={t("ivr.caption")}
+        columns={[
+          t("common.name"),
+          t("ivr.number"),
+          t("ivr.version"),
+          t("ivr.stepCount"),
+          t("common.actions"),
+        ]}
+        items={flows}
+        row={(f) => (
+          <tr data-flow={f.name}>
+            <th scope="row">{f.name}</th>
+            <td>{f.number}</td>
+            <td data-field="version">{f.version}</td>
+            <td data-field="steps">{f.steps.length}</td>
+            <td>
+              <RowActions
+                idPrefix={`ivr-${f.id}`}
+                name={f.name}
+                onEdit={() => open(f)}
+                onDelete={() => remove(f)}
+              />
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

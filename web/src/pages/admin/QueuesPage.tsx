@@ -7,19 +7,22 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { del, get, post, put } from "../../api";
+import { get, post, put } from "../../api";
 import { formatPercent } from "../../i18n";
 import type { Calendar } from "./CalendarsPage";
 import type { SimpleItem } from "./SimpleListPage";
 import {
+  AdminTable,
+  EditorOrAdd,
   FeedbackAlert,
-  Panel,
   RowActions,
   byName,
+  deleteItem,
   errorProps,
   focusField,
   focusLater,
   problemFromApi,
+  useEditing,
   type Feedback,
   type Problem,
 } from "./shared";
@@ -108,10 +111,6 @@ export function QueuesPage() {
   const [skills, setSkills] = useState<SimpleItem[]>([]);
   const [calendars, setCalendars] = useState<Calendar[]>([]);
   const [feedback, setFeedback] = useState<Feedback>(null);
-  // The queue in the editor (null: a new one), and a number that reopens it.
-  const [editing, setEditing] = useState<{ queue: QueueSettings | null; session: number } | null>(
-    null,
-  );
   const title = useRef<HTMLHeadingElement>(null);
 
   const reload = useCallback(async () => {
@@ -133,27 +132,17 @@ export function QueuesPage() {
     void reload();
   }, [reload]);
 
+  // The queue in the editor (null: a new one).
+  const editor = useEditing<QueueSettings | null>(
+    (queue) => (queue ? `queue-${queue.id}-edit` : "queue-add"),
+    reload,
+  );
   const open = (queue: QueueSettings | null) => {
     setFeedback(null);
-    setEditing({ queue, session: (editing?.session ?? 0) + 1 });
+    editor.open(queue);
   };
-  const close = () => {
-    focusLater(editing?.queue ? `queue-${editing.queue.id}-edit` : "queue-add");
-    setEditing(null);
-  };
-
-  const remove = async (queue: QueueSettings): Promise<boolean> => {
-    const result = await del(`/api/v1/queues/${queue.id}`);
-    if (!result.ok) {
-      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
-      return false;
-    }
-    if (editing?.queue?.id === queue.id) setEditing(null);
-    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: queue.name }) });
-    await reload();
-    title.current?.focus();
-    return true;
-  };
+  const remove = (queue: QueueSettings) =>
+    deleteItem(`/api/v1/queues/${queue.id}`, queue, { t, setFeedback, editor, title });
 
   const opening = (q: QueueSettings) => {
     if (q.calendar_id) {
@@ -171,75 +160,58 @@ export function QueuesPage() {
       <p>{t("queues.intro")}</p>
       <FeedbackAlert feedback={feedback} />
 
-      {editing ? (
-        <Panel
-          key={editing.session}
-          id="queue-editor"
-          title={editing.queue ? `${t("queues.edit")} — ${editing.queue.name}` : t("queues.new")}
-        >
+      <EditorOrAdd
+        editing={editor.editing}
+        id="queue-editor"
+        title={(queue) => (queue ? `${t("queues.edit")} — ${queue.name}` : t("queues.new"))}
+        add={{ id: "queue-add", label: t("queues.add"), onClick: () => open(null) }}
+      >
+        {(queue) => (
           <QueueForm
-            queue={editing.queue}
+            queue={queue}
             queues={queues ?? []}
             skills={skills}
             calendars={calendars}
-            onSaved={(saved) => {
-              setEditing({ queue: saved, session: editing.session });
-              void reload();
-            }}
-            onClose={close}
+            onSaved={editor.saved}
+            onClose={editor.close}
           />
-        </Panel>
-      ) : (
-        <Button id="queue-add" type="button" className="fr-mb-3w" onClick={() => open(null)}>
-          {t("queues.add")}
-        </Button>
-      )}
+        )}
+      </EditorOrAdd>
 
-      {queues === null ? (
-        <p>{t("common.loading")}</p>
-      ) : queues.length === 0 ? (
-        <p>{t("common.empty")}</p>
-      ) : (
-        <div className="fr-table fr-table--bordered">
-          <table>
-            <caption className="fr-sr-only">{t("queues.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("queues.channel")}</th>
-                <th scope="col">{t("queues.strategy")}</th>
-                <th scope="col">{t("queues.sl")}</th>
-                <th scope="col">{t("queues.hours")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.map((q) => (
-                <tr key={q.id}>
-                  <th scope="row">{q.name}</th>
-                  <td>{channelLabel(t, q.channel)}</td>
-                  <td>{strategyLabel(t, q.strategy ?? "longest_idle")}</td>
-                  <td>
-                    {fill(t("queues.slCell"), {
-                      target: formatPercent(q.sl_target ?? 0.8),
-                      threshold: q.sl_threshold_s ?? 20,
-                    })}
-                  </td>
-                  <td>{opening(q)}</td>
-                  <td>
-                    <RowActions
-                      idPrefix={`queue-${q.id}`}
-                      name={q.name}
-                      onEdit={() => open(q)}
-                      onDelete={() => remove(q)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        caption={t("queues.caption")}
+        columns={[
+          t("common.name"),
+          t("queues.channel"),
+          t("queues.strategy"),
+          t("queues.sl"),
+          t("queues.hours"),
+          t("common.actions"),
+        ]}
+        items={queues}
+        row={(q) => (
+          <tr>
+            <th scope="row">{q.name}</th>
+            <td>{channelLabel(t, q.channel)}</td>
+            <td>{strategyLabel(t, q.strategy ?? "longest_idle")}</td>
+            <td>
+              {fill(t("queues.slCell"), {
+                target: formatPercent(q.sl_target ?? 0.8),
+                threshold: q.sl_threshold_s ?? 20,
+              })}
+            </td>
+            <td>{opening(q)}</td>
+            <td>
+              <RowActions
+                idPrefix={`queue-${q.id}`}
+                name={q.name}
+                onEdit={() => open(q)}
+                onDelete={() => remove(q)}
+              />
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -4,16 +4,19 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { del, get, post, put, type Result } from "../../api";
+import { get, post, put, type Result } from "../../api";
 import {
+  AdminTable,
+  EditorOrAdd,
   FeedbackAlert,
-  Panel,
   RowActions,
   byName,
+  deleteItem,
   errorProps,
   focusField,
   focusLater,
   problemFromApi,
+  useEditing,
   type Feedback,
 } from "./shared";
 import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
@@ -88,8 +91,6 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
   const texts = KINDS[kind];
   const [items, setItems] = useState<SimpleItem[] | null>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
-  // The item in the edit panel, and a number that reopens the panel.
-  const [editing, setEditing] = useState<{ item: SimpleItem; session: number } | null>(null);
   const title = useRef<HTMLHeadingElement>(null);
 
   const reload = useCallback(async () => {
@@ -105,13 +106,11 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
     void reload();
   }, [reload]);
 
+  // The item in the edit panel (new ones are added below the table).
+  const editor = useEditing<SimpleItem>((item) => `${kind}-${item.id}-edit`, reload);
   const open = (item: SimpleItem) => {
     setFeedback(null);
-    setEditing({ item, session: (editing?.session ?? 0) + 1 });
-  };
-  const close = () => {
-    if (editing) focusLater(`${kind}-${editing.item.id}-edit`);
-    setEditing(null);
+    editor.open(item);
   };
 
   const asSent = ({ name, description }: { name: string; description?: string }) => ({
@@ -119,18 +118,8 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
     ...(description !== undefined ? { [texts.field]: description } : {}),
   });
 
-  const remove = async (item: SimpleItem): Promise<boolean> => {
-    const result = await del(`${texts.path}/${item.id}`);
-    if (!result.ok) {
-      setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
-      return false;
-    }
-    if (editing?.item.id === item.id) setEditing(null);
-    setFeedback({ kind: "success", text: fill(t("common.deleted"), { name: item.name }) });
-    await reload();
-    title.current?.focus();
-    return true;
-  };
+  const remove = (item: SimpleItem) =>
+    deleteItem(`${texts.path}/${item.id}`, item, { t, setFeedback, editor, title });
 
   return (
     <>
@@ -140,62 +129,46 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
       <p>{t(texts.intro)}</p>
       <FeedbackAlert feedback={feedback} />
 
-      {editing && (
-        <Panel
-          key={editing.session}
-          id={`${kind}-editor`}
-          title={`${t(texts.edit)} — ${editing.item.name}`}
-        >
+      <EditorOrAdd
+        editing={editor.editing}
+        id={`${kind}-editor`}
+        title={(item) => `${t(texts.edit)} — ${item.name}`}
+      >
+        {(item) => (
           <ItemForm
             prefix={`${kind}-editor`}
             fieldLabel={t(texts.fieldLabel)}
-            initial={editing.item}
+            initial={item}
             submitLabel={t("common.save")}
-            send={(body) => put<SimpleItem>(`${texts.path}/${editing.item.id}`, asSent(body))}
+            send={(body) => put<SimpleItem>(`${texts.path}/${item.id}`, asSent(body))}
             onSent={(saved) => {
-              setEditing({ item: saved, session: editing.session });
-              void reload();
+              editor.saved(saved);
               return t("common.saved");
             }}
-            onCancel={close}
+            onCancel={editor.close}
           />
-        </Panel>
-      )}
+        )}
+      </EditorOrAdd>
 
-      {items === null ? (
-        <p>{t("common.loading")}</p>
-      ) : items.length === 0 ? (
-        <p>{t("common.empty")}</p>
-      ) : (
-        <div className="fr-table fr-table--bordered">
-          <table>
-            <caption className="fr-sr-only">{t(texts.caption)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t(texts.fieldLabel)}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.id}>
-                  <th scope="row">{item.name}</th>
-                  <td>{item.description ?? ""}</td>
-                  <td>
-                    <RowActions
-                      idPrefix={`${kind}-${item.id}`}
-                      name={item.name}
-                      onEdit={() => open(item)}
-                      onDelete={() => remove(item)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        caption={t(texts.caption)}
+        columns={[t("common.name"), t(texts.fieldLabel), t("common.actions")]}
+        items={items}
+        row={(item) => (
+          <tr>
+            <th scope="row">{item.name}</th>
+            <td>{item.description ?? ""}</td>
+            <td>
+              <RowActions
+                idPrefix={`${kind}-${item.id}`}
+                name={item.name}
+                onEdit={() => open(item)}
+                onDelete={() => remove(item)}
+              />
+            </td>
+          </tr>
+        )}
+      />
 
       <section aria-labelledby={`${kind}-add-title`} className="fr-mt-4w">
         <h3 id={`${kind}-add-title`} className="fr-h5">

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { get, post, put, type Role, type User } from "../../api";
 import {
+  AdminTable,
   FeedbackAlert,
   errorProps,
   focusField,
@@ -54,45 +55,34 @@ export function UsersPage() {
       <h2 className="fr-h3">{t("admin.users")}</h2>
       <p>{t("users.intro")}</p>
       <FeedbackAlert feedback={loadFeedback} />
-      {users === null ? (
-        <p>{t("common.loading")}</p>
-      ) : users.length === 0 ? (
-        <p>{t("common.empty")}</p>
-      ) : (
-        <div className="fr-table fr-table--bordered">
-          <table>
-            <caption className="fr-sr-only">{t("users.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("users.username")}</th>
-                <th scope="col">{t("users.displayName")}</th>
-                <th scope="col">{t("users.role")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.username}</th>
-                  <td>{u.display_name}</td>
-                  <td>{ROLES.includes(u.role) ? t(`role.${u.role}`) : u.role}</td>
-                  <td>
-                    <Button
-                      size="small"
-                      priority="secondary"
-                      type="button"
-                      onClick={() => setEditing(u)}
-                      nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${u.username}` }}
-                    >
-                      {t("common.edit")}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        caption={t("users.caption")}
+        columns={[
+          t("users.username"),
+          t("users.displayName"),
+          t("users.role"),
+          t("common.actions"),
+        ]}
+        items={users}
+        row={(u) => (
+          <tr>
+            <th scope="row">{u.username}</th>
+            <td>{u.display_name}</td>
+            <td>{ROLES.includes(u.role) ? t(`role.${u.role}`) : u.role}</td>
+            <td>
+              <Button
+                size="small"
+                priority="secondary"
+                type="button"
+                onClick={() => setEditing(u)}
+                nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${u.username}` }}
+              >
+                {t("common.edit")}
+              </Button>
+            </td>
+          </tr>
+        )}
+      />
 
       {editing && (
         <EditUserForm

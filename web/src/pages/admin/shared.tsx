@@ -1,9 +1,10 @@
 // What the administration pages share: errors as the user reads them, the
-// editor panel, the actions of a table row (with an inline confirmation).
+// editor panel and what is open in it, the table of a list page, the actions
+// of a table row (with an inline confirmation) and the deletion they lead to.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { ApiError } from "../../api";
+import { Fragment, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
+import { del, type ApiError } from "../../api";
 import { fill, useAdminT, type AdminT } from "./texts";
 
 // An error to show: from the server or from a check before sending. `field`
@@ -84,7 +85,7 @@ export function focusField(prefix: string, problem: Problem): void {
 
 // An editor panel: its heading (h3) takes the focus when it opens. Give the
 // panel a new `key` to open it again (another item).
-export function Panel({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+function Panel({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -97,6 +98,141 @@ export function Panel({ id, title, children }: { id: string; title: string; chil
       {children}
     </section>
   );
+}
+
+// What a list page's editor panel holds: the item (null, where the page can
+// add: a new one) and the number of this opening, the panel's key.
+export interface Editing<T> {
+  item: T;
+  session: number;
+}
+
+// The editor panel's state of a list page. `openerId` names the button that
+// opens the panel on an item (its row's "Modifier", or the page's "add"):
+// the focus goes back there on close. `reload` refreshes the page's list.
+export function useEditing<T extends { id: number } | null>(
+  openerId: (item: T) => string,
+  reload: () => Promise<void>,
+) {
+  const [editing, setEditing] = useState<Editing<T> | null>(null);
+  return {
+    editing,
+    // A new session remounts the panel: its heading takes the focus and its
+    // form starts from `item`, even when the same item is opened again.
+    open: (item: T) => setEditing({ item, session: (editing?.session ?? 0) + 1 }),
+    close: () => {
+      if (editing) focusLater(openerId(editing.item));
+      setEditing(null);
+    },
+    // The same session: the form stays as typed, its "saved" message shown,
+    // now editing what the server kept (a new item has its id from now on).
+    saved: (item: T) => {
+      if (editing) setEditing({ item, session: editing.session });
+      void reload();
+    },
+    // An item deleted: its editor, if open, goes with it.
+    deleted: async (item: NonNullable<T>) => {
+      if (editing?.item?.id === item.id) setEditing(null);
+      await reload();
+    },
+  };
+}
+
+// A list page's editor: while an item is open (see useEditing), the panel
+// with the form `children` gives for it; otherwise, on the pages that add
+// from there, the button that opens the panel on a new item.
+export function EditorOrAdd<T>({
+  editing,
+  id,
+  title,
+  add,
+  children,
+}: {
+  editing: Editing<T> | null;
+  id: string;
+  title: (item: T) => string;
+  add?: { id: string; label: string; onClick: () => void };
+  children: (item: T) => ReactNode;
+}) {
+  if (editing) {
+    return (
+      <Panel key={editing.session} id={id} title={title(editing.item)}>
+        {children(editing.item)}
+      </Panel>
+    );
+  }
+  if (!add) return null;
+  return (
+    <Button id={add.id} type="button" className="fr-mb-3w" onClick={add.onClick}>
+      {add.label}
+    </Button>
+  );
+}
+
+// A list page's table: "loading" until the list comes, "empty" when it has
+// nothing, else a bordered table whose caption only screen readers need (the
+// page's heading shows above). `row` gives an item's <tr>: its name as the
+// row header (<th scope="row">), its actions last.
+export function AdminTable<T extends { id: number }>({
+  caption,
+  columns,
+  items,
+  row,
+}: {
+  caption: string;
+  columns: string[];
+  items: T[] | null;
+  row: (item: T) => ReactNode;
+}) {
+  const t = useAdminT();
+  if (items === null) return <p>{t("common.loading")}</p>;
+  if (items.length === 0) return <p>{t("common.empty")}</p>;
+  return (
+    <div className="fr-table fr-table--bordered">
+      <table>
+        <caption className="fr-sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <Fragment key={item.id}>{row(item)}</Fragment>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+// Deletes an item of a list page, once its RowActions had it confirmed, and
+// tells RowActions whether it went. Refused: the reason in the page's
+// feedback. Deleted: the page says so and reloads, and the focus moves to its
+// title, since the row and its buttons are gone.
+export async function deleteItem<T extends { id: number; name: string }>(
+  path: string,
+  item: T,
+  page: {
+    t: AdminT;
+    setFeedback: (feedback: Feedback) => void;
+    editor: { deleted: (item: T) => Promise<void> };
+    title: RefObject<HTMLHeadingElement | null>;
+  },
+): Promise<boolean> {
+  const result = await del(path);
+  if (!result.ok) {
+    page.setFeedback({ kind: "error", problem: problemFromApi(result.error, page.t, false) });
+    return false;
+  }
+  page.setFeedback({ kind: "success", text: fill(page.t("common.deleted"), { name: item.name }) });
+  await page.editor.deleted(item);
+  page.title.current?.focus();
+  return true;
 }
 
 // "Modifier" and "Supprimer" for one row; "Supprimer" asks for a second
