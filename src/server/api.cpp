@@ -1,6 +1,9 @@
 #include "server/api.h"
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <mutex>
@@ -14,6 +17,7 @@
 #include "server/metrics.h"
 #include "server/openapi.h"
 #include "server/voice_channel.h"
+#include "voice/audio.h"
 #include "web/assets.h"
 
 namespace guichet::server {
@@ -625,6 +629,67 @@ class Api::Impl {
     return json_response(201, user_json(*created));
   }
 
+  // Uploaded recordings for IVR steps ("audio_id"): DATA/prompts/uploaded/ID.wav.
+  std::string prompt_file(std::uint64_t id) const {
+    return options_.data_dir + "/prompts/uploaded/" + std::to_string(id) + ".wav";
+  }
+
+  // POST /api/v1/prompts?name=NAME with the audio file as the body (WAV, or
+  // anything sox reads): checked by converting it, then kept.
+  HttpResponse upload_prompt(const HttpRequest& request, std::uint64_t me) {
+    const std::string name = request.query_param("name").value_or("");
+    if (name.empty() || name.size() > 100) {
+      return error_response(400, "invalid_argument", "?name=, 1 to 100 characters", "name");
+    }
+    if (request.body.empty()) return error_response(400, "invalid_argument", "no audio", "body");
+    const std::string folder = options_.data_dir + "/prompts/uploaded";
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    static std::atomic<unsigned> uploads{0};
+    const std::string temp = folder + "/.upload-" + std::to_string(++uploads) + ".wav";
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+      if (!out) return error_response(500, "internal", "cannot keep the upload", "body");
+    }
+    auto audio = voice::read_audio_file(temp);
+    if (!audio || (*audio)->empty()) {
+      std::filesystem::remove(temp, ec);
+      return error_response(400, "invalid_argument", "not an audio file (WAV expected)", "body");
+    }
+    const double seconds = static_cast<double>((*audio)->size()) / voice::kSampleRate;
+    if (seconds > 600) {
+      std::filesystem::remove(temp, ec);
+      return error_response(400, "invalid_argument", "at most 10 minutes", "body");
+    }
+    json::object body{{"name", name}, {"seconds", std::round(seconds * 10) / 10}};
+    auto created = center_.create("prompt", json::serialize(body), me);
+    if (!created) {
+      std::filesystem::remove(temp, ec);
+      return from_error(created.error());
+    }
+    boost::system::error_code parse_ec;
+    json::value view = json::parse(*created, parse_ec);
+    const std::uint64_t id = parse_ec ? 0 : static_cast<std::uint64_t>(view.at("id").as_int64());
+    std::filesystem::rename(temp, prompt_file(id), ec);
+    if (ec) {
+      (void)center_.remove("prompt", id, me);
+      return error_response(500, "internal", "cannot keep the upload", "body");
+    }
+    return json_response(201, *created);
+  }
+
+  HttpResponse prompt_audio(std::uint64_t id) {
+    if (!center_.get("prompt", id))
+      return error_response(404, "not_found", "no such recording", "id");
+    std::ifstream in(prompt_file(id), std::ios::binary);
+    if (!in) return error_response(404, "not_found", "the recording's file is gone", "id");
+    HttpResponse response;
+    response.content_type = "audio/wav";
+    response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return response;
+  }
+
   // The voicemail or call recording of an interaction (audio/wav): for
   // supervisors, and the agent handling it.
   HttpResponse recording(std::uint64_t id, std::uint64_t me, bool manager) {
@@ -642,9 +707,11 @@ class Api::Impl {
         attributes && attributes->is_object()) {
       file = detail::string_or(attributes->as_object(), "voicemail", "");
     }
-    if (const json::value* timeline = it.if_contains("timeline"); timeline && timeline->is_array()) {
+    if (const json::value* timeline = it.if_contains("timeline");
+        timeline && timeline->is_array()) {
       for (const json::value& event : timeline->as_array()) {
-        const json::value* data = event.is_object() ? event.as_object().if_contains("data") : nullptr;
+        const json::value* data =
+            event.is_object() ? event.as_object().if_contains("data") : nullptr;
         if (detail::string_or(event.as_object(), "type", "") == "recording" && data &&
             data->is_object()) {
           file = detail::string_or(data->as_object(), "file", "");
@@ -686,7 +753,8 @@ class Api::Impl {
     };
     auto no_route = [] { return error_response(404, "not_found", "no such route", "path"); };
     const bool has_body = method == "POST" || method == "PUT";
-    if (has_body && !request.body.empty() && !is_json(request)) {
+    const bool upload = collection == "prompts" && !id && method == "POST";  // audio, not JSON
+    if (has_body && !upload && !request.body.empty() && !is_json(request)) {
       return error_response(400, "invalid_argument", "the body must be application/json",
                             "content-type");
     }
@@ -698,6 +766,25 @@ class Api::Impl {
       return update_user(request, *id, *caller);
     }
 
+    if (collection == "prompts") {
+      if (upload) return manager ? upload_prompt(request, me) : forbidden();
+      if (id && action == "audio") {
+        if (method != "GET") return not_allowed();
+        if (!manager) return forbidden();
+        return prompt_audio(*id);
+      }
+      if (!action.empty()) return no_route();
+      if (method == "PUT") return not_allowed();  // a new recording is a new upload
+      if (id && method == "DELETE") {
+        if (!manager) return forbidden();
+        if (Status s = center_.remove("prompt", *id, me); !s) return from_error(s.error());
+        std::error_code ec;
+        std::filesystem::remove(prompt_file(*id), ec);
+        HttpResponse response;
+        response.status = 204;
+        return response;
+      }
+    }
     if (flow_check) {  // the flow editor's live list of problems
       if (method != "POST") return not_allowed();
       if (!manager) return forbidden();
@@ -712,7 +799,8 @@ class Api::Impl {
         {"pause-reasons", "pause_reason"},
         {"calendars", "calendar"},
         {"canned-responses", "canned_response"},
-        {"ivr-flows", "ivr_flow"}};
+        {"ivr-flows", "ivr_flow"},
+        {"prompts", "prompt"}};
     if (auto kind_found = kKinds.find(collection); kind_found != kKinds.end()) {
       const std::string& kind = kind_found->second;
       if (!action.empty()) {
@@ -995,6 +1083,11 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
       {"PUT", "/api/v1/ivr-flows/{id}"},
       {"DELETE", "/api/v1/ivr-flows/{id}"},
       {"GET", "/api/v1/stats/voice"},
+      {"GET", "/api/v1/prompts"},
+      {"POST", "/api/v1/prompts"},
+      {"GET", "/api/v1/prompts/{id}"},
+      {"DELETE", "/api/v1/prompts/{id}"},
+      {"GET", "/api/v1/prompts/{id}/audio"},
       {"GET", "/api/v1/agents"},
       {"GET", "/api/v1/agents/{id}"},
       {"PUT", "/api/v1/agents/{id}"},

@@ -34,6 +34,7 @@ constexpr const char* kPauseReason = "pause_reason";
 constexpr const char* kCalendar = "calendar";
 constexpr const char* kCannedResponse = "canned_response";
 constexpr const char* kIvrFlow = "ivr_flow";
+constexpr const char* kPrompt = "prompt";  // an uploaded recording (its file: the API's)
 
 // A business calendar from its JSON: weekly hours, time zone (Europe/Paris
 // unless said), French public holidays (on unless said, Alsace-Moselle's
@@ -614,10 +615,12 @@ class ContactCenter::Impl {
     } else if (kind == kAgent) {
       return failed_precondition("an agent profile stays; set its capacities to 0", "id");
     }
-    if (kind == kQueue || kind == kCalendar) {
+    if (kind == kQueue || kind == kCalendar || kind == kPrompt) {
       auto flows = store_.documents(kIvrFlow);
       if (!flows) return flows.status();
-      const std::string field = kind == kQueue ? "queue_id" : "calendar_id";
+      const std::string field = kind == kQueue      ? "queue_id"
+                                : kind == kCalendar ? "calendar_id"
+                                                    : "audio_id";
       for (const store::Document& flow : *flows) {
         boost::system::error_code ec;
         json::value body = json::parse(flow.body_json, ec);
@@ -1716,6 +1719,13 @@ class ContactCenter::Impl {
       object["version"] = version;
       document.name = std::string(name->as_string());
       document.body_json = body_without_name(std::move(object));
+    } else if (kind == kPrompt) {
+      auto object = detail::parse_object(body, {{"name", json::kind::string, true},
+                                                {"seconds", json::kind::double_, true},
+                                                {"description", json::kind::string, false}});
+      if (!object) return object.error();
+      document.name = detail::string_or(*object, "name", "");
+      document.body_json = body_without_name(std::move(*object));
     } else if (kind == kCannedResponse) {
       auto object = detail::parse_object(
           body, {{"name", json::kind::string, true}, {"text", json::kind::string, true}});
@@ -1844,6 +1854,11 @@ class ContactCenter::Impl {
         problems.push_back(
             {step.id, where + "calendar_id",
              "step '" + step.id + "': no calendar " + std::to_string(step.calendar_id)});
+      }
+      if (step.audio_id && !store_.document(kPrompt, step.audio_id)) {
+        problems.push_back(
+            {step.id, where + "audio_id",
+             "step '" + step.id + "': no recording " + std::to_string(step.audio_id)});
       }
     }
     if (auto flows = store_.documents(kIvrFlow)) {

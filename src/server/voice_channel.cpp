@@ -91,7 +91,7 @@ class VoiceChannel::Impl {
           }
         },
         [this](const std::string& kind) {
-          if (kind == "ivr_flow" || kind == "calendar") {
+          if (kind == "ivr_flow" || kind == "calendar" || kind == "prompt") {
             post([this] {
               if (Status s = reload(); !s)
                 log::error("voice flows not reloaded", failure(s.error()));
@@ -302,6 +302,16 @@ class VoiceChannel::Impl {
       for (const std::string& text : flow->texts()) {
         auto audio = prompt(text, cache);
         if (audio) service->prompts[text] = *audio;
+      }
+      for (std::uint64_t id : flow->audios()) {
+        const std::string file =
+            (fs::path(options_.data_dir) / "prompts" / "uploaded" / (std::to_string(id) + ".wav"))
+                .string();
+        if (auto audio = voice::read_audio_file(file)) {
+          service->prompts[voice::Service::recording_key(id)] = *audio;
+        } else {
+          log::error("recording not loaded", "\"file\":" + json_quote(file));
+        }
       }
       for (const voice::IvrStep& step : flow->steps) {
         if (!step.calendar_id) continue;

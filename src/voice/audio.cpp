@@ -6,15 +6,15 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
-#include <csignal>
-#include <thread>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <thread>
 
 extern char** environ;
 

@@ -97,6 +97,7 @@ IvrStep read_step(const json::value& value, std::size_t index, std::vector<IvrPr
   number("min_digits", step.min_digits, 1, 40);
   number("max_digits", step.max_digits, 1, 40);
   number("calendar_id", step.calendar_id, 1, 1LL << 53);
+  number("audio_id", step.audio_id, 1, 1LL << 53);
   number("queue_id", step.queue_id, 1, 1LL << 53);
   number("priority", step.priority, -1000, 1000);
   long long max_s = step.max_record.count();
@@ -145,7 +146,7 @@ void check_step(const IvrStep& step, const std::set<std::string>& known,
   };
   const bool speaks = step.type == T::kPrompt || step.type == T::kMenu ||
                       step.type == T::kCollect || step.type == T::kVoicemail;
-  if (speaks && step.text.empty()) problem("text", "no prompt to play");
+  if (speaks && step.text.empty() && step.audio_id == 0) problem("text", "no prompt to play");
   switch (step.type) {
     case T::kPrompt:
       need_step("next", step.next);
@@ -191,8 +192,17 @@ const IvrStep* IvrFlow::step(const std::string& id) const {
 std::vector<std::string> IvrFlow::texts() const {
   std::set<std::string> out;
   for (const IvrStep& s : steps) {
+    if (s.audio_id) continue;  // a recording says it
     if (!s.text.empty()) out.insert(s.text);
     if (!s.invalid.empty()) out.insert(s.invalid + " " + s.text);
+  }
+  return {out.begin(), out.end()};
+}
+
+std::vector<std::uint64_t> IvrFlow::audios() const {
+  std::set<std::uint64_t> out;
+  for (const IvrStep& s : steps) {
+    if (s.audio_id) out.insert(s.audio_id);
   }
   return {out.begin(), out.end()};
 }
@@ -341,6 +351,7 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
     case T::kCollect:
       action.kind = IvrAction::Kind::kPlay;
       action.text = step->text;
+      action.audio_id = step->audio_id;
       return set(action);
     case T::kHours:
       return enter(is_open_(step->calendar_id) ? step->open : step->closed, hops + 1);
@@ -354,6 +365,7 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
     case T::kVoicemail:
       action.kind = IvrAction::Kind::kVoicemail;
       action.text = step->text;
+      action.audio_id = step->audio_id;
       action.queue_id = step->queue_id;
       action.max_record = step->max_record;
       keep("ivr_path", path_);
@@ -361,6 +373,7 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
     case T::kHangup:
       action.kind = IvrAction::Kind::kHangup;
       action.text = step->text;
+      action.audio_id = step->audio_id;
       return set(action);
   }
   return set({});
@@ -374,6 +387,8 @@ IvrAction IvrRun::retry() {
   digits_.clear();
   IvrAction action;
   action.kind = IvrAction::Kind::kPlay;
+  // A recording is played again as it is; a text follows the "invalid" one.
+  action.audio_id = step_->audio_id;
   action.text = step_->invalid.empty() ? step_->text : step_->invalid + " " + step_->text;
   return set(action);
 }

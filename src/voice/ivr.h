@@ -6,6 +6,7 @@
 //
 // Steps ("type"):
 //   prompt   {text, next}                      play, then go on
+//   (every "text" may be replaced by "audio_id": an uploaded recording)
 //   menu     {text, options: {"1": step…}, retries=2, timeout_s=5,
 //             invalid_text?, fallback?}         digits (barge-in); after the
 //                                               retries: fallback, else hang up
@@ -36,6 +37,7 @@ struct IvrStep {
   std::string id;
   Type type = Type::kPrompt;
   std::string text;                     // what is said (prompt, menu, collect, voicemail, hangup)
+  std::uint64_t audio_id = 0;           // or an uploaded recording said instead
   std::string next;                     // prompt, collect
   std::string invalid;                  // menu: said after a wrong key or silence
   std::map<char, std::string> options;  // menu: digit → step
@@ -67,8 +69,9 @@ struct IvrFlow {
   std::string start;
   std::vector<IvrStep> steps;
   const IvrStep* step(const std::string& id) const;
-  // Every text the flow says (to synthesise once).
+  // Every text the flow says (to synthesise once), every recording it plays.
   std::vector<std::string> texts() const;
+  std::vector<std::uint64_t> audios() const;
 };
 
 // Reads a flow's JSON ({"number","start","steps":[…]}); every shape error
@@ -89,6 +92,7 @@ struct IvrAction {
   };
   Kind kind = Kind::kHangup;
   std::string text;
+  std::uint64_t audio_id = 0;  // when set, played instead of `text`
   std::chrono::milliseconds wait{0};
   std::uint64_t queue_id = 0;
   int priority = 0;

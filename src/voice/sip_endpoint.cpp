@@ -606,7 +606,7 @@ class SipEndpoint::Impl {
     tmr_cancel(&call.ivr_timer);
     switch (action.kind) {
       case IvrAction::Kind::kPlay:
-        play(call, prompt(call, action.text), false, After::kIvrPlayed);
+        play(call, prompt(call, action), false, After::kIvrPlayed);
         break;
       case IvrAction::Kind::kWait:
         call.playing.reset();
@@ -627,18 +627,19 @@ class SipEndpoint::Impl {
       case IvrAction::Kind::kVoicemail:
         call.queue_id = action.queue_id;
         call.record_limit = static_cast<std::size_t>(action.max_record.count()) * kSampleRate;
-        play(call, prompt(call, action.text), false, After::kBeepThenRecord);
+        play(call, prompt(call, action), false, After::kBeepThenRecord);
         break;
       case IvrAction::Kind::kHangup:
         call.stage = Stage::kEnding;
-        play(call, action.text.empty() ? std::make_shared<Samples>() : prompt(call, action.text),
-             false, After::kHangUp);
+        play(call, prompt(call, action), false, After::kHangUp);
         break;
     }
   }
 
-  AudioPtr prompt(const Call& call, const std::string& text) {
-    auto found = call.service->prompts.find(text);
+  AudioPtr prompt(const Call& call, const IvrAction& action) {
+    if (action.audio_id == 0 && action.text.empty()) return std::make_shared<Samples>();
+    auto found = call.service->prompts.find(
+        action.audio_id ? Service::recording_key(action.audio_id) : action.text);
     // A prompt that could not be synthesised plays as nothing: the flow goes on.
     return found == call.service->prompts.end() ? std::make_shared<Samples>() : found->second;
   }

@@ -39,7 +39,10 @@ using CallId = std::uint64_t;
 // A service number's flow and its prompts, synthesised (by text).
 struct Service {
   std::shared_ptr<const IvrFlow> flow;
-  std::map<std::string, AudioPtr> prompts;
+  std::map<std::string, AudioPtr> prompts;  // by text, and recordings by recording_key
+  static std::string recording_key(std::uint64_t audio_id) {
+    return "\x01recording " + std::to_string(audio_id);  // never a text
+  }
 };
 
 struct CallEvent {

@@ -137,13 +137,23 @@ const flow = {
     { id: "file", type: "queue", queue_id: queue.id, callback_digit: "9" },
   ],
 };
+// An uploaded recording said instead of a text (the voicemail's greeting).
+async function upload(name, bytes, type = "audio/wav") {
+  const response = await fetch(`${base}/api/v1/prompts?name=${encodeURIComponent(name)}`, {
+    method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": type }, body: bytes,
+  });
+  return { status: response.status, body: await response.json() };
+}
+const greeting = await upload("annonce-fermeture", wavOf(tone(523, 2)));
+assert.equal(greeting.status, 201, JSON.stringify(greeting.body));
+assert.equal(greeting.body.seconds, 2);
+assert.equal((await upload("pas-un-son", Buffer.from("bonjour"), "text/plain")).status, 400);
 const afterHours = {
   name: "Répondeur", number: "0140000003",
   steps: [
     { id: "horaires", type: "hours", calendar_id: closedToday.id, open: "bonjour", closed: "message" },
     { id: "bonjour", type: "hangup", text: "Bonjour." },
-    { id: "message", type: "voicemail", text: "La mairie est fermée. Laissez un message après le bip.",
-      queue_id: messages.id, max_s: 30 },
+    { id: "message", type: "voicemail", audio_id: greeting.body.id, queue_id: messages.id, max_s: 30 },
   ],
 };
 
@@ -164,7 +174,9 @@ assert.deepEqual(await check([{ id: "m", type: "menu", options: { 1: "q" } },
   { id: "q", type: "queue", queue_id: queue.id }]), ["step 'm': no prompt to play"]);
 assert.deepEqual(await check([{ id: "q", type: "queue", queue_id: 999 }]), ["step 'q': no queue 999"]);
 assert.deepEqual(await check(flow.steps), []);
-results.refused_flows = "loop, missing prompt, unknown queue";
+assert.deepEqual(await check([{ id: "p", type: "prompt", audio_id: 999, next: "q" },
+  { id: "q", type: "queue", queue_id: queue.id }]), ["step 'p': no recording 999"]);
+results.refused_flows = "loop, missing prompt, unknown queue, unknown recording";
 
 const saved = await api("POST", "/api/v1/ivr-flows", flow);
 await api("POST", "/api/v1/ivr-flows", afterHours);
@@ -471,7 +483,14 @@ const refused = await fetch(`${base}/api/v1/interactions/${voicemail.id}/recordi
   headers: { Authorization: `Bearer ${camille}` },
 });
 assert.equal(refused.status, 403);
-results.voicemail = `closed today: ${voicemail.attributes.voicemail_seconds} s message kept ` +
+assert.equal((await call("DELETE", `/api/v1/prompts/${greeting.body.id}`)).status, 409,
+  "a recording a flow plays cannot go");
+const played = await fetch(`${base}/api/v1/prompts/${greeting.body.id}/audio`, {
+  headers: { Authorization: `Bearer ${token}` },
+});
+assert.equal(played.status, 200);
+assert.ok(!serveLog.includes("recording not loaded"), "the uploaded greeting did not load");
+results.voicemail = `greeting uploaded (WAV, 2 s; a text file refused); closed today: ${voicemail.attributes.voicemail_seconds} s message kept ` +
   `(${wav.length} bytes WAV), in its queue, playable by supervisors only`;
 
 // ---- waiting, the caller presses 9: called back, keeping the place ------------------------
