@@ -587,7 +587,9 @@ class VoiceChannel::Impl {
     using T = routing::EventType;
     auto mapped = by_interaction_.find(e.interaction);
     if (mapped == by_interaction_.end()) {
-      if (creating_ > 0) early_[e.interaction].push_back(e);
+      // (Bounded: a slow store with creates always in flight must not
+      // keep every other interaction's events.)
+      if (creating_ > 0 && early_.size() < 10'000) early_[e.interaction].push_back(e);
       return;
     }
     const voice::CallId call_id = mapped->second;

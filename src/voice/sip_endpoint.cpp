@@ -219,6 +219,14 @@ class SipEndpoint::Impl {
     if (sa_set_str(&address_, options_.host.c_str(), options_.port) != 0) {
       return invalid_argument("not an IP address: " + options_.host, "sip-listen");
     }
+    // The address goes into every Contact and SDP: peers must reach it.
+    if (sa_is_any(&address_)) {
+      return invalid_argument(
+          "give the address trunks and phones reach (e.g. 192.0.2.10:5060), "
+          "not " +
+              options_.host,
+          "sip-listen");
+    }
     if (mqueue_alloc(&queue_, &Impl::on_command, this) != 0) {
       return internal_error("no SIP command queue");
     }
@@ -471,10 +479,16 @@ class SipEndpoint::Impl {
 
   // ---- SIP session handlers (arg: the leg) ------------------------------------
 
-  // A re-INVITE with an offer (a phone putting us on hold, a new address).
+  // A re-INVITE: with an offer (a new address, a phone putting us on hold:
+  // c=0.0.0.0 keeps the address we had), or without (a session refresh: we
+  // offer, the ACK answers).
   static int on_offer(mbuf** answer, const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
-    if (sdp_decode(leg->sdp, msg->mb, true) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
+    if (!msg->mb || mbuf_get_left(msg->mb) == 0) return sdp_encode(answer, leg->sdp, true);
+    if (sdp_decode(leg->sdp, msg->mb, true) != 0) return EPROTO;
+    const sa* peer = sdp_media_raddr(leg->media);
+    const bool hold = !peer || !sa_isset(peer, SA_ADDR) || sa_is_any(peer);
+    if (!hold && !leg->impl->choose_codec(*leg)) return EPROTO;
     return sdp_encode(answer, leg->sdp, false);
   }
 
@@ -566,8 +580,9 @@ class SipEndpoint::Impl {
     mbuf* offer = nullptr;
     char host[64] = {};
     (void)sa_ntop(&address_, host, sizeof host);
+    const std::string at = sa_af(&address_) == AF_INET6 ? "[" + std::string(host) + "]" : host;
     const std::string from =
-        "sip:" + (call.from.empty() ? std::string("anonymous") : call.from) + "@" + host;
+        "sip:" + (call.from.empty() ? std::string("anonymous") : call.from) + "@" + at;
     // The caller's number is shown on the agent's phone, the agent's never
     // on the caller's: the legs are two calls.
     // (What a header cannot hold is left out of the name shown.)

@@ -484,6 +484,11 @@ const refused = await fetch(`${base}/api/v1/interactions/${voicemail.id}/recordi
   headers: { Authorization: `Bearer ${camille}` },
 });
 assert.equal(refused.status, 403);
+// Re-INVITEs in a call (a refresh without SDP, an old-style hold): answered.
+assert.equal(await sipp("caller-reinvite", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_reinvite.xml"),
+  "-s", "0140000003", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "1000", "-timeout", "30s"]), 0);
+results.reinvite = "a refresh without SDP (offer in the 200, answer in the ACK) and a c=0.0.0.0 hold, both 200";
 assert.equal((await call("DELETE", `/api/v1/prompts/${greeting.body.id}`)).status, 409,
   "a recording a flow plays cannot go");
 const played = await fetch(`${base}/api/v1/prompts/${greeting.body.id}/audio`, {
