@@ -24,9 +24,25 @@ export function csrfToken(): string | null {
   return sessionStorage.getItem(CSRF_KEY);
 }
 
-export async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+export function call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+  if (body === undefined) return send<T>(method, path);
+  return send<T>(method, path, { type: "application/json", data: JSON.stringify(body) });
+}
+
+// A file sent as the request's body itself, not wrapped in JSON (an uploaded
+// recording: POST /api/v1/prompts?name=…), with the session and CSRF token
+// as every change.
+export function upload<T>(path: string, file: Blob, type: string): Promise<Result<T>> {
+  return send<T>("POST", path, { type, data: file });
+}
+
+async function send<T>(
+  method: string,
+  path: string,
+  body?: { type: string; data: string | Blob },
+): Promise<Result<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body) headers["Content-Type"] = body.type;
   const csrf = csrfToken();
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
   let response: Response;
@@ -34,7 +50,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body?.data,
       credentials: "same-origin",
     });
   } catch {

@@ -6,9 +6,9 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useEffect, useRef, useState } from "react";
-import { getBlob, post, type Interaction, type TimelineEvent } from "../api";
+import { post, type Interaction, type TimelineEvent } from "../api";
 import { liveEvents } from "../events";
-import { useNow } from "../hooks";
+import { useBlobUrl, useNow } from "../hooks";
 import { useT, type TextKey } from "../i18n";
 
 export const CALL_STATES = ["ringing", "connected", "on_hold", "ended", "not_answered"] as const;
@@ -239,26 +239,7 @@ export function VoicemailPlayer({
   seconds?: string;
 }) {
   const { t } = useT();
-  const [audio, setAudio] = useState<{ url: string } | { error: string } | null>(null);
-
-  useEffect(() => {
-    const stop = new AbortController();
-    let url: string | null = null;
-    setAudio(null);
-    void getBlob(`/api/v1/interactions/${interactionId}/recording`, stop.signal).then((result) => {
-      if (stop.signal.aborted) return;
-      if (!result.ok) {
-        setAudio({ error: result.error.message });
-        return;
-      }
-      url = URL.createObjectURL(result.value);
-      setAudio({ url });
-    });
-    return () => {
-      stop.abort();
-      if (url) URL.revokeObjectURL(url);
-    };
-  }, [interactionId]);
+  const audio = useBlobUrl(`/api/v1/interactions/${interactionId}/recording`);
 
   const title = seconds ? `${t("voicemail.title")} (${seconds} s)` : t("voicemail.title");
   return (
@@ -266,7 +247,11 @@ export function VoicemailPlayer({
       <figcaption className="fr-text--bold fr-mb-1w">{title}</figcaption>
       {audio === null && <p className="fr-text--sm">{t("voicemail.loading")}</p>}
       {audio && "error" in audio && (
-        <Alert severity="error" small description={`${t("voicemail.failed")} ${audio.error}`} />
+        <Alert
+          severity="error"
+          small
+          description={`${t("voicemail.failed")} ${audio.error.message}`}
+        />
       )}
       {audio && "url" in audio && (
         <>

@@ -2,14 +2,22 @@
 // before reaching a queue. The table of flows, and an editor of a flow's
 // steps with, beside it, the problems the server finds in the flow as it is
 // typed (POST /ivr-flows/check, debounced): each one links to its field, and
-// the step at fault says so. The server counts the versions.
+// the step at fault says so. The server counts the versions. Below, the
+// recordings a step may say instead of a synthesised text.
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { get, post, put } from "../../api";
 import type { Calendar } from "./CalendarsPage";
+import {
+  RecordingPlayer,
+  RecordingsSection,
+  recordingLabel,
+  type Recording,
+} from "./IvrRecordings";
 import { channelLabel, type QueueSettings } from "./QueuesPage";
 import {
   AdminTable,
@@ -67,11 +75,16 @@ interface OptionRow {
   target: StepRef;
 }
 
+// What a step says: a text for speech synthesis, or an uploaded recording.
+type Said = "text" | "recording";
+
 interface StepForm {
   key: number;
   id: string;
   type: StepType;
+  said: Said; // which of `text` and `audio_id` is sent (the other is kept while typing)
   text: string;
+  audio_id: string;
   next: StepRef;
   options: OptionRow[];
   retries: string;
@@ -111,7 +124,8 @@ type StepField =
   | "queue_id"
   | "callback_digit";
 
-// The fields of each type, in the order the editor shows them.
+// The fields of each type, in the order the editor shows them. "text"
+// stands for what the step says: its text, or its recording ("audio_id").
 const FIELDS: Record<StepType, readonly StepField[]> = {
   prompt: ["text", "next"],
   menu: ["text", "options", "retries", "timeout_s", "invalid_text", "fallback"],
@@ -148,7 +162,7 @@ const PLAIN_FIELDS = [
   "queue_id",
   "callback_digit",
 ] as const;
-const STEP_FIELDS = new Set<string>(["id", "type", ...Object.values(FIELDS).flat()]);
+const STEP_FIELDS = new Set<string>(["id", "type", "audio_id", ...Object.values(FIELDS).flat()]);
 const FLOW_FIELDS = new Set(["id", "name", "number", "start", "steps", "version"]);
 
 let lastRowKey = 0;
@@ -161,7 +175,9 @@ function blankStep(id: string): StepForm {
     key: rowKey(),
     id,
     type: "prompt",
+    said: "text",
     text: "",
+    audio_id: "",
     next: null,
     options: [],
     retries: "",
@@ -204,6 +220,8 @@ function formOf(flow: IvrFlow | null): FlowForm {
       const known = (STEP_TYPES as readonly string[]).includes(s.type);
       step.type = known ? (s.type as StepType) : "prompt";
       for (const field of PLAIN_FIELDS) step[field] = text(s[field]);
+      step.audio_id = text(s.audio_id);
+      step.said = step.audio_id ? "recording" : "text";
       for (const field of NUMBER_FIELDS as NumberField[]) step[field] = text(s[field]);
       for (const field of REF_FIELDS as RefField[]) step[field] = refOf(s[field]);
       const options = (s.options ?? {}) as Record<string, unknown>;
@@ -227,6 +245,14 @@ function numberOf(typed: string): number | string | undefined {
   return Number.isFinite(n) ? n : trimmed;
 }
 
+// What a step says as the API takes it: its text, or its recording instead;
+// nothing when left empty (the check says whether the step needs one).
+function saidOf(step: StepForm): Record<string, unknown> {
+  if (step.said === "recording") return step.audio_id ? { audio_id: Number(step.audio_id) } : {};
+  const typed = step.text.trim();
+  return typed ? { text: typed } : {};
+}
+
 // The flow as the API takes it, from what the form holds; what is left empty
 // is left out (the server's defaults), what is wrong is sent for the server
 // to name.
@@ -237,6 +263,10 @@ function bodyOf(form: FlowForm): Record<string, unknown> {
     const body: Record<string, unknown> = { ...step.extra, id: step.id.trim(), type: step.type };
     for (const field of FIELDS[step.type]) {
       let value: unknown;
+      if (field === "text") {
+        Object.assign(body, saidOf(step));
+        continue;
+      }
       if (field === "options") {
         // An option without a step is sent empty: the check says which key.
         value = step.options.length
@@ -287,6 +317,7 @@ function fieldLabelOf(field: string, t: AdminT): string | null {
     id: "ivr.stepId",
     type: "ivr.type",
     text: "ivr.text",
+    audio_id: "ivr.recording",
     next: "ivr.next",
     options: "ivr.options",
     retries: "ivr.retries",
@@ -324,8 +355,10 @@ function locate(problem: FlowProblem, form: FlowForm, t: AdminT): Located {
     if (id) index = form.steps.findIndex((s) => s.id.trim() === id);
   }
   const message = problem.message.replace(/^step '[^']*': /, "");
-  const label = fieldLabelOf(field, t);
   const step = form.steps[index];
+  // "no prompt to play" names the text: the recording's select, when chosen.
+  if (step?.said === "recording" && field === "text") field = "audio_id";
+  const label = fieldLabelOf(field, t);
   if (!step) {
     return {
       stepKey: null,
@@ -369,19 +402,22 @@ export function IvrFlowsPage() {
   const [flows, setFlows] = useState<IvrFlow[] | null>(null);
   const [queues, setQueues] = useState<QueueSettings[]>([]);
   const [calendars, setCalendars] = useState<Calendar[]>([]);
+  const [recordings, setRecordings] = useState<Recording[] | null>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
   const title = useRef<HTMLHeadingElement>(null);
 
   const reload = useCallback(async () => {
-    const [f, q, c] = await Promise.all([
+    const [f, q, c, r] = await Promise.all([
       get<IvrFlow[]>("/api/v1/ivr-flows"),
       get<QueueSettings[]>("/api/v1/queues"),
       get<Calendar[]>("/api/v1/calendars"),
+      get<Recording[]>("/api/v1/prompts"),
     ]);
     if (q.ok) setQueues(byName(q.value));
     if (c.ok) setCalendars(byName(c.value));
+    if (r.ok) setRecordings(byName(r.value));
     if (f.ok) setFlows(byName(f.value));
-    const failed = [f, q, c].find((r) => !r.ok);
+    const failed = [f, q, c, r].find((result) => !result.ok);
     if (failed && !failed.ok) {
       setFeedback({ kind: "error", problem: problemFromApi(failed.error, t, false) });
     }
@@ -422,6 +458,7 @@ export function IvrFlowsPage() {
             flow={flow}
             queues={queues}
             calendars={calendars}
+            recordings={recordings ?? []}
             onSaved={editor.saved}
             onClose={editor.close}
           />
@@ -455,6 +492,8 @@ export function IvrFlowsPage() {
           </tr>
         )}
       />
+
+      <RecordingsSection recordings={recordings} onChanged={reload} />
     </>
   );
 }
@@ -465,12 +504,14 @@ function FlowEditor({
   flow,
   queues,
   calendars,
+  recordings,
   onSaved,
   onClose,
 }: {
   flow: IvrFlow | null;
   queues: QueueSettings[];
   calendars: Calendar[];
+  recordings: Recording[];
   onSaved: (saved: IvrFlow) => void;
   onClose: () => void;
 }) {
@@ -671,6 +712,7 @@ function FlowEditor({
                       .filter((s) => s.key !== step.key)}
                     queues={queues}
                     calendars={calendars}
+                    recordings={recordings}
                     problemsAt={(field) => messagesAt(step.key, field)}
                     problemCount={located.filter((l) => l.stepKey === step.key).length}
                     onChange={(patch) =>
@@ -786,6 +828,7 @@ function StepEditor({
   others,
   queues,
   calendars,
+  recordings,
   problemsAt,
   problemCount,
   onChange,
@@ -798,6 +841,7 @@ function StepEditor({
   others: { key: number; label: string }[];
   queues: QueueSettings[];
   calendars: Calendar[];
+  recordings: Recording[];
   problemsAt: (field: string) => string[];
   problemCount: number;
   onChange: (patch: Partial<StepForm>) => void;
@@ -926,15 +970,75 @@ function StepEditor({
     );
   };
 
+  // What the step says: the choice, then the text or the recording (with a
+  // player). For a hang-up, either may stay empty.
+  const said = () => {
+    const optional = step.type === "hangup";
+    const chosen = recordings.find((r) => String(r.id) === step.audio_id);
+    return (
+      <div key="text">
+        <RadioButtons
+          id={idOf("said")}
+          legend={t("ivr.said")}
+          hintText={t("ivr.saidHint")}
+          name={idOf("said")}
+          orientation="horizontal"
+          small
+          options={(
+            [
+              ["text", "ivr.saidText"],
+              ["recording", "ivr.saidRecording"],
+            ] as const
+          ).map(([value, label]) => ({
+            label: t(label),
+            nativeInputProps: {
+              value,
+              checked: step.said === value,
+              onChange: () => onChange({ said: value }),
+            },
+          }))}
+        />
+        {step.said === "text" ? (
+          textInput("text", "ivr.text", optional ? "ivr.hangupTextHint" : "ivr.textHint", true)
+        ) : (
+          <>
+            <Select
+              label={t("ivr.recording")}
+              hint={
+                recordings.length === 0
+                  ? t("ivr.noRecording")
+                  : t(optional ? "ivr.hangupTextHint" : "ivr.recordingHint")
+              }
+              {...errorOf("audio_id")}
+              nativeSelectProps={{
+                id: idOf("audio_id"),
+                name: "audio_id",
+                required: !optional,
+                value: step.audio_id,
+                onChange: (e) => onChange({ audio_id: e.target.value }),
+              }}
+            >
+              <option value="" disabled={!optional}>
+                {optional ? t("common.noneMasculine") : t("ivr.chooseRecording")}
+              </option>
+              {recordings.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {recordingLabel(r)}
+                </option>
+              ))}
+              {step.audio_id && !chosen && <option value={step.audio_id}>#{step.audio_id}</option>}
+            </Select>
+            {chosen && <RecordingPlayer recording={chosen} />}
+          </>
+        )}
+      </div>
+    );
+  };
+
   const field = (f: StepField) => {
     switch (f) {
       case "text":
-        return textInput(
-          "text",
-          "ivr.text",
-          step.type === "hangup" ? "ivr.hangupTextHint" : "ivr.textHint",
-          true,
-        );
+        return said();
       case "invalid_text":
         return textInput("invalid_text", "ivr.invalidText", "ivr.invalidTextHint", true);
       case "attribute":

@@ -235,9 +235,10 @@ export async function deleteItem<T extends { id: number; name: string }>(
   return true;
 }
 
-// "Modifier" and "Supprimer" for one row; "Supprimer" asks for a second
-// click on "Confirmer la suppression" (or "Annuler") in place, focus moving
-// along. `onDelete` tells whether the item went (when not, focus goes back).
+// "Modifier" (without `onEdit`: items that are replaced, not changed) and
+// "Supprimer" for one row; "Supprimer" asks for a second click on "Confirmer
+// la suppression" (or "Annuler") in place, focus moving along. `onDelete`
+// tells whether the item went (when not, focus goes back).
 export function RowActions({
   idPrefix,
   name,
@@ -246,7 +247,7 @@ export function RowActions({
 }: {
   idPrefix: string;
   name: string;
-  onEdit: () => void;
+  onEdit?: () => void;
   onDelete: () => Promise<boolean>;
 }) {
   const t = useAdminT();
@@ -271,16 +272,18 @@ export function RowActions({
 
   return (
     <div className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
-      <Button
-        id={`${idPrefix}-edit`}
-        size="small"
-        priority="secondary"
-        type="button"
-        onClick={onEdit}
-        nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${name}` }}
-      >
-        {t("common.edit")}
-      </Button>
+      {onEdit && (
+        <Button
+          id={`${idPrefix}-edit`}
+          size="small"
+          priority="secondary"
+          type="button"
+          onClick={onEdit}
+          nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${name}` }}
+        >
+          {t("common.edit")}
+        </Button>
+      )}
       {confirming ? (
         <>
           <Button
