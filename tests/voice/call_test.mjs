@@ -385,14 +385,29 @@ const retried = await until("the second ring answered", async () => {
   return it && it.id !== cancelled.id && it.phase === "active" ? it : null;
 }, 15000);
 assert.equal(retried.attributes.dossier, "42", "in-band digits not collected");
+// A blind transfer back to the queue from the workspace: the agent's phone
+// hangs up, the caller waits (music) for the next offer.
+// (Camille pauses first, so that the call is not offered to her again: a
+// phone that is gone would keep an INVITE retransmitting to her port.)
+await sleep(500);
+await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "paused", reason: "pause" });
+await api("POST", `/api/v1/interactions/${retried.id}/transfer`, { queue_id: queue.id }, camille);
 const retriedTimeline = (await api("GET", `/api/v1/interactions/${retried.id}`)).timeline.map((e) => e.type);
 assert.ok(retriedTimeline.indexOf("rejected") < retriedTimeline.lastIndexOf("accepted"), retriedTimeline.join());
-assert.equal(await patient, 0);
-assert.equal(await second, 0);
+assert.equal(await second, 0, "the transfer did not hang up the agent's phone");
+const afterTransfer = await api("GET", `/api/v1/interactions/${retried.id}`);
+assert.ok(afterTransfer.timeline.some((e) => e.type === "transferred"));
+assert.ok(afterTransfer.phase === "waiting" || afterTransfer.phase === "offered", afterTransfer.phase);
+assert.equal(await patient, 0, "the transferred caller's call failed");
+results.transfer = "transferred to the queue from the workspace: the agent's leg ended, the caller waited on";
 results.missed = "busy (486): missed offer, back in the queue, rang again and answered; digits 1, 42# in band";
 
 // ---- a number through a trunk that challenges (401 digest) -------------------------------
-await complete(retried.id);
+await until("camille free again", async () => {
+  const me = (await api("GET", "/api/v1/stats/agents")).find((a) => a.agent_id === agentId);
+  if (me.state !== "available") await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "available" });
+  return me.interactions_in_hand === 0;
+}, 15000);
 await api("PUT", `/api/v1/agents/${agentId}/phone`, { phone: "+33 6 12 34 56 79" }, camille);
 const trunk = sipp("trunk", ["-sf", join(here, "trunk_401.xml"), "-p", String(trunkPort),
   "-mp", String(trunkPort + 2000), "-m", "1", "-timeout", "30s"]);
@@ -459,9 +474,21 @@ results.softphone = `baresip answered (auto-answer): heard ${heardSeconds.toFixe
   `(RMS ${Math.round(rms)}), ` +
   `DTMF 5 pressed in the conversation received; BYE passed on`;
 
+// ---- the agent hangs up the phone: the caller's leg ends too ----------------------------
+await complete(viaSoftphone.id);
+await api("PUT", `/api/v1/agents/${agentId}/phone`, { phone: `sip:camille@127.0.0.1:${agentPort}` }, camille);
+const hangingUp = sipp("agent-hangs-up", ["-sf", join(here, "agent_hangs_up.xml"), "-p", String(agentPort),
+  "-mp", String(agentPort + 2000), "-m", "1", "-d", "1500", "-timeout", "30s"]);
+assert.equal(await sipp("caller-agent-bye", [`127.0.0.1:${sipPort}`, "-sf",
+  join(here, "call_agent_hangs_up.xml"), "-s", "0140000000", "-p", String(sipPort + 2),
+  "-mp", String(sipPort + 4000), "-m", "1", "-timeout", "30s"]), 0, "the caller got no BYE");
+assert.equal(await hangingUp, 0);
+const hungUp = await latest();
+results.agent_bye = "the agent hung up the phone: BYE passed on to the caller";
+
 // ---- after hours: a voicemail, kept and playable ------------------------------------
 // Camille pauses: the message waits in its queue.
-await api("POST", `/api/v1/interactions/${viaSoftphone.id}/complete`, {}, camille);
+await api("POST", `/api/v1/interactions/${hungUp.id}/complete`, {}, camille);
 await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "paused", reason: "pause" });
 assert.equal(await sipp("caller-voicemail", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_voicemail.xml"),
   "-s", "0140000003", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
