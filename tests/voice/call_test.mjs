@@ -486,9 +486,32 @@ assert.equal(await hangingUp, 0);
 const hungUp = await latest();
 results.agent_bye = "the agent hung up the phone: BYE passed on to the caller";
 
+// ---- the phone rings, nobody answers: the offer times out (20 s) ----------------------
+await complete(hungUp.id);
+const missedBefore = (await api("GET", "/api/v1/stats/agents")).find((a) => a.agent_id === agentId)
+  .missed_today;
+const unanswered = sipp("agent-no-answer", ["-sf", join(here, "agent_cancel.xml"), "-p", String(agentPort),
+  "-m", "1", "-timeout", "60s"]);
+const waiting = sipp("caller-no-answer", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call.xml"),
+  "-s", "0140000000", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
+  "-d", "26000", "-timeout", "60s"]);
+const timedOut = await until("the offer's timeout", async () => {
+  const it = await latest();
+  if (!it || it.id === hungUp.id) return null;
+  const full = await api("GET", `/api/v1/interactions/${it.id}`);
+  return full.timeline.some((e) => e.type === "offer_timeout") ? full : null;
+}, 30000);
+// Camille pauses at once: the call is not offered to her again.
+await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "paused", reason: "pause" });
+assert.equal(await unanswered, 0, "the unanswered phone got no CANCEL at the offer's timeout");
+assert.ok(["waiting", "offered"].includes(timedOut.phase), `back in the queue: ${timedOut.phase}`);
+assert.equal((await api("GET", "/api/v1/stats/agents")).find((a) => a.agent_id === agentId)
+  .missed_today, missedBefore + 1);
+assert.equal(await waiting, 0);
+results.offer_timeout = "rang 20 s unanswered: CANCEL, a missed offer for the agent, the call back in its place";
+
 // ---- after hours: a voicemail, kept and playable ------------------------------------
-// Camille pauses: the message waits in its queue.
-await api("POST", `/api/v1/interactions/${hungUp.id}/complete`, {}, camille);
+// Camille stays paused: the message waits in its queue.
 await api("PUT", `/api/v1/agents/${agentId}/state`, { state: "paused", reason: "pause" });
 assert.equal(await sipp("caller-voicemail", [`127.0.0.1:${sipPort}`, "-sf", join(here, "call_voicemail.xml"),
   "-s", "0140000003", "-p", String(sipPort + 2), "-mp", String(sipPort + 4000), "-m", "1",
