@@ -25,7 +25,7 @@ struct ApiOptions {
   Duration session_lifetime = Duration(12LL * 3600 * 1000);
   int login_max_failures = 5;
   Duration login_window = Duration(5LL * 60 * 1000);
-  std::function<Time()> clock;  // defaults to the system clock
+  std::function<Time()> clock;    // defaults to the system clock
   std::string data_dir = "data";  // recordings are read from there
 };
 
