@@ -345,13 +345,13 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
   path_ += step->id;
   if (path_.size() > kMaxPath) path_ = "…" + path_.substr(path_.size() - kMaxPath + 3);
   IvrAction action;
+  action.text = step->text;  // what it says, if it says something
+  action.audio_id = step->audio_id;
   switch (step->type) {
     case T::kPrompt:
     case T::kMenu:
     case T::kCollect:
       action.kind = IvrAction::Kind::kPlay;
-      action.text = step->text;
-      action.audio_id = step->audio_id;
       return set(action);
     case T::kHours:
       return enter(is_open_(step->calendar_id) ? step->open : step->closed, hops + 1);
@@ -364,16 +364,12 @@ IvrAction IvrRun::enter(const std::string& step_id, int hops) {
       return set(action);
     case T::kVoicemail:
       action.kind = IvrAction::Kind::kVoicemail;
-      action.text = step->text;
-      action.audio_id = step->audio_id;
       action.queue_id = step->queue_id;
       action.max_record = step->max_record;
       keep("ivr_path", path_);
       return set(action);
     case T::kHangup:
       action.kind = IvrAction::Kind::kHangup;
-      action.text = step->text;
-      action.audio_id = step->audio_id;
       return set(action);
   }
   return set({});
