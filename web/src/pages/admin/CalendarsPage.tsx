@@ -1,21 +1,22 @@
 // Business calendars: weekly hours, time zone, public holidays, closed dates.
 // Queues follow them; a change applies at once to those queues.
-import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { get, post, put } from "../../api";
 import {
   AdminTable,
   EditorOrAdd,
   FeedbackAlert,
+  FormButtons,
+  ListPageHead,
+  NameInput,
   RowActions,
   byName,
-  deleteItem,
   errorProps,
   focusField,
   problemFromApi,
-  useEditing,
+  useListPage,
   type Feedback,
   type Problem,
 } from "./shared";
@@ -70,30 +71,20 @@ function parseDates(text: string, t: AdminT): string[] | Problem {
 export function CalendarsPage() {
   const t = useAdminT();
   const [calendars, setCalendars] = useState<Calendar[] | null>(null);
-  const [feedback, setFeedback] = useState<Feedback>(null);
-  const title = useRef<HTMLHeadingElement>(null);
 
-  const reload = useCallback(async () => {
+  const load = useCallback(async () => {
     const result = await get<Calendar[]>("/api/v1/calendars");
     if (result.ok) setCalendars(byName(result.value));
-    else setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
-  }, [t]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+    return [result];
+  }, []);
 
   // The calendar in the panel (null: a new one).
-  const editor = useEditing<Calendar | null>(
-    (calendar) => (calendar ? `calendar-${calendar.id}-edit` : "calendar-add"),
-    reload,
-  );
-  const open = (calendar: Calendar | null) => {
-    setFeedback(null);
-    editor.open(calendar);
-  };
-  const remove = (calendar: Calendar) =>
-    deleteItem(`/api/v1/calendars/${calendar.id}`, calendar, { t, setFeedback, editor, title });
+  const page = useListPage<Calendar | null>({
+    load,
+    openerId: (calendar) => (calendar ? `calendar-${calendar.id}-edit` : "calendar-add"),
+    path: (calendar) => `/api/v1/calendars/${calendar.id}`,
+  });
+  const { editor, open, remove } = page;
 
   const holidays = (c: Calendar) =>
     c.french_holidays === false
@@ -109,11 +100,7 @@ export function CalendarsPage() {
 
   return (
     <>
-      <h2 className="fr-h3" tabIndex={-1} ref={title}>
-        {t("admin.calendars")}
-      </h2>
-      <p>{t("cal.intro")}</p>
-      <FeedbackAlert feedback={feedback} />
+      <ListPageHead page={page} heading={t("admin.calendars")} intro={t("cal.intro")} />
 
       <EditorOrAdd
         editing={editor.editing}
@@ -216,18 +203,11 @@ function CalendarForm({
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
-      <Input
-        label={t("common.name")}
+      <NameInput
+        id={`${prefix}-name`}
         {...errorProps(feedback, "name")}
-        nativeInputProps={{
-          id: `${prefix}-name`,
-          name: "name",
-          required: true,
-          maxLength: 100,
-          autoComplete: "off",
-          value: name,
-          onChange: (e) => setName(e.target.value),
-        }}
+        value={name}
+        onChange={setName}
       />
       <Input
         label={t("cal.hours")}
@@ -294,12 +274,7 @@ function CalendarForm({
           onChange: (e) => setClosedDates(e.target.value),
         }}
       />
-      <div className="fr-btns-group fr-btns-group--inline">
-        <Button type="submit">{t("common.save")}</Button>
-        <Button type="button" priority="secondary" onClick={onClose}>
-          {t("common.close")}
-        </Button>
-      </div>
+      <FormButtons onClose={onClose} />
     </form>
   );
 }

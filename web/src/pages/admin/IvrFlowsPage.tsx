@@ -23,12 +23,16 @@ import {
   AdminTable,
   EditorOrAdd,
   FeedbackAlert,
+  FormButtons,
+  IdSelect,
+  ListPageHead,
+  NameInput,
+  RemoveRowButton,
   RowActions,
   byName,
-  deleteItem,
   focusLater,
   problemFromApi,
-  useEditing,
+  useListPage,
   type Feedback,
 } from "./shared";
 import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
@@ -403,10 +407,8 @@ export function IvrFlowsPage() {
   const [queues, setQueues] = useState<QueueSettings[]>([]);
   const [calendars, setCalendars] = useState<Calendar[]>([]);
   const [recordings, setRecordings] = useState<Recording[] | null>(null);
-  const [feedback, setFeedback] = useState<Feedback>(null);
-  const title = useRef<HTMLHeadingElement>(null);
 
-  const reload = useCallback(async () => {
+  const load = useCallback(async () => {
     const [f, q, c, r] = await Promise.all([
       get<IvrFlow[]>("/api/v1/ivr-flows"),
       get<QueueSettings[]>("/api/v1/queues"),
@@ -417,35 +419,20 @@ export function IvrFlowsPage() {
     if (c.ok) setCalendars(byName(c.value));
     if (r.ok) setRecordings(byName(r.value));
     if (f.ok) setFlows(byName(f.value));
-    const failed = [f, q, c, r].find((result) => !result.ok);
-    if (failed && !failed.ok) {
-      setFeedback({ kind: "error", problem: problemFromApi(failed.error, t, false) });
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+    return [f, q, c, r];
+  }, []);
 
   // The flow in the editor (null: a new one).
-  const editor = useEditing<IvrFlow | null>(
-    (flow) => (flow ? `ivr-${flow.id}-edit` : "ivr-add"),
-    reload,
-  );
-  const open = (flow: IvrFlow | null) => {
-    setFeedback(null);
-    editor.open(flow);
-  };
-  const remove = (flow: IvrFlow) =>
-    deleteItem(`/api/v1/ivr-flows/${flow.id}`, flow, { t, setFeedback, editor, title });
+  const page = useListPage<IvrFlow | null>({
+    load,
+    openerId: (flow) => (flow ? `ivr-${flow.id}-edit` : "ivr-add"),
+    path: (flow) => `/api/v1/ivr-flows/${flow.id}`,
+  });
+  const { editor, open, remove, reload } = page;
 
   return (
     <>
-      <h2 className="fr-h3" tabIndex={-1} ref={title}>
-        {t("admin.ivr")}
-      </h2>
-      <p>{t("ivr.intro")}</p>
-      <FeedbackAlert feedback={feedback} />
+      <ListPageHead page={page} heading={t("admin.ivr")} intro={t("ivr.intro")} />
 
       <EditorOrAdd
         editing={editor.editing}
@@ -645,18 +632,11 @@ function FlowEditor({
               </span>
             </legend>
             <div className="guichet-grid">
-              <Input
-                label={t("common.name")}
+              <NameInput
+                id={`${PREFIX}-name`}
                 {...flowError("name")}
-                nativeInputProps={{
-                  id: `${PREFIX}-name`,
-                  name: "name",
-                  required: true,
-                  maxLength: 100,
-                  autoComplete: "off",
-                  value: form.name,
-                  onChange: (e) => update({ name: e.target.value }),
-                }}
+                value={form.name}
+                onChange={(name) => update({ name })}
               />
               <Input
                 label={t("ivr.number")}
@@ -738,12 +718,7 @@ function FlowEditor({
             </Button>
           </section>
 
-          <div className="fr-btns-group fr-btns-group--inline">
-            <Button type="submit">{t("common.save")}</Button>
-            <Button type="button" priority="secondary" onClick={onClose}>
-              {t("common.close")}
-            </Button>
-          </div>
+          <FormButtons onClose={onClose} />
         </div>
 
         <div className="fr-col-12 fr-col-lg-4">
@@ -940,33 +915,21 @@ function StepEditor({
     );
     const none = voiceOnly && !queues.some((q) => q.channel === "voice");
     return (
-      <Select
+      <IdSelect
         key="queue_id"
+        id={idOf("queue_id")}
+        name="queue_id"
         label={t(label)}
         hint={none ? t("ivr.noVoiceQueue") : t(hint)}
         {...errorOf("queue_id")}
-        nativeSelectProps={{
-          id: idOf("queue_id"),
-          name: "queue_id",
-          required: true,
-          value: step.queue_id,
-          onChange: (e) => onChange({ queue_id: e.target.value }),
-        }}
-      >
-        <option value="" disabled>
-          {t("ivr.chooseQueue")}
-        </option>
-        {listed.map((q) => (
-          <option key={q.id} value={q.id}>
-            {voiceOnly && q.channel === "voice"
-              ? q.name
-              : `${q.name} (${channelLabel(t, q.channel)})`}
-          </option>
-        ))}
-        {step.queue_id && !queues.some((q) => String(q.id) === step.queue_id) && (
-          <option value={step.queue_id}>#{step.queue_id}</option>
-        )}
-      </Select>
+        placeholder={t("ivr.chooseQueue")}
+        items={listed}
+        itemLabel={(q) =>
+          voiceOnly && q.channel === "voice" ? q.name : `${q.name} (${channelLabel(t, q.channel)})`
+        }
+        value={step.queue_id}
+        onChange={(queue_id) => onChange({ queue_id })}
+      />
     );
   };
 
@@ -1002,7 +965,9 @@ function StepEditor({
           textInput("text", "ivr.text", optional ? "ivr.hangupTextHint" : "ivr.textHint", true)
         ) : (
           <>
-            <Select
+            <IdSelect
+              id={idOf("audio_id")}
+              name="audio_id"
               label={t("ivr.recording")}
               hint={
                 recordings.length === 0
@@ -1010,24 +975,13 @@ function StepEditor({
                   : t(optional ? "ivr.hangupTextHint" : "ivr.recordingHint")
               }
               {...errorOf("audio_id")}
-              nativeSelectProps={{
-                id: idOf("audio_id"),
-                name: "audio_id",
-                required: !optional,
-                value: step.audio_id,
-                onChange: (e) => onChange({ audio_id: e.target.value }),
-              }}
-            >
-              <option value="" disabled={!optional}>
-                {optional ? t("common.noneMasculine") : t("ivr.chooseRecording")}
-              </option>
-              {recordings.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {recordingLabel(r)}
-                </option>
-              ))}
-              {step.audio_id && !chosen && <option value={step.audio_id}>#{step.audio_id}</option>}
-            </Select>
+              required={!optional}
+              placeholder={optional ? t("common.noneMasculine") : t("ivr.chooseRecording")}
+              items={recordings}
+              itemLabel={recordingLabel}
+              value={step.audio_id}
+              onChange={(audio_id) => onChange({ audio_id })}
+            />
             {chosen && <RecordingPlayer recording={chosen} />}
           </>
         )}
@@ -1077,31 +1031,18 @@ function StepEditor({
           : queueSelect("ivr.queue", "ivr.queueHint", true);
       case "calendar_id":
         return (
-          <Select
+          <IdSelect
             key="calendar_id"
+            id={idOf("calendar_id")}
+            name="calendar_id"
             label={t("ivr.calendar")}
             hint={calendars.length === 0 ? t("queues.noCalendar") : undefined}
             {...errorOf("calendar_id")}
-            nativeSelectProps={{
-              id: idOf("calendar_id"),
-              name: "calendar_id",
-              required: true,
-              value: step.calendar_id,
-              onChange: (e) => onChange({ calendar_id: e.target.value }),
-            }}
-          >
-            <option value="" disabled>
-              {t("queues.chooseCalendar")}
-            </option>
-            {calendars.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-            {step.calendar_id && !calendars.some((c) => String(c.id) === step.calendar_id) && (
-              <option value={step.calendar_id}>#{step.calendar_id}</option>
-            )}
-          </Select>
+            placeholder={t("queues.chooseCalendar")}
+            items={calendars}
+            value={step.calendar_id}
+            onChange={(calendar_id) => onChange({ calendar_id })}
+          />
         );
       case "callback_digit":
         return (
@@ -1360,16 +1301,7 @@ function OptionRows({
                   onChange={(target) => set(i, { target })}
                 />
               </div>
-              <Button
-                type="button"
-                size="small"
-                priority="tertiary"
-                className="fr-ml-3v"
-                onClick={() => removeAt(i)}
-                nativeButtonProps={{ "aria-label": `${t("common.remove")} — ${legend}` }}
-              >
-                {t("common.remove")}
-              </Button>
+              <RemoveRowButton legend={legend} onClick={() => removeAt(i)} />
             </fieldset>
           </div>
         );

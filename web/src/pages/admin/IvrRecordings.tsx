@@ -3,7 +3,6 @@
 // section of the IVR page that lists, plays, adds and deletes them, and the
 // player the step editor shows for the recording chosen.
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Upload } from "@codegouvfr/react-dsfr/Upload";
 import { useEffect, useRef, useState } from "react";
 import { upload } from "../../api";
@@ -12,6 +11,7 @@ import { formatDuration } from "../../i18n";
 import {
   AdminTable,
   FeedbackAlert,
+  NameInput,
   RowActions,
   deleteItem,
   errorProps,
@@ -222,18 +222,12 @@ function UploadForm({ onUploaded }: { onUploaded: () => Promise<void> }) {
     <form onSubmit={(e) => void submit(e)} noValidate>
       <FeedbackAlert feedback={feedback} labels={labels} />
       <div className="guichet-grid fr-px-0">
-        <Input
+        <NameInput
+          id={`${PREFIX}-name`}
           label={t("rec.name")}
           {...errorProps(feedback, "name")}
-          nativeInputProps={{
-            id: `${PREFIX}-name`,
-            name: "name",
-            required: true,
-            maxLength: 100,
-            autoComplete: "off",
-            value: name,
-            onChange: (e) => setName(e.target.value),
-          }}
+          value={name}
+          onChange={setName}
         />
         <Upload
           key={picker}

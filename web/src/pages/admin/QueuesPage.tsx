@@ -6,7 +6,7 @@ import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { get, post, put } from "../../api";
 import { formatPercent } from "../../i18n";
 import type { Calendar } from "./CalendarsPage";
@@ -15,14 +15,18 @@ import {
   AdminTable,
   EditorOrAdd,
   FeedbackAlert,
+  FormButtons,
+  IdSelect,
+  ListPageHead,
+  NameInput,
+  RemoveRowButton,
   RowActions,
   byName,
-  deleteItem,
   errorProps,
   focusField,
   focusLater,
   problemFromApi,
-  useEditing,
+  useListPage,
   type Feedback,
   type Problem,
 } from "./shared";
@@ -110,10 +114,8 @@ export function QueuesPage() {
   const [queues, setQueues] = useState<QueueSettings[] | null>(null);
   const [skills, setSkills] = useState<SimpleItem[]>([]);
   const [calendars, setCalendars] = useState<Calendar[]>([]);
-  const [feedback, setFeedback] = useState<Feedback>(null);
-  const title = useRef<HTMLHeadingElement>(null);
 
-  const reload = useCallback(async () => {
+  const load = useCallback(async () => {
     const [q, s, c] = await Promise.all([
       get<QueueSettings[]>("/api/v1/queues"),
       get<SimpleItem[]>("/api/v1/skills"),
@@ -122,27 +124,16 @@ export function QueuesPage() {
     if (s.ok) setSkills(byName(s.value));
     if (c.ok) setCalendars(byName(c.value));
     if (q.ok) setQueues(byName(q.value));
-    const failed = [q, s, c].find((r) => !r.ok);
-    if (failed && !failed.ok) {
-      setFeedback({ kind: "error", problem: problemFromApi(failed.error, t, false) });
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+    return [q, s, c];
+  }, []);
 
   // The queue in the editor (null: a new one).
-  const editor = useEditing<QueueSettings | null>(
-    (queue) => (queue ? `queue-${queue.id}-edit` : "queue-add"),
-    reload,
-  );
-  const open = (queue: QueueSettings | null) => {
-    setFeedback(null);
-    editor.open(queue);
-  };
-  const remove = (queue: QueueSettings) =>
-    deleteItem(`/api/v1/queues/${queue.id}`, queue, { t, setFeedback, editor, title });
+  const page = useListPage<QueueSettings | null>({
+    load,
+    openerId: (queue) => (queue ? `queue-${queue.id}-edit` : "queue-add"),
+    path: (queue) => `/api/v1/queues/${queue.id}`,
+  });
+  const { editor, open, remove } = page;
 
   const opening = (q: QueueSettings) => {
     if (q.calendar_id) {
@@ -154,11 +145,7 @@ export function QueuesPage() {
 
   return (
     <>
-      <h2 className="fr-h3" tabIndex={-1} ref={title}>
-        {t("admin.queues")}
-      </h2>
-      <p>{t("queues.intro")}</p>
-      <FeedbackAlert feedback={feedback} />
+      <ListPageHead page={page} heading={t("admin.queues")} intro={t("queues.intro")} />
 
       <EditorOrAdd
         editing={editor.editing}
@@ -534,18 +521,11 @@ function QueueForm({
       <fieldset className="fr-fieldset">
         <legend className="fr-fieldset__legend">{t("queues.general")}</legend>
         <div className="guichet-grid">
-          <Input
-            label={t("common.name")}
+          <NameInput
+            id={idOf("name")}
             {...errorProps(feedback, "name")}
-            nativeInputProps={{
-              id: idOf("name"),
-              name: "name",
-              required: true,
-              maxLength: 100,
-              autoComplete: "off",
-              value: form.name,
-              onChange: (e) => update({ name: e.target.value }),
-            }}
+            value={form.name}
+            onChange={(name) => update({ name })}
           />
           <Select
             label={t("queues.channel")}
@@ -712,29 +692,16 @@ function QueueForm({
         (calendars.length === 0 && !form.calendar_id ? (
           <p>{t("queues.noCalendar")}</p>
         ) : (
-          <Select
+          <IdSelect
+            id={idOf("calendar_id")}
+            name="calendar_id"
             label={t("queues.calendar")}
             {...errorProps(feedback, "calendar_id")}
-            nativeSelectProps={{
-              id: idOf("calendar_id"),
-              name: "calendar_id",
-              required: true,
-              value: form.calendar_id,
-              onChange: (e) => update({ calendar_id: e.target.value }),
-            }}
-          >
-            <option value="" disabled>
-              {t("queues.chooseCalendar")}
-            </option>
-            {calendars.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-            {form.calendar_id && !calendars.some((c) => String(c.id) === form.calendar_id) && (
-              <option value={form.calendar_id}>#{form.calendar_id}</option>
-            )}
-          </Select>
+            placeholder={t("queues.chooseCalendar")}
+            items={calendars}
+            value={form.calendar_id}
+            onChange={(calendar_id) => update({ calendar_id })}
+          />
         ))}
       {form.opening !== "always" && (
         <Checkbox
@@ -753,12 +720,7 @@ function QueueForm({
         />
       )}
 
-      <div className="fr-btns-group fr-btns-group--inline">
-        <Button type="submit">{t("common.save")}</Button>
-        <Button type="button" priority="secondary" onClick={onClose}>
-          {t("common.close")}
-        </Button>
-      </div>
+      <FormButtons onClose={onClose} />
     </form>
   );
 }
@@ -804,29 +766,16 @@ function RequirementRows({
             <fieldset className="fr-fieldset fr-mb-0">
               <legend className="fr-fieldset__legend fr-text--regular">{legend}</legend>
               <div className="guichet-grid">
-                <Select
+                <IdSelect
+                  id={idOf(`skills[${i}].skill_id`)}
+                  name={`skills[${i}].skill_id`}
                   label={t("queues.skill")}
                   {...errorProps(feedback, `skills[${i}].skill_id`)}
-                  nativeSelectProps={{
-                    id: idOf(`skills[${i}].skill_id`),
-                    name: `skills[${i}].skill_id`,
-                    required: true,
-                    value: row.skill_id,
-                    onChange: (e) => set(i, { skill_id: e.target.value }),
-                  }}
-                >
-                  <option value="" disabled>
-                    {t("queues.chooseSkill")}
-                  </option>
-                  {skills.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
-                  {row.skill_id && !skills.some((s) => String(s.id) === row.skill_id) && (
-                    <option value={row.skill_id}>#{row.skill_id}</option>
-                  )}
-                </Select>
+                  placeholder={t("queues.chooseSkill")}
+                  items={skills}
+                  value={row.skill_id}
+                  onChange={(skill_id) => set(i, { skill_id })}
+                />
                 <Select
                   label={t("queues.minLevel")}
                   {...errorProps(feedback, `skills[${i}].min_level`)}
@@ -844,16 +793,7 @@ function RequirementRows({
                   ))}
                 </Select>
               </div>
-              <Button
-                type="button"
-                size="small"
-                priority="tertiary"
-                className="fr-ml-3v"
-                onClick={() => removeAt(i)}
-                nativeButtonProps={{ "aria-label": `${t("common.remove")} — ${legend}` }}
-              >
-                {t("common.remove")}
-              </Button>
+              <RemoveRowButton legend={legend} onClick={() => removeAt(i)} />
             </fieldset>
           </div>
         );
@@ -985,16 +925,7 @@ function StepRows({
                   />
                 </div>
               )}
-              <Button
-                type="button"
-                size="small"
-                priority="tertiary"
-                className="fr-ml-3v"
-                onClick={() => removeAt(i)}
-                nativeButtonProps={{ "aria-label": `${t("common.remove")} — ${legend}` }}
-              >
-                {t("common.remove")}
-              </Button>
+              <RemoveRowButton legend={legend} onClick={() => removeAt(i)} />
             </fieldset>
           </div>
         );

@@ -1,22 +1,23 @@
 // Skills, wrap-up codes, pause reasons and canned responses: a name and a
 // text each (a description; for canned responses, the response itself).
 // A table with Modifier / Supprimer per row, an edit panel, an add form.
-import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { get, post, put, type Result } from "../../api";
 import {
   AdminTable,
   EditorOrAdd,
   FeedbackAlert,
+  FormButtons,
+  ListPageHead,
+  NameInput,
   RowActions,
   byName,
-  deleteItem,
   errorProps,
   focusField,
   focusLater,
   problemFromApi,
-  useEditing,
+  useListPage,
   type Feedback,
 } from "./shared";
 import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
@@ -90,44 +91,32 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
   const t = useAdminT();
   const texts = KINDS[kind];
   const [items, setItems] = useState<SimpleItem[] | null>(null);
-  const [feedback, setFeedback] = useState<Feedback>(null);
-  const title = useRef<HTMLHeadingElement>(null);
 
-  const reload = useCallback(async () => {
+  const load = useCallback(async () => {
     const result = await get<(SimpleItem & { text?: string })[]>(texts.path);
     // The form's second field is the kind's field (a description, a text).
     if (result.ok) {
       setItems(byName(result.value.map((item) => ({ ...item, description: item[texts.field] }))));
     }
-    else setFeedback({ kind: "error", problem: problemFromApi(result.error, t, false) });
-  }, [texts.path, t]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+    return [result];
+  }, [texts.path, texts.field]);
 
   // The item in the edit panel (new ones are added below the table).
-  const editor = useEditing<SimpleItem>((item) => `${kind}-${item.id}-edit`, reload);
-  const open = (item: SimpleItem) => {
-    setFeedback(null);
-    editor.open(item);
-  };
+  const page = useListPage<SimpleItem>({
+    load,
+    openerId: (item) => `${kind}-${item.id}-edit`,
+    path: (item) => `${texts.path}/${item.id}`,
+  });
+  const { editor, open, remove, reload } = page;
 
   const asSent = ({ name, description }: { name: string; description?: string }) => ({
     name,
     ...(description !== undefined ? { [texts.field]: description } : {}),
   });
 
-  const remove = (item: SimpleItem) =>
-    deleteItem(`${texts.path}/${item.id}`, item, { t, setFeedback, editor, title });
-
   return (
     <>
-      <h2 className="fr-h3" tabIndex={-1} ref={title}>
-        {t(texts.title)}
-      </h2>
-      <p>{t(texts.intro)}</p>
-      <FeedbackAlert feedback={feedback} />
+      <ListPageHead page={page} heading={t(texts.title)} intro={t(texts.intro)} />
 
       <EditorOrAdd
         editing={editor.editing}
@@ -250,18 +239,11 @@ function ItemForm({
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
-      <Input
-        label={t("common.name")}
+      <NameInput
+        id={`${prefix}-name`}
         {...errorProps(feedback, "name")}
-        nativeInputProps={{
-          id: `${prefix}-name`,
-          name: "name",
-          required: true,
-          maxLength: 100,
-          autoComplete: "off",
-          value: name,
-          onChange: (e) => setName(e.target.value),
-        }}
+        value={name}
+        onChange={setName}
       />
       <Input
         label={fieldLabel ?? t("common.description")}
@@ -275,14 +257,7 @@ function ItemForm({
           onChange: (e) => setDescription(e.target.value),
         }}
       />
-      <div className="fr-btns-group fr-btns-group--inline">
-        <Button type="submit">{submitLabel}</Button>
-        {onCancel && (
-          <Button type="button" priority="secondary" onClick={onCancel}>
-            {t("common.close")}
-          </Button>
-        )}
-      </div>
+      <FormButtons submitLabel={submitLabel} onClose={onCancel} />
     </form>
   );
 }

@@ -9,6 +9,7 @@ import { get, post, put, type Role, type User } from "../../api";
 import {
   AdminTable,
   FeedbackAlert,
+  FormButtons,
   errorProps,
   focusField,
   focusLater,
@@ -299,12 +300,7 @@ function EditUserForm({
             onChange: (e) => setPassword(e.target.value),
           }}
         />
-        <div className="fr-btns-group fr-btns-group--inline">
-          <Button type="submit">{t("common.save")}</Button>
-          <Button type="button" priority="secondary" onClick={onClose}>
-            {t("common.close")}
-          </Button>
-        </div>
+        <FormButtons onClose={onClose} />
       </form>
     </section>
   );

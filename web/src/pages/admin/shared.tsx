@@ -1,10 +1,23 @@
 // What the administration pages share: errors as the user reads them, the
-// editor panel and what is open in it, the table of a list page, the actions
-// of a table row (with an inline confirmation) and the deletion they lead to.
+// editor panel and what is open in it, the wiring and the head of a list
+// page, its table, the actions of a table row (with an inline confirmation)
+// and the deletion they lead to; and the fields and buttons their forms
+// repeat (an item's name, a choice of an item by id, "Retirer" on a row,
+// save and close).
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Fragment, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
-import { del, type ApiError } from "../../api";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import {
+  Fragment,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from "react";
+import { del, type ApiError, type Result } from "../../api";
 import { fill, useAdminT, type AdminT } from "./texts";
 
 // An error to show: from the server or from a check before sending. `field`
@@ -73,6 +86,10 @@ export function errorProps(feedback: Feedback, field: string) {
   return {};
 }
 
+// The props errorProps gives (or a page's own check, like the IVR editor's),
+// spread as they are on the fields below to mark them in error.
+type ErrorState = { state?: "error"; stateRelatedMessage?: ReactNode };
+
 // Focus an element once React has rendered what was just set.
 export function focusLater(id: string): void {
   window.setTimeout(() => document.getElementById(id)?.focus(), 0);
@@ -136,6 +153,77 @@ export function useEditing<T extends { id: number } | null>(
       await reload();
     },
   };
+}
+
+// The wiring of a list page with an editor, the same on every such page:
+// its feedback, its title (where the focus goes after a deletion, see
+// deleteItem), its lists loaded at once and on `reload`, its editor (see
+// useEditing), opening it — which clears the previous action's message, no
+// longer about what is shown — and deleting a row at `path`. `load` fetches
+// the page's lists, keeps those that came and gives back every answer: the
+// first refusal becomes the page's feedback. Give a stable `load`
+// (useCallback): a new one loads again.
+export function useListPage<T extends { id: number; name: string } | null>({
+  load,
+  openerId,
+  path,
+}: {
+  load: () => Promise<Result<unknown>[]>;
+  openerId: (item: T) => string;
+  path: (item: NonNullable<T>) => string;
+}) {
+  const t = useAdminT();
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+
+  const reload = useCallback(async () => {
+    const failed = (await load()).find((result) => !result.ok);
+    if (failed && !failed.ok) {
+      setFeedback({ kind: "error", problem: problemFromApi(failed.error, t, false) });
+    }
+  }, [load, t]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const editor = useEditing<T>(openerId, reload);
+  return {
+    feedback,
+    setFeedback,
+    title,
+    reload,
+    editor,
+    open: (item: T) => {
+      setFeedback(null);
+      editor.open(item);
+    },
+    remove: (item: NonNullable<T>) =>
+      deleteItem(path(item), item, { t, setFeedback, editor, title }),
+  };
+}
+
+// The head of a list page (see useListPage): its title, which takes the
+// focus when a deleted row takes its buttons away, its introduction, and
+// the feedback of the last action.
+export function ListPageHead({
+  page,
+  heading,
+  intro,
+}: {
+  page: { title: RefObject<HTMLHeadingElement | null>; feedback: Feedback };
+  heading: string;
+  intro: string;
+}) {
+  return (
+    <>
+      <h2 className="fr-h3" tabIndex={-1} ref={page.title}>
+        {heading}
+      </h2>
+      <p>{intro}</p>
+      <FeedbackAlert feedback={page.feedback} />
+    </>
+  );
 }
 
 // A list page's editor: while an item is open (see useEditing), the panel
@@ -323,4 +411,137 @@ export function RowActions({
 
 export function byName<T extends { name: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => a.name.localeCompare(b.name, "fr"));
+}
+
+// The name of what a form edits or adds: required, 1 to 100 characters as
+// the server takes them, never filled in by the browser. Its `id` is the
+// form's prefix then "-name", where focusField looks for it.
+export function NameInput({
+  id,
+  label,
+  value,
+  onChange,
+  ...error
+}: {
+  id: string;
+  label?: string; // "Nom" unless told
+  value: string;
+  onChange: (value: string) => void;
+} & ErrorState) {
+  const t = useAdminT();
+  return (
+    <Input
+      label={label ?? t("common.name")}
+      {...error}
+      nativeInputProps={{
+        id,
+        name: "name",
+        required: true,
+        maxLength: 100,
+        autoComplete: "off",
+        value,
+        onChange: (e) => onChange(e.target.value),
+      }}
+    />
+  );
+}
+
+// One of `items` chosen by id, the value as a form holds it (a string, ""
+// for none). Required, the empty option only asks to choose (`placeholder`)
+// and cannot be chosen back; optional, it stands for none. An id that none
+// of the items has (one deleted since) stays chosen, shown as "#id": without
+// its option the browser would show the first one while the form still
+// sends that id.
+export function IdSelect<T extends { id: number; name: string }>({
+  id,
+  name,
+  label,
+  hint,
+  required = true,
+  placeholder,
+  items,
+  itemLabel = (item) => item.name,
+  value,
+  onChange,
+  ...error
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  placeholder: string;
+  items: T[];
+  itemLabel?: (item: T) => string;
+  value: string;
+  onChange: (value: string) => void;
+} & ErrorState) {
+  return (
+    <Select
+      label={label}
+      hint={hint}
+      {...error}
+      nativeSelectProps={{
+        id,
+        name,
+        required,
+        value,
+        onChange: (e) => onChange(e.target.value),
+      }}
+    >
+      <option value="" disabled={required}>
+        {placeholder}
+      </option>
+      {items.map((item) => (
+        <option key={item.id} value={item.id}>
+          {itemLabel(item)}
+        </option>
+      ))}
+      {value && !items.some((item) => String(item.id) === value) && (
+        <option value={value}>#{value}</option>
+      )}
+    </Select>
+  );
+}
+
+// The foot of an editor's form: its submit button ("Enregistrer" unless
+// told) and, where the form can be closed, "Fermer".
+export function FormButtons({
+  submitLabel,
+  onClose,
+}: {
+  submitLabel?: string;
+  onClose?: () => void;
+}) {
+  const t = useAdminT();
+  return (
+    <div className="fr-btns-group fr-btns-group--inline">
+      <Button type="submit">{submitLabel ?? t("common.save")}</Button>
+      {onClose && (
+        <Button type="button" priority="secondary" onClick={onClose}>
+          {t("common.close")}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+// "Retirer" for one row of a form's repeated rows (a menu's choice, a skill
+// required, an escalation step), each a fieldset named by its `legend`. Its
+// accessible name adds that legend: otherwise every row's button would be
+// just "Retirer".
+export function RemoveRowButton({ legend, onClick }: { legend: string; onClick: () => void }) {
+  const t = useAdminT();
+  return (
+    <Button
+      type="button"
+      size="small"
+      priority="tertiary"
+      className="fr-ml-3v"
+      onClick={onClick}
+      nativeButtonProps={{ "aria-label": `${t("common.remove")} — ${legend}` }}
+    >
+      {t("common.remove")}
+    </Button>
+  );
 }
