@@ -272,11 +272,16 @@ class Api::Impl {
     if (path == "/metrics") {
       HttpResponse response;
       response.content_type = "text/plain; version=0.0.4";
+      std::string voice;
+      {
+        std::lock_guard lock(voice_mutex_);
+        if (voice_) voice = voice_->metrics();
+      }
       response.body =
           metrics_.render(center_.metrics_gauges() +
                           "# HELP guichet_websocket_clients Open WebSocket connections.\n"
                           "# TYPE guichet_websocket_clients gauge\nguichet_websocket_clients " +
-                          std::to_string(hub_.subscribers()) + "\n");
+                          std::to_string(hub_.subscribers()) + "\n" + voice);
       return response;
     }
     if (path == "/api/v1/openapi.json") return json_response(200, openapi_json());

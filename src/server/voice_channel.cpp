@@ -130,6 +130,27 @@ class VoiceChannel::Impl {
     return answer.get();
   }
 
+  std::string metrics() const {
+    if (!endpoint_) return "";
+    const voice::VoiceStats& s = endpoint_->stats();
+    std::string out;
+    auto add = [&](const char* name, const char* type, const char* help, std::uint64_t value) {
+      out += std::string("# HELP guichet_voice_") + name + " " + help + "\n# TYPE guichet_voice_" +
+             name + " " + type + "\nguichet_voice_" + name + " " + std::to_string(value) + "\n";
+    };
+    add("calls_active", "gauge", "Calls in progress.", s.calls_active.load());
+    add("calls_answered_total", "counter", "Calls answered.", s.calls_answered.load());
+    add("rtp_sent_total", "counter", "RTP packets sent (prompts, music).", s.rtp_sent.load());
+    add("rtp_received_total", "counter", "RTP packets received from peers.", s.rtp_received.load());
+    add("rtp_relayed_total", "counter", "RTP packets relayed between legs.", s.rtp_relayed.load());
+    add("rtp_from_strangers_total", "counter", "RTP packets dropped: not from the leg's peer.",
+        s.rtp_from_strangers.load());
+    add("digits_total", "counter", "Keys pressed by callers.", s.digits.load());
+    add("pacing_p99_microseconds", "gauge", "How late the 99th percentile of audio ticks left.",
+        s.lateness_quantile(0.99));
+    return out;
+  }
+
   std::string stats_json() const {
     if (!endpoint_) return "{}";
     const voice::VoiceStats& s = endpoint_->stats();
@@ -797,6 +818,9 @@ VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 VoiceChannel::~VoiceChannel() = default;
 std::string VoiceChannel::stats_json() const {
   return impl_->stats_json();
+}
+std::string VoiceChannel::metrics() const {
+  return impl_->metrics();
 }
 Status VoiceChannel::control(std::uint64_t interaction, const std::string& action,
                              std::uint64_t caller, bool manager) {

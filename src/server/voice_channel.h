@@ -50,6 +50,9 @@ class VoiceChannel {
   Status control(std::uint64_t interaction, const std::string& action, std::uint64_t caller,
                  bool manager);
 
+  // The same figures for Prometheus (guichet_voice_…).
+  std::string metrics() const;
+
   // {"calls_active", "calls_answered", "rtp_…", "pacing_p99_us", …}
   std::string stats_json() const;
 

@@ -309,6 +309,8 @@ const stats = await api("GET", "/api/v1/stats/voice");
 assert.ok(stats.rtp_relayed > 100, `relayed ${stats.rtp_relayed}`);
 assert.ok(stats.digits >= 4, `digits ${stats.digits}`);
 assert.ok(stats.rtp_from_strangers > 0, "RTP from strangers was not seen");
+const metrics = await (await fetch(`${base}/metrics`)).text();
+assert.match(metrics, /^guichet_voice_calls_answered_total [1-9]/m, "voice figures in /metrics");
 await until("the call to end", async () => (await api("GET", "/api/v1/stats/voice")).calls_active === 0);
 const recorded = await until("the recording", async () => {
   const response = await fetch(`${base}/api/v1/interactions/${interaction.id}/recording`, {
