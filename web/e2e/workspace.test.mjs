@@ -385,6 +385,55 @@ try {
   await supervisor.getByText("Enregistré : appliqué immédiatement.").waitFor();
   const changed = (await api("superviseur", "GET", "/api/v1/queues")).find((q) => q.id === accueil.id);
   check(changed.sl_threshold_s === 45, `the queue's threshold is changed: ${JSON.stringify(changed)}`);
+
+  // A phone queue added in the editor: its "Appels" settings (announcements,
+  // recording, retention) show for the phone channel only, with the server's
+  // defaults; a retention out of range is refused on its field; the values
+  // saved are stored.
+  await supervisor.getByRole("region", { name: "Modifier la file — accueil" })
+    .getByRole("button", { name: "Fermer", exact: true }).click();
+  await supervisor.getByRole("button", { name: "Ajouter une file" }).click();
+  await supervisor.getByRole("heading", { name: "Nouvelle file" }).waitFor();
+  const callSettings = supervisor.getByRole("group", { name: "Appels", exact: true });
+  const announce = callSettings.getByLabel(/^Annonce du rang et du temps d'attente estimé/);
+  const recordCalls = callSettings.getByLabel(/^Enregistrer les conversations/);
+  const retention = callSettings.getByLabel(/^Durée de conservation des enregistrements/);
+  await callSettings.waitFor(); // a new queue is a phone queue until told otherwise
+  check((await announce.inputValue()) === "30" && (await retention.inputValue()) === "30" &&
+        !(await recordCalls.isChecked()),
+    "the call settings start from the server's defaults (30 s, not recorded, 30 days)");
+  const channelSelect = supervisor.getByLabel("Canal", { exact: true });
+  await channelSelect.selectOption({ label: "Chat" });
+  await until("a chat queue has no call settings", async () => (await callSettings.count()) === 0);
+  await channelSelect.selectOption({ label: "Téléphone" });
+  await callSettings.waitFor();
+  await supervisor.getByLabel("Nom", { exact: true }).fill("accueil-telephone");
+  await announce.fill("45");
+  await callSettings.locator("label", { hasText: "Enregistrer les conversations" }).click();
+  check(await recordCalls.isChecked(), "the recording is chosen");
+  await retention.fill("4000");
+  await supervisor.getByRole("button", { name: "Enregistrer", exact: true }).first().click();
+  const refusal = "Saisissez un nombre entier de jours, de 1 à 3650.";
+  check(await focusComesTo(supervisor, () =>
+          document.activeElement?.getAttribute("name") === "recording_retention_days"),
+    "a retention out of range leads back to its field");
+  check((await retention.evaluate((input) =>
+          document.getElementById(input.getAttribute("aria-describedby") ?? "")?.textContent)) === refusal,
+    "the retention field says why it is refused");
+  await retention.fill("90");
+  await audit(supervisor, "admin-file-appels");
+  await supervisor.getByRole("button", { name: "Enregistrer", exact: true }).first().click();
+  await supervisor.getByText("Enregistré : appliqué immédiatement.").waitFor();
+  const added = (await api("superviseur", "GET", "/api/v1/queues")).find(
+    (q) => q.name === "accueil-telephone");
+  const phoneQueue = added && (await api("superviseur", "GET", `/api/v1/queues/${added.id}`));
+  check(phoneQueue?.channel === "voice" && phoneQueue.announce_every_s === 45 &&
+        phoneQueue.record_calls === true && phoneQueue.recording_retention_days === 90,
+    `the phone queue's call settings are stored: ${JSON.stringify(phoneQueue)}`);
+  const phoneRow = supervisor.locator("tr", {
+    has: supervisor.getByRole("rowheader", { name: "accueil-telephone", exact: true }),
+  });
+  await phoneRow.getByText("Téléphone — appels enregistrés").waitFor();
   for (const [link, name] of [["Compétences", "admin-competences"], ["Codes de qualification", "admin-codes"],
                               ["Motifs de pause", "admin-pauses"], ["Réponses types", "admin-reponses-types"],
                               ["Calendriers", "admin-calendriers"]]) {
@@ -560,7 +609,7 @@ try {
 
   check(errors.length === 0, `no error in the page's console: ${errors.join(" | ")}`);
   const sizes = await api("superviseur", "GET", "/api/v1/stats/queues");
-  check(sizes.length === 3, "three queues on the wallboard");
+  check(sizes.length === 4, "four queues on the wallboard (three set up, the phone queue added)");
 } catch (error) {
   failures.push(String(error?.stack ?? error));
   console.error(error);

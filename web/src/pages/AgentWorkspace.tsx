@@ -19,10 +19,11 @@ import {
   type TimelineEvent,
   type User,
 } from "../api";
+import { liveEvents } from "../events";
 import { useLiveReload, useLiveStatus, useNow } from "../hooks";
 import { formatDuration, useT, type TextKey } from "../i18n";
 import { chime } from "../sound";
-import { CALL_STATES, CallCard, VoicemailPlayer, attributeRows } from "./CallCard";
+import { CALL_STATES, CallCard, RecordingPlayer, attributeRows } from "./CallCard";
 
 // Names of queues, colleagues, codes: loaded once per visit.
 interface Lookups {
@@ -438,6 +439,22 @@ function InteractionCard({
     (e) => (e.type === "message" || e.type === "call") && e.interaction_id === item.id,
     50,
   );
+  // The call's recording is noted in the timeline just before its end, but
+  // the server stores the timeline in the background while the live "ended"
+  // goes out at once: the reload above may come before either is stored.
+  // Read the interaction again a moment later, for the recording's player.
+  useEffect(() => {
+    let timer: number | undefined;
+    const unsubscribe = liveEvents.subscribe((e) => {
+      if (e.type !== "call" || e.interaction_id !== item.id || e.state !== "ended") return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(reloadDetail, 500);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [item.id, reloadDetail]);
 
   const complete = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -494,7 +511,11 @@ function InteractionCard({
         </dl>
       )}
       {voicemail && (
-        <VoicemailPlayer interactionId={item.id} seconds={item.attributes.voicemail_seconds} />
+        <RecordingPlayer
+          interactionId={item.id}
+          kind="voicemail"
+          seconds={item.attributes.voicemail_seconds}
+        />
       )}
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
 

@@ -1,7 +1,9 @@
 // A voice interaction in the agent's hands: the call's state (from the
 // interaction's timeline, then live), the time in that state and the time
-// connected, hold / resume / hang up; the attributes the IVR collected, by
-// their names; the voicemail a caller left, played from the API.
+// connected, hold / resume / hang up, and the conversation's recording once
+// the call has ended (on queues that record calls); the attributes the IVR
+// collected, by their names; the voicemail a caller left. Recordings and
+// voicemails are played from the API.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
@@ -62,6 +64,15 @@ function callFigures(changes: CallChange[], now: number) {
   };
 }
 
+// The conversation's recording, as the timeline tells it once the call has
+// ended ({"file", "seconds"}): its length, when said; null when there is none.
+function recordingOf(timeline: TimelineEvent[]): { seconds?: number } | null {
+  const recording = timeline.filter((e) => e.type === "recording").at(-1);
+  if (!recording) return null;
+  const seconds = recording.data.seconds;
+  return { seconds: typeof seconds === "number" ? seconds : undefined };
+}
+
 const SEVERITY = {
   ringing: "new",
   connected: "success",
@@ -107,6 +118,7 @@ export function CallCard({ item, timeline }: { item: Interaction; timeline: Time
   }, [item.id]);
 
   const figures = callFigures(changesOf(timeline, live), now + skew);
+  const recording = recordingOf(timeline);
   const state = figures?.state;
   const controllable = state === "connected" || state === "on_hold";
 
@@ -189,6 +201,13 @@ export function CallCard({ item, timeline }: { item: Interaction; timeline: Time
           </Button>
         </div>
       )}
+      {recording && (
+        <RecordingPlayer
+          interactionId={item.id}
+          kind="call"
+          seconds={recording.seconds?.toString()}
+        />
+      )}
     </section>
   );
 }
@@ -227,31 +246,51 @@ function ivrPath(path: string, t: (key: TextKey) => string): string {
     .join(" → ");
 }
 
-// ---- the voicemail -----------------------------------------------------------------
+// ---- the recordings ----------------------------------------------------------------
 
-// The message a caller left, fetched with the session (an <audio src> to
+// The two recordings an interaction may have, both at .../recording: the
+// message a caller left ("voicemail"), the conversation with the agent
+// ("call"); their texts, and the name of the file downloaded.
+type RecordingTexts = Record<"title" | "loading" | "failed" | "download", TextKey>;
+const RECORDINGS = {
+  voicemail: {
+    title: "voicemail.title",
+    loading: "voicemail.loading",
+    failed: "voicemail.failed",
+    download: "voicemail.download",
+    file: "message-vocal",
+  },
+  call: {
+    title: "recording.title",
+    loading: "recording.loading",
+    failed: "recording.failed",
+    download: "recording.download",
+    file: "enregistrement-appel",
+  },
+} as const satisfies Record<string, RecordingTexts & { file: string }>;
+
+// An interaction's recording, fetched with the session (an <audio src> to
 // the API would do too, but a fetch lets the card say why it failed).
-export function VoicemailPlayer({
+export function RecordingPlayer({
   interactionId,
+  kind,
   seconds,
 }: {
   interactionId: number;
+  kind: keyof typeof RECORDINGS;
   seconds?: string;
 }) {
   const { t } = useT();
   const audio = useBlobUrl(`/api/v1/interactions/${interactionId}/recording`);
+  const texts = RECORDINGS[kind];
 
-  const title = seconds ? `${t("voicemail.title")} (${seconds} s)` : t("voicemail.title");
+  const title = seconds ? `${t(texts.title)} (${seconds} s)` : t(texts.title);
   return (
     <figure className="fr-mx-0 fr-mb-2w">
       <figcaption className="fr-text--bold fr-mb-1w">{title}</figcaption>
-      {audio === null && <p className="fr-text--sm">{t("voicemail.loading")}</p>}
+      {audio === null && <p className="fr-text--sm">{t(texts.loading)}</p>}
       {audio && "error" in audio && (
-        <Alert
-          severity="error"
-          small
-          description={`${t("voicemail.failed")} ${audio.error.message}`}
-        />
+        <Alert severity="error" small description={`${t(texts.failed)} ${audio.error.message}`} />
       )}
       {audio && "url" in audio && (
         <>
@@ -266,9 +305,9 @@ export function VoicemailPlayer({
             <a
               className="fr-link fr-link--sm fr-icon-download-line fr-link--icon-left"
               href={audio.url}
-              download={`message-vocal-${interactionId}.wav`}
+              download={`${texts.file}-${interactionId}.wav`}
             >
-              {t("voicemail.download")}
+              {t(texts.download)}
             </a>
           </p>
         </>

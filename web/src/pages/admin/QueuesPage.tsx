@@ -7,6 +7,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useState } from "react";
+import { flushSync } from "react-dom";
 import { get, post, put } from "../../api";
 import { formatPercent } from "../../i18n";
 import type { Calendar } from "./CalendarsPage";
@@ -63,6 +64,10 @@ export interface QueueSettings {
   hours?: string;
   calendar_id?: number;
   accept_when_closed?: boolean;
+  // Voice queues only (the voice channel reads them; GET gives their defaults).
+  announce_every_s?: number;
+  record_calls?: boolean;
+  recording_retention_days?: number;
 }
 
 type QueueBody = Omit<QueueSettings, "id">;
@@ -97,6 +102,9 @@ const labelsOf = (t: AdminT): Record<string, string> => ({
   hours: t("queues.hours"),
   calendar_id: t("queues.calendar"),
   accept_when_closed: t("queues.acceptWhenClosed"),
+  announce_every_s: t("queues.announceEvery"),
+  record_calls: t("queues.recordCalls"),
+  recording_retention_days: t("queues.retention"),
   skills: t("queues.skills"),
   "skills.skill_id": t("queues.skill"),
   "skills.min_level": t("queues.minLevel"),
@@ -179,7 +187,10 @@ export function QueuesPage() {
         row={(q) => (
           <tr>
             <th scope="row">{q.name}</th>
-            <td>{channelLabel(t, q.channel)}</td>
+            <td>
+              {channelLabel(t, q.channel)}
+              {q.channel === "voice" && q.record_calls && ` — ${t("queues.recordedCell")}`}
+            </td>
             <td>{strategyLabel(t, q.strategy ?? "longest_idle")}</td>
             <td>
               {fill(t("queues.slCell"), {
@@ -237,6 +248,9 @@ interface QueueFormState {
   hours: string;
   calendar_id: string;
   accept_when_closed: boolean;
+  announce_every_s: string;
+  record_calls: boolean;
+  recording_retention_days: string;
 }
 
 let lastRowKey = 0;
@@ -274,6 +288,9 @@ function formOf(q: QueueSettings | null): QueueFormState {
     hours: q?.hours ?? "",
     calendar_id: text(q?.calendar_id),
     accept_when_closed: q?.accept_when_closed ?? false,
+    announce_every_s: text(q?.announce_every_s ?? 30),
+    record_calls: q?.record_calls ?? false,
+    recording_retention_days: text(q?.recording_retention_days ?? 30),
   };
 }
 
@@ -358,6 +375,7 @@ function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { problem: 
     if (f.channel === "voice" && f.callback_queue_id) {
       body.callback_queue_id = Number(f.callback_queue_id);
     }
+    if (f.channel === "voice") Object.assign(body, callSettingsOf(f, t));
 
     const required_skills = f.skills.map((row, i) => {
       const field = `skills[${i}].skill_id`;
@@ -412,6 +430,27 @@ function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { problem: 
   }
 }
 
+// What only voice queues keep, as the voice channel checks it (see bodyOf).
+function callSettingsOf(f: QueueFormState, t: AdminT) {
+  const announce = readNumber(t, f.announce_every_s, "announce_every_s", {
+    integer: true,
+    min: 0,
+    max: 600,
+    message: "error.announceEvery",
+  });
+  const retention = readNumber(t, f.recording_retention_days, "recording_retention_days", {
+    integer: true,
+    min: 1,
+    max: 3650,
+    message: "error.retention",
+  });
+  return {
+    announce_every_s: required(t, announce, "announce_every_s"),
+    record_calls: f.record_calls,
+    recording_retention_days: required(t, retention, "recording_retention_days"),
+  };
+}
+
 // ---- the editor ----------------------------------------------------------------------
 
 const PREFIX = "queue-editor";
@@ -439,7 +478,9 @@ function QueueForm({
   const update = (patch: Partial<QueueFormState>) => setForm((f) => ({ ...f, ...patch }));
 
   const refuse = (problem: Problem) => {
-    setFeedback({ kind: "error", problem });
+    // Rendered at once: the field at fault may only now take its id (the
+    // recording's checkbox, whose group DSFR draws only for an error).
+    flushSync(() => setFeedback({ kind: "error", problem }));
     focusField(PREFIX, problem);
   };
 
@@ -471,28 +512,29 @@ function QueueForm({
     hint: AdminKey,
     channel: QueueChannel,
   ) => (
-    <Select
+    <IdSelect
+      id={idOf(field)}
+      name={field}
       label={t(label)}
       hint={t(hint)}
+      required={false}
       {...errorProps(feedback, field)}
-      nativeSelectProps={{
-        id: idOf(field),
-        name: field,
-        value: form[field],
-        onChange: (e) => update({ [field]: e.target.value }),
-      }}
-    >
-      <option value="">{t("common.noneFeminine")}</option>
-      {targets(channel, form[field]).map((q) => (
-        <option key={q.id} value={q.id}>
-          {q.name}
-        </option>
-      ))}
-    </Select>
+      placeholder={t("common.noneFeminine")}
+      items={targets(channel, form[field])}
+      value={form[field]}
+      onChange={(value) => update({ [field]: value })}
+    />
   );
 
   const numberInput = (
-    field: "priority" | "sl_threshold_s" | "wrapup_s" | "max_wait_s" | "max_length",
+    field:
+      | "priority"
+      | "sl_threshold_s"
+      | "wrapup_s"
+      | "max_wait_s"
+      | "max_length"
+      | "announce_every_s"
+      | "recording_retention_days",
     label: AdminKey,
     hint: AdminKey | null,
     attributes: { min: number; max?: number; step: number | "any" },
@@ -636,6 +678,40 @@ function QueueForm({
             )}
         </div>
       </fieldset>
+
+      {form.channel === "voice" && (
+        <fieldset className="fr-fieldset">
+          <legend className="fr-fieldset__legend">{t("queues.calls")}</legend>
+          <div className="guichet-grid">
+            {numberInput("announce_every_s", "queues.announceEvery", "queues.announceEveryHint", {
+              min: 0,
+              max: 600,
+              step: 1,
+            })}
+            {numberInput("recording_retention_days", "queues.retention", "queues.retentionHint", {
+              min: 1,
+              max: 3650,
+              step: 1,
+            })}
+          </div>
+          <Checkbox
+            id={idOf("record_calls")} // DSFR derives its box's id (the label's `for`) from it
+            className="fr-fieldset__element"
+            {...errorProps(feedback, "record_calls")}
+            options={[
+              {
+                label: t("queues.recordCalls"),
+                hintText: t("queues.recordCallsHint"),
+                nativeInputProps: {
+                  name: "record_calls",
+                  checked: form.record_calls,
+                  onChange: (e) => update({ record_calls: e.target.checked }),
+                },
+              },
+            ]}
+          />
+        </fieldset>
+      )}
 
       <RequirementRows
         rows={form.skills}

@@ -90,9 +90,18 @@ export function errorProps(feedback: Feedback, field: string) {
 // spread as they are on the fields below to mark them in error.
 type ErrorState = { state?: "error"; stateRelatedMessage?: ReactNode };
 
-// Focus an element once React has rendered what was just set.
+// Focus an element once React has rendered what was just set. A fieldset
+// that cannot take the focus itself (DSFR's checkboxes and radio buttons put
+// their id on theirs, in error) gives it to its first box.
 export function focusLater(id: string): void {
-  window.setTimeout(() => document.getElementById(id)?.focus(), 0);
+  window.setTimeout(() => {
+    const element = document.getElementById(id);
+    if (element instanceof HTMLFieldSetElement && !element.hasAttribute("tabindex")) {
+      element.querySelector("input")?.focus();
+    } else {
+      element?.focus();
+    }
+  }, 0);
 }
 
 // After a refused save: the field at fault, when the form has it.

@@ -60,6 +60,8 @@ const fr = {
   "error.duplicateSkill": "Cette compétence est déjà exigée sur une autre ligne.",
   "error.escalationOrder": "Chaque palier doit venir après le précédent (délais croissants).",
   "error.chooseCalendar": "Choisissez un calendrier.",
+  "error.announceEvery": "Saisissez un nombre entier de secondes, de 0 à 600.",
+  "error.retention": "Saisissez un nombre entier de jours, de 1 à 3650.",
   "error.badDate": "Ligne {line} : « {value} » n'est pas une date valide au format AAAA-MM-JJ.",
   "error.passwordShort": "Le mot de passe doit compter 12 caractères au moins.",
 
@@ -170,6 +172,14 @@ const fr = {
   "queues.noCalendar": "Aucun calendrier n'est défini : créez-en dans la page Calendriers.",
   "queues.acceptWhenClosed": "Accepter les sollicitations hors horaires",
   "queues.acceptWhenClosedHint": "Elles attendent l'ouverture au lieu d'être renvoyées (utile pour le courriel).",
+  "queues.calls": "Appels",
+  "queues.announceEvery": "Annonce du rang et du temps d'attente estimé (secondes)",
+  "queues.announceEveryHint": "L'appelant en attente l'entend toutes les N secondes, de 0 à 600 ; 0 : jamais.",
+  "queues.recordCalls": "Enregistrer les conversations",
+  "queues.recordCallsHint": "L'appelant en est averti avant d'être mis en relation.",
+  "queues.retention": "Durée de conservation des enregistrements (jours)",
+  "queues.retentionHint": "Conversations et messages vocaux, de 1 à 3650 jours.",
+  "queues.recordedCell": "appels enregistrés",
 
   // IVR flows
   "ivr.intro":
@@ -390,6 +400,8 @@ const en: Record<AdminKey, string> = {
   "error.duplicateSkill": "This skill is already required on another row.",
   "error.escalationOrder": "Each step must come after the previous one (increasing delays).",
   "error.chooseCalendar": "Choose a calendar.",
+  "error.announceEvery": "Enter a whole number of seconds, from 0 to 600.",
+  "error.retention": "Enter a whole number of days, from 1 to 3650.",
   "error.badDate": "Line {line}: \"{value}\" is not a valid YYYY-MM-DD date.",
   "error.passwordShort": "The password needs at least 12 characters.",
 
@@ -495,6 +507,14 @@ const en: Record<AdminKey, string> = {
   "queues.noCalendar": "No calendar is defined: create some on the Calendars page.",
   "queues.acceptWhenClosed": "Accept interactions out of hours",
   "queues.acceptWhenClosedHint": "They wait for the opening instead of being redirected (useful for email).",
+  "queues.calls": "Calls",
+  "queues.announceEvery": "Announcement of the position and estimated wait (seconds)",
+  "queues.announceEveryHint": "The waiting caller hears it every N seconds, from 0 to 600; 0: never.",
+  "queues.recordCalls": "Record the conversations",
+  "queues.recordCallsHint": "The caller is told so before being put through.",
+  "queues.retention": "Recordings kept for (days)",
+  "queues.retentionHint": "Conversations and voicemails, from 1 to 3650 days.",
+  "queues.recordedCell": "calls recorded",
 
   "ivr.intro":
     "A flow tells what the people calling a service number hear, and leads them, by the keys they press, to a queue, a voicemail or the end of the call. A saved flow applies to the next calls.",
