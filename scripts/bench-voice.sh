@@ -32,6 +32,8 @@ echo "bench-voice-password" | "$guichet" user add --name admin --role admin --da
 server=$!
 pids+=("$server")
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$http/healthz" >/dev/null && break; sleep 0.05; done
+grep -q '"sip listening"' "$work/serve.log" ||
+  { echo "guichet did not start (a port taken?): $(tail -3 "$work/serve.log")" >&2; exit 1; }
 
 api() {  # api METHOD PATH [JSON]
   curl -sf -X "$1" "http://127.0.0.1:$http$2" -H "Authorization: Bearer $token" \
