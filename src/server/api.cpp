@@ -634,9 +634,9 @@ class Api::Impl {
     return json_response(201, user_json(*created));
   }
 
-  // Uploaded recordings for IVR steps ("audio_id"): DATA/prompts/uploaded/ID.wav.
+  // Uploaded recordings for IVR steps ("audio_id"), where the voice channel reads them.
   std::string prompt_file(std::uint64_t id) const {
-    return options_.data_dir + "/prompts/uploaded/" + std::to_string(id) + ".wav";
+    return VoiceChannel::uploaded_recording(options_.data_dir, id);
   }
 
   // POST /api/v1/prompts?name=NAME with the audio file as the body (WAV, or
@@ -647,7 +647,7 @@ class Api::Impl {
       return error_response(400, "invalid_argument", "?name=, 1 to 100 characters", "name");
     }
     if (request.body.empty()) return error_response(400, "invalid_argument", "no audio", "body");
-    const std::string folder = options_.data_dir + "/prompts/uploaded";
+    const std::string folder = std::filesystem::path(prompt_file(0)).parent_path().string();
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     static std::atomic<unsigned> uploads{0};
@@ -687,8 +687,14 @@ class Api::Impl {
   HttpResponse prompt_audio(std::uint64_t id) {
     if (!center_.get("prompt", id))
       return error_response(404, "not_found", "no such recording", "id");
-    std::ifstream in(prompt_file(id), std::ios::binary);
-    if (!in) return error_response(404, "not_found", "the recording's file is gone", "id");
+    return wav_file(prompt_file(id), "the recording's file is gone");
+  }
+
+  // A WAV file the voice channel or an upload wrote, as the answer; 404
+  // saying `gone` when it is not there.
+  static HttpResponse wav_file(const std::string& path, const char* gone) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return error_response(404, "not_found", gone, "id");
     HttpResponse response;
     response.content_type = "audio/wav";
     response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -727,12 +733,7 @@ class Api::Impl {
     if (file.rfind("recordings/", 0) != 0 || file.find("..") != std::string::npos) {
       return error_response(404, "not_found", "no recording for this interaction", "id");
     }
-    std::ifstream in(options_.data_dir + "/" + file, std::ios::binary);
-    if (!in) return error_response(404, "not_found", "the recording is gone (retention)", "id");
-    HttpResponse response;
-    response.content_type = "audio/wav";
-    response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return response;
+    return wav_file(options_.data_dir + "/" + file, "the recording is gone (retention)");
   }
 
   // /api/v1/<collection>[/<id>[/<action>]], every one authenticated.

@@ -909,32 +909,30 @@ class ContactCenter::Impl {
            "\",\"text\":" + json_quote(text) + "}";
   }
 
-  void note(std::uint64_t interaction, const std::string& type, const std::string& data_json) {
+  // Returns when it happened, as written.
+  Time note(std::uint64_t interaction, const std::string& type, const std::string& data_json) {
     store::InteractionEvent event;
     event.interaction_id = interaction;
     event.type = type;
     event.at = now();
     event.data_json = data_json;
     writer_.enqueue({event});
+    return event.at;
   }
 
   // A call's state for the call card: in the timeline, and pushed live.
   void note_call(std::uint64_t interaction, std::uint64_t agent, const std::string& state) {
     std::optional<routing::InteractionStatus> status;
     engine_.inspect([&](const routing::Engine& e) { status = e.interaction(interaction); });
-    store::InteractionEvent event;
-    event.interaction_id = interaction;
-    event.type = "call";
-    event.at = now();
-    event.data_json =
-        "{\"state\":" + json_quote(state) + ",\"agent_id\":" + std::to_string(agent) + "}";
-    writer_.enqueue({event});
+    const Time at =
+        note(interaction, "call",
+             "{\"state\":" + json_quote(state) + ",\"agent_id\":" + std::to_string(agent) + "}");
     const std::uint64_t queue = status ? status->queue : 0;
     hub_.publish(agent, queue,
-                 "{\"type\":\"call\",\"at\":" + json_quote(iso8601(event.at)) +
-                     ",\"interaction_id\":" + std::to_string(interaction) + ",\"agent_id\":" +
-                     std::to_string(agent) + ",\"queue_id\":" + std::to_string(queue) +
-                     ",\"state\":" + json_quote(state) + "}");
+                 "{\"type\":\"call\",\"at\":" + json_quote(iso8601(at)) + ",\"interaction_id\":" +
+                     std::to_string(interaction) + ",\"agent_id\":" + std::to_string(agent) +
+                     ",\"queue_id\":" + std::to_string(queue) + ",\"state\":" + json_quote(state) +
+                     "}");
   }
 
   // ---- citizens ---------------------------------------------------------------------
@@ -1893,12 +1891,14 @@ class ContactCenter::Impl {
     return json::serialize(json::object{{"problems", std::move(list)}});
   }
 
-  Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) {
+  // Calendar `id`, parsed; errors of its own name `field`.
+  Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id,
+                                                           const std::string& field = "id") {
     auto document = store_.document(kCalendar, id);
-    if (!document) return document.error();
+    if (!document) return not_found("no such calendar", field);
     boost::system::error_code ec;
     json::value body = json::parse(document->body_json, ec);
-    if (ec || !body.is_object()) return invalid_argument("stored calendar is not an object", "id");
+    if (ec || !body.is_object()) return invalid_argument("stored calendar is not an object", field);
     auto parsed = calendar_from(body.as_object());
     if (!parsed) return parsed.error();
     return std::make_shared<const BusinessCalendar>(std::move(*parsed));
@@ -1916,15 +1916,9 @@ class ContactCenter::Impl {
     if (!body.contains("calendar_id")) return Status::ok();
     auto id = id_field(body, "calendar_id", "");
     if (!id) return id.status();
-    auto document = store_.document(kCalendar, *id);
-    if (!document) return not_found("no such calendar", "calendar_id");
-    boost::system::error_code ec;
-    json::value calendar_body = json::parse(document->body_json, ec);
-    if (ec || !calendar_body.is_object())
-      return invalid_argument("stored calendar is not an object", "calendar_id");
-    auto calendar = calendar_from(calendar_body.as_object());
+    auto calendar = this->calendar(*id, "calendar_id");
     if (!calendar) return calendar.status();
-    config.hours = *calendar;
+    config.hours = **calendar;
     return Status::ok();
   }
 
@@ -2208,7 +2202,7 @@ void ContactCenter::note_call(std::uint64_t interaction, std::uint64_t agent,
 }
 void ContactCenter::note(std::uint64_t interaction, const std::string& type,
                          const std::string& data_json) {
-  impl_->note(interaction, type, data_json);
+  (void)impl_->note(interaction, type, data_json);
 }
 void ContactCenter::observe(EventObserver on_events,
                             std::function<void(const std::string& kind)> on_config) {

@@ -18,6 +18,7 @@
 #include "core/json_format.h"
 #include "core/log.h"
 #include "server/contact_center.h"
+#include "server/detail/json_body.h"
 #include "voice/audio.h"
 #include "voice/ivr.h"
 #include "voice/sip_endpoint.h"
@@ -47,12 +48,17 @@ std::string failure(const Error& error) {
   return "\"error\":" + json_quote(error.message);
 }
 
-std::uint64_t id_of(const std::string& view) {
+// A JSON object's text (a stored document's body, an API view) as an
+// object; empty when it is not one.
+json::object object_of(const std::string& text) {
   boost::system::error_code ec;
-  json::value value = json::parse(view, ec);
-  if (ec || !value.is_object()) return 0;
-  const json::value* id = value.as_object().if_contains("id");
-  return id && id->is_int64() ? static_cast<std::uint64_t>(id->as_int64()) : 0;
+  json::value value = json::parse(text, ec);
+  return !ec && value.is_object() ? std::move(value.as_object()) : json::object();
+}
+
+std::uint64_t id_of(const std::string& view) {
+  return static_cast<std::uint64_t>(
+      std::max<std::int64_t>(0, detail::int_or(object_of(view), "id", 0)));
 }
 
 }  // namespace
@@ -193,22 +199,22 @@ class VoiceChannel::Impl {
     int retention_days = 30;
   };
   QueueVoice queue_voice(std::uint64_t queue) {
+    const json::object body = stored_body("queue", queue);
     QueueVoice settings;
-    auto document = store_.document("queue", queue);
-    if (!document) return settings;
-    boost::system::error_code ec;
-    json::value body = json::parse(document->body_json, ec);
-    if (ec || !body.is_object()) return settings;
-    const json::object& o = body.as_object();
-    auto number = [&](const char* key, int fallback) {
-      const json::value* v = o.if_contains(key);
-      return v && v->is_int64() ? static_cast<int>(v->as_int64()) : fallback;
-    };
-    settings.announce_every_s = number("announce_every_s", 30);
-    settings.retention_days = number("recording_retention_days", 30);
-    const json::value* record = o.if_contains("record_calls");
-    settings.record_calls = record && record->is_bool() && record->as_bool();
+    settings.announce_every_s = static_cast<int>(detail::int_or(body, "announce_every_s", 30));
+    settings.retention_days =
+        static_cast<int>(detail::int_or(body, "recording_retention_days", 30));
+    settings.record_calls = detail::bool_or(body, "record_calls", false);
     return settings;
+  }
+
+  // Where synthesised prompts are kept, by text.
+  std::string prompt_cache() const { return (fs::path(options_.data_dir) / "prompts").string(); }
+
+  // A stored document's body; empty when there is none.
+  json::object stored_body(const std::string& kind, std::uint64_t id) {
+    auto document = store_.document(kind, id);
+    return document ? object_of(document->body_json) : json::object();
   }
 
   // ---- the worker thread ---------------------------------------------------------
@@ -277,23 +283,23 @@ class VoiceChannel::Impl {
     for (;;) {
       auto page = center_.list_interactions(filter);
       if (!page) return;
-      boost::system::error_code ec;
-      json::value parsed = json::parse(*page, ec);
-      if (ec || !parsed.is_object()) return;
-      for (const json::value& item : parsed.as_object().at("interactions").as_array()) {
+      const json::object listed = object_of(*page);
+      const json::value* items = listed.if_contains("interactions");
+      if (!items || !items->is_array()) return;
+      for (const json::value& item : items->as_array()) {
+        if (!item.is_object()) continue;
         const json::object& it = item.as_object();
-        const json::value* phase = it.if_contains("phase");
+        const std::string phase = detail::string_or(it, "phase", "");
         const json::value* attributes = it.if_contains("attributes");
         const bool voicemail =
             attributes && attributes->is_object() && attributes->as_object().contains("voicemail");
-        if (!voicemail && phase && phase->is_string() &&
-            (phase->as_string() == "waiting" || phase->as_string() == "offered")) {
-          lost.push_back(static_cast<std::uint64_t>(it.at("id").as_int64()));
+        if (!voicemail && (phase == "waiting" || phase == "offered")) {
+          lost.push_back(static_cast<std::uint64_t>(detail::int_or(it, "id", 0)));
         }
       }
-      const json::value* next = parsed.as_object().if_contains("next_before_id");
-      if (!next || !next->is_int64()) break;
-      filter.before_id = static_cast<std::uint64_t>(next->as_int64());
+      const std::int64_t next = detail::int_or(listed, "next_before_id", 0);
+      if (next <= 0) break;
+      filter.before_id = static_cast<std::uint64_t>(next);
     }
     for (std::uint64_t id : lost)
       (void)center_.abandon(id);
@@ -308,7 +314,7 @@ class VoiceChannel::Impl {
   Status reload() {
     auto documents = store_.documents("ivr_flow");
     if (!documents) return documents.status();
-    const std::string cache = (fs::path(options_.data_dir) / "prompts").string();
+    const std::string cache = prompt_cache();
     std::map<std::string, std::shared_ptr<const voice::Service>> services;
     std::map<std::uint64_t, std::shared_ptr<const BusinessCalendar>> calendars;
     for (const store::Document& document : *documents) {
@@ -325,9 +331,7 @@ class VoiceChannel::Impl {
         if (audio) service->prompts[text] = *audio;
       }
       for (std::uint64_t id : flow->audios()) {
-        const std::string file =
-            (fs::path(options_.data_dir) / "prompts" / "uploaded" / (std::to_string(id) + ".wav"))
-                .string();
+        const std::string file = uploaded_recording(options_.data_dir, id);
         if (auto audio = voice::read_audio_file(file)) {
           service->prompts[voice::Service::recording_key(id)] = *audio;
         } else {
@@ -501,15 +505,7 @@ class VoiceChannel::Impl {
     json::object body{{"channel", "voice"}, {"queue_id", queue}, {"priority", event.priority}};
     if (!voicemail.empty()) {
       attributes["voicemail"] = voicemail;
-      auto queue_document = store_.document("queue", queue);
-      boost::system::error_code ec;
-      json::value queue_body =
-          queue_document ? json::parse(queue_document->body_json, ec) : json::value();
-      if (queue_body.is_object()) {
-        if (const json::value* channel = queue_body.as_object().if_contains("channel")) {
-          body["channel"] = *channel;
-        }
-      }
+      body["channel"] = detail::string_or(stored_body("queue", queue), "channel", "voice");
     }
     body["attributes"] = std::move(attributes);
     const std::string number = international(event.caller);
@@ -707,7 +703,7 @@ class VoiceChannel::Impl {
         }
       }
     }
-    const std::string cache = (fs::path(options_.data_dir) / "prompts").string();
+    const std::string cache = prompt_cache();
     for (voice::CallId id : due) {
       CallState& call = calls_[id];
       int position = 1;
@@ -767,13 +763,7 @@ class VoiceChannel::Impl {
   }
 
   std::string agent_phone(std::uint64_t agent) {
-    auto document = store_.document("agent", agent);
-    if (!document) return "";
-    boost::system::error_code ec;
-    json::value body = json::parse(document->body_json, ec);
-    if (ec || !body.is_object()) return "";
-    const json::value* phone = body.as_object().if_contains("phone");
-    return phone && phone->is_string() ? std::string(phone->as_string()) : "";
+    return detail::string_or(stored_body("agent", agent), "phone", "");
   }
 
   Options options_;
@@ -816,6 +806,9 @@ Result<std::unique_ptr<VoiceChannel>> VoiceChannel::start(Options options, store
 
 VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VoiceChannel::~VoiceChannel() = default;
+std::string VoiceChannel::uploaded_recording(const std::string& data_dir, std::uint64_t id) {
+  return (fs::path(data_dir) / "prompts" / "uploaded" / (std::to_string(id) + ".wav")).string();
+}
 std::string VoiceChannel::stats_json() const {
   return impl_->stats_json();
 }

@@ -50,6 +50,9 @@ class VoiceChannel {
   Status control(std::uint64_t interaction, const std::string& action, std::uint64_t caller,
                  bool manager);
 
+  // Where an uploaded recording (an IVR step's audio_id) is kept.
+  static std::string uploaded_recording(const std::string& data_dir, std::uint64_t id);
+
   // The same figures for Prometheus (guichet_voice_…).
   std::string metrics() const;
 

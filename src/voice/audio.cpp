@@ -134,7 +134,7 @@ Result<AudioPtr> read_audio_file(const std::string& path) {
   return audio;
 }
 
-Status write_wav(const std::string& path, const Samples& samples) {
+std::string wav_header(int channels, std::uint32_t data_bytes) {
   auto put32 = [](std::string& out, std::uint32_t v) {
     for (int i = 0; i < 4; ++i)
       out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -143,19 +143,25 @@ Status write_wav(const std::string& path, const Samples& samples) {
     out.push_back(static_cast<char>(v & 0xff));
     out.push_back(static_cast<char>(v >> 8));
   };
-  const auto bytes = static_cast<std::uint32_t>(samples.size() * 2);
+  const auto block = static_cast<std::uint16_t>(channels * 2);  // 16-bit samples
   std::string header = "RIFF";
-  put32(header, 36 + bytes);
+  put32(header, 36 + data_bytes);
   header += "WAVEfmt ";
   put32(header, 16);
   put16(header, 1);  // PCM
-  put16(header, 1);  // mono
+  put16(header, static_cast<std::uint16_t>(channels));
   put32(header, kSampleRate);
-  put32(header, kSampleRate * 2);
-  put16(header, 2);
+  put32(header, kSampleRate * block);
+  put16(header, block);
   put16(header, 16);
   header += "data";
-  put32(header, bytes);
+  put32(header, data_bytes);
+  return header;
+}
+
+Status write_wav(const std::string& path, const Samples& samples) {
+  const auto bytes = static_cast<std::uint32_t>(samples.size() * 2);
+  const std::string header = wav_header(1, bytes);
   const std::string temp = path + ".part";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);

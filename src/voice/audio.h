@@ -26,6 +26,10 @@ Result<AudioPtr> synthesize(const std::string& text, const std::string& cache_di
 // A WAV file of any rate or format, converted by sox (uploaded prompts).
 Result<AudioPtr> read_audio_file(const std::string& path);
 
+// The 44-byte header of a 16-bit 8 kHz WAV file of `channels` channels
+// holding `data_bytes` of samples.
+std::string wav_header(int channels, std::uint32_t data_bytes);
+
 // Writes a 16-bit mono 8 kHz WAV file (a recording), whole or not at all.
 Status write_wav(const std::string& path, const Samples& samples);
 

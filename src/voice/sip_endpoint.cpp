@@ -275,9 +275,7 @@ class SipEndpoint::Impl {
         break;
       case kHangUp:
         if (command->audio && !command->audio->empty()) {
-          self->drop_leg(call.agent);
-          call.stage = Stage::kEnding;
-          self->play(call, command->audio, false, After::kHangUp);
+          self->hang_up_after(call, command->audio);
         } else {
           self->end_call(call, false);
         }
@@ -441,11 +439,6 @@ class SipEndpoint::Impl {
     leg.has_peer = false;
     leg.established = false;
     leg.relaying = false;
-  }
-
-  // The agent's leg only: the caller waits again.
-  void drop_leg(Leg& leg) {
-    if (leg.session || leg.rtp) free_leg(leg);
   }
 
   // Hangs up both legs and forgets the call; `by_agent` for the event.
@@ -645,8 +638,7 @@ class SipEndpoint::Impl {
         play(call, prompt(call, action), false, After::kBeepThenRecord);
         break;
       case IvrAction::Kind::kHangup:
-        call.stage = Stage::kEnding;
-        play(call, prompt(call, action), false, After::kHangUp);
+        hang_up_after(call, prompt(call, action));
         break;
     }
   }
@@ -679,7 +671,7 @@ class SipEndpoint::Impl {
       case Stage::kRecording:
         if (digit == '#') {
           finish_recording(call);
-          hang_up_soon(call);
+          hang_up_after(call, nullptr);
         }
         break;
       case Stage::kQueued:
@@ -716,44 +708,29 @@ class SipEndpoint::Impl {
     options_.on_event(std::move(event));
   }
 
-  // Ends the call on the next tick, not now: digits arrive from inside
-  // spandsp's detector and libre's handlers, which must not see it freed.
-  void hang_up_soon(Call& call) {
+  // Says `message` to the caller (the agent's leg, if any, ends now), then
+  // hangs up — on a tick, never now: digits arrive from inside spandsp's
+  // detector and libre's handlers, which must not see the call freed.
+  void hang_up_after(Call& call, AudioPtr message) {
+    tmr_cancel(&call.ring_timer);
+    free_leg(call.agent);
     call.stage = Stage::kEnding;
-    play(call, std::make_shared<Samples>(), false, After::kHangUp);
+    play(call, message ? std::move(message) : std::make_shared<Samples>(), false, After::kHangUp);
   }
 
   // ---- recording conversations --------------------------------------------------
 
-  static void put_le(std::uint8_t* out, std::uint32_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i)
-      out[i] = static_cast<std::uint8_t>(value >> (8 * i));
-  }
-
-  // A 44-byte WAV header, stereo 16-bit 8 kHz, for `frames` 20 ms frames.
-  static void wav_header(std::uint8_t* h, std::uint64_t frames) {
-    const auto data = static_cast<std::uint32_t>(frames * kFrame * 4);
-    std::memcpy(h, "RIFF", 4);
-    put_le(h + 4, 36 + data, 4);
-    std::memcpy(h + 8, "WAVEfmt ", 8);
-    put_le(h + 16, 16, 4);
-    put_le(h + 20, 1, 2);  // PCM
-    put_le(h + 22, 2, 2);  // stereo: caller, agent
-    put_le(h + 24, kSampleRate, 4);
-    put_le(h + 28, kSampleRate * 4, 4);
-    put_le(h + 32, 4, 2);
-    put_le(h + 34, 16, 2);
-    std::memcpy(h + 36, "data", 4);
-    put_le(h + 40, data, 4);
+  // The conversation's WAV header for `frames` 20 ms stereo frames.
+  static std::string conversation_header(std::uint64_t frames) {
+    return wav_header(2, static_cast<std::uint32_t>(frames * kFrame * 4));
   }
 
   void start_recording(Call& call, const std::string& path, const AudioPtr& notice) {
     call.record_file = std::fopen(path.c_str(), "wb");
     if (!call.record_file) return;  // the call goes on, unrecorded
     call.record_path = path;
-    std::uint8_t header[44];
-    wav_header(header, 0);
-    std::fwrite(header, 1, sizeof header, call.record_file);
+    const std::string header = conversation_header(0);
+    std::fwrite(header.data(), 1, header.size(), call.record_file);
     if (notice && (call.stage == Stage::kQueued || call.stage == Stage::kRinging)) {
       play(call, notice, false, After::kMusic);
     }
@@ -776,10 +753,9 @@ class SipEndpoint::Impl {
 
   void finish_recording_file(Call& call) {
     if (!call.record_file) return;
-    std::uint8_t header[44];
-    wav_header(header, call.record_frames);
+    const std::string header = conversation_header(call.record_frames);
     std::fseek(call.record_file, 0, SEEK_SET);
-    std::fwrite(header, 1, sizeof header, call.record_file);
+    std::fwrite(header.data(), 1, header.size(), call.record_file);
     const bool written = std::fclose(call.record_file) == 0;
     call.record_file = nullptr;
     if (!written || call.record_frames == 0) {
@@ -959,7 +935,7 @@ class SipEndpoint::Impl {
       call.recording->insert(call.recording->end(), linear, linear + count);
       if (call.recording->size() >= call.record_limit) {
         self->finish_recording(call);
-        self->hang_up_soon(call);
+        self->hang_up_after(call, nullptr);
       }
     }
     // A phone sending RFC 4733 events may leave the tones in its audio too:
