@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { flags, freePort, healthy } from "../../web/e2e/support.mjs";
+import { flags, freePort, healthy, toneWav } from "../../web/e2e/support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { guichet } = flags();
@@ -144,7 +144,7 @@ async function upload(name, bytes, type = "audio/wav") {
   });
   return { status: response.status, body: await response.json() };
 }
-const greeting = await upload("annonce-fermeture", wavOf(tone(523, 2)));
+const greeting = await upload("annonce-fermeture", toneWav(2, 8000, 523));
 assert.equal(greeting.status, 201, JSON.stringify(greeting.body));
 assert.equal(greeting.body.seconds, 2);
 assert.equal((await upload("pas-un-son", Buffer.from("bonjour"), "text/plain")).status, 400);
@@ -211,29 +211,6 @@ function alaw(sample) {
   for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
   const mantissa = exponent === 0 ? (s >> 4) & 0x0f : (s >> (exponent + 3)) & 0x0f;
   return ((sign | (exponent << 4) | mantissa) ^ 0x55) & 0xff;
-}
-
-// A mono 8 kHz WAV of `samples`.
-function wavOf(samples) {
-  const data = Buffer.alloc(samples.length * 2);
-  samples.forEach((s, i) => data.writeInt16LE(Math.round(s), i * 2));
-  const header = Buffer.alloc(44);
-  header.write("RIFF", 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write("WAVEfmt ", 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write("data", 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-function tone(hz, seconds) {
-  return Array.from({ length: seconds * 8000 }, (_, i) => 8000 * Math.sin((2 * Math.PI * hz * i) / 8000));
 }
 
 function sipp(name, args) {
@@ -431,7 +408,7 @@ await complete(viaTrunk.id);
 const softphonePort = sipPort + 7;
 const softphone = join(work, "baresip");
 mkdirSync(join(softphone, "heard"), { recursive: true });
-writeFileSync(join(softphone, "agent.wav"), wavOf(tone(440, 20)));
+writeFileSync(join(softphone, "agent.wav"), toneWav(20, 8000, 440));
 writeFileSync(join(softphone, "config"), [
   "module_path /usr/lib/baresip/modules",
   `sip_listen 127.0.0.1:${softphonePort}`,

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { flags, freePort, healthy } from "./support.mjs";
+import { flags, freePort, healthy, toneWav } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = flags();
@@ -176,27 +176,6 @@ async function until(what, predicate, timeoutMs = 5000) {
   return timeoutMs;
 }
 
-// A tone as a WAV file (PCM, 16-bit, mono), as a recording would be uploaded.
-function toneWav(seconds, rate = 8000, hertz = 440) {
-  const samples = Math.round(seconds * rate);
-  const wav = Buffer.alloc(44 + 2 * samples);
-  wav.write("RIFF", 0, "ascii");
-  wav.writeUInt32LE(36 + 2 * samples, 4);
-  wav.write("WAVEfmt ", 8, "ascii");
-  wav.writeUInt32LE(16, 16); // the format chunk's size
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(2 * rate, 28); // bytes per second
-  wav.writeUInt16LE(2, 32); // bytes per frame
-  wav.writeUInt16LE(16, 34); // bits per sample
-  wav.write("data", 36, "ascii");
-  wav.writeUInt32LE(2 * samples, 40);
-  for (let i = 0; i < samples; i++) {
-    wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hertz * i) / rate)), 44 + 2 * i);
-  }
-  return wav;
-}
 
 // Whether the page's focused element passes `test` (given the element), once
 // the page has moved the focus (it does so after the click is handled).
