@@ -15,6 +15,7 @@ import { Bar } from "react-chartjs-2";
 import { get } from "../api";
 import { useLiveReload } from "../hooks";
 import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
+import { FiguresTable } from "./FiguresTable";
 import { Simulation } from "./Simulation";
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip, Legend);
@@ -141,38 +142,21 @@ function TodayChart() {
               aria-label={`${t("reports.today")} : ${total} ${t("wall.offered").toLowerCase()}`}
             />
           </div>
-          <details className="fr-mt-2w">
-            <summary>{t("reports.asTable")}</summary>
-            <div className="fr-table fr-table--bordered">
-              <table>
-                <caption className="fr-sr-only">{t("reports.today")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("reports.interval")}</th>
-                    <th scope="col">{t("wall.offered")}</th>
-                    <th scope="col">{t("wall.answered")}</th>
-                    <th scope="col">{t("wall.abandoned")}</th>
-                    <th scope="col">{t("wall.sl")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {buckets.map(([start, s]) => (
-                    <tr key={start}>
-                      <th scope="row">{localTime(start, zone)}</th>
-                      <td>{s.offered}</td>
-                      <td>{s.answered}</td>
-                      <td>{s.abandoned}</td>
-                      <td>
-                        {s.answered + s.abandoned > 0
-                          ? formatPercent(s.inThreshold / (s.answered + s.abandoned))
-                          : "—"}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <FiguresTable
+            caption={t("reports.today")}
+            rows={buckets.map(([start, s]) => ({
+              key: start,
+              head: localTime(start, zone),
+              cells: [
+                s.offered,
+                s.answered,
+                s.abandoned,
+                s.answered + s.abandoned > 0
+                  ? formatPercent(s.inThreshold / (s.answered + s.abandoned))
+                  : "—",
+              ],
+            }))}
+          />
         </>
       )}
     </section>

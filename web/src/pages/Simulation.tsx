@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Bar } from "react-chartjs-2";
 import { get, post, type Queue } from "../api";
 import { formatDuration, formatPercent, useT } from "../i18n";
+import { FiguresTable } from "./FiguresTable";
 
 interface Figures {
   offered: number;
@@ -184,36 +185,21 @@ export function Simulation() {
               />
             </div>
           )}
-          <details className="fr-mt-2w">
-            <summary>{t("reports.asTable")}</summary>
-            <div className="fr-table fr-table--bordered">
-              <table>
-                <caption className="fr-sr-only">{t("sim.chart")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("reports.interval")}</th>
-                    <th scope="col">{t("wall.offered")}</th>
-                    <th scope="col">{t("wall.answered")}</th>
-                    <th scope="col">{t("wall.abandoned")}</th>
-                    <th scope="col">{t("wall.sl")}</th>
-                    <th scope="col">{t("wall.asa")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((i) => (
-                    <tr key={i.start_s}>
-                      <th scope="row">{clock(i.start_s)}</th>
-                      <td>{i.offered}</td>
-                      <td>{i.answered}</td>
-                      <td>{i.abandoned}</td>
-                      <td>{formatPercent(i.service_level)}</td>
-                      <td>{formatDuration(i.asa_s)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <FiguresTable
+            caption={t("sim.chart")}
+            moreColumns={[t("wall.asa")]}
+            rows={shown.map((i) => ({
+              key: i.start_s,
+              head: clock(i.start_s),
+              cells: [
+                i.offered,
+                i.answered,
+                i.abandoned,
+                formatPercent(i.service_level),
+                formatDuration(i.asa_s),
+              ],
+            }))}
+          />
         </div>
       )}
     </section>

@@ -3,7 +3,14 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useCallback, useEffect, useRef, useState } from "react";
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type Dispatch,
+  type SetStateAction,
+} from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { get, post, put, type Role, type User } from "../../api";
 import {
@@ -107,9 +114,8 @@ export function UsersPage() {
 function AddUserForm({ onAdded }: { onAdded: () => void }) {
   const t = useAdminT();
   const [username, setUsername] = useState("");
-  const [displayName, setDisplayName] = useState("");
-  const [role, setRole] = useState<Role>("agent");
-  const [password, setPassword] = useState("");
+  const [fields, setFields] = useState<UserFieldValues>(EMPTY_FIELDS);
+  const { displayName, role, password } = fields;
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
 
@@ -140,9 +146,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       text: fill(t("common.added"), { name: result.value.username }),
     });
     setUsername("");
-    setDisplayName("");
-    setRole("agent");
-    setPassword("");
+    setFields(EMPTY_FIELDS);
     focusLater(`${PREFIX}-username`);
     onAdded();
   };
@@ -167,49 +171,15 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
             onChange: (e) => setUsername(e.target.value),
           }}
         />
-        <Input
-          label={t("users.displayName")}
-          hintText={t("common.optional")}
-          {...errorProps(feedback, "display_name")}
-          nativeInputProps={{
-            id: `${PREFIX}-display_name`,
-            name: "display_name",
-            autoComplete: "off",
-            value: displayName,
-            onChange: (e) => setDisplayName(e.target.value),
-          }}
-        />
-        <Select
-          label={t("users.role")}
-          {...errorProps(feedback, "role")}
-          nativeSelectProps={{
-            id: `${PREFIX}-role`,
-            name: "role",
-            value: role,
-            onChange: (e) => setRole(e.target.value as Role),
-          }}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`role.${r}`)}
-            </option>
-          ))}
-        </Select>
-        <Input
-          label={t("users.password")}
-          hintText={t("users.passwordHint")}
-          {...errorProps(feedback, "password")}
-          nativeInputProps={{
-            id: `${PREFIX}-password`,
-            name: "password",
-            type: "password",
-            required: true,
-            minLength: MIN_PASSWORD,
-            // Someone else's password: the browser must neither fill nor offer ours.
-            autoComplete: "new-password",
-            value: password,
-            onChange: (e) => setPassword(e.target.value),
-          }}
+        <UserFields
+          idPrefix={PREFIX}
+          feedback={feedback}
+          displayNameHint={t("common.optional")}
+          passwordLabel={t("users.password")}
+          passwordHint={t("users.passwordHint")}
+          passwordRequired
+          values={fields}
+          onChange={setFields}
         />
       </div>
       <Button type="submit">{t("users.add")}</Button>
@@ -229,9 +199,12 @@ function EditUserForm({
   onSaved: () => void;
 }) {
   const t = useAdminT();
-  const [displayName, setDisplayName] = useState(user.display_name);
-  const [role, setRole] = useState<Role>(user.role);
-  const [password, setPassword] = useState("");
+  const [fields, setFields] = useState<UserFieldValues>({
+    displayName: user.display_name,
+    role: user.role,
+    password: "",
+  });
+  const { displayName, role, password } = fields;
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -257,7 +230,7 @@ function EditUserForm({
       return;
     }
     setSaved(true);
-    setPassword("");
+    setFields((f) => ({ ...f, password: "" }));
     onSaved();
   };
 
@@ -272,36 +245,98 @@ function EditUserForm({
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
       {saved && <Alert severity="success" small description={t("users.saved")} className="fr-mb-2w" />}
       <form onSubmit={submit}>
-        <Input
-          label={t("users.displayName")}
-          nativeInputProps={{
-            value: displayName,
-            autoComplete: "off",
-            onChange: (e) => setDisplayName(e.target.value),
-          }}
-        />
-        <Select
-          label={t("users.role")}
-          nativeSelectProps={{ value: role, onChange: (e) => setRole(e.target.value as Role) }}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`role.${r}`)}
-            </option>
-          ))}
-        </Select>
-        <Input
-          label={t("users.newPassword")}
-          hintText={t("users.newPasswordHint")}
-          nativeInputProps={{
-            type: "password",
-            autoComplete: "new-password",
-            value: password,
-            onChange: (e) => setPassword(e.target.value),
-          }}
+        <UserFields
+          passwordLabel={t("users.newPassword")}
+          passwordHint={t("users.newPasswordHint")}
+          values={fields}
+          onChange={setFields}
         />
         <FormButtons onClose={onClose} />
       </form>
     </section>
+  );
+}
+
+// What the shared fields hold; each form keeps it as one state.
+interface UserFieldValues {
+  displayName: string;
+  role: Role;
+  password: string;
+}
+const EMPTY_FIELDS: UserFieldValues = { displayName: "", role: "agent", password: "" };
+
+// The fields the creation and the edit forms share: display name, role and
+// password, kept as one piece so that both forms stay alike. What differs is
+// passed in: the creation form names its fields (ids for focusing a field in
+// error, names for the keyboard checks), marks them from its feedback, says
+// the display name is optional and requires the password; the edit form's
+// password is a new one, left empty to keep the current one.
+function UserFields({
+  idPrefix,
+  feedback = null,
+  displayNameHint,
+  passwordLabel,
+  passwordHint,
+  passwordRequired = false,
+  values,
+  onChange,
+}: {
+  idPrefix?: string;
+  feedback?: Feedback;
+  displayNameHint?: string;
+  passwordLabel: string;
+  passwordHint: string;
+  passwordRequired?: boolean;
+  values: UserFieldValues;
+  onChange: Dispatch<SetStateAction<UserFieldValues>>;
+}) {
+  const t = useAdminT();
+  // One field changed, the others kept as they are at that moment.
+  const set = (change: Partial<UserFieldValues>) => onChange((v) => ({ ...v, ...change }));
+  // No id nor name at all without a prefix: DSFR then makes up the ids.
+  const named = (field: string) => (idPrefix ? { id: `${idPrefix}-${field}`, name: field } : {});
+  return (
+    <>
+      <Input
+        label={t("users.displayName")}
+        hintText={displayNameHint}
+        {...errorProps(feedback, "display_name")}
+        nativeInputProps={{
+          ...named("display_name"),
+          autoComplete: "off",
+          value: values.displayName,
+          onChange: (e) => set({ displayName: e.target.value }),
+        }}
+      />
+      <Select
+        label={t("users.role")}
+        {...errorProps(feedback, "role")}
+        nativeSelectProps={{
+          ...named("role"),
+          value: values.role,
+          onChange: (e) => set({ role: e.target.value as Role }),
+        }}
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`role.${r}`)}
+          </option>
+        ))}
+      </Select>
+      <Input
+        label={passwordLabel}
+        hintText={passwordHint}
+        {...errorProps(feedback, "password")}
+        nativeInputProps={{
+          ...named("password"),
+          type: "password",
+          ...(passwordRequired ? { required: true, minLength: MIN_PASSWORD } : {}),
+          // Someone else's password: the browser must neither fill nor offer ours.
+          autoComplete: "new-password",
+          value: values.password,
+          onChange: (e) => set({ password: e.target.value }),
+        }}
+      />
+    </>
   );
 }
