@@ -138,7 +138,8 @@ int main(int argc, char** argv) {
       ->add_option(
           "--config", config_file,
           "Config file: data, listen, workers, demo, tls_cert, tls_key, access_log, sip_listen, "
-          "rtp_ports, sip_trunk, sip_trunk_user, sip_trunk_password")
+          "rtp_ports, sip_trunk, sip_trunk_user, sip_trunk_password, sip_phone_networks, "
+          "metrics_token")
       ->envname("GUICHET_CONFIG");
   serve->add_option("--data", serve_options.data_dir, "Data directory (holds guichet.db)")
       ->envname("GUICHET_DATA");
@@ -169,6 +170,14 @@ int main(int argc, char** argv) {
       ->add_option("--sip-trunk-password", serve_options.sip_trunk_password,
                    "Trunk digest password (better in the config file or environment)")
       ->envname("GUICHET_SIP_TRUNK_PASSWORD");
+  serve
+      ->add_option("--sip-phone-networks", serve_options.sip_phone_networks,
+                   "CIDR,... — the networks agents' sip: phones may be in (default: any)")
+      ->envname("GUICHET_SIP_PHONE_NETWORKS");
+  serve
+      ->add_option("--metrics-token", serve_options.metrics_token,
+                   "/metrics to requests with this Bearer token (default: from this machine only)")
+      ->envname("GUICHET_METRICS_TOKEN");
   std::string load_test;
   serve
       ->add_option("--load-test", load_test,
@@ -207,7 +216,8 @@ int main(int argc, char** argv) {
       std::vector<std::string> already_set;
       for (const char* key :
            {"data", "listen", "workers", "demo", "tls_cert", "tls_key", "access_log", "sip_listen",
-            "rtp_ports", "sip_trunk", "sip_trunk_user", "sip_trunk_password"}) {
+            "rtp_ports", "sip_trunk", "sip_trunk_user", "sip_trunk_password", "sip_phone_networks",
+            "metrics_token"}) {
         std::string flag = std::string("--") + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (serve->get_option(flag)->count() > 0) already_set.push_back(key);

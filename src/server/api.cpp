@@ -5,11 +5,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <initializer_list>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/json_format.h"
+#include "core/text.h"
 #include "server/auth.h"
 #include "server/contact_center.h"
 #include "server/detail/json_body.h"
@@ -130,7 +133,9 @@ class Api::Impl {
         hub_(hub),
         metrics_(metrics),
         options_(std::move(options)),
-        limiter_(options_.login_max_failures, options_.login_window) {
+        limiter_(options_.login_max_failures, options_.login_window),
+        address_limiter_(options_.login_max_failures_per_address, options_.login_window),
+        user_limiter_(options_.login_max_failures_per_user, options_.login_window) {
     if (!options_.clock) {
       options_.clock = [] {
         return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
@@ -270,6 +275,16 @@ class Api::Impl {
       return only(method, "GET", [] { return json_response(200, R"({"status":"ok"})"); });
     if (path == "/readyz") return only(method, "GET", [this] { return ready(); });
     if (path == "/metrics") {
+      // Queue names and counters are the service's business: for the
+      // monitoring that holds the token, or from this machine when none is set.
+      if (options_.metrics_token.empty() ? !loopback(request.remote_address)
+                                         : !bearer_is(request, options_.metrics_token)) {
+        return error_response(403, "forbidden",
+                              options_.metrics_token.empty()
+                                  ? "/metrics answers this machine only (see --metrics-token)"
+                                  : "a Bearer token for /metrics is needed",
+                              "authorization");
+      }
       HttpResponse response;
       response.content_type = "text/plain; version=0.0.4";
       std::string voice;
@@ -320,6 +335,16 @@ class Api::Impl {
   }
   static HttpResponse not_allowed() {
     return error_response(405, "method_not_allowed", "method not allowed on this route", "method");
+  }
+
+  static bool loopback(const std::string& address) {
+    return address.rfind("127.", 0) == 0 || address == "::1" ||
+           address.rfind("::ffff:127.", 0) == 0;
+  }
+  static bool bearer_is(const HttpRequest& request, const std::string& token) {
+    const std::string* authorization = request.header("authorization");
+    return authorization && authorization->rfind("Bearer ", 0) == 0 &&
+           same_secret(authorization->substr(7), token);
   }
 
   HttpResponse ready() {
@@ -411,12 +436,31 @@ class Api::Impl {
     };
     auto caller = authenticate(request);
     if (!caller) return finish(refused(caller.error()));
+    if (caller->user.role == store::Role::kAgent) {
+      return finish(error_response(403, "forbidden", "your role does not allow this", "role"));
+    }
     if (!request.body.empty() && !is_json(request)) {
       return finish(error_response(400, "invalid_argument", "the body must be application/json",
                                    "content-type"));
     }
+    auto key = idempotency_key(request, caller->user.id);
+    if (!key) return finish(from_error(key.error()));
     center_.create_interaction_async(
-        request.body, [finish](Result<std::string> view) { finish(from_result(view, 201)); });
+        request.body, [finish](Result<std::string> view) { finish(from_result(view, 201)); },
+        std::move(*key));
+  }
+
+  // The Idempotency-Key a client sends with a create, as kept: per user, so
+  // that two clients' keys never meet. Empty when none is sent.
+  static Result<std::string> idempotency_key(const HttpRequest& request, std::uint64_t user) {
+    const std::string* key = request.header("idempotency-key");
+    if (!key) return std::string();
+    const bool printable =
+        std::all_of(key->begin(), key->end(), [](char c) { return c > ' ' && c < 127; });
+    if (key->empty() || key->size() > 255 || !printable) {
+      return invalid_argument("1 to 255 printable characters (a UUID)", "idempotency-key");
+    }
+    return std::to_string(user) + ":" + *key;
   }
 
   // hash_token(token), remembering the last one per thread: a quick request
@@ -494,15 +538,31 @@ class Api::Impl {
     if (!body) return from_error(body.error());
     const std::string username = detail::string_or(*body, "username", "");
     const std::string password = detail::string_or(*body, "password", "");
-    const std::string key = username + "\n" + request.remote_address;
+    // Failures are counted per user name and address, per address (random
+    // names from one place: a flood, or spraying one password over many
+    // accounts) and per user name (one account tried from many places).
+    const std::string pair_key = username + "\n" + request.remote_address;
     const Time now = options_.clock();
-    if (!limiter_.allowed(key, now)) {
+    auto too_many = [this] {
       HttpResponse response =
           error_response(429, "too_many_attempts", "too many failed logins; try again later");
       response.headers.emplace_back("Retry-After",
                                     std::to_string(options_.login_window.count() / 1000));
       return response;
+    };
+    if (!limiter_.allowed(pair_key, now) ||
+        !address_limiter_.allowed(request.remote_address, now) ||
+        !user_limiter_.allowed(username, now)) {
+      return too_many();
     }
+    auto failed = [&] {
+      limiter_.failed(pair_key, now);
+      address_limiter_.failed(request.remote_address, now);
+      user_limiter_.failed(username, now);
+      return error_response(401, "unauthenticated", "wrong user name or password");
+    };
+    // A name no account can have costs no hash (and tells nothing: none exists).
+    if (!valid_username(username) || password.size() > 1024) return failed();
     auto user = store_.find_user(username);
     // Verify even for an unknown user name, so that timing does not tell
     // which names exist.
@@ -510,12 +570,15 @@ class Api::Impl {
       auto hash = hash_password("decoy password");
       return hash ? *hash : std::string();
     }();
-    const bool good = verify_password(user ? user->password_hash : kDecoy, password) && user;
-    if (!good) {
-      limiter_.failed(key, now);
-      return error_response(401, "unauthenticated", "wrong user name or password");
+    if (!hash_gate_.enter()) {
+      HttpResponse response = error_response(503, "unavailable", "too many logins at once; retry");
+      response.headers.emplace_back("Retry-After", "1");
+      return response;
     }
-    limiter_.succeeded(key);
+    const bool good = verify_password(user ? user->password_hash : kDecoy, password) && user;
+    hash_gate_.leave();
+    if (!good) return failed();
+    limiter_.succeeded(pair_key);
     const std::string token = new_session_token();
     store::Session session{hash_token(token), user->id, now, now + options_.session_lifetime};
     if (Status s = store_.create_session(session); !s) return from_error(s.error());
@@ -593,7 +656,7 @@ class Api::Impl {
       user.role = *role;
     }
     if (body->contains("password")) {
-      auto hash = hash_new_password(detail::string_or(*body, "password", ""));
+      auto hash = hash_new_password(detail::string_or(*body, "password", ""), user.username);
       if (!hash) return from_error(hash.error());
       user.password_hash = *hash;
     }
@@ -622,10 +685,14 @@ class Api::Impl {
     auto role = store::role_from_string(detail::string_or(*body, "role", ""));
     if (!role) return error_response(400, "invalid_argument", "agent, supervisor or admin", "role");
     user.role = *role;
-    if (user.username.empty() || user.username.size() > 64) {
-      return error_response(400, "invalid_argument", "1 to 64 characters", "username");
+    if (!valid_username(user.username)) {
+      return error_response(400, "invalid_argument",
+                            "1 to 64 of a-z, 0-9, '.', '_', '-' (lower case)", "username");
     }
-    auto hash = hash_new_password(detail::string_or(*body, "password", ""));
+    if (utf8_length(user.display_name) > 100) {
+      return error_response(400, "invalid_argument", "at most 100 characters", "display_name");
+    }
+    auto hash = hash_new_password(detail::string_or(*body, "password", ""), user.username);
     if (!hash) return from_error(hash.error());
     user.password_hash = *hash;
     user.created_at = options_.clock();
@@ -713,11 +780,9 @@ class Api::Impl {
     if (!manager && detail::int_or(it, "agent_id", 0) != static_cast<std::int64_t>(me)) {
       return error_response(403, "forbidden", "not your interaction", "id");
     }
+    // The file is named by a "recording" event, which only the voice
+    // channel writes (never by attributes: clients write those).
     std::string file;
-    if (const json::value* attributes = it.if_contains("attributes");
-        attributes && attributes->is_object()) {
-      file = detail::string_or(attributes->as_object(), "voicemail", "");
-    }
     if (const json::value* timeline = it.if_contains("timeline");
         timeline && timeline->is_array()) {
       for (const json::value& event : timeline->as_array()) {
@@ -729,11 +794,16 @@ class Api::Impl {
         }
       }
     }
-    // Only files the voice channel wrote: under recordings/, no way up.
-    if (file.rfind("recordings/", 0) != 0 || file.find("..") != std::string::npos) {
+    // And only under recordings/, whatever the event says.
+    namespace fs = std::filesystem;
+    std::error_code fs_ec;
+    const fs::path root = fs::weakly_canonical(fs::path(options_.data_dir) / "recordings", fs_ec);
+    const fs::path path = fs::weakly_canonical(fs::path(options_.data_dir) / file, fs_ec);
+    const auto [end, _] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+    if (file.empty() || fs_ec || end != root.end()) {
       return error_response(404, "not_found", "no recording for this interaction", "id");
     }
-    return wav_file(options_.data_dir + "/" + file, "the recording is gone (retention)");
+    return wav_file(path.string(), "the recording is gone (retention)");
   }
 
   // /api/v1/<collection>[/<id>[/<action>]], every one authenticated.
@@ -758,6 +828,10 @@ class Api::Impl {
       return error_response(403, "forbidden", "your role does not allow this", "role");
     };
     auto no_route = [] { return error_response(404, "not_found", "no such route", "path"); };
+    // Not to an agent: whether it exists is not theirs to know either.
+    auto not_yours = [] {
+      return error_response(403, "forbidden", "not an interaction or citizen of yours", "id");
+    };
     const bool has_body = method == "POST" || method == "PUT";
     const bool upload = collection == "prompts" && !id && method == "POST";  // audio, not JSON
     if (has_body && !upload && !request.body.empty() && !is_json(request)) {
@@ -826,13 +900,16 @@ class Api::Impl {
         }
         return no_route();
       }
+      // An agent reads the configuration, and colleagues' profiles without
+      // their phone numbers.
+      const std::uint64_t viewer = manager ? 0 : me;
       if (!id) {
-        if (method == "GET") return from_result(center_.list(kind));
+        if (method == "GET") return from_result(center_.list(kind, viewer));
         if (method != "POST") return not_allowed();
         if (!manager) return forbidden();
         return from_result(center_.create(kind, request.body, me), 201);
       }
-      if (method == "GET") return from_result(center_.get(kind, *id));
+      if (method == "GET") return from_result(center_.get(kind, *id, viewer));
       if (method != "PUT" && method != "DELETE") return not_allowed();
       if (!manager) return forbidden();
       if (method == "PUT") return from_result(center_.put(kind, *id, request.body, me));
@@ -843,10 +920,24 @@ class Api::Impl {
     }
     if (collection == "interactions") {
       if (!id) {
+        // Agents work on what is offered to them: listing every
+        // interaction, or creating one (its citizen, its priority), is for
+        // supervisors and the integrations' accounts.
+        if (!manager) return forbidden();
         if (method == "GET") return list_interactions(request);
-        return from_result(center_.create_interaction(request.body), 201);
+        if (method != "POST") return not_allowed();
+        auto key = idempotency_key(request, me);
+        if (!key) return from_error(key.error());
+        std::promise<Result<std::string>> created;
+        center_.create_interaction_async(
+            request.body, [&created](Result<std::string> view) { created.set_value(view); }, *key);
+        return from_result(created.get_future().get(), 201);
       }
-      if (action.empty()) return from_result(center_.interaction(*id));
+      if (action.empty()) {
+        if (method != "GET") return not_allowed();
+        if (!manager && !center_.agent_involved(*id, me)) return not_yours();
+        return from_result(center_.interaction(*id));
+      }
       if (action == "complete") return from_result(center_.complete(*id, me, request.body));
       if (action == "recording") {
         if (method != "GET") return not_allowed();
@@ -878,6 +969,12 @@ class Api::Impl {
                                                      : R"({"status":"abandoned"})");
     }
     if (collection == "citizens") {
+      // An agent sees the citizen they are serving now (an offer, a
+      // conversation, a wrap-up), and adds a contact to them; the register
+      // (search, create, merge) is for supervisors and integrations.
+      if (!manager && (!id || !center_.agent_serves_citizen(*id, me))) {
+        return !id || action == "merge" ? forbidden() : not_yours();
+      }
       if (!id) {
         if (method == "POST") return from_result(center_.create_citizen(request.body), 201);
         auto query = request.query_param("q");
@@ -1033,7 +1130,11 @@ class Api::Impl {
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;  // guarded by sessions_mutex_
   ApiOptions options_;
-  LoginLimiter limiter_;
+  LoginLimiter limiter_;          // per user name and address
+  LoginLimiter address_limiter_;  // per address, whatever the name
+  LoginLimiter user_limiter_;     // per user name, wherever from
+  // One hash at a time per core, as many waiting (see HashGate).
+  HashGate hash_gate_{static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2)), 2};
 };
 
 Api::Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,

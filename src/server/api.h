@@ -23,10 +23,13 @@ class Metrics;
 
 struct ApiOptions {
   Duration session_lifetime = Duration(12LL * 3600 * 1000);
-  int login_max_failures = 5;
+  int login_max_failures = 5;               // per user name and address
+  int login_max_failures_per_address = 50;  // whatever the names (an office's NAT: room)
+  int login_max_failures_per_user = 20;     // wherever from
   Duration login_window = Duration(5LL * 60 * 1000);
   std::function<Time()> clock;    // defaults to the system clock
   std::string data_dir = "data";  // recordings are read from there
+  std::string metrics_token;      // /metrics: this Bearer token, or loopback only when empty
 };
 
 class VoiceChannel;

@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <set>
+
+#include "core/text.h"
+
 namespace guichet::server {
 
 namespace {
@@ -31,9 +35,50 @@ Result<std::string> hash_password(std::string_view password) {
   return std::string(hash);
 }
 
-Result<std::string> hash_new_password(std::string_view password) {
-  if (password.size() < 12) return invalid_argument("at least 12 characters", "password");
+Result<std::string> hash_new_password(std::string_view password, std::string_view username) {
+  if (utf8_length(password) < 12) return invalid_argument("at least 12 characters", "password");
+  if (password.find_first_not_of(" \t") == std::string_view::npos) {
+    return invalid_argument("not spaces alone", "password");
+  }
+  std::set<char> different(password.begin(), password.end());
+  if (different.size() < 5) return invalid_argument("at least 5 different characters", "password");
+  std::string lower(password);
+  for (char& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // The user name does not count: "jdupont" + five characters is too little.
+  if (!username.empty()) {
+    for (auto at = lower.find(username); at != std::string::npos; at = lower.find(username)) {
+      lower.erase(at, username.size());
+    }
+    if (utf8_length(lower) < 8) {
+      return invalid_argument("at least 8 characters besides the user name", "password");
+    }
+  }
   return hash_password(password);
+}
+
+bool HashGate::enter() {
+  std::unique_lock lock(mutex_);
+  if (inside_ < concurrent_) {
+    ++inside_;
+    return true;
+  }
+  if (queued_ >= waiting_) return false;
+  ++queued_;
+  // Bounded: a worker thread never waits long for a slot.
+  const bool got =
+      free_.wait_for(lock, std::chrono::seconds(2), [this] { return inside_ < concurrent_; });
+  --queued_;
+  if (got) ++inside_;
+  return got;
+}
+
+void HashGate::leave() {
+  {
+    std::lock_guard lock(mutex_);
+    --inside_;
+  }
+  free_.notify_one();
 }
 
 bool verify_password(const std::string& hash, std::string_view password) {

@@ -3,6 +3,7 @@
 // cryptography. Thread-safe.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -16,9 +17,10 @@ namespace guichet::server {
 
 // Argon2id (libsodium's "interactive" limits), in its self-describing string form.
 Result<std::string> hash_password(std::string_view password);
-// A password a user chooses: at least 12 characters (kInvalidArgument, field
-// "password"), then hashed.
-Result<std::string> hash_new_password(std::string_view password);
+// A password a user chooses (kInvalidArgument, field "password", saying
+// why): at least 12 characters, not spaces alone, at least 5 different
+// characters, at least 8 besides the user name; then hashed.
+Result<std::string> hash_new_password(std::string_view password, std::string_view username);
 bool verify_password(const std::string& hash, std::string_view password);
 
 // 32 random bytes, hex: what a client holds. Only its hash is stored, so a
@@ -30,6 +32,25 @@ std::string hash_token(std::string_view token);
 std::string csrf_token_for(std::string_view session_token);
 // Compares in constant time.
 bool same_secret(std::string_view a, std::string_view b);
+
+// Password hashing is costly by design (Argon2id: 64 MiB and tens of
+// milliseconds each): at most `concurrent` at a time and `waiting` in line,
+// so that a login flood takes neither the cores nor the memory from the
+// other requests. enter() false: too many already, refuse at once.
+class HashGate {
+ public:
+  HashGate(int concurrent, int waiting) : concurrent_(concurrent), waiting_(waiting) {}
+  bool enter();
+  void leave();
+
+ private:
+  const int concurrent_;
+  const int waiting_;
+  std::mutex mutex_;
+  std::condition_variable free_;
+  int inside_ = 0;  // guarded by mutex_
+  int queued_ = 0;  // guarded by mutex_
+};
 
 // Login attempts per key (user name and address): after `max_failures`
 // failures within `window`, further attempts are refused until the window

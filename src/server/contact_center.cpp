@@ -9,7 +9,9 @@
 #include "core/calendar.h"
 #include "core/json_format.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "routing/engine.h"
+#include "server/agent_phone.h"
 #include "server/detail/json_body.h"
 #include "server/engine_host.h"
 #include "server/event_hub.h"
@@ -103,6 +105,19 @@ Result<BusinessCalendar> calendar_from(const json::object& body) {
   return *calendar;
 }
 
+// A digest of a request's body that stays the same across versions and
+// restarts (what an Idempotency-Key was first used for).
+std::string fnv1a(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
+}
+
 Result<std::uint64_t> id_field(const json::object& object, const char* key,
                                const std::string& where) {
   const std::int64_t value = detail::int_or(object, key, 0);
@@ -111,7 +126,8 @@ Result<std::uint64_t> id_field(const json::object& object, const char* key,
 }
 
 // The document's JSON as the API shows it: its body with id and name.
-std::string document_view(const store::Document& document) {
+// `viewer`: an agent reading (0: a manager); a colleague's phone is theirs.
+std::string document_view(const store::Document& document, std::uint64_t viewer = 0) {
   boost::system::error_code ec;
   json::value body = json::parse(document.body_json, ec);
   json::object out;
@@ -121,6 +137,7 @@ std::string document_view(const store::Document& document) {
     for (const auto& [key, value] : body.as_object())
       out[key] = value;
   }
+  if (document.kind == kAgent && viewer != 0 && viewer != document.id) out.erase("phone");
   if (document.kind == kQueue) {
     // The settings in force, defaults included: clients need not know them.
     const routing::QueueConfig defaults;
@@ -269,35 +286,6 @@ constexpr std::initializer_list<Field> kQueueFields = {
 };
 
 // ---- agents ---------------------------------------------------------------------
-
-// Where an agent's calls ring: a number in international format (spaces,
-// dots and dashes dropped: "+33 6 12 34 56 78" → "+33612345678"), a SIP URI
-// ("sip:agent12@pbx.mairie.example"), or empty (none).
-Result<std::string> agent_phone(const std::string& text) {
-  if (text.empty()) return std::string();
-  if (text.rfind("sip:", 0) == 0 || text.rfind("sips:", 0) == 0) {
-    const std::string_view rest = std::string_view(text).substr(text.find(':') + 1);
-    const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) {
-      return c > ' ' && c < 127 && c != '<' && c != '>' && c != '"';
-    });
-    if (rest.empty() || text.size() > 200 || !printable) {
-      return invalid_argument("not a SIP address", "phone");
-    }
-    return text;
-  }
-  std::string number;
-  for (char c : text) {
-    if (c == ' ' || c == '.' || c == '-') continue;
-    number += c;
-  }
-  const bool digits = number.size() > 1 && std::all_of(number.begin() + 1, number.end(),
-                                                       [](char c) { return c >= '0' && c <= '9'; });
-  if (number.empty() || number[0] != '+' || !digits || number.size() < 9 || number.size() > 16) {
-    return invalid_argument("a number in international format (+33…) or a SIP address (sip:…)",
-                            "phone");
-  }
-  return number;
-}
 
 Result<routing::AgentConfig> agent_config(const json::object& body, std::uint64_t id) {
   routing::AgentConfig config;
@@ -576,19 +564,19 @@ class ContactCenter::Impl {
     return put_document(kind, id, body, user);
   }
 
-  Result<std::string> get(const std::string& kind, std::uint64_t id) {
+  Result<std::string> get(const std::string& kind, std::uint64_t id, std::uint64_t viewer) {
     auto document = store_.document(kind, id);
     if (!document) return document.error();
-    return document_view(*document);
+    return document_view(*document, viewer);
   }
 
-  Result<std::string> list(const std::string& kind) {
+  Result<std::string> list(const std::string& kind, std::uint64_t viewer) {
     auto documents = store_.documents(kind);
     if (!documents) return documents.error();
     std::string out = "[";
     for (std::size_t i = 0; i < documents->size(); ++i) {
       if (i > 0) out += ",";
-      out += document_view((*documents)[i]);
+      out += document_view((*documents)[i], viewer);
     }
     return out + "]";
   }
@@ -676,7 +664,8 @@ class ContactCenter::Impl {
   // Validates here, then stores and routes on the store's thread: no thread
   // waits for the disk, so creates are limited by group commit, not by a
   // thread per pending create.
-  void create_interaction_async(const std::string& body, CreateDone done) {
+  void create_interaction_async(const std::string& body, CreateDone done,
+                                std::string idempotency_key = {}) {
     auto object = detail::parse_object(body, {{"channel", json::kind::string, true},
                                               {"queue_id", json::kind::int64, true},
                                               {"citizen_id", json::kind::int64, false},
@@ -697,17 +686,16 @@ class ContactCenter::Impl {
       return done(invalid_argument("must be -1000..1000", "priority"));
     it.priority = static_cast<int>(priority);
     if (const json::value* attributes = object->if_contains("attributes")) {
-      for (const auto& [key, value] : attributes->as_object()) {
-        if (!value.is_string()) {
-          return done(
-              invalid_argument("attribute values are strings", "attributes." + std::string(key)));
-        }
-      }
+      if (Status s = check_attributes(attributes->as_object()); !s) return done(s.error());
       it.attributes_json = json::serialize(*attributes);
     }
     // Refuse before writing what the engine would refuse. (The store checks
     // the citizen and follows a merge.)
     if (Status s = check_queue(it.queue_id, *channel); !s) return done(s.error());
+    if (!idempotency_key.empty()) {
+      it.idempotency_key = std::move(idempotency_key);
+      it.request_digest = fnv1a(body);
+    }
     it.enqueued_at = now();
     store::InteractionEvent created;
     created.type = "created";
@@ -728,8 +716,37 @@ class ContactCenter::Impl {
         std::move(it), std::move(created),
         [this, answer = std::move(answer)](Result<store::Interaction> stored) mutable {
           if (!stored) return answer(stored.error());
+          if (stored->replayed) return answer(interaction_view(*stored));  // routed the first time
           routed(*stored, std::move(answer));
         });
+  }
+
+  // An interaction's attributes are a few strings (what the IVR collected, a
+  // form's reference): bounded, so that no client fills the disk or makes a
+  // list of 500 interactions weigh hundreds of megabytes.
+  static constexpr std::size_t kMaxAttributes = 50;
+  static constexpr std::size_t kMaxAttributeKey = 64;
+  static constexpr std::size_t kMaxAttributeValue = 2000;  // characters
+  static constexpr std::size_t kMaxAttributesBytes = 16 * 1024;
+  static Status check_attributes(const json::object& attributes) {
+    if (attributes.size() > kMaxAttributes) {
+      return invalid_argument("at most " + std::to_string(kMaxAttributes) + " attributes",
+                              "attributes");
+    }
+    std::size_t bytes = 0;
+    for (const auto& [key, value] : attributes) {
+      const std::string field = "attributes." + std::string(key);
+      if (key.empty() || key.size() > kMaxAttributeKey) {
+        return invalid_argument("names of 1 to 64 characters", "attributes");
+      }
+      if (!value.is_string()) return invalid_argument("attribute values are strings", field);
+      if (utf8_length(value.as_string()) > kMaxAttributeValue) {
+        return invalid_argument("at most 2000 characters", field);
+      }
+      bytes += key.size() + value.as_string().size();
+    }
+    if (bytes > kMaxAttributesBytes) return invalid_argument("at most 16 KiB in all", "attributes");
+    return Status::ok();
   }
 
   // Waits (up to a minute) for the creates being stored to be answered.
@@ -838,7 +855,7 @@ class ContactCenter::Impl {
     const std::string note = detail::string_or(*object, "note", "");
     if (code.size() > 64) return invalid_argument("at most 64 characters", "wrapup_code");
     if (Status s = one_of(kWrapupCode, code, "wrapup_code"); !s) return s.error();
-    if (note.size() > 4000) return invalid_argument("at most 4000 characters", "note");
+    if (utf8_length(note) > 4000) return invalid_argument("at most 4000 characters", "note");
     Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
       auto status_now = e.interaction(interaction);
       if (!status_now) return not_found("no such interaction in progress", "id");
@@ -873,7 +890,9 @@ class ContactCenter::Impl {
     if (!object) return object.error();
     const std::string text = detail::string_or(*object, "text", "");
     const std::string from = detail::string_or(*object, "from", "agent");
-    if (text.empty() || text.size() > 4000) return invalid_argument("1 to 4000 characters", "text");
+    if (text.empty() || utf8_length(text) > 4000) {
+      return invalid_argument("1 to 4000 characters", "text");
+    }
     if (from != "agent" && from != "citizen") return invalid_argument("agent or citizen", "from");
     if (from == "citizen" && !manager) {
       return failed_precondition("the citizen's messages come from an integration", "from");
@@ -935,6 +954,66 @@ class ContactCenter::Impl {
                      "}");
   }
 
+  // ---- what an agent may see ---------------------------------------------------------
+
+  void set_phone_policy(PhonePolicy policy) {
+    std::lock_guard lock(phone_policy_mutex_);
+    phone_policy_ = std::move(policy);
+  }
+
+  bool agent_involved(std::uint64_t interaction, std::uint64_t agent) {
+    bool now_theirs = false;
+    engine_.inspect([&](const routing::Engine& e) {
+      auto status = e.interaction(interaction);
+      now_theirs = status && status->agent == agent;
+    });
+    if (now_theirs) return true;
+    // Once theirs: offered to them, accepted, handled (its timeline says).
+    auto timeline = store_.timeline(interaction);
+    if (!timeline) return false;
+    for (const store::InteractionEvent& e : *timeline) {
+      boost::system::error_code ec;
+      json::value data = json::parse(e.data_json, ec);
+      if (!ec && data.is_object() &&
+          detail::int_or(data.as_object(), "agent_id", 0) == static_cast<std::int64_t>(agent)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool agent_serves_citizen(std::uint64_t citizen, std::uint64_t agent) {
+    if (citizen == 0) return false;
+    std::vector<std::uint64_t> interactions;
+    {
+      std::lock_guard lock(offers_mutex_);
+      for (const auto& [offer, pending] : offers_) {
+        if (pending.agent == agent) interactions.push_back(pending.interaction);
+      }
+      if (auto found = held_.find(agent); found != held_.end()) {
+        interactions.insert(interactions.end(), found->second.begin(), found->second.end());
+      }
+    }
+    // held_ may still name what ended (see agent_interactions): the engine says.
+    engine_.inspect([&](const routing::Engine& e) {
+      std::erase_if(interactions, [&](std::uint64_t id) {
+        auto status = e.interaction(id);
+        return !status || status->agent != agent;
+      });
+    });
+    // A merged citizen answers for the one it went into, and the other way.
+    auto asked = store_.citizen(citizen);
+    const std::uint64_t kept = asked && asked->merged_into ? asked->merged_into : citizen;
+    for (std::uint64_t id : interactions) {
+      auto it = store_.interaction(id);
+      if (!it || it->citizen_id == 0) continue;
+      if (it->citizen_id == citizen || it->citizen_id == kept) return true;
+      auto theirs = store_.citizen(it->citizen_id);
+      if (theirs && theirs->merged_into == kept) return true;
+    }
+    return false;
+  }
+
   // ---- citizens ---------------------------------------------------------------------
 
   // Phone numbers keep their digits and a leading +; emails are lower case.
@@ -948,12 +1027,9 @@ class ContactCenter::Impl {
     store::Contact contact{detail::string_or(object, "kind", ""),
                            detail::string_or(object, "value", "")};
     if (contact.kind == "phone") {
-      std::string digits;
-      for (char c : contact.value) {
-        if ((c == '+' && digits.empty()) || (c >= '0' && c <= '9')) digits += c;
-      }
-      contact.value = digits;
-      if (digits.size() < 3) return invalid_argument("not a phone number", where + ".value");
+      auto number = e164(contact.value);  // one form, whatever way it was typed
+      if (!number) return invalid_argument("not a phone number", where + ".value");
+      contact.value = *number;
     } else if (contact.kind == "email") {
       for (char& c : contact.value)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -1009,7 +1085,9 @@ class ContactCenter::Impl {
   }
 
   Result<std::string> find_citizens(const std::string& query) {
-    auto found = store_.find_citizens(query, 50);
+    // A number is found however it is typed (06 12…, +33 6…).
+    const std::optional<std::string> number = e164(query);
+    auto found = store_.find_citizens(number ? *number : query, 50);
     if (!found) return found.error();
     std::string out = "[";
     for (std::size_t i = 0; i < found->size(); ++i) {
@@ -1729,7 +1807,7 @@ class ContactCenter::Impl {
           body, {{"name", json::kind::string, true}, {"text", json::kind::string, true}});
       if (!object) return object.error();
       const std::string text = detail::string_or(*object, "text", "");
-      if (text.empty() || text.size() > 4000) {
+      if (text.empty() || utf8_length(text) > 4000) {
         return invalid_argument("1 to 4000 characters", "text");
       }
       document.name = detail::string_or(*object, "name", "");
@@ -1780,7 +1858,12 @@ class ContactCenter::Impl {
       auto user_record = store_.user_by_id(id);
       if (!user_record) return not_found("no such user", "id");
       if (object->contains("phone")) {
-        auto phone = agent_phone(detail::string_or(*object, "phone", ""));
+        PhonePolicy policy;
+        {
+          std::lock_guard lock(phone_policy_mutex_);
+          policy = phone_policy_;
+        }
+        auto phone = agent_phone(detail::string_or(*object, "phone", ""), policy);
         if (!phone) return phone.error();
         (*object)["phone"] = *phone;  // normalised
       }
@@ -2069,6 +2152,8 @@ class ContactCenter::Impl {
   // transferred (and, as a safety net, when listed). Guarded by offers_mutex_.
   std::map<std::uint64_t, std::set<std::uint64_t>> held_;
   std::mutex config_mutex_;  // one configuration change at a time
+  std::mutex phone_policy_mutex_;
+  PhonePolicy phone_policy_;  // guarded by phone_policy_mutex_
   std::mutex observer_mutex_;
   EventObserver event_observer_;                             // guarded by observer_mutex_
   std::function<void(const std::string&)> config_observer_;  // guarded by observer_mutex_
@@ -2107,11 +2192,21 @@ Result<std::string> ContactCenter::put(const std::string& kind, std::uint64_t id
                                        const std::string& body, std::uint64_t user) {
   return impl_->put(kind, id, body, user);
 }
-Result<std::string> ContactCenter::get(const std::string& kind, std::uint64_t id) {
-  return impl_->get(kind, id);
+Result<std::string> ContactCenter::get(const std::string& kind, std::uint64_t id,
+                                       std::uint64_t viewer) {
+  return impl_->get(kind, id, viewer);
 }
-Result<std::string> ContactCenter::list(const std::string& kind) {
-  return impl_->list(kind);
+Result<std::string> ContactCenter::list(const std::string& kind, std::uint64_t viewer) {
+  return impl_->list(kind, viewer);
+}
+void ContactCenter::set_phone_policy(PhonePolicy policy) {
+  impl_->set_phone_policy(std::move(policy));
+}
+bool ContactCenter::agent_involved(std::uint64_t interaction, std::uint64_t agent) {
+  return impl_->agent_involved(interaction, agent);
+}
+bool ContactCenter::agent_serves_citizen(std::uint64_t citizen, std::uint64_t agent) {
+  return impl_->agent_serves_citizen(citizen, agent);
 }
 Status ContactCenter::remove(const std::string& kind, std::uint64_t id, std::uint64_t user) {
   return impl_->remove(kind, id, user);
@@ -2139,8 +2234,9 @@ Result<std::string> ContactCenter::agent_interactions(std::uint64_t agent) {
 Result<std::string> ContactCenter::create_interaction(const std::string& body) {
   return impl_->create_interaction(body);
 }
-void ContactCenter::create_interaction_async(const std::string& body, CreateDone done) {
-  impl_->create_interaction_async(body, std::move(done));
+void ContactCenter::create_interaction_async(const std::string& body, CreateDone done,
+                                             std::string idempotency_key) {
+  impl_->create_interaction_async(body, std::move(done), std::move(idempotency_key));
 }
 void ContactCenter::drain() {
   impl_->drain();

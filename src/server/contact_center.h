@@ -18,6 +18,7 @@
 #include "core/result.h"
 #include "core/time.h"
 #include "routing/engine.h"
+#include "server/agent_phone.h"
 #include "store/store.h"
 
 namespace guichet::server {
@@ -43,13 +44,17 @@ class ContactCenter {
   Result<std::string> create(const std::string& kind, const std::string& body, std::uint64_t user);
   Result<std::string> put(const std::string& kind, std::uint64_t id, const std::string& body,
                           std::uint64_t user);
-  Result<std::string> get(const std::string& kind, std::uint64_t id);
-  Result<std::string> list(const std::string& kind);
+  // `viewer`: the agent reading (0: a supervisor or an admin). An agent sees
+  // a colleague's profile without the phone number it rings (personal data).
+  Result<std::string> get(const std::string& kind, std::uint64_t id, std::uint64_t viewer = 0);
+  Result<std::string> list(const std::string& kind, std::uint64_t viewer = 0);
   Status remove(const std::string& kind, std::uint64_t id, std::uint64_t user);
 
   // {"state":"available"|"paused"|"offline","reason"?}
   Result<std::string> set_agent_state(std::uint64_t agent, const std::string& body);
-  // {"phone": "+33…" | "sip:…" | ""}: where the agent's calls ring (normalised).
+  // {"phone": "06…" | "+33…" | "sip:…" | ""}: where the agent's calls ring
+  // (normalised, checked against the policy: see agent_phone.h).
+  void set_phone_policy(PhonePolicy policy);
   Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
                                       std::uint64_t user);
   // {"text", "from": "agent" | "citizen"}: a message in the interaction's
@@ -80,8 +85,12 @@ class ContactCenter {
   Result<std::string> create_interaction(const std::string& body);
   // The same, answering through `done` — at once on bad input, else later on
   // the store's thread (`done` must be quick and must not wait for the store).
+  // With an `idempotency_key` ("<user>:<key>"), a create already made with
+  // that key is answered again (its view now) instead of made twice; the
+  // same key with another body is refused (kFailedPrecondition).
   using CreateDone = std::function<void(Result<std::string>)>;
-  void create_interaction_async(const std::string& body, CreateDone done);
+  void create_interaction_async(const std::string& body, CreateDone done,
+                                std::string idempotency_key = {});
   // Waits (up to a minute) until every create taken is answered: at a stop,
   // after the server stopped taking requests, before anything goes away.
   void drain();
@@ -99,6 +108,12 @@ class ContactCenter {
   // {"wrapup_code"?,"note"?}; only the agent handling it.
   Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
                                const std::string& body);
+
+  // What an agent may see (README, "Roles"): an interaction offered to them,
+  // held by them or once handled by them; a citizen with an interaction
+  // offered to or held by them now.
+  bool agent_involved(std::uint64_t interaction, std::uint64_t agent);
+  bool agent_serves_citizen(std::uint64_t citizen, std::uint64_t agent);
 
   // Citizens (usagers): {"name","contacts":[{"kind","value"}]}; kinds phone,
   // email, social, web; phone numbers and emails are normalised.

@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include "core/text.h"
+
 #include <pthread.h>
 #include <sys/resource.h>
 #include <algorithm>
@@ -87,6 +89,10 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       options.sip_trunk_user = value;
     } else if (key == "sip_trunk_password") {
       options.sip_trunk_password = value;
+    } else if (key == "sip_phone_networks") {
+      options.sip_phone_networks = value;
+    } else if (key == "metrics_token") {
+      options.metrics_token = value;
     } else if (key == "access_log") {
       if (value != "true" && value != "false")
         return invalid_argument("true or false", "access_log");
@@ -148,6 +154,18 @@ Status serve(const ServeOptions& options) {
       return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
     });
     if (Status s = center.load(); !s) return s;
+    PhonePolicy phones;
+    phones.trunk = !options.sip_trunk.empty();
+    for (std::size_t at = 0; at < options.sip_phone_networks.size();) {
+      const auto comma =
+          std::min(options.sip_phone_networks.find(',', at), options.sip_phone_networks.size());
+      std::string network = options.sip_phone_networks.substr(at, comma - at);
+      std::erase(network, ' ');
+      if (!network.empty()) phones.sip_networks.push_back(network);
+      at = comma + 1;
+    }
+    if (Status s = check_networks(phones.sip_networks); !s) return s;
+    center.set_phone_policy(std::move(phones));
     if (options.demo) {
       auto accounts = seed_demo(**store, center);
       if (!accounts) return accounts.status();
@@ -161,6 +179,7 @@ Status serve(const ServeOptions& options) {
     }
     ApiOptions api_options;
     api_options.data_dir = options.data_dir;
+    api_options.metrics_token = options.metrics_token;
     Api api(**store, center, hub, metrics, api_options);
     HttpServer::Options http;
     http.host = address->first;
@@ -236,7 +255,10 @@ Status add_user(const std::string& data_dir, const std::string& username, const 
   if (!parsed_role) return invalid_argument("agent, supervisor or admin", "role");
   if (username.empty() || username.size() > 64)
     return invalid_argument("1 to 64 characters", "name");
-  auto hash = hash_new_password(password);  // checked before the store is created
+  if (!valid_username(username)) {
+    return invalid_argument("1 to 64 of a-z, 0-9, '.', '_', '-' (lower case)", "name");
+  }
+  auto hash = hash_new_password(password, username);  // checked before the store is created
   if (!hash) return hash.status();
   auto store = open_store(data_dir);
   if (!store) return store.status();

@@ -25,6 +25,12 @@ struct ServeOptions {
   std::string sip_trunk;
   std::string sip_trunk_user;
   std::string sip_trunk_password;
+  // Networks agents' sip: phones may be in, comma-separated CIDRs
+  // ("192.0.2.0/24,127.0.0.1"); empty: any address (agent_phone.h).
+  std::string sip_phone_networks;
+  // /metrics: with a token, to requests carrying "Authorization: Bearer
+  // TOKEN" from anywhere; without, to requests from this machine only.
+  std::string metrics_token;
   // Load tests: seed this many agents and queues into an empty store (0: no).
   int load_test_agents = 0;
   int load_test_queues = 0;
@@ -33,7 +39,7 @@ struct ServeOptions {
 // Reads a config file of `key = value` lines (TOML's simple form: strings in
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
 // tls_cert, tls_key, access_log, sip_listen, rtp_ports, sip_trunk, sip_trunk_user,
-// sip_trunk_password.
+// sip_trunk_password, sip_phone_networks, metrics_token.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,

@@ -17,6 +17,7 @@
 
 #include "core/json_format.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "server/contact_center.h"
 #include "server/detail/json_body.h"
 #include "voice/audio.h"
@@ -35,13 +36,28 @@ constexpr const char* kRecordingNotice =
 constexpr const char* kCallbackGoodbye =
     "Votre demande de rappel est enregistrée. Un conseiller vous rappellera. Au revoir.";
 
-// A French caller number in the international form contacts are kept in.
-std::string international(const std::string& number) {
-  if (number.size() == 10 && number[0] == '0' &&
-      number.find_first_not_of("0123456789") == std::string::npos) {
-    return "+33" + number.substr(1);
+// Why an agent's phone did not take a call, from the SIP status.
+const char* ring_failure(int status) {
+  switch (status) {
+    case 0:
+      return "a number, and no SIP trunk to ring it through (--sip-trunk)";
+    case 408:
+      return "no answer";
+    case 486:
+    case 600:
+      return "busy";
+    case 603:
+      return "declined";
+    case 404:
+    case 604:
+      return "unknown at this address";
+    case 480:
+      return "unavailable";
+    case 503:
+      return "no media port left";
+    default:
+      return status >= 500 ? "the phone or the trunk failed" : "refused";
   }
-  return number;
 }
 
 std::string failure(const Error& error) {
@@ -415,6 +431,12 @@ class VoiceChannel::Impl {
         break;
       case Type::kAgentFailed:
         if (event.attempt != call.attempt) break;  // a ring since replaced
+        // Why, for whoever reads the log: 0 is "cannot ring from here".
+        log::warning("agent's phone not reached",
+                     "\"interaction_id\":" + std::to_string(call.interaction) +
+                         ",\"agent_id\":" + std::to_string(call.agent) +
+                         ",\"status\":" + std::to_string(event.status) +
+                         ",\"reason\":" + json_quote(ring_failure(event.status)));
         call.connected = false;
         if (call.ringing && call.interaction) {
           center_.note_call(call.interaction, call.agent, "not_answered");
@@ -504,11 +526,12 @@ class VoiceChannel::Impl {
     attributes["number"] = event.number;
     json::object body{{"channel", "voice"}, {"queue_id", queue}, {"priority", event.priority}};
     if (!voicemail.empty()) {
-      attributes["voicemail"] = voicemail;
+      attributes["voicemail"] = "true";  // its file: the "recording" event, noted once created
       body["channel"] = detail::string_or(stored_body("queue", queue), "channel", "voice");
     }
     body["attributes"] = std::move(attributes);
-    const std::string number = international(event.caller);
+    // In the form contacts are kept in (E.164), however the trunk wrote it.
+    const std::string number = e164(event.caller).value_or("");
     if (!number.empty()) {
       if (auto found = store_.find_citizens(number, 1); found && !found->empty()) {
         for (const store::Contact& contact : found->front().contacts) {
@@ -539,9 +562,16 @@ class VoiceChannel::Impl {
       }
     }
     ++creating_;
-    center_.create_interaction_async(json::serialize(body), [this, call](Result<std::string> view) {
-      post([this, call, view = std::move(view)] { created(call, view); });
-    });
+    center_.create_interaction_async(
+        json::serialize(body), [this, call, voicemail](Result<std::string> view) {
+          post([this, call, voicemail, view = std::move(view)] {
+            if (view && !voicemail.empty()) {
+              center_.note(id_of(*view), "recording",
+                           "{\"file\":" + json_quote(voicemail) + ",\"voicemail\":true}");
+            }
+            created(call, view);
+          });
+        });
   }
 
   // On the worker, once the interaction is stored (and routed).

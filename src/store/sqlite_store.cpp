@@ -13,6 +13,8 @@
 #include <unordered_map>
 
 #include "core/json_format.h"
+#include "core/log.h"
+#include "core/text.h"
 
 namespace guichet::store {
 
@@ -99,6 +101,41 @@ CREATE INDEX interactions_by_citizen ON interactions (citizen_id, id);
     R"sql(
 CREATE INDEX interactions_by_enqueued_at ON interactions (enqueued_at);
 CREATE INDEX interaction_events_by_type_at ON interaction_events (type, at);
+)sql",
+    // A client's retry after a timeout answers the first create (Idempotency-Key).
+    R"sql(
+ALTER TABLE interactions ADD COLUMN idempotency_key TEXT;
+ALTER TABLE interactions ADD COLUMN request_digest TEXT;
+CREATE UNIQUE INDEX interactions_by_idempotency_key ON interactions (idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+)sql",
+    // A voicemail's file is named by a "recording" event the server writes,
+    // no longer by an attribute a client could write too. For the voicemails
+    // kept before, the first interaction naming a file is the one the voice
+    // channel created (it names it as soon as the file is written); a later
+    // one naming the same file was a client's copy.
+    R"sql(
+INSERT INTO interaction_events (interaction_id, at, type, data)
+SELECT i.id, i.enqueued_at, 'recording',
+       json_object('file', json_extract(i.attributes, '$.voicemail'),
+                   'seconds', CAST(COALESCE(json_extract(i.attributes, '$.voicemail_seconds'), '0')
+                                   AS INTEGER),
+                   'voicemail', json('true'))
+FROM interactions i
+WHERE i.channel = 'voice'
+  AND json_extract(i.attributes, '$.voicemail') GLOB 'recordings/[0-9]*/voicemail-*.wav'
+  AND json_extract(i.attributes, '$.voicemail') NOT LIKE '%..%'
+  AND i.id = (SELECT MIN(j.id) FROM interactions j
+              WHERE json_extract(j.attributes, '$.voicemail') =
+                    json_extract(i.attributes, '$.voicemail'));
+UPDATE interactions SET attributes = json_set(attributes, '$.voicemail', 'true')
+WHERE json_type(attributes, '$.voicemail') = 'text'
+  AND json_extract(attributes, '$.voicemail') != 'true';
+)sql",
+    // Phone numbers in one form (E.164): done in C++ (normalise_phones), the
+    // version recorded here.
+    R"sql(
+SELECT 1;
 )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -243,6 +280,55 @@ constexpr const char* kInteractionColumns =
     "SELECT id, channel, queue_id, citizen_id, priority, attributes, enqueued_at, status, "
     "ended_at FROM interactions ";
 
+// Migration 7: every phone number in E.164 (citizens' contacts, agents'
+// numbers), so that 06… and +336… are one number. A number that already
+// belongs to another citizen in the other form is left as it was and
+// logged: merging two citizens is a supervisor's decision.
+Status normalise_phones(Connection& c) {
+  std::vector<std::pair<std::uint64_t, std::string>> contacts;
+  {
+    Statement s =
+        c.statement("SELECT citizen_id, value FROM citizen_contacts WHERE kind = 'phone'");
+    if (!s) return c.error("contacts");
+    while (sqlite3_step(s) == SQLITE_ROW)
+      contacts.emplace_back(column_id(s, 0), column_text(s, 1));
+  }
+  for (const auto& [citizen, value] : contacts) {
+    const std::optional<std::string> number = e164(value);
+    if (!number || *number == value) continue;
+    Statement s = c.statement(
+        "UPDATE OR IGNORE citizen_contacts SET value = ? WHERE kind = 'phone' AND value = ?");
+    if (!s) return c.error("contacts");
+    bind_text(s, 1, *number);
+    bind_text(s, 2, value);
+    if (sqlite3_step(s) != SQLITE_DONE) return c.error("contacts");
+    if (sqlite3_changes(c.db()) == 0) {
+      log::warning("phone number of two citizens", "\"citizen_id\":" + std::to_string(citizen) +
+                                                       ",\"number\":" + json_quote(*number));
+    }
+  }
+  std::vector<std::pair<std::uint64_t, std::string>> agents;
+  {
+    Statement s = c.statement(
+        "SELECT id, json_extract(body, '$.phone') FROM documents WHERE kind = 'agent' AND "
+        "json_type(body, '$.phone') = 'text' AND json_extract(body, '$.phone') NOT LIKE 'sip%'");
+    if (!s) return c.error("agents");
+    while (sqlite3_step(s) == SQLITE_ROW)
+      agents.emplace_back(column_id(s, 0), column_text(s, 1));
+  }
+  for (const auto& [agent, phone] : agents) {
+    const std::optional<std::string> number = e164(phone);
+    if (!number || *number == phone) continue;
+    Statement s = c.statement(
+        "UPDATE documents SET body = json_set(body, '$.phone', ?) WHERE kind = 'agent' AND id = ?");
+    if (!s) return c.error("agents");
+    bind_text(s, 1, *number);
+    sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(agent));
+    if (sqlite3_step(s) != SQLITE_DONE) return c.error("agents");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 const char* to_string(Role role) {
@@ -349,6 +435,7 @@ class SqliteStore::Impl {
     for (int version = current + 1; version <= kSchemaVersion; ++version) {
       if (Status st = writer_.exec("BEGIN IMMEDIATE"); !st) return st;
       Status applied = writer_.exec(kMigrations[version - 1]);
+      if (applied && version == 7) applied = normalise_phones(writer_);
       if (applied) {
         const std::string record = "INSERT INTO schema_migrations VALUES (" +
                                    std::to_string(version) + ", unixepoch() * 1000)";
@@ -772,9 +859,27 @@ void SqliteStore::create_interaction_async(Interaction interaction, InteractionE
             return not_found("no such citizen", "citizen_id");
           if (const std::uint64_t merged_into = column_id(citizen, 0)) it.citizen_id = merged_into;
         }
+        if (!it.idempotency_key.empty()) {
+          // Writes are one at a time on this thread: no other create with
+          // the same key can slip in between this look and the insert.
+          Statement seen =
+              c.statement("SELECT id, request_digest FROM interactions WHERE idempotency_key = ?");
+          if (!seen) return c.error("interaction");
+          bind_text(seen, 1, it.idempotency_key);
+          if (sqlite3_step(seen) == SQLITE_ROW) {
+            if (column_text(seen, 1) != it.request_digest) {
+              return failed_precondition("this Idempotency-Key was used for another request",
+                                         "idempotency-key");
+            }
+            it.id = column_id(seen, 0);
+            it.replayed = true;
+            return Status::ok();
+          }
+        }
         Statement s = c.statement(
             "INSERT INTO interactions (channel, queue_id, citizen_id, priority, attributes, "
-            "enqueued_at, status) VALUES (?, ?, ?, ?, ?, ?, 'waiting') RETURNING id");
+            "enqueued_at, status, idempotency_key, request_digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING id");
         if (!s) return c.error("interaction");
         bind_text(s, 1, it.channel);
         sqlite3_bind_int64(s, 2, as_int(it.queue_id));
@@ -782,18 +887,25 @@ void SqliteStore::create_interaction_async(Interaction interaction, InteractionE
         sqlite3_bind_int(s, 4, it.priority);
         bind_text(s, 5, it.attributes_json);
         sqlite3_bind_int64(s, 6, to_ms(it.enqueued_at));
+        if (it.idempotency_key.empty()) {
+          sqlite3_bind_null(s, 7);
+          sqlite3_bind_null(s, 8);
+        } else {
+          bind_text(s, 7, it.idempotency_key);
+          bind_text(s, 8, it.request_digest);
+        }
         if (sqlite3_step(s) != SQLITE_ROW) return c.error("interaction");
         it.id = column_id(s, 0);
         it.status = "waiting";
         created->second.interaction_id = it.id;
         return insert_event(c, created->second);
       },
-      [created, done = std::move(done)](Status status) {
-        if (!status) {
-          done(status.error());
-        } else {
-          done(std::move(created->first));
-        }
+      [this, created, done = std::move(done)](Status status) {
+        if (!status) return done(status.error());
+        if (!created->first.replayed) return done(std::move(created->first));
+        auto stored = this->interaction(created->first.id);  // as it is now
+        if (stored) stored->replayed = true;
+        done(std::move(stored));
       });
 }
 

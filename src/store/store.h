@@ -57,6 +57,13 @@ struct Interaction {
   // "waiting" until an outcome ends it: "completed", "abandoned", "closed".
   std::string status = "waiting";
   std::optional<Time> ended_at;
+  // A client's Idempotency-Key ("<user id>:<key>") and a digest of what it
+  // asked: a create with a key already stored creates nothing and returns
+  // the stored interaction with `replayed` set (kFailedPrecondition, field
+  // "idempotency-key", when the digest differs).
+  std::string idempotency_key;
+  std::string request_digest;
+  bool replayed = false;
 };
 
 // One line of an interaction's timeline (queued, offered, accepted, …).

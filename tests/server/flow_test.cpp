@@ -1,6 +1,6 @@
 // The contact center over HTTP, as its users drive it: configuration by a
 // supervisor, an agent taking work, live changes, and a crash.
-#include "harness.h"
+#include "flow.h"
 
 #include <atomic>
 #include <thread>
@@ -8,56 +8,6 @@
 namespace {
 
 using namespace guichet::testing;
-
-class Flow : public Guichet {
- protected:
-  void SetUp() override {
-    Guichet::SetUp();
-    add_user_later("sup1", "supervisor", "supervisor-password-1");
-    supervisor_ = login("sup1", "supervisor-password-1");
-    agent_ = login("agent1", "agent-password-1234");
-    agent_id_ = number(call(agent_, "GET", "/api/v1/session").body, "id");
-    ASSERT_GT(agent_id_, 0u);
-  }
-
-  // Users are added through the API once the server runs.
-  void add_user_later(const std::string& name, const std::string& role, const std::string& pw) {
-    const std::string admin = login("admin", "admin-password-1234");
-    Reply reply = call(
-        admin, "POST", "/api/v1/users",
-        R"({"username":")" + name + R"(","role":")" + role + R"(","password":")" + pw + R"("})");
-    ASSERT_EQ(reply.status, 201) << reply.body;
-  }
-
-  std::uint64_t create(const std::string& collection, const std::string& body) {
-    Reply reply = call(supervisor_, "POST", "/api/v1/" + collection, body);
-    EXPECT_EQ(reply.status, 201) << collection << ": " << reply.body;
-    return number(reply.body, "id");
-  }
-
-  std::uint64_t new_task(std::uint64_t queue) {
-    Reply reply = call(supervisor_, "POST", "/api/v1/interactions",
-                       R"({"channel":"task","queue_id":)" + std::to_string(queue) + "}");
-    EXPECT_EQ(reply.status, 201) << reply.body;
-    return number(reply.body, "id");
-  }
-
-  // agent1 takes one task at a time, and is available.
-  void ready_for_one_task() {
-    ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
-                   R"({"capacity":{"task":1}})")
-                  .status,
-              200);
-    ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
-                   R"({"state":"available"})")
-                  .status,
-              200);
-  }
-
-  std::string supervisor_;
-  std::string agent_;
-  std::uint64_t agent_id_ = 0;
-};
 
 TEST_F(Flow, AnAgentIsOfferedATaskAcceptsAndCompletesIt) {
   const auto skill = create("skills", R"({"name":"etat_civil"})");
@@ -303,29 +253,56 @@ TEST_F(Flow, AConversationGoesBothWaysAndStaysInTheTimeline) {
 }
 
 TEST_F(Flow, AnAgentSetsTheNumberItsCallsRingOn) {
+  // A trunk rings numbers; phones on the town hall's networks only.
+  kill_hard();
+  extra_args_ = {"--sip-trunk", "127.0.0.1:5999", "--sip-phone-networks",
+                 "192.0.2.0/24, 127.0.0.0/8"};
+  start();
+  supervisor_ = login("sup1", "supervisor-password-1");
+  agent_ = login("agent1", "agent-password-1234");
   ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
                  R"({"capacity":{"voice":1}})")
                 .status,
             200);
   const std::string phone = "/api/v1/agents/" + std::to_string(agent_id_) + "/phone";
-  Reply mobile = call(agent_, "PUT", phone, R"({"phone":"+33 6 12 34 56 78"})");
-  ASSERT_EQ(mobile.status, 200) << mobile.body;
-  EXPECT_EQ(field(call(agent_, "GET", "/api/v1/agents/" + std::to_string(agent_id_)).body, "phone"),
-            "+33612345678");
-  EXPECT_EQ(call(agent_, "PUT", phone, R"({"phone":"sip:lea@softphone.mairie.example"})").status,
-            200);
-  Reply bad = call(agent_, "PUT", phone, R"({"phone":"06 12"})");
-  EXPECT_EQ(bad.status, 400);
-  EXPECT_EQ(field(bad.body, "field"), "phone") << bad.body;
-  EXPECT_EQ(field(call(agent_, "GET", "/api/v1/agents/" + std::to_string(agent_id_)).body, "phone"),
-            "sip:lea@softphone.mairie.example");
-  // Another agent's number is not theirs to change.
+  const std::string profile = "/api/v1/agents/" + std::to_string(agent_id_);
+  // As French people type their mobile.
+  for (const char* typed : {"06 12 34 56 78", "+33 6 12 34 56 78", "06.12.34.56.78"}) {
+    Reply mobile = call(agent_, "PUT", phone, std::string(R"({"phone":")") + typed + "\"}");
+    ASSERT_EQ(mobile.status, 200) << typed << ": " << mobile.body;
+    EXPECT_EQ(field(call(agent_, "GET", profile).body, "phone"), "+33612345678") << typed;
+  }
+  EXPECT_EQ(call(agent_, "PUT", phone, R"({"phone":"sip:lea@192.0.2.15:5062"})").status, 200);
+  // What would reach elsewhere, or inject headers, is refused naming the field.
+  for (const char* refused :
+       {"06 12", "sip:lea@softphone.mairie.example", "sip:lea@10.0.0.5:5060",
+        "sip:lea@192.0.2.15;transport=tcp", "sip:lea@192.0.2.15?X-Evil=1", "sip:lea@192.0.2.15:22",
+        "sip:lea@192.0.2.15:99999", "sip:le a@192.0.2.15", "sips:lea@192.0.2.15",
+        "sip:lea@192.0.2.15%0d%0aX: y"}) {
+    Reply bad = call(agent_, "PUT", phone, std::string(R"({"phone":")") + refused + "\"}");
+    EXPECT_EQ(bad.status, 400) << refused << ": " << bad.body;
+    EXPECT_EQ(field(bad.body, "field"), "phone") << bad.body;
+  }
+  EXPECT_EQ(field(call(agent_, "GET", profile).body, "phone"), "sip:lea@192.0.2.15:5062");
+  // Another agent's number is not theirs to change, nor to read.
   add_user_later("agent2", "agent", "agent2-password-123");
   const std::string other = login("agent2", "agent2-password-123");
   EXPECT_EQ(call(other, "PUT", phone, R"({"phone":"+33100000000"})").status, 403);
+  EXPECT_EQ(call(other, "GET", profile).body.find("192.0.2.15"), std::string::npos);
+  EXPECT_EQ(call(other, "GET", "/api/v1/agents").body.find("192.0.2.15"), std::string::npos);
+  EXPECT_NE(call(supervisor_, "GET", "/api/v1/agents").body.find("192.0.2.15"), std::string::npos);
   // The change is in the audit log, with who made it.
   Reply audit = call(supervisor_, "GET", "/api/v1/audit");
-  EXPECT_NE(audit.body.find("sip:lea@softphone.mairie.example"), std::string::npos) << audit.body;
+  EXPECT_NE(audit.body.find("sip:lea@192.0.2.15:5062"), std::string::npos) << audit.body;
+}
+
+TEST_F(Flow, WithoutATrunkANumberIsRefusedSayingWhy) {
+  ready_for_one_task();
+  Reply mobile = call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/phone",
+                      R"({"phone":"06 12 34 56 78"})");
+  EXPECT_EQ(mobile.status, 409) << mobile.body;
+  EXPECT_EQ(field(mobile.body, "field"), "phone");
+  EXPECT_NE(mobile.body.find("--sip-trunk"), std::string::npos) << mobile.body;
 }
 
 TEST_F(Flow, ASupervisorsSkillChangeChangesTheNextOffer) {
@@ -507,24 +484,25 @@ TEST_F(Flow, WrapupCodesAndPauseReasonsOnceDefinedAreRequired) {
 TEST_F(Flow, ACitizensViewGathersEveryChannelAndMergesDuplicates) {
   const auto queue = create("queues", R"({"name":"accueil","channel":"task"})");
   Reply jean =
-      call(agent_, "POST", "/api/v1/citizens",
+      call(supervisor_, "POST", "/api/v1/citizens",
            R"({"name":"Jean Dupont","contacts":[{"kind":"phone","value":"06 12 34 56 78"},)"
            R"({"kind":"email","value":"Jean.Dupont@Exemple.fr"}]})");
   ASSERT_EQ(jean.status, 201) << jean.body;
   const auto jean_id = number(jean.body, "id");
-  EXPECT_NE(jean.body.find(R"("value":"0612345678")"), std::string::npos) << "normalised";
+  EXPECT_NE(jean.body.find(R"("value":"+33612345678")"), std::string::npos) << "E.164";
   EXPECT_NE(jean.body.find(R"("value":"jean.dupont@exemple.fr")"), std::string::npos);
-  EXPECT_EQ(call(agent_, "POST", "/api/v1/citizens",
-                 R"({"name":"Autre","contacts":[{"kind":"phone","value":"0612345678"}]})")
+  EXPECT_EQ(call(supervisor_, "POST", "/api/v1/citizens",
+                 R"({"name":"Autre","contacts":[{"kind":"phone","value":"+33612345678"}]})")
                 .status,
             409)
-      << "a number belongs to one citizen";
-  EXPECT_EQ(number(call(agent_, "GET", "/api/v1/citizens?q=0612345678").body, "id"), jean_id);
-  EXPECT_EQ(number(call(agent_, "GET", "/api/v1/citizens?q=jean").body, "id"), jean_id);
+      << "a number belongs to one citizen, whatever form it was typed in";
+  EXPECT_EQ(number(call(supervisor_, "GET", "/api/v1/citizens?q=%2B33612345678").body, "id"),
+            jean_id);
+  EXPECT_EQ(number(call(supervisor_, "GET", "/api/v1/citizens?q=jean").body, "id"), jean_id);
 
   // A duplicate made from another channel, then merged by a supervisor.
   const auto twin =
-      number(call(agent_, "POST", "/api/v1/citizens",
+      number(call(supervisor_, "POST", "/api/v1/citizens",
                   R"({"name":"J. Dupont","contacts":[{"kind":"social","value":"wa:336123"}]})")
                  .body,
              "id");
@@ -546,12 +524,12 @@ TEST_F(Flow, ACitizensViewGathersEveryChannelAndMergesDuplicates) {
   EXPECT_EQ(call(agent_, "POST", merge, duplicate).status, 403);
   Reply merged = call(supervisor_, "POST", merge, duplicate);
   ASSERT_EQ(merged.status, 200) << merged.body;
-  Reply view = call(agent_, "GET", "/api/v1/citizens/" + std::to_string(jean_id));
+  Reply view = call(supervisor_, "GET", "/api/v1/citizens/" + std::to_string(jean_id));
   EXPECT_NE(view.body.find(R"("value":"wa:336123")"), std::string::npos) << view.body;
   EXPECT_NE(view.body.find(R"("wrapup_code":"rdv-pris")"), std::string::npos) << view.body;
   EXPECT_NE(view.body.find("rendez-vous mardi 10 h"), std::string::npos) << view.body;
   EXPECT_EQ(
-      call(agent_, "POST", "/api/v1/interactions",
+      call(supervisor_, "POST", "/api/v1/interactions",
            R"({"channel":"task","queue_id":)" + std::to_string(queue) + R"(,"citizen_id":999})")
           .status,
       404);

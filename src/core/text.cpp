@@ -1,0 +1,79 @@
+#include "core/text.h"
+
+#include <algorithm>
+#include <array>
+
+namespace guichet {
+
+std::size_t utf8_length(std::string_view text) {
+  // Continuation bytes (10xxxxxx) do not start a character.
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool valid_username(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  };
+  const char first = name.front();
+  return std::all_of(name.begin(), name.end(), allowed) &&
+         ((first >= 'a' && first <= 'z') || (first >= '0' && first <= '9'));
+}
+
+namespace {
+
+// French national prefixes that are not +33: the overseas departments and
+// collectivities share the 0 trunk prefix with their own country code.
+struct Overseas {
+  std::string_view national;  // after the leading 0
+  std::string_view country;
+};
+constexpr std::array<Overseas, 12> kOverseas = {{
+    {"590", "590"}, {"690", "590"}, {"691", "590"},  // Guadeloupe, Saint-Martin, Saint-Barthélemy
+    {"594", "594"}, {"694", "594"},                  // Guyane
+    {"596", "596"}, {"696", "596"}, {"697", "596"},  // Martinique
+    {"262", "262"}, {"692", "262"}, {"693", "262"},  // La Réunion
+    {"639", "262"},                                  // Mayotte
+}};
+
+}  // namespace
+
+std::optional<std::string> e164(std::string_view text) {
+  std::string kept;
+  bool plus = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+' && kept.empty() && !plus) {
+      plus = true;
+    } else if (c >= '0' && c <= '9') {
+      kept += c;
+    } else if (c == '(' && text.substr(i, 3) == "(0)" && (plus || kept.size() >= 2)) {
+      i += 2;  // "+33 (0)6…": the national 0 written beside the country code
+    } else if (c != ' ' && c != '.' && c != '-' && c != '/' && c != '(' && c != ')' &&
+               c != '\t') {
+      return std::nullopt;
+    }
+  }
+  if (kept.empty()) return std::nullopt;
+  if (!plus && kept.size() >= 2 && kept.size() <= 6) return kept;  // short numbers
+  if (!plus && kept.rfind("00", 0) == 0) {                          // 0033…: international
+    kept.erase(0, 2);
+    plus = true;
+  } else if (!plus && kept.size() == 10 && kept[0] == '0') {  // 06 12 34 56 78
+    const std::string_view national = std::string_view(kept).substr(1);
+    std::string country = "33";
+    for (const Overseas& o : kOverseas) {
+      if (national.substr(0, 3) == o.national) country = std::string(o.country);
+    }
+    kept = country + std::string(national);
+    plus = true;
+  } else if (!plus && kept.size() == 11 && kept.rfind("33", 0) == 0) {  // 33612345678
+    plus = true;
+  }
+  if (!plus || kept[0] == '0' || kept.size() < 8 || kept.size() > 15) return std::nullopt;
+  return "+" + kept;
+}
+
+}  // namespace guichet
