@@ -31,11 +31,18 @@ struct Overseas {
   std::string_view country;
 };
 constexpr std::array<Overseas, 12> kOverseas = {{
-    {"590", "590"}, {"690", "590"}, {"691", "590"},  // Guadeloupe, Saint-Martin, Saint-Barthélemy
-    {"594", "594"}, {"694", "594"},                  // Guyane
-    {"596", "596"}, {"696", "596"}, {"697", "596"},  // Martinique
-    {"262", "262"}, {"692", "262"}, {"693", "262"},  // La Réunion
-    {"639", "262"},                                  // Mayotte
+    {"590", "590"},
+    {"690", "590"},
+    {"691", "590"},  // Guadeloupe, Saint-Martin, Saint-Barthélemy
+    {"594", "594"},
+    {"694", "594"},  // Guyane
+    {"596", "596"},
+    {"696", "596"},
+    {"697", "596"},  // Martinique
+    {"262", "262"},
+    {"692", "262"},
+    {"693", "262"},  // La Réunion
+    {"639", "262"},  // Mayotte
 }};
 
 }  // namespace
@@ -51,14 +58,13 @@ std::optional<std::string> e164(std::string_view text) {
       kept += c;
     } else if (c == '(' && text.substr(i, 3) == "(0)" && (plus || kept.size() >= 2)) {
       i += 2;  // "+33 (0)6…": the national 0 written beside the country code
-    } else if (c != ' ' && c != '.' && c != '-' && c != '/' && c != '(' && c != ')' &&
-               c != '\t') {
+    } else if (c != ' ' && c != '.' && c != '-' && c != '/' && c != '(' && c != ')' && c != '\t') {
       return std::nullopt;
     }
   }
   if (kept.empty()) return std::nullopt;
   if (!plus && kept.size() >= 2 && kept.size() <= 6) return kept;  // short numbers
-  if (!plus && kept.rfind("00", 0) == 0) {                          // 0033…: international
+  if (!plus && kept.rfind("00", 0) == 0) {                         // 0033…: international
     kept.erase(0, 2);
     plus = true;
   } else if (!plus && kept.size() == 10 && kept[0] == '0') {  // 06 12 34 56 78

@@ -79,8 +79,8 @@ Result<std::string> sip_address(const std::string& text, const PhonePolicy& poli
   if (at == std::string::npos || at == 0 || at > 64) return refused(kShape);
   const std::string user = rest.substr(0, at);
   const bool user_ok = std::all_of(user.begin(), user.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-' || c == '+' || c == '*' || c == '#';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-' || c == '+' || c == '*' || c == '#';
   });
   if (!user_ok) return refused(kShape);
   std::string host = rest.substr(at + 1);
@@ -111,11 +111,11 @@ Result<std::string> sip_address(const std::string& text, const PhonePolicy& poli
     if (number == 0) return refused(kShape);
   }
   if (!policy.sip_networks.empty()) {
-    const bool allowed = std::any_of(
-        policy.sip_networks.begin(), policy.sip_networks.end(), [&](const std::string& cidr) {
-          auto network = parse_network(cidr);
-          return network && inside(*address, *network);
-        });
+    const bool allowed = std::any_of(policy.sip_networks.begin(), policy.sip_networks.end(),
+                                     [&](const std::string& cidr) {
+                                       auto network = parse_network(cidr);
+                                       return network && inside(*address, *network);
+                                     });
     if (!allowed) return refused("this address is outside the networks phones may be in");
   }
   return text;

@@ -208,7 +208,6 @@ class Api::Impl {
     response.headers = {
         {"Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache"},
         {"ETag", etag},
-        {"X-Content-Type-Options", "nosniff"},
     };
     if (asset->content_type.rfind("text/html", 0) == 0) {
       response.headers.emplace_back(

@@ -6,6 +6,7 @@
 #include "core/json_format.h"
 #include "core/log.h"
 
+#include <sys/resource.h>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -15,9 +16,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 namespace guichet::server {
 
@@ -57,7 +60,7 @@ HttpRequest to_request(http::request<http::string_body>& message, const std::str
 // served from memory.
 // A HEAD request gets the headers of the GET, without the body.
 std::string serialize(const HttpResponse& response, unsigned version, bool keep_alive,
-                      bool head = false) {
+                      bool head = false, bool tls = false) {
   const auto status = static_cast<http::status>(response.status);
   const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
   const std::size_t length =
@@ -68,7 +71,9 @@ std::string serialize(const HttpResponse& response, unsigned version, bool keep_
   out += std::to_string(response.status);
   out += ' ';
   out += http::obsolete_reason(status);
-  out += "\r\nServer: guichet\r\n";
+  out += "\r\nServer: guichet\r\nX-Content-Type-Options: nosniff\r\n";
+  // Over TLS, browsers are told to come back over TLS only.
+  if (tls) out += "Strict-Transport-Security: max-age=31536000\r\n";
   bool cache_control = false;
   for (const auto& [name, value] : response.headers) {
     cache_control |= name == "Cache-Control";
@@ -106,6 +111,89 @@ std::array<asio::const_buffer, 2> wire(const std::string& head, const HttpRespon
   return {asio::buffer(head), bodiless ? asio::const_buffer() : asio::buffer(response.static_body)};
 }
 
+// The connections open, so that no client can take them all: capped in
+// all and per address, the one idle longest making room. Thread-safe (the
+// accept loop admits, each connection updates its own entry).
+class Connections {
+ public:
+  struct Entry {
+    std::string address;
+    bool idle = true;  // waiting for a request's head: may be closed for room
+    std::chrono::steady_clock::time_point since;
+    std::function<void()> close;  // posts the close on the connection's executor
+  };
+  using Handle = std::list<Entry>::iterator;
+
+  Connections(int max_total, int max_per_address)
+      : max_total_(max_total), max_per_address_(max_per_address) {}
+
+  // nullopt: refused (full, and every connection in the way is busy).
+  std::optional<Handle> admit(const std::string& address, std::function<void()> close) {
+    std::lock_guard lock(mutex_);
+    int& from_there = per_address_[address];
+    if (from_there >= max_per_address_ && !evict_locked(&address)) return refuse(address);
+    if (static_cast<int>(open_.size()) - evicted_ >= max_total_ && !evict_locked(nullptr)) {
+      return refuse(address);
+    }
+    ++from_there;
+    open_.push_back({address, true, std::chrono::steady_clock::now(), std::move(close)});
+    return std::prev(open_.end());
+  }
+
+  void set_idle(Handle handle, bool idle) {
+    std::lock_guard lock(mutex_);
+    handle->idle = idle;
+    handle->since = std::chrono::steady_clock::now();
+  }
+
+  void leave(Handle handle) {
+    std::lock_guard lock(mutex_);
+    if (handle->close) {
+      --per_address_[handle->address];
+    } else {
+      --evicted_;  // closed for room: counted out then
+    }
+    if (auto found = per_address_.find(handle->address);
+        found != per_address_.end() && found->second <= 0) {
+      per_address_.erase(found);
+    }
+    open_.erase(handle);
+  }
+
+  std::uint64_t refused() const { return refused_.load(); }
+
+ private:
+  std::optional<Handle> refuse(const std::string& address) {
+    if (auto found = per_address_.find(address); found != per_address_.end() && found->second <= 0)
+      per_address_.erase(found);
+    ++refused_;
+    return std::nullopt;
+  }
+
+  // Closes the connection idle longest (from `address` if given): it stops
+  // counting at once, and leaves the list when its coroutine ends.
+  bool evict_locked(const std::string* address) {
+    Handle oldest = open_.end();
+    for (Handle it = open_.begin(); it != open_.end(); ++it) {
+      if (!it->idle || !it->close || (address && it->address != *address)) continue;
+      if (oldest == open_.end() || it->since < oldest->since) oldest = it;
+    }
+    if (oldest == open_.end()) return false;
+    std::exchange(oldest->close, nullptr)();
+    ++evicted_;
+    --per_address_[oldest->address];
+    return true;
+  }
+
+  const int max_total_;
+  const int max_per_address_;
+  std::mutex mutex_;
+  std::list<Entry> open_;                             // guarded by mutex_
+  std::unordered_map<std::string, int> per_address_;  // guarded by mutex_
+  int evicted_ = 0;  // guarded by mutex_: closed for room, not yet gone
+  std::atomic<std::uint64_t> refused_{0};
+};
+
 }  // namespace
 
 class HttpServer::Impl {
@@ -118,7 +206,17 @@ class HttpServer::Impl {
         stream_path_(std::move(stream_path)),
         opener_(std::move(opener)),
         acceptor_(io_),
-        workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
+        workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        connections_(options.max_connections > 0 ? options.max_connections : half_the_descriptors(),
+                     std::max(1, options.max_connections_per_address)) {}
+
+  // Half of what this process may open: the rest is for SIP, calls' audio,
+  // the database and files.
+  static int half_the_descriptors() {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return 10'000;
+    return static_cast<int>(std::clamp<rlim_t>(files.rlim_cur / 2, 16, 100'000));
+  }
 
   Status listen() {
     if (!options_.tls_certificate.empty() || !options_.tls_key.empty()) {
@@ -150,7 +248,16 @@ class HttpServer::Impl {
     tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                      asio::ssl::context::no_tlsv1_1);
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    // TLS 1.2 with forward secrecy only (ECDHE, AEAD), as ANSSI's TLS guide
+    // asks; TLS 1.3's suites all have it.
+    if (SSL_CTX_set_cipher_list(tls_->native_handle(),
+                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1) {
+      return io_error("cannot set the TLS cipher suites");
+    }
+    SSL_CTX_set_options(tls_->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
     boost::system::error_code ec;
     tls_->use_certificate_chain_file(options_.tls_certificate, ec);
     if (ec)
@@ -196,7 +303,11 @@ class HttpServer::Impl {
       }
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-        continue;  // e.g. too many open files: keep serving the others
+        // E.g. too many open files: keep serving the others, and wait a
+        // little before trying again (at once, it would spin a core).
+        asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+        co_await pause.async_wait(kAsTuple);
+        continue;
       }
       auto executor = socket.get_executor();
       asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
@@ -209,23 +320,55 @@ class HttpServer::Impl {
     const std::string remote_address = ec ? std::string() : remote.address().to_string();
     if (!tls_) {
       beast::tcp_stream stream(std::move(socket));
-      co_await serve_http(stream, remote_address);
+      Admitted admitted(connections_, remote_address, stream);
+      if (!admitted) co_return;  // full: closed
+      co_await serve_http(stream, remote_address, *admitted.handle);
       co_return;
     }
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
+    Admitted admitted(connections_, remote_address, stream);
+    if (!admitted) co_return;
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
     auto [handshake_error] =
         co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
     if (handshake_error) co_return;  // not TLS, or a client that gave up: nothing to answer
-    co_await serve_http(stream, remote_address);
+    co_await serve_http(stream, remote_address, *admitted.handle);
   }
+
+  // A connection's place among those open, for as long as it lives (on its
+  // executor): false when there was no room.
+  struct Admitted {
+    template <typename Stream>
+    Admitted(Connections& connections, const std::string& address, Stream& stream)
+        : connections_(connections) {
+      auto* socket = &beast::get_lowest_layer(stream);
+      handle =
+          connections.admit(address, [executor = socket->get_executor(), alive = alive_, socket] {
+            asio::post(executor, [alive, socket] {
+              if (*alive) socket->close();
+            });
+          });
+      if (!handle) socket->close();
+    }
+    ~Admitted() {
+      *alive_ = false;
+      if (handle) connections_.leave(*handle);
+    }
+    explicit operator bool() const { return handle.has_value(); }
+
+    Connections& connections_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    std::optional<Connections::Handle> handle;
+  };
 
   // Requests on one connection, plain or TLS, until it closes.
   template <typename Stream>
-  awaitable<void> serve_http(Stream& stream, const std::string& remote_address) {
+  awaitable<void> serve_http(Stream& stream, const std::string& remote_address,
+                             Connections::Handle connection) {
     constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
     beast::flat_buffer buffer;
     while (true) {
+      connections_.set_idle(connection, true);  // room may be made by closing it
       http::request_parser<http::string_body> parser;
       parser.body_limit(options_.body_limit);
       parser.header_limit(16 * 1024);
@@ -251,7 +394,22 @@ class HttpServer::Impl {
         }
         break;
       }
+      connections_.set_idle(connection, false);
       auto& request_message = parser.get();
+      // HTTP/1.1 asks for one Host exactly; an origin server serves paths
+      // ("GET http://elsewhere/…" is a proxy's request).
+      const auto hosts = request_message.count(http::field::host);
+      const std::string_view target = request_message.target();
+      const bool origin_form = !target.empty() && target.front() == '/';
+      if ((request_message.version() >= 11 && hosts != 1) || hosts > 1 || !origin_form) {
+        const std::string message = serialize(
+            error_response(400, "bad_request",
+                           origin_form ? "one Host header is needed" : "the target must be a path",
+                           origin_form ? "host" : "target"),
+            11, false, false, kTls);
+        co_await asio::async_write(stream, asio::buffer(message), kAsTuple);
+        break;
+      }
       HttpRequest request = to_request(request_message, remote_address);
       request.tls = kTls;
       if (opener_ && websocket::is_upgrade(request_message) && request.path == stream_path_) {
@@ -281,7 +439,8 @@ class HttpServer::Impl {
       }
       const bool keep_alive = request_message.keep_alive() && !stopped_;
       const bool head = request.method == "HEAD";
-      const std::string message = serialize(response, request_message.version(), keep_alive, head);
+      const std::string message =
+          serialize(response, request_message.version(), keep_alive, head, kTls);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
       auto [write_error, written] =
           co_await asio::async_write(stream, wire(message, response, head), kAsTuple);
@@ -471,6 +630,7 @@ class HttpServer::Impl {
   asio::io_context io_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
+  Connections connections_;
   std::unique_ptr<asio::ssl::context> tls_;  // set: every connection is TLS
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;

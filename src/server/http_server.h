@@ -26,6 +26,12 @@ class HttpServer {
     int worker_threads = 8;
     std::size_t body_limit = 1 << 20;  // larger bodies get 413
     int read_timeout_s = 30;
+    // Connections open at once, in all and from one address. When full, the
+    // connection that has waited longest for a request (an idle keep-alive,
+    // a slow sender) is closed to make room; if none waits, the new one is
+    // closed. 0 in all: half the descriptors this process may open.
+    int max_connections = 0;
+    int max_connections_per_address = 256;
     // Both set: TLS (1.2 or later) on every connection, PEM files.
     std::string tls_certificate;
     std::string tls_key;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -227,6 +228,10 @@ class Guichet : public ::testing::Test {
     pid_ = ::fork();
     if (pid_ == 0) {
       std::freopen(log_.c_str(), "w", stdout);
+      if (file_limit_ > 0) {  // as `ulimit -n` would: soft and hard
+        rlimit files{static_cast<rlim_t>(file_limit_), static_cast<rlim_t>(file_limit_)};
+        ::setrlimit(RLIMIT_NOFILE, &files);
+      }
       std::vector<const char*> argv = {GUICHET_BINARY, "serve",    "--data",
                                        data_.c_str(),  "--listen", "127.0.0.1:0"};
       for (const std::string& extra : extra_args_)
@@ -272,6 +277,7 @@ class Guichet : public ::testing::Test {
   std::filesystem::path data_;
   std::filesystem::path log_;
   std::vector<std::string> extra_args_;  // more `serve` flags, set before start()
+  int file_limit_ = 0;                   // > 0: the server's descriptors, set before start()
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };

@@ -2,7 +2,9 @@
 // reproduced: what the server owns it never takes from a client, agents see
 // what their work needs, and no one client can exhaust the service.
 #include <chrono>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "flow.h"
 
@@ -40,9 +42,9 @@ TEST_F(Flow, ARecordingIsNamedByTheServerNeverByAClientsAttribute) {
 TEST_F(Flow, AnAgentSeesAndChangesWhatTheirWorkNeedsOnly) {
   const auto queue = create("queues", R"({"name":"accueil","channel":"task","wrapup_s":0})");
   auto citizen = [&](const std::string& name, const std::string& phone) {
-    Reply reply = call(supervisor_, "POST", "/api/v1/citizens",
-                       R"({"name":")" + name + R"(","contacts":[{"kind":"phone","value":")" +
-                           phone + R"("}]})");
+    Reply reply = call(
+        supervisor_, "POST", "/api/v1/citizens",
+        R"({"name":")" + name + R"(","contacts":[{"kind":"phone","value":")" + phone + R"("}]})");
     EXPECT_EQ(reply.status, 201) << reply.body;
     return number(reply.body, "id");
   };
@@ -66,10 +68,10 @@ TEST_F(Flow, AnAgentSeesAndChangesWhatTheirWorkNeedsOnly) {
   take();
   EXPECT_EQ(call(agent_, "GET", "/api/v1/citizens/" + std::to_string(theirs)).status, 200)
       << "the citizen being served";
-  ASSERT_EQ(call(agent_, "POST",
-                 "/api/v1/interactions/" + std::to_string(other_task) + "/complete", "{}")
-                .status,
-            200);
+  ASSERT_EQ(
+      call(agent_, "POST", "/api/v1/interactions/" + std::to_string(other_task) + "/complete", "{}")
+          .status,
+      200);
   const auto my_task = task_for(mine);
   const auto unrelated = task_for(theirs);  // waits: the agent has one task at most
   take();
@@ -91,11 +93,10 @@ TEST_F(Flow, AnAgentSeesAndChangesWhatTheirWorkNeedsOnly) {
   EXPECT_EQ(call(agent_, "POST", "/api/v1/citizens/" + std::to_string(mine) + "/contacts", contact)
                 .status,
             201);
-  EXPECT_EQ(
-      call(agent_, "POST", "/api/v1/citizens/" + std::to_string(theirs) + "/contacts",
-           R"({"kind":"email","value":"pirate@exemple.fr"})")
-          .status,
-      403);
+  EXPECT_EQ(call(agent_, "POST", "/api/v1/citizens/" + std::to_string(theirs) + "/contacts",
+                 R"({"kind":"email","value":"pirate@exemple.fr"})")
+                .status,
+            403);
   // Creating work, at a priority of their choosing: not an agent's.
   EXPECT_EQ(call(agent_, "POST", "/api/v1/interactions",
                  R"({"channel":"task","queue_id":)" + std::to_string(queue) +
@@ -104,18 +105,16 @@ TEST_F(Flow, AnAgentSeesAndChangesWhatTheirWorkNeedsOnly) {
             403);
   // A message of 4,000 characters is 4,000 characters, accents and all.
   const std::string messages = as_agent + std::to_string(my_task) + "/messages";
-  EXPECT_EQ(call(agent_, "POST", messages, R"({"text":")" + repeat("é", 4000) + "\"}").status,
-            201);
-  EXPECT_EQ(call(agent_, "POST", messages, R"({"text":")" + repeat("é", 4001) + "\"}").status,
-            400);
+  EXPECT_EQ(call(agent_, "POST", messages, R"({"text":")" + repeat("é", 4000) + "\"}").status, 201);
+  EXPECT_EQ(call(agent_, "POST", messages, R"({"text":")" + repeat("é", 4001) + "\"}").status, 400);
 }
 
 TEST_F(Flow, AttributesAreBoundedSoNoClientFillsTheDisk) {
   const auto queue = std::to_string(create("queues", R"({"name":"accueil","channel":"task"})"));
   auto create_with = [&](const std::string& attributes) {
-    return call(supervisor_, "POST", "/api/v1/interactions",
-                R"({"channel":"task","queue_id":)" + queue + R"(,"attributes":)" + attributes +
-                    "}");
+    return call(
+        supervisor_, "POST", "/api/v1/interactions",
+        R"({"channel":"task","queue_id":)" + queue + R"(,"attributes":)" + attributes + "}");
   };
   EXPECT_EQ(create_with(R"({"dossier":")" + repeat("é", 2000) + "\"}").status, 201);
   Reply long_value = create_with(R"({"dossier":")" + repeat("a", 2001) + "\"}");
@@ -183,9 +182,9 @@ TEST_F(Flow, UserNamesCannotPassForAnotherAndPasswordsMustBeReal) {
 TEST_F(Flow, ALoginFloodWithRandomNamesIsCutWithoutHashing) {
   int limited = 0;
   for (int i = 0; i < 80 && limited == 0; ++i) {
-    Reply reply = request(port_, "POST", "/api/v1/session",
-                          R"({"username":"user)" + std::to_string(i) +
-                              R"(","password":"not-the-password"})");
+    Reply reply =
+        request(port_, "POST", "/api/v1/session",
+                R"({"username":"user)" + std::to_string(i) + R"(","password":"not-the-password"})");
     if (reply.status == 429) {
       limited = i;
       EXPECT_FALSE(reply.headers["retry-after"].empty());
@@ -205,6 +204,69 @@ TEST_F(Flow, ALoginFloodWithRandomNamesIsCutWithoutHashing) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
   // Users already in keep working.
   EXPECT_EQ(call(supervisor_, "GET", "/api/v1/queues").status, 200);
+}
+
+// A socket connected to the server and left silent (as a flood of idle
+// keep-alive connections would be).
+int idle_connection(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// The server's CPU time (user + system) in clock ticks.
+long cpu_ticks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string skip;
+  for (int i = 0; i < 11; ++i)
+    fields >> skip;
+  long user = 0, system = 0;
+  fields >> user >> system;
+  return user + system;
+}
+
+TEST_F(Flow, IdleConnectionsBeyondItsDescriptorsNeitherSpinNorSilenceIt) {
+  kill_hard();
+  file_limit_ = 256;
+  start();
+  std::vector<int> idle;
+  for (int i = 0; i < 400; ++i) {
+    const int fd = idle_connection(port_);
+    if (fd >= 0) idle.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const long before = cpu_ticks(pid_);
+  for (int i = 0; i < 10; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(request(port_, "GET", "/healthz").status, 200) << i;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const long used = cpu_ticks(pid_) - before;  // over about a second
+  EXPECT_LT(used, 20) << "ticks: it must not spin";
+  for (int fd : idle)
+    ::close(fd);
+}
+
+TEST_F(Flow, RequestsWithoutOneHostOrWithAnAbsoluteTargetAreRefused) {
+  auto raw = [&](const std::string& head) {
+    return send_raw(port_, head + "Connection: close\r\n\r\n").status;
+  };
+  EXPECT_EQ(raw("GET /healthz HTTP/1.1\r\nHost: a\r\n"), 200);
+  EXPECT_EQ(raw("GET /healthz HTTP/1.1\r\n"), 400);
+  EXPECT_EQ(raw("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n"), 400);
+  EXPECT_EQ(raw("GET http://elsewhere.example/healthz HTTP/1.1\r\nHost: a\r\n"), 400);
+  Reply json = request(port_, "GET", "/healthz");
+  EXPECT_EQ(json.headers["x-content-type-options"], "nosniff");
 }
 
 TEST_F(Flow, MetricsAreForTheMonitoringThatHoldsTheToken) {
