@@ -171,6 +171,12 @@ int main(int argc, char** argv) {
                    "Trunk digest password (better in the config file or environment)")
       ->envname("GUICHET_SIP_TRUNK_PASSWORD");
   serve
+      ->add_option("--media-timeout", serve_options.media_timeout_s,
+                   "SECONDS without audio from a caller or a phone before its call ends "
+                   "(default 30; 0: never)")
+      ->check(CLI::Range(0, 86400))
+      ->envname("GUICHET_MEDIA_TIMEOUT");
+  serve
       ->add_option("--sip-phone-networks", serve_options.sip_phone_networks,
                    "CIDR,... — the networks agents' sip: phones may be in (default: any)")
       ->envname("GUICHET_SIP_PHONE_NETWORKS");

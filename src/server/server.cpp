@@ -89,6 +89,12 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       options.sip_trunk_user = value;
     } else if (key == "sip_trunk_password") {
       options.sip_trunk_password = value;
+    } else if (key == "media_timeout") {
+      if (value.empty() || value.size() > 5 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return invalid_argument("a number of seconds", "media_timeout");
+      }
+      options.media_timeout_s = std::stoi(value);
     } else if (key == "sip_phone_networks") {
       options.sip_phone_networks = value;
     } else if (key == "metrics_token") {
@@ -217,6 +223,7 @@ Status serve(const ServeOptions& options) {
       voice_options.trunk_user = options.sip_trunk_user;
       voice_options.trunk_password = options.sip_trunk_password;
       voice_options.data_dir = options.data_dir;
+      voice_options.media_timeout_s = options.media_timeout_s;
       auto started = VoiceChannel::start(voice_options, **store, center);
       if (!started) return started.status();
       voice = std::move(*started);

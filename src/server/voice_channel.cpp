@@ -93,6 +93,7 @@ class VoiceChannel::Impl {
     sip.port = options_.sip_port;
     sip.rtp_min = options_.rtp_min;
     sip.rtp_max = options_.rtp_max;
+    sip.media_timeout = std::chrono::seconds(options_.media_timeout_s);
     sip.trunk = options_.trunk;
     sip.trunk_user = options_.trunk_user;
     sip.trunk_password = options_.trunk_password;
@@ -167,6 +168,10 @@ class VoiceChannel::Impl {
     add("rtp_relayed_total", "counter", "RTP packets relayed between legs.", s.rtp_relayed.load());
     add("rtp_from_strangers_total", "counter", "RTP packets dropped: not from the leg's peer.",
         s.rtp_from_strangers.load());
+    add("rtp_latched_total", "counter", "Legs whose audio moved to their NAT's address.",
+        s.rtp_latched.load());
+    add("media_timeouts_total", "counter", "Calls ended: no RTP from a leg (gone without BYE).",
+        s.media_timeouts.load());
     add("digits_total", "counter", "Keys pressed by callers.", s.digits.load());
     add("pacing_p99_microseconds", "gauge", "How late the 99th percentile of audio ticks left.",
         s.lateness_quantile(0.99));
@@ -182,6 +187,8 @@ class VoiceChannel::Impl {
            ",\"rtp_received\":" + std::to_string(s.rtp_received.load()) +
            ",\"rtp_relayed\":" + std::to_string(s.rtp_relayed.load()) +
            ",\"rtp_from_strangers\":" + std::to_string(s.rtp_from_strangers.load()) +
+           ",\"rtp_latched\":" + std::to_string(s.rtp_latched.load()) +
+           ",\"media_timeouts\":" + std::to_string(s.media_timeouts.load()) +
            ",\"digits\":" + std::to_string(s.digits.load()) +
            ",\"announcements\":" + std::to_string(announcements_.load()) +
            ",\"pacing_p50_us\":" + std::to_string(s.lateness_quantile(0.5)) +

@@ -37,6 +37,7 @@ class VoiceChannel {
     std::string trunk_user;
     std::string trunk_password;
     std::string data_dir = "data";  // prompts/ and recordings/ go there
+    int media_timeout_s = 30;       // a call whose RTP stops this long ends (0: never)
   };
 
   // Loads the flows (synthesising their prompts), then takes calls.

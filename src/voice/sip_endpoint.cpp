@@ -6,6 +6,10 @@
 
 #include "voice/sip_endpoint.h"
 
+#include "core/json_format.h"
+#include "core/log.h"
+#include "voice/sdp_offer.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +22,10 @@
 
 extern "C" {
 #include <re.h>
+// For dbg_handler_set (libre's warnings into our log); its macros unused.
+#define DEBUG_MODULE "guichet"
+#define DEBUG_LEVEL 0
+#include <re_dbg.h>
 }
 #include <spandsp.h>
 
@@ -59,15 +67,20 @@ constexpr std::size_t kFrame = 160;    // 20 ms at 8 kHz
 constexpr std::size_t kHeadroom = 12;  // RTP header, for rtp_send
 constexpr unsigned kPhases = 10;       // each call's 20 ms falls in one of 10 ticks
 constexpr std::chrono::milliseconds kTick(2);
+// NAT latching: how long after an SDP address RTP may come from elsewhere,
+// and how many packets in sequence from one address move the call there.
+constexpr std::chrono::seconds kLatchWindow(10);
+constexpr int kLatchPackets = 4;
 constexpr std::uint64_t kRingMs = 30'000;              // an agent's phone rings at most this long
 constexpr std::uint64_t kDigitGapMs = 40;              // keys closer than this are one key repeated
 constexpr std::uint64_t kMaxRecordFrames = 6'000'000;  // 33 h: a WAV's sizes are 32-bit
 
-std::uint8_t encode(int pt, std::int16_t sample) {
-  return pt == kPcma ? linear_to_alaw(sample) : linear_to_ulaw(sample);
+// G.711 by law, whatever payload type number the peer gave it.
+std::uint8_t encode(bool alaw, std::int16_t sample) {
+  return alaw ? linear_to_alaw(sample) : linear_to_ulaw(sample);
 }
-std::int16_t decode(int pt, std::uint8_t byte) {
-  return pt == kPcma ? alaw_to_linear(byte) : ulaw_to_linear(byte);
+std::int16_t decode(bool alaw, std::uint8_t byte) {
+  return alaw ? alaw_to_linear(byte) : ulaw_to_linear(byte);
 }
 
 char event_key(std::uint8_t event) {
@@ -108,7 +121,8 @@ class SipEndpoint::Impl {
     sdp_media* media = nullptr;
     sa peer{};  // where its RTP comes from and goes to
     bool has_peer = false;
-    int pt = kPcmu;
+    int pt = kPcmu;     // the G.711 payload type number the peer gave (0, 8, or dynamic)
+    bool alaw = false;  // and its law
     int event_pt = -1;                // the peer's telephone-event type; -1: none
     std::uint32_t ts = 0;             // our timestamps toward it
     std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
@@ -120,6 +134,17 @@ class SipEndpoint::Impl {
     std::uint32_t relay_offset = 0;
     bool last_event_ours = false;  // taken by the IVR (or a waiting caller's key)
     bool established = false;
+    // Media: when its RTP last came (a caller gone without BYE falls
+    // silent), whether the peer holds us (it may then send nothing), and
+    // NAT latching — until a packet comes from where its SDP said, RTP from
+    // one other address, in sequence, becomes where we send (its router's).
+    std::chrono::steady_clock::time_point last_rtp{};
+    bool held_by_peer = false;
+    bool heard_at_sdp_address = false;
+    std::chrono::steady_clock::time_point latch_until{};
+    sa latch_candidate{};
+    std::uint16_t latch_seq = 0;
+    int latch_count = 0;
   };
 
   enum class Stage { kIvr, kRecording, kQueued, kRinging, kBridged, kHeld, kEnding };
@@ -238,9 +263,12 @@ class SipEndpoint::Impl {
       return io_error("cannot listen for SIP on " + options_.host + ":" +
                       std::to_string(options_.port));
     }
-    // Sessions first: they take INVITEs and the requests inside calls; the
-    // plain listener answers the rest.
-    if (sipsess_listen(&sessions_, sip_, 1024, &Impl::on_invite, this) != 0 ||
+    // The guard first (malformed requests answered 400 before anything acts
+    // on them); then sessions: they take INVITEs and the requests inside
+    // calls; the plain listener answers the rest.
+    dbg_handler_set(&Impl::on_libre_log, this);
+    if (sip_listen(&guard_, sip_, true, &Impl::on_any_request, this) != 0 ||
+        sipsess_listen(&sessions_, sip_, 1024, &Impl::on_invite, this) != 0 ||
         sip_listen(&listener_, sip_, true, &Impl::on_request, this) != 0) {
       return internal_error("no SIP listener");
     }
@@ -248,6 +276,8 @@ class SipEndpoint::Impl {
   }
 
   void close() {
+    dbg_handler_set(nullptr, nullptr);
+    guard_ = static_cast<sip_lsnr*>(mem_deref(guard_));
     sessions_ = static_cast<sipsess_sock*>(mem_deref(sessions_));
     listener_ = static_cast<sip_lsnr*>(mem_deref(listener_));
     if (sip_) sip_close(sip_, true);
@@ -312,18 +342,180 @@ class SipEndpoint::Impl {
     auto* self = static_cast<Impl*>(arg);
     const std::string_view method = view(msg->met);
     if (method == "OPTIONS") {
-      (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, false, 200, "OK",
-                        "%sAccept: application/sdp\r\nContent-Length: 0\r\n\r\n", kAllow);
+      self->reply(msg, 200, "OK", "Accept: application/sdp\r\n");
       return true;
     }
     if (method == "ACK") return true;  // for a final answer: nothing to do
     if (method == "BYE" || method == "CANCEL") {
-      (void)sip_treply(nullptr, self->sip_, msg, 481, "Call/Transaction Does Not Exist");
+      self->reply(msg, 481, "Call/Transaction Does Not Exist");
       return true;
     }
-    (void)sip_treplyf(nullptr, nullptr, self->sip_, msg, false, 405, "Method Not Allowed",
-                      "%sContent-Length: 0\r\n\r\n", kAllow);
+    // RFC 3261 21.5.2: a method we do not know is 501; one we know, 405.
+    static constexpr std::string_view kKnown[] = {"REGISTER", "PRACK",   "SUBSCRIBE", "NOTIFY",
+                                                  "PUBLISH",  "INFO",    "REFER",     "MESSAGE",
+                                                  "UPDATE",   "INVITE"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), method) == std::end(kKnown)) {
+      self->reply(msg, 501, "Not Implemented");
+    } else {
+      self->reply(msg, 405, "Method Not Allowed");
+    }
     return true;
+  }
+
+  // Answers in a transaction; statelessly when there can be none (a top Via
+  // without a branch: RFC 2543 peers).
+  void reply(const sip_msg* msg, std::uint16_t code, const char* reason,
+             const char* headers = "") {
+    if (sip_treplyf(nullptr, nullptr, sip_, msg, false, code, reason,
+                    "%s%sContent-Length: 0\r\n\r\n", kAllow, headers) != 0) {
+      (void)sip_replyf(sip_, msg, code, reason, "%s%sContent-Length: 0\r\n\r\n", kAllow,
+                       headers);
+    }
+  }
+
+  // Every request, before anything acts on it: what libre's parser lets
+  // through but RFC 3261 (and RFC 4475's torture tests) calls malformed is
+  // answered 400 (or 505, 416, 420) and goes no further; an ACK is never
+  // answered. Over TCP, a request whose framing cannot be trusted (a
+  // Content-Length that is not a number: its body would run as a second
+  // request) stops the connection being read from (nothing more from it is
+  // acted upon). Returns true when it took the request.
+  static bool on_any_request(const sip_msg* msg, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    const bool ack = view(msg->met) == "ACK";
+    if (msg->tp != SIP_TRANSP_UDP && self->poisoned(msg)) return true;
+    const SipProblem problem = check_request(msg);
+    if (problem.code == 0) {
+      // RFC 2543 peers (no branch): libre keeps no transaction for them;
+      // an OPTIONS is still answered.
+      if (!ack && view(msg->via.branch).empty() && view(msg->met) == "OPTIONS") {
+        self->reply(msg, 200, "OK", "Accept: application/sdp\r\n");
+        return true;
+      }
+      return false;
+    }
+    self->stats_.sip_malformed++;
+    if (problem.framing && msg->tp != SIP_TRANSP_UDP) self->poison(msg);
+    if (!ack && !view(msg->via.sentby).empty()) {
+      if (problem.code == 420) {
+        self->reply(msg, 420, problem.reason, problem.unsupported.c_str());
+      } else {
+        (void)sip_replyf(self->sip_, msg, problem.code, problem.reason,
+                         "Content-Length: 0\r\n\r\n");
+      }
+    }
+    return true;
+  }
+
+  struct SipProblem {
+    std::uint16_t code = 0;  // 0: none
+    const char* reason = "";
+    bool framing = false;     // the byte stream cannot be trusted past it
+    std::string unsupported;  // for 420: "Unsupported: …\r\n"
+  };
+
+  static SipProblem problem(std::uint16_t code, const char* reason, bool framing = false) {
+    SipProblem out;
+    out.code = code;
+    out.reason = reason;
+    out.framing = framing;
+    return out;
+  }
+
+  static SipProblem check_request(const sip_msg* msg) {
+    const std::string_view method = view(msg->met);
+    if (view(msg->ver) != "SIP/2.0") return problem(505, "Version Not Supported");
+    // A Content-Length must be a number (not negative, not "abc"); libre
+    // reads those as 0.
+    if (const sip_hdr* length = sip_msg_hdr(msg, SIP_HDR_CONTENT_LENGTH)) {
+      const std::string_view value = trimmed(view(length->val));
+      if (value.empty() || value.size() > 7 ||
+          value.find_first_not_of("0123456789") != std::string_view::npos) {
+        return problem(400, "Bad Content-Length", true);
+      }
+      if (sip_msg_hdr_count(msg, SIP_HDR_CONTENT_LENGTH) > 1) {
+        return problem(400, "Duplicated Content-Length", true);
+      }
+      const std::size_t declared = std::stoul(std::string(value));
+      if (msg->tp == SIP_TRANSP_UDP && declared > (msg->mb ? mbuf_get_left(msg->mb) : 0)) {
+        return problem(400, "Content-Length Larger Than The Message");
+      }
+    }
+    if (view(msg->callid).empty()) return problem(400, "Missing Call-ID");
+    if (view(msg->from.auri).empty()) return problem(400, "Missing From");
+    if (view(msg->to.auri).empty()) return problem(400, "Missing To");
+    if (view(msg->cseq.met).empty()) return problem(400, "Missing CSeq");
+    for (const auto& [id, name] : {std::pair{SIP_HDR_CALL_ID, "Duplicated Call-ID"},
+                                   std::pair{SIP_HDR_FROM, "Duplicated From"},
+                                   std::pair{SIP_HDR_TO, "Duplicated To"},
+                                   std::pair{SIP_HDR_CSEQ, "Duplicated CSeq"}}) {
+      if (sip_msg_hdr_count(msg, id) > 1) return problem(400, name);
+    }
+    if (const sip_hdr* cseq = sip_msg_hdr(msg, SIP_HDR_CSEQ)) {
+      // RFC 3261 8.1.1.5: a number below 2^31 (libre's reading wraps).
+      const std::string_view value = trimmed(view(cseq->val));
+      const std::string_view number = value.substr(0, value.find_first_of(" \t"));
+      if (number.empty() || number.size() > 10 ||
+          number.find_first_not_of("0123456789") != std::string_view::npos ||
+          std::stoull(std::string(number)) > 2147483647ull) {
+        return problem(400, "Bad CSeq");
+      }
+    }
+    if (view(msg->cseq.met) != method) return problem(400, "CSeq Method Does Not Match");
+    const std::string_view scheme = view(msg->uri.scheme);
+    if (scheme != "sip" && scheme != "sips") return problem(416, "Unsupported URI Scheme");
+    if (method != "ACK" && method != "CANCEL") {
+      if (const sip_hdr* require = sip_msg_hdr(msg, SIP_HDR_REQUIRE)) {
+        // We support no extension a request may require.
+        SipProblem bad = problem(420, "Bad Extension");
+        bad.unsupported = "Unsupported: " + std::string(trimmed(view(require->val))) + "\r\n";
+        return bad;
+      }
+    }
+    return problem(0, "");
+  }
+
+  static std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+  }
+
+  // TCP connections whose framing failed: nothing more read from them is
+  // acted upon (the peer and its source address; forgotten after a minute).
+  bool poisoned(const sip_msg* msg) {
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(poisoned_, [&](const Poisoned& p) { return p.until < now; });
+    return std::any_of(poisoned_.begin(), poisoned_.end(), [&](const Poisoned& p) {
+      return p.sock == msg->sock && sa_cmp(&p.source, &msg->src, SA_ALL);
+    });
+  }
+  void poison(const sip_msg* msg) {
+    if (poisoned_.size() >= 1024) poisoned_.erase(poisoned_.begin());
+    poisoned_.push_back({msg->sock, msg->src, std::chrono::steady_clock::now() + std::chrono::minutes(1)});
+  }
+
+  // libre's own warnings (a malformed datagram…), into our log, at most a
+  // few a second: a flood of junk must not become a flood of log lines.
+  static void on_libre_log(int level, const char* text, std::size_t length, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    if (level > DBG_WARNING) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - self->log_window_ > std::chrono::seconds(1)) {
+      if (self->log_dropped_ > 0) {
+        log::warning("sip: log lines dropped", "\"count\":" + std::to_string(self->log_dropped_));
+      }
+      self->log_window_ = now;
+      self->log_lines_ = 0;
+      self->log_dropped_ = 0;
+    }
+    if (++self->log_lines_ > 5) {
+      ++self->log_dropped_;
+      return;
+    }
+    std::string line(text, std::min<std::size_t>(length, 300));
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    log::warning("sip", "\"detail\":" + json_quote(line));
   }
 
   // ---- calls in ----------------------------------------------------------------
@@ -359,15 +551,17 @@ class SipEndpoint::Impl {
       (void)sip_treply(nullptr, self->sip_, msg, 500, "Server Internal Error");
       return;
     }
-    // No offer in the INVITE (a late offer) is not supported: 488.
-    if (!msg->mb || mbuf_get_left(msg->mb) == 0 || sdp_decode(c.caller.sdp, msg->mb, true) != 0 ||
-        !self->choose_codec(c.caller)) {
+    // No offer in the INVITE (a late offer, RFC 3261 13.2.1): ours goes in
+    // the 200, the ACK answers it (on_answer).
+    const bool late_offer = !msg->mb || mbuf_get_left(msg->mb) == 0;
+    if (!late_offer &&
+        (decode_sdp(c.caller, msg->mb, true) != 0 || !self->choose_codec(c.caller))) {
       self->free_leg(c.caller);
       (void)sip_treply(nullptr, self->sip_, msg, 488, "Not Acceptable Here");
       return;
     }
     mbuf* answer = nullptr;
-    if (sdp_encode(&answer, c.caller.sdp, false) != 0 ||
+    if (sdp_encode(&answer, c.caller.sdp, late_offer) != 0 ||
         sipsess_accept(&c.caller.session, self->sessions_, msg, 200, "OK", "guichet",
                        "application/sdp", answer, nullptr, nullptr, false, &Impl::on_offer,
                        &Impl::on_answer, &Impl::on_established, nullptr, nullptr, &Impl::on_closed,
@@ -415,20 +609,50 @@ class SipEndpoint::Impl {
   bool choose_codec(Leg& leg) {
     const sa* peer = sdp_media_raddr(leg.media);
     if (!peer || !sa_isset(peer, SA_ALL)) return false;  // before changing anything
-    const sdp_format* first = sdp_media_rformat(leg.media, nullptr);
-    const sdp_format* pcmu = sdp_media_rformat(leg.media, "PCMU");
-    const sdp_format* pcma = sdp_media_rformat(leg.media, "PCMA");
-    if (!pcmu && !pcma) return false;
-    if (first == pcma || !pcmu) {
-      leg.pt = kPcma;
-    } else {
-      leg.pt = kPcmu;
+    // The first G.711 format in the peer's order, by name (a dynamic number
+    // is sent back as the peer gave it) — normalise_sdp names static ones.
+    const sdp_format* g711 = nullptr;
+    const sdp_format* events = nullptr;
+    for (const le* e = list_head(sdp_media_format_lst(leg.media, false)); e; e = e->next) {
+      const auto* format = static_cast<const sdp_format*>(e->data);
+      if (!format->name || format->srate != 8000) continue;
+      if (!g711 && (str_casecmp(format->name, "PCMU") == 0 ||
+                    str_casecmp(format->name, "PCMA") == 0)) {
+        g711 = format;
+      }
+      if (!events && str_casecmp(format->name, "telephone-event") == 0) events = format;
     }
-    const sdp_format* events = sdp_media_rformat(leg.media, "telephone-event");
-    leg.event_pt = events ? events->pt : -1;
+    if (!g711 || g711->pt < 0 || g711->pt > 127) return false;
+    leg.pt = g711->pt;
+    leg.alaw = str_casecmp(g711->name, "PCMA") == 0;
+    leg.event_pt = events && events->pt >= 0 && events->pt <= 127 ? events->pt : -1;
+    if (!leg.has_peer || !sa_cmp(&leg.peer, peer, SA_ALL)) start_latching(leg);
     leg.peer = *peer;
     leg.has_peer = true;
     return true;
+  }
+
+  // A new address from the SDP: RTP may come from elsewhere (NAT) for a while.
+  static void start_latching(Leg& leg) {
+    leg.heard_at_sdp_address = false;
+    leg.latch_count = 0;
+    leg.latch_until = std::chrono::steady_clock::now() + kLatchWindow;
+    leg.last_rtp = std::chrono::steady_clock::now();
+  }
+
+  // A peer's SDP (offer or answer) through normalise_sdp, into the leg's session.
+  static int decode_sdp(Leg& leg, const mbuf* body, bool offer) {
+    if (!body) return EBADMSG;
+    const std::string text = normalise_sdp(
+        std::string_view(reinterpret_cast<const char*>(mbuf_buf(body)), mbuf_get_left(body)));
+    if (text.empty()) return EBADMSG;
+    mbuf* copy = mbuf_alloc(text.size());
+    if (!copy) return ENOMEM;
+    (void)mbuf_write_mem(copy, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    copy->pos = 0;
+    const int err = sdp_decode(leg.sdp, copy, offer);
+    mem_deref(copy);
+    return err;
   }
 
   void free_leg(Leg& leg) {
@@ -478,22 +702,26 @@ class SipEndpoint::Impl {
   static int on_offer(mbuf** answer, const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     if (!msg->mb || mbuf_get_left(msg->mb) == 0) return sdp_encode(answer, leg->sdp, true);
-    if (sdp_decode(leg->sdp, msg->mb, true) != 0) return EPROTO;
+    if (decode_sdp(*leg, msg->mb, true) != 0) return EPROTO;
     const sa* peer = sdp_media_raddr(leg->media);
     const bool hold = !peer || !sa_isset(peer, SA_ADDR) || sa_is_any(peer);
+    const sdp_dir direction = sdp_media_rdir(leg->media);
+    leg->held_by_peer = hold || direction == SDP_SENDONLY || direction == SDP_INACTIVE;
+    leg->last_rtp = std::chrono::steady_clock::now();
     if (!hold && !leg->impl->choose_codec(*leg)) return EPROTO;
     return sdp_encode(answer, leg->sdp, false);
   }
 
   static int on_answer(const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
-    if (sdp_decode(leg->sdp, msg->mb, false) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
+    if (decode_sdp(*leg, msg->mb, false) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
     return 0;
   }
 
   static void on_established(const sip_msg*, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     leg->established = true;
+    leg->last_rtp = std::chrono::steady_clock::now();  // silence counts from now
     if (!leg->agent) return;
     Call& call = *leg->call;
     if (call.stage != Stage::kRinging) return;
@@ -844,7 +1072,17 @@ class SipEndpoint::Impl {
 
   void send_frame(Call& call) {
     Leg& leg = call.caller;
-    if (!leg.has_peer || !leg.rtp) return;
+    // Nothing before the caller's ACK: an INVITE with a forged source and an
+    // SDP naming a third party must not make us stream audio at it (an
+    // amplifier). The ACK needs our 200's tag, which a forger never sees.
+    if (!leg.has_peer || !leg.rtp || !leg.established) return;
+    // A caller (or an agent's phone) gone without BYE — a dead network, a
+    // crashed phone — sends no more RTP: the call ends, not "waiting" for ever.
+    const bool bridged = call.stage == Stage::kBridged && call.agent.established;
+    if (silent(leg) || (bridged && silent(call.agent))) {
+      stats_.media_timeouts++;
+      return end_call(call, bridged && silent(call.agent) && !silent(leg));
+    }
     if (call.stage == Stage::kBridged) {  // the agent's audio goes instead
       if (call.record_file) write_recording_frame(call);
       return;
@@ -865,7 +1103,7 @@ class SipEndpoint::Impl {
           ended = true;
         }
       }
-      out[i] = encode(leg.pt, sample);
+      out[i] = encode(leg.alaw, sample);
     }
     const bool marker = leg.ts == 0;
     if (rtp_send(leg.rtp, &leg.peer, false, marker, static_cast<std::uint8_t>(leg.pt), leg.ts,
@@ -876,13 +1114,45 @@ class SipEndpoint::Impl {
     if (ended) played(call);
   }
 
+  // No RTP from an established leg for the media timeout (0: never), unless
+  // its phone holds us.
+  bool silent(const Leg& leg) const {
+    return options_.media_timeout.count() > 0 && leg.established && !leg.held_by_peer &&
+           std::chrono::steady_clock::now() - leg.last_rtp > options_.media_timeout;
+  }
+
+  // RTP from an address other than the SDP's: a home router's (NAT) is
+  // taken once, early and in sequence, never once the SDP's address spoke
+  // — a stranger cannot take a call's audio (RFC 4961, Asterisk's strictrtp).
+  bool latched(Leg& leg, const sa* source, const rtp_header* header) {
+    if (leg.heard_at_sdp_address || std::chrono::steady_clock::now() > leg.latch_until) {
+      return false;
+    }
+    if (leg.latch_count > 0 && sa_cmp(source, &leg.latch_candidate, SA_ALL) &&
+        header->seq == static_cast<std::uint16_t>(leg.latch_seq + 1)) {
+      ++leg.latch_count;
+    } else {
+      leg.latch_candidate = *source;
+      leg.latch_count = 1;
+    }
+    leg.latch_seq = header->seq;
+    if (leg.latch_count < kLatchPackets) return false;
+    leg.peer = *source;
+    leg.heard_at_sdp_address = true;  // latched: no second move
+    stats_.rtp_latched++;
+    return true;
+  }
+
   static void on_rtp(const sa* source, const rtp_header* header, mbuf* mb, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     Impl* self = leg->impl;
-    if (!leg->has_peer || !sa_cmp(source, &leg->peer, SA_ALL)) {
+    if (!leg->has_peer ||
+        (!sa_cmp(source, &leg->peer, SA_ALL) && !self->latched(*leg, source, header))) {
       self->stats_.rtp_from_strangers++;
       return;
     }
+    leg->heard_at_sdp_address = true;
+    leg->last_rtp = std::chrono::steady_clock::now();
     self->stats_.rtp_received++;
     if (header->pad && mbuf_get_left(mb) > 0) {  // RFC 3550: the last byte counts the padding
       const std::size_t padding = mbuf_buf(mb)[mbuf_get_left(mb) - 1];
@@ -915,8 +1185,12 @@ class SipEndpoint::Impl {
       if (bridged && other.event_pt >= 0 && !ours) self->relay_event(*leg, other, header, mb);
       return;
     }
-    if (header->pt != kPcmu && header->pt != kPcma) return;  // comfort noise, others
-    if (bridged) return self->relay_audio(*leg, other, header, mb);
+    // The law of this packet: the leg's G.711 under its number, or a static one.
+    if (header->pt != leg->pt && header->pt != kPcmu && header->pt != kPcma) {
+      return;  // comfort noise, others
+    }
+    const bool alaw = header->pt == leg->pt ? leg->alaw : header->pt == kPcma;
+    if (bridged) return self->relay_audio(*leg, other, alaw, header, mb);
     if (leg->agent) return;
     // The caller, not bridged: digits in band, and the message being recorded.
     // In-band keys matter in the IVR, and to a waiting caller who may ask for
@@ -930,7 +1204,7 @@ class SipEndpoint::Impl {
     std::int16_t linear[kFrame * 4];
     const std::size_t count = std::min(size, std::size(linear));
     for (std::size_t i = 0; i < count; ++i)
-      linear[i] = decode(header->pt, payload[i]);
+      linear[i] = decode(alaw, payload[i]);
     if (recording) {
       call.recording->insert(call.recording->end(), linear, linear + count);
       if (call.recording->size() >= call.record_limit) {
@@ -945,7 +1219,7 @@ class SipEndpoint::Impl {
     }
   }
 
-  void relay_audio(Leg& from, Leg& to, const rtp_header* header, mbuf* mb) {
+  void relay_audio(Leg& from, Leg& to, bool alaw, const rtp_header* header, mbuf* mb) {
     if (!to.has_peer || !to.rtp) return;
     const std::size_t size = mbuf_get_left(mb);
     if (Call& call = *from.call; call.record_file) {
@@ -953,13 +1227,13 @@ class SipEndpoint::Impl {
       Samples& heard = from.agent ? call.heard_from_agent : call.heard_from_caller;
       const std::uint8_t* payload = mbuf_buf(mb);
       for (std::size_t i = 0; i < size && heard.size() < kSampleRate; ++i) {
-        heard.push_back(decode(header->pt, payload[i]));
+        heard.push_back(decode(alaw, payload[i]));
       }
     }
-    if (header->pt != to.pt) {  // µ-law ↔ A-law, in place (same size)
+    if (alaw != to.alaw) {  // µ-law ↔ A-law, in place (same size)
       std::uint8_t* payload = mbuf_buf(mb);
       for (std::size_t i = 0; i < size; ++i) {
-        payload[i] = encode(to.pt, decode(header->pt, payload[i]));
+        payload[i] = encode(to.alaw, decode(alaw, payload[i]));
       }
     }
     (void)from;
@@ -1003,6 +1277,16 @@ class SipEndpoint::Impl {
   sip* sip_ = nullptr;
   sip_lsnr* listener_ = nullptr;
   sipsess_sock* sessions_ = nullptr;
+  sip_lsnr* guard_ = nullptr;
+  struct Poisoned {
+    void* sock;
+    sa source;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::vector<Poisoned> poisoned_;  // the SIP thread's
+  std::chrono::steady_clock::time_point log_window_{};
+  int log_lines_ = 0;
+  std::uint64_t log_dropped_ = 0;
   std::unordered_map<CallId, std::unique_ptr<Call>> calls_;
   CallId last_call_ = 0;
   tmr tick_{};

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -82,6 +83,9 @@ struct VoiceStats {
   std::atomic<std::uint64_t> rtp_received{0};
   std::atomic<std::uint64_t> rtp_relayed{0};
   std::atomic<std::uint64_t> rtp_from_strangers{0};
+  std::atomic<std::uint64_t> rtp_latched{0};     // legs moved to their NAT's address
+  std::atomic<std::uint64_t> sip_malformed{0};   // requests refused before anything acted
+  std::atomic<std::uint64_t> media_timeouts{0};  // calls ended for silent RTP
   std::atomic<std::uint64_t> digits{0};
   // Pacing: how late each 20 ms tick's last packet left (µs), as a histogram
   // by 100 µs up to 50 ms (the last bucket holds the rest).
@@ -98,6 +102,9 @@ class SipEndpoint {
     std::uint16_t rtp_min = 20000;
     std::uint16_t rtp_max = 29999;
     std::size_t max_calls = 4000;  // beyond: 503
+    // A leg whose RTP stops this long (its phone not holding us) is hung
+    // up: a caller gone without BYE. Comfort noise counts; 0: never.
+    std::chrono::milliseconds media_timeout{30'000};
     // Where numbers (not sip: URIs) are sent for the agents' legs
     // ("host:port"), and its digest credentials.
     std::string trunk;

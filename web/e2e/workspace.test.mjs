@@ -52,7 +52,9 @@ for (const [name, [role, password]] of Object.entries(users)) {
 }
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(guichet, ["serve", "--data", data, "--listen", `127.0.0.1:${port}`], {
+// A trunk, so that a mobile number can ring (nothing listens there: no call is made).
+const server = spawn(guichet, ["serve", "--data", data, "--listen", `127.0.0.1:${port}`,
+  "--sip-trunk", "127.0.0.1:5999"], {
   stdio: ["ignore", "ignore", "inherit"],
 });
 // Whatever happens below, the server does not outlive the test.
@@ -219,8 +221,8 @@ try {
       (a) => a.agent_id === userIds.agent1 && a.state === "available"));
   await audit(agent, "espace-agent");
 
-  // The telework number.
-  await agent.getByRole("textbox", { name: /Mon numéro de téléphone/ }).fill("+33 6 98 76 54 32");
+  // The telework number, as a French person types it.
+  await agent.getByRole("textbox", { name: /Mon numéro de téléphone/ }).fill("06 98 76 54 32");
   await agent.getByRole("button", { name: "Enregistrer" }).click();
   await agent.getByText("Numéro enregistré").waitFor();
   check((await api("agent1", "GET", `/api/v1/agents/${userIds.agent1}`)).phone === "+33698765432",

@@ -1,0 +1,205 @@
+// Calls as they come from the field, with a softphone written here so that
+// each message is what a home router, a trunk or a vanished caller makes it:
+//  - behind NAT: the SDP names a private address, RTP comes from the router's
+//    (another port): the audio latches to where it really comes from;
+//  - a stranger's RTP does not take a call's audio;
+//  - a caller gone without BYE: the call ends after the media timeout, the
+//    interaction is abandoned, not left waiting for ever;
+//  - an INVITE without SDP (late offer) is answered with an offer;
+//  - an offer "RTP/AVP 0" without a=rtpmap, and G.711 under a dynamic
+//    payload type (sent back with that number);
+//  - malformed SIP answered 400 naming nothing it cannot parse, unknown
+//    methods 501, never 500.
+//   node tests/voice/nat_test.mjs --guichet path/to/guichet
+import { spawn, spawnSync } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+import { flags, freePort, healthy } from "../../web/e2e/support.mjs";
+
+const { guichet } = flags();
+const work = mkdtempSync(join(tmpdir(), "guichet-nat-"));
+const httpPort = await freePort();
+const sipPort = 21000 + Math.floor(Math.random() * 20000);
+const base = `http://127.0.0.1:${httpPort}`;
+const results = {};
+let serveLog = "";
+const fail = (message) => {
+  console.error(`FAIL: ${message}\n--- serve.log\n${serveLog.slice(-4000)}`);
+  process.exit(1);
+};
+process.on("unhandledRejection", (e) => fail(e.stack ?? String(e)));
+process.on("uncaughtException", (e) => fail(e.stack ?? String(e)));
+
+spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")], {
+  input: "nat-test-password-1\n",
+});
+const server = spawn(guichet, ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
+  "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false", "--media-timeout", "3"],
+  { stdio: ["ignore", "pipe", "pipe"] });
+server.stdout.on("data", (d) => (serveLog += d));
+server.stderr.on("data", (d) => (serveLog += d));
+process.on("exit", () => {
+  server.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+if (!(await healthy(base))) fail("the server did not answer");
+const token = (await (await fetch(`${base}/api/v1/session`, {
+  method: "POST", headers: { "Content-Type": "application/json" },
+  body: JSON.stringify({ username: "admin", password: "nat-test-password-1" }),
+})).json()).token;
+async function api(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json();
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, check, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const queue = await api("POST", "/api/v1/queues", { name: "accueil", channel: "voice" });
+await api("POST", "/api/v1/ivr-flows", {
+  name: "Accueil", number: "0140000000",
+  steps: [{ id: "file", type: "queue", queue_id: queue.id }],
+});
+await sleep(300);
+
+// ---- a softphone: SIP over UDP from one socket, RTP from another -------------------
+async function udp() {
+  const socket = createSocket("udp4");
+  const received = [];
+  socket.on("message", (data, from) => received.push({ data, from }));
+  await new Promise((r) => socket.bind(0, "127.0.0.1", r));
+  return { socket, received, port: socket.address().port };
+}
+let sequence = 0;
+function request(phone, method, { callId, body = "", tag = "t1", to = "", cseq = 1, headers = "" }) {
+  const text = `${method} sip:0140000000@127.0.0.1:${sipPort} SIP/2.0\r\n` +
+    `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-${++sequence}\r\n` +
+    `Max-Forwards: 70\r\nFrom: <sip:0612345678@127.0.0.1>;tag=${tag}\r\n` +
+    `To: <sip:0140000000@127.0.0.1>${to}\r\nCall-ID: ${callId}\r\nCSeq: ${cseq} ${method}\r\n` +
+    `Contact: <sip:0612345678@192.168.1.20:5060>\r\n${headers}` +
+    (body ? "Content-Type: application/sdp\r\n" : "") +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  phone.socket.send(text, sipPort, "127.0.0.1");
+}
+const responses = (phone) => phone.received.map((m) => m.data.toString()).filter((t) => t.startsWith("SIP/2.0"));
+async function final(phone, callId, method = "INVITE") {
+  return until(`a final answer to ${method} ${callId}`, () => responses(phone).find((t) =>
+    t.includes(`Call-ID: ${callId}`) && t.includes(` ${method}\r\n`) && !/^SIP\/2\.0 1\d\d/.test(t)));
+}
+const sdp = (port, formats, extra = "") =>
+  `v=0\r\no=- 1 1 IN IP4 192.168.1.20\r\ns=-\r\nc=IN IP4 192.168.1.20\r\nt=0 0\r\n` +
+  `m=audio ${port} RTP/AVP ${formats}\r\n${extra}`;
+const toTag = (answer) => /^To:.*(;tag=[^\r\n;]+)/m.exec(answer)?.[1] ?? "";
+const answerSdpPort = (answer) => Number(/m=audio (\d+)/.exec(answer)?.[1]);
+function rtp(socket, port, seq, pt = 0) {
+  const packet = Buffer.alloc(172, 0xff);
+  packet[0] = 0x80;
+  packet[1] = pt;
+  packet.writeUInt16BE(seq & 0xffff, 2);
+  packet.writeUInt32BE(seq * 160, 4);
+  packet.writeUInt32BE(0x1234, 8);
+  socket.send(packet, port, "127.0.0.1");
+}
+const stats = () => api("GET", "/api/v1/stats/voice");
+const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${queue.id}`)).interactions[0];
+
+// ---- behind a home router -----------------------------------------------------------
+{
+  const phone = await udp();
+  const media = await udp(); // the router's mapping: not the port the SDP names
+  const stranger = await udp();
+  request(phone, "INVITE", { callId: "nat-1", body: sdp(40000, "0 101", "a=rtpmap:0 PCMU/8000\r\n") });
+  const ok = await final(phone, "nat-1");
+  assert.match(ok, /^SIP\/2\.0 200/);
+  request(phone, "ACK", { callId: "nat-1", to: toTag(ok) });
+  const ours = answerSdpPort(ok);
+  for (let seq = 1; seq <= 50; seq++) {
+    rtp(media.socket, ours, seq);
+    await sleep(20);
+  }
+  await until("music latched to the router's address", () => media.received.length > 10);
+  results.nat = `RTP from the router's port latched: ${media.received.length} packets of music received there`;
+  // A stranger's packets, in sequence too, do not take it over.
+  const before = media.received.length;
+  for (let seq = 100; seq < 130; seq++) {
+    rtp(stranger.socket, ours, seq);
+    rtp(media.socket, ours, seq - 50);
+    await sleep(20);
+  }
+  assert.equal(stranger.received.length, 0, "a stranger took the call's audio");
+  assert.ok(media.received.length > before, "the caller stopped hearing the music");
+  assert.ok((await stats()).rtp_latched >= 1);
+  results.hijack = "a stranger's RTP in sequence: 0 packets sent to it";
+
+  // Then the caller vanishes (no BYE, no RTP): over after the media timeout (3 s).
+  const interaction = await until("the interaction", async () => {
+    const it = await latest();
+    return it && it.phase === "waiting" ? it : null;
+  });
+  const gone = Date.now();
+  await until("the silent call ended", async () => (await stats()).calls_active === 0, 8000);
+  const after = await api("GET", `/api/v1/interactions/${interaction.id}`);
+  assert.equal(after.status, "abandoned");
+  assert.ok((await stats()).media_timeouts >= 1);
+  results.vanished = `a caller gone without BYE: ended after ${((Date.now() - gone) / 1000).toFixed(1)} s, abandoned`;
+  // (Its BYE goes to the Contact, as libre's dialogs send in-dialog
+  // requests: not to the router's address. Said in the README.)
+  for (const s of [phone, media, stranger]) s.socket.close();
+}
+
+// ---- a late offer; static and dynamic payload types ------------------------------
+{
+  const phone = await udp();
+  request(phone, "INVITE", { callId: "late-1" });
+  const ok = await final(phone, "late-1");
+  assert.match(ok, /^SIP\/2\.0 200/, "an INVITE without SDP is answered");
+  assert.match(ok, /m=audio \d+ RTP\/AVP/, "with our offer");
+  request(phone, "ACK", { callId: "late-1", to: toTag(ok), body: sdp(40002, "8", "a=rtpmap:8 PCMA/8000\r\n") });
+  await until("the late-offer call in the queue", async () => (await stats()).calls_active >= 1);
+  request(phone, "BYE", { callId: "late-1", to: toTag(ok), cseq: 2 });
+  await final(phone, "late-1", "BYE");
+  results.late_offer = "INVITE without SDP: 200 with our offer, the ACK's answer taken";
+
+  request(phone, "INVITE", { callId: "static-1", body: sdp(40004, "0") });
+  const bare = await final(phone, "static-1");
+  assert.match(bare, /^SIP\/2\.0 200/, "RTP/AVP 0 without a=rtpmap is accepted");
+  request(phone, "ACK", { callId: "static-1", to: toTag(bare) });
+  request(phone, "BYE", { callId: "static-1", to: toTag(bare), cseq: 2 });
+  request(phone, "INVITE", { callId: "broken-rtpmap", body: sdp(40006, "0 97", "a=rtpmap:97 \r\na=rtpmap:0 PCMU/8000\r\n") });
+  assert.match(await final(phone, "broken-rtpmap"), /^SIP\/2\.0 200/, "one malformed rtpmap line, not the offer");
+  results.static_pt = "RTP/AVP 0 without a=rtpmap, and a malformed rtpmap line: answered 200";
+
+  // G.711 under a dynamic number: the music comes back under that number.
+  const media = await udp();
+  request(phone, "INVITE", { callId: "dyn-1", body: sdp(media.port, "96", "a=rtpmap:96 PCMU/8000\r\n")
+    .replace(/192\.168\.1\.20/g, "127.0.0.1") });
+  const dyn = await final(phone, "dyn-1");
+  assert.match(dyn, /^SIP\/2\.0 200/);
+  request(phone, "ACK", { callId: "dyn-1", to: toTag(dyn) });
+  await until("music under the dynamic type", () => media.received.length > 3);
+  assert.ok(media.received.every((m) => (m.data[1] & 0x7f) === 96),
+    `payload types ${[...new Set(media.received.map((m) => m.data[1] & 0x7f))]}`);
+  request(phone, "BYE", { callId: "dyn-1", to: toTag(dyn), cseq: 2 });
+  results.dynamic_pt = "PCMU offered as 96: sent back as 96";
+  phone.socket.close();
+  media.socket.close();
+}
+
+server.kill("SIGTERM");
+console.log(JSON.stringify({ test: "voice nat", ...results }));
+process.exit(0);
