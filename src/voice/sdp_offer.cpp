@@ -23,10 +23,11 @@ int rtpmap_pt(std::string_view line) {
   std::string_view rest = line.substr(space + 1);
   const auto slash = rest.find('/');
   if (slash == 0 || slash == std::string_view::npos) return -1;
-  const bool name_ok = std::all_of(rest.begin(), rest.begin() + static_cast<long>(slash), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '+';
-  });
+  const bool name_ok =
+      std::all_of(rest.begin(), rest.begin() + static_cast<long>(slash), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_' || c == '+';
+      });
   std::string_view rate = rest.substr(slash + 1);
   std::string_view channels;
   if (const auto second = rate.find('/'); second != std::string_view::npos) {

@@ -121,10 +121,10 @@ class SipEndpoint::Impl {
     sdp_media* media = nullptr;
     sa peer{};  // where its RTP comes from and goes to
     bool has_peer = false;
-    int pt = kPcmu;     // the G.711 payload type number the peer gave (0, 8, or dynamic)
-    bool alaw = false;  // and its law
-    int event_pt = -1;                // the peer's telephone-event type; -1: none
-    std::uint32_t ts = 0;             // our timestamps toward it
+    int pt = kPcmu;        // the G.711 payload type number the peer gave (0, 8, or dynamic)
+    bool alaw = false;     // and its law
+    int event_pt = -1;     // the peer's telephone-event type; -1: none
+    std::uint32_t ts = 0;  // our timestamps toward it
     std::uint32_t last_event_ts = 0;  // RFC 4733: one digit per event
     bool had_event = false;
     // Relayed audio keeps the sender's timing: our timestamps are theirs
@@ -272,11 +272,33 @@ class SipEndpoint::Impl {
         sip_listen(&listener_, sip_, true, &Impl::on_request, this) != 0) {
       return internal_error("no SIP listener");
     }
+    find_udp_socket();
     return Status::ok();
+  }
+
+  // One OPTIONS to ourselves over UDP: the guard learns libre's socket from
+  // it (guard_datagrams) before any peer's datagram comes.
+  void find_udp_socket() {
+    char host[64] = {};
+    (void)sa_ntop(&address_, host, sizeof host);
+    const std::string at = sa_af(&address_) == AF_INET6 ? "[" + std::string(host) + "]" : host;
+    guard_call_id_ = "guard-" + std::to_string(rand_u64());
+    const std::string request =
+        "OPTIONS sip:guard@" + at + ":" + std::to_string(sa_port(&address_)) +
+        " SIP/2.0\r\nVia: SIP/2.0/UDP " + at + ":9;branch=z9hG4bK" + guard_call_id_ +
+        "\r\nMax-Forwards: 0\r\nFrom: <sip:guard@" + at + ">;tag=1\r\nTo: <sip:guard@" + at +
+        ">\r\nCall-ID: " + guard_call_id_ + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    mbuf* mb = mbuf_alloc(request.size());
+    if (!mb) return;
+    (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(request.data()), request.size());
+    mb->pos = 0;
+    (void)udp_send_anon(&address_, mb);
+    mem_deref(mb);
   }
 
   void close() {
     dbg_handler_set(nullptr, nullptr);
+    raw_guard_ = static_cast<udp_helper*>(mem_deref(raw_guard_));
     guard_ = static_cast<sip_lsnr*>(mem_deref(guard_));
     sessions_ = static_cast<sipsess_sock*>(mem_deref(sessions_));
     listener_ = static_cast<sip_lsnr*>(mem_deref(listener_));
@@ -351,8 +373,8 @@ class SipEndpoint::Impl {
       return true;
     }
     // RFC 3261 21.5.2: a method we do not know is 501; one we know, 405.
-    static constexpr std::string_view kKnown[] = {"REGISTER", "PRACK",   "SUBSCRIBE", "NOTIFY",
-                                                  "PUBLISH",  "INFO",    "REFER",     "MESSAGE",
+    static constexpr std::string_view kKnown[] = {"REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY",
+                                                  "PUBLISH",  "INFO",  "REFER",     "MESSAGE",
                                                   "UPDATE",   "INVITE"};
     if (std::find(std::begin(kKnown), std::end(kKnown), method) == std::end(kKnown)) {
       self->reply(msg, 501, "Not Implemented");
@@ -364,13 +386,37 @@ class SipEndpoint::Impl {
 
   // Answers in a transaction; statelessly when there can be none (a top Via
   // without a branch: RFC 2543 peers).
-  void reply(const sip_msg* msg, std::uint16_t code, const char* reason,
-             const char* headers = "") {
+  void reply(const sip_msg* msg, std::uint16_t code, const char* reason, const char* headers = "") {
     if (sip_treplyf(nullptr, nullptr, sip_, msg, false, code, reason,
                     "%s%sContent-Length: 0\r\n\r\n", kAllow, headers) != 0) {
-      (void)sip_replyf(sip_, msg, code, reason, "%s%sContent-Length: 0\r\n\r\n", kAllow,
-                       headers);
+      reply_by_hand(msg, code, reason, headers);
     }
+  }
+
+  // A response written here, sent back where the request came from (over
+  // its connection for TCP): for requests libre keeps no transaction for,
+  // and whose Via it would not answer (RFC 2543: no branch).
+  void reply_by_hand(const sip_msg* msg, std::uint16_t code, const char* reason,
+                     const char* headers) {
+    std::string out = "SIP/2.0 " + std::to_string(code) + " " + reason + "\r\n";
+    for (const sip_hdrid id :
+         {SIP_HDR_VIA, SIP_HDR_FROM, SIP_HDR_TO, SIP_HDR_CALL_ID, SIP_HDR_CSEQ}) {
+      sip_msg_hdr_apply(
+          msg, true, id,
+          [](const sip_hdr* hdr, const sip_msg*, void* arg) {
+            auto* text = static_cast<std::string*>(arg);
+            *text += std::string(view(hdr->name)) + ": " + std::string(view(hdr->val)) + "\r\n";
+            return false;
+          },
+          &out);
+    }
+    out += std::string(kAllow) + headers + "Content-Length: 0\r\n\r\n";
+    mbuf* mb = mbuf_alloc(out.size());
+    if (!mb) return;
+    (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(out.data()), out.size());
+    mb->pos = 0;
+    (void)sip_send(sip_, msg->sock, msg->tp, &msg->src, mb);
+    mem_deref(mb);
   }
 
   // Every request, before anything acts on it: what libre's parser lets
@@ -382,6 +428,10 @@ class SipEndpoint::Impl {
   // acted upon). Returns true when it took the request.
   static bool on_any_request(const sip_msg* msg, void* arg) {
     auto* self = static_cast<Impl*>(arg);
+    if (msg->tp == SIP_TRANSP_UDP && !self->raw_guard_) self->guard_datagrams(msg);
+    if (view(msg->callid) == self->guard_call_id_) {  // our own, to find the socket
+      return true;
+    }
     const bool ack = view(msg->met) == "ACK";
     if (msg->tp != SIP_TRANSP_UDP && self->poisoned(msg)) return true;
     const SipProblem problem = check_request(msg);
@@ -422,9 +472,48 @@ class SipEndpoint::Impl {
     return out;
   }
 
+  // Whether the request's Accept (if any) lets us answer with SDP.
+  static bool accepts_sdp(const sip_msg* msg) {
+    bool any = false, sdp = false;
+    std::pair<bool*, bool*> found_in{&any, &sdp};
+    sip_msg_hdr_apply(
+        msg, true, SIP_HDR_ACCEPT,
+        [](const sip_hdr* hdr, const sip_msg*, void* arg) {
+          auto* found = static_cast<std::pair<bool*, bool*>*>(arg);
+          *found->first = true;
+          std::string value(view(hdr->val));
+          for (char& c : value)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          if (value.find("application/sdp") != std::string::npos ||
+              value.find("application/*") != std::string::npos ||
+              value.find("*/*") != std::string::npos) {
+            *found->second = true;
+          }
+          return false;
+        },
+        &found_in);
+    return !any || sdp;
+  }
+
+  // A name-addr's quotes come in pairs ('"Mr. J. User <sip:…>' does not).
+  static bool balanced_quotes(std::string_view value) {
+    bool inside = false;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (value[i] == '\\' && inside) {
+        ++i;  // a quoted pair
+      } else if (value[i] == '"') {
+        inside = !inside;
+      }
+    }
+    return !inside;
+  }
+
   static SipProblem check_request(const sip_msg* msg) {
     const std::string_view method = view(msg->met);
-    if (view(msg->ver) != "SIP/2.0") return problem(505, "Version Not Supported");
+    if (view(msg->ver) != "SIP/2.0") {
+      return trimmed(view(msg->ver)) == "SIP/2.0" ? problem(400, "Bad Request-Line")
+                                                  : problem(505, "Version Not Supported");
+    }
     // A Content-Length must be a number (not negative, not "abc"); libre
     // reads those as 0.
     if (const sip_hdr* length = sip_msg_hdr(msg, SIP_HDR_CONTENT_LENGTH)) {
@@ -445,16 +534,16 @@ class SipEndpoint::Impl {
     if (view(msg->from.auri).empty()) return problem(400, "Missing From");
     if (view(msg->to.auri).empty()) return problem(400, "Missing To");
     if (view(msg->cseq.met).empty()) return problem(400, "Missing CSeq");
-    for (const auto& [id, name] : {std::pair{SIP_HDR_CALL_ID, "Duplicated Call-ID"},
-                                   std::pair{SIP_HDR_FROM, "Duplicated From"},
-                                   std::pair{SIP_HDR_TO, "Duplicated To"},
-                                   std::pair{SIP_HDR_CSEQ, "Duplicated CSeq"}}) {
+    for (const auto& [id, name] :
+         {std::pair{SIP_HDR_CALL_ID, "Duplicated Call-ID"},
+          std::pair{SIP_HDR_FROM, "Duplicated From"}, std::pair{SIP_HDR_TO, "Duplicated To"},
+          std::pair{SIP_HDR_CSEQ, "Duplicated CSeq"}}) {
       if (sip_msg_hdr_count(msg, id) > 1) return problem(400, name);
     }
     if (const sip_hdr* cseq = sip_msg_hdr(msg, SIP_HDR_CSEQ)) {
       // RFC 3261 8.1.1.5: a number below 2^31 (libre's reading wraps).
       const std::string_view value = trimmed(view(cseq->val));
-      const std::string_view number = value.substr(0, value.find_first_of(" \t"));
+      const std::string_view number = value.substr(0, value.find_first_of(" \t\r\n"));
       if (number.empty() || number.size() > 10 ||
           number.find_first_not_of("0123456789") != std::string_view::npos ||
           std::stoull(std::string(number)) > 2147483647ull) {
@@ -462,8 +551,16 @@ class SipEndpoint::Impl {
       }
     }
     if (view(msg->cseq.met) != method) return problem(400, "CSeq Method Does Not Match");
+    if (view(msg->ruri).substr(0, 1) == "<") return problem(400, "Request-URI In Angle Brackets");
     const std::string_view scheme = view(msg->uri.scheme);
     if (scheme != "sip" && scheme != "sips") return problem(416, "Unsupported URI Scheme");
+    // RFC 3261 19.1.5: no headers in a Request-URI.
+    if (!view(msg->uri.headers).empty()) return problem(400, "Headers In Request-URI");
+    for (const sip_hdrid id : {SIP_HDR_TO, SIP_HDR_FROM, SIP_HDR_CONTACT}) {
+      const sip_hdr* header = sip_msg_hdr(msg, id);
+      if (header && !balanced_quotes(view(header->val)))
+        return problem(400, "Unterminated Quoted String");
+    }
     if (method != "ACK" && method != "CANCEL") {
       if (const sip_hdr* require = sip_msg_hdr(msg, SIP_HDR_REQUIRE)) {
         // We support no extension a request may require.
@@ -476,9 +573,94 @@ class SipEndpoint::Impl {
   }
 
   static std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+      text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+      text.remove_suffix(1);
     return text;
+  }
+
+  // ---- in front of libre's parser (UDP) ------------------------------------------
+  // A datagram libre cannot parse is dropped by it without a word. A helper
+  // on its UDP socket sees each datagram first: what does not parse, and
+  // looks like a request, is answered 400 (505 for another SIP version) to
+  // where it came from, its Via, From, To, Call-ID and CSeq lines copied.
+  // libre's socket is known only from a request it parsed: at start, one we
+  // send ourselves (listen()).
+
+  void guard_datagrams(const sip_msg* msg) {
+    if (udp_register_helper(&raw_guard_, static_cast<udp_sock*>(msg->sock), 0, nullptr,
+                            &Impl::on_raw_datagram, this) != 0) {
+      raw_guard_ = nullptr;
+      return;
+    }
+    udp_sock_ = static_cast<udp_sock*>(msg->sock);
+  }
+
+  static bool on_raw_datagram(sa* source, mbuf* mb, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    const std::size_t start = mb->pos;
+    sip_msg* parsed = nullptr;
+    const int err = sip_msg_decode(&parsed, mb);
+    mb->pos = start;
+    mem_deref(parsed);
+    if (err == 0) return false;  // libre's to read (a datagram is whole: ENODATA is malformed too)
+    const std::string_view text(reinterpret_cast<const char*>(mbuf_buf(mb)), mbuf_get_left(mb));
+    if (text.find_first_not_of("\r\n") == std::string_view::npos) return false;  // keep-alive
+    self->stats_.sip_malformed++;
+    const std::string answer = raw_answer(text);
+    if (answer.empty()) return true;  // not a request: nothing to say
+    mbuf* out = mbuf_alloc(answer.size());
+    if (out) {
+      (void)mbuf_write_mem(out, reinterpret_cast<const std::uint8_t*>(answer.data()),
+                           answer.size());
+      out->pos = 0;
+      (void)udp_send(self->udp_sock_, source, out);
+      mem_deref(out);
+    }
+    return true;
+  }
+
+  // The answer to a request libre could not parse; empty: not a request.
+  static std::string raw_answer(std::string_view text) {
+    const auto line_end = text.find_first_of("\r\n");
+    const std::string_view first = text.substr(0, line_end);
+    if (first.substr(0, 4) == "SIP/" || first.find(' ') == std::string_view::npos) return {};
+    const auto version_at = first.rfind(' ');
+    const std::string_view version = first.substr(version_at + 1);
+    const bool other_version = version.substr(0, 4) == "SIP/" && version != "SIP/2.0";
+    // libre parses no Via without a branch (RFC 2543 peers): said so.
+    const auto via =
+        text.find("\nVia:") != std::string_view::npos ? text.find("\nVia:") : text.find("\nv:");
+    const bool branchless =
+        via != std::string_view::npos &&
+        text.substr(via, text.find('\n', via + 1) - via).find("branch=") == std::string_view::npos;
+    std::string out = other_version ? "SIP/2.0 505 Version Not Supported\r\n"
+                      : branchless  ? "SIP/2.0 400 Via Without Branch (RFC 2543) Not Supported\r\n"
+                                    : "SIP/2.0 400 Bad Request\r\n";
+    // The lines that identify the transaction, as they came (no folding).
+    std::string_view rest =
+        line_end == std::string_view::npos ? std::string_view() : text.substr(line_end);
+    while (!rest.empty()) {
+      while (!rest.empty() && (rest.front() == '\r' || rest.front() == '\n'))
+        rest.remove_prefix(1);
+      const auto end = rest.find_first_of("\r\n");
+      const std::string_view line = rest.substr(0, end);
+      if (line.empty()) break;  // the body
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+      const std::string_view name = trimmed(line.substr(0, line.find(':')));
+      std::string lower(name);
+      for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      static constexpr std::string_view kCopied[] = {"via", "v",       "from", "f",   "to",
+                                                     "t",   "call-id", "i",    "cseq"};
+      if (line.find(':') != std::string_view::npos && line.size() < 1024 &&
+          std::find(std::begin(kCopied), std::end(kCopied), lower) != std::end(kCopied)) {
+        out += line;
+        out += "\r\n";
+      }
+    }
+    return out + "Content-Length: 0\r\n\r\n";
   }
 
   // TCP connections whose framing failed: nothing more read from them is
@@ -492,7 +674,8 @@ class SipEndpoint::Impl {
   }
   void poison(const sip_msg* msg) {
     if (poisoned_.size() >= 1024) poisoned_.erase(poisoned_.begin());
-    poisoned_.push_back({msg->sock, msg->src, std::chrono::steady_clock::now() + std::chrono::minutes(1)});
+    poisoned_.push_back(
+        {msg->sock, msg->src, std::chrono::steady_clock::now() + std::chrono::minutes(1)});
   }
 
   // libre's own warnings (a malformed datagram…), into our log, at most a
@@ -514,7 +697,8 @@ class SipEndpoint::Impl {
       return;
     }
     std::string line(text, std::min<std::size_t>(length, 300));
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+      line.pop_back();
     log::warning("sip", "\"detail\":" + json_quote(line));
   }
 
@@ -531,13 +715,21 @@ class SipEndpoint::Impl {
         service = found->second;
       }
     }
-    if (!service) {
-      (void)sip_treply(nullptr, self->sip_, msg, 404, "Not Found");
-      return;
+    if (!service) return self->reply(msg, 404, "Not Found");
+    // RFC 2543 peers (a top Via without a branch): libre keeps no
+    // transaction for them, so no call; said, not left unanswered.
+    if (view(msg->via.branch).empty()) {
+      return self->reply(msg, 400, "Via Without Branch (RFC 2543) Not Supported");
     }
     if (self->calls_.size() >= self->options_.max_calls) {
-      (void)sip_treply(nullptr, self->sip_, msg, 503, "Service Unavailable");
-      return;
+      return self->reply(msg, 503, "Service Unavailable");
+    }
+    // We read SDP only, and answer with SDP only.
+    if (msg->mb && mbuf_get_left(msg->mb) > 0 && !msg_ctype_cmp(&msg->ctyp, "application", "sdp")) {
+      return self->reply(msg, 415, "Unsupported Media Type", "Accept: application/sdp\r\n");
+    }
+    if (!accepts_sdp(msg)) {
+      return self->reply(msg, 406, "Not Acceptable", "Accept: application/sdp\r\n");
     }
     auto call = std::make_unique<Call>();
     call->id = ++self->last_call_;
@@ -548,8 +740,7 @@ class SipEndpoint::Impl {
     Call& c = *call;
     if (!self->open_leg(c, c.caller, false)) {
       self->free_leg(c.caller);
-      (void)sip_treply(nullptr, self->sip_, msg, 500, "Server Internal Error");
-      return;
+      return self->reply(msg, 500, "Server Internal Error");
     }
     // No offer in the INVITE (a late offer, RFC 3261 13.2.1): ours goes in
     // the 200, the ACK answers it (on_answer).
@@ -557,8 +748,7 @@ class SipEndpoint::Impl {
     if (!late_offer &&
         (decode_sdp(c.caller, msg->mb, true) != 0 || !self->choose_codec(c.caller))) {
       self->free_leg(c.caller);
-      (void)sip_treply(nullptr, self->sip_, msg, 488, "Not Acceptable Here");
-      return;
+      return self->reply(msg, 488, "Not Acceptable Here");
     }
     mbuf* answer = nullptr;
     if (sdp_encode(&answer, c.caller.sdp, late_offer) != 0 ||
@@ -568,8 +758,7 @@ class SipEndpoint::Impl {
                        &c.caller, "%s", kAllow) != 0) {
       mem_deref(answer);
       self->free_leg(c.caller);
-      (void)sip_treply(nullptr, self->sip_, msg, 500, "Server Internal Error");
-      return;
+      return self->reply(msg, 500, "Server Internal Error");
     }
     mem_deref(answer);
     c.dtmf = dtmf_rx_init(nullptr, &Impl::on_inband_digits, &c);
@@ -616,8 +805,8 @@ class SipEndpoint::Impl {
     for (const le* e = list_head(sdp_media_format_lst(leg.media, false)); e; e = e->next) {
       const auto* format = static_cast<const sdp_format*>(e->data);
       if (!format->name || format->srate != 8000) continue;
-      if (!g711 && (str_casecmp(format->name, "PCMU") == 0 ||
-                    str_casecmp(format->name, "PCMA") == 0)) {
+      if (!g711 &&
+          (str_casecmp(format->name, "PCMU") == 0 || str_casecmp(format->name, "PCMA") == 0)) {
         g711 = format;
       }
       if (!events && str_casecmp(format->name, "telephone-event") == 0) events = format;
@@ -1278,6 +1467,9 @@ class SipEndpoint::Impl {
   sip_lsnr* listener_ = nullptr;
   sipsess_sock* sessions_ = nullptr;
   sip_lsnr* guard_ = nullptr;
+  udp_helper* raw_guard_ = nullptr;
+  udp_sock* udp_sock_ = nullptr;  // libre's, once found (guard_datagrams)
+  std::string guard_call_id_;
   struct Poisoned {
     void* sock;
     sa source;

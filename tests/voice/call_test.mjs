@@ -502,8 +502,10 @@ const voicemail = await until("the voicemail interaction", async () => {
 }, 5000);
 // Its file is named by the server's "recording" event, never by an attribute.
 assert.equal(voicemail.attributes.voicemail, "true");
-const named = (await api("GET", `/api/v1/interactions/${voicemail.id}`)).timeline
-  .find((e) => e.type === "recording");
+// (Written just after the interaction: its creation is what names it.)
+const named = await until("the voicemail's recording event", async () =>
+  (await api("GET", `/api/v1/interactions/${voicemail.id}`)).timeline
+    .find((e) => e.type === "recording"), 5000);
 assert.match(named?.data?.file ?? "", /^recordings\/\d+\/voicemail-.*\.wav$/);
 assert.ok(Number(voicemail.attributes.voicemail_seconds) >= 1, JSON.stringify(voicemail.attributes));
 assert.equal(voicemail.attributes.ivr_path, "horaires>message");

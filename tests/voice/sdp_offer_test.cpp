@@ -5,7 +5,8 @@
 namespace guichet::voice {
 namespace {
 
-constexpr const char* kHead = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
+constexpr const char* kHead =
+    "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
 
 TEST(Sdp, StaticG711WithoutRtpmapIsNamed) {
   // Legal (RFC 3551 assigns 0 and 8), and what many trunks send.
@@ -31,7 +32,8 @@ TEST(Sdp, AMalformedRtpmapLineIsLeftOutNotTheOffer) {
 }
 
 TEST(Sdp, BareLineFeedsBecomeCrLf) {
-  EXPECT_EQ(normalise_sdp("v=0\no=- 1 1 IN IP4 192.0.2.1\n"), "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n");
+  EXPECT_EQ(normalise_sdp("v=0\no=- 1 1 IN IP4 192.0.2.1\n"),
+            "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n");
 }
 
 TEST(Sdp, WhatIsNotSdpGivesNothing) {

@@ -1,0 +1,135 @@
+// RFC 4475's torture tests against `guichet serve --sip-listen`: every
+// message answered as the RFC expects of a user agent server (or not at all,
+// for responses nobody asked for), no crash, no hang; then request smuggling
+// over TCP (a Content-Length that is not a number) and a SIP OPTIONS still
+// answered at the end.
+//   node tests/voice/torture_test.mjs --guichet path/to/guichet
+import { spawn, spawnSync } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { connect } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { flags, freePort, healthy } from "../../web/e2e/support.mjs";
+import { messages } from "./rfc4475.mjs";
+
+const { guichet } = flags();
+const work = mkdtempSync(join(tmpdir(), "guichet-torture-"));
+const httpPort = await freePort();
+const sipPort = 21000 + Math.floor(Math.random() * 20000);
+const base = `http://127.0.0.1:${httpPort}`;
+let serveLog = "";
+const fail = (message) => {
+  console.error(`FAIL: ${message}\n--- serve.log\n${serveLog.slice(-3000)}`);
+  process.exit(1);
+};
+process.on("unhandledRejection", (e) => fail(e.stack ?? String(e)));
+
+spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")], {
+  input: "torture-test-password-1\n",
+});
+const server = spawn(guichet, ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
+  "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false"], { stdio: ["ignore", "pipe", "pipe"] });
+server.stdout.on("data", (d) => (serveLog += d));
+server.stderr.on("data", (d) => (serveLog += d));
+let exited = false;
+server.on("exit", () => (exited = true));
+process.on("exit", () => {
+  server.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+if (!(await healthy(base))) fail("the server did not answer");
+const token = (await (await fetch(`${base}/api/v1/session`, {
+  method: "POST", headers: { "Content-Type": "application/json" },
+  body: JSON.stringify({ username: "admin", password: "torture-test-password-1" }),
+})).json()).token;
+async function api(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.status >= 300) fail(`${method} ${path}: ${await response.text()}`);
+  return response.json();
+}
+const queue = await api("POST", "/api/v1/queues", { name: "accueil", channel: "voice" });
+await api("POST", "/api/v1/ivr-flows", {
+  name: "Accueil", number: "0140000000", steps: [{ id: "file", type: "queue", queue_id: queue.id }],
+});
+await new Promise((r) => setTimeout(r, 300));
+
+const withLength = (text) => {
+  const at = text.indexOf("\r\n\r\n");
+  const body = at < 0 ? "" : text.slice(at + 4);
+  return text.replaceAll("{CL}", String(Buffer.byteLength(body, "utf8")));
+};
+const statuses = (data) => [...data.matchAll(/^SIP\/2\.0 (\d{3})[^\r\n]*$/gm)].map((m) => Number(m[1]));
+
+// Over a connection of its own: what comes back within `ms`.
+function overTcp(text, ms = 1500) {
+  return new Promise((resolve) => {
+    let data = "";
+    const socket = connect(sipPort, "127.0.0.1", () => socket.write(Buffer.from(text, "utf8")));
+    socket.on("data", (chunk) => (data += chunk.toString("latin1")));
+    socket.on("error", () => {});
+    const done = () => { socket.destroy(); resolve(data); };
+    const timer = setTimeout(done, ms);
+    socket.on("data", () => {
+      if (/^SIP\/2\.0 [2-6]\d\d/m.test(data)) { clearTimeout(timer); setTimeout(done, 200); }
+    });
+  });
+}
+// As a datagram, its top Via ours (rport), so that answers come back.
+async function overUdp(text, index, keepVia = false, ms = 700) {
+  const socket = createSocket("udp4");
+  let data = "";
+  socket.on("message", (chunk) => (data += chunk.toString("latin1")));
+  await new Promise((r) => socket.bind(0, "127.0.0.1", r));
+  const via = `Via: SIP/2.0/UDP 127.0.0.1:${socket.address().port};rport;branch=z9hG4bK-torture-${index}`;
+  const replaced = !keepVia && /^(Via|v)\s*:[^\r\n]*$/im.test(text)
+    ? text.replace(/^(Via|v)\s*:[^\r\n]*$/im, via) : text;
+  socket.send(Buffer.from(replaced, "utf8"), sipPort, "127.0.0.1");
+  await new Promise((r) => setTimeout(r, ms));
+  socket.close();
+  return data;
+}
+
+const results = [];
+let failures = 0;
+for (const [index, test] of messages.entries()) {
+  const text = withLength(test.text).replaceAll(/branch=z9hG4bKkdjuw(?=[\r\n;])/g,
+    `branch=z9hG4bKkdjuw-${index}`);
+  const data = test.udp ? await overUdp(text, index, test.keepVia) : await overTcp(text);
+  const got = statuses(data).filter((s) => s >= 200 || test.expect === null);
+  const ok = test.expect === null ? got.length === 0
+    : got.length >= 1 && test.expect.includes(got[0]) && (!test.once || got.length === 1) &&
+      (!test.unsupported || /^Unsupported:.*nothingSupportsThis/m.test(data)) &&
+      (!test.reason || test.reason.test(data));
+  results.push(`${test.name}: ${got.join(",") || "no answer"}${ok ? "" : ` (expected ${test.expect ?? "none"})`}`);
+  if (!ok) failures++;
+  if (exited) fail(`the server died at ${test.name}`);
+}
+
+// Request smuggling: one write, a Content-Length that is not a number and a
+// second request as its "body": one answer (400), the second never acted on.
+const options = (callId) => [`OPTIONS sip:0140000000@127.0.0.1 SIP/2.0`,
+  "Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-" + callId, "Max-Forwards: 70",
+  "To: <sip:0140000000@127.0.0.1>", "From: <sip:x@127.0.0.1>;tag=1", `Call-ID: ${callId}`,
+  "CSeq: 1 OPTIONS", "Content-Length: 0", "", ""].join("\r\n");
+for (const length of ["-5", "abc"]) {
+  const smuggled = options(`smuggled-${length}`);
+  const first = options(`first-${length}`).replace("Content-Length: 0", `Content-Length: ${length}`);
+  const data = await overTcp(first + smuggled);
+  const got = statuses(data);
+  const ok = got.length === 1 && got[0] === 400 && !data.includes(`smuggled-${length}`);
+  results.push(`smuggling (Content-Length: ${length}): ${got.join(",") || "no answer"}`);
+  if (!ok) failures++;
+}
+const after = statuses(await overTcp(options("after")));
+if (after[0] !== 200) fail(`OPTIONS not answered after the torture: ${after}`);
+if (exited) fail("the server died");
+
+console.log(results.join("\n"));
+if (failures > 0) fail(`${failures} of ${messages.length + 2} not handled as RFC 4475 expects`);
+console.log(JSON.stringify({ test: "sip torture", messages: messages.length, smuggling: 2, failures }));
+server.kill("SIGTERM");
+process.exit(0);
