@@ -2,10 +2,12 @@
 # builds first; nothing else to type.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 300
 JOBS       ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run simulate test test-unit test-asan bench format clean
+.PHONY: all deps build run simulate test test-unit test-asan test-fuzz fuzz fuzz-build bench format clean
 
 all: build
 
@@ -29,7 +31,7 @@ simulate: build
 	  --seed 1 --csv $(BUILD)/mairie-lundi-matin.csv
 	@echo "Per-interval figures: $(BUILD)/mairie-lundi-matin.csv"
 
-test: test-unit test-asan
+test: test-unit test-asan test-fuzz
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -40,6 +42,19 @@ test-asan: deps
 	cmake --build $(BUILD_ASAN) -j$(JOBS) --target core_test routing_test sim_test store_test server_test voice_test
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j$(JOBS) -L unit
 
+# The parsers fed from outside under libFuzzer (clang): a few seconds each in
+# `make test`, FUZZ_SECONDS (5 minutes) each in `make fuzz`.
+fuzz-build: deps
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGUICHET_FUZZ=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD_FUZZ) -j$(JOBS)
+
+test-fuzz: fuzz-build
+	scripts/fuzz.sh $(BUILD_FUZZ) 7
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
 bench: build
 	$(BUILD)/bench/routing_bench
 	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
@@ -49,4 +64,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -3,6 +3,8 @@
 
 #include "server/http_server.h"
 
+#include "server/detail/http_message.h"
+
 #include "core/json_format.h"
 #include "core/log.h"
 
@@ -21,6 +23,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 
 namespace guichet::server {
 
@@ -35,25 +38,6 @@ using asio::use_awaitable;
 namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
-
-// Moves the body out of `message`.
-HttpRequest to_request(http::request<http::string_body>& message, const std::string& remote) {
-  HttpRequest request;
-  request.method = std::string(message.method_string());
-  const std::string_view target = message.target();
-  const auto question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers[name] = std::string(field.value());
-  }
-  request.body = std::move(message.body());
-  request.remote_address = remote;
-  return request;
-}
 
 // The response's head (and body, unless static) as bytes on the wire,
 // written by hand: Beast's serializer costs more than the rest of a read
@@ -396,21 +380,12 @@ class HttpServer::Impl {
       }
       connections_.set_idle(connection, false);
       auto& request_message = parser.get();
-      // HTTP/1.1 asks for one Host exactly; an origin server serves paths
-      // ("GET http://elsewhere/…" is a proxy's request).
-      const auto hosts = request_message.count(http::field::host);
-      const std::string_view target = request_message.target();
-      const bool origin_form = !target.empty() && target.front() == '/';
-      if ((request_message.version() >= 11 && hosts != 1) || hosts > 1 || !origin_form) {
-        const std::string message = serialize(
-            error_response(400, "bad_request",
-                           origin_form ? "one Host header is needed" : "the target must be a path",
-                           origin_form ? "host" : "target"),
-            11, false, false, kTls);
+      if (auto refusal = detail::refusal_of(request_message)) {
+        const std::string message = serialize(*refusal, 11, false, false, kTls);
         co_await asio::async_write(stream, asio::buffer(message), kAsTuple);
         break;
       }
-      HttpRequest request = to_request(request_message, remote_address);
+      HttpRequest request = detail::to_request(request_message, remote_address);
       request.tls = kTls;
       if (opener_ && websocket::is_upgrade(request_message) && request.path == stream_path_) {
         StreamOpening opening = opener_(request);

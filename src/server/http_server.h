@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "core/result.h"
 #include "server/http.h"
@@ -60,5 +62,12 @@ class HttpServer {
   explicit HttpServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// One request as the server reads it off a connection — Beast's parser with
+// the server's limits, then the checks on Host and target: the request, or
+// the error answer the server would send (400, 413). For tests and fuzzing;
+// the server itself reads from sockets.
+std::variant<HttpRequest, HttpResponse> read_request(std::string_view bytes,
+                                                     std::size_t body_limit = 1 << 20);
 
 }  // namespace guichet::server

@@ -178,6 +178,11 @@ void check_step(const IvrStep& step, const std::set<std::string>& known,
     case T::kHangup:
       break;
   }
+  // Whatever the type, a step named as a target must exist: the walks below
+  // follow every target.
+  if (step.type == T::kQueue || step.type == T::kVoicemail || step.type == T::kHangup) {
+    may_step("next", step.next);
+  }
 }
 
 }  // namespace
@@ -262,6 +267,7 @@ Result<IvrFlow> parse_ivr_flow(const std::string& text, std::vector<IvrProblem>&
     while (!todo.empty()) {
       const IvrStep* s = flow.step(todo.front());
       todo.pop_front();
+      if (!s) continue;  // (refused above: not a step)
       for (const std::string& t : targets(*s)) {
         if (reached.insert(t).second) todo.push_back(t);
       }

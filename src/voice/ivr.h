@@ -128,7 +128,6 @@ class IvrRun {
   IsOpen is_open_;
   const IvrStep* step_ = nullptr;
   int tries_ = 0;
-  bool replaying_invalid_ = false;
   std::string digits_;
   IvrAction action_;
   std::vector<std::pair<std::string, std::string>> attributes_;

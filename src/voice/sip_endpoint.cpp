@@ -8,6 +8,7 @@
 
 #include "core/json_format.h"
 #include "core/log.h"
+#include "voice/rtp.h"
 #include "voice/sdp_offer.h"
 #include "voice/sip_guard.h"
 
@@ -82,11 +83,6 @@ std::uint8_t encode(bool alaw, std::int16_t sample) {
 }
 std::int16_t decode(bool alaw, std::uint8_t byte) {
   return alaw ? alaw_to_linear(byte) : ulaw_to_linear(byte);
-}
-
-char event_key(std::uint8_t event) {
-  static constexpr char kKeys[] = "0123456789*#ABCD";
-  return event < 16 ? kKeys[event] : 0;
 }
 
 const char kAllow[] = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n";
@@ -1179,10 +1175,10 @@ class SipEndpoint::Impl {
     leg->heard_at_sdp_address = true;
     leg->last_rtp = std::chrono::steady_clock::now();
     self->stats_.rtp_received++;
-    if (header->pad && mbuf_get_left(mb) > 0) {  // RFC 3550: the last byte counts the padding
-      const std::size_t padding = mbuf_buf(mb)[mbuf_get_left(mb) - 1];
-      if (padding == 0 || padding > mbuf_get_left(mb)) return;
-      mb->end -= padding;
+    if (header->pad) {
+      auto size = unpadded_size(mbuf_buf(mb), mbuf_get_left(mb));
+      if (!size) return;
+      mb->end = mb->pos + *size;
     }
     Call& call = *leg->call;
     const std::size_t size = mbuf_get_left(mb);
@@ -1191,14 +1187,15 @@ class SipEndpoint::Impl {
     Leg& other = leg->agent ? call.caller : call.agent;
 
     if (leg->event_pt >= 0 && header->pt == leg->event_pt) {
-      if (size < 4) return;
+      const std::optional<KeyEvent> event = read_key_event(payload, size);
+      if (!event) return;
       if (!leg->agent && (!leg->had_event || header->ts != leg->last_event_ts)) {
         leg->had_event = true;
         leg->last_event_ts = header->ts;
         leg->last_event_ours = !bridged;
         const CallId id = call.id;
         if (!bridged) {
-          if (char key = event_key(payload[0])) self->on_digit(call, key);
+          if (event->key) self->on_digit(call, event->key);
           if (!self->calls_.count(id)) return;
         } else {
           self->stats_.digits++;

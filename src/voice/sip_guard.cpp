@@ -52,7 +52,6 @@ bool balanced_quotes(std::string_view value) {
 }  // namespace
 
 bool accepts_sdp(const sip_msg* msg) {
-
   bool any = false, sdp = false;
   std::pair<bool*, bool*> found_in{&any, &sdp};
   sip_msg_hdr_apply(

@@ -97,6 +97,18 @@ TEST(IvrFlow, RefusesMalformedInput) {
   EXPECT_EQ(problems[2].message, "two steps are named 'a'");
 }
 
+// Found by fuzz_ivr_flow: a hang-up's "next" naming no step was followed
+// as if it were one (a null step read: a crash when the flow is checked).
+TEST(IvrFlow, ANextThatNamesNoStepIsNotFollowed) {
+  const auto problems = problems_of(R"({"name":"R","number":"0140000003","steps":[
+    {"id":"h","type":"hours","calendar_id":2,"open":"b","closed":"m"},
+    {"id":"b","type":"hangup","next":"Bonjour."},
+    {"id":"m","type":"voicemail","audio_id":1,"queue_id":2,"max_s":30}]})");
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(problems[0].step, "b");
+  EXPECT_EQ(problems[0].field, "next");
+}
+
 TEST(IvrRun, MenuCollectAndQueue) {
   IvrRun run(parse(kTownHall), [](std::uint64_t calendar) { return calendar == 3; });
   IvrAction a = run.start();

@@ -1,0 +1,34 @@
+// A peer's SDP through our wrapper: normalised once, normalising again
+// changes nothing; then libre reads it.
+#define HAVE_INTTYPES_H 1
+#define HAVE_STDBOOL_H 1
+#define HAVE_INET6 1
+#include <re.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "voice/sdp_offer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string once =
+      guichet::voice::normalise_sdp(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (guichet::voice::normalise_sdp(once) != once) std::abort();
+  sa local;
+  sa_set_str(&local, "127.0.0.1", 20000);
+  sdp_session* session = nullptr;
+  sdp_media* media = nullptr;
+  if (!once.empty() && sdp_session_alloc(&session, &local) == 0 &&
+      sdp_media_add(&media, session, "audio", 20000, "RTP/AVP") == 0 &&
+      sdp_format_add(nullptr, media, false, "0", "PCMU", 8000, 1, nullptr, nullptr, nullptr, false,
+                     nullptr) == 0) {
+    mbuf* mb = mbuf_alloc(once.size());
+    (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(once.data()), once.size());
+    mb->pos = 0;
+    (void)sdp_decode(session, mb, true);
+    mem_deref(mb);
+  }
+  mem_deref(session);
+  return 0;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target of a fuzz build for SECONDS each, from its
+# committed corpus (fuzz/corpus/NAME); what it finds new is kept in the build
+# folder, not in the repository. One JSON line per target (executions, corpus,
+# coverage); a crash stops with its input in BUILD/artifacts/.
+#   scripts/fuzz.sh BUILD SECONDS
+set -uo pipefail
+build=$1
+seconds=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$build/artifacts"
+status=0
+for fuzzer in "$build"/fuzz/fuzz_*; do
+  [ -x "$fuzzer" ] || continue
+  name=${fuzzer##*/fuzz_}
+  found="$build/corpus/$name"
+  mkdir -p "$found"
+  log="$build/fuzz_$name.log"
+  # -rss_limit_mb: a parser that swells on a small input is a finding too.
+  "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$build/artifacts/${name}-" "$found" "$root/fuzz/corpus/$name" >"$log" 2>&1
+  code=$?
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  per_second=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
+  echo "{\"fuzzer\":\"$name\",\"seconds\":$seconds,\"executions\":${runs:-0},\"per_second\":${per_second:-0},\"coverage\":${coverage:-0},\"crashes\":$([ $code -eq 0 ] && echo 0 || echo 1)}"
+  if [ $code -ne 0 ]; then
+    echo "FAIL: fuzz_$name (exit $code); see $log and $build/artifacts/" >&2
+    tail -40 "$log" >&2
+    status=1
+  fi
+done
+exit $status
