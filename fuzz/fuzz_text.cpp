@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/network.h"
 #include "core/text.h"
 #include "server/agent_phone.h"
 
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)guichet::valid_username(text);
   guichet::server::PhonePolicy policy;
   policy.trunk = true;
-  policy.sip_networks = {"192.0.2.0/24", "2001:db8::/32"};
+  policy.sip_networks = *guichet::parse_networks("192.0.2.0/24, 2001:db8::/32");
   auto phone = guichet::server::agent_phone(text, policy);
   if (phone) {  // a setting kept is accepted again as it is
     auto again = guichet::server::agent_phone(*phone, policy);

@@ -171,6 +171,11 @@ int main(int argc, char** argv) {
                    "Trunk digest password (better in the config file or environment)")
       ->envname("GUICHET_SIP_TRUNK_PASSWORD");
   serve
+      ->add_option("--sip-callers", serve_options.sip_callers,
+                   "CIDR,... — where calls may come from (trunks, PBX); default: anyone, "
+                   "10 new calls a second per source")
+      ->envname("GUICHET_SIP_CALLERS");
+  serve
       ->add_option("--media-timeout", serve_options.media_timeout_s,
                    "SECONDS without audio from a caller or a phone before its call ends "
                    "(default 30; 0: never)")

@@ -12,60 +12,6 @@ namespace guichet::server {
 
 namespace {
 
-// An IPv4 or IPv6 address as 16 bytes (IPv4 mapped), and its family.
-struct Address {
-  std::array<unsigned char, 16> bytes{};
-  bool v4 = false;
-};
-
-std::optional<Address> parse_address(const std::string& text) {
-  Address address;
-  in_addr v4{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
-    address.v4 = true;
-    address.bytes[10] = address.bytes[11] = 0xff;
-    std::memcpy(address.bytes.data() + 12, &v4, 4);
-    return address;
-  }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
-    std::memcpy(address.bytes.data(), &v6, 16);
-    return address;
-  }
-  return std::nullopt;
-}
-
-struct Network {
-  Address base;
-  int bits = 0;  // of the 128
-};
-
-std::optional<Network> parse_network(const std::string& text) {
-  const auto slash = text.find('/');
-  auto base = parse_address(text.substr(0, slash));
-  if (!base) return std::nullopt;
-  const int width = base->v4 ? 32 : 128;
-  int bits = width;
-  if (slash != std::string::npos) {
-    const std::string digits = text.substr(slash + 1);
-    if (digits.empty() || digits.size() > 3 ||
-        digits.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
-    }
-    bits = std::stoi(digits);
-    if (bits > width) return std::nullopt;
-  }
-  return Network{*base, bits + (base->v4 ? 96 : 0)};
-}
-
-bool inside(const Address& address, const Network& network) {
-  for (int bit = 0; bit < network.bits; ++bit) {
-    const unsigned char mask = static_cast<unsigned char>(0x80 >> (bit % 8));
-    if ((address.bytes[bit / 8] & mask) != (network.base.bytes[bit / 8] & mask)) return false;
-  }
-  return true;
-}
-
 Error refused(const std::string& why) {
   return Error{ErrorCode::kInvalidArgument, why, "phone"};
 }
@@ -98,8 +44,10 @@ Result<std::string> sip_address(const std::string& text, const PhonePolicy& poli
     port = host.substr(colon + 1);
     host = host.substr(0, colon);
   }
-  auto address = parse_address(host);
-  if (!address || (host.find(':') != std::string::npos) == address->v4) return refused(kShape);
+  in6_addr scratch{};
+  const bool v6 = inet_pton(AF_INET6, host.c_str(), &scratch) == 1;
+  const bool v4 = inet_pton(AF_INET, host.c_str(), &scratch) == 1;
+  if (!(v4 || v6) || (host.find(':') != std::string::npos) != v6) return refused(kShape);
   if (!port.empty()) {
     if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
       return refused(kShape);
@@ -111,12 +59,9 @@ Result<std::string> sip_address(const std::string& text, const PhonePolicy& poli
     if (number == 0) return refused(kShape);
   }
   if (!policy.sip_networks.empty()) {
-    const bool allowed = std::any_of(policy.sip_networks.begin(), policy.sip_networks.end(),
-                                     [&](const std::string& cidr) {
-                                       auto network = parse_network(cidr);
-                                       return network && inside(*address, *network);
-                                     });
-    if (!allowed) return refused("this address is outside the networks phones may be in");
+    if (!address_in(host, policy.sip_networks)) {
+      return refused("this address is outside the networks phones may be in");
+    }
   }
   return text;
 }
@@ -137,15 +82,6 @@ Result<std::string> agent_phone(const std::string& text, const PhonePolicy& poli
                  "phone"};
   }
   return *number;
-}
-
-Status check_networks(const std::vector<std::string>& networks) {
-  for (const std::string& network : networks) {
-    if (!parse_network(network)) {
-      return Error{ErrorCode::kInvalidArgument, "not a network: " + network, "sip_phone_networks"};
-    }
-  }
-  return Status::ok();
 }
 
 }  // namespace guichet::server

@@ -1,7 +1,5 @@
 #include "server/server.h"
 
-#include "core/text.h"
-
 #include <pthread.h>
 #include <sys/resource.h>
 #include <algorithm>
@@ -12,6 +10,8 @@
 
 #include "core/json_format.h"
 #include "core/log.h"
+#include "core/network.h"
+#include "core/text.h"
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/contact_center.h"
@@ -89,6 +89,8 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       options.sip_trunk_user = value;
     } else if (key == "sip_trunk_password") {
       options.sip_trunk_password = value;
+    } else if (key == "sip_callers") {
+      options.sip_callers = value;
     } else if (key == "media_timeout") {
       if (value.empty() || value.size() > 5 ||
           value.find_first_not_of("0123456789") != std::string::npos) {
@@ -162,15 +164,10 @@ Status serve(const ServeOptions& options) {
     if (Status s = center.load(); !s) return s;
     PhonePolicy phones;
     phones.trunk = !options.sip_trunk.empty();
-    for (std::size_t at = 0; at < options.sip_phone_networks.size();) {
-      const auto comma =
-          std::min(options.sip_phone_networks.find(',', at), options.sip_phone_networks.size());
-      std::string network = options.sip_phone_networks.substr(at, comma - at);
-      std::erase(network, ' ');
-      if (!network.empty()) phones.sip_networks.push_back(network);
-      at = comma + 1;
-    }
-    if (Status s = check_networks(phones.sip_networks); !s) return s;
+    std::string bad;
+    auto phone_networks = parse_networks(options.sip_phone_networks, &bad);
+    if (!phone_networks) return invalid_argument("not a network: " + bad, "sip-phone-networks");
+    phones.sip_networks = std::move(*phone_networks);
     center.set_phone_policy(std::move(phones));
     if (options.demo) {
       auto accounts = seed_demo(**store, center);
@@ -224,6 +221,9 @@ Status serve(const ServeOptions& options) {
       voice_options.trunk_password = options.sip_trunk_password;
       voice_options.data_dir = options.data_dir;
       voice_options.media_timeout_s = options.media_timeout_s;
+      auto callers = parse_networks(options.sip_callers, &bad);
+      if (!callers) return invalid_argument("not a network: " + bad, "sip-callers");
+      voice_options.callers = std::move(*callers);
       auto started = VoiceChannel::start(voice_options, **store, center);
       if (!started) return started.status();
       voice = std::move(*started);

@@ -25,6 +25,10 @@ struct ServeOptions {
   std::string sip_trunk;
   std::string sip_trunk_user;
   std::string sip_trunk_password;
+  // Where calls come from (the operator's trunks, the PBX), comma-separated
+  // CIDRs: INVITEs from elsewhere get 403. Empty: anyone, each source at most
+  // 10 new calls a second (bursts of 30), beyond which INVITEs go unanswered.
+  std::string sip_callers;
   // A call whose audio (RTP) stops this long is hung up: a caller gone
   // without BYE. 0: never.
   int media_timeout_s = 30;
@@ -42,7 +46,7 @@ struct ServeOptions {
 // Reads a config file of `key = value` lines (TOML's simple form: strings in
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
 // tls_cert, tls_key, access_log, sip_listen, rtp_ports, sip_trunk, sip_trunk_user,
-// sip_trunk_password, sip_phone_networks, metrics_token, media_timeout.
+// sip_trunk_password, sip_phone_networks, metrics_token, media_timeout, sip_callers.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,

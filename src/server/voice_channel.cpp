@@ -94,6 +94,7 @@ class VoiceChannel::Impl {
     sip.rtp_min = options_.rtp_min;
     sip.rtp_max = options_.rtp_max;
     sip.media_timeout = std::chrono::seconds(options_.media_timeout_s);
+    sip.callers = options_.callers;
     sip.trunk = options_.trunk;
     sip.trunk_user = options_.trunk_user;
     sip.trunk_password = options_.trunk_password;
@@ -172,6 +173,11 @@ class VoiceChannel::Impl {
         s.rtp_latched.load());
     add("media_timeouts_total", "counter", "Calls ended: no RTP from a leg (gone without BYE).",
         s.media_timeouts.load());
+    add("invites_refused_total", "counter",
+        "INVITEs refused: from outside --sip-callers, or over a source's rate.",
+        s.invites_refused.load());
+    add("sip_malformed_total", "counter", "SIP requests refused as malformed.",
+        s.sip_malformed.load());
     add("digits_total", "counter", "Keys pressed by callers.", s.digits.load());
     add("pacing_p99_microseconds", "gauge", "How late the 99th percentile of audio ticks left.",
         s.lateness_quantile(0.99));
@@ -189,6 +195,8 @@ class VoiceChannel::Impl {
            ",\"rtp_from_strangers\":" + std::to_string(s.rtp_from_strangers.load()) +
            ",\"rtp_latched\":" + std::to_string(s.rtp_latched.load()) +
            ",\"media_timeouts\":" + std::to_string(s.media_timeouts.load()) +
+           ",\"invites_refused\":" + std::to_string(s.invites_refused.load()) +
+           ",\"sip_malformed\":" + std::to_string(s.sip_malformed.load()) +
            ",\"digits\":" + std::to_string(s.digits.load()) +
            ",\"announcements\":" + std::to_string(announcements_.load()) +
            ",\"pacing_p50_us\":" + std::to_string(s.lateness_quantile(0.5)) +

@@ -18,7 +18,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "core/network.h"
 #include "core/result.h"
 #include "store/store.h"
 
@@ -38,6 +40,7 @@ class VoiceChannel {
     std::string trunk_password;
     std::string data_dir = "data";  // prompts/ and recordings/ go there
     int media_timeout_s = 30;       // a call whose RTP stops this long ends (0: never)
+    std::vector<IpNetwork> callers;  // where INVITEs may come from; empty: anyone, rate-limited
   };
 
   // Loads the flows (synthesising their prompts), then takes calls.

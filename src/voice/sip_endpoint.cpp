@@ -381,6 +381,32 @@ class SipEndpoint::Impl {
     return true;
   }
 
+  // Whether a new call from `source` is taken (see Options::callers); a
+  // refusal is counted, and answered 403 only to a source outside the list.
+  bool may_call(const sa& source) {
+    char text[64] = {};
+    (void)sa_ntop(&source, text, sizeof text);
+    const std::string address(text);
+    if (!options_.callers.empty()) {
+      if (address_in(address, options_.callers)) return true;
+      stats_.invites_refused++;
+      return false;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const double burst = options_.calls_per_source_s * 3;
+    if (call_rates_.size() > 10'000) call_rates_.clear();  // bounded under a spoofed flood
+    CallRate& rate = call_rates_.try_emplace(address, CallRate{burst, now}).first->second;
+    rate.tokens = std::min(burst, rate.tokens + options_.calls_per_source_s *
+                                                    std::chrono::duration<double>(now - rate.at).count());
+    rate.at = now;
+    if (rate.tokens < 1) {
+      stats_.invites_refused++;
+      return false;
+    }
+    rate.tokens -= 1;
+    return true;
+  }
+
   // Answers in a transaction; statelessly when there can be none (a top Via
   // without a branch: RFC 2543 peers).
   void reply(const sip_msg* msg, std::uint16_t code, const char* reason, const char* headers = "") {
@@ -548,6 +574,12 @@ class SipEndpoint::Impl {
       }
     }
     if (!service) return self->reply(msg, 404, "Not Found");
+    // Only what may call, at a rate a caller makes: a 200 goes back to the
+    // source, and a forged one would make us reflect at a third party.
+    if (!self->may_call(msg->src)) {
+      if (!self->options_.callers.empty()) self->reply(msg, 403, "Forbidden");
+      return;
+    }
     // RFC 2543 peers (a top Via without a branch): libre keeps no
     // transaction for them, so no call; said, not left unanswered.
     if (view(msg->via.branch).empty()) {
@@ -1300,6 +1332,11 @@ class SipEndpoint::Impl {
   sip_lsnr* listener_ = nullptr;
   sipsess_sock* sessions_ = nullptr;
   sip_lsnr* guard_ = nullptr;
+  struct CallRate {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::unordered_map<std::string, CallRate> call_rates_;  // the SIP thread's
   udp_helper* raw_guard_ = nullptr;
   udp_sock* udp_sock_ = nullptr;  // libre's, once found (guard_datagrams)
   std::string guard_call_id_;

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/network.h"
 #include "core/result.h"
 #include "voice/audio.h"
 #include "voice/ivr.h"
@@ -85,6 +86,7 @@ struct VoiceStats {
   std::atomic<std::uint64_t> rtp_from_strangers{0};
   std::atomic<std::uint64_t> rtp_latched{0};     // legs moved to their NAT's address
   std::atomic<std::uint64_t> sip_malformed{0};   // requests refused before anything acted
+  std::atomic<std::uint64_t> invites_refused{0};  // not a caller, or over a source's rate
   std::atomic<std::uint64_t> media_timeouts{0};  // calls ended for silent RTP
   std::atomic<std::uint64_t> digits{0};
   // Pacing: how late each 20 ms tick's last packet left (µs), as a histogram
@@ -105,6 +107,12 @@ class SipEndpoint {
     // A leg whose RTP stops this long (its phone not holding us) is hung
     // up: a caller gone without BYE. Comfort noise counts; 0: never.
     std::chrono::milliseconds media_timeout{30'000};
+    // Where INVITEs may come from (trunks, the PBX): from elsewhere, 403.
+    // Empty: anyone, but each source at most `calls_per_source_s` new calls
+    // a second (bursts of 3×); beyond, INVITEs go unanswered — a forged
+    // source gets nothing reflected at it.
+    std::vector<IpNetwork> callers;
+    double calls_per_source_s = 10;
     // Where numbers (not sip: URIs) are sent for the agents' legs
     // ("host:port"), and its digest credentials.
     std::string trunk;

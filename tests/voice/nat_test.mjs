@@ -200,6 +200,21 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   media.socket.close();
 }
 
+// ---- a flood of INVITEs from one source: 30 taken at once, the rest unanswered
+{
+  const phone = await udp();
+  for (let i = 0; i < 60; i++) {
+    request(phone, "INVITE", { callId: `flood-${i}`, body: sdp(41000 + 2 * i, "0") });
+  }
+  await sleep(1500);
+  const answered = new Set(responses(phone).filter((t) => /^SIP\/2\.0 200/.test(t))
+    .map((t) => /Call-ID: (\S+)/.exec(t)[1]));
+  assert.ok(answered.size >= 25 && answered.size <= 36, `answered ${answered.size} of 60`);
+  assert.ok((await stats()).invites_refused >= 24);
+  results.flood = `60 INVITEs at once from one source: ${answered.size} answered, the rest not (no reflection)`;
+  phone.socket.close();
+}
+
 server.kill("SIGTERM");
 console.log(JSON.stringify({ test: "voice nat", ...results }));
 process.exit(0);
