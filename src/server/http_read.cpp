@@ -44,7 +44,7 @@ std::optional<HttpResponse> refusal_of(const http::request<http::string_body>& m
 }  // namespace detail
 
 std::variant<HttpRequest, HttpResponse> read_request(std::string_view bytes,
-                                                      std::size_t body_limit) {
+                                                     std::size_t body_limit) {
   http::request_parser<http::string_body> parser;
   parser.body_limit(body_limit);
   parser.header_limit(16 * 1024);
@@ -52,7 +52,8 @@ std::variant<HttpRequest, HttpResponse> read_request(std::string_view bytes,
   boost::system::error_code ec;
   std::size_t used = 0;
   while (!ec && used < bytes.size() && !parser.is_done()) {
-    const std::size_t took = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    const std::size_t took =
+        parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
     if (took == 0 && !ec) break;
     used += took;
   }

@@ -632,7 +632,14 @@ class VoiceChannel::Impl {
         "voicemail-" +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) + "-" +
         std::to_string(event.call) + ".wav";
-    if (!event.recording || event.recording->empty()) return;  // hung up at once: nothing said
+    // Hung up at once, or said nothing: no message to queue.
+    if (!event.recording || !voice::has_speech(*event.recording)) {
+      log::info(
+          "voicemail without speech not kept",
+          "\"queue_id\":" + std::to_string(event.queue_id) + ",\"seconds\":" +
+              std::to_string(event.recording ? event.recording->size() / voice::kSampleRate : 0));
+      return;
+    }
     if (Status s = voice::write_wav((folder / name).string(), *event.recording); !s) {
       log::error("voicemail not kept", failure(s.error()));
       return;

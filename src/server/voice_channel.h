@@ -38,8 +38,8 @@ class VoiceChannel {
     std::string trunk;  // "host:port" for agents' numbers (not sip: URIs)
     std::string trunk_user;
     std::string trunk_password;
-    std::string data_dir = "data";  // prompts/ and recordings/ go there
-    int media_timeout_s = 30;       // a call whose RTP stops this long ends (0: never)
+    std::string data_dir = "data";   // prompts/ and recordings/ go there
+    int media_timeout_s = 30;        // a call whose RTP stops this long ends (0: never)
     std::vector<IpNetwork> callers;  // where INVITEs may come from; empty: anyone, rate-limited
   };
 

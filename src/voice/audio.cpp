@@ -211,14 +211,33 @@ AudioPtr music_on_hold() {
 AudioPtr beep() {
   static const AudioPtr tone = [] {
     auto samples = std::make_shared<Samples>();
-    for (int i = 0; i < kSampleRate * 3 / 10; ++i) {
+    const int length = kSampleRate * 3 / 10;
+    const int ramp = kSampleRate / 100;  // 10 ms in and out: a step in loudness is a click
+    for (int i = 0; i < length; ++i) {
       const double t = static_cast<double>(i) / kSampleRate;
+      const int edge = std::min(i, length - 1 - i);
+      const double envelope =
+          edge >= ramp ? 1.0 : 0.5 - 0.5 * std::cos(std::numbers::pi * edge / ramp);
       samples->push_back(
-          static_cast<std::int16_t>(8000 * std::sin(2 * std::numbers::pi * 1000 * t)));
+          static_cast<std::int16_t>(8000 * envelope * std::sin(2 * std::numbers::pi * 1000 * t)));
     }
     return samples;
   }();
   return tone;
+}
+
+bool has_speech(const Samples& samples) {
+  // Frames of 20 ms louder than a quiet line (RMS 400 of 32767, about
+  // -38 dBFS); a fifth of a second of them is someone speaking.
+  constexpr std::size_t kFrameSamples = kSampleRate / 50;
+  int loud = 0;
+  for (std::size_t start = 0; start + kFrameSamples <= samples.size(); start += kFrameSamples) {
+    double energy = 0;
+    for (std::size_t i = start; i < start + kFrameSamples; ++i)
+      energy += static_cast<double>(samples[i]) * samples[i];
+    if (std::sqrt(energy / kFrameSamples) > 400 && ++loud >= 10) return true;
+  }
+  return false;
 }
 
 }  // namespace guichet::voice

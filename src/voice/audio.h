@@ -34,6 +34,10 @@ std::string wav_header(int channels, std::uint32_t data_bytes);
 Status write_wav(const std::string& path, const Samples& samples);
 
 AudioPtr music_on_hold();  // generated: a calm arpeggio of about 8 s, looped
-AudioPtr beep();           // 1 kHz, 0.3 s: "speak after the tone"
+AudioPtr beep();           // 1 kHz, 0.3 s, 10 ms ramps: "speak after the tone"
+
+// Whether a recording holds someone speaking (at least 0.2 s louder than a
+// quiet line), not silence or line noise: an empty voicemail is not queued.
+bool has_speech(const Samples& samples);
 
 }  // namespace guichet::voice

@@ -153,6 +153,8 @@ class SipEndpoint::Impl {
     Leg caller;
     Leg agent;
     Stage stage = Stage::kIvr;
+    bool held_by_phone = false;  // kHeld by the agent's phone (its hold key), not the workspace
+    bool ivr_started = false;    // at the caller's ACK
     std::string from;
     std::string from_name;
     std::string number;
@@ -346,6 +348,7 @@ class SipEndpoint::Impl {
       case kResume:
         if (call.stage == Stage::kHeld) {
           call.stage = Stage::kBridged;
+          call.held_by_phone = false;
           call.playing.reset();
           call.caller.relaying = false;  // music went meanwhile: new offset
         }
@@ -396,8 +399,9 @@ class SipEndpoint::Impl {
     const double burst = options_.calls_per_source_s * 3;
     if (call_rates_.size() > 10'000) call_rates_.clear();  // bounded under a spoofed flood
     CallRate& rate = call_rates_.try_emplace(address, CallRate{burst, now}).first->second;
-    rate.tokens = std::min(burst, rate.tokens + options_.calls_per_source_s *
-                                                    std::chrono::duration<double>(now - rate.at).count());
+    rate.tokens =
+        std::min(burst, rate.tokens + options_.calls_per_source_s *
+                                          std::chrono::duration<double>(now - rate.at).count());
     rate.at = now;
     if (rate.tokens < 1) {
       stats_.invites_refused++;
@@ -632,7 +636,9 @@ class SipEndpoint::Impl {
     self->calls_.emplace(c.id, std::move(call));
     self->stats_.calls_answered++;
     self->stats_.calls_active = self->calls_.size();
-    self->perform(c, c.ivr->start());
+    // The IVR starts at the caller's ACK (on_established): until then the
+    // caller may be a forgery, which must neither hear us nor wait in a
+    // queue for an agent.
   }
 
   bool open_leg(Call& call, Leg& leg, bool agent) {
@@ -758,11 +764,29 @@ class SipEndpoint::Impl {
     if (decode_sdp(*leg, msg->mb, true) != 0) return EPROTO;
     const sa* peer = sdp_media_raddr(leg->media);
     const bool hold = !peer || !sa_isset(peer, SA_ADDR) || sa_is_any(peer);
+    // libre gives the peer's direction as ours: its "a=sendonly" (it holds
+    // us) reads as RECVONLY.
     const sdp_dir direction = sdp_media_rdir(leg->media);
-    leg->held_by_peer = hold || direction == SDP_SENDONLY || direction == SDP_INACTIVE;
+    leg->held_by_peer = hold || direction == SDP_RECVONLY || direction == SDP_INACTIVE;
     leg->last_rtp = std::chrono::steady_clock::now();
     if (!hold && !leg->impl->choose_codec(*leg)) return EPROTO;
+    if (leg->agent) leg->impl->agent_phone_holds(*leg->call, leg->held_by_peer);
     return sdp_encode(answer, leg->sdp, false);
+  }
+
+  // The agent's phone put the caller on hold (its hold key) or took them
+  // back: the caller hears music meanwhile, not dead air.
+  void agent_phone_holds(Call& call, bool held) {
+    if (held && call.stage == Stage::kBridged) {
+      call.stage = Stage::kHeld;
+      call.held_by_phone = true;
+      play(call, music_on_hold(), true, After::kNothing);
+    } else if (!held && call.stage == Stage::kHeld && call.held_by_phone) {
+      call.stage = Stage::kBridged;
+      call.held_by_phone = false;
+      call.playing.reset();
+      call.caller.relaying = false;
+    }
   }
 
   static int on_answer(const sip_msg* msg, void* arg) {
@@ -775,8 +799,14 @@ class SipEndpoint::Impl {
     auto* leg = static_cast<Leg*>(arg);
     leg->established = true;
     leg->last_rtp = std::chrono::steady_clock::now();  // silence counts from now
-    if (!leg->agent) return;
     Call& call = *leg->call;
+    if (!leg->agent) {
+      if (!call.ivr_started) {
+        call.ivr_started = true;
+        leg->impl->perform(call, call.ivr->start());
+      }
+      return;
+    }
     if (call.stage != Stage::kRinging) return;
     tmr_cancel(&call.ring_timer);
     call.stage = Stage::kBridged;
@@ -1164,7 +1194,23 @@ class SipEndpoint::Impl {
       stats_.rtp_sent++;
     }
     leg.ts += kFrame;
+    // On hold from the workspace, the agent's phone gets silence: RTP that
+    // stops would make many phones (and NATs) drop the call.
+    if (call.stage == Stage::kHeld && !call.held_by_phone) send_silence(call.agent);
     if (ended) played(call);
+  }
+
+  void send_silence(Leg& leg) {
+    if (!leg.established || !leg.has_peer || !leg.rtp) return;
+    if (!frame_) frame_ = mbuf_alloc(kHeadroom + kFrame);
+    frame_->pos = kHeadroom;
+    frame_->end = kHeadroom + kFrame;
+    std::memset(frame_->buf + kHeadroom, encode(leg.alaw, 0), kFrame);
+    if (rtp_send(leg.rtp, &leg.peer, false, false, static_cast<std::uint8_t>(leg.pt), leg.ts,
+                 frame_) == 0) {
+      stats_.rtp_sent++;
+    }
+    leg.ts += kFrame;
   }
 
   // No RTP from an established leg for the media timeout (0: never), unless

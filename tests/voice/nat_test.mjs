@@ -55,8 +55,9 @@ async function api(method, path, body) {
     method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const answer = await response.json();
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(answer)}`);
+  const text = await response.text();
+  const answer = text ? JSON.parse(text) : null;
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${text}`);
   return answer;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -180,8 +181,13 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   assert.match(bare, /^SIP\/2\.0 200/, "RTP/AVP 0 without a=rtpmap is accepted");
   request(phone, "ACK", { callId: "static-1", to: toTag(bare) });
   request(phone, "BYE", { callId: "static-1", to: toTag(bare), cseq: 2 });
+  await final(phone, "static-1", "BYE");
   request(phone, "INVITE", { callId: "broken-rtpmap", body: sdp(40006, "0 97", "a=rtpmap:97 \r\na=rtpmap:0 PCMU/8000\r\n") });
-  assert.match(await final(phone, "broken-rtpmap"), /^SIP\/2\.0 200/, "one malformed rtpmap line, not the offer");
+  const broken = await final(phone, "broken-rtpmap");
+  assert.match(broken, /^SIP\/2\.0 200/, "one malformed rtpmap line, not the offer");
+  request(phone, "ACK", { callId: "broken-rtpmap", to: toTag(broken) });
+  request(phone, "BYE", { callId: "broken-rtpmap", to: toTag(broken), cseq: 2 });
+  await final(phone, "broken-rtpmap", "BYE");
   results.static_pt = "RTP/AVP 0 without a=rtpmap, and a malformed rtpmap line: answered 200";
 
   // G.711 under a dynamic number: the music comes back under that number.
@@ -195,9 +201,109 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   assert.ok(media.received.every((m) => (m.data[1] & 0x7f) === 96),
     `payload types ${[...new Set(media.received.map((m) => m.data[1] & 0x7f))]}`);
   request(phone, "BYE", { callId: "dyn-1", to: toTag(dyn), cseq: 2 });
+  await final(phone, "dyn-1", "BYE");
   results.dynamic_pt = "PCMU offered as 96: sent back as 96";
   phone.socket.close();
   media.socket.close();
+}
+
+// ---- hold: from the agent's phone (its hold key), and from the workspace -------
+{
+  await until("every earlier call over", async () => (await stats()).calls_active === 0);
+  spawnSync(guichet, ["user", "add", "--name", "lea", "--role", "agent", "--data", join(work, "data")], {
+    input: "nat-test-password-2\n",
+  });
+  const users = await api("GET", "/api/v1/users");
+  const lea = (users.users ?? users).find((u) => u.username === "lea");
+  const deskPhone = await udp();
+  const deskMedia = await udp();
+  await api("PUT", `/api/v1/agents/${lea.id}`, {
+    capacity: { voice: 1 }, phone: `sip:lea@127.0.0.1:${deskPhone.port}`,
+  });
+  await api("PUT", `/api/v1/agents/${lea.id}/state`, { state: "available" });
+  const caller = await udp();
+  const callerMedia = await udp();
+  request(caller, "INVITE", { callId: "hold-1", body: sdp(callerMedia.port, "0")
+    .replace(/192\.168\.1\.20/g, "127.0.0.1") });
+  const ok = await final(caller, "hold-1");
+  request(caller, "ACK", { callId: "hold-1", to: toTag(ok) });
+  const callerTarget = answerSdpPort(ok);
+  let seq = 0;
+  const talk = (socket, port, byte) => {
+    const packet = Buffer.alloc(172, byte);
+    packet[0] = 0x80; packet[1] = 0;
+    packet.writeUInt16BE(++seq & 0xffff, 2);
+    packet.writeUInt32BE(seq * 160, 4);
+    socket.send(packet, port, "127.0.0.1");
+  };
+  const callerTalks = setInterval(() => talk(callerMedia.socket, callerTarget, 0x55), 20);
+
+  // The desk phone rings: it answers (200, its SDP), then talks (silence).
+  const invite = await until("the desk phone ringing", () =>
+    deskPhone.received.map((m) => m.data.toString()).find((t) => t.startsWith("INVITE ")), 10000);
+  const header = (text, name) => new RegExp(`^${name}:[^\r\n]*`, "mi").exec(text)?.[0] ?? "";
+  const deskSdp = sdp(deskMedia.port, "0", "a=rtpmap:0 PCMU/8000\r\n").replace(/192\.168\.1\.20/g, "127.0.0.1");
+  const answer = ["SIP/2.0 200 OK", ...invite.split("\r\n").filter((l) => /^Via:/i.test(l)),
+    header(invite, "From"), `${header(invite, "To")};tag=desk1`, header(invite, "Call-ID"),
+    header(invite, "CSeq"), `Contact: <sip:lea@127.0.0.1:${deskPhone.port}>`,
+    "Content-Type: application/sdp", `Content-Length: ${Buffer.byteLength(deskSdp)}`, "", deskSdp].join("\r\n");
+  const guichetContact = /^Contact:\s*<([^>]+)>/mi.exec(invite)[1];
+  const deskTarget = Number(/m=audio (\d+)/.exec(invite)[1]);
+  deskPhone.socket.send(answer, sipPort, "127.0.0.1");
+  const deskTalks = setInterval(() => talk(deskMedia.socket, deskTarget, 0xff), 20);
+  const heard = (media, from) => media.received.slice(from).map((m) => m.data.subarray(12));
+  await until("the caller hearing the desk phone", () =>
+    heard(callerMedia, 0).some((p) => p.every((b) => b === 0xff)), 10000);
+
+  // The desk phone's hold key: a re-INVITE a=sendonly; the caller hears music.
+  const deskCallId = header(invite, "Call-ID").replace(/^Call-ID:\s*/i, "");
+  const reinvite = (cseq, direction) => {
+    const body = deskSdp + `a=${direction}\r\n`;
+    deskPhone.socket.send([`INVITE ${guichetContact} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${deskPhone.port};rport;branch=z9hG4bK-desk-${cseq}`,
+      "Max-Forwards: 70", `From: <sip:lea@127.0.0.1>;tag=desk1`,
+      header(invite, "From").replace(/^From:/i, "To:"), `Call-ID: ${deskCallId}`, `CSeq: ${cseq} INVITE`,
+      `Contact: <sip:lea@127.0.0.1:${deskPhone.port}>`, "Content-Type: application/sdp",
+      `Content-Length: ${Buffer.byteLength(body)}`, "", body].join("\r\n"), sipPort, "127.0.0.1");
+  };
+  const ackFor = async (cseq) => {
+    await until(`the 200 to re-INVITE ${cseq}`, () => deskPhone.received.some((m) =>
+      m.data.toString().startsWith("SIP/2.0 200") && m.data.toString().includes(`CSeq: ${cseq} INVITE`)));
+    deskPhone.socket.send([`ACK ${guichetContact} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${deskPhone.port};rport;branch=z9hG4bK-deskack-${cseq}`,
+      "Max-Forwards: 70", `From: <sip:lea@127.0.0.1>;tag=desk1`,
+      header(invite, "From").replace(/^From:/i, "To:"), `Call-ID: ${deskCallId}`, `CSeq: ${cseq} ACK`,
+      "Content-Length: 0", "", ""].join("\r\n"), sipPort, "127.0.0.1");
+  };
+  reinvite(1, "sendonly");
+  await ackFor(1);
+  let mark = callerMedia.received.length;
+  await until("music for the caller while the phone holds", () =>
+    heard(callerMedia, mark).filter((p) => new Set(p).size > 4).length > 10, 5000);
+  reinvite(2, "sendrecv");
+  await ackFor(2);
+  mark = callerMedia.received.length;
+  await sleep(500);
+  assert.ok(heard(callerMedia, mark + 5).every((p) => p.every((b) => b === 0xff)),
+    "the caller hears the phone again, not music");
+  results.phone_hold = "the desk phone's hold key: the caller hears music, then the agent again";
+
+  // On hold from the workspace: the phone gets silence, not nothing.
+  const interaction = await until("the call's interaction", async () => {
+    const it = await latest();
+    return it && it.agent_id === lea.id ? it : null;
+  });
+  await api("POST", `/api/v1/interactions/${interaction.id}/call`, { action: "hold" });
+  await sleep(300);
+  mark = deskMedia.received.length;
+  await sleep(1000);
+  const kept = heard(deskMedia, mark).filter((p) => p.every((b) => b === 0xff)).length;
+  assert.ok(kept >= 30, `the phone got ${kept} packets in a second on hold`);
+  results.workspace_hold = `held from the workspace: the phone kept alive (${kept} packets of silence a second)`;
+  clearInterval(callerTalks);
+  clearInterval(deskTalks);
+  for (const s of [caller, callerMedia, deskPhone, deskMedia]) s.socket.close();
+  await until("the held call ended (media timeout)", async () => (await stats()).calls_active === 0, 10000);
 }
 
 // ---- a flood of INVITEs from one source: 30 taken at once, the rest unanswered
