@@ -151,28 +151,35 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
     skill[name] = id_in(*created);
   }
   auto s = [&](const char* name) { return std::to_string(skill[name]); };
-  const std::string paris_hours = R"("hours":"mon-fri 08:30-12:30,13:30-17:00; sat 09:00-12:00")";
+  // One calendar for the town hall: its queues and its IVR follow it, so that
+  // a holiday or a change of hours is made once.
+  auto hours = center.create(
+      "calendar",
+      R"({"name":"horaires-mairie","hours":"mon-fri 08:30-12:30,13:30-17:00; sat 09:00-12:00"})",
+      admin);
+  if (!hours) return hours.error();
+  const std::string town_hall_calendar = R"("calendar_id":)" + std::to_string(id_in(*hours));
   const std::string queues[] = {
       R"({"name":"messagerie-vocale","channel":"voice","sl_threshold_s":3600,"accept_when_closed":true})",
       R"({"name":"accueil-general","channel":"voice","skills":[{"skill_id":)" + s("accueil") +
           R"(,"min_level":1},{"skill_id":)" + s("fr") +
           R"(,"min_level":3}],"sl_threshold_s":30,"sl_target":0.8,"wrapup_s":20,"max_wait_s":600,"overflow_queue_id":1,"closed_queue_id":1,)" +
-          paris_hours + "}",
+          town_hall_calendar + "}",
       R"({"name":"etat-civil","channel":"voice","skills":[{"skill_id":)" + s("etat_civil") +
           R"(,"min_level":3}],"sl_threshold_s":30,"strategy":"most_skilled","wrapup_s":30,"escalation":[{"after_s":60,"relax_levels":1},{"after_s":180,"raise_priority":5}],"closed_queue_id":1,)" +
-          paris_hours + "}",
+          town_hall_calendar + "}",
       R"({"name":"urbanisme","channel":"voice","skills":[{"skill_id":)" + s("urbanisme") +
           R"(,"min_level":2}],"sl_threshold_s":60,"wrapup_s":60,"closed_queue_id":1,)" +
-          paris_hours + "}",
+          town_hall_calendar + "}",
       R"({"name":"impots-locaux","channel":"voice","priority":1,"skills":[{"skill_id":)" +
           s("impots") +
           R"(,"min_level":2}],"sl_threshold_s":45,"wrapup_s":45,"closed_queue_id":1,)" +
-          paris_hours + "}",
+          town_hall_calendar + "}",
       R"({"name":"chat-site-web","channel":"chat","skills":[{"skill_id":)" + s("accueil") +
           R"(,"min_level":2}],"sl_threshold_s":60,"sl_target":0.9,"strategy":"least_occupied"})",
       R"({"name":"courriels","channel":"email","skills":[{"skill_id":)" + s("accueil") +
           R"(,"min_level":1}],"sl_threshold_s":172800,"sl_target":0.95,"accept_when_closed":true,)" +
-          paris_hours + "}",
+          town_hall_calendar + "}",
       R"({"name":"demandes-en-ligne","channel":"task","sl_threshold_s":86400,"skills":[{"skill_id":)" +
           s("etat_civil") + R"(,"min_level":1}]})",
   };
@@ -184,9 +191,6 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
   }
   // The town hall's phone number and its IVR: open hours, a menu, the file
   // number for the registry office; after hours, a voicemail.
-  auto hours =
-      center.create("calendar", R"({"name":"horaires-mairie",)" + paris_hours + "}", admin);
-  if (!hours) return hours.error();
   auto q = [&](int index) { return std::to_string(queue_ids[index]); };
   auto flow = center.create(
       "ivr_flow",
