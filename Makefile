@@ -59,6 +59,7 @@ bench: build
 	$(BUILD)/bench/routing_bench
 	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
 	scripts/bench-voice.sh $(BUILD)/src/cli/guichet 1000 30 100
+	node bench/trust.mjs --guichet $(BUILD)/src/cli/guichet
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
