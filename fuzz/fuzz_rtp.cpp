@@ -1,19 +1,14 @@
 // An RTP packet from anyone: libre's header, then our padding and
 // telephone-event reading.
-#define HAVE_INTTYPES_H 1
-#define HAVE_STDBOOL_H 1
-#define HAVE_INET6 1
-#include <re.h>
+#include "libre_input.h"
 
 #include <cstdint>
 
 #include "voice/rtp.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  mbuf* mb = mbuf_alloc(size + 1);
+  mbuf* mb = libre_input(data, size);
   if (!mb) return 0;
-  (void)mbuf_write_mem(mb, data, size);
-  mb->pos = 0;
   rtp_header header{};
   if (rtp_hdr_decode(&header, mb) == 0) {
     std::size_t left = mbuf_get_left(mb);

@@ -1,9 +1,6 @@
 // A peer's SDP through our wrapper: normalised once, normalising again
 // changes nothing; then libre reads it.
-#define HAVE_INTTYPES_H 1
-#define HAVE_STDBOOL_H 1
-#define HAVE_INET6 1
-#include <re.h>
+#include "libre_input.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -23,10 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       sdp_media_add(&media, session, "audio", 20000, "RTP/AVP") == 0 &&
       sdp_format_add(nullptr, media, false, "0", "PCMU", 8000, 1, nullptr, nullptr, nullptr, false,
                      nullptr) == 0) {
-    mbuf* mb = mbuf_alloc(once.size());
-    (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(once.data()), once.size());
-    mb->pos = 0;
-    (void)sdp_decode(session, mb, true);
+    mbuf* mb = libre_input(reinterpret_cast<const std::uint8_t*>(once.data()), once.size());
+    if (mb) (void)sdp_decode(session, mb, true);
     mem_deref(mb);
   }
   mem_deref(session);

@@ -1,9 +1,6 @@
 // A SIP datagram: libre's parser, then our guard on what it parsed, or our
 // answer to what it could not.
-#define HAVE_INTTYPES_H 1
-#define HAVE_STDBOOL_H 1
-#define HAVE_INET6 1
-#include <re.h>
+#include "libre_input.h"
 
 #include <cstdint>
 #include <string_view>
@@ -11,10 +8,8 @@
 #include "voice/sip_guard.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  mbuf* mb = mbuf_alloc(size + 1);
+  mbuf* mb = libre_input(data, size);
   if (!mb) return 0;
-  (void)mbuf_write_mem(mb, data, size);
-  mb->pos = 0;
   sip_msg* msg = nullptr;
   if (sip_msg_decode(&msg, mb) == 0) {
     if (msg->req) {

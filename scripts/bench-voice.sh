@@ -28,10 +28,12 @@ media=$(( http + 3 ))
 sink=$(( http + 9 ))  # sipp binds the media port and the one 2 above
 echo "bench-voice-password" | "$guichet" user add --name admin --role admin --data "$work/data" >/dev/null
 "$guichet" serve --data "$work/data" --listen "127.0.0.1:$http" --sip-listen "127.0.0.1:$sip" \
-  --rtp-ports 40000-49999 --access-log false --sip-callers 127.0.0.0/8 >"$work/serve.log" 2>&1 &
+  --rtp-ports 40000-49999 --access-log false --sip-callers 127.0.0.0/8 \
+  --media-timeout 0 >"$work/serve.log" 2>&1 &  # (the probes are silent sinks, not phones)
 server=$!
 pids+=("$server")
-for _ in $(seq 200); do curl -sf "http://127.0.0.1:$http/healthz" >/dev/null && break; sleep 0.05; done
+# Log lines are written within 100 ms: wait for the line, not just /healthz.
+for _ in $(seq 200); do grep -q '"sip listening"' "$work/serve.log" && break; sleep 0.05; done
 grep -q '"sip listening"' "$work/serve.log" ||
   { echo "guichet did not start (a port taken?): $(tail -3 "$work/serve.log")" >&2; exit 1; }
 

@@ -31,9 +31,8 @@ struct Reply {
   std::string body;
 };
 
-// One request on a new connection, read until the server closes it.
-inline Reply send_raw(std::uint16_t port, const std::string& raw) {
-  Reply reply;
+// A TCP connection to the server on loopback; -1 when refused.
+inline int connect_to(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -41,8 +40,16 @@ inline Reply send_raw(std::uint16_t port, const std::string& raw) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
-    return reply;
+    return -1;
   }
+  return fd;
+}
+
+// One request on a new connection, read until the server closes it.
+inline Reply send_raw(std::uint16_t port, const std::string& raw) {
+  Reply reply;
+  const int fd = connect_to(port);
+  if (fd < 0) return reply;
   std::size_t sent = 0;
   while (sent < raw.size()) {
     const ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);

@@ -206,21 +206,6 @@ TEST_F(Flow, ALoginFloodWithRandomNamesIsCutWithoutHashing) {
   EXPECT_EQ(call(supervisor_, "GET", "/api/v1/queues").status, 200);
 }
 
-// A socket connected to the server and left silent (as a flood of idle
-// keep-alive connections would be).
-int idle_connection(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // The server's CPU time (user + system) in clock ticks.
 long cpu_ticks(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -240,7 +225,7 @@ TEST_F(Flow, IdleConnectionsBeyondItsDescriptorsNeitherSpinNorSilenceIt) {
   start();
   std::vector<int> idle;
   for (int i = 0; i < 400; ++i) {
-    const int fd = idle_connection(port_);
+    const int fd = connect_to(port_);  // and left silent, as a flood of idle keep-alives
     if (fd >= 0) idle.push_back(fd);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));

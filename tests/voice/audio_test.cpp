@@ -27,7 +27,8 @@ TEST(Audio, TheBeepRisesAndFallsWithoutAClick) {
     EXPECT_LT(std::abs(b[b.size() - 1 - static_cast<std::size_t>(i)]), 600) << i;
   }
   int loudest = 0;
-  for (std::int16_t s : b) loudest = std::max(loudest, std::abs(static_cast<int>(s)));
+  for (std::int16_t s : b)
+    loudest = std::max(loudest, std::abs(static_cast<int>(s)));
   EXPECT_GT(loudest, 7000);
 }
 
@@ -35,7 +36,8 @@ TEST(Audio, AnEmptyVoicemailHasNoSpeech) {
   EXPECT_FALSE(has_speech(Samples(5 * kSampleRate, 0))) << "silence";
   Samples noise;
   std::srand(1);
-  for (int i = 0; i < 5 * kSampleRate; ++i) noise.push_back(static_cast<std::int16_t>(std::rand() % 200 - 100));
+  for (int i = 0; i < 5 * kSampleRate; ++i)
+    noise.push_back(static_cast<std::int16_t>(std::rand() % 200 - 100));
   EXPECT_FALSE(has_speech(noise)) << "a quiet line";
   EXPECT_FALSE(has_speech(tone(0.1, 8000))) << "a click, a breath";
   EXPECT_TRUE(has_speech(tone(1.0, 4000))) << "someone speaking";

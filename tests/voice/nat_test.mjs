@@ -11,55 +11,17 @@
 //  - malformed SIP answered 400 naming nothing it cannot parse, unknown
 //    methods 501, never 500.
 //   node tests/voice/nat_test.mjs --guichet path/to/guichet
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { flags, freePort, healthy } from "../../web/e2e/support.mjs";
+import { flags } from "../../web/e2e/support.mjs";
+import { startVoiceServer } from "./serve.mjs";
 
 const { guichet } = flags();
-const work = mkdtempSync(join(tmpdir(), "guichet-nat-"));
-const httpPort = await freePort();
-const sipPort = 21000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${httpPort}`;
+const { server, work, sipPort, api, fail, queue } =
+  await startVoiceServer(guichet, "nat", ["--media-timeout", "3"]);
 const results = {};
-let serveLog = "";
-const fail = (message) => {
-  console.error(`FAIL: ${message}\n--- serve.log\n${serveLog.slice(-4000)}`);
-  process.exit(1);
-};
-process.on("unhandledRejection", (e) => fail(e.stack ?? String(e)));
-process.on("uncaughtException", (e) => fail(e.stack ?? String(e)));
-
-spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")], {
-  input: "nat-test-password-1\n",
-});
-const server = spawn(guichet, ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
-  "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false", "--media-timeout", "3"],
-  { stdio: ["ignore", "pipe", "pipe"] });
-server.stdout.on("data", (d) => (serveLog += d));
-server.stderr.on("data", (d) => (serveLog += d));
-process.on("exit", () => {
-  server.kill("SIGKILL");
-  rmSync(work, { recursive: true, force: true });
-});
-if (!(await healthy(base))) fail("the server did not answer");
-const token = (await (await fetch(`${base}/api/v1/session`, {
-  method: "POST", headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({ username: "admin", password: "nat-test-password-1" }),
-})).json()).token;
-async function api(method, path, body) {
-  const response = await fetch(`${base}${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const answer = text ? JSON.parse(text) : null;
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${text}`);
-  return answer;
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(what, check, ms = 10000) {
   const end = Date.now() + ms;
@@ -70,13 +32,6 @@ async function until(what, check, ms = 10000) {
     await sleep(50);
   }
 }
-
-const queue = await api("POST", "/api/v1/queues", { name: "accueil", channel: "voice" });
-await api("POST", "/api/v1/ivr-flows", {
-  name: "Accueil", number: "0140000000",
-  steps: [{ id: "file", type: "queue", queue_id: queue.id }],
-});
-await sleep(300);
 
 // ---- a softphone: SIP over UDP from one socket, RTP from another -------------------
 async function udp() {

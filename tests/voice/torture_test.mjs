@@ -4,58 +4,14 @@
 // over TCP (a Content-Length that is not a number) and a SIP OPTIONS still
 // answered at the end.
 //   node tests/voice/torture_test.mjs --guichet path/to/guichet
-import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { flags, freePort, healthy } from "../../web/e2e/support.mjs";
+import { flags } from "../../web/e2e/support.mjs";
 import { messages } from "./rfc4475.mjs";
+import { startVoiceServer } from "./serve.mjs";
 
 const { guichet } = flags();
-const work = mkdtempSync(join(tmpdir(), "guichet-torture-"));
-const httpPort = await freePort();
-const sipPort = 21000 + Math.floor(Math.random() * 20000);
-const base = `http://127.0.0.1:${httpPort}`;
-let serveLog = "";
-const fail = (message) => {
-  console.error(`FAIL: ${message}\n--- serve.log\n${serveLog.slice(-3000)}`);
-  process.exit(1);
-};
-process.on("unhandledRejection", (e) => fail(e.stack ?? String(e)));
-
-spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")], {
-  input: "torture-test-password-1\n",
-});
-const server = spawn(guichet, ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
-  "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false"], { stdio: ["ignore", "pipe", "pipe"] });
-server.stdout.on("data", (d) => (serveLog += d));
-server.stderr.on("data", (d) => (serveLog += d));
-let exited = false;
-server.on("exit", () => (exited = true));
-process.on("exit", () => {
-  server.kill("SIGKILL");
-  rmSync(work, { recursive: true, force: true });
-});
-if (!(await healthy(base))) fail("the server did not answer");
-const token = (await (await fetch(`${base}/api/v1/session`, {
-  method: "POST", headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({ username: "admin", password: "torture-test-password-1" }),
-})).json()).token;
-async function api(method, path, body) {
-  const response = await fetch(`${base}${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300) fail(`${method} ${path}: ${await response.text()}`);
-  return response.json();
-}
-const queue = await api("POST", "/api/v1/queues", { name: "accueil", channel: "voice" });
-await api("POST", "/api/v1/ivr-flows", {
-  name: "Accueil", number: "0140000000", steps: [{ id: "file", type: "queue", queue_id: queue.id }],
-});
-await new Promise((r) => setTimeout(r, 300));
+const { server, sipPort, fail, state } = await startVoiceServer(guichet, "torture");
 
 const withLength = (text) => {
   const at = text.indexOf("\r\n\r\n");
@@ -106,7 +62,7 @@ for (const [index, test] of messages.entries()) {
       (!test.reason || test.reason.test(data));
   results.push(`${test.name}: ${got.join(",") || "no answer"}${ok ? "" : ` (expected ${test.expect ?? "none"})`}`);
   if (!ok) failures++;
-  if (exited) fail(`the server died at ${test.name}`);
+  if (state.exited) fail(`the server died at ${test.name}`);
 }
 
 // Request smuggling: one write, a Content-Length that is not a number and a
@@ -126,7 +82,7 @@ for (const length of ["-5", "abc"]) {
 }
 const after = statuses(await overTcp(options("after")));
 if (after[0] !== 200) fail(`OPTIONS not answered after the torture: ${after}`);
-if (exited) fail("the server died");
+if (state.exited) fail("the server died");
 
 console.log(results.join("\n"));
 if (failures > 0) fail(`${failures} of ${messages.length + 2} not handled as RFC 4475 expects`);
