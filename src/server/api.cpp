@@ -560,9 +560,11 @@ class Api::Impl {
       user_limiter_.failed(username, now);
       return error_response(401, "unauthenticated", "wrong user name or password");
     };
-    // A name no account can have costs no hash (and tells nothing: none exists).
-    if (!valid_username(username) || password.size() > 1024) return failed();
+    if (password.size() > 1024) return failed();
     auto user = store_.find_user(username);
+    // A name no new account can have, and no account has, costs no hash.
+    // (Accounts made before the rule, e.g. "Admin", still log in.)
+    if (!user && !valid_username(username)) return failed();
     // Verify even for an unknown user name, so that timing does not tell
     // which names exist.
     static const std::string kDecoy = [] {
