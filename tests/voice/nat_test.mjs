@@ -276,6 +276,22 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   phone.socket.close();
 }
 
+// ---- with --sip-callers: INVITEs from elsewhere are refused, 403 ---------------
+{
+  const trunkOnly = await startVoiceServer(guichet, "callers", ["--sip-callers", "192.0.2.0/24"]);
+  const phone = await udp();
+  const text = ["INVITE sip:0140000000@127.0.0.1 SIP/2.0",
+    `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-callers`, "Max-Forwards: 70",
+    "From: <sip:0612345678@127.0.0.1>;tag=c1", "To: <sip:0140000000@127.0.0.1>", "Call-ID: callers-1",
+    "CSeq: 1 INVITE", "Contact: <sip:0612345678@127.0.0.1>", "Content-Length: 0", "", ""].join("\r\n");
+  phone.socket.send(text, trunkOnly.sipPort, "127.0.0.1");
+  const refused = await until("the 403", () => responses(phone).find((t) => !/^SIP\/2\.0 1/.test(t)));
+  assert.match(refused, /^SIP\/2\.0 403/);
+  results.callers = "--sip-callers 192.0.2.0/24: an INVITE from 127.0.0.1 refused 403";
+  phone.socket.close();
+  trunkOnly.server.kill("SIGTERM");
+}
+
 server.kill("SIGTERM");
 console.log(JSON.stringify({ test: "voice nat", ...results }));
 process.exit(0);
