@@ -39,6 +39,16 @@ std::string_view view(const pl& text) {
   return text.p ? std::string_view(text.p, text.l) : std::string_view();
 }
 
+// Text as a libre buffer, read from its start; null when out of memory.
+// The caller owns it (mem_deref).
+mbuf* mbuf_of(std::string_view text) {
+  mbuf* mb = mbuf_alloc(text.size());
+  if (!mb) return nullptr;
+  (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  mb->pos = 0;
+  return mb;
+}
+
 // Commands to the SIP thread (mqueue ids).
 enum CommandId : int {
   kStop = 1,
@@ -287,10 +297,8 @@ class SipEndpoint::Impl {
         " SIP/2.0\r\nVia: SIP/2.0/UDP " + at + ":9;branch=z9hG4bK" + guard_call_id_ +
         "\r\nMax-Forwards: 0\r\nFrom: <sip:guard@" + at + ">;tag=1\r\nTo: <sip:guard@" + at +
         ">\r\nCall-ID: " + guard_call_id_ + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-    mbuf* mb = mbuf_alloc(request.size());
+    mbuf* mb = mbuf_of(request);
     if (!mb) return;
-    (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(request.data()), request.size());
-    mb->pos = 0;
     (void)udp_send_anon(&address_, mb);
     mem_deref(mb);
   }
@@ -438,10 +446,8 @@ class SipEndpoint::Impl {
           &out);
     }
     out += std::string(kAllow) + headers + "Content-Length: 0\r\n\r\n";
-    mbuf* mb = mbuf_alloc(out.size());
+    mbuf* mb = mbuf_of(out);
     if (!mb) return;
-    (void)mbuf_write_mem(mb, reinterpret_cast<const std::uint8_t*>(out.data()), out.size());
-    mb->pos = 0;
     (void)sip_send(sip_, msg->sock, msg->tp, &msg->src, mb);
     mem_deref(mb);
   }
@@ -514,11 +520,7 @@ class SipEndpoint::Impl {
     self->stats_.sip_malformed++;
     const std::string answer = raw_answer(text);
     if (answer.empty()) return true;  // not a request: nothing to say
-    mbuf* out = mbuf_alloc(answer.size());
-    if (out) {
-      (void)mbuf_write_mem(out, reinterpret_cast<const std::uint8_t*>(answer.data()),
-                           answer.size());
-      out->pos = 0;
+    if (mbuf* out = mbuf_of(answer)) {
       (void)udp_send(self->udp_sock_, source, out);
       mem_deref(out);
     }
@@ -705,10 +707,8 @@ class SipEndpoint::Impl {
     const std::string text = normalise_sdp(
         std::string_view(reinterpret_cast<const char*>(mbuf_buf(body)), mbuf_get_left(body)));
     if (text.empty()) return EBADMSG;
-    mbuf* copy = mbuf_alloc(text.size());
+    mbuf* copy = mbuf_of(text);
     if (!copy) return ENOMEM;
-    (void)mbuf_write_mem(copy, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-    copy->pos = 0;
     const int err = sdp_decode(leg.sdp, copy, offer);
     mem_deref(copy);
     return err;
@@ -1162,18 +1162,17 @@ class SipEndpoint::Impl {
     // A caller (or an agent's phone) gone without BYE — a dead network, a
     // crashed phone — sends no more RTP: the call ends, not "waiting" for ever.
     const bool bridged = call.stage == Stage::kBridged && call.agent.established;
-    if (silent(leg) || (bridged && silent(call.agent))) {
+    const bool caller_silent = silent(leg);
+    const bool phone_silent = bridged && silent(call.agent);
+    if (caller_silent || phone_silent) {
       stats_.media_timeouts++;
-      return end_call(call, bridged && silent(call.agent) && !silent(leg));
+      return end_call(call, phone_silent && !caller_silent);
     }
     if (call.stage == Stage::kBridged) {  // the agent's audio goes instead
       if (call.record_file) write_recording_frame(call);
       return;
     }
-    if (!frame_) frame_ = mbuf_alloc(kHeadroom + kFrame);
-    frame_->pos = kHeadroom;
-    frame_->end = kHeadroom + kFrame;
-    std::uint8_t* out = frame_->buf + kHeadroom;
+    std::uint8_t* out = frame_payload();
     bool ended = false;
     for (std::size_t i = 0; i < kFrame; ++i) {
       std::int16_t sample = 0;
@@ -1188,12 +1187,7 @@ class SipEndpoint::Impl {
       }
       out[i] = encode(leg.alaw, sample);
     }
-    const bool marker = leg.ts == 0;
-    if (rtp_send(leg.rtp, &leg.peer, false, marker, static_cast<std::uint8_t>(leg.pt), leg.ts,
-                 frame_) == 0) {
-      stats_.rtp_sent++;
-    }
-    leg.ts += kFrame;
+    send_frame_to(leg, leg.ts == 0);
     // On hold from the workspace, the agent's phone gets silence: RTP that
     // stops would make many phones (and NATs) drop the call.
     if (call.stage == Stage::kHeld && !call.held_by_phone) send_silence(call.agent);
@@ -1202,11 +1196,21 @@ class SipEndpoint::Impl {
 
   void send_silence(Leg& leg) {
     if (!leg.established || !leg.has_peer || !leg.rtp) return;
+    std::memset(frame_payload(), encode(leg.alaw, 0), kFrame);
+    send_frame_to(leg, false);
+  }
+
+  // The payload of the next 20 ms frame, to fill before send_frame_to.
+  std::uint8_t* frame_payload() {
     if (!frame_) frame_ = mbuf_alloc(kHeadroom + kFrame);
     frame_->pos = kHeadroom;
     frame_->end = kHeadroom + kFrame;
-    std::memset(frame_->buf + kHeadroom, encode(leg.alaw, 0), kFrame);
-    if (rtp_send(leg.rtp, &leg.peer, false, false, static_cast<std::uint8_t>(leg.pt), leg.ts,
+    return frame_->buf + kHeadroom;
+  }
+
+  // The frame filled through frame_payload() to `leg`, in its timing.
+  void send_frame_to(Leg& leg, bool marker) {
+    if (rtp_send(leg.rtp, &leg.peer, false, marker, static_cast<std::uint8_t>(leg.pt), leg.ts,
                  frame_) == 0) {
       stats_.rtp_sent++;
     }
