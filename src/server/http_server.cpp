@@ -144,13 +144,10 @@ class Connections {
     open_.erase(handle);
   }
 
-  std::uint64_t refused() const { return refused_.load(); }
-
  private:
   std::optional<Handle> refuse(const std::string& address) {
     if (auto found = per_address_.find(address); found != per_address_.end() && found->second <= 0)
       per_address_.erase(found);
-    ++refused_;
     return std::nullopt;
   }
 
@@ -175,7 +172,6 @@ class Connections {
   std::list<Entry> open_;                             // guarded by mutex_
   std::unordered_map<std::string, int> per_address_;  // guarded by mutex_
   int evicted_ = 0;  // guarded by mutex_: closed for room, not yet gone
-  std::atomic<std::uint64_t> refused_{0};
 };
 
 }  // namespace
