@@ -40,9 +40,12 @@ class Flow : public Guichet {
   }
 
   // agent1 takes one task at a time, and is available.
-  void ready_for_one_task() {
+  void ready_for_one_task() { ready_with(R"({"task":1})"); }
+
+  // agent1 with these capacities ({"chat":2}), and available.
+  void ready_with(const std::string& capacity) {
     ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
-                   R"({"capacity":{"task":1}})")
+                   R"({"capacity":)" + capacity + "}")
                   .status,
               200);
     ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",

@@ -197,14 +197,7 @@ TEST_F(Flow, AnAdminChangesARoleAndAPasswordAndTheOldSessionsEnd) {
 
 TEST_F(Flow, AConversationGoesBothWaysAndStaysInTheTimeline) {
   const auto queue = create("queues", R"({"name":"chat-site-web","channel":"chat"})");
-  ASSERT_EQ(call(supervisor_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_),
-                 R"({"capacity":{"chat":2}})")
-                .status,
-            200);
-  ASSERT_EQ(call(agent_, "PUT", "/api/v1/agents/" + std::to_string(agent_id_) + "/state",
-                 R"({"state":"available"})")
-                .status,
-            200);
+  ready_with(R"({"chat":2})");
   // The web chat's integration brings the conversation in.
   Reply chat = call(supervisor_, "POST", "/api/v1/interactions",
                     R"({"channel":"chat","queue_id":)" + std::to_string(queue) + "}");
