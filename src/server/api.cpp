@@ -5,7 +5,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <initializer_list>
 #include <mutex>
 #include <thread>
@@ -929,10 +928,7 @@ class Api::Impl {
         if (method != "POST") return not_allowed();
         auto key = idempotency_key(request, me);
         if (!key) return from_error(key.error());
-        std::promise<Result<std::string>> created;
-        center_.create_interaction_async(
-            request.body, [&created](Result<std::string> view) { created.set_value(view); }, *key);
-        return from_result(created.get_future().get(), 201);
+        return from_result(center_.create_interaction(request.body, std::move(*key)), 201);
       }
       if (action.empty()) {
         if (method != "GET") return not_allowed();

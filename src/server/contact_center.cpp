@@ -755,11 +755,12 @@ class ContactCenter::Impl {
     in_flight_done_.wait_for(lock, std::chrono::minutes(1), [this] { return in_flight_ == 0; });
   }
 
-  Result<std::string> create_interaction(const std::string& body) {
+  Result<std::string> create_interaction(const std::string& body, std::string idempotency_key) {
     std::promise<Result<std::string>> promise;
     std::future<Result<std::string>> answer = promise.get_future();
     create_interaction_async(
-        body, [&promise](Result<std::string> view) { promise.set_value(std::move(view)); });
+        body, [&promise](Result<std::string> view) { promise.set_value(std::move(view)); },
+        std::move(idempotency_key));
     return answer.get();
   }
 
@@ -2231,8 +2232,9 @@ Result<std::string> ContactCenter::traffic_report(const TrafficRequest& request)
 Result<std::string> ContactCenter::agent_interactions(std::uint64_t agent) {
   return impl_->agent_interactions(agent);
 }
-Result<std::string> ContactCenter::create_interaction(const std::string& body) {
-  return impl_->create_interaction(body);
+Result<std::string> ContactCenter::create_interaction(const std::string& body,
+                                                      std::string idempotency_key) {
+  return impl_->create_interaction(body, std::move(idempotency_key));
 }
 void ContactCenter::create_interaction_async(const std::string& body, CreateDone done,
                                              std::string idempotency_key) {

@@ -81,8 +81,8 @@ class ContactCenter {
   Result<std::string> agent_interactions(std::uint64_t agent);
 
   // {"channel","queue_id","citizen_id"?,"priority"?,"attributes"?}: durable
-  // when this returns, then routed.
-  Result<std::string> create_interaction(const std::string& body);
+  // when this returns, then routed. `idempotency_key`: as below.
+  Result<std::string> create_interaction(const std::string& body, std::string idempotency_key = {});
   // The same, answering through `done` — at once on bad input, else later on
   // the store's thread (`done` must be quick and must not wait for the store).
   // With an `idempotency_key` ("<user>:<key>"), a create already made with
