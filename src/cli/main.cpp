@@ -182,6 +182,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 86400))
       ->envname("GUICHET_MEDIA_TIMEOUT");
   serve
+      ->add_option("--sip-session-expires", serve_options.sip_session_expires_s,
+                   "SECONDS: each call leg is refreshed (re-INVITE, RFC 4028) every half of "
+                   "this, and ends when a refresh finds no call (default 1800; 0: never)")
+      ->check(CLI::Range(0, 86400))
+      ->envname("GUICHET_SIP_SESSION_EXPIRES");
+  serve
       ->add_option("--sip-phone-networks", serve_options.sip_phone_networks,
                    "CIDR,... — the networks agents' sip: phones may be in (default: any)")
       ->envname("GUICHET_SIP_PHONE_NETWORKS");

@@ -155,6 +155,8 @@ std::string document_view(const store::Document& document, std::uint64_t viewer 
     if (!out.contains("announce_every_s")) out["announce_every_s"] = 30;
     if (!out.contains("record_calls")) out["record_calls"] = false;
     if (!out.contains("recording_retention_days")) out["recording_retention_days"] = 30;
+    if (out.contains("voicemail_queue_id") && !out.contains("voicemail_max_s"))
+      out["voicemail_max_s"] = 120;
   }
   return json::serialize(out);
 }
@@ -256,6 +258,21 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
       days < 1 || days > 3650) {
     return invalid_argument("1 to 3650 days", "recording_retention_days");
   }
+  if (body.contains("voicemail_queue_id")) {
+    if (config.channel != routing::Channel::kVoice) {
+      return invalid_argument("only voice queues take messages", "voicemail_queue_id");
+    }
+    if (auto queue = id_field(body, "voicemail_queue_id", ""); !queue) return queue.error();
+  } else if (body.contains("voicemail_text") || body.contains("voicemail_max_s")) {
+    return invalid_argument("give voicemail_queue_id too", "voicemail_queue_id");
+  }
+  if (utf8_length(detail::string_or(body, "voicemail_text", "")) > 500) {
+    return invalid_argument("at most 500 characters", "voicemail_text");
+  }
+  if (const auto longest = detail::int_or(body, "voicemail_max_s", 120);
+      longest < 10 || longest > 600) {
+    return invalid_argument("10 to 600 seconds", "voicemail_max_s");
+  }
   return config;
 }
 
@@ -283,6 +300,14 @@ constexpr std::initializer_list<Field> kQueueFields = {
     {"announce_every_s", json::kind::int64},
     {"record_calls", json::kind::bool_},
     {"recording_retention_days", json::kind::int64},
+    // A call this queue ends with the closed outcome (waited max_wait or
+    // found it full, with no overflow queue; or came outside its hours with
+    // no closed queue) leaves a message instead of being hung up on: it
+    // hears voicemail_text (or a default), a beep, and is recorded up to
+    // voicemail_max_s into a new interaction of voicemail_queue_id.
+    {"voicemail_queue_id", json::kind::int64},
+    {"voicemail_text", json::kind::string},
+    {"voicemail_max_s", json::kind::int64},
 };
 
 // ---- agents ---------------------------------------------------------------------
@@ -586,6 +611,17 @@ class ContactCenter::Impl {
     auto existing = store_.document(kind, id);
     if (!existing) return existing.status();
     if (kind == kQueue) {
+      auto queues = store_.documents(kQueue);
+      if (!queues) return queues.status();
+      for (const store::Document& queue : *queues) {
+        boost::system::error_code ec;
+        json::value body = json::parse(queue.body_json, ec);
+        if (queue.id != id && body.is_object() &&
+            detail::int_or(body.as_object(), "voicemail_queue_id", 0) ==
+                static_cast<std::int64_t>(id)) {
+          return failed_precondition("queue " + queue.name + " leaves its messages here", "id");
+        }
+      }
       if (Status s =
               engine_.run([id](routing::Engine& e, Time now) { return e.remove_queue(now, id); });
           !s) {
@@ -1842,6 +1878,13 @@ class ContactCenter::Impl {
       if (Status s = resolve_calendar(*object, *config); !s) return s.error();
       for (const routing::Requirement& r : config->requirements) {
         if (!store_.document(kSkill, r.skill)) return not_found("no such skill", "skills");
+      }
+      // Messages are never left for a queue that is not there to keep them.
+      if (object->contains("voicemail_queue_id")) {
+        const auto target = static_cast<std::uint64_t>(object->at("voicemail_queue_id").as_int64());
+        if (target != id && !store_.document(kQueue, target)) {
+          return not_found("no such queue", "voicemail_queue_id");
+        }
       }
       for (std::size_t i = 0; i < config->escalation.size(); ++i) {
         for (routing::SkillId drop : config->escalation[i].drop_skills) {

@@ -163,17 +163,17 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
       R"({"name":"messagerie-vocale","channel":"voice","sl_threshold_s":3600,"accept_when_closed":true})",
       R"({"name":"accueil-general","channel":"voice","skills":[{"skill_id":)" + s("accueil") +
           R"(,"min_level":1},{"skill_id":)" + s("fr") +
-          R"(,"min_level":3}],"sl_threshold_s":30,"sl_target":0.8,"wrapup_s":20,"max_wait_s":600,"overflow_queue_id":1,"closed_queue_id":1,)" +
+          R"(,"min_level":3}],"sl_threshold_s":30,"sl_target":0.8,"wrapup_s":20,"max_wait_s":600,"voicemail_queue_id":1,)" +
           town_hall_calendar + "}",
       R"({"name":"etat-civil","channel":"voice","skills":[{"skill_id":)" + s("etat_civil") +
-          R"(,"min_level":3}],"sl_threshold_s":30,"strategy":"most_skilled","wrapup_s":30,"escalation":[{"after_s":60,"relax_levels":1},{"after_s":180,"raise_priority":5}],"closed_queue_id":1,)" +
+          R"(,"min_level":3}],"sl_threshold_s":30,"strategy":"most_skilled","wrapup_s":30,"escalation":[{"after_s":60,"relax_levels":1},{"after_s":180,"raise_priority":5}],"voicemail_queue_id":1,)" +
           town_hall_calendar + "}",
       R"({"name":"urbanisme","channel":"voice","skills":[{"skill_id":)" + s("urbanisme") +
-          R"(,"min_level":2}],"sl_threshold_s":60,"wrapup_s":60,"closed_queue_id":1,)" +
+          R"(,"min_level":2}],"sl_threshold_s":60,"wrapup_s":60,"voicemail_queue_id":1,)" +
           town_hall_calendar + "}",
       R"({"name":"impots-locaux","channel":"voice","priority":1,"skills":[{"skill_id":)" +
           s("impots") +
-          R"(,"min_level":2}],"sl_threshold_s":45,"wrapup_s":45,"closed_queue_id":1,)" +
+          R"(,"min_level":2}],"sl_threshold_s":45,"wrapup_s":45,"voicemail_queue_id":1,)" +
           town_hall_calendar + "}",
       R"({"name":"chat-site-web","channel":"chat","skills":[{"skill_id":)" + s("accueil") +
           R"(,"min_level":2}],"sl_threshold_s":60,"sl_target":0.9,"strategy":"least_occupied"})",

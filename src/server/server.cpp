@@ -97,6 +97,12 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
         return invalid_argument("a number of seconds", "media_timeout");
       }
       options.media_timeout_s = std::stoi(value);
+    } else if (key == "sip_session_expires") {
+      if (value.empty() || value.size() > 5 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
+        return invalid_argument("a number of seconds", "sip_session_expires");
+      }
+      options.sip_session_expires_s = std::stoi(value);
     } else if (key == "sip_phone_networks") {
       options.sip_phone_networks = value;
     } else if (key == "metrics_token") {
@@ -221,6 +227,7 @@ Status serve(const ServeOptions& options) {
       voice_options.trunk_password = options.sip_trunk_password;
       voice_options.data_dir = options.data_dir;
       voice_options.media_timeout_s = options.media_timeout_s;
+      voice_options.session_expires_s = options.sip_session_expires_s;
       auto callers = parse_networks(options.sip_callers, &bad);
       if (!callers) return invalid_argument("not a network: " + bad, "sip-callers");
       voice_options.callers = std::move(*callers);

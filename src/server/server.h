@@ -32,6 +32,7 @@ struct ServeOptions {
   // A call whose audio (RTP) stops this long is hung up: a caller gone
   // without BYE. 0: never.
   int media_timeout_s = 30;
+  int sip_session_expires_s = 1800;
   // Networks agents' sip: phones may be in, comma-separated CIDRs
   // ("192.0.2.0/24,127.0.0.1"); empty: any address (agent_phone.h).
   std::string sip_phone_networks;
@@ -46,7 +47,8 @@ struct ServeOptions {
 // Reads a config file of `key = value` lines (TOML's simple form: strings in
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
 // tls_cert, tls_key, access_log, sip_listen, rtp_ports, sip_trunk, sip_trunk_user,
-// sip_trunk_password, sip_phone_networks, metrics_token, media_timeout, sip_callers.
+// sip_trunk_password, sip_phone_networks, metrics_token, media_timeout, sip_callers,
+// sip_session_expires.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,

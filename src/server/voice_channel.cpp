@@ -35,6 +35,13 @@ constexpr const char* kRecordingNotice =
     "Cet appel peut être enregistré pour améliorer la qualité du service.";
 constexpr const char* kCallbackGoodbye =
     "Votre demande de rappel est enregistrée. Un conseiller vous rappellera. Au revoir.";
+// A queue's messages, when it gives no text of its own.
+constexpr const char* kBusyVoicemail =
+    "Nos conseillers sont tous occupés. Laissez votre message et votre numéro après le bip : "
+    "nous vous rappellerons. Terminez par la touche dièse.";
+constexpr const char* kClosedVoicemail =
+    "Le service est fermé. Laissez votre message et votre numéro après le bip : nous vous "
+    "rappellerons. Terminez par la touche dièse.";
 
 // Why an agent's phone did not take a call, from the SIP status.
 const char* ring_failure(int status) {
@@ -94,6 +101,7 @@ class VoiceChannel::Impl {
     sip.rtp_min = options_.rtp_min;
     sip.rtp_max = options_.rtp_max;
     sip.media_timeout = std::chrono::seconds(options_.media_timeout_s);
+    sip.session_interval = std::chrono::seconds(options_.session_expires_s);
     sip.callers = options_.callers;
     sip.trunk = options_.trunk;
     sip.trunk_user = options_.trunk_user;
@@ -173,6 +181,10 @@ class VoiceChannel::Impl {
         s.rtp_latched.load());
     add("media_timeouts_total", "counter", "Calls ended: no RTP from a leg (gone without BYE).",
         s.media_timeouts.load());
+    add("session_refreshes_total", "counter", "Session refreshes sent (RFC 4028 re-INVITEs).",
+        s.session_refreshes.load());
+    add("sessions_expired_total", "counter", "Calls ended: a session refresh found no call.",
+        s.sessions_expired.load());
     add("invites_refused_total", "counter",
         "INVITEs refused: from outside --sip-callers, or over a source's rate.",
         s.invites_refused.load());
@@ -195,10 +207,13 @@ class VoiceChannel::Impl {
            ",\"rtp_from_strangers\":" + std::to_string(s.rtp_from_strangers.load()) +
            ",\"rtp_latched\":" + std::to_string(s.rtp_latched.load()) +
            ",\"media_timeouts\":" + std::to_string(s.media_timeouts.load()) +
+           ",\"session_refreshes\":" + std::to_string(s.session_refreshes.load()) +
+           ",\"sessions_expired\":" + std::to_string(s.sessions_expired.load()) +
            ",\"invites_refused\":" + std::to_string(s.invites_refused.load()) +
            ",\"sip_malformed\":" + std::to_string(s.sip_malformed.load()) +
            ",\"digits\":" + std::to_string(s.digits.load()) +
            ",\"announcements\":" + std::to_string(announcements_.load()) +
+           ",\"messages_offered\":" + std::to_string(messages_offered_.load()) +
            ",\"pacing_p50_us\":" + std::to_string(s.lateness_quantile(0.5)) +
            ",\"pacing_p99_us\":" + std::to_string(s.lateness_quantile(0.99)) + "}";
   }
@@ -228,6 +243,9 @@ class VoiceChannel::Impl {
     int announce_every_s = 30;
     bool record_calls = false;
     int retention_days = 30;
+    std::uint64_t voicemail_queue = 0;  // 0: the closed outcome hangs up
+    std::string voicemail_text;         // empty: said by the reason
+    int voicemail_max_s = 120;
   };
   QueueVoice queue_voice(std::uint64_t queue) {
     const json::object body = stored_body("queue", queue);
@@ -236,6 +254,10 @@ class VoiceChannel::Impl {
     settings.retention_days =
         static_cast<int>(detail::int_or(body, "recording_retention_days", 30));
     settings.record_calls = detail::bool_or(body, "record_calls", false);
+    settings.voicemail_queue =
+        static_cast<std::uint64_t>(detail::int_or(body, "voicemail_queue_id", 0));
+    settings.voicemail_text = detail::string_or(body, "voicemail_text", "");
+    settings.voicemail_max_s = static_cast<int>(detail::int_or(body, "voicemail_max_s", 120));
     return settings;
   }
 
@@ -645,6 +667,11 @@ class VoiceChannel::Impl {
       return;
     }
     voice::CallEvent described = event;
+    // Left at the end of a wait (the closed outcome): the call it follows.
+    if (auto call = calls_.find(event.call); call != calls_.end() && call->second.interaction) {
+      described.attributes.emplace_back("call_interaction_id",
+                                        std::to_string(call->second.interaction));
+    }
     described.attributes.emplace_back(
         "voicemail_seconds",
         std::to_string(event.recording->size() / static_cast<std::size_t>(voice::kSampleRate)));
@@ -717,7 +744,21 @@ class VoiceChannel::Impl {
         if (endpoint_) endpoint_->hang_up(call_id);
         break;
       case T::kOverflowed:
-        if (e.to_queue == 0 && endpoint_) endpoint_->hang_up(call_id);  // closed outcome
+        if (e.to_queue == 0 && endpoint_) {  // the closed outcome: a message, or goodbye
+          const QueueVoice settings = queue_voice(e.queue);
+          if (settings.voicemail_queue && !call.callback) {
+            const std::string text = !settings.voicemail_text.empty() ? settings.voicemail_text
+                                     : e.reason == "closed"           ? kClosedVoicemail
+                                                                      : kBusyVoicemail;
+            auto audio = prompt(text, prompt_cache());
+            endpoint_->take_message(call_id, audio ? *audio : voice::AudioPtr{},
+                                    std::chrono::seconds(settings.voicemail_max_s),
+                                    settings.voicemail_queue);
+            ++messages_offered_;
+          } else {
+            endpoint_->hang_up(call_id);
+          }
+        }
         break;
       case T::kCallbackRequested:  // by a supervisor, or by the caller's key (already said)
         if (!call.callback && endpoint_) endpoint_->hang_up(call_id, callback_goodbye_);
@@ -839,6 +880,7 @@ class VoiceChannel::Impl {
   voice::AudioPtr callback_goodbye_;
   voice::AudioPtr recording_notice_;
   std::atomic<std::uint64_t> announcements_{0};
+  std::atomic<std::uint64_t> messages_offered_{0};  // callers sent to a voicemail at the closed outcome
   // Per queue: the average time connected (the expected wait's unit).
   std::unordered_map<std::uint64_t, std::pair<double, int>> talk_time_;  // sum s, count
   std::unordered_map<voice::CallId, CallState> calls_;

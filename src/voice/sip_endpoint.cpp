@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "voice/rtp.h"
 #include "voice/sdp_offer.h"
+#include "voice/sip_dialog.h"
 #include "voice/sip_guard.h"
 
 #include <algorithm>
@@ -59,13 +60,15 @@ enum CommandId : int {
   kHold,
   kResume,
   kRecord,
+  kTakeMessage,
 };
 
 struct Command {
   CallId call = 0;
   std::string target;
-  std::uint64_t attempt = 0;
+  std::uint64_t attempt = 0;  // kTakeMessage: the queue
   AudioPtr audio;
+  std::chrono::seconds longest{};
 };
 
 Error internal_error(std::string message) {
@@ -152,9 +155,17 @@ class SipEndpoint::Impl {
     sa latch_candidate{};
     std::uint16_t latch_seq = 0;
     int latch_count = 0;
+    // Signalling: where in-dialog requests go when its Contact is not
+    // where its messages come from (behind NAT; see source_target), and
+    // the session refresh (RFC 4028) — one in flight, the next one's timer.
+    std::string signal_target;
+    tmr refresh_timer{};
+    bool refreshing = false;
   };
 
-  enum class Stage { kIvr, kRecording, kQueued, kRinging, kBridged, kHeld, kEnding };
+  // kMessage: a waiting caller hears the voicemail's prompt and beep (keys
+  // do nothing), then kRecording.
+  enum class Stage { kIvr, kMessage, kRecording, kQueued, kRinging, kBridged, kHeld, kEnding };
 
   enum class After { kNothing, kIvrPlayed, kHangUp, kBeepThenRecord, kRecord, kMusic };
 
@@ -352,6 +363,9 @@ class SipEndpoint::Impl {
         break;
       case kRecord:
         if (!call.record_file) self->start_recording(call, command->target, command->audio);
+        break;
+      case kTakeMessage:
+        self->take_message(call, command->audio, command->longest, command->attempt);
         break;
       case kResume:
         if (call.stage == Stage::kHeld) {
@@ -601,6 +615,20 @@ class SipEndpoint::Impl {
     if (!accepts_sdp(msg)) {
       return self->reply(msg, 406, "Not Acceptable", "Accept: application/sdp\r\n");
     }
+    // Session timers (RFC 4028): an interval under Min-SE is refused with
+    // ours; one we can keep is answered, we refreshing.
+    const SessionTimerRequest timer = session_timer_request(msg);
+    if (timer.malformed) return self->reply(msg, 400, "Bad Session-Expires");
+    if (timer.expires != 0 && timer.expires < kMinSessionExpires) {
+      return self->reply(msg, 422, "Session Interval Too Small",
+                         ("Min-SE: " + std::to_string(kMinSessionExpires) + "\r\n").c_str());
+    }
+    std::string answer_headers = std::string(kAllow) + "Supported: timer\r\n";
+    if (self->options_.session_interval.count() > 0) {
+      answer_headers += session_timer_answer(
+          timer, session_interval(timer, static_cast<std::uint32_t>(
+                                             self->options_.session_interval.count())));
+    }
     auto call = std::make_unique<Call>();
     call->id = ++self->last_call_;
     call->number = number;
@@ -625,12 +653,14 @@ class SipEndpoint::Impl {
         sipsess_accept(&c.caller.session, self->sessions_, msg, 200, "OK", "guichet",
                        "application/sdp", answer, nullptr, nullptr, false, &Impl::on_offer,
                        &Impl::on_answer, &Impl::on_established, nullptr, nullptr, &Impl::on_closed,
-                       &c.caller, "%s", kAllow) != 0) {
+                       &c.caller, "%s", answer_headers.c_str()) != 0) {
       mem_deref(answer);
       self->free_leg(c.caller);
       return self->reply(msg, 500, "Server Internal Error");
     }
     mem_deref(answer);
+    c.caller.signal_target = source_target(msg);
+    self->aim(c.caller);
     c.dtmf = dtmf_rx_init(nullptr, &Impl::on_inband_digits, &c);
     tmr_init(&c.ivr_timer);
     tmr_init(&c.ring_timer);
@@ -715,7 +745,11 @@ class SipEndpoint::Impl {
   }
 
   void free_leg(Leg& leg) {
+    tmr_cancel(&leg.refresh_timer);
+    aim(leg);
     leg.session = static_cast<sipsess*>(mem_deref(leg.session));  // BYE or CANCEL
+    leg.signal_target.clear();
+    leg.refreshing = false;
     leg.rtp = static_cast<struct rtp_sock*>(mem_deref(leg.rtp));
     leg.media = nullptr;
     leg.sdp = static_cast<sdp_session*>(mem_deref(leg.sdp));
@@ -760,6 +794,9 @@ class SipEndpoint::Impl {
   // offer, the ACK answers).
   static int on_offer(mbuf** answer, const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
+    // libre takes its Contact as the target after this; aim() before our
+    // next request puts it back where the peer really is.
+    if (msg->req) leg->signal_target = source_target(msg);
     if (!msg->mb || mbuf_get_left(msg->mb) == 0) return sdp_encode(answer, leg->sdp, true);
     if (decode_sdp(*leg, msg->mb, true) != 0) return EPROTO;
     const sa* peer = sdp_media_raddr(leg->media);
@@ -791,14 +828,58 @@ class SipEndpoint::Impl {
 
   static int on_answer(const sip_msg* msg, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
+    if (!msg->req) {
+      // A 2xx (to our INVITE or refresh): libre took its Contact as the
+      // target; the ACK it sends next goes where we say.
+      leg->refreshing = false;
+      leg->signal_target = source_target(msg);
+      leg->impl->aim(*leg);
+    }
     if (decode_sdp(*leg, msg->mb, false) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
     return 0;
+  }
+
+  // In-dialog requests to the leg's peer go to where it really is.
+  void aim(Leg& leg) {
+    if (!leg.session || leg.signal_target.empty()) return;
+    (void)aim_dialog(sipsess_dialog(leg.session), leg.signal_target);
+  }
+
+  // ---- session timers (RFC 4028) ------------------------------------------------
+
+  // Each established leg is refreshed (a re-INVITE with the same SDP) every
+  // half interval; libre ends a session whose refresh gets 408 or 481 or no
+  // answer (32 s), and on_closed ends the call: a peer that lost the call
+  // while media still flows (a gateway restarted) does not hold it for ever.
+  void schedule_refresh(Leg& leg) {
+    if (options_.session_interval.count() <= 0) return;
+    tmr_start(&leg.refresh_timer,
+              static_cast<std::uint64_t>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(options_.session_interval)
+                      .count() /
+                  2),
+              &Impl::on_refresh_due, &leg);
+  }
+
+  static void on_refresh_due(void* arg) {
+    auto* leg = static_cast<Leg*>(arg);
+    Impl* self = leg->impl;
+    if (!leg->session || !leg->established) return;
+    self->schedule_refresh(*leg);
+    mbuf* offer = nullptr;
+    self->aim(*leg);
+    if (sdp_encode(&offer, leg->sdp, true) == 0 && sipsess_modify(leg->session, offer) == 0) {
+      leg->refreshing = true;
+      self->stats_.session_refreshes++;
+    }
+    mem_deref(offer);
   }
 
   static void on_established(const sip_msg*, void* arg) {
     auto* leg = static_cast<Leg*>(arg);
     leg->established = true;
     leg->last_rtp = std::chrono::steady_clock::now();  // silence counts from now
+    leg->impl->schedule_refresh(*leg);
     Call& call = *leg->call;
     if (!leg->agent) {
       if (!call.ivr_started) {
@@ -822,6 +903,10 @@ class SipEndpoint::Impl {
     auto* leg = static_cast<Leg*>(arg);
     Impl* self = leg->impl;
     Call& call = *leg->call;
+    if (leg->refreshing &&
+        (err == ETIMEDOUT || (msg && !msg->req && (msg->scode == 408 || msg->scode == 481)))) {
+      self->stats_.sessions_expired++;  // its refresh found no call there
+    }
     leg->session = static_cast<sipsess*>(mem_deref(leg->session));
     if (!leg->agent) return self->end_call(call, false);
     if (call.stage == Stage::kRinging) {
@@ -917,6 +1002,20 @@ class SipEndpoint::Impl {
     free_leg(call.agent);
     call.stage = Stage::kQueued;
     play(call, music_on_hold(), true, After::kNothing);
+  }
+
+  // A waiting caller (its agent's phone, if ringing, dropped) leaves a
+  // message instead: as the IVR's voicemail step, for `queue`.
+  void take_message(Call& call, AudioPtr prompt, std::chrono::seconds longest,
+                    std::uint64_t queue) {
+    if (call.stage != Stage::kQueued && call.stage != Stage::kRinging) return;
+    tmr_cancel(&call.ring_timer);
+    free_leg(call.agent);
+    call.stage = Stage::kMessage;
+    call.queue_id = queue;
+    call.record_limit = static_cast<std::size_t>(longest.count()) * kSampleRate;
+    play(call, prompt ? std::move(prompt) : std::make_shared<Samples>(), false,
+         After::kBeepThenRecord);
   }
 
   // ---- the IVR -------------------------------------------------------------------
@@ -1437,6 +1536,10 @@ void SipEndpoint::record(CallId call, std::string file, AudioPtr notice) {
 }
 void SipEndpoint::hold(CallId call, bool on) {
   impl_->push(on ? kHold : kResume, {call, {}, 0, {}});
+}
+void SipEndpoint::take_message(CallId call, AudioPtr prompt, std::chrono::seconds longest,
+                               std::uint64_t queue) {
+  impl_->push(kTakeMessage, {call, {}, queue, std::move(prompt), longest});
 }
 const VoiceStats& SipEndpoint::stats() const {
   return impl_->stats_;

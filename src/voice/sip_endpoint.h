@@ -88,6 +88,8 @@ struct VoiceStats {
   std::atomic<std::uint64_t> sip_malformed{0};    // requests refused before anything acted
   std::atomic<std::uint64_t> invites_refused{0};  // not a caller, or over a source's rate
   std::atomic<std::uint64_t> media_timeouts{0};   // calls ended for silent RTP
+  std::atomic<std::uint64_t> session_refreshes{0};  // re-INVITEs sent to keep sessions
+  std::atomic<std::uint64_t> sessions_expired{0};   // legs whose refresh found no call
   std::atomic<std::uint64_t> digits{0};
   // Pacing: how late each 20 ms tick's last packet left (µs), as a histogram
   // by 100 µs up to 50 ms (the last bucket holds the rest).
@@ -107,6 +109,12 @@ class SipEndpoint {
     // A leg whose RTP stops this long (its phone not holding us) is hung
     // up: a caller gone without BYE. Comfort noise counts; 0: never.
     std::chrono::milliseconds media_timeout{30'000};
+    // Session timers (RFC 4028): each established leg is refreshed (a
+    // re-INVITE) every half of this; a refresh answered 408 or 481, or not
+    // at all, ends the call — a peer that lost it while its media still
+    // flows. A caller asking Session-Expires is answered with it (under 90 s:
+    // 422). 0: no refreshes.
+    std::chrono::seconds session_interval{1800};
     // Where INVITEs may come from (trunks, the PBX): from elsewhere, 403.
     // Empty: anyone, but each source at most `calls_per_source_s` new calls
     // a second (bursts of 3×); beyond, INVITEs go unanswered — a forged
@@ -146,6 +154,11 @@ class SipEndpoint {
   void announce(CallId call, AudioPtr message);
   // Hold: the caller hears music, the agent silence; resume bridges again.
   void hold(CallId call, bool on);
+  // A waiting caller (not bridged) hears `prompt`, a beep, and leaves a
+  // message of at most `longest` (# ends it): kVoicemail follows, for
+  // `queue`, then the call ends. A call not waiting is left as it is.
+  void take_message(CallId call, AudioPtr prompt, std::chrono::seconds longest,
+                    std::uint64_t queue);
   // Records the conversation once bridged into `file` (a stereo WAV: the
   // caller left, the agent right; not while on hold), after playing
   // `notice` to the waiting caller. kRecorded follows the call's end.

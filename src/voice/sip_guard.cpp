@@ -127,10 +127,25 @@ SipProblem check_request(const sip_msg* msg) {
       return problem(400, "Unterminated Quoted String");
   }
   if (method != "ACK" && method != "CANCEL") {
-    if (const sip_hdr* require = sip_msg_hdr(msg, SIP_HDR_REQUIRE)) {
-      // We support no extension a request may require.
+    // Of the extensions a request may require, we support session timers
+    // (RFC 4028) only. (libre gives each comma-separated value apart.)
+    std::string unsupported;
+    sip_msg_hdr_apply(
+        msg, true, SIP_HDR_REQUIRE,
+        [](const sip_hdr* header, const sip_msg*, void* arg) {
+          const std::string_view value = trimmed(view(header->val));
+          if (value.size() == 5 && std::equal(value.begin(), value.end(), "timer",
+                                              [](char a, char b) { return (a | 0x20) == b; })) {
+            return false;
+          }
+          auto& list = *static_cast<std::string*>(arg);
+          list += (list.empty() ? "" : ", ") + std::string(value);
+          return false;
+        },
+        &unsupported);
+    if (!unsupported.empty()) {
       SipProblem bad = problem(420, "Bad Extension");
-      bad.unsupported = "Unsupported: " + std::string(trimmed(view(require->val))) + "\r\n";
+      bad.unsupported = "Unsupported: " + unsupported + "\r\n";
       return bad;
     }
   }

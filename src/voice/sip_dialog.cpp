@@ -1,0 +1,115 @@
+// libre's headers need these definitions (see sip_endpoint.cpp).
+#define HAVE_INTTYPES_H 1
+#define HAVE_STDBOOL_H 1
+#define HAVE_INET6 1
+
+#include "voice/sip_dialog.h"
+
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
+extern "C" {
+#include <re.h>
+}
+
+namespace guichet::voice {
+
+namespace {
+
+std::string_view view(const pl& text) {
+  return text.p ? std::string_view(text.p, text.l) : std::string_view();
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("-.!%*_+`'~").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string source_target(const sip_msg* msg) {
+  if (!msg || sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE)) return {};  // a proxy routes it
+  const sip_hdr* contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+  sip_addr address{};
+  if (!contact || sip_addr_decode(&address, &contact->val) != 0) return {};
+  if (pl_strcasecmp(&address.uri.scheme, "sip") != 0) return {};  // sips: left as it is
+  sa named{};
+  const std::uint16_t port = address.uri.port ? address.uri.port : 5060;
+  if (sa_set(&named, &address.uri.host, port) == 0 && sa_cmp(&named, &msg->src, SA_ALL)) {
+    return {};  // already where it came from
+  }
+  if (msg->tp != SIP_TRANSP_UDP && msg->tp != SIP_TRANSP_TCP) return {};
+  // The user part as it came, if it is plain (it names the phone to itself).
+  std::string user;
+  for (char c : view(address.uri.user)) {
+    if (!is_token_char(c)) return {};
+    user += c;
+  }
+  char host[64] = {};
+  if (sa_ntop(&msg->src, host, sizeof host) != 0) return {};
+  std::string target = "sip:";
+  if (!user.empty()) target += user + "@";
+  target += sa_af(&msg->src) == AF_INET6 ? "[" + std::string(host) + "]" : std::string(host);
+  target += ":" + std::to_string(sa_port(&msg->src));
+  if (msg->tp == SIP_TRANSP_TCP) target += ";transport=tcp";
+  return target;
+}
+
+int aim_dialog(sip_dialog* dialog, const std::string& target) {
+  if (!dialog || target.empty()) return EINVAL;
+  // libre takes a new remote target from a message's Contact: one made to
+  // carry it.
+  const std::string text =
+      "SIP/2.0 200 OK\r\nContact: <" + target + ">\r\nContent-Length: 0\r\n\r\n";
+  mbuf* buffer = mbuf_alloc(text.size());
+  if (!buffer) return ENOMEM;
+  int err = mbuf_write_mem(buffer, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  buffer->pos = 0;
+  sip_msg* carrier = nullptr;
+  if (!err) err = sip_msg_decode(&carrier, buffer);
+  if (!err) err = sip_dialog_update(dialog, carrier);
+  mem_deref(carrier);
+  mem_deref(buffer);
+  return err;
+}
+
+SessionTimerRequest session_timer_request(const sip_msg* msg) {
+  SessionTimerRequest request;
+  if (!msg) return request;
+  request.supported = sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer");
+  const sip_hdr* header = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
+  if (!header) return request;
+  // delta-seconds, then parameters (";refresher=uac").
+  std::string_view value = view(header->val);
+  value = trimmed(value.substr(0, value.find(';')));
+  std::uint64_t seconds = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (value.empty() || error != std::errc() || end != value.data() + value.size() ||
+      seconds == 0) {
+    request.malformed = true;
+    return request;
+  }
+  request.expires = static_cast<std::uint32_t>(std::min<std::uint64_t>(seconds, 86'400));
+  return request;
+}
+
+std::uint32_t session_interval(const SessionTimerRequest& request, std::uint32_t interval) {
+  const std::uint32_t expires = request.expires ? std::min(request.expires, interval) : interval;
+  return std::max(expires, kMinSessionExpires);
+}
+
+std::string session_timer_answer(const SessionTimerRequest& request, std::uint32_t expires) {
+  if (request.expires == 0 && !request.supported) return {};
+  std::string headers = "Session-Expires: " + std::to_string(expires) + ";refresher=uas\r\n";
+  if (request.supported) headers += "Require: timer\r\n";
+  return headers;
+}
+
+}  // namespace guichet::voice
