@@ -618,6 +618,13 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
       {"/api/v1/queues", R"({"name":"q","channel":"task","overflow_queue_id":77})", 404,
        "overflow_queue_id"},
       {"/api/v1/queues", R"({"name":"q","channel":"task","colour":"blue"})", 400, "colour"},
+      // Messages: voice queues only, kept in a queue that exists.
+      {"/api/v1/queues", R"({"name":"q","channel":"task","voicemail_queue_id":1})", 400,
+       "voicemail_queue_id"},
+      {"/api/v1/queues", R"({"name":"q","channel":"voice","voicemail_queue_id":77})", 404,
+       "voicemail_queue_id"},
+      {"/api/v1/queues", R"({"name":"q","channel":"voice","voicemail_text":"Bonjour"})", 400,
+       "voicemail_queue_id"},
       {"/api/v1/interactions", R"({"channel":"task","queue_id":4242})", 404, "queue_id"},
       {"/api/v1/skills", R"({"name":""})", 400, "name"},
       {"/api/v1/queues",
@@ -649,6 +656,23 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
              std::to_string(english) + "]}]}");
   Reply kept = call(supervisor_, "DELETE", "/api/v1/skills/" + std::to_string(english));
   EXPECT_EQ(kept.status, 409) << kept.body;
+
+  // A queue that keeps another's messages stays while that one names it;
+  // the longest message is bounded, and shown with its default.
+  const auto messages = create("queues", R"({"name":"messagerie","channel":"voice"})");
+  EXPECT_EQ(call(supervisor_, "POST", "/api/v1/queues",
+                 R"({"name":"v","channel":"voice","voicemail_max_s":5000,"voicemail_queue_id":)" +
+                     std::to_string(messages) + "}")
+                .status,
+            400);
+  const auto front = create("queues", R"({"name":"accueil","channel":"voice","voicemail_queue_id":)" +
+                                          std::to_string(messages) + "}");
+  EXPECT_NE(call(supervisor_, "GET", "/api/v1/queues/" + std::to_string(front))
+                .body.find(R"("voicemail_max_s":120)"),
+            std::string::npos);
+  Reply still = call(supervisor_, "DELETE", "/api/v1/queues/" + std::to_string(messages));
+  EXPECT_EQ(still.status, 409) << still.body;
+  EXPECT_NE(still.body.find("accueil"), std::string::npos) << still.body;
 }
 
 }  // namespace

@@ -9,7 +9,13 @@
 //  - an offer "RTP/AVP 0" without a=rtpmap, and G.711 under a dynamic
 //    payload type (sent back with that number);
 //  - malformed SIP answered 400 naming nothing it cannot parse, unknown
-//    methods 501, never 500.
+//    methods 501, never 500;
+//  - in-dialog requests (our BYE, our refreshes) reach a phone whose Contact
+//    names its private address: they go where its messages come from;
+//  - session timers (RFC 4028): 422 under Min-SE, Session-Expires answered,
+//    refreshes sent; a refresh that finds no call (481) ends the call;
+//  - a wait too long in a queue that takes messages: the caller leaves one,
+//    a new interaction in the messages' queue, playable.
 //   node tests/voice/nat_test.mjs --guichet path/to/guichet
 import { spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
@@ -112,9 +118,13 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   const after = await api("GET", `/api/v1/interactions/${interaction.id}`);
   assert.equal(after.status, "abandoned");
   assert.ok((await stats()).media_timeouts >= 1);
-  results.vanished = `a caller gone without BYE: ended after ${((Date.now() - gone) / 1000).toFixed(1)} s, abandoned`;
-  // (Its BYE goes to the Contact, as libre's dialogs send in-dialog
-  // requests: not to the router's address. Said in the README.)
+  // Our BYE reaches it: sent where its SIP came from, not to the private
+  // address its Contact names.
+  const bye = await until("our BYE at the phone's real address", () =>
+    phone.received.map((m) => m.data.toString()).find((t) => t.startsWith("BYE ")), 3000);
+  assert.match(bye, new RegExp(`^BYE sip:0612345678@127\\.0\\.0\\.1:${phone.port} SIP/2\\.0`));
+  results.vanished = `a caller gone without BYE: ended after ${((Date.now() - gone) / 1000).toFixed(1)} s, abandoned; ` +
+    "our BYE sent to its router's address, not its Contact's private one";
   for (const s of [phone, media, stranger]) s.socket.close();
 }
 
@@ -200,7 +210,7 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   const deskSdp = sdp(deskMedia.port, "0", "a=rtpmap:0 PCMU/8000\r\n").replace(/192\.168\.1\.20/g, "127.0.0.1");
   const answer = ["SIP/2.0 200 OK", ...invite.split("\r\n").filter((l) => /^Via:/i.test(l)),
     header(invite, "From"), `${header(invite, "To")};tag=desk1`, header(invite, "Call-ID"),
-    header(invite, "CSeq"), `Contact: <sip:lea@127.0.0.1:${deskPhone.port}>`,
+    header(invite, "CSeq"), "Contact: <sip:lea@192.168.1.30:5060>", // behind its router
     "Content-Type: application/sdp", `Content-Length: ${Buffer.byteLength(deskSdp)}`, "", deskSdp].join("\r\n");
   const guichetContact = /^Contact:\s*<([^>]+)>/mi.exec(invite)[1];
   const deskTarget = Number(/m=audio (\d+)/.exec(invite)[1]);
@@ -209,6 +219,9 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   const heard = (media, from) => media.received.slice(from).map((m) => m.data.subarray(12));
   await until("the caller hearing the desk phone", () =>
     heard(callerMedia, 0).some((p) => p.every((b) => b === 0xff)), 10000);
+  // Our ACK reached it though its Contact names a private address.
+  await until("our ACK at the desk phone", () =>
+    deskPhone.received.some((m) => m.data.toString().startsWith(`ACK sip:lea@127.0.0.1:${deskPhone.port} `)), 3000);
 
   // The desk phone's hold key: a re-INVITE a=sendonly; the caller hears music.
   const deskCallId = header(invite, "Call-ID").replace(/^Call-ID:\s*/i, "");
@@ -241,7 +254,7 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   await sleep(500);
   assert.ok(heard(callerMedia, mark + 5).every((p) => p.every((b) => b === 0xff)),
     "the caller hears the phone again, not music");
-  results.phone_hold = "the desk phone's hold key: the caller hears music, then the agent again";
+  results.phone_hold = "our ACK reached the desk phone at its router's address; its hold key: the caller hears music, then the agent again";
 
   // On hold from the workspace: the phone gets silence, not nothing.
   const interaction = await until("the call's interaction", async () => {
@@ -259,6 +272,107 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   clearInterval(deskTalks);
   for (const s of [caller, callerMedia, deskPhone, deskMedia]) s.socket.close();
   await until("the held call ended (media timeout)", async () => (await stats()).calls_active === 0, 10000);
+}
+
+// ---- a wait too long in a queue that takes messages: a voicemail --------------
+{
+  const messages = await api("POST", "/api/v1/queues", { name: "messages", channel: "voice" });
+  await api("PUT", `/api/v1/queues/${queue.id}`, {
+    name: "accueil", channel: "voice", max_wait_s: 1, voicemail_queue_id: messages.id,
+    voicemail_text: "Laissez un message.", voicemail_max_s: 30,
+  });
+  const phone = await udp();
+  const media = await udp();
+  request(phone, "INVITE", { callId: "vm-1", body: sdp(media.port, "0").replace(/192\.168\.1\.20/g, "127.0.0.1") });
+  const ok = await final(phone, "vm-1");
+  request(phone, "ACK", { callId: "vm-1", to: toTag(ok) });
+  const target = answerSdpPort(ok);
+  let seq = 0;
+  const speaking = setInterval(() => {
+    const packet = Buffer.alloc(172, 0x55); // a voice, loud enough to be one
+    packet[0] = 0x80; packet[1] = 0;
+    packet.writeUInt16BE(++seq & 0xffff, 2);
+    packet.writeUInt32BE(seq * 160, 4);
+    media.socket.send(packet, target, "127.0.0.1");
+  }, 20);
+  const waiting = await until("the call waiting", async () => {
+    const it = await latest();
+    return it && it.attributes?.caller === "0612345678" && it.phase === "waiting" ? it : null;
+  });
+  // After 1 s the wait ends (no overflow queue): the prompt, a beep, and
+  // what the caller says is recorded. Speak 4 s, then hang up.
+  await until("the call closed", async () =>
+    (await api("GET", `/api/v1/interactions/${waiting.id}`)).status !== "in_progress", 5000);
+  await sleep(6000);
+  clearInterval(speaking);
+  request(phone, "BYE", { callId: "vm-1", to: toTag(ok), cseq: 2 });
+  await final(phone, "vm-1", "BYE");
+  const left = await until("the message in its queue", async () =>
+    (await api("GET", `/api/v1/interactions?queue_id=${messages.id}`)).interactions[0], 5000);
+  assert.equal(left.attributes.voicemail, "true");
+  assert.equal(left.attributes.call_interaction_id, String(waiting.id));
+  assert.ok(Number(left.attributes.voicemail_seconds) >= 2, JSON.stringify(left.attributes));
+  const closed = await api("GET", `/api/v1/interactions/${waiting.id}`);
+  assert.ok(closed.timeline.some((e) => e.type === "closed"), JSON.stringify(closed.timeline.map((e) => e.type)));
+  assert.notEqual(closed.status, "abandoned");
+  const wav = await api("GET", `/api/v1/interactions/${left.id}`);
+  assert.ok(wav.timeline.some((e) => e.type === "recording" && e.data?.voicemail), "its recording named");
+  assert.equal((await stats()).messages_offered, 1);
+  results.voicemail = `waited 1 s (max_wait_s) in a queue with voicemail_queue_id: the call closed (${closed.status}), ` +
+    `a ${left.attributes.voicemail_seconds} s message queued as interaction ${left.id}, linked to the call`;
+  phone.socket.close();
+  media.socket.close();
+}
+
+// ---- session timers (RFC 4028), refreshes sent where the phone really is ------
+{
+  const timed = await startVoiceServer(guichet, "timers", ["--sip-session-expires", "4", "--media-timeout", "0"]);
+  const phone = await udp();
+  const send = (text) => phone.socket.send(text, timed.sipPort, "127.0.0.1");
+  const invite = (callId, headers) => send(["INVITE sip:0140000000@127.0.0.1 SIP/2.0",
+    `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-${callId}`, "Max-Forwards: 70",
+    "From: <sip:0612345678@127.0.0.1>;tag=st1", "To: <sip:0140000000@127.0.0.1>", `Call-ID: ${callId}`,
+    "CSeq: 1 INVITE", "Contact: <sip:0612345678@192.168.1.20:5060>", ...headers,
+    "Content-Type: application/sdp", `Content-Length: ${Buffer.byteLength(sdp(40100, "0"))}`, "",
+    sdp(40100, "0")].join("\r\n"));
+  const answerTo = (callId) => until(`the answer to ${callId}`, () => responses(phone).find((t) =>
+    t.includes(`Call-ID: ${callId}`) && !/^SIP\/2\.0 1/.test(t)));
+  invite("st-small", ["Session-Expires: 30"]);
+  const small = await answerTo("st-small");
+  assert.match(small, /^SIP\/2\.0 422/);
+  assert.match(small, /^Min-SE: 90\r$/m);
+  invite("st-1", ["Supported: timer", "Session-Expires: 1800;refresher=uac"]);
+  const ok = await answerTo("st-1");
+  assert.match(ok, /^SIP\/2\.0 200/);
+  assert.match(ok, /^Session-Expires: 90;refresher=uas\r$/m);
+  assert.match(ok, /^Require: timer\r$/m);
+  const tag = toTag(ok);
+  send(["ACK sip:0140000000@127.0.0.1 SIP/2.0", `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-st-ack`,
+    "Max-Forwards: 70", "From: <sip:0612345678@127.0.0.1>;tag=st1", `To: <sip:0140000000@127.0.0.1>${tag}`,
+    "Call-ID: st-1", "CSeq: 1 ACK", "Content-Length: 0", "", ""].join("\r\n"));
+  // Refreshes (every 2 s here) come to the address the phone's SIP came from.
+  const reinvites = () => phone.received.map((m) => m.data.toString()).filter((t) => t.startsWith("INVITE "));
+  const answerReinvite = (text, code) => {
+    const line = (name) => new RegExp(`^${name}:[^\r\n]*`, "mi").exec(text)?.[0] ?? "";
+    const body = code === 200 ? sdp(40100, "0") : "";
+    send([code === 200 ? "SIP/2.0 200 OK" : "SIP/2.0 481 Call/Transaction Does Not Exist",
+      ...text.split("\r\n").filter((l) => /^Via:/i.test(l)), line("From"), line("To"), line("Call-ID"), line("CSeq"),
+      "Contact: <sip:0612345678@192.168.1.20:5060>",
+      ...(body ? ["Content-Type: application/sdp"] : []), `Content-Length: ${Buffer.byteLength(body)}`, "", body].join("\r\n"));
+  };
+  const first = await until("a first refresh", () => reinvites()[0], 6000);
+  assert.match(first, new RegExp(`^INVITE sip:0612345678@127\\.0\\.0\\.1:${phone.port} SIP/2\\.0`));
+  answerReinvite(first, 200);
+  await until("the refresh's ACK", () => phone.received.some((m) => m.data.toString().startsWith("ACK ")), 3000);
+  const second = await until("a second refresh", () => reinvites().find((t) => t !== first), 6000);
+  answerReinvite(second, 481); // the phone lost the call
+  await until("the call ended", async () => (await timed.api("GET", "/api/v1/stats/voice")).calls_active === 0, 5000);
+  const voice = await timed.api("GET", "/api/v1/stats/voice");
+  assert.ok(voice.session_refreshes >= 2 && voice.sessions_expired === 1, JSON.stringify(voice));
+  results.session_timers = "Session-Expires 30: 422 Min-SE 90; 1800 with Supported: timer: 200 Session-Expires 90 " +
+    `refresher=uas, Require: timer; refreshes to the phone's real address; one answered 481: the call ended`;
+  phone.socket.close();
+  timed.server.kill("SIGTERM");
 }
 
 // ---- a flood of INVITEs from one source: 30 taken at once, the rest unanswered
