@@ -392,6 +392,18 @@ try {
   await announce.fill("45");
   await callSettings.locator("label", { hasText: "Enregistrer les conversations" }).click();
   check(await recordCalls.isChecked(), "the recording is chosen");
+  // A voicemail at the end of a wait: its greeting and length appear once
+  // a queue to keep the messages is chosen.
+  const voicemailQueue = callSettings.getByLabel(/^Messagerie vocale/);
+  check((await callSettings.getByLabel(/^Message d'accueil de la messagerie/).count()) === 0,
+    "no greeting to type before a voicemail queue is chosen");
+  const messagesQueue = await voicemailQueue.locator("option").evaluateAll((options) =>
+    options.map((o) => o.value).find((v) => v !== ""));
+  await voicemailQueue.selectOption(messagesQueue);
+  await callSettings.getByLabel(/^Message d'accueil de la messagerie/).fill("Laissez votre message après le bip.");
+  check((await callSettings.getByLabel(/^Durée maximale d'un message/).inputValue()) === "120",
+    "the longest message starts at the server's default (120 s)");
+  await callSettings.getByLabel(/^Durée maximale d'un message/).fill("60");
   await retention.fill("4000");
   await supervisor.getByRole("button", { name: "Enregistrer", exact: true }).first().click();
   const refusal = "Saisissez un nombre entier de jours, de 1 à 3650.";
@@ -409,7 +421,9 @@ try {
     (q) => q.name === "accueil-telephone");
   const phoneQueue = added && (await api("superviseur", "GET", `/api/v1/queues/${added.id}`));
   check(phoneQueue?.channel === "voice" && phoneQueue.announce_every_s === 45 &&
-        phoneQueue.record_calls === true && phoneQueue.recording_retention_days === 90,
+        phoneQueue.record_calls === true && phoneQueue.recording_retention_days === 90 &&
+        phoneQueue.voicemail_queue_id === Number(messagesQueue) && phoneQueue.voicemail_max_s === 60 &&
+        phoneQueue.voicemail_text === "Laissez votre message après le bip.",
     `the phone queue's call settings are stored: ${JSON.stringify(phoneQueue)}`);
   const phoneRow = supervisor.locator("tr", {
     has: supervisor.getByRole("rowheader", { name: "accueil-telephone", exact: true }),

@@ -68,6 +68,9 @@ export interface QueueSettings {
   announce_every_s?: number;
   record_calls?: boolean;
   recording_retention_days?: number;
+  voicemail_queue_id?: number;
+  voicemail_text?: string;
+  voicemail_max_s?: number;
 }
 
 type QueueBody = Omit<QueueSettings, "id">;
@@ -105,6 +108,9 @@ const labelsOf = (t: AdminT): Record<string, string> => ({
   announce_every_s: t("queues.announceEvery"),
   record_calls: t("queues.recordCalls"),
   recording_retention_days: t("queues.retention"),
+  voicemail_queue_id: t("queues.voicemailQueue"),
+  voicemail_text: t("queues.voicemailText"),
+  voicemail_max_s: t("queues.voicemailMax"),
   skills: t("queues.skills"),
   "skills.skill_id": t("queues.skill"),
   "skills.min_level": t("queues.minLevel"),
@@ -251,6 +257,9 @@ interface QueueFormState {
   announce_every_s: string;
   record_calls: boolean;
   recording_retention_days: string;
+  voicemail_queue_id: string;
+  voicemail_text: string;
+  voicemail_max_s: string;
 }
 
 let lastRowKey = 0;
@@ -291,6 +300,9 @@ function formOf(q: QueueSettings | null): QueueFormState {
     announce_every_s: text(q?.announce_every_s ?? 30),
     record_calls: q?.record_calls ?? false,
     recording_retention_days: text(q?.recording_retention_days ?? 30),
+    voicemail_queue_id: text(q?.voicemail_queue_id),
+    voicemail_text: q?.voicemail_text ?? "",
+    voicemail_max_s: text(q?.voicemail_max_s ?? 120),
   };
 }
 
@@ -444,11 +456,28 @@ function callSettingsOf(f: QueueFormState, t: AdminT) {
     max: 3650,
     message: "error.retention",
   });
-  return {
+  const settings: Partial<QueueBody> = {
     announce_every_s: required(t, announce, "announce_every_s"),
     record_calls: f.record_calls,
     recording_retention_days: required(t, retention, "recording_retention_days"),
   };
+  // Messages: only with a queue to keep them in.
+  if (f.voicemail_queue_id) {
+    settings.voicemail_queue_id = Number(f.voicemail_queue_id);
+    const longest = readNumber(t, f.voicemail_max_s, "voicemail_max_s", {
+      integer: true,
+      min: 10,
+      max: 600,
+      message: "error.voicemailMax",
+    });
+    settings.voicemail_max_s = required(t, longest, "voicemail_max_s");
+    const said = f.voicemail_text.trim();
+    if ([...said].length > 500) {
+      throw new Refusal({ field: "voicemail_text", message: t("error.voicemailText") });
+    }
+    if (said) settings.voicemail_text = said;
+  }
+  return settings;
 }
 
 // ---- the editor ----------------------------------------------------------------------
@@ -502,15 +531,18 @@ function QueueForm({
 
   // Other queues an interaction can move to: same channel (or, for callbacks,
   // the callback channel); the current choice stays listed whatever it is.
-  const targets = (channel: QueueChannel, current: string) =>
+  // null: a queue of any channel (messages may be kept as tasks).
+  const targets = (channel: QueueChannel | null, current: string) =>
     queues.filter(
-      (q) => q.id !== queue?.id && (q.channel === channel || String(q.id) === current),
+      (q) =>
+        q.id !== queue?.id &&
+        (channel === null || q.channel === channel || String(q.id) === current),
     );
   const queueSelect = (
-    field: "overflow_queue_id" | "closed_queue_id" | "callback_queue_id",
+    field: "overflow_queue_id" | "closed_queue_id" | "callback_queue_id" | "voicemail_queue_id",
     label: AdminKey,
     hint: AdminKey,
-    channel: QueueChannel,
+    channel: QueueChannel | null,
   ) => (
     <IdSelect
       id={idOf(field)}
@@ -534,7 +566,8 @@ function QueueForm({
       | "max_wait_s"
       | "max_length"
       | "announce_every_s"
-      | "recording_retention_days",
+      | "recording_retention_days"
+      | "voicemail_max_s",
     label: AdminKey,
     hint: AdminKey | null,
     attributes: { min: number; max?: number; step: number | "any" },
@@ -710,6 +743,36 @@ function QueueForm({
               },
             ]}
           />
+          <div className="guichet-grid">
+            {queueSelect(
+              "voicemail_queue_id",
+              "queues.voicemailQueue",
+              "queues.voicemailQueueHint",
+              null,
+            )}
+            {form.voicemail_queue_id &&
+              numberInput("voicemail_max_s", "queues.voicemailMax", "queues.voicemailMaxHint", {
+                min: 10,
+                max: 600,
+                step: 1,
+              })}
+          </div>
+          {form.voicemail_queue_id && (
+            <Input
+              textArea
+              label={t("queues.voicemailText")}
+              hintText={t("queues.voicemailTextHint")}
+              {...errorProps(feedback, "voicemail_text")}
+              nativeTextAreaProps={{
+                id: idOf("voicemail_text"),
+                name: "voicemail_text",
+                rows: 3,
+                maxLength: 500,
+                value: form.voicemail_text,
+                onChange: (e) => update({ voicemail_text: e.target.value }),
+              }}
+            />
+          )}
         </fieldset>
       )}
 

@@ -62,6 +62,8 @@ const fr = {
   "error.chooseCalendar": "Choisissez un calendrier.",
   "error.announceEvery": "Saisissez un nombre entier de secondes, de 0 à 600.",
   "error.retention": "Saisissez un nombre entier de jours, de 1 à 3650.",
+  "error.voicemailMax": "Saisissez un nombre entier de secondes, de 10 à 600.",
+  "error.voicemailText": "500 caractères au plus.",
   "error.badDate": "Ligne {line} : « {value} » n'est pas une date valide au format AAAA-MM-JJ.",
   "error.passwordShort": "Le mot de passe doit compter 12 caractères au moins.",
 
@@ -180,6 +182,14 @@ const fr = {
   "queues.retention": "Durée de conservation des enregistrements (jours)",
   "queues.retentionHint": "Conversations et messages vocaux, de 1 à 3650 jours.",
   "queues.recordedCell": "appels enregistrés",
+  "queues.voicemailQueue": "Messagerie vocale",
+  "queues.voicemailQueueHint":
+    "Un appel qui attend trop longtemps ou trouve la file pleine (sans file de débordement), ou qui arrive hors horaires (sans file de fermeture), laisse un message dans cette file au lieu d'être raccroché.",
+  "queues.voicemailText": "Message d'accueil de la messagerie",
+  "queues.voicemailTextHint":
+    "Dit avant le bip, 500 caractères au plus. Vide : « Nos conseillers sont tous occupés… » ou « Le service est fermé… » selon le cas.",
+  "queues.voicemailMax": "Durée maximale d'un message (secondes)",
+  "queues.voicemailMaxHint": "De 10 à 600 secondes.",
 
   // IVR flows
   "ivr.intro":
@@ -402,6 +412,8 @@ const en: Record<AdminKey, string> = {
   "error.chooseCalendar": "Choose a calendar.",
   "error.announceEvery": "Enter a whole number of seconds, from 0 to 600.",
   "error.retention": "Enter a whole number of days, from 1 to 3650.",
+  "error.voicemailMax": "Enter a whole number of seconds, from 10 to 600.",
+  "error.voicemailText": "At most 500 characters.",
   "error.badDate": "Line {line}: \"{value}\" is not a valid YYYY-MM-DD date.",
   "error.passwordShort": "The password needs at least 12 characters.",
 
@@ -515,6 +527,14 @@ const en: Record<AdminKey, string> = {
   "queues.retention": "Recordings kept for (days)",
   "queues.retentionHint": "Conversations and voicemails, from 1 to 3650 days.",
   "queues.recordedCell": "calls recorded",
+  "queues.voicemailQueue": "Voicemail",
+  "queues.voicemailQueueHint":
+    "A call that waits too long or finds the queue full (with no overflow queue), or comes out of hours (with no closed queue), leaves a message in this queue instead of being hung up on.",
+  "queues.voicemailText": "Voicemail greeting",
+  "queues.voicemailTextHint":
+    "Said before the beep, at most 500 characters. Empty: \"All our advisers are busy…\" or \"The service is closed…\" as the case may be.",
+  "queues.voicemailMax": "Longest message (seconds)",
+  "queues.voicemailMaxHint": "From 10 to 600 seconds.",
 
   "ivr.intro":
     "A flow tells what the people calling a service number hear, and leads them, by the keys they press, to a queue, a voicemail or the end of the call. A saved flow applies to the next calls.",
