@@ -188,6 +188,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 86400))
       ->envname("GUICHET_SIP_SESSION_EXPIRES");
   serve
+      ->add_option("--sip-tcp-idle", serve_options.sip_tcp_idle_s,
+                   "SECONDS a SIP-over-TCP connection may stay without a request (keepalives "
+                   "are not requests) and no call before it is closed (default 120)")
+      ->check(CLI::Range(1, 86400))
+      ->envname("GUICHET_SIP_TCP_IDLE");
+  serve
       ->add_option("--sip-phone-networks", serve_options.sip_phone_networks,
                    "CIDR,... — the networks agents' sip: phones may be in (default: any)")
       ->envname("GUICHET_SIP_PHONE_NETWORKS");

@@ -103,6 +103,12 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
         return invalid_argument("a number of seconds", "sip_session_expires");
       }
       options.sip_session_expires_s = std::stoi(value);
+    } else if (key == "sip_tcp_idle") {
+      if (value.empty() || value.size() > 5 ||
+          value.find_first_not_of("0123456789") != std::string::npos || std::stoi(value) == 0) {
+        return invalid_argument("a number of seconds, at least 1", "sip_tcp_idle");
+      }
+      options.sip_tcp_idle_s = std::stoi(value);
     } else if (key == "sip_phone_networks") {
       options.sip_phone_networks = value;
     } else if (key == "metrics_token") {
@@ -228,6 +234,7 @@ Status serve(const ServeOptions& options) {
       voice_options.data_dir = options.data_dir;
       voice_options.media_timeout_s = options.media_timeout_s;
       voice_options.session_expires_s = options.sip_session_expires_s;
+      voice_options.tcp_idle_s = options.sip_tcp_idle_s;
       auto callers = parse_networks(options.sip_callers, &bad);
       if (!callers) return invalid_argument("not a network: " + bad, "sip-callers");
       voice_options.callers = std::move(*callers);

@@ -33,6 +33,7 @@ struct ServeOptions {
   // without BYE. 0: never.
   int media_timeout_s = 30;
   int sip_session_expires_s = 1800;
+  int sip_tcp_idle_s = 120;
   // Networks agents' sip: phones may be in, comma-separated CIDRs
   // ("192.0.2.0/24,127.0.0.1"); empty: any address (agent_phone.h).
   std::string sip_phone_networks;
@@ -48,7 +49,7 @@ struct ServeOptions {
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
 // tls_cert, tls_key, access_log, sip_listen, rtp_ports, sip_trunk, sip_trunk_user,
 // sip_trunk_password, sip_phone_networks, metrics_token, media_timeout, sip_callers,
-// sip_session_expires.
+// sip_session_expires, sip_tcp_idle.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,

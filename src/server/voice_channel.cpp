@@ -102,6 +102,7 @@ class VoiceChannel::Impl {
     sip.rtp_max = options_.rtp_max;
     sip.media_timeout = std::chrono::seconds(options_.media_timeout_s);
     sip.session_interval = std::chrono::seconds(options_.session_expires_s);
+    sip.tcp_idle = std::chrono::seconds(options_.tcp_idle_s);
     sip.callers = options_.callers;
     sip.trunk = options_.trunk;
     sip.trunk_user = options_.trunk_user;
@@ -185,6 +186,10 @@ class VoiceChannel::Impl {
         s.session_refreshes.load());
     add("sessions_expired_total", "counter", "Calls ended: a session refresh found no call.",
         s.sessions_expired.load());
+    add("sip_tcp_connections", "gauge", "SIP over TCP connections open.",
+        s.tcp_connections.load());
+    add("sip_tcp_closed_total", "counter", "SIP over TCP connections closed: idle, or over a cap.",
+        s.tcp_closed.load());
     add("invites_refused_total", "counter",
         "INVITEs refused: from outside --sip-callers, or over a source's rate.",
         s.invites_refused.load());
@@ -209,6 +214,8 @@ class VoiceChannel::Impl {
            ",\"media_timeouts\":" + std::to_string(s.media_timeouts.load()) +
            ",\"session_refreshes\":" + std::to_string(s.session_refreshes.load()) +
            ",\"sessions_expired\":" + std::to_string(s.sessions_expired.load()) +
+           ",\"tcp_connections\":" + std::to_string(s.tcp_connections.load()) +
+           ",\"tcp_closed\":" + std::to_string(s.tcp_closed.load()) +
            ",\"invites_refused\":" + std::to_string(s.invites_refused.load()) +
            ",\"sip_malformed\":" + std::to_string(s.sip_malformed.load()) +
            ",\"digits\":" + std::to_string(s.digits.load()) +

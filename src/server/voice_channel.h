@@ -41,6 +41,7 @@ class VoiceChannel {
     std::string data_dir = "data";   // prompts/ and recordings/ go there
     int media_timeout_s = 30;        // a call whose RTP stops this long ends (0: never)
     int session_expires_s = 1800;    // each leg refreshed every half of this (0: never)
+    int tcp_idle_s = 120;            // a SIP/TCP connection without a request, closed
     std::vector<IpNetwork> callers;  // where INVITEs may come from; empty: anyone, rate-limited
   };
 

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "voice/rtp.h"
 #include "voice/sdp_offer.h"
+#include "voice/sip_connections.h"
 #include "voice/sip_dialog.h"
 #include "voice/sip_guard.h"
 
@@ -89,6 +90,15 @@ constexpr int kLatchPackets = 4;
 constexpr std::uint64_t kRingMs = 30'000;              // an agent's phone rings at most this long
 constexpr std::uint64_t kDigitGapMs = 40;              // keys closer than this are one key repeated
 constexpr std::uint64_t kMaxRecordFrames = 6'000'000;  // 33 h: a WAV's sizes are 32-bit
+constexpr std::uint64_t kConnectionsLookMs = 500;      // SIP over TCP's limits, applied
+
+// "address:port" ("[v6]:port"), as accepted_on names a peer.
+std::string peer_of(const sa& address) {
+  char host[64] = {};
+  (void)sa_ntop(&address, host, sizeof host);
+  const std::string text = sa_af(&address) == AF_INET6 ? "[" + std::string(host) + "]" : host;
+  return text + ":" + std::to_string(sa_port(&address));
+}
 
 // G.711 by law, whatever payload type number the peer gave it.
 std::uint8_t encode(bool alaw, std::int16_t sample) {
@@ -176,6 +186,7 @@ class SipEndpoint::Impl {
     Stage stage = Stage::kIvr;
     bool held_by_phone = false;  // kHeld by the agent's phone (its hold key), not the workspace
     bool ivr_started = false;    // at the caller's ACK
+    std::string tcp_peer;  // the connection the caller's requests come on, if TCP
     std::string from;
     std::string from_name;
     std::string number;
@@ -251,11 +262,14 @@ class SipEndpoint::Impl {
       tmr_init(&tick_);
       next_tick_ = std::chrono::steady_clock::now() + kTick;
       tmr_start(&tick_, kTick.count(), &Impl::on_tick, this);
+      tmr_init(&connections_timer_);
+      tmr_start(&connections_timer_, kConnectionsLookMs, &Impl::on_connections_due, this);
       (void)re_main(nullptr);
     }
     while (!calls_.empty())
       end_call(*calls_.begin()->second, false);
     tmr_cancel(&tick_);
+    tmr_cancel(&connections_timer_);
     close();
     libre_close();
   }
@@ -476,6 +490,9 @@ class SipEndpoint::Impl {
   static bool on_any_request(const sip_msg* msg, void* arg) {
     auto* self = static_cast<Impl*>(arg);
     if (msg->tp == SIP_TRANSP_UDP && !self->raw_guard_) self->guard_datagrams(msg);
+    if (msg->tp == SIP_TRANSP_TCP) {
+      self->tcp_last_request_[peer_of(msg->src)] = std::chrono::steady_clock::now();
+    }
     if (view(msg->callid) == self->guard_call_id_) {  // our own, to find the socket
       return true;
     }
@@ -632,6 +649,7 @@ class SipEndpoint::Impl {
     auto call = std::make_unique<Call>();
     call->id = ++self->last_call_;
     call->number = number;
+    if (msg->tp == SIP_TRANSP_TCP) call->tcp_peer = peer_of(msg->src);
     call->from = std::string(view(msg->from.uri.user));
     call->from_name = std::string(view(msg->from.dname));
     call->service = service;
@@ -843,6 +861,41 @@ class SipEndpoint::Impl {
   void aim(Leg& leg) {
     if (!leg.session || leg.signal_target.empty()) return;
     (void)aim_dialog(sipsess_dialog(leg.session), leg.signal_target);
+  }
+
+  // ---- SIP over TCP's limits (see sip_connections.h) -------------------------------
+
+  static void on_connections_due(void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    tmr_start(&self->connections_timer_, kConnectionsLookMs, &Impl::on_connections_due, self);
+    self->apply_connection_limits();
+  }
+
+  void apply_connection_limits() {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<SipConnection> connections = accepted_on(options_.port);
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> seen;
+    std::unordered_map<std::string, bool> in_call;
+    for (const auto& [id, call] : calls_) {
+      if (!call->tcp_peer.empty()) in_call[call->tcp_peer] = true;
+    }
+    for (SipConnection& c : connections) {
+      // A connection not heard from yet counts from when it was first seen.
+      auto last = tcp_last_request_.try_emplace(c.peer, now).first->second;
+      seen[c.peer] = last;
+      c.last_request = last;
+      c.in_call = in_call.count(c.peer) > 0;
+    }
+    tcp_last_request_ = std::move(seen);  // the gone are forgotten
+    SipConnectionLimits limits;
+    limits.idle = options_.tcp_idle;
+    limits.per_address = options_.tcp_per_address;
+    limits.total = options_.tcp_total ? options_.tcp_total : default_connection_total();
+    const std::vector<int> closing = connections_to_close(connections, limits, now);
+    for (int fd : closing)
+      close_connection(fd);
+    stats_.tcp_closed += closing.size();
+    stats_.tcp_connections = connections.size() - closing.size();
   }
 
   // ---- session timers (RFC 4028) ------------------------------------------------
@@ -1501,6 +1554,9 @@ class SipEndpoint::Impl {
   std::unordered_map<CallId, std::unique_ptr<Call>> calls_;
   CallId last_call_ = 0;
   tmr tick_{};
+  tmr connections_timer_{};
+  // SIP over TCP: each peer's last request (by "address:port").
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> tcp_last_request_;
   std::chrono::steady_clock::time_point next_tick_;
   unsigned phase_ = 0;
   std::vector<CallId> ticking_;

@@ -90,6 +90,8 @@ struct VoiceStats {
   std::atomic<std::uint64_t> media_timeouts{0};   // calls ended for silent RTP
   std::atomic<std::uint64_t> session_refreshes{0};  // re-INVITEs sent to keep sessions
   std::atomic<std::uint64_t> sessions_expired{0};   // legs whose refresh found no call
+  std::atomic<std::uint64_t> tcp_connections{0};    // SIP over TCP, at the last look
+  std::atomic<std::uint64_t> tcp_closed{0};         // closed: idle, or over a limit
   std::atomic<std::uint64_t> digits{0};
   // Pacing: how late each 20 ms tick's last packet left (µs), as a histogram
   // by 100 µs up to 50 ms (the last bucket holds the rest).
@@ -115,6 +117,14 @@ class SipEndpoint {
     // flows. A caller asking Session-Expires is answered with it (under 90 s:
     // 422). 0: no refreshes.
     std::chrono::seconds session_interval{1800};
+    // SIP over TCP: a connection without a request this long (CRLF
+    // keepalives are not requests), and no call on it, is closed; at most
+    // `tcp_per_address` from one address and `tcp_total` in all (0: a
+    // quarter of the descriptor limit, at most 1024) — beyond, those idle
+    // longest are closed.
+    std::chrono::seconds tcp_idle{120};
+    std::size_t tcp_per_address = 32;
+    std::size_t tcp_total = 0;
     // Where INVITEs may come from (trunks, the PBX): from elsewhere, 403.
     // Empty: anyone, but each source at most `calls_per_source_s` new calls
     // a second (bursts of 3×); beyond, INVITEs go unanswered — a forged

@@ -1,13 +1,14 @@
 // `guichet serve --sip-listen` for a voice test: an admin, the server on
 // free ports, its log kept for a failure, killed when the test exits; the
 // API as that admin; and one service number whose flow queues at once.
+// `fileLimit`: the server runs under `ulimit -n` of that many descriptors.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, healthy } from "../../web/e2e/support.mjs";
 
-export async function startVoiceServer(guichet, name, extraArgs = []) {
+export async function startVoiceServer(guichet, name, extraArgs = [], { fileLimit } = {}) {
   const work = mkdtempSync(join(tmpdir(), `guichet-${name}-`));
   const httpPort = await freePort();
   const sipPort = 21000 + Math.floor(Math.random() * 20000);
@@ -22,9 +23,12 @@ export async function startVoiceServer(guichet, name, extraArgs = []) {
   process.on("uncaughtException", (e) => fail(e.stack ?? String(e)));
   spawnSync(guichet, ["user", "add", "--name", "admin", "--role", "admin", "--data", join(work, "data")],
     { input: `${password}\n` });
-  const server = spawn(guichet, ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
-    "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false", ...extraArgs],
-  { stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["serve", "--data", join(work, "data"), "--listen", `127.0.0.1:${httpPort}`,
+    "--sip-listen", `127.0.0.1:${sipPort}`, "--access-log", "false", ...extraArgs];
+  const server = fileLimit
+    ? spawn("sh", ["-c", `ulimit -n ${Number(fileLimit)} && exec "$0" "$@"`, guichet, ...args],
+      { stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(guichet, args, { stdio: ["ignore", "pipe", "pipe"] });
   server.stdout.on("data", (d) => (state.log += d));
   server.stderr.on("data", (d) => (state.log += d));
   server.on("exit", () => (state.exited = true));

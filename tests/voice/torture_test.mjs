@@ -2,9 +2,13 @@
 // message answered as the RFC expects of a user agent server (or not at all,
 // for responses nobody asked for), no crash, no hang; then request smuggling
 // over TCP (a Content-Length that is not a number) and a SIP OPTIONS still
-// answered at the end.
+// answered at the end. Then SIP over TCP held by idle connections: under
+// `ulimit -n 256`, 300 connections from 10 addresses sending only CRLF
+// keepalives: the server keeps its share (at most 64, 32 an address),
+// closes the rest and every one that stays idle, and answers all along.
 //   node tests/voice/torture_test.mjs --guichet path/to/guichet
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { flags } from "../../web/e2e/support.mjs";
 import { messages } from "./rfc4475.mjs";
@@ -83,6 +87,68 @@ for (const length of ["-5", "abc"]) {
 const after = statuses(await overTcp(options("after")));
 if (after[0] !== 200) fail(`OPTIONS not answered after the torture: ${after}`);
 if (state.exited) fail("the server died");
+
+// ---- idle connections: capped, and closed when idle ------------------------------
+{
+  const capped = await startVoiceServer(guichet, "tcpcap", ["--sip-tcp-idle", "3"], { fileLimit: 256 });
+  const sockets = [];
+  let ended = 0;
+  for (let i = 0; i < 300; i++) {
+    const socket = connect({ port: capped.sipPort, host: "127.0.0.1", localAddress: `127.0.0.${2 + (i % 10)}` });
+    socket.on("error", () => {});
+    socket.on("close", () => ended++);
+    sockets.push(socket);
+  }
+  // CRLF keepalives (RFC 5626) every 500 ms: not requests.
+  const keepalive = setInterval(() => {
+    for (const socket of sockets) if (!socket.destroyed) socket.write("\r\n\r\n");
+  }, 500);
+  // The server's CPU time (utime + stime, in clock ticks of 10 ms).
+  const cpu = () => readFileSync(`/proc/${capped.server.pid}/stat`, "utf8")
+    .split(") ")[1].split(" ").slice(11, 13).reduce((a, b) => a + Number(b), 0) * 10;
+  const cpuBefore = cpu();
+  const healthTimes = [];
+  const started = Date.now();
+  let held = 0;
+  while (Date.now() - started < 2500) {
+    const t0 = Date.now();
+    const response = await fetch(`${capped.base}/healthz`);
+    if (response.status !== 200) fail(`/healthz answered ${response.status} under the flood`);
+    healthTimes.push(Date.now() - t0);
+    held = Math.max(held, (await capped.api("GET", "/api/v1/stats/voice")).tcp_connections);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const busy = (cpu() - cpuBefore) / (Date.now() - started);
+  const open = sockets.filter((s) => !s.destroyed && !s.readableEnded).length;
+  if (open > 64) fail(`${open} idle connections still open (at most 64)`);
+  // A newcomer is served: its OPTIONS over TCP answered.
+  const answered = await new Promise((resolve) => {
+    let data = "";
+    const socket = connect(capped.sipPort, "127.0.0.1", () => socket.write(options("newcomer")));
+    socket.on("data", (chunk) => {
+      data += chunk;
+      if (/^SIP\/2\.0 200/m.test(data)) { socket.destroy(); resolve(true); }
+    });
+    socket.on("error", () => resolve(false));
+    setTimeout(() => { socket.destroy(); resolve(false); }, 3000);
+  });
+  if (!answered) fail("an OPTIONS over a new TCP connection was not answered");
+  // The rest idle (no request for 3 s): all closed.
+  const end = Date.now() + 8000;
+  while (ended < 300 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  clearInterval(keepalive);
+  if (ended < 300) fail(`${300 - ended} idle connections still open after --sip-tcp-idle 3`);
+  const stats = await capped.api("GET", "/api/v1/stats/voice");
+  if (capped.state.exited) fail("the server died under the connections");
+  const slowest = Math.max(...healthTimes);
+  results.push(`300 idle SIP/TCP connections at ulimit -n 256: at most ${held} held (cap 64), ` +
+    `/healthz slowest ${slowest} ms over ${healthTimes.length} checks, server CPU ${Math.round(busy * 100)} %; ` +
+    "all closed once idle 3 s " +
+    `(${stats.tcp_closed} closed)`);
+  if (slowest > 1000) fail(`/healthz took ${slowest} ms under the connections`);
+  if (busy > 0.5) fail(`the server spent ${Math.round(busy * 100)} % of a core on idle connections`);
+  capped.server.kill("SIGTERM");
+}
 
 console.log(results.join("\n"));
 if (failures > 0) fail(`${failures} of ${messages.length + 2} not handled as RFC 4475 expects`);
