@@ -2,16 +2,23 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace guichet::voice {
 
@@ -37,13 +44,13 @@ bool describe(const sockaddr_storage& address, std::string& host, std::uint16_t&
 
 }  // namespace
 
-std::vector<int> connections_to_close(std::vector<SipConnection> connections,
-                                      const SipConnectionLimits& limits,
-                                      std::chrono::steady_clock::time_point now) {
-  std::vector<int> closing;
-  std::set<int> closed;
+std::vector<SipConnection> connections_to_close(std::vector<SipConnection> connections,
+                                                const SipConnectionLimits& limits,
+                                                std::chrono::steady_clock::time_point now) {
+  std::vector<SipConnection> closing;
+  std::set<std::string> closed;  // by peer: one connection each
   auto close = [&](const SipConnection& c) {
-    if (closed.insert(c.fd).second) closing.push_back(c.fd);
+    if (closed.insert(c.peer).second) closing.push_back(c);
   };
   for (const SipConnection& c : connections) {
     if (!c.in_call && now - c.last_request >= limits.idle) close(c);
@@ -55,11 +62,11 @@ std::vector<int> connections_to_close(std::vector<SipConnection> connections,
                    });
   std::map<std::string, std::size_t> open_from;
   for (const SipConnection& c : connections) {
-    if (!closed.count(c.fd)) ++open_from[c.address];
+    if (!closed.count(c.peer)) ++open_from[c.address];
   }
   for (const SipConnection& c : connections) {
     std::size_t& open = open_from[c.address];
-    if (open > limits.per_address && !c.in_call && !closed.count(c.fd)) {
+    if (open > limits.per_address && !c.in_call && !closed.count(c.peer)) {
       close(c);
       --open;
     }
@@ -67,7 +74,7 @@ std::vector<int> connections_to_close(std::vector<SipConnection> connections,
   std::size_t open = connections.size() - closed.size();
   for (const SipConnection& c : connections) {
     if (open <= limits.total) break;
-    if (!c.in_call && !closed.count(c.fd)) {
+    if (!c.in_call && !closed.count(c.peer)) {
       close(c);
       --open;
     }
@@ -75,44 +82,85 @@ std::vector<int> connections_to_close(std::vector<SipConnection> connections,
   return closing;
 }
 
-std::vector<SipConnection> accepted_on(std::uint16_t port) {
+std::vector<SipConnection> connections_on(std::uint16_t port) {
   std::vector<SipConnection> found;
+  const int diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (diag < 0) return found;
+  for (const int family : {AF_INET, AF_INET6}) {
+    struct {
+      nlmsghdr header;
+      inet_diag_req_v2 request;
+    } query{};
+    query.header.nlmsg_len = sizeof query;
+    query.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    query.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    query.request.sdiag_family = static_cast<std::uint8_t>(family);
+    query.request.sdiag_protocol = IPPROTO_TCP;
+    query.request.idiag_states = (1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT);
+    query.request.id.idiag_sport = htons(port);  // the kernel filters on it
+    if (send(diag, &query, sizeof query, 0) != static_cast<ssize_t>(sizeof query)) break;
+    bool done = false;
+    while (!done) {
+      alignas(nlmsghdr) char buffer[32768];
+      const ssize_t length = recv(diag, buffer, sizeof buffer, 0);
+      if (length <= 0) break;
+      auto remaining = static_cast<unsigned>(length);
+      for (auto* header = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(header, remaining);
+           header = NLMSG_NEXT(header, remaining)) {
+        if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR) {
+          done = true;
+          break;
+        }
+        const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
+        if (ntohs(message->id.idiag_sport) != port) continue;  // an older kernel's dump
+        sockaddr_storage remote{};
+        if (family == AF_INET) {
+          auto& v4 = reinterpret_cast<sockaddr_in&>(remote);
+          v4.sin_family = AF_INET;
+          std::memcpy(&v4.sin_addr, message->id.idiag_dst, sizeof v4.sin_addr);
+          v4.sin_port = message->id.idiag_dport;
+        } else {
+          auto& v6 = reinterpret_cast<sockaddr_in6&>(remote);
+          v6.sin6_family = AF_INET6;
+          std::memcpy(&v6.sin6_addr, message->id.idiag_dst, sizeof v6.sin6_addr);
+          v6.sin6_port = message->id.idiag_dport;
+        }
+        SipConnection connection;
+        std::uint16_t remote_port = 0;
+        if (!describe(remote, connection.address, remote_port)) continue;
+        connection.inode = message->idiag_inode;
+        connection.peer = (family == AF_INET6 ? "[" + connection.address + "]"
+                                              : connection.address) +
+                          ":" + std::to_string(remote_port);
+        found.push_back(std::move(connection));
+      }
+    }
+  }
+  close(diag);
+  return found;
+}
+
+void find_descriptors(std::vector<SipConnection>& connections) {
+  std::unordered_map<std::uint64_t, SipConnection*> by_inode;
+  for (SipConnection& c : connections) {
+    if (c.inode != 0) by_inode[c.inode] = &c;
+  }
+  if (by_inode.empty()) return;
   DIR* folder = opendir("/proc/self/fd");
-  if (!folder) return found;
+  if (!folder) return;
   const int own = dirfd(folder);
   while (const dirent* entry = readdir(folder)) {
     const std::string_view name(entry->d_name);
     int fd = -1;
     if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc() || fd == own)
       continue;
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) continue;
-    std::string host;
-    std::uint16_t local_port = 0;
-    if (!describe(local, host, local_port) || local_port != port) continue;
-    int type = 0;
-    int listening = 0;
-    length = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM) continue;
-    length = sizeof listening;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || listening) continue;
-    sockaddr_storage remote{};
-    length = sizeof remote;
-    std::uint16_t remote_port = 0;
-    SipConnection connection;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &length) != 0 ||
-        !describe(remote, connection.address, remote_port)) {
-      continue;
+    struct stat status {};
+    if (fstat(fd, &status) != 0 || !S_ISSOCK(status.st_mode)) continue;
+    if (auto found = by_inode.find(status.st_ino); found != by_inode.end()) {
+      found->second->fd = fd;
     }
-    connection.fd = fd;
-    connection.peer = (remote.ss_family == AF_INET6 ? "[" + connection.address + "]"
-                                                    : connection.address) +
-                      ":" + std::to_string(remote_port);
-    found.push_back(std::move(connection));
   }
   closedir(folder);
-  return found;
 }
 
 void close_connection(int fd) {

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <future>
@@ -62,14 +63,16 @@ enum CommandId : int {
   kResume,
   kRecord,
   kTakeMessage,
+  kConnections,  // SIP over TCP's connections, as the kernel lists them
 };
 
 struct Command {
   CallId call = 0;
-  std::string target;
+  std::string target{};
   std::uint64_t attempt = 0;  // kTakeMessage: the queue
-  AudioPtr audio;
+  AudioPtr audio{};
   std::chrono::seconds longest{};
+  std::vector<SipConnection> connections{};
 };
 
 Error internal_error(std::string message) {
@@ -90,7 +93,7 @@ constexpr int kLatchPackets = 4;
 constexpr std::uint64_t kRingMs = 30'000;              // an agent's phone rings at most this long
 constexpr std::uint64_t kDigitGapMs = 40;              // keys closer than this are one key repeated
 constexpr std::uint64_t kMaxRecordFrames = 6'000'000;  // 33 h: a WAV's sizes are 32-bit
-constexpr std::uint64_t kConnectionsLookMs = 500;      // SIP over TCP's limits, applied
+constexpr std::chrono::milliseconds kConnectionsLook(500);  // SIP over TCP's limits, applied
 
 // "address:port" ("[v6]:port"), as accepted_on names a peer.
 std::string peer_of(const sa& address) {
@@ -223,11 +226,23 @@ class SipEndpoint::Impl {
     auto ready = started.get_future();
     thread_ = std::thread([this, &started] { run(started); });
     Status status = ready.get();
-    if (!status) thread_.join();
+    if (!status) {
+      thread_.join();
+      return status;
+    }
+    watcher_ = std::thread([this] { watch_connections(); });
     return status;
   }
 
   ~Impl() {
+    if (watcher_.joinable()) {
+      {
+        std::lock_guard lock(watch_mutex_);
+        watch_stop_ = true;
+      }
+      watch_wake_.notify_all();
+      watcher_.join();
+    }
     if (!thread_.joinable()) return;
     mqueue_push(queue_, kStop, nullptr);  // thread-safe: a pipe
     thread_.join();
@@ -262,14 +277,11 @@ class SipEndpoint::Impl {
       tmr_init(&tick_);
       next_tick_ = std::chrono::steady_clock::now() + kTick;
       tmr_start(&tick_, kTick.count(), &Impl::on_tick, this);
-      tmr_init(&connections_timer_);
-      tmr_start(&connections_timer_, kConnectionsLookMs, &Impl::on_connections_due, this);
       (void)re_main(nullptr);
     }
     while (!calls_.empty())
       end_call(*calls_.begin()->second, false);
     tmr_cancel(&tick_);
-    tmr_cancel(&connections_timer_);
     close();
     libre_close();
   }
@@ -345,6 +357,7 @@ class SipEndpoint::Impl {
     std::unique_ptr<Command> command(static_cast<Command*>(data));
     if (id == kStop) return re_cancel();
     if (!command) return;
+    if (id == kConnections) return self->apply_connection_limits(command->connections);
     // Calls are named by id and looked up here: the caller may have hung up
     // since the command was sent.
     auto found = self->calls_.find(command->call);
@@ -865,15 +878,23 @@ class SipEndpoint::Impl {
 
   // ---- SIP over TCP's limits (see sip_connections.h) -------------------------------
 
-  static void on_connections_due(void* arg) {
-    auto* self = static_cast<Impl*>(arg);
-    tmr_start(&self->connections_timer_, kConnectionsLookMs, &Impl::on_connections_due, self);
-    self->apply_connection_limits();
+  // Off the SIP thread: asking the kernel takes milliseconds (it walks its
+  // whole table of connections), which the audio's 2 ms ticks cannot spare.
+  void watch_connections() {
+    std::unique_lock lock(watch_mutex_);
+    while (!watch_wake_.wait_for(lock, kConnectionsLook, [this] { return watch_stop_; })) {
+      lock.unlock();
+      Command command;
+      command.connections = connections_on(options_.port);
+      push(kConnections, std::move(command));
+      lock.lock();
+    }
   }
 
-  void apply_connection_limits() {
+  // On the SIP thread, which alone closes (libre's) connections: so a
+  // descriptor found here is the connection's until shut down.
+  void apply_connection_limits(std::vector<SipConnection>& connections) {
     const auto now = std::chrono::steady_clock::now();
-    std::vector<SipConnection> connections = accepted_on(options_.port);
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> seen;
     std::unordered_map<std::string, bool> in_call;
     for (const auto& [id, call] : calls_) {
@@ -891,11 +912,16 @@ class SipEndpoint::Impl {
     limits.idle = options_.tcp_idle;
     limits.per_address = options_.tcp_per_address;
     limits.total = options_.tcp_total ? options_.tcp_total : default_connection_total();
-    const std::vector<int> closing = connections_to_close(connections, limits, now);
-    for (int fd : closing)
-      close_connection(fd);
-    stats_.tcp_closed += closing.size();
-    stats_.tcp_connections = connections.size() - closing.size();
+    std::vector<SipConnection> closing = connections_to_close(connections, limits, now);
+    find_descriptors(closing);  // only now: it looks at every descriptor
+    std::size_t closed = 0;
+    for (const SipConnection& c : closing) {
+      if (c.fd < 0) continue;  // not accepted by libre yet: next time
+      close_connection(c.fd);
+      ++closed;
+    }
+    stats_.tcp_closed += closed;
+    stats_.tcp_connections = connections.size() - closed;
   }
 
   // ---- session timers (RFC 4028) ------------------------------------------------
@@ -1524,6 +1550,10 @@ class SipEndpoint::Impl {
 
   Options options_;
   std::thread thread_;
+  std::thread watcher_;  // SIP over TCP's connections (watch_connections)
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watch_stop_ = false;  // guarded by watch_mutex_
   std::mutex services_mutex_;
   std::map<std::string, std::shared_ptr<const Service>> services_;  // guarded
 
@@ -1554,7 +1584,6 @@ class SipEndpoint::Impl {
   std::unordered_map<CallId, std::unique_ptr<Call>> calls_;
   CallId last_call_ = 0;
   tmr tick_{};
-  tmr connections_timer_{};
   // SIP over TCP: each peer's last request (by "address:port").
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> tcp_last_request_;
   std::chrono::steady_clock::time_point next_tick_;
@@ -1576,26 +1605,27 @@ void SipEndpoint::set_services(std::map<std::string, std::shared_ptr<const Servi
   impl_->set_services(std::move(services));
 }
 void SipEndpoint::connect_agent(CallId call, std::string target, std::uint64_t attempt) {
-  impl_->push(kConnectAgent, {call, std::move(target), attempt, {}});
+  impl_->push(kConnectAgent, {.call = call, .target = std::move(target), .attempt = attempt});
 }
 void SipEndpoint::drop_agent(CallId call) {
-  impl_->push(kDropAgent, {call, {}, 0, {}});
+  impl_->push(kDropAgent, {.call = call});
 }
 void SipEndpoint::hang_up(CallId call, AudioPtr message) {
-  impl_->push(kHangUp, {call, {}, 0, std::move(message)});
+  impl_->push(kHangUp, {.call = call, .audio = std::move(message)});
 }
 void SipEndpoint::announce(CallId call, AudioPtr message) {
-  impl_->push(kAnnounce, {call, {}, 0, std::move(message)});
+  impl_->push(kAnnounce, {.call = call, .audio = std::move(message)});
 }
 void SipEndpoint::record(CallId call, std::string file, AudioPtr notice) {
-  impl_->push(kRecord, {call, std::move(file), 0, std::move(notice)});
+  impl_->push(kRecord, {.call = call, .target = std::move(file), .audio = std::move(notice)});
 }
 void SipEndpoint::hold(CallId call, bool on) {
-  impl_->push(on ? kHold : kResume, {call, {}, 0, {}});
+  impl_->push(on ? kHold : kResume, {.call = call});
 }
 void SipEndpoint::take_message(CallId call, AudioPtr prompt, std::chrono::seconds longest,
                                std::uint64_t queue) {
-  impl_->push(kTakeMessage, {call, {}, queue, std::move(prompt), longest});
+  impl_->push(kTakeMessage,
+              {.call = call, .attempt = queue, .audio = std::move(prompt), .longest = longest});
 }
 const VoiceStats& SipEndpoint::stats() const {
   return impl_->stats_;

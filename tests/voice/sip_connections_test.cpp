@@ -15,6 +15,14 @@ namespace {
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
+std::vector<int> fds(const std::vector<SipConnection>& connections) {
+  std::vector<int> out;
+  for (const SipConnection& c : connections)
+    out.push_back(c.fd);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 SipConnection connection(int fd, const char* address, Clock::time_point last, bool in_call = false) {
   SipConnection c;
   c.fd = fd;
@@ -33,7 +41,7 @@ TEST(SipConnections, IdleOnesCloseUnlessInACall) {
       {connection(3, "192.0.2.1", now - seconds(121)), connection(4, "192.0.2.1", now - seconds(5)),
        connection(5, "192.0.2.2", now - seconds(600), true)},
       limits, now);
-  EXPECT_EQ(closing, std::vector<int>{3});
+  EXPECT_EQ(fds(closing), std::vector<int>{3});
 }
 
 TEST(SipConnections, OneAddressKeepsItsNewestUpToItsShare) {
@@ -44,9 +52,7 @@ TEST(SipConnections, OneAddressKeepsItsNewestUpToItsShare) {
   for (int fd = 10; fd < 15; ++fd)
     from_one.push_back(connection(fd, "198.51.100.7", now - seconds(20 - fd)));  // 14 newest
   from_one.push_back(connection(20, "198.51.100.8", now - seconds(60)));         // another address
-  auto closing = connections_to_close(from_one, limits, now);
-  std::sort(closing.begin(), closing.end());
-  EXPECT_EQ(closing, (std::vector<int>{10, 11, 12}));
+  EXPECT_EQ(fds(connections_to_close(from_one, limits, now)), (std::vector<int>{10, 11, 12}));
 }
 
 TEST(SipConnections, OverTheTotalTheIdleLongestGo) {
@@ -58,14 +64,12 @@ TEST(SipConnections, OverTheTotalTheIdleLongestGo) {
     const std::string address = "203.0.113." + std::to_string(fd);
     many.push_back(connection(fd, address.c_str(), now - seconds(100 - fd), fd == 1));
   }
-  auto closing = connections_to_close(many, limits, now);
-  std::sort(closing.begin(), closing.end());
   // fd 1 idles longest but carries a call: 2, 3 and 4 go.
-  EXPECT_EQ(closing, (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(fds(connections_to_close(many, limits, now)), (std::vector<int>{2, 3, 4}));
 }
 
-// The descriptors a process accepted on a port are found, and closing one
-// ends it for its peer.
+// The connections on a port are found (the kernel's view), then their
+// descriptors in this process; closing one ends it for its peer.
 TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
   const int listener = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(listener, 0);
@@ -85,8 +89,9 @@ TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
     accepted[i] = accept(listener, nullptr, nullptr);
     ASSERT_GE(accepted[i], 0);
   }
-  std::vector<SipConnection> found = accepted_on(port);
+  std::vector<SipConnection> found = connections_on(port);
   ASSERT_EQ(found.size(), 3u);  // not the listener, not the clients (another local port)
+  find_descriptors(found);
   for (const SipConnection& c : found) {
     EXPECT_NE(std::find(std::begin(accepted), std::end(accepted), c.fd), std::end(accepted));
     EXPECT_EQ(c.address, "127.0.0.1");
