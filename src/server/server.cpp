@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -31,6 +32,19 @@ Result<std::unique_ptr<store::SqliteStore>> open_store(const std::string& data_d
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return io_error("cannot create " + data_dir + ": " + ec.message());
   return store::SqliteStore::open((std::filesystem::path(data_dir) / "guichet.db").string());
+}
+
+// A config file's whole number in [min, max], or why not (naming `key`).
+Result<int> whole_number(const std::string& value, int min, int max, const std::string& key) {
+  int number = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || error != std::errc() || end != value.data() + value.size() ||
+      number < min || number > max) {
+    return invalid_argument("a whole number from " + std::to_string(min) + " to " +
+                                std::to_string(max),
+                            key);
+  }
+  return number;
 }
 
 }  // namespace
@@ -67,11 +81,9 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
     } else if (key == "listen") {
       options.listen = value;
     } else if (key == "workers") {
-      if (value.empty() || value.size() > 3 ||
-          value.find_first_not_of("0123456789") != std::string::npos) {
-        return invalid_argument("workers must be a number", "workers");
-      }
-      options.worker_threads = std::stoi(value);
+      auto workers = whole_number(value, 0, 999, key);
+      if (!workers) return workers.error();
+      options.worker_threads = *workers;
     } else if (key == "tls_cert") {
       options.tls_certificate = value;
     } else if (key == "tls_key") {
@@ -91,24 +103,13 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       options.sip_trunk_password = value;
     } else if (key == "sip_callers") {
       options.sip_callers = value;
-    } else if (key == "media_timeout") {
-      if (value.empty() || value.size() > 5 ||
-          value.find_first_not_of("0123456789") != std::string::npos) {
-        return invalid_argument("a number of seconds", "media_timeout");
-      }
-      options.media_timeout_s = std::stoi(value);
-    } else if (key == "sip_session_expires") {
-      if (value.empty() || value.size() > 5 ||
-          value.find_first_not_of("0123456789") != std::string::npos) {
-        return invalid_argument("a number of seconds", "sip_session_expires");
-      }
-      options.sip_session_expires_s = std::stoi(value);
-    } else if (key == "sip_tcp_idle") {
-      if (value.empty() || value.size() > 5 ||
-          value.find_first_not_of("0123456789") != std::string::npos || std::stoi(value) == 0) {
-        return invalid_argument("a number of seconds, at least 1", "sip_tcp_idle");
-      }
-      options.sip_tcp_idle_s = std::stoi(value);
+    } else if (key == "media_timeout" || key == "sip_session_expires" || key == "sip_tcp_idle") {
+      // Seconds, as the flags take them (0: never, but for the idle limit).
+      auto seconds = whole_number(value, key == "sip_tcp_idle" ? 1 : 0, 86'400, key);
+      if (!seconds) return seconds.error();
+      (key == "media_timeout"         ? options.media_timeout_s
+       : key == "sip_session_expires" ? options.sip_session_expires_s
+                                      : options.sip_tcp_idle_s) = *seconds;
     } else if (key == "sip_phone_networks") {
       options.sip_phone_networks = value;
     } else if (key == "metrics_token") {

@@ -202,14 +202,20 @@ TEST_F(Guichet, ReadsItsSettingsFromAConfigFile) {
   std::ifstream log(log_);
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text.find("\"msg\":\"request\""), std::string::npos) << "access_log = false";
-  std::ofstream(data_ / "bad.toml") << "workers = 0\n";
-  const std::string command =
-      std::string(GUICHET_BINARY) + " serve --config " + (data_ / "bad.toml").string() + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[512] = {};
-  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
-  EXPECT_NE(pclose(pipe), 0);
-  EXPECT_NE(std::string(buffer, n).find("workers"), std::string::npos) << buffer;
+  // Refused, naming the setting.
+  for (const auto& [line, key] : {std::pair{"workers = 0", "workers"},
+                                  std::pair{"sip_tcp_idle = 0", "sip_tcp_idle"},
+                                  std::pair{"media_timeout = -1", "media_timeout"},
+                                  std::pair{"sip_session_expires = 2h", "sip_session_expires"}}) {
+    std::ofstream(data_ / "bad.toml") << line << "\n";
+    const std::string command =
+        std::string(GUICHET_BINARY) + " serve --config " + (data_ / "bad.toml").string() + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[512] = {};
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+    EXPECT_NE(pclose(pipe), 0) << line;
+    EXPECT_NE(std::string(buffer, n).find(key), std::string::npos) << line << ": " << buffer;
+  }
 }
 
 // curl (from Debian's packages) speaks TLS for this test; openssl makes the certificate.
