@@ -5,7 +5,10 @@
 //  - 400 idle connections to a server limited to 256 descriptors: /healthz
 //    latency and the server's CPU;
 //  - a forged INVITE (Via and SDP naming a third party): bytes reaching that
-//    third party over 10 s, per byte sent.
+//    third party over 10 s, per byte sent;
+//  - 300 SIP-over-TCP connections from 10 addresses sending only CRLF
+//    keepalives, to a server limited to 256 descriptors: connections held,
+//    /healthz latency and the server's CPU, against the same server quiet.
 //   node bench/trust.mjs --guichet path/to/guichet
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
@@ -146,6 +149,43 @@ const results = {};
   results.forged_invite = { bytes_in: Buffer.byteLength(forged), bytes_to_third_party_10s: received,
     factor: +(received / Buffer.byteLength(forged)).toFixed(1), note: "the 200's retransmissions (RFC 3261), no audio" };
   victim.close(); sender.close();
+  s.stop();
+}
+{
+  const sip = 30000 + Math.floor(Math.random() * 20000);
+  const s = await server(["--sip-listen", `127.0.0.1:${sip}`], 256);
+  const probe = async (ms) => {
+    const before = cpuTicks(s.child.pid);
+    const latencies = [];
+    let failed = 0;
+    const started = Date.now();
+    while (Date.now() - started < ms) {
+      const t = performance.now();
+      if (!(await fetch(`${s.base}/healthz`).then((r) => r.ok, () => false))) failed++;
+      latencies.push(performance.now() - t);
+      await sleep(20);
+    }
+    const cpu = (cpuTicks(s.child.pid) - before) / 100 / ((Date.now() - started) / 1000);
+    return { healthz_failed: failed, healthz_p50_ms: +quantile(latencies, 0.5).toFixed(2),
+      healthz_p99_ms: +quantile(latencies, 0.99).toFixed(2), server_cpu_percent: +(cpu * 100).toFixed(1) };
+  };
+  const quiet = await probe(2000);
+  const sockets = [];
+  for (let i = 0; i < 300; i++) {
+    const socket = connect({ port: sip, host: "127.0.0.1", localAddress: `127.0.0.${2 + (i % 10)}` });
+    socket.on("error", () => {});
+    sockets.push(socket);
+  }
+  const keepalive = setInterval(() => {
+    for (const socket of sockets) if (!socket.destroyed) socket.write("\r\n\r\n");
+  }, 500);
+  await sleep(1000);
+  const flooded = await probe(3000);
+  const open = sockets.filter((socket) => !socket.destroyed && !socket.readableEnded).length;
+  clearInterval(keepalive);
+  results.sip_tcp_idle = { descriptors: 256, opened: 300, addresses: 10, still_open_after: open,
+    quiet, flooded };
+  for (const socket of sockets) socket.destroy();
   s.stop();
 }
 console.log(JSON.stringify({ bench: "trust", ...results }));

@@ -410,6 +410,8 @@ class VoiceChannel::Impl {
     }
     if (auto goodbye = prompt(kCallbackGoodbye, cache)) callback_goodbye_ = *goodbye;
     if (auto notice = prompt(kRecordingNotice, cache)) recording_notice_ = *notice;
+    if (auto busy = prompt(kBusyVoicemail, cache)) busy_voicemail_ = *busy;
+    if (auto closed = prompt(kClosedVoicemail, cache)) closed_voicemail_ = *closed;
     services_ = std::move(services);
     std::lock_guard lock(calendars_mutex_);
     calendars_ = std::move(calendars);
@@ -754,11 +756,13 @@ class VoiceChannel::Impl {
         if (e.to_queue == 0 && endpoint_) {  // the closed outcome: a message, or goodbye
           const QueueVoice settings = queue_voice(e.queue);
           if (settings.voicemail_queue && !call.callback) {
-            const std::string text = !settings.voicemail_text.empty() ? settings.voicemail_text
-                                     : e.reason == "closed"           ? kClosedVoicemail
-                                                                      : kBusyVoicemail;
-            auto audio = prompt(text, prompt_cache());
-            endpoint_->take_message(call_id, audio ? *audio : voice::AudioPtr{},
+            // A queue's own text is synthesised on its first use (then cached).
+            voice::AudioPtr said = e.reason == "closed" ? closed_voicemail_ : busy_voicemail_;
+            if (!settings.voicemail_text.empty()) {
+              auto audio = prompt(settings.voicemail_text, prompt_cache());
+              said = audio ? *audio : voice::AudioPtr{};
+            }
+            endpoint_->take_message(call_id, said,
                                     std::chrono::seconds(settings.voicemail_max_s),
                                     settings.voicemail_queue);
             ++messages_offered_;
@@ -886,6 +890,8 @@ class VoiceChannel::Impl {
   std::map<std::string, std::shared_ptr<const voice::Service>> services_;
   voice::AudioPtr callback_goodbye_;
   voice::AudioPtr recording_notice_;
+  voice::AudioPtr busy_voicemail_;
+  voice::AudioPtr closed_voicemail_;
   std::atomic<std::uint64_t> announcements_{0};
   std::atomic<std::uint64_t> messages_offered_{0};  // callers sent to a voicemail at the closed outcome
   // Per queue: the average time connected (the expected wait's unit).

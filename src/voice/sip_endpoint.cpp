@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 extern "C" {
 #include <re.h>
@@ -95,7 +96,7 @@ constexpr std::uint64_t kDigitGapMs = 40;              // keys closer than this 
 constexpr std::uint64_t kMaxRecordFrames = 6'000'000;  // 33 h: a WAV's sizes are 32-bit
 constexpr std::chrono::milliseconds kConnectionsLook(500);  // SIP over TCP's limits, applied
 
-// "address:port" ("[v6]:port"), as accepted_on names a peer.
+// "address:port" ("[v6]:port"), as connections_on names a peer.
 std::string peer_of(const sa& address) {
   char host[64] = {};
   (void)sa_ntop(&address, host, sizeof host);
@@ -896,9 +897,9 @@ class SipEndpoint::Impl {
   void apply_connection_limits(std::vector<SipConnection>& connections) {
     const auto now = std::chrono::steady_clock::now();
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> seen;
-    std::unordered_map<std::string, bool> in_call;
+    std::unordered_set<std::string> in_call;
     for (const auto& [id, call] : calls_) {
-      if (!call->tcp_peer.empty()) in_call[call->tcp_peer] = true;
+      if (!call->tcp_peer.empty()) in_call.insert(call->tcp_peer);
     }
     for (SipConnection& c : connections) {
       // A connection not heard from yet counts from when it was first seen.
