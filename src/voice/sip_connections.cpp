@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -82,10 +83,15 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
   return closing;
 }
 
-std::vector<SipConnection> connections_on(std::uint16_t port) {
+namespace {
+
+// From the kernel (sock_diag); nullopt when it refuses to say (a sandbox).
+std::optional<std::vector<SipConnection>> from_kernel(const std::string& host,
+                                                       std::uint16_t port) {
   std::vector<SipConnection> found;
   const int diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (diag < 0) return found;
+  if (diag < 0) return std::nullopt;
+  bool refused = false;
   for (const int family : {AF_INET, AF_INET6}) {
     struct {
       nlmsghdr header;
@@ -98,7 +104,10 @@ std::vector<SipConnection> connections_on(std::uint16_t port) {
     query.request.sdiag_protocol = IPPROTO_TCP;
     query.request.idiag_states = (1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT);
     query.request.id.idiag_sport = htons(port);  // the kernel filters on it
-    if (send(diag, &query, sizeof query, 0) != static_cast<ssize_t>(sizeof query)) break;
+    if (send(diag, &query, sizeof query, 0) != static_cast<ssize_t>(sizeof query)) {
+      refused = true;
+      break;
+    }
     bool done = false;
     while (!done) {
       alignas(nlmsghdr) char buffer[32768];
@@ -107,27 +116,43 @@ std::vector<SipConnection> connections_on(std::uint16_t port) {
       auto remaining = static_cast<unsigned>(length);
       for (auto* header = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(header, remaining);
            header = NLMSG_NEXT(header, remaining)) {
+        if (header->nlmsg_type == NLMSG_ERROR) {
+          const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
+          if (error->error != 0) refused = true;
+        }
         if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR) {
           done = true;
           break;
         }
         const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
         if (ntohs(message->id.idiag_sport) != port) continue;  // an older kernel's dump
+        sockaddr_storage local{};
         sockaddr_storage remote{};
         if (family == AF_INET) {
+          auto& ours = reinterpret_cast<sockaddr_in&>(local);
+          ours.sin_family = AF_INET;
+          std::memcpy(&ours.sin_addr, message->id.idiag_src, sizeof ours.sin_addr);
           auto& v4 = reinterpret_cast<sockaddr_in&>(remote);
           v4.sin_family = AF_INET;
           std::memcpy(&v4.sin_addr, message->id.idiag_dst, sizeof v4.sin_addr);
           v4.sin_port = message->id.idiag_dport;
         } else {
+          auto& ours = reinterpret_cast<sockaddr_in6&>(local);
+          ours.sin6_family = AF_INET6;
+          std::memcpy(&ours.sin6_addr, message->id.idiag_src, sizeof ours.sin6_addr);
           auto& v6 = reinterpret_cast<sockaddr_in6&>(remote);
           v6.sin6_family = AF_INET6;
           std::memcpy(&v6.sin6_addr, message->id.idiag_dst, sizeof v6.sin6_addr);
           v6.sin6_port = message->id.idiag_dport;
         }
         SipConnection connection;
+        std::string local_host;
+        std::uint16_t local_port = 0;
         std::uint16_t remote_port = 0;
-        if (!describe(remote, connection.address, remote_port)) continue;
+        if (!describe(local, local_host, local_port) || local_host != host ||
+            !describe(remote, connection.address, remote_port)) {
+          continue;  // another address's port (another process's)
+        }
         connection.inode = message->idiag_inode;
         connection.peer = (family == AF_INET6 ? "[" + connection.address + "]"
                                               : connection.address) +
@@ -137,6 +162,60 @@ std::vector<SipConnection> connections_on(std::uint16_t port) {
     }
   }
   close(diag);
+  if (refused) return std::nullopt;
+  return found;
+}
+
+}  // namespace
+
+std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t port) {
+  if (auto found = from_kernel(host, port)) return std::move(*found);
+  return connections_in_descriptors(host, port);
+}
+
+std::vector<SipConnection> connections_in_descriptors(const std::string& host,
+                                                      std::uint16_t port) {
+  std::vector<SipConnection> found;
+  DIR* folder = opendir("/proc/self/fd");
+  if (!folder) return found;
+  const int own = dirfd(folder);
+  while (const dirent* entry = readdir(folder)) {
+    const std::string_view name(entry->d_name);
+    int fd = -1;
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc() || fd == own)
+      continue;
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    std::string local_host;
+    std::uint16_t local_port = 0;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+        !describe(local, local_host, local_port) || local_port != port || local_host != host) {
+      continue;
+    }
+    int type = 0;
+    int listening = 0;
+    length = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM) continue;
+    length = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || listening) continue;
+    sockaddr_storage remote{};
+    length = sizeof remote;
+    SipConnection connection;
+    std::uint16_t remote_port = 0;
+    struct stat status {};
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &length) != 0 ||
+        !describe(remote, connection.address, remote_port) || fstat(fd, &status) != 0) {
+      continue;
+    }
+    // The inode, not the descriptor: this may run on another thread than
+    // the one that closes, and a number is reused at once.
+    connection.inode = status.st_ino;
+    connection.peer = (remote.ss_family == AF_INET6 ? "[" + connection.address + "]"
+                                                    : connection.address) +
+                      ":" + std::to_string(remote_port);
+    found.push_back(std::move(connection));
+  }
+  closedir(folder);
   return found;
 }
 

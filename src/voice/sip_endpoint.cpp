@@ -231,6 +231,9 @@ class SipEndpoint::Impl {
       thread_.join();
       return status;
     }
+    char host[64] = {};  // address_ is set: the SIP thread said so (the future)
+    (void)sa_ntop(&address_, host, sizeof host);
+    local_host_ = host;
     watcher_ = std::thread([this] { watch_connections(); });
     return status;
   }
@@ -886,7 +889,7 @@ class SipEndpoint::Impl {
     while (!watch_wake_.wait_for(lock, kConnectionsLook, [this] { return watch_stop_; })) {
       lock.unlock();
       Command command;
-      command.connections = connections_on(options_.port);
+      command.connections = connections_on(local_host_, options_.port);
       push(kConnections, std::move(command));
       lock.lock();
     }
@@ -1552,6 +1555,7 @@ class SipEndpoint::Impl {
   Options options_;
   std::thread thread_;
   std::thread watcher_;  // SIP over TCP's connections (watch_connections)
+  std::string local_host_;  // the SIP address as inet_ntop writes it (the watcher's)
   std::mutex watch_mutex_;
   std::condition_variable watch_wake_;
   bool watch_stop_ = false;  // guarded by watch_mutex_

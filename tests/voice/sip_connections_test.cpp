@@ -89,14 +89,27 @@ TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
     accepted[i] = accept(listener, nullptr, nullptr);
     ASSERT_GE(accepted[i], 0);
   }
-  std::vector<SipConnection> found = connections_on(port);
+  std::vector<SipConnection> found = connections_on("127.0.0.1", port);
   ASSERT_EQ(found.size(), 3u);  // not the listener, not the clients (another local port)
+  EXPECT_TRUE(connections_on("127.0.0.2", port).empty());  // another address's port
   find_descriptors(found);
   for (const SipConnection& c : found) {
     EXPECT_NE(std::find(std::begin(accepted), std::end(accepted), c.fd), std::end(accepted));
     EXPECT_EQ(c.address, "127.0.0.1");
     EXPECT_EQ(c.peer.rfind("127.0.0.1:", 0), 0u) << c.peer;
   }
+  // Where the kernel refuses sock_diag, this process's descriptors say the same.
+  std::vector<SipConnection> fallback = connections_in_descriptors("127.0.0.1", port);
+  ASSERT_EQ(fallback.size(), 3u);
+  find_descriptors(fallback);
+  std::vector<int> kernel_fds, fallback_fds;
+  for (std::size_t i = 0; i < 3; ++i) {
+    kernel_fds.push_back(found[i].fd);
+    fallback_fds.push_back(fallback[i].fd);
+  }
+  std::sort(kernel_fds.begin(), kernel_fds.end());
+  std::sort(fallback_fds.begin(), fallback_fds.end());
+  EXPECT_EQ(kernel_fds, fallback_fds);
   close_connection(accepted[1]);
   char byte = 0;
   EXPECT_EQ(read(clients[1], &byte, 1), 0);  // the peer sees the end
