@@ -3,6 +3,7 @@
 // messages (session timers, the target behind NAT, put into a dialog).
 #include "libre_input.h"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (msg->req) {
       (void)guichet::voice::check_request(msg);
       (void)guichet::voice::accepts_sdp(msg);
-      const auto timer = guichet::voice::session_timer_request(msg);
-      (void)guichet::voice::session_timer_answer(timer, guichet::voice::session_interval(timer, 1800));
+      (void)guichet::voice::negotiate_session_timer(guichet::voice::session_timer_request(msg),
+                                                    std::chrono::seconds(1800));
     }
     // As if it came from a router's address: where in-dialog requests go.
     (void)sa_set_str(&msg->src, "203.0.113.7", 40312);

@@ -83,11 +83,8 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
   return closing;
 }
 
-namespace {
-
-// From the kernel (sock_diag); nullopt when it refuses to say (a sandbox).
-std::optional<std::vector<SipConnection>> from_kernel(const std::string& host,
-                                                       std::uint16_t port) {
+std::optional<std::vector<SipConnection>> connections_from_kernel(const std::string& host,
+                                                                   std::uint16_t port) {
   std::vector<SipConnection> found;
   const int diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (diag < 0) return std::nullopt;
@@ -109,21 +106,27 @@ std::optional<std::vector<SipConnection>> from_kernel(const std::string& host,
       break;
     }
     bool done = false;
-    while (!done) {
+    while (!done && !refused) {
       alignas(nlmsghdr) char buffer[32768];
       const ssize_t length = recv(diag, buffer, sizeof buffer, 0);
-      if (length <= 0) break;
-      auto remaining = static_cast<unsigned>(length);
+      if (length <= 0) {
+        refused = true;  // a dump cut short is not the whole list
+        break;
+      }
+      int remaining = static_cast<int>(length);  // signed: NLMSG_NEXT may take it below 0
       for (auto* header = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(header, remaining);
            header = NLMSG_NEXT(header, remaining)) {
         if (header->nlmsg_type == NLMSG_ERROR) {
           const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
-          if (error->error != 0) refused = true;
+          if (header->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)) || error->error != 0) {
+            refused = true;
+          }
         }
         if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR) {
           done = true;
           break;
         }
+        if (header->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
         const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
         if (ntohs(message->id.idiag_sport) != port) continue;  // an older kernel's dump
         sockaddr_storage local{};
@@ -166,10 +169,8 @@ std::optional<std::vector<SipConnection>> from_kernel(const std::string& host,
   return found;
 }
 
-}  // namespace
-
 std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t port) {
-  if (auto found = from_kernel(host, port)) return std::move(*found);
+  if (auto found = connections_from_kernel(host, port)) return std::move(*found);
   return connections_in_descriptors(host, port);
 }
 
@@ -242,8 +243,13 @@ void find_descriptors(std::vector<SipConnection>& connections) {
   closedir(folder);
 }
 
-void close_connection(int fd) {
-  (void)shutdown(fd, SHUT_RDWR);
+bool close_connection(const SipConnection& connection) {
+  struct stat status {};
+  if (connection.fd < 0 || fstat(connection.fd, &status) != 0 || !S_ISSOCK(status.st_mode) ||
+      status.st_ino != connection.inode) {
+    return false;  // gone since it was found; the number may be another's now
+  }
+  return shutdown(connection.fd, SHUT_RDWR) == 0;
 }
 
 std::size_t default_connection_total() {

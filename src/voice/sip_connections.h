@@ -6,13 +6,15 @@
 // 2.5 ms here, as it walks the kernel's whole table, so not on the audio's
 // thread) twice a second, and shuts down those the limits below refuse
 // (connections_to_close): libre then reads their end and frees them.
-// Finding a connection's descriptor (find_descriptors, 3 ms with 2,000
-// descriptors open) is only done when some connection is to close. Pure,
-// except those two and close_connection.
+// Finding the connections' descriptors (find_descriptors, 3 ms with 2,000
+// descriptors open) is the watcher's work too, and only done when there are
+// connections; the audio's thread checks one inode before it closes. Pure,
+// except those and close_connection.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,10 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
 // when the kernel refuses to say.
 std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t port);
 
+// The kernel's part of connections_on: nullopt when it refuses to say.
+std::optional<std::vector<SipConnection>> connections_from_kernel(const std::string& host,
+                                                                   std::uint16_t port);
+
 // The same from this process's descriptors, which connections_on falls
 // back to where the kernel refuses sock_diag (a sandbox): 4 ms with 2,000
 // descriptors open here.
@@ -59,8 +65,10 @@ std::vector<SipConnection> connections_in_descriptors(const std::string& host,
 void find_descriptors(std::vector<SipConnection>& connections);
 
 // Ends a connection its owner (libre) still holds: shut down both ways, so
-// that its next read sees the end and it closes the descriptor itself.
-void close_connection(int fd);
+// that its next read sees the end and it closes the descriptor itself. Only
+// if its descriptor is still that socket (the inode): false otherwise. Call
+// it on the thread that alone closes such connections.
+bool close_connection(const SipConnection& connection);
 
 // SIP over TCP's share of the process's descriptors: a quarter, at most
 // 1024 (HTTP has half; RTP sockets and files the rest).

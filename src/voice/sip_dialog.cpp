@@ -40,10 +40,11 @@ std::string source_target(const sip_msg* msg) {
   sip_addr address{};
   if (!contact || sip_addr_decode(&address, &contact->val) != 0) return {};
   if (pl_strcasecmp(&address.uri.scheme, "sip") != 0) return {};  // sips: left as it is
+  // The same host: where it came from, or a trunk over TCP naming its
+  // listening port (not the connection's, which may close).
   sa named{};
-  const std::uint16_t port = address.uri.port ? address.uri.port : 5060;
-  if (sa_set(&named, &address.uri.host, port) == 0 && sa_cmp(&named, &msg->src, SA_ALL)) {
-    return {};  // already where it came from
+  if (sa_set(&named, &address.uri.host, 5060) == 0 && sa_cmp(&named, &msg->src, SA_ADDR)) {
+    return {};
   }
   if (msg->tp != SIP_TRANSP_UDP && msg->tp != SIP_TRANSP_TCP) return {};
   // The user part as it came, if it is plain (it names the phone to itself).
@@ -80,36 +81,62 @@ int aim_dialog(sip_dialog* dialog, const std::string& target) {
   return err;
 }
 
+namespace {
+
+// delta-seconds before any parameter (";refresher=uac"); 0 when malformed.
+std::uint64_t delta_seconds(std::string_view value) {
+  value = trimmed(value.substr(0, value.find(';')));
+  std::uint64_t seconds = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (value.empty() || error != std::errc() || end != value.data() + value.size()) return 0;
+  return seconds;
+}
+
+}  // namespace
+
 SessionTimerRequest session_timer_request(const sip_msg* msg) {
   SessionTimerRequest request;
   if (!msg) return request;
   request.supported = sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer");
-  const sip_hdr* header = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
-  if (!header) return request;
-  // delta-seconds, then parameters (";refresher=uac").
-  std::string_view value = view(header->val);
-  value = trimmed(value.substr(0, value.find(';')));
-  std::uint64_t seconds = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (value.empty() || error != std::errc() || end != value.data() + value.size() ||
-      seconds == 0) {
-    request.malformed = true;
-    return request;
+  if (const sip_hdr* header = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES)) {
+    const std::string_view value = view(header->val);
+    const std::uint64_t seconds = delta_seconds(value);
+    if (seconds == 0) {
+      request.malformed = true;
+      return request;
+    }
+    request.expires = static_cast<std::uint32_t>(std::min<std::uint64_t>(seconds, 86'400));
+    const auto parameter = value.find("refresher=");
+    request.refresher_uac = parameter != std::string_view::npos &&
+                            trimmed(value.substr(parameter + 10, 3)) == "uac";
   }
-  request.expires = static_cast<std::uint32_t>(std::min<std::uint64_t>(seconds, 86'400));
+  if (const sip_hdr* header = sip_msg_hdr(msg, SIP_HDR_MIN_SE)) {
+    const std::uint64_t seconds = delta_seconds(view(header->val));
+    if (seconds == 0) {
+      request.malformed = true;
+      return request;
+    }
+    request.min_se = static_cast<std::uint32_t>(std::min<std::uint64_t>(seconds, 86'400));
+  }
   return request;
 }
 
-std::uint32_t session_interval(const SessionTimerRequest& request, std::uint32_t interval) {
-  const std::uint32_t expires = request.expires ? std::min(request.expires, interval) : interval;
-  return std::max(expires, kMinSessionExpires);
-}
-
-std::string session_timer_answer(const SessionTimerRequest& request, std::uint32_t expires) {
-  if (request.expires == 0 && !request.supported) return {};
-  std::string headers = "Session-Expires: " + std::to_string(expires) + ";refresher=uas\r\n";
-  if (request.supported) headers += "Require: timer\r\n";
-  return headers;
+SessionTimer negotiate_session_timer(const SessionTimerRequest& request,
+                                     std::chrono::seconds interval) {
+  SessionTimer timer;
+  if (interval.count() <= 0) return timer;
+  const auto ours = static_cast<std::uint32_t>(std::min<std::int64_t>(interval.count(), 86'400));
+  std::uint32_t expires = request.expires ? std::min(request.expires, ours) : ours;
+  expires = std::max({expires, kMinSessionExpires, request.min_se});
+  timer.refresh_every =
+      std::chrono::milliseconds(std::uint64_t{std::min(ours, expires)} * 1000 / 2);
+  if (request.expires == 0 && !request.supported) return timer;  // nothing to say
+  timer.expires = expires;
+  timer.refresher_uac = request.refresher_uac && request.supported;
+  timer.headers = "Session-Expires: " + std::to_string(expires) +
+                  (timer.refresher_uac ? ";refresher=uac\r\n" : ";refresher=uas\r\n");
+  if (request.supported) timer.headers += "Require: timer\r\n";
+  return timer;
 }
 
 }  // namespace guichet::voice

@@ -173,7 +173,9 @@ class SipEndpoint::Impl {
     // where its messages come from (behind NAT; see source_target), and
     // the session refresh (RFC 4028) — one in flight, the next one's timer.
     std::string signal_target;
+    bool routed = false;  // a proxy routes its dialog (Record-Route): never aimed
     tmr refresh_timer{};
+    std::chrono::milliseconds refresh_every{0};
     bool refreshing = false;
   };
 
@@ -234,19 +236,13 @@ class SipEndpoint::Impl {
     char host[64] = {};  // address_ is set: the SIP thread said so (the future)
     (void)sa_ntop(&address_, host, sizeof host);
     local_host_ = host;
+    std::lock_guard joining(watcher_join_mutex_);  // the SIP thread may stop it already
     watcher_ = std::thread([this] { watch_connections(); });
     return status;
   }
 
   ~Impl() {
-    if (watcher_.joinable()) {
-      {
-        std::lock_guard lock(watch_mutex_);
-        watch_stop_ = true;
-      }
-      watch_wake_.notify_all();
-      watcher_.join();
-    }
+    stop_watcher();
     if (!thread_.joinable()) return;
     mqueue_push(queue_, kStop, nullptr);  // thread-safe: a pipe
     thread_.join();
@@ -283,6 +279,7 @@ class SipEndpoint::Impl {
       tmr_start(&tick_, kTick.count(), &Impl::on_tick, this);
       (void)re_main(nullptr);
     }
+    stop_watcher();  // re_main may also return on its own (an error)
     while (!calls_.empty())
       end_call(*calls_.begin()->second, false);
     tmr_cancel(&tick_);
@@ -649,20 +646,18 @@ class SipEndpoint::Impl {
     if (!accepts_sdp(msg)) {
       return self->reply(msg, 406, "Not Acceptable", "Accept: application/sdp\r\n");
     }
-    // Session timers (RFC 4028): an interval under Min-SE is refused with
-    // ours; one we can keep is answered, we refreshing.
-    const SessionTimerRequest timer = session_timer_request(msg);
-    if (timer.malformed) return self->reply(msg, 400, "Bad Session-Expires");
-    if (timer.expires != 0 && timer.expires < kMinSessionExpires) {
+    // Session timers (RFC 4028), unless turned off: an interval under
+    // Min-SE is refused with ours; one we can keep is answered.
+    const bool timers = self->options_.session_interval.count() > 0;
+    const SessionTimerRequest asked = session_timer_request(msg);
+    if (timers && asked.malformed) return self->reply(msg, 400, "Bad Session-Expires");
+    if (timers && asked.expires != 0 && asked.expires < kMinSessionExpires) {
       return self->reply(msg, 422, "Session Interval Too Small",
                          ("Min-SE: " + std::to_string(kMinSessionExpires) + "\r\n").c_str());
     }
-    std::string answer_headers = std::string(kAllow) + "Supported: timer\r\n";
-    if (self->options_.session_interval.count() > 0) {
-      answer_headers += session_timer_answer(
-          timer, session_interval(timer, static_cast<std::uint32_t>(
-                                             self->options_.session_interval.count())));
-    }
+    const SessionTimer timer = negotiate_session_timer(asked, self->options_.session_interval);
+    const std::string answer_headers =
+        std::string(kAllow) + (timers ? "Supported: timer\r\n" : "") + timer.headers;
     auto call = std::make_unique<Call>();
     call->id = ++self->last_call_;
     call->number = number;
@@ -694,7 +689,9 @@ class SipEndpoint::Impl {
       return self->reply(msg, 500, "Server Internal Error");
     }
     mem_deref(answer);
-    c.caller.signal_target = source_target(msg);
+    c.caller.refresh_every = timer.refresh_every;
+    c.caller.routed = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE) != nullptr;
+    if (!c.caller.routed) c.caller.signal_target = source_target(msg);
     self->aim(c.caller);
     c.dtmf = dtmf_rx_init(nullptr, &Impl::on_inband_digits, &c);
     tmr_init(&c.ivr_timer);
@@ -784,6 +781,8 @@ class SipEndpoint::Impl {
     aim(leg);
     leg.session = static_cast<sipsess*>(mem_deref(leg.session));  // BYE or CANCEL
     leg.signal_target.clear();
+    leg.routed = false;
+    leg.refresh_every = std::chrono::milliseconds(0);
     leg.refreshing = false;
     leg.rtp = static_cast<struct rtp_sock*>(mem_deref(leg.rtp));
     leg.media = nullptr;
@@ -831,7 +830,7 @@ class SipEndpoint::Impl {
     auto* leg = static_cast<Leg*>(arg);
     // libre takes its Contact as the target after this; aim() before our
     // next request puts it back where the peer really is.
-    if (msg->req) leg->signal_target = source_target(msg);
+    if (msg->req && !leg->routed) leg->signal_target = source_target(msg);
     if (!msg->mb || mbuf_get_left(msg->mb) == 0) return sdp_encode(answer, leg->sdp, true);
     if (decode_sdp(*leg, msg->mb, true) != 0) return EPROTO;
     const sa* peer = sdp_media_raddr(leg->media);
@@ -865,9 +864,12 @@ class SipEndpoint::Impl {
     auto* leg = static_cast<Leg*>(arg);
     if (!msg->req) {
       // A 2xx (to our INVITE or refresh): libre took its Contact as the
-      // target; the ACK it sends next goes where we say.
+      // target; the ACK it sends next goes where we say. Whether a proxy
+      // routes the dialog is told once, by the 2xx that makes it (later
+      // ones, through the proxy, need not repeat Record-Route).
       leg->refreshing = false;
-      leg->signal_target = source_target(msg);
+      if (!leg->established) leg->routed = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE) != nullptr;
+      if (!leg->routed) leg->signal_target = source_target(msg);
       leg->impl->aim(*leg);
     }
     if (decode_sdp(*leg, msg->mb, false) != 0 || !leg->impl->choose_codec(*leg)) return EPROTO;
@@ -876,23 +878,37 @@ class SipEndpoint::Impl {
 
   // In-dialog requests to the leg's peer go to where it really is.
   void aim(Leg& leg) {
-    if (!leg.session || leg.signal_target.empty()) return;
+    if (!leg.session || leg.routed || leg.signal_target.empty()) return;
     (void)aim_dialog(sipsess_dialog(leg.session), leg.signal_target);
   }
 
   // ---- SIP over TCP's limits (see sip_connections.h) -------------------------------
 
   // Off the SIP thread: asking the kernel takes milliseconds (it walks its
-  // whole table of connections), which the audio's 2 ms ticks cannot spare.
+  // whole table of connections), and so does finding their descriptors,
+  // which the audio's 2 ms ticks cannot spare.
   void watch_connections() {
     std::unique_lock lock(watch_mutex_);
     while (!watch_wake_.wait_for(lock, kConnectionsLook, [this] { return watch_stop_; })) {
       lock.unlock();
       Command command;
       command.connections = connections_on(local_host_, options_.port);
+      if (!command.connections.empty()) find_descriptors(command.connections);
       push(kConnections, std::move(command));
       lock.lock();
     }
+  }
+
+  // Before the SIP thread frees the command queue the watcher pushes into
+  // (its end, or ours), and from either: once.
+  void stop_watcher() {
+    {
+      std::lock_guard lock(watch_mutex_);
+      watch_stop_ = true;
+    }
+    watch_wake_.notify_all();
+    std::lock_guard joining(watcher_join_mutex_);
+    if (watcher_.joinable()) watcher_.join();
   }
 
   // On the SIP thread, which alone closes (libre's) connections: so a
@@ -916,13 +932,9 @@ class SipEndpoint::Impl {
     limits.idle = options_.tcp_idle;
     limits.per_address = options_.tcp_per_address;
     limits.total = options_.tcp_total ? options_.tcp_total : default_connection_total();
-    std::vector<SipConnection> closing = connections_to_close(connections, limits, now);
-    find_descriptors(closing);  // only now: it looks at every descriptor
     std::size_t closed = 0;
-    for (const SipConnection& c : closing) {
-      if (c.fd < 0) continue;  // not accepted by libre yet: next time
-      close_connection(c.fd);
-      ++closed;
+    for (const SipConnection& c : connections_to_close(connections, limits, now)) {
+      if (close_connection(c)) ++closed;  // else: not accepted by libre yet, or gone
     }
     stats_.tcp_closed += closed;
     stats_.tcp_connections = connections.size() - closed;
@@ -931,16 +943,13 @@ class SipEndpoint::Impl {
   // ---- session timers (RFC 4028) ------------------------------------------------
 
   // Each established leg is refreshed (a re-INVITE with the same SDP) every
-  // half interval; libre ends a session whose refresh gets 408 or 481 or no
+  // leg.refresh_every (see negotiate_session_timer; an agent's leg, half our
+  // interval); libre ends a session whose refresh gets 408 or 481 or no
   // answer (32 s), and on_closed ends the call: a peer that lost the call
   // while media still flows (a gateway restarted) does not hold it for ever.
   void schedule_refresh(Leg& leg) {
-    if (options_.session_interval.count() <= 0) return;
-    tmr_start(&leg.refresh_timer,
-              static_cast<std::uint64_t>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(options_.session_interval)
-                      .count() /
-                  2),
+    if (leg.refresh_every.count() <= 0) return;
+    tmr_start(&leg.refresh_timer, static_cast<std::uint64_t>(leg.refresh_every.count()),
               &Impl::on_refresh_due, &leg);
   }
 
@@ -1049,6 +1058,8 @@ class SipEndpoint::Impl {
       uri = "sip:" + target + "@" + options_.trunk;
     }
     if (!open_leg(call, call.agent, true)) return fail(503);
+    call.agent.refresh_every =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.session_interval) / 2;
     mbuf* offer = nullptr;
     char host[64] = {};
     (void)sa_ntop(&address_, host, sizeof host);
@@ -1559,6 +1570,7 @@ class SipEndpoint::Impl {
   std::mutex watch_mutex_;
   std::condition_variable watch_wake_;
   bool watch_stop_ = false;  // guarded by watch_mutex_
+  std::mutex watcher_join_mutex_;
   std::mutex services_mutex_;
   std::map<std::string, std::shared_ptr<const Service>> services_;  // guarded
 

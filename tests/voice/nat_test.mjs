@@ -115,8 +115,9 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   });
   const gone = Date.now();
   await until("the silent call ended", async () => (await stats()).calls_active === 0, 8000);
-  const after = await api("GET", `/api/v1/interactions/${interaction.id}`);
-  assert.equal(after.status, "abandoned");
+  // (The voice channel's worker records it just after: wait for it.)
+  await until("the interaction abandoned", async () =>
+    (await api("GET", `/api/v1/interactions/${interaction.id}`)).status === "abandoned", 3000);
   assert.ok((await stats()).media_timeouts >= 1);
   // Our BYE reaches it: sent where its SIP came from, not to the private
   // address its Contact names.
@@ -344,7 +345,7 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   invite("st-1", ["Supported: timer", "Session-Expires: 1800;refresher=uac"]);
   const ok = await answerTo("st-1");
   assert.match(ok, /^SIP\/2\.0 200/);
-  assert.match(ok, /^Session-Expires: 90;refresher=uas\r$/m);
+  assert.match(ok, /^Session-Expires: 90;refresher=uac\r$/m); // it asked, and supports it
   assert.match(ok, /^Require: timer\r$/m);
   const tag = toTag(ok);
   send(["ACK sip:0140000000@127.0.0.1 SIP/2.0", `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-st-ack`,
@@ -369,8 +370,34 @@ const latest = async () => (await api("GET", `/api/v1/interactions?queue_id=${qu
   await until("the call ended", async () => (await timed.api("GET", "/api/v1/stats/voice")).calls_active === 0, 5000);
   const voice = await timed.api("GET", "/api/v1/stats/voice");
   assert.ok(voice.session_refreshes >= 2 && voice.sessions_expired === 1, JSON.stringify(voice));
-  results.session_timers = "Session-Expires 30: 422 Min-SE 90; 1800 with Supported: timer: 200 Session-Expires 90 " +
-    `refresher=uas, Require: timer; refreshes to the phone's real address; one answered 481: the call ended`;
+  // Through a proxy (Record-Route): refreshes go to it, naming the Contact
+  // as it is — a routed dialog is never aimed at a source.
+  const proxy = await udp();
+  const routedBody = sdp(40102, "0");
+  send(["INVITE sip:0140000000@127.0.0.1 SIP/2.0",
+    `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-st-2`, "Max-Forwards: 70",
+    "From: <sip:0612345678@127.0.0.1>;tag=st2", "To: <sip:0140000000@127.0.0.1>", "Call-ID: st-2",
+    "CSeq: 1 INVITE", `Record-Route: <sip:127.0.0.1:${proxy.port};lr>`,
+    "Contact: <sip:0612345678@192.168.1.20:5060>", "Content-Type: application/sdp",
+    `Content-Length: ${Buffer.byteLength(routedBody)}`, "", routedBody].join("\r\n"));
+  const routed = await answerTo("st-2");
+  assert.match(routed, /^SIP\/2\.0 200/);
+  send(["ACK sip:0140000000@127.0.0.1 SIP/2.0", `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};rport;branch=z9hG4bK-st-ack2`,
+    "Max-Forwards: 70", "From: <sip:0612345678@127.0.0.1>;tag=st2", `To: <sip:0140000000@127.0.0.1>${toTag(routed)}`,
+    "Call-ID: st-2", "CSeq: 1 ACK", "Content-Length: 0", "", ""].join("\r\n"));
+  const viaProxy = await until("a refresh through the proxy", () =>
+    proxy.received.map((m) => m.data.toString()).find((t) => t.startsWith("INVITE ")), 6000);
+  assert.match(viaProxy, /^INVITE sip:0612345678@192\.168\.1\.20:5060 SIP\/2\.0/);
+  assert.ok(!reinvites().some((t) => t.includes("Call-ID: st-2")), "a routed dialog's refresh went around the proxy");
+  proxy.socket.send(["SIP/2.0 481 Call/Transaction Does Not Exist",
+    ...viaProxy.split("\r\n").filter((l) => /^Via:/i.test(l)),
+    ...["From", "To", "Call-ID", "CSeq"].map((name) => new RegExp(`^${name}:[^\r\n]*`, "mi").exec(viaProxy)[0]),
+    "Content-Length: 0", "", ""].join("\r\n"), timed.sipPort, "127.0.0.1");
+  await until("the routed call ended", async () => (await timed.api("GET", "/api/v1/stats/voice")).calls_active === 0, 5000);
+  proxy.socket.close();
+  results.session_timers = "Session-Expires 30: 422 Min-SE 90; 1800;refresher=uac with Supported: timer: 200 " +
+    "Session-Expires 90;refresher=uac, Require: timer; refreshes to the phone's real address, or through its " +
+    "proxy (Record-Route) naming its Contact; one answered 481: the call ended";
   phone.socket.close();
   timed.server.kill("SIGTERM");
 }
