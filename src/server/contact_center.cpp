@@ -276,6 +276,18 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
   return config;
 }
 
+// Why a queue could end a message left in it before anyone hears it (the
+// engine's closed outcome); null when it keeps them.
+const char* ends_unheard(const json::object& queue) {
+  if (queue.contains("max_wait_s")) return "ends what waits too long (max_wait_s)";
+  if (queue.contains("max_length")) return "ends what finds it full (max_length)";
+  if ((queue.contains("hours") || queue.contains("calendar_id")) &&
+      !detail::bool_or(queue, "accept_when_closed", false)) {
+    return "ends what comes outside its hours (accept_when_closed)";
+  }
+  return nullptr;
+}
+
 constexpr std::initializer_list<Field> kQueueFields = {
     {"name", json::kind::string, true},
     {"channel", json::kind::string, true},
@@ -1879,11 +1891,38 @@ class ContactCenter::Impl {
       for (const routing::Requirement& r : config->requirements) {
         if (!store_.document(kSkill, r.skill)) return not_found("no such skill", "skills");
       }
-      // Messages are never left for a queue that is not there to keep them.
+      // A caller who heard the beep was told the message is kept: never
+      // left for a queue that is not there, or that could end it unheard.
       if (object->contains("voicemail_queue_id")) {
         const auto target = static_cast<std::uint64_t>(object->at("voicemail_queue_id").as_int64());
-        if (target != id && !store_.document(kQueue, target)) {
-          return not_found("no such queue", "voicemail_queue_id");
+        if (target == id) {
+          return invalid_argument("another queue keeps this queue's messages",
+                                  "voicemail_queue_id");
+        }
+        auto keeper = store_.document(kQueue, target);
+        if (!keeper) return not_found("no such queue", "voicemail_queue_id");
+        boost::system::error_code ec;
+        const json::value kept = json::parse(keeper->body_json, ec);
+        if (const char* why = kept.is_object() ? ends_unheard(kept.as_object()) : nullptr) {
+          return failed_precondition("queue " + keeper->name + " " + why, "voicemail_queue_id");
+        }
+      }
+      // And a queue keeping others' messages keeps being able to.
+      if (id != 0) {
+        if (const char* why = ends_unheard(*object)) {
+          auto queues = store_.documents(kQueue);
+          if (!queues) return queues.error();
+          for (const store::Document& queue : *queues) {
+            boost::system::error_code ec;
+            const json::value other = json::parse(queue.body_json, ec);
+            if (queue.id != id && other.is_object() &&
+                detail::int_or(other.as_object(), "voicemail_queue_id", 0) ==
+                    static_cast<std::int64_t>(id)) {
+              return failed_precondition(
+                  std::string("it keeps queue ") + queue.name + "'s messages, and " + why,
+                  "voicemail_queue_id");
+            }
+          }
         }
       }
       for (std::size_t i = 0; i < config->escalation.size(); ++i) {

@@ -130,6 +130,8 @@ class VoiceChannel::Impl {
                 log::error("voice flows not reloaded", failure(s.error()));
               if (endpoint_) endpoint_->set_services(services_);
             });
+          } else if (kind == "queue") {
+            post([this] { synthesise_voicemail_greetings(); });
           }
         });
     return Status::ok();
@@ -412,10 +414,30 @@ class VoiceChannel::Impl {
     if (auto notice = prompt(kRecordingNotice, cache)) recording_notice_ = *notice;
     if (auto busy = prompt(kBusyVoicemail, cache)) busy_voicemail_ = *busy;
     if (auto closed = prompt(kClosedVoicemail, cache)) closed_voicemail_ = *closed;
+    synthesise_voicemail_greetings();
     services_ = std::move(services);
     std::lock_guard lock(calendars_mutex_);
     calendars_ = std::move(calendars);
     return Status::ok();
+  }
+
+  // The queues' own voicemail greetings, ready before a caller needs one
+  // (synthesis takes the worker a moment; at a caller's overflow it would
+  // hold every call's events).
+  void synthesise_voicemail_greetings() {
+    auto queues = store_.documents("queue");
+    if (!queues) return;
+    const std::string cache = prompt_cache();
+    std::map<std::string, voice::AudioPtr> greetings;
+    for (const store::Document& queue : *queues) {
+      boost::system::error_code ec;
+      const json::value body = json::parse(queue.body_json, ec);
+      if (!body.is_object()) continue;
+      const std::string text = detail::string_or(body.as_object(), "voicemail_text", "");
+      if (text.empty() || greetings.count(text)) continue;
+      if (auto audio = prompt(text, cache)) greetings[text] = *audio;
+    }
+    voicemail_greetings_ = std::move(greetings);
   }
 
   Result<voice::AudioPtr> prompt(const std::string& text, const std::string& cache) {
@@ -611,6 +633,12 @@ class VoiceChannel::Impl {
     center_.create_interaction_async(
         json::serialize(body), [this, call, voicemail](Result<std::string> view) {
           post([this, call, voicemail, view = std::move(view)] {
+            if (!view && !voicemail.empty()) {
+              // Its file stays (swept with the queue's recordings): said,
+              // so that someone can find it.
+              log::error("voicemail not queued",
+                         failure(view.error()) + ",\"file\":" + json_quote(voicemail));
+            }
             if (view && !voicemail.empty()) {
               center_.note(id_of(*view), "recording",
                            "{\"file\":" + json_quote(voicemail) + ",\"voicemail\":true}");
@@ -756,11 +784,12 @@ class VoiceChannel::Impl {
         if (e.to_queue == 0 && endpoint_) {  // the closed outcome: a message, or goodbye
           const QueueVoice settings = queue_voice(e.queue);
           if (settings.voicemail_queue && !call.callback) {
-            // A queue's own text is synthesised on its first use (then cached).
+            // The queue's own greeting (synthesised when the queue was
+            // saved), or the default one for the reason.
             voice::AudioPtr said = e.reason == "closed" ? closed_voicemail_ : busy_voicemail_;
-            if (!settings.voicemail_text.empty()) {
-              auto audio = prompt(settings.voicemail_text, prompt_cache());
-              said = audio ? *audio : voice::AudioPtr{};
+            if (auto own = voicemail_greetings_.find(settings.voicemail_text);
+                own != voicemail_greetings_.end()) {
+              said = own->second;
             }
             endpoint_->take_message(call_id, said,
                                     std::chrono::seconds(settings.voicemail_max_s),
@@ -892,6 +921,7 @@ class VoiceChannel::Impl {
   voice::AudioPtr recording_notice_;
   voice::AudioPtr busy_voicemail_;
   voice::AudioPtr closed_voicemail_;
+  std::map<std::string, voice::AudioPtr> voicemail_greetings_;  // the queues' own, by text
   std::atomic<std::uint64_t> announcements_{0};
   std::atomic<std::uint64_t> messages_offered_{0};  // callers sent to a voicemail at the closed outcome
   // Per queue: the average time connected (the expected wait's unit).

@@ -673,6 +673,30 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
   Reply still = call(supervisor_, "DELETE", "/api/v1/queues/" + std::to_string(messages));
   EXPECT_EQ(still.status, 409) << still.body;
   EXPECT_NE(still.body.find("accueil"), std::string::npos) << still.body;
+  // A message is never left where it could end unheard: in its own queue,
+  // or in one that ends what waits, what finds it full, or what comes
+  // after hours — nor may the keeper become such a queue later.
+  EXPECT_EQ(call(supervisor_, "PUT", "/api/v1/queues/" + std::to_string(front),
+                 R"({"name":"accueil","channel":"voice","voicemail_queue_id":)" +
+                     std::to_string(front) + "}")
+                .status,
+            400);
+  const auto impatient =
+      create("queues", R"({"name":"pressee","channel":"voice","max_wait_s":60})");
+  Reply ends = call(supervisor_, "POST", "/api/v1/queues",
+                    R"({"name":"w","channel":"voice","voicemail_queue_id":)" +
+                        std::to_string(impatient) + "}");
+  EXPECT_EQ(ends.status, 409) << ends.body;
+  EXPECT_NE(ends.body.find("max_wait_s"), std::string::npos) << ends.body;
+  Reply closes = call(supervisor_, "PUT", "/api/v1/queues/" + std::to_string(messages),
+                      R"({"name":"messagerie","channel":"voice","hours":"mon-fri 09:00-17:00"})");
+  EXPECT_EQ(closes.status, 409) << closes.body;
+  EXPECT_NE(closes.body.find("accueil"), std::string::npos) << closes.body;
+  EXPECT_EQ(call(supervisor_, "PUT", "/api/v1/queues/" + std::to_string(messages),
+                 R"({"name":"messagerie","channel":"voice","hours":"mon-fri 09:00-17:00",)"
+                 R"("accept_when_closed":true})")
+                .status,
+            200);
 }
 
 }  // namespace

@@ -91,6 +91,17 @@ if (state.exited) fail("the server died");
 // ---- idle connections: capped, and closed when idle ------------------------------
 {
   const capped = await startVoiceServer(guichet, "tcpcap", ["--sip-tcp-idle", "3"], { fileLimit: 256 });
+  // One address alone: 40 connections, 32 kept (under the total's 64).
+  const fromOne = [];
+  for (let i = 0; i < 40; i++) {
+    const socket = connect({ port: capped.sipPort, host: "127.0.0.1", localAddress: "127.0.0.50" });
+    socket.on("error", () => {});
+    fromOne.push(socket);
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  const keptFromOne = fromOne.filter((s) => !s.destroyed && !s.readableEnded).length;
+  if (keptFromOne !== 32) fail(`${keptFromOne} connections kept from one address (32 expected)`);
+  for (const socket of fromOne) socket.destroy();
   const sockets = [];
   let ended = 0;
   for (let i = 0; i < 300; i++) {
@@ -141,7 +152,8 @@ if (state.exited) fail("the server died");
   const stats = await capped.api("GET", "/api/v1/stats/voice");
   if (capped.state.exited) fail("the server died under the connections");
   const slowest = Math.max(...healthTimes);
-  results.push(`300 idle SIP/TCP connections at ulimit -n 256: at most ${held} held (cap 64), ` +
+  results.push(`40 idle SIP/TCP connections from one address: 32 kept; ` +
+    `300 from 10 addresses at ulimit -n 256: at most ${held} held (cap 64), ` +
     `/healthz slowest ${slowest} ms over ${healthTimes.length} checks, server CPU ${Math.round(busy * 100)} %; ` +
     "all closed once idle 3 s " +
     `(${stats.tcp_closed} closed)`);
