@@ -84,7 +84,7 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
 }
 
 std::optional<std::vector<SipConnection>> connections_from_kernel(const std::string& host,
-                                                                   std::uint16_t port) {
+                                                                  std::uint16_t port) {
   std::vector<SipConnection> found;
   const int diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (diag < 0) return std::nullopt;
@@ -157,9 +157,9 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
           continue;  // another address's port (another process's)
         }
         connection.inode = message->idiag_inode;
-        connection.peer = (family == AF_INET6 ? "[" + connection.address + "]"
-                                              : connection.address) +
-                          ":" + std::to_string(remote_port);
+        connection.peer =
+            (family == AF_INET6 ? "[" + connection.address + "]" : connection.address) + ":" +
+            std::to_string(remote_port);
         found.push_back(std::move(connection));
       }
     }
@@ -174,8 +174,7 @@ std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t
   return connections_in_descriptors(host, port);
 }
 
-std::vector<SipConnection> connections_in_descriptors(const std::string& host,
-                                                      std::uint16_t port) {
+std::vector<SipConnection> connections_in_descriptors(const std::string& host, std::uint16_t port) {
   std::vector<SipConnection> found;
   DIR* folder = opendir("/proc/self/fd");
   if (!folder) return found;
@@ -211,9 +210,9 @@ std::vector<SipConnection> connections_in_descriptors(const std::string& host,
     // The inode, not the descriptor: this may run on another thread than
     // the one that closes, and a number is reused at once.
     connection.inode = status.st_ino;
-    connection.peer = (remote.ss_family == AF_INET6 ? "[" + connection.address + "]"
-                                                    : connection.address) +
-                      ":" + std::to_string(remote_port);
+    connection.peer =
+        (remote.ss_family == AF_INET6 ? "[" + connection.address + "]" : connection.address) + ":" +
+        std::to_string(remote_port);
     found.push_back(std::move(connection));
   }
   closedir(folder);

@@ -23,8 +23,8 @@ namespace guichet::voice {
 struct SipConnection {
   int fd = -1;
   std::uint64_t inode = 0;  // the socket's, as the kernel names it
-  std::string peer;     // "address:port"
-  std::string address;  // the peer's address alone
+  std::string peer;         // "address:port"
+  std::string address;      // the peer's address alone
   // Its last request (CRLF keepalives are not requests), or when it was
   // first seen.
   std::chrono::steady_clock::time_point last_request{};
@@ -52,13 +52,12 @@ std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t
 
 // The kernel's part of connections_on: nullopt when it refuses to say.
 std::optional<std::vector<SipConnection>> connections_from_kernel(const std::string& host,
-                                                                   std::uint16_t port);
+                                                                  std::uint16_t port);
 
 // The same from this process's descriptors, which connections_on falls
 // back to where the kernel refuses sock_diag (a sandbox): 4 ms with 2,000
 // descriptors open here.
-std::vector<SipConnection> connections_in_descriptors(const std::string& host,
-                                                      std::uint16_t port);
+std::vector<SipConnection> connections_in_descriptors(const std::string& host, std::uint16_t port);
 
 // Sets the descriptor of each connection this process holds (by inode);
 // those it does not hold yet (not accepted yet) keep fd -1.

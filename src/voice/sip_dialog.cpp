@@ -22,8 +22,10 @@ std::string_view view(const pl& text) {
 }
 
 std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -107,8 +109,8 @@ SessionTimerRequest session_timer_request(const sip_msg* msg) {
     }
     request.expires = static_cast<std::uint32_t>(std::min<std::uint64_t>(seconds, 86'400));
     const auto parameter = value.find("refresher=");
-    request.refresher_uac = parameter != std::string_view::npos &&
-                            trimmed(value.substr(parameter + 10, 3)) == "uac";
+    request.refresher_uac =
+        parameter != std::string_view::npos && trimmed(value.substr(parameter + 10, 3)) == "uac";
   }
   if (const sip_hdr* header = sip_msg_hdr(msg, SIP_HDR_MIN_SE)) {
     const std::uint64_t seconds = delta_seconds(view(header->val));

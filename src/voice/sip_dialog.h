@@ -32,8 +32,8 @@ inline constexpr std::uint32_t kMinSessionExpires = 90;
 
 // What an INVITE asks of session timers.
 struct SessionTimerRequest {
-  std::uint32_t expires = 0;  // its Session-Expires; 0: none
-  std::uint32_t min_se = 0;   // its Min-SE; 0: none
+  std::uint32_t expires = 0;   // its Session-Expires; 0: none
+  std::uint32_t min_se = 0;    // its Min-SE; 0: none
   bool refresher_uac = false;  // it asked to refresh itself (";refresher=uac")
   bool supported = false;      // Supported: timer (it can refresh, and be told to)
   bool malformed = false;      // a Session-Expires or Min-SE that is not a number
@@ -44,7 +44,7 @@ SessionTimerRequest session_timer_request(const sip_msg* msg);
 struct SessionTimer {
   std::uint32_t expires = 0;  // announced (0: nothing said)
   bool refresher_uac = false;
-  std::string headers;  // for our 200: Session-Expires (and Require: timer)
+  std::string headers;                         // for our 200: Session-Expires (and Require: timer)
   std::chrono::milliseconds refresh_every{0};  // 0: never
 };
 

@@ -24,7 +24,8 @@ std::vector<int> fds(const std::vector<SipConnection>& connections) {
   return out;
 }
 
-SipConnection connection(int fd, const char* address, Clock::time_point last, bool in_call = false) {
+SipConnection connection(int fd, const char* address, Clock::time_point last,
+                         bool in_call = false) {
   SipConnection c;
   c.fd = fd;
   c.address = address;

@@ -29,17 +29,18 @@ TEST(SessionTimer, ACallersShorterIntervalIsKeptAndRefreshedAtItsHalf) {
 TEST(SessionTimer, OursIsAnnouncedWhenShorterNeverUnderMinSe) {
   EXPECT_EQ(negotiate_session_timer(asking(3600, true), seconds(1800)).expires, 1800u);
   const SessionTimer short_ours = negotiate_session_timer(asking(1800, true), seconds(4));
-  EXPECT_EQ(short_ours.expires, 90u);                          // Min-SE
-  EXPECT_EQ(short_ours.refresh_every, milliseconds(2'000));   // ours: more often is allowed
-  const SessionTimer their_min = negotiate_session_timer(asking(1800, true, false, 1000),
-                                                         seconds(600));
+  EXPECT_EQ(short_ours.expires, 90u);                        // Min-SE
+  EXPECT_EQ(short_ours.refresh_every, milliseconds(2'000));  // ours: more often is allowed
+  const SessionTimer their_min =
+      negotiate_session_timer(asking(1800, true, false, 1000), seconds(600));
   EXPECT_EQ(their_min.expires, 1000u);  // never under the caller's Min-SE
   EXPECT_EQ(their_min.refresh_every, milliseconds(300'000));
 }
 
 TEST(SessionTimer, TheRefresherIsTheCallerOnlyIfItAskedAndSupportsIt) {
   EXPECT_TRUE(negotiate_session_timer(asking(1800, true, true), seconds(1800)).refresher_uac);
-  const SessionTimer unsupported = negotiate_session_timer(asking(1800, false, true), seconds(1800));
+  const SessionTimer unsupported =
+      negotiate_session_timer(asking(1800, false, true), seconds(1800));
   EXPECT_FALSE(unsupported.refresher_uac);  // Table 2: uas, and no Require
   EXPECT_EQ(unsupported.headers, "Session-Expires: 1800;refresher=uas\r\n");
 }
