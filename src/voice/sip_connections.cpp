@@ -43,6 +43,44 @@ bool describe(const sockaddr_storage& address, std::string& host, std::uint16_t&
   return true;
 }
 
+// A socket address from sock_diag's words (network order, port included).
+sockaddr_storage address_of(int family, const __be32 words[4], __be16 port) {
+  sockaddr_storage address{};
+  if (family == AF_INET) {
+    auto& v4 = reinterpret_cast<sockaddr_in&>(address);
+    v4.sin_family = AF_INET;
+    std::memcpy(&v4.sin_addr, words, sizeof v4.sin_addr);
+    v4.sin_port = port;
+  } else {
+    auto& v6 = reinterpret_cast<sockaddr_in6&>(address);
+    v6.sin6_family = AF_INET6;
+    std::memcpy(&v6.sin6_addr, words, sizeof v6.sin6_addr);
+    v6.sin6_port = port;
+  }
+  return address;
+}
+
+// "address:port" ("[v6]:port"), as the endpoint names a connection's peer.
+std::string peer_name(const std::string& address, int family, std::uint16_t port) {
+  return (family == AF_INET6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
+// This process's open descriptors (numbers; they may close meanwhile).
+std::vector<int> descriptors() {
+  std::vector<int> out;
+  DIR* folder = opendir("/proc/self/fd");
+  if (!folder) return out;
+  const int own = dirfd(folder);
+  while (const dirent* entry = readdir(folder)) {
+    const std::string_view name(entry->d_name);
+    int fd = -1;
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec == std::errc() && fd != own)
+      out.push_back(fd);
+  }
+  closedir(folder);
+  return out;
+}
+
 }  // namespace
 
 std::vector<SipConnection> connections_to_close(std::vector<SipConnection> connections,
@@ -129,25 +167,10 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
         if (header->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
         const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
         if (ntohs(message->id.idiag_sport) != port) continue;  // an older kernel's dump
-        sockaddr_storage local{};
-        sockaddr_storage remote{};
-        if (family == AF_INET) {
-          auto& ours = reinterpret_cast<sockaddr_in&>(local);
-          ours.sin_family = AF_INET;
-          std::memcpy(&ours.sin_addr, message->id.idiag_src, sizeof ours.sin_addr);
-          auto& v4 = reinterpret_cast<sockaddr_in&>(remote);
-          v4.sin_family = AF_INET;
-          std::memcpy(&v4.sin_addr, message->id.idiag_dst, sizeof v4.sin_addr);
-          v4.sin_port = message->id.idiag_dport;
-        } else {
-          auto& ours = reinterpret_cast<sockaddr_in6&>(local);
-          ours.sin6_family = AF_INET6;
-          std::memcpy(&ours.sin6_addr, message->id.idiag_src, sizeof ours.sin6_addr);
-          auto& v6 = reinterpret_cast<sockaddr_in6&>(remote);
-          v6.sin6_family = AF_INET6;
-          std::memcpy(&v6.sin6_addr, message->id.idiag_dst, sizeof v6.sin6_addr);
-          v6.sin6_port = message->id.idiag_dport;
-        }
+        const sockaddr_storage local =
+            address_of(family, message->id.idiag_src, message->id.idiag_sport);
+        const sockaddr_storage remote =
+            address_of(family, message->id.idiag_dst, message->id.idiag_dport);
         SipConnection connection;
         std::string local_host;
         std::uint16_t local_port = 0;
@@ -157,9 +180,7 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
           continue;  // another address's port (another process's)
         }
         connection.inode = message->idiag_inode;
-        connection.peer =
-            (family == AF_INET6 ? "[" + connection.address + "]" : connection.address) + ":" +
-            std::to_string(remote_port);
+        connection.peer = peer_name(connection.address, family, remote_port);
         found.push_back(std::move(connection));
       }
     }
@@ -176,14 +197,7 @@ std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t
 
 std::vector<SipConnection> connections_in_descriptors(const std::string& host, std::uint16_t port) {
   std::vector<SipConnection> found;
-  DIR* folder = opendir("/proc/self/fd");
-  if (!folder) return found;
-  const int own = dirfd(folder);
-  while (const dirent* entry = readdir(folder)) {
-    const std::string_view name(entry->d_name);
-    int fd = -1;
-    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc() || fd == own)
-      continue;
+  for (const int fd : descriptors()) {
     sockaddr_storage local{};
     socklen_t length = sizeof local;
     std::string local_host;
@@ -210,12 +224,9 @@ std::vector<SipConnection> connections_in_descriptors(const std::string& host, s
     // The inode, not the descriptor: this may run on another thread than
     // the one that closes, and a number is reused at once.
     connection.inode = status.st_ino;
-    connection.peer =
-        (remote.ss_family == AF_INET6 ? "[" + connection.address + "]" : connection.address) + ":" +
-        std::to_string(remote_port);
+    connection.peer = peer_name(connection.address, remote.ss_family, remote_port);
     found.push_back(std::move(connection));
   }
-  closedir(folder);
   return found;
 }
 
@@ -225,21 +236,13 @@ void find_descriptors(std::vector<SipConnection>& connections) {
     if (c.inode != 0) by_inode[c.inode] = &c;
   }
   if (by_inode.empty()) return;
-  DIR* folder = opendir("/proc/self/fd");
-  if (!folder) return;
-  const int own = dirfd(folder);
-  while (const dirent* entry = readdir(folder)) {
-    const std::string_view name(entry->d_name);
-    int fd = -1;
-    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc() || fd == own)
-      continue;
+  for (const int fd : descriptors()) {
     struct stat status {};
     if (fstat(fd, &status) != 0 || !S_ISSOCK(status.st_mode)) continue;
     if (auto found = by_inode.find(status.st_ino); found != by_inode.end()) {
       found->second->fd = fd;
     }
   }
-  closedir(folder);
 }
 
 bool close_connection(const SipConnection& connection) {

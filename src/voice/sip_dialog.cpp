@@ -1,33 +1,17 @@
-// libre's headers need these definitions (see sip_endpoint.cpp).
-#define HAVE_INTTYPES_H 1
-#define HAVE_STDBOOL_H 1
-#define HAVE_INET6 1
-
 #include "voice/sip_dialog.h"
 
 #include <algorithm>
 #include <charconv>
 #include <string_view>
 
-extern "C" {
-#include <re.h>
-}
+#include "voice/detail/libre_text.h"
 
 namespace guichet::voice {
 
 namespace {
 
-std::string_view view(const pl& text) {
-  return text.p ? std::string_view(text.p, text.l) : std::string_view();
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
+using detail::trimmed;
+using detail::view;
 
 bool is_token_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -5,20 +5,14 @@
 #include <string>
 #include <utility>
 
-// libre's headers need these, and are C with warnings of their own (taken as
-// system headers).
-#define HAVE_INTTYPES_H 1
-#define HAVE_STDBOOL_H 1
-#define HAVE_INET6 1
-#include <re.h>
+#include "voice/detail/libre_text.h"
 
 namespace guichet::voice {
 
 namespace {
 
-std::string_view view(const pl& text) {
-  return text.p ? std::string_view(text.p, text.l) : std::string_view();
-}
+using detail::trimmed;
+using detail::view;
 
 SipProblem problem(std::uint16_t code, const char* reason, bool framing = false) {
   SipProblem out;
@@ -26,14 +20,6 @@ SipProblem problem(std::uint16_t code, const char* reason, bool framing = false)
   out.reason = reason;
   out.framing = framing;
   return out;
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
 }
 
 // A name-addr's quotes come in pairs ('"Mr. J. User <sip:…>' does not).

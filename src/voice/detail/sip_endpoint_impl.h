@@ -35,6 +35,7 @@
 #include "voice/sip_dialog.h"
 #include "voice/sip_endpoint.h"
 #include "voice/sip_guard.h"
+#include "voice/detail/libre_text.h"
 
 extern "C" {
 #include <re.h>
@@ -47,9 +48,7 @@ extern "C" {
 
 namespace guichet::voice {
 
-inline std::string_view view(const pl& text) {
-  return text.p ? std::string_view(text.p, text.l) : std::string_view();
-}
+using detail::view;
 
 // Text as a libre buffer, read from its start; null when out of memory.
 // The caller owns it (mem_deref).
