@@ -548,6 +548,7 @@ class ContactCenter::Impl {
       : store_(store),
         hub_(hub),
         writer_(store),
+        clock_(clock),
         engine_(
             routing::EngineConfig{}, std::move(clock),
             [this](const std::vector<routing::Event>& events) { on_events(events); },
@@ -1356,9 +1357,9 @@ class ContactCenter::Impl {
   }
 
  private:
-  Time now() const {
-    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-  }
+  // The domain's time is the clock it was given (the engine's too), never
+  // the machine's: tests, the simulator and a replay set it.
+  Time now() const { return clock_(); }
 
  public:
   // What-if: today's queues and agents (their skills, levels, capacities,
@@ -2252,6 +2253,7 @@ class ContactCenter::Impl {
   std::map<std::uint64_t, double> sl_targets_;        // guarded by stats_mutex_
   std::map<std::uint64_t, Duration> sl_thresholds_;   // guarded by stats_mutex_
   bool recovering_ = false;                           // set by load(), before serving
+  Clock clock_;
   EngineHost engine_;  // last: its thread calls on_events, which uses the members above
 };
 
