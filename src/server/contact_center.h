@@ -1,11 +1,14 @@
 // The contact center as the API sees it: configuration (skills, queues,
 // agent profiles) kept in the store and applied live to the routing engine,
 // agents' states, interactions (created durably, then routed), offers, and
-// real-time figures. It owns the engine's thread and the writer that keeps
-// every engine event in the interactions' timelines.
+// real-time figures. It owns the routing engine (an EngineHost: commands run
+// on the caller's thread, a timer thread fires the engine's deadlines) and
+// the writer that keeps every engine event in the interactions' timelines.
+// Its time is the clock it is given, never the machine's.
 //
-// Bodies and answers are JSON text; errors are values naming the field.
-// Thread-safe: the API's workers call it concurrently.
+// Bodies and answers are JSON text (issue 11 turns them into typed values);
+// errors are values naming the field. Thread-safe: the API's workers call it
+// concurrently.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +42,9 @@ class ContactCenter {
   // original enqueue times. Agents start offline.
   Status load();
 
-  // Configuration. `kind` is "skill", "queue" or "agent"; bodies as in
-  // docs/api.md. Agents are keyed by their user id (`put` creates or replaces).
+  // Configuration. `kind` is one of the stored kinds ("skill", "queue",
+  // "agent", "calendar", "ivr_flow", "prompt", …); bodies as in
+  // docs/openapi.json. Agents are keyed by their user id (`put` creates or replaces).
   Result<std::string> create(const std::string& kind, const std::string& body, std::uint64_t user);
   Result<std::string> put(const std::string& kind, std::uint64_t id, const std::string& body,
                           std::uint64_t user);

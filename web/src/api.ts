@@ -123,7 +123,9 @@ export async function whoami(): Promise<User | null> {
 
 // ---- the resources the pages show -------------------------------------------
 
-export type Channel = "voice" | "chat" | "email" | "sms" | "social" | "task";
+// An interaction's channel ("callback": a call turned into one, kept in its
+// place); CHANNELS, those an agent has a capacity for in the editor.
+export type Channel = "voice" | "callback" | "chat" | "email" | "sms" | "social" | "task";
 export const CHANNELS: Channel[] = ["voice", "chat", "email", "sms", "social", "task"];
 
 export interface Named {
@@ -178,6 +180,23 @@ export interface Interaction {
   wrapup_code?: string; // in a citizen's view
   notes?: { at: string; agent_id: number; note: string }[];
 }
+// A row of GET /api/v1/reports/traffic (by queue or agent, per interval).
+export interface TrafficRow {
+  start: string;
+  key: string;
+  name: string;
+  offered?: number;
+  answered?: number;
+  answered_in_threshold?: number;
+  abandoned?: number;
+  service_level?: number | null;
+  asa_s?: number;
+  offers?: number;
+  accepted?: number;
+  missed?: number;
+  completed?: number;
+}
+
 export interface QueueFigures {
   queue_id: number;
   name: string;

@@ -12,7 +12,7 @@ import {
 } from "chart.js";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Bar } from "react-chartjs-2";
-import { get } from "../api";
+import { get, type TrafficRow } from "../api";
 import { useLiveReload } from "../hooks";
 import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { FiguresTable } from "./FiguresTable";
@@ -24,21 +24,6 @@ void document.fonts?.ready.then(() => {
   ChartJS.defaults.font.family = "Marianne, arial, sans-serif";
 });
 
-interface TrafficRow {
-  start: string;
-  key: string;
-  name: string;
-  offered?: number;
-  answered?: number;
-  answered_in_threshold?: number;
-  abandoned?: number;
-  service_level?: number | null;
-  asa_s?: number;
-  offers?: number;
-  accepted?: number;
-  missed?: number;
-  completed?: number;
-}
 interface TrafficReport {
   from: string;
   to: string;

@@ -5,7 +5,7 @@ import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
 import { Bar } from "react-chartjs-2";
-import { get, post, type Queue } from "../api";
+import { get, post, type Queue, type TrafficRow } from "../api";
 import { formatDuration, formatPercent, useT } from "../i18n";
 import { FiguresTable } from "./FiguresTable";
 
@@ -23,11 +23,6 @@ interface Prediction {
   overall: Figures;
   queues: (Figures & { name: string })[];
   intervals: (Figures & { start_s: number })[];
-}
-interface TrafficRow {
-  start: string;
-  key: string;
-  offered?: number;
 }
 
 function clock(seconds: number): string {
