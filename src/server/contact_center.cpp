@@ -624,16 +624,12 @@ class ContactCenter::Impl {
     auto existing = store_.document(kind, id);
     if (!existing) return existing.status();
     if (kind == kQueue) {
-      auto queues = store_.documents(kQueue);
-      if (!queues) return queues.status();
-      for (const store::Document& queue : *queues) {
-        boost::system::error_code ec;
-        json::value body = json::parse(queue.body_json, ec);
-        if (queue.id != id && body.is_object() &&
-            detail::int_or(body.as_object(), "voicemail_queue_id", 0) ==
-                static_cast<std::int64_t>(id)) {
-          return failed_precondition("queue " + queue.name + " leaves its messages here", "id");
-        }
+      auto keeping = queues_naming("voicemail_queue_id", id);
+      if (!keeping) return keeping.status();
+      std::erase_if(*keeping, [id](const store::Document& q) { return q.id == id; });
+      if (!keeping->empty()) {
+        return failed_precondition("queue " + keeping->front().name + " leaves its messages here",
+                                   "id");
       }
       if (Status s =
               engine_.run([id](routing::Engine& e, Time now) { return e.remove_queue(now, id); });
@@ -643,7 +639,7 @@ class ContactCenter::Impl {
     } else if (kind == kSkill) {
       if (Status s = skill_unused(id); !s) return s;
     } else if (kind == kCalendar) {
-      auto queues = queues_using(id);
+      auto queues = queues_naming("calendar_id", id);
       if (!queues) return queues.status();
       if (!queues->empty()) {
         return failed_precondition("queue " + queues->front().name + " follows this calendar",
@@ -1911,18 +1907,13 @@ class ContactCenter::Impl {
       // And a queue keeping others' messages keeps being able to.
       if (id != 0) {
         if (const char* why = ends_unheard(*object)) {
-          auto queues = store_.documents(kQueue);
-          if (!queues) return queues.error();
-          for (const store::Document& queue : *queues) {
-            boost::system::error_code ec;
-            const json::value other = json::parse(queue.body_json, ec);
-            if (queue.id != id && other.is_object() &&
-                detail::int_or(other.as_object(), "voicemail_queue_id", 0) ==
-                    static_cast<std::int64_t>(id)) {
-              return failed_precondition(
-                  std::string("it keeps queue ") + queue.name + "'s messages, and " + why,
-                  "voicemail_queue_id");
-            }
+          auto keeping = queues_naming("voicemail_queue_id", id);
+          if (!keeping) return keeping.error();
+          std::erase_if(*keeping, [id](const store::Document& q) { return q.id == id; });
+          if (!keeping->empty()) {
+            return failed_precondition(
+                "it keeps queue " + keeping->front().name + "'s messages, and " + why,
+                "voicemail_queue_id");
           }
         }
       }
@@ -1983,7 +1974,7 @@ class ContactCenter::Impl {
     }
     if (kind == kCalendar && !created) {
       // Changed hours apply at once to the queues that follow this calendar.
-      auto queues = queues_using(saved->id);
+      auto queues = queues_naming("calendar_id", saved->id);
       if (!queues) return queues.error();
       for (const store::Document& queue : *queues) {
         if (Status s = apply(queue, false); !s) return s.error();
@@ -2090,20 +2081,21 @@ class ContactCenter::Impl {
   }
 
   // The queues that name calendar `id`.
-  Result<std::vector<store::Document>> queues_using(std::uint64_t calendar) {
+  // The queues whose `field` names `id`: the calendar they follow, the
+  // queue that keeps their messages.
+  Result<std::vector<store::Document>> queues_naming(const char* field, std::uint64_t id) {
     auto queues = store_.documents(kQueue);
     if (!queues) return queues.error();
-    std::vector<store::Document> using_it;
+    std::vector<store::Document> naming;
     for (store::Document& queue : *queues) {
       boost::system::error_code ec;
       json::value body = json::parse(queue.body_json, ec);
       if (!ec && body.is_object() &&
-          detail::int_or(body.as_object(), "calendar_id", 0) ==
-              static_cast<std::int64_t>(calendar)) {
-        using_it.push_back(std::move(queue));
+          detail::int_or(body.as_object(), field, 0) == static_cast<std::int64_t>(id)) {
+        naming.push_back(std::move(queue));
       }
     }
-    return using_it;
+    return naming;
   }
 
   // Gives a stored document to the engine. With skip_references, a queue

@@ -60,11 +60,6 @@ sockaddr_storage address_of(int family, const __be32 words[4], __be16 port) {
   return address;
 }
 
-// "address:port" ("[v6]:port"), as the endpoint names a connection's peer.
-std::string peer_name(const std::string& address, int family, std::uint16_t port) {
-  return (family == AF_INET6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
-
 // This process's open descriptors (numbers; they may close meanwhile).
 std::vector<int> descriptors() {
   std::vector<int> out;
@@ -82,6 +77,10 @@ std::vector<int> descriptors() {
 }
 
 }  // namespace
+
+std::string peer_name(const std::string& address, int family, std::uint16_t port) {
+  return (family == AF_INET6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
 
 std::vector<SipConnection> connections_to_close(std::vector<SipConnection> connections,
                                                 const SipConnectionLimits& limits,

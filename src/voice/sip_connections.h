@@ -59,6 +59,10 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
 // descriptors open here.
 std::vector<SipConnection> connections_in_descriptors(const std::string& host, std::uint16_t port);
 
+// "address:port" ("[v6]:port"): how a connection's peer is named, here and
+// by the endpoint for the requests it sees (they must match).
+std::string peer_name(const std::string& address, int family, std::uint16_t port);
+
 // Sets the descriptor of each connection this process holds (by inode);
 // those it does not hold yet (not accepted yet) keep fd -1.
 void find_descriptors(std::vector<SipConnection>& connections);

@@ -29,13 +29,13 @@
 
 #include "core/json_format.h"
 #include "core/log.h"
+#include "voice/detail/libre_text.h"
 #include "voice/rtp.h"
 #include "voice/sdp_offer.h"
 #include "voice/sip_connections.h"
 #include "voice/sip_dialog.h"
 #include "voice/sip_endpoint.h"
 #include "voice/sip_guard.h"
-#include "voice/detail/libre_text.h"
 
 extern "C" {
 #include <re.h>
@@ -103,12 +103,11 @@ inline constexpr std::uint64_t kDigitGapMs = 40;  // keys closer than this are o
 inline constexpr std::uint64_t kMaxRecordFrames = 6'000'000;       // 33 h: a WAV's sizes are 32-bit
 inline constexpr std::chrono::milliseconds kConnectionsLook(500);  // SIP over TCP's limits, applied
 
-// "address:port" ("[v6]:port"), as connections_on names a peer.
+// A libre address as connections_on names a peer (peer_name).
 inline std::string peer_of(const sa& address) {
   char host[64] = {};
   (void)sa_ntop(&address, host, sizeof host);
-  const std::string text = sa_af(&address) == AF_INET6 ? "[" + std::string(host) + "]" : host;
-  return text + ":" + std::to_string(sa_port(&address));
+  return peer_name(host, sa_af(&address), sa_port(&address));
 }
 
 // G.711 by law, whatever payload type number the peer gave it.
