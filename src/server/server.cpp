@@ -38,11 +38,10 @@ Result<std::unique_ptr<store::SqliteStore>> open_store(const std::string& data_d
 Result<int> whole_number(const std::string& value, int min, int max, const std::string& key) {
   int number = 0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (value.empty() || error != std::errc() || end != value.data() + value.size() ||
-      number < min || number > max) {
-    return invalid_argument("a whole number from " + std::to_string(min) + " to " +
-                                std::to_string(max),
-                            key);
+  if (value.empty() || error != std::errc() || end != value.data() + value.size() || number < min ||
+      number > max) {
+    return invalid_argument(
+        "a whole number from " + std::to_string(min) + " to " + std::to_string(max), key);
   }
   return number;
 }

@@ -188,8 +188,7 @@ class VoiceChannel::Impl {
         s.session_refreshes.load());
     add("sessions_expired_total", "counter", "Calls ended: a session refresh found no call.",
         s.sessions_expired.load());
-    add("sip_tcp_connections", "gauge", "SIP over TCP connections open.",
-        s.tcp_connections.load());
+    add("sip_tcp_connections", "gauge", "SIP over TCP connections open.", s.tcp_connections.load());
     add("sip_tcp_closed_total", "counter", "SIP over TCP connections closed: idle, or over a cap.",
         s.tcp_closed.load());
     add("invites_refused_total", "counter",
@@ -791,8 +790,7 @@ class VoiceChannel::Impl {
                 own != voicemail_greetings_.end()) {
               said = own->second;
             }
-            endpoint_->take_message(call_id, said,
-                                    std::chrono::seconds(settings.voicemail_max_s),
+            endpoint_->take_message(call_id, said, std::chrono::seconds(settings.voicemail_max_s),
                                     settings.voicemail_queue);
             ++messages_offered_;
           } else {
@@ -923,7 +921,8 @@ class VoiceChannel::Impl {
   voice::AudioPtr closed_voicemail_;
   std::map<std::string, voice::AudioPtr> voicemail_greetings_;  // the queues' own, by text
   std::atomic<std::uint64_t> announcements_{0};
-  std::atomic<std::uint64_t> messages_offered_{0};  // callers sent to a voicemail at the closed outcome
+  std::atomic<std::uint64_t> messages_offered_{
+      0};  // callers sent to a voicemail at the closed outcome
   // Per queue: the average time connected (the expected wait's unit).
   std::unordered_map<std::uint64_t, std::pair<double, int>> talk_time_;  // sum s, count
   std::unordered_map<voice::CallId, CallState> calls_;

@@ -84,10 +84,10 @@ struct VoiceStats {
   std::atomic<std::uint64_t> rtp_received{0};
   std::atomic<std::uint64_t> rtp_relayed{0};
   std::atomic<std::uint64_t> rtp_from_strangers{0};
-  std::atomic<std::uint64_t> rtp_latched{0};      // legs moved to their NAT's address
-  std::atomic<std::uint64_t> sip_malformed{0};    // requests refused before anything acted
-  std::atomic<std::uint64_t> invites_refused{0};  // not a caller, or over a source's rate
-  std::atomic<std::uint64_t> media_timeouts{0};   // calls ended for silent RTP
+  std::atomic<std::uint64_t> rtp_latched{0};        // legs moved to their NAT's address
+  std::atomic<std::uint64_t> sip_malformed{0};      // requests refused before anything acted
+  std::atomic<std::uint64_t> invites_refused{0};    // not a caller, or over a source's rate
+  std::atomic<std::uint64_t> media_timeouts{0};     // calls ended for silent RTP
   std::atomic<std::uint64_t> session_refreshes{0};  // re-INVITEs sent to keep sessions
   std::atomic<std::uint64_t> sessions_expired{0};   // legs whose refresh found no call
   std::atomic<std::uint64_t> tcp_connections{0};    // SIP over TCP, at the last look

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "server/event_hub.h"
 #include "server/metrics.h"
@@ -23,8 +23,8 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
-  const auto folder = std::filesystem::temp_directory_path() /
-                      ("guichet-clock-" + std::to_string(::getpid()));
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("guichet-clock-" + std::to_string(::getpid()));
   std::filesystem::create_directories(folder);
   auto store = store::SqliteStore::open((folder / "guichet.db").string());
   ASSERT_TRUE(store) << store.error().message;
@@ -39,8 +39,8 @@ TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
     auto queue = center.create("queue", R"({"name":"q","channel":"task"})", 0);
     ASSERT_TRUE(queue) << queue.error().message;
     const auto queue_id = json::parse(*queue).as_object().at("id").as_int64();
-    auto created = center.create_interaction(
-        R"({"channel":"task","queue_id":)" + std::to_string(queue_id) + "}");
+    auto created = center.create_interaction(R"({"channel":"task","queue_id":)" +
+                                             std::to_string(queue_id) + "}");
     ASSERT_TRUE(created) << created.error().message;
     const auto id = json::parse(*created).as_object().at("id").as_int64();
     auto shown = center.interaction(static_cast<std::uint64_t>(id));

@@ -665,8 +665,9 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
                      std::to_string(messages) + "}")
                 .status,
             400);
-  const auto front = create("queues", R"({"name":"accueil","channel":"voice","voicemail_queue_id":)" +
-                                          std::to_string(messages) + "}");
+  const auto front =
+      create("queues", R"({"name":"accueil","channel":"voice","voicemail_queue_id":)" +
+                           std::to_string(messages) + "}");
   EXPECT_NE(call(supervisor_, "GET", "/api/v1/queues/" + std::to_string(front))
                 .body.find(R"("voicemail_max_s":120)"),
             std::string::npos);
@@ -683,9 +684,9 @@ TEST_F(Flow, BadConfigurationIsRefusedNamingTheField) {
             400);
   const auto impatient =
       create("queues", R"({"name":"pressee","channel":"voice","max_wait_s":60})");
-  Reply ends = call(supervisor_, "POST", "/api/v1/queues",
-                    R"({"name":"w","channel":"voice","voicemail_queue_id":)" +
-                        std::to_string(impatient) + "}");
+  Reply ends = call(
+      supervisor_, "POST", "/api/v1/queues",
+      R"({"name":"w","channel":"voice","voicemail_queue_id":)" + std::to_string(impatient) + "}");
   EXPECT_EQ(ends.status, 409) << ends.body;
   EXPECT_NE(ends.body.find("max_wait_s"), std::string::npos) << ends.body;
   Reply closes = call(supervisor_, "PUT", "/api/v1/queues/" + std::to_string(messages),

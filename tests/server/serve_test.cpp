@@ -203,10 +203,10 @@ TEST_F(Guichet, ReadsItsSettingsFromAConfigFile) {
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text.find("\"msg\":\"request\""), std::string::npos) << "access_log = false";
   // Refused, naming the setting.
-  for (const auto& [line, key] : {std::pair{"workers = 0", "workers"},
-                                  std::pair{"sip_tcp_idle = 0", "sip_tcp_idle"},
-                                  std::pair{"media_timeout = -1", "media_timeout"},
-                                  std::pair{"sip_session_expires = 2h", "sip_session_expires"}}) {
+  for (const auto& [line, key] :
+       {std::pair{"workers = 0", "workers"}, std::pair{"sip_tcp_idle = 0", "sip_tcp_idle"},
+        std::pair{"media_timeout = -1", "media_timeout"},
+        std::pair{"sip_session_expires = 2h", "sip_session_expires"}}) {
     std::ofstream(data_ / "bad.toml") << line << "\n";
     const std::string command =
         std::string(GUICHET_BINARY) + " serve --config " + (data_ / "bad.toml").string() + " 2>&1";
