@@ -1,0 +1,168 @@
+// /api/v1/interactions: listing and creating them (supervisors and the
+// integrations' accounts), and what the agent handling one does with it —
+// complete, transfer, write in its conversation, hold or hang up its call,
+// hear its recording. An agent sees only the interactions offered to them,
+// held by them or once handled by them.
+#include <algorithm>
+#include <filesystem>
+
+#include "server/contact_center.h"
+#include "server/routes/routes.h"
+#include "server/voice_channel.h"
+
+namespace guichet::server::routes {
+
+namespace json = boost::json;
+using server::detail::int_or;
+using server::detail::string_or;
+
+namespace {
+
+// Not to an agent: whether it exists is not theirs to know either.
+HttpResponse not_yours() {
+  return error_response(403, "forbidden", "not an interaction or citizen of yours", "id");
+}
+
+HttpResponse list(ApiContext& api, const Call& call) {
+  const HttpRequest& request = call.request;
+  store::InteractionFilter filter;
+  filter.status = request.query_param("status").value_or("");
+  filter.channel = request.query_param("channel").value_or("");
+  struct Number {
+    const char* name;
+    std::uint64_t* into;
+  };
+  std::uint64_t limit = 50;
+  for (const Number& n :
+       {Number{"queue_id", &filter.queue_id}, Number{"citizen_id", &filter.citizen_id},
+        Number{"before_id", &filter.before_id}, Number{"limit", &limit}}) {
+    auto text = request.query_param(n.name);
+    if (!text) continue;
+    auto value = parse_id(*text);
+    if (!value) return error_response(400, "invalid_argument", "a positive integer", n.name);
+    *n.into = *value;
+  }
+  if (limit > 500) return error_response(400, "invalid_argument", "at most 500", "limit");
+  filter.limit = static_cast<std::size_t>(limit);
+  static const char* const kStatuses[] = {"", "waiting", "completed", "abandoned", "closed"};
+  if (std::find(std::begin(kStatuses), std::end(kStatuses), filter.status) == std::end(kStatuses)) {
+    return error_response(400, "invalid_argument", "waiting, completed, abandoned or closed",
+                          "status");
+  }
+  return from_result(api.center.list_interactions(filter));
+}
+
+// Durable when answered, then routed.
+HttpResponse create(ApiContext& api, const Call& call) {
+  auto key = idempotency_key(call.request, call.me());
+  if (!key) return from_error(key.error());
+  return from_result(api.center.create_interaction(call.request.body, std::move(*key)), 201);
+}
+
+// The same, answered when the store has committed it, without a worker.
+void create_quick(ApiContext& api, const Call& call, Responder respond) {
+  auto key = idempotency_key(call.request, call.me());
+  if (!key) return respond(from_error(key.error()));
+  api.center.create_interaction_async(
+      call.request.body,
+      [respond = std::move(respond)](Result<std::string> view) { respond(from_result(view, 201)); },
+      std::move(*key));
+}
+
+HttpResponse get(ApiContext& api, const Call& call) {
+  if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
+  return from_result(api.center.interaction(call.id));
+}
+
+// The voicemail or call recording (audio/wav): for supervisors, and the
+// agent handling it.
+HttpResponse recording(ApiContext& api, const Call& call) {
+  auto view = api.center.interaction(call.id);
+  if (!view) return from_error(view.error());
+  boost::system::error_code ec;
+  json::value parsed = json::parse(*view, ec);
+  if (ec || !parsed.is_object()) return error_response(500, "internal", "bad view", "id");
+  const json::object& it = parsed.as_object();
+  if (!call.manager() && int_or(it, "agent_id", 0) != static_cast<std::int64_t>(call.me())) {
+    return error_response(403, "forbidden", "not your interaction", "id");
+  }
+  // The file is named by a "recording" event, which only the voice channel
+  // writes (never by attributes: clients write those).
+  std::string file;
+  if (const json::value* timeline = it.if_contains("timeline"); timeline && timeline->is_array()) {
+    for (const json::value& event : timeline->as_array()) {
+      const json::value* data = event.is_object() ? event.as_object().if_contains("data") : nullptr;
+      if (string_or(event.as_object(), "type", "") == "recording" && data && data->is_object()) {
+        file = string_or(data->as_object(), "file", "");
+      }
+    }
+  }
+  // And only under recordings/, whatever the event says.
+  namespace fs = std::filesystem;
+  std::error_code fs_ec;
+  const std::string& data_dir = api.options.data_dir;
+  const fs::path root = fs::weakly_canonical(fs::path(data_dir) / "recordings", fs_ec);
+  const fs::path path = fs::weakly_canonical(fs::path(data_dir) / file, fs_ec);
+  const auto [end, _] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  if (file.empty() || fs_ec || end != root.end()) {
+    return error_response(404, "not_found", "no recording for this interaction", "id");
+  }
+  return wav_file(path.string(), "the recording is gone (retention)");
+}
+
+// {"action": "hold" | "resume" | "hangup"}
+HttpResponse call_control(ApiContext& api, const Call& call) {
+  auto body = parse_body(call.request, {{"action", json::kind::string, true}});
+  if (!body) return from_error(body.error());
+  return api.with_voice([&](VoiceChannel* voice) {
+    if (!voice) return error_response(409, "failed_precondition", "voice is off", "id");
+    Status s = voice->control(call.id, string_or(*body, "action", ""), call.me(), call.manager());
+    return s ? no_content() : from_error(s.error());
+  });
+}
+
+}  // namespace
+
+std::vector<Route> interactions() {
+  Route create_route{"POST", "/api/v1/interactions", Access::kManager, create};
+  create_route.quick_async = create_quick;
+  return {
+      // Agents work on what is offered to them: listing every interaction,
+      // or creating one (its citizen, its priority), is for supervisors and
+      // the integrations' accounts.
+      {"GET", "/api/v1/interactions", Access::kManager, list},
+      std::move(create_route),
+      {"GET", "/api/v1/interactions/{id}", Access::kSignedIn, get},
+      // The agent handling it (the domain checks).
+      {"POST", "/api/v1/interactions/{id}/complete", Access::kSignedIn,
+       [](ApiContext& api, const Call& call) {
+         return from_result(api.center.complete(call.id, call.me(), call.request.body));
+       }},
+      {"POST", "/api/v1/interactions/{id}/call", Access::kSignedIn, call_control},
+      {"GET", "/api/v1/interactions/{id}/recording", Access::kSignedIn, recording},
+      {"POST", "/api/v1/interactions/{id}/messages", Access::kSignedIn,
+       [](ApiContext& api, const Call& call) {
+         return from_result(
+             api.center.post_message(call.id, call.me(), call.manager(), call.request.body), 201);
+       }},
+      {"POST", "/api/v1/interactions/{id}/transfer", Access::kSignedIn,
+       [](ApiContext& api, const Call& call) {
+         return from_result(
+             api.center.transfer(call.id, call.me(), call.manager(), call.request.body));
+       }},
+      // Channel adapters and supervisors.
+      {"POST", "/api/v1/interactions/{id}/callback", Access::kManager,
+       [](ApiContext& api, const Call& call) {
+         Status s = api.center.request_callback(call.id);
+         return s ? json_response(200, R"({"status":"callback_requested"})")
+                  : from_error(s.error());
+       }},
+      {"POST", "/api/v1/interactions/{id}/abandon", Access::kManager,
+       [](ApiContext& api, const Call& call) {
+         Status s = api.center.abandon(call.id);
+         return s ? json_response(200, R"({"status":"abandoned"})") : from_error(s.error());
+       }},
+  };
+}
+
+}  // namespace guichet::server::routes

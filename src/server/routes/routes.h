@@ -1,0 +1,92 @@
+// The API's routes, each declared once: its method, its path, who may call
+// it and the function that answers. One file per resource (routes/*.cpp)
+// gives its routes; routes.cpp gathers them in one table, which the API
+// matches requests against and the OpenAPI test checks against
+// docs/openapi.json. Private to the server.
+//
+// A handler runs on an HTTP worker (it may wait for the store) after the
+// API matched the path, authenticated the caller and checked the role the
+// route names; what depends on the object (an agent's own profile, an
+// interaction offered to them) the handler checks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server/http.h"
+#include "server/routes/api_context.h"
+
+namespace guichet::server::routes {
+
+// Who may call a route.
+enum class Access {
+  kAnyone,         // no session (health, login, the API's description)
+  kSignedIn,       // every role
+  kSelfOrManager,  // an agent on its own {id}; supervisors and admins on any
+  kManager,        // supervisors and admins
+  kAdmin,
+};
+
+// A request as its handler sees it.
+struct Call {
+  const HttpRequest& request;
+  std::uint64_t id = 0;            // the {id} of the path, 0 when it has none
+  const Caller* caller = nullptr;  // none on kAnyone routes
+
+  std::uint64_t me() const { return caller ? caller->user.id : 0; }
+  bool manager() const { return caller && caller->manager(); }
+};
+
+using Handler = std::function<HttpResponse(ApiContext& api, const Call& call)>;
+// Answers through `respond`, from any thread, without blocking the caller:
+// the store's commit answers it (POST /api/v1/interactions).
+using AsyncHandler = std::function<void(ApiContext& api, const Call& call, Responder respond)>;
+
+struct Route {
+  std::string method;
+  std::string path;  // "/api/v1/queues/{id}"; {id} matches a positive integer
+  Access access;
+  Handler handler;
+  // Whether the handler never waits (memory only): answered on the I/O
+  // thread, when the caller's session is in memory.
+  bool quick = false;
+  // Answered this way on the I/O thread instead (then `handler` is unused
+  // there, and serves the worker's path).
+  AsyncHandler quick_async = nullptr;
+  bool raw_body = false;  // the body is not JSON (an audio upload)
+};
+
+// The table, in matching order. {id} only matches digits, so that
+// "/ivr-flows/check" and "/ivr-flows/{id}" never meet.
+const std::vector<Route>& all();
+
+// One per resource.
+std::vector<Route> operations();  // /healthz, /readyz, /metrics, the OpenAPI document, events
+std::vector<Route> session();
+std::vector<Route> users();
+std::vector<Route> configuration();  // skills, queues, calendars… and IVR flows
+std::vector<Route> prompts();
+std::vector<Route> agents();
+std::vector<Route> interactions();
+std::vector<Route> citizens();
+std::vector<Route> offers();
+std::vector<Route> stats();
+std::vector<Route> reports();  // the traffic report and the what-if simulation
+std::vector<Route> audit();
+
+// A configuration document's routes (configuration.cpp), for the resources
+// that are documents with more: `collection` as in the path ("queues"),
+// `kind` as stored ("queue").
+Route list_documents(const std::string& collection, const std::string& kind);
+Route get_document(const std::string& collection, const std::string& kind);
+Route create_document(const std::string& collection, const std::string& kind);
+Route put_document(const std::string& collection, const std::string& kind);
+Route remove_document(const std::string& collection, const std::string& kind);
+
+// A WAV file the voice channel or an upload wrote, as the answer; 404
+// saying `gone` when it is not there.
+HttpResponse wav_file(const std::string& path, const char* gone);
+
+}  // namespace guichet::server::routes

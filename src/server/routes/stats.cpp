@@ -1,0 +1,26 @@
+// /api/v1/stats: the live figures — per queue (the wallboard, answered from
+// memory on the I/O thread), per agent, and the voice channel's.
+#include "server/contact_center.h"
+#include "server/routes/routes.h"
+#include "server/voice_channel.h"
+
+namespace guichet::server::routes {
+
+std::vector<Route> stats() {
+  return {
+      {"GET", "/api/v1/stats/voice", Access::kManager,
+       [](ApiContext& api, const Call&) {
+         return api.with_voice([](VoiceChannel* voice) {
+           return voice
+                      ? json_response(200, voice->stats_json())
+                      : error_response(404, "not_found", "voice is off (no --sip-listen)", "path");
+         });
+       }},
+      {"GET", "/api/v1/stats/queues", Access::kSignedIn,
+       [](ApiContext& api, const Call&) { return from_result(api.center.queue_stats()); }, true},
+      {"GET", "/api/v1/stats/agents", Access::kSignedIn,
+       [](ApiContext& api, const Call&) { return from_result(api.center.agent_stats()); }},
+  };
+}
+
+}  // namespace guichet::server::routes
