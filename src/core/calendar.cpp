@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <bitset>
 #include <charconv>
+#include <cstdio>
 
 #include "core/calendar.h"
 
@@ -306,6 +307,30 @@ std::optional<Time> BusinessCalendar::next_change(Time utc) const {
     from = segment_end;
   }
   return std::nullopt;
+}
+
+// "2026-11-30" → that date; nothing for anything else.
+std::optional<std::chrono::year_month_day> parse_date(const std::string& text) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  // Digits and dashes only: sscanf alone would skip spaces and take signs.
+  if (text.empty() || text.size() > 10 ||
+      text.find_first_not_of("0123456789-") != std::string::npos ||
+      std::sscanf(text.c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day day{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(m)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!day.ok()) return std::nullopt;
+  return day;
+}
+
+std::string date_text(std::chrono::year_month_day day) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+  return text;
 }
 
 }  // namespace guichet

@@ -119,4 +119,10 @@ class BusinessCalendar {
   std::vector<std::chrono::year_month_day> closed_dates_;  // kept sorted
 };
 
+// "2026-11-30" → that date; nothing for anything else (digits and dashes
+// only: no spaces, no signs).
+std::optional<std::chrono::year_month_day> parse_date(const std::string& text);
+// The other way: "2026-11-30".
+std::string date_text(std::chrono::year_month_day day);
+
 }  // namespace guichet

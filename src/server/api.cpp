@@ -138,7 +138,7 @@ class EventStream final : public MessageStream {
   }
   bool ended() const override { return subscription_->ended(); }
   void on_message(const std::string& text) override {
-    auto object = detail::parse_object(text, {{"queues", json::kind::array, true}});
+    auto object = json_body::parse_object(text, {{"queues", json::kind::array, true}});
     if (!object) return;  // not a command we know: ignored
     std::set<std::uint64_t> queues;
     for (const json::value& id : object->at("queues").as_array()) {

@@ -15,9 +15,14 @@
 #include "server/http.h"
 #include "store/store.h"
 
+namespace guichet::conversations {
+class ContactCenter;
+}  // namespace guichet::conversations
+
 namespace guichet::server {
 
-class ContactCenter;
+using conversations::ContactCenter;
+
 class EventHub;
 class Metrics;
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "server/auth.h"
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 
 namespace guichet::server {
 

@@ -9,9 +9,13 @@
 #include "core/result.h"
 #include "store/store.h"
 
+namespace guichet::conversations {
+class ContactCenter;
+}  // namespace guichet::conversations
+
 namespace guichet::server {
 
-class ContactCenter;
+using conversations::ContactCenter;
 
 // Returns the text to print: the demo accounts and their passwords (fixed,
 // documented demo passwords: this is for a machine's own loopback).

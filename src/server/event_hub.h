@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "conversations/live_events.h"
+
 namespace guichet::server {
 
 struct HubEvent {
@@ -55,7 +57,7 @@ class Subscription {
   bool ended_ = false;               // guarded by the hub's mutex
 };
 
-class EventHub {
+class EventHub final : public conversations::LiveEvents {
  public:
   explicit EventHub(std::size_t window = 100'000, std::size_t max_pending = 10'000)
       : window_(window), max_pending_(max_pending) {}
@@ -63,7 +65,7 @@ class EventHub {
   // `json_without_id` is an object's text starting with '{'; the hub inserts
   // "id". Returns the id.
   std::uint64_t publish(std::uint64_t agent, std::uint64_t queue,
-                        const std::string& json_without_id);
+                        const std::string& json_without_id) override;
 
   // A subscriber for `agent` (or a supervisor), given the events after
   // `last_seen` still in the window; if some are gone, a reset message first.

@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "conversations/contact_center.h"
 #include "core/json_format.h"
 #include "core/log.h"
 #include "core/network.h"
 #include "core/text.h"
 #include "server/api.h"
 #include "server/auth.h"
-#include "server/contact_center.h"
 #include "server/demo.h"
 #include "server/event_hub.h"
 #include "server/http_server.h"
@@ -170,11 +170,16 @@ Status serve(const ServeOptions& options) {
   Status served = [&]() -> Status {
     EventHub hub;
     Metrics metrics;
-    ContactCenter center(**store, hub, metrics, [] {
-      return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-    });
+    ContactCenter center(
+        **store, hub,
+        [] { return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()); },
+        [&metrics](std::chrono::nanoseconds took) {
+          metrics.observe_routing(std::chrono::duration<double>(took).count());
+        });
+    // IVR flows are the voice channel's, editable with or without SIP on.
+    center.check_documents("ivr_flow", VoiceChannel::flow_problems);
     if (Status s = center.load(); !s) return s;
-    PhonePolicy phones;
+    conversations::PhonePolicy phones;
     phones.trunk = !options.sip_trunk.empty();
     std::string bad;
     auto phone_networks = parse_networks(options.sip_phone_networks, &bad);

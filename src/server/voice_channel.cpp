@@ -15,11 +15,11 @@
 #include <thread>
 #include <unordered_map>
 
+#include "conversations/contact_center.h"
+#include "core/json_body.h"
 #include "core/json_format.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "server/contact_center.h"
-#include "server/detail/json_body.h"
 #include "voice/audio.h"
 #include "voice/ivr.h"
 #include "voice/sip_endpoint.h"
@@ -81,7 +81,7 @@ json::object object_of(const std::string& text) {
 
 std::uint64_t id_of(const std::string& view) {
   return static_cast<std::uint64_t>(
-      std::max<std::int64_t>(0, detail::int_or(object_of(view), "id", 0)));
+      std::max<std::int64_t>(0, json_body::int_or(object_of(view), "id", 0)));
 }
 
 }  // namespace
@@ -258,14 +258,14 @@ class VoiceChannel::Impl {
   QueueVoice queue_voice(std::uint64_t queue) {
     const json::object body = stored_body("queue", queue);
     QueueVoice settings;
-    settings.announce_every_s = static_cast<int>(detail::int_or(body, "announce_every_s", 30));
+    settings.announce_every_s = static_cast<int>(json_body::int_or(body, "announce_every_s", 30));
     settings.retention_days =
-        static_cast<int>(detail::int_or(body, "recording_retention_days", 30));
-    settings.record_calls = detail::bool_or(body, "record_calls", false);
+        static_cast<int>(json_body::int_or(body, "recording_retention_days", 30));
+    settings.record_calls = json_body::bool_or(body, "record_calls", false);
     settings.voicemail_queue =
-        static_cast<std::uint64_t>(detail::int_or(body, "voicemail_queue_id", 0));
-    settings.voicemail_text = detail::string_or(body, "voicemail_text", "");
-    settings.voicemail_max_s = static_cast<int>(detail::int_or(body, "voicemail_max_s", 120));
+        static_cast<std::uint64_t>(json_body::int_or(body, "voicemail_queue_id", 0));
+    settings.voicemail_text = json_body::string_or(body, "voicemail_text", "");
+    settings.voicemail_max_s = static_cast<int>(json_body::int_or(body, "voicemail_max_s", 120));
     return settings;
   }
 
@@ -350,15 +350,15 @@ class VoiceChannel::Impl {
       for (const json::value& item : items->as_array()) {
         if (!item.is_object()) continue;
         const json::object& it = item.as_object();
-        const std::string phase = detail::string_or(it, "phase", "");
+        const std::string phase = json_body::string_or(it, "phase", "");
         const json::value* attributes = it.if_contains("attributes");
         const bool voicemail =
             attributes && attributes->is_object() && attributes->as_object().contains("voicemail");
         if (!voicemail && (phase == "waiting" || phase == "offered")) {
-          lost.push_back(static_cast<std::uint64_t>(detail::int_or(it, "id", 0)));
+          lost.push_back(static_cast<std::uint64_t>(json_body::int_or(it, "id", 0)));
         }
       }
-      const std::int64_t next = detail::int_or(listed, "next_before_id", 0);
+      const std::int64_t next = json_body::int_or(listed, "next_before_id", 0);
       if (next <= 0) break;
       filter.before_id = static_cast<std::uint64_t>(next);
     }
@@ -432,7 +432,7 @@ class VoiceChannel::Impl {
       boost::system::error_code ec;
       const json::value body = json::parse(queue.body_json, ec);
       if (!body.is_object()) continue;
-      const std::string text = detail::string_or(body.as_object(), "voicemail_text", "");
+      const std::string text = json_body::string_or(body.as_object(), "voicemail_text", "");
       if (text.empty() || greetings.count(text)) continue;
       if (auto audio = prompt(text, cache)) greetings[text] = *audio;
     }
@@ -594,7 +594,7 @@ class VoiceChannel::Impl {
     json::object body{{"channel", "voice"}, {"queue_id", queue}, {"priority", event.priority}};
     if (!voicemail.empty()) {
       attributes["voicemail"] = "true";  // its file: the "recording" event, noted once created
-      body["channel"] = detail::string_or(stored_body("queue", queue), "channel", "voice");
+      body["channel"] = json_body::string_or(stored_body("queue", queue), "channel", "voice");
     }
     body["attributes"] = std::move(attributes);
     // In the form contacts are kept in (E.164), however the trunk wrote it.
@@ -894,7 +894,7 @@ class VoiceChannel::Impl {
   }
 
   std::string agent_phone(std::uint64_t agent) {
-    return detail::string_or(stored_body("agent", agent), "phone", "");
+    return json_body::string_or(stored_body("agent", agent), "phone", "");
   }
 
   Options options_;
@@ -942,6 +942,46 @@ Result<std::unique_ptr<VoiceChannel>> VoiceChannel::start(Options options, store
 
 VoiceChannel::VoiceChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VoiceChannel::~VoiceChannel() = default;
+std::vector<conversations::DocumentProblem> VoiceChannel::flow_problems(
+    const std::string& body_json, std::uint64_t id, conversations::DocumentLookup& lookup) {
+  std::vector<voice::IvrProblem> problems;
+  auto flow = voice::parse_ivr_flow(body_json, problems);
+  std::vector<conversations::DocumentProblem> out;
+  for (voice::IvrProblem& p : problems)
+    out.push_back({std::move(p.step), std::move(p.field), std::move(p.message)});
+  if (!flow) return out;
+  for (std::size_t i = 0; i < flow->steps.size(); ++i) {
+    const voice::IvrStep& step = flow->steps[i];
+    const std::string where = "steps[" + std::to_string(i) + "].";
+    struct Named {
+      std::uint64_t id;
+      const char* kind;
+      const char* field;
+      const char* what;
+    };
+    for (const Named& named : {Named{step.queue_id, "queue", "queue_id", "queue"},
+                               Named{step.calendar_id, "calendar", "calendar_id", "calendar"},
+                               Named{step.audio_id, "prompt", "audio_id", "recording"}}) {
+      if (named.id && !lookup.exists(named.kind, named.id)) {
+        out.push_back(
+            {step.id, where + named.field,
+             "step '" + step.id + "': no " + named.what + " " + std::to_string(named.id)});
+      }
+    }
+  }
+  for (const conversations::DocumentLookup::Named& other : lookup.all("ivr_flow")) {
+    if (other.id == id) continue;
+    boost::system::error_code ec;
+    json::value body_other = json::parse(other.body_json, ec);
+    if (!ec && body_other.is_object() &&
+        json_body::string_or(body_other.as_object(), "number", "") == flow->number) {
+      out.push_back(
+          {"", "number", "the number " + flow->number + " is already the flow " + other.name});
+    }
+  }
+  return out;
+}
+
 std::string VoiceChannel::uploaded_recording(const std::string& data_dir, std::uint64_t id) {
   return (fs::path(data_dir) / "prompts" / "uploaded" / (std::to_string(id) + ".wav")).string();
 }

@@ -20,13 +20,18 @@
 #include <string>
 #include <vector>
 
+#include "conversations/document_check.h"
 #include "core/network.h"
 #include "core/result.h"
 #include "store/store.h"
 
+namespace guichet::conversations {
+class ContactCenter;
+}  // namespace guichet::conversations
+
 namespace guichet::server {
 
-class ContactCenter;
+using conversations::ContactCenter;
 
 class VoiceChannel {
  public:
@@ -55,6 +60,12 @@ class VoiceChannel {
   // `interaction`, by the agent it is connected to (or a supervisor).
   Status control(std::uint64_t interaction, const std::string& action, std::uint64_t caller,
                  bool manager);
+
+  // The problems of an IVR flow (an "ivr_flow" document): its own, the
+  // queues, calendars and recordings it names that are not there, a service
+  // number another flow answers. The contact center's check for the kind.
+  static std::vector<conversations::DocumentProblem> flow_problems(
+      const std::string& body_json, std::uint64_t id, conversations::DocumentLookup& lookup);
 
   // Where an uploaded recording (an IVR step's audio_id) is kept.
   static std::string uploaded_recording(const std::string& data_dir, std::uint64_t id);

@@ -1,7 +1,7 @@
 // /api/v1/agents: agents' profiles (documents keyed by their user id), and
 // what an agent sets for themselves — their state, the phone their calls
 // ring — or a supervisor sets for them.
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 
 namespace guichet::server::routes {

@@ -185,10 +185,10 @@ bool is_json(const HttpRequest& request) {
 }
 
 Result<json::object> parse_body(const HttpRequest& request,
-                                std::initializer_list<server::detail::Field> fields) {
+                                std::initializer_list<json_body::Field> fields) {
   if (!is_json(request))
     return invalid_argument("the body must be application/json", "content-type");
-  return server::detail::parse_object(request.body, fields);
+  return json_body::parse_object(request.body, fields);
 }
 
 std::optional<std::uint64_t> parse_id(std::string_view text) {

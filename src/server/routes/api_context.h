@@ -17,12 +17,15 @@
 #include "core/time.h"
 #include "server/api.h"
 #include "server/auth.h"
-#include "server/detail/json_body.h"
+#include "core/json_body.h"
 #include "server/http.h"
 #include "store/store.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 class ContactCenter;
+}  // namespace guichet::conversations
+
+namespace guichet::server {
 class EventHub;
 class Metrics;
 class VoiceChannel;
@@ -117,7 +120,7 @@ HttpResponse refused(const Error& error);
 bool is_json(const HttpRequest& request);
 // A JSON body with these fields (the content type must say JSON).
 Result<boost::json::object> parse_body(const HttpRequest& request,
-                                       std::initializer_list<server::detail::Field> fields);
+                                       std::initializer_list<json_body::Field> fields);
 // A path's or query's id: 1 to 18 digits, not 0.
 std::optional<std::uint64_t> parse_id(std::string_view text);
 // The Idempotency-Key a client sends with a create, as kept: per user, so

@@ -2,7 +2,7 @@
 // citizen they are serving now (an offer, a conversation, a wrap-up) and
 // adds a contact to them; searching, creating and merging is for
 // supervisors and the integrations' accounts.
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 
 namespace guichet::server::routes {

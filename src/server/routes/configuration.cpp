@@ -1,7 +1,7 @@
 // The configuration documents: skills, queues, wrap-up codes, pause
 // reasons, calendars, canned responses, IVR flows (and the flow editor's
 // live check). Every role reads them; supervisors and admins change them.
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 
 namespace guichet::server::routes {
@@ -72,7 +72,7 @@ std::vector<Route> configuration() {
   // The flow editor's live list of problems.
   out.push_back(
       {"POST", "/api/v1/ivr-flows/check", Access::kManager, [](ApiContext& api, const Call& call) {
-         return json_response(200, api.center.check_ivr_flow(call.request.body));
+         return json_response(200, api.center.check_document("ivr_flow", call.request.body));
        }});
   add_documents("ivr-flows", "ivr_flow");
   return out;

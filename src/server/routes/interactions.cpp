@@ -6,15 +6,15 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 #include "server/voice_channel.h"
 
 namespace guichet::server::routes {
 
 namespace json = boost::json;
-using server::detail::int_or;
-using server::detail::string_or;
+using json_body::int_or;
+using json_body::string_or;
 
 namespace {
 

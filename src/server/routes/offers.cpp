@@ -1,6 +1,6 @@
 // /api/v1/offers: the offers waiting for the caller's answer, and the
 // answer (only the agent it was offered to; durable when answered).
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 
 namespace guichet::server::routes {

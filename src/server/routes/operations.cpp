@@ -1,6 +1,6 @@
 // /healthz, /readyz, /metrics, the API's own description, and the events
 // route (a WebSocket: a plain GET is told to upgrade).
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/event_hub.h"
 #include "server/metrics.h"
 #include "server/openapi.h"

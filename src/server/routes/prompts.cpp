@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 #include "server/voice_channel.h"
 #include "voice/audio.h"

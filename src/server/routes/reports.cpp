@@ -1,6 +1,7 @@
 // /api/v1/reports/traffic (JSON, or CSV for a spreadsheet) and
 // /api/v1/simulations (what-if): for supervisors and admins.
-#include "server/contact_center.h"
+#include "reports/traffic.h"
+#include "reports/what_if.h"
 #include "server/routes/routes.h"
 
 namespace guichet::server::routes {
@@ -10,7 +11,7 @@ namespace {
 // ?from&to (local dates)&by&interval&format
 HttpResponse traffic(ApiContext& api, const Call& call) {
   const HttpRequest& request = call.request;
-  ContactCenter::TrafficRequest traffic;
+  guichet::reports::TrafficRequest traffic;
   traffic.from = request.query_param("from").value_or("");
   traffic.to = request.query_param("to").value_or("");
   traffic.by = request.query_param("by").value_or("queue");
@@ -20,7 +21,7 @@ HttpResponse traffic(ApiContext& api, const Call& call) {
     return error_response(400, "invalid_argument", "json or csv", "format");
   }
   traffic.csv = format == "csv";
-  auto report = api.center.traffic_report(traffic);
+  auto report = guichet::reports::traffic_report(traffic, api.now(), api.store, api.center);
   if (!report) return from_error(report.error());
   if (!traffic.csv) return json_response(200, std::move(*report));
   HttpResponse response;
@@ -45,7 +46,7 @@ std::vector<Route> reports() {
       {"GET", "/api/v1/reports/traffic", Access::kManager, traffic},
       {"POST", "/api/v1/simulations", Access::kManager,
        [](ApiContext& api, const Call& call) {
-         return from_result(api.center.simulate(call.request.body));
+         return from_result(guichet::reports::what_if(call.request.body, api.center));
        }},
   };
 }

@@ -1,6 +1,6 @@
 // /api/v1/stats: the live figures — per queue (the wallboard, answered from
 // memory on the I/O thread), per agent, and the voice channel's.
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 #include "server/routes/routes.h"
 #include "server/voice_channel.h"
 

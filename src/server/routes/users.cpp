@@ -6,7 +6,7 @@
 namespace guichet::server::routes {
 
 namespace json = boost::json;
-using server::detail::string_or;
+using json_body::string_or;
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "core/network.h"
 #include "core/result.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 
 struct PhonePolicy {
   // Numbers ring through the trunk: without one, a number never rings.
@@ -26,4 +26,4 @@ struct PhonePolicy {
 // and say what is accepted.
 Result<std::string> agent_phone(const std::string& text, const PhonePolicy& policy);
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

@@ -1,6 +1,6 @@
-#include "server/today.h"
+#include "conversations/today.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 
 using routing::EventType;
 
@@ -101,4 +101,4 @@ TodayFigures::Agent TodayFigures::agent(std::uint64_t id) const {
   return found == agents_.end() ? Agent{} : found->second;
 }
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

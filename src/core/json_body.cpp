@@ -1,6 +1,6 @@
-#include "server/detail/json_body.h"
+#include "core/json_body.h"
 
-namespace guichet::server::detail {
+namespace guichet::json_body {
 
 namespace json = boost::json;
 
@@ -71,4 +71,4 @@ bool bool_or(const json::object& object, const char* key, bool fallback) {
   return value && value->is_bool() ? value->as_bool() : fallback;
 }
 
-}  // namespace guichet::server::detail
+}  // namespace guichet::json_body

@@ -1,11 +1,11 @@
-#include "server/engine_host.h"
+#include "conversations/engine_host.h"
 
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
 
-namespace guichet::server {
+namespace guichet::conversations {
 
 // The engine is guarded by a mutex and commands run on the caller's thread:
 // a command takes a microsecond or two, and handing it to an engine thread
@@ -114,4 +114,4 @@ void EngineHost::inspect(const std::function<void(const routing::Engine&)>& read
   impl_->inspect(read);
 }
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

@@ -16,7 +16,7 @@
 #include "core/time.h"
 #include "routing/engine.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 
 class EngineHost {
  public:
@@ -41,4 +41,4 @@ class EngineHost {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

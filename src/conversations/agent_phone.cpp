@@ -1,4 +1,4 @@
-#include "server/agent_phone.h"
+#include "conversations/agent_phone.h"
 
 #include <arpa/inet.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/text.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 
 namespace {
 
@@ -84,4 +84,4 @@ Result<std::string> agent_phone(const std::string& text, const PhonePolicy& poli
   return *number;
 }
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

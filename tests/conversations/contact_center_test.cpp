@@ -1,26 +1,40 @@
 // The domain against its own clock: every time it stores comes from the
 // clock it was given, not the machine's (so that tests, the simulator and a
 // replay can set the time).
-#include "server/contact_center.h"
+#include "conversations/contact_center.h"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "server/event_hub.h"
-#include "server/metrics.h"
 #include "store/sqlite_store.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+
+// What the domain publishes, kept (the server's hub sends it to clients).
+class KeptEvents final : public LiveEvents {
+ public:
+  std::uint64_t publish(std::uint64_t, std::uint64_t, const std::string& json) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(json);
+    return events_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> events_;  // guarded by mutex_
+};
 
 TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
   const auto folder =
@@ -28,13 +42,12 @@ TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
   std::filesystem::create_directories(folder);
   auto store = store::SqliteStore::open((folder / "guichet.db").string());
   ASSERT_TRUE(store) << store.error().message;
-  EventHub hub;
-  Metrics metrics;
+  KeptEvents live;
   // 2 March 2026, 10:00 UTC: years from the machine's day.
   const Time fixed = std::chrono::time_point_cast<Duration>(
       std::chrono::sys_days(std::chrono::year(2026) / 3 / 2) + 10h);
   {
-    ContactCenter center(**store, hub, metrics, [&] { return fixed; });
+    ContactCenter center(**store, live, [&] { return fixed; });
     ASSERT_TRUE(center.load());
     auto queue = center.create("queue", R"({"name":"q","channel":"task"})", 0);
     ASSERT_TRUE(queue) << queue.error().message;
@@ -57,4 +70,4 @@ TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
 }
 
 }  // namespace
-}  // namespace guichet::server
+}  // namespace guichet::conversations

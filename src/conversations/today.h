@@ -18,7 +18,7 @@
 #include "core/calendar.h"
 #include "routing/engine.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 
 class TodayFigures {
  public:
@@ -62,4 +62,4 @@ class TodayFigures {
   std::map<std::uint64_t, std::set<std::pair<Time, std::uint64_t>>> waiting_by_queue_;
 };
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

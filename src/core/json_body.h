@@ -10,7 +10,7 @@
 
 #include "core/result.h"
 
-namespace guichet::server::detail {
+namespace guichet::json_body {
 
 struct Field {
   const char* name;
@@ -29,4 +29,4 @@ std::int64_t int_or(const boost::json::object& object, const char* key, std::int
 double number_or(const boost::json::object& object, const char* key, double fallback);
 bool bool_or(const boost::json::object& object, const char* key, bool fallback);
 
-}  // namespace guichet::server::detail
+}  // namespace guichet::json_body

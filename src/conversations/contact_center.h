@@ -11,30 +11,45 @@
 // concurrently.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "conversations/agent_phone.h"
+#include "conversations/document_check.h"
+#include "conversations/live_events.h"
 #include "core/calendar.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "routing/engine.h"
-#include "server/agent_phone.h"
 #include "store/store.h"
 
-namespace guichet::server {
+namespace guichet::conversations {
 
-class EventHub;
-class Metrics;
+struct QueueSetting {
+  std::uint64_t id = 0;
+  std::string name;
+  routing::QueueConfig config;
+};
+
+struct AgentSetting {
+  std::uint64_t id = 0;
+  std::string name;  // the user name
+  routing::AgentConfig config;
+  bool connected = false;
+};
 
 class ContactCenter {
  public:
   using Clock = std::function<Time()>;
+  // How long each routing command took (the engine's latency figures).
+  using RoutingTimer = std::function<void(std::chrono::nanoseconds took)>;
 
-  // Engine events are published to `hub` for the WebSocket clients.
-  ContactCenter(store::Store& store, EventHub& hub, Metrics& metrics, Clock clock);
+  // What happens is published to `live` (the WebSocket clients).
+  ContactCenter(store::Store& store, LiveEvents& live, Clock clock, RoutingTimer timed = {});
   ~ContactCenter();  // stops the engine, then writes the last events
 
   // Loads the configuration into the engine, then takes back the interactions
@@ -66,21 +81,11 @@ class ContactCenter {
   // from integrations (managers' tokens); the agent's from the one handling it.
   Result<std::string> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
                                    const std::string& body);
-  // What-if: {"arrivals": {"<queue id>": [per interval…]}, "interval_s",
-  // "day_start" ("08:00"), "aht_s", "patience_s", "agents": "connected" |
-  // "all", "seed"} run with today's queues and agents through the simulator.
-  Result<std::string> simulate(const std::string& body);
-  // Traffic report: local dates (YYYY-MM-DD, both included; empty: today),
-  // by "queue", "channel" or "agent", interval "15", "30", "60" (minutes),
-  // "day" or "total"; JSON, or CSV with a header line.
-  struct TrafficRequest {
-    std::string from;
-    std::string to;
-    std::string by = "queue";
-    std::string interval = "total";
-    bool csv = false;
-  };
-  Result<std::string> traffic_report(const TrafficRequest& request);
+  // The configuration in force, typed (reports, the what-if): each queue
+  // and agent profile as the engine has it; an agent "connected" when not
+  // offline.
+  Result<std::vector<QueueSetting>> queue_settings();
+  Result<std::vector<AgentSetting>> agent_settings();
   // The interactions the agent holds now (active or in wrap-up).
   Result<std::string> agent_interactions(std::uint64_t agent);
 
@@ -150,10 +155,14 @@ class ContactCenter {
   // "ended") of an interaction at `agent`: in its timeline, and live.
   void note_call(std::uint64_t interaction, std::uint64_t agent, const std::string& state);
 
-  // IVR flows ("ivr_flow" documents): the problems of a flow's JSON, for the
-  // editor's live list (empty: it would be saved); with "id", as a change of
-  // that stored flow.
-  std::string check_ivr_flow(const std::string& body);
+  // The documents of a kind a channel owns ("ivr_flow"): checked by `check`
+  // before they are saved. A kind without a check cannot be saved. Called
+  // once per kind, at start.
+  void check_documents(const std::string& kind, DocumentCheck check);
+  // {"problems":[{"step","field","message"}]} of a document of that kind, for
+  // the editor's live list (empty: it would be saved); with "id", as a
+  // change of that stored one.
+  std::string check_document(const std::string& kind, const std::string& body);
   // A business calendar, parsed (the voice channel's hours steps).
   Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id);
 
@@ -170,4 +179,4 @@ class ContactCenter {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace guichet::server
+}  // namespace guichet::conversations

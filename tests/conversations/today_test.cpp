@@ -1,8 +1,8 @@
-#include "server/today.h"
+#include "conversations/today.h"
 
 #include <gtest/gtest.h>
 
-namespace guichet::server {
+namespace guichet::conversations {
 namespace {
 
 using routing::Event;
@@ -56,4 +56,4 @@ TEST(TodayFigures, CountersStartAgainAtLocalMidnight) {
 }
 
 }  // namespace
-}  // namespace guichet::server
+}  // namespace guichet::conversations

@@ -1,0 +1,158 @@
+// ContactCenter's construction, and its public calls handed to Impl (whose
+// work is defined by area: see detail/contact_center_impl.h).
+#include "conversations/contact_center.h"
+
+#include "conversations/detail/contact_center_impl.h"
+
+namespace guichet::conversations {
+
+ContactCenter::Impl::Impl(store::Store& store, LiveEvents& live, Clock clock, RoutingTimer timed)
+    : store_(store),
+      live_(live),
+      writer_(store),
+      clock_(clock),
+      engine_(
+          routing::EngineConfig{}, std::move(clock),
+          [this](const std::vector<routing::Event>& events) { on_events(events); },
+          [timed = std::move(timed)](std::chrono::nanoseconds took) {
+            if (timed) timed(took);
+          }) {}
+
+ContactCenter::ContactCenter(store::Store& store, LiveEvents& live, Clock clock, RoutingTimer timed)
+    : impl_(std::make_unique<Impl>(store, live, std::move(clock), std::move(timed))) {}
+std::string ContactCenter::metrics_gauges() {
+  return impl_->metrics_gauges();
+}
+Result<std::string> ContactCenter::agent_stats() {
+  return impl_->agent_stats();
+}
+ContactCenter::~ContactCenter() = default;
+Status ContactCenter::load() {
+  return impl_->load();
+}
+Result<std::string> ContactCenter::create(const std::string& kind, const std::string& body,
+                                          std::uint64_t user) {
+  return impl_->create(kind, body, user);
+}
+Result<std::string> ContactCenter::put(const std::string& kind, std::uint64_t id,
+                                       const std::string& body, std::uint64_t user) {
+  return impl_->put(kind, id, body, user);
+}
+Result<std::string> ContactCenter::get(const std::string& kind, std::uint64_t id,
+                                       std::uint64_t viewer) {
+  return impl_->get(kind, id, viewer);
+}
+Result<std::string> ContactCenter::list(const std::string& kind, std::uint64_t viewer) {
+  return impl_->list(kind, viewer);
+}
+void ContactCenter::set_phone_policy(PhonePolicy policy) {
+  impl_->set_phone_policy(std::move(policy));
+}
+bool ContactCenter::agent_involved(std::uint64_t interaction, std::uint64_t agent) {
+  return impl_->agent_involved(interaction, agent);
+}
+bool ContactCenter::agent_serves_citizen(std::uint64_t citizen, std::uint64_t agent) {
+  return impl_->agent_serves_citizen(citizen, agent);
+}
+Status ContactCenter::remove(const std::string& kind, std::uint64_t id, std::uint64_t user) {
+  return impl_->remove(kind, id, user);
+}
+Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const std::string& body) {
+  return impl_->set_agent_state(agent, body);
+}
+Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& body,
+                                                   std::uint64_t user) {
+  return impl_->set_agent_phone(agent, body, user);
+}
+Result<std::string> ContactCenter::post_message(std::uint64_t interaction, std::uint64_t caller,
+                                                bool manager, const std::string& body) {
+  return impl_->post_message(interaction, caller, manager, body);
+}
+Result<std::vector<QueueSetting>> ContactCenter::queue_settings() {
+  return impl_->queue_settings();
+}
+Result<std::vector<AgentSetting>> ContactCenter::agent_settings() {
+  return impl_->agent_settings();
+}
+Result<std::string> ContactCenter::agent_interactions(std::uint64_t agent) {
+  return impl_->agent_interactions(agent);
+}
+Result<std::string> ContactCenter::create_interaction(const std::string& body,
+                                                      std::string idempotency_key) {
+  return impl_->create_interaction(body, std::move(idempotency_key));
+}
+void ContactCenter::create_interaction_async(const std::string& body, CreateDone done,
+                                             std::string idempotency_key) {
+  impl_->create_interaction_async(body, std::move(done), std::move(idempotency_key));
+}
+void ContactCenter::drain() {
+  impl_->drain();
+}
+Result<std::string> ContactCenter::interaction(std::uint64_t id) {
+  return impl_->interaction(id);
+}
+Result<std::string> ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
+                                            const std::string& body) {
+  return impl_->complete(interaction, agent, body);
+}
+Result<std::string> ContactCenter::offers(std::uint64_t agent) {
+  return impl_->offers(agent);
+}
+Result<std::string> ContactCenter::list_interactions(const store::InteractionFilter& filter) {
+  return impl_->list_interactions(filter);
+}
+Result<std::string> ContactCenter::transfer(std::uint64_t interaction, std::uint64_t caller,
+                                            bool manager, const std::string& body) {
+  return impl_->transfer(interaction, caller, manager, body);
+}
+Status ContactCenter::request_callback(std::uint64_t interaction) {
+  return impl_->request_callback(interaction);
+}
+Status ContactCenter::abandon(std::uint64_t interaction) {
+  return impl_->abandon(interaction);
+}
+Result<std::string> ContactCenter::create_citizen(const std::string& body) {
+  return impl_->create_citizen(body);
+}
+Result<std::string> ContactCenter::find_citizens(const std::string& query) {
+  return impl_->find_citizens(query);
+}
+Result<std::string> ContactCenter::citizen(std::uint64_t id) {
+  return impl_->citizen(id);
+}
+Result<std::string> ContactCenter::add_contact(std::uint64_t citizen, const std::string& body) {
+  return impl_->add_contact(citizen, body);
+}
+Result<std::string> ContactCenter::merge_citizens(std::uint64_t keep, const std::string& body) {
+  return impl_->merge_citizens(keep, body);
+}
+Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
+  return impl_->answer_offer(offer, agent, accept);
+}
+Result<std::string> ContactCenter::queue_stats() {
+  return impl_->queue_stats();
+}
+
+void ContactCenter::check_documents(const std::string& kind, DocumentCheck check) {
+  impl_->check_documents(kind, std::move(check));
+}
+std::string ContactCenter::check_document(const std::string& kind, const std::string& body) {
+  return impl_->check_document(kind, body);
+}
+Result<std::shared_ptr<const BusinessCalendar>> ContactCenter::calendar(std::uint64_t id) {
+  return impl_->calendar(id);
+}
+void ContactCenter::note_call(std::uint64_t interaction, std::uint64_t agent,
+                              const std::string& state) {
+  impl_->note_call(interaction, agent, state);
+}
+void ContactCenter::note(std::uint64_t interaction, const std::string& type,
+                         const std::string& data_json) {
+  (void)impl_->note(interaction, type, data_json);
+}
+void ContactCenter::observe(EventObserver on_events,
+                            std::function<void(const std::string& kind)> on_config) {
+  impl_->observe(std::move(on_events), std::move(on_config));
+}
+
+}  // namespace guichet::conversations

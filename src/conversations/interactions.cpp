@@ -1,0 +1,453 @@
+// Interactions: created durably then routed, their views, and what the agent
+// handling one does (transfer, complete, messages); the channels' notes.
+#include "conversations/detail/contact_center_impl.h"
+
+#include <future>
+
+#include "core/json_format.h"
+#include "core/text.h"
+
+namespace guichet::conversations {
+
+using namespace detail;
+
+// Validates here, then stores and routes on the store's thread: no thread
+// waits for the disk, so creates are limited by group commit, not by a
+// thread per pending create.
+void ContactCenter::Impl::create_interaction_async(const std::string& body, CreateDone done,
+                                                   std::string idempotency_key) {
+  auto object = json_body::parse_object(body, {{"channel", json::kind::string, true},
+                                               {"queue_id", json::kind::int64, true},
+                                               {"citizen_id", json::kind::int64, false},
+                                               {"priority", json::kind::int64, false},
+                                               {"attributes", json::kind::object, false}});
+  if (!object) return done(object.error());
+  store::Interaction it;
+  it.channel = json_body::string_or(*object, "channel", "");
+  auto channel = routing::channel_from_string(it.channel);
+  if (!channel) return done(invalid_argument("unknown channel", "channel"));
+  auto queue = id_field(*object, "queue_id", "");
+  if (!queue) return done(queue.error());
+  it.queue_id = *queue;
+  it.citizen_id = static_cast<std::uint64_t>(
+      std::max<std::int64_t>(0, json_body::int_or(*object, "citizen_id", 0)));
+  const auto priority = json_body::int_or(*object, "priority", 0);
+  if (priority < -1000 || priority > 1000)
+    return done(invalid_argument("must be -1000..1000", "priority"));
+  it.priority = static_cast<int>(priority);
+  if (const json::value* attributes = object->if_contains("attributes")) {
+    if (Status s = check_attributes(attributes->as_object()); !s) return done(s.error());
+    it.attributes_json = json::serialize(*attributes);
+  }
+  // Refuse before writing what the engine would refuse. (The store checks
+  // the citizen and follows a merge.)
+  if (Status s = check_queue(it.queue_id, *channel); !s) return done(s.error());
+  if (!idempotency_key.empty()) {
+    it.idempotency_key = std::move(idempotency_key);
+    it.request_digest = fnv1a(body);
+  }
+  it.enqueued_at = now();
+  store::InteractionEvent created;
+  created.type = "created";
+  created.at = it.enqueued_at;
+  created.data_json = "{\"queue_id\":" + std::to_string(it.queue_id) + "}";
+  // Counted until answered: a stop waits for them (drain) before the
+  // engine and the server go away.
+  {
+    std::lock_guard lock(in_flight_mutex_);
+    ++in_flight_;
+  }
+  CreateDone answer = [this, done = std::move(done)](Result<std::string> view) {
+    done(std::move(view));
+    std::lock_guard lock(in_flight_mutex_);
+    if (--in_flight_ == 0) in_flight_done_.notify_all();
+  };
+  store_.create_interaction_async(
+      std::move(it), std::move(created),
+      [this, answer = std::move(answer)](Result<store::Interaction> stored) mutable {
+        if (!stored) return answer(stored.error());
+        if (stored->replayed) return answer(interaction_view(*stored));  // routed the first time
+        routed(*stored, std::move(answer));
+      });
+}
+
+Status ContactCenter::Impl::check_attributes(const json::object& attributes) {
+  if (attributes.size() > kMaxAttributes) {
+    return invalid_argument("at most " + std::to_string(kMaxAttributes) + " attributes",
+                            "attributes");
+  }
+  std::size_t bytes = 0;
+  for (const auto& [key, value] : attributes) {
+    const std::string field = "attributes." + std::string(key);
+    if (key.empty() || key.size() > kMaxAttributeKey) {
+      return invalid_argument("names of 1 to 64 characters", "attributes");
+    }
+    if (!value.is_string()) return invalid_argument("attribute values are strings", field);
+    if (utf8_length(value.as_string()) > kMaxAttributeValue) {
+      return invalid_argument("at most 2000 characters", field);
+    }
+    bytes += key.size() + value.as_string().size();
+  }
+  if (bytes > kMaxAttributesBytes) return invalid_argument("at most 16 KiB in all", "attributes");
+  return Status::ok();
+}
+
+// Waits (up to a minute) for the creates being stored to be answered.
+void ContactCenter::Impl::drain() {
+  std::unique_lock lock(in_flight_mutex_);
+  in_flight_done_.wait_for(lock, std::chrono::minutes(1), [this] { return in_flight_ == 0; });
+}
+
+Result<std::string> ContactCenter::Impl::create_interaction(const std::string& body,
+                                                            std::string idempotency_key) {
+  std::promise<Result<std::string>> promise;
+  std::future<Result<std::string>> answer = promise.get_future();
+  create_interaction_async(
+      body, [&promise](Result<std::string> view) { promise.set_value(std::move(view)); },
+      std::move(idempotency_key));
+  return answer.get();
+}
+
+Result<std::string> ContactCenter::Impl::interaction(std::uint64_t id) {
+  auto it = store_.interaction(id);
+  if (!it) return it.error();
+  auto timeline = store_.timeline(id);
+  if (!timeline) return timeline.error();
+  std::string out = interaction_view(*it);
+  out.pop_back();
+  out += ",\"timeline\":[";
+  for (std::size_t i = 0; i < timeline->size(); ++i) {
+    const store::InteractionEvent& e = (*timeline)[i];
+    if (i > 0) out += ",";
+    out += "{\"sequence\":" + std::to_string(e.sequence) + ",\"at\":" + json_quote(iso8601(e.at)) +
+           ",\"type\":" + json_quote(e.type) + ",\"data\":" + e.data_json + "}";
+  }
+  return out + "]}";
+}
+
+Result<std::string> ContactCenter::Impl::list_interactions(const store::InteractionFilter& filter) {
+  auto found = store_.list_interactions(filter);
+  if (!found) return found.error();
+  const std::vector<std::string> views = interaction_views(*found);
+  std::string out = "{\"interactions\":[";
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (i > 0) out += ",";
+    out += views[i];
+  }
+  out += "]";
+  if (found->size() == filter.limit && !found->empty()) {
+    out += ",\"next_before_id\":" + std::to_string(found->back().id);
+  }
+  return out + "}";
+}
+
+Result<std::string> ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t caller,
+                                                  bool manager, const std::string& body) {
+  auto object = json_body::parse_object(body, {{"queue_id", json::kind::int64, false},
+                                               {"agent_id", json::kind::int64, false},
+                                               {"timeout_s", json::kind::double_, false}});
+  if (!object) return object.error();
+  const bool to_queue = object->contains("queue_id");
+  if (to_queue == object->contains("agent_id")) {
+    return invalid_argument("give queue_id or agent_id", "queue_id");
+  }
+  auto target = id_field(*object, to_queue ? "queue_id" : "agent_id", "");
+  if (!target) return target.error();
+  const double timeout_s = json_body::number_or(*object, "timeout_s", 30);
+  if (!(timeout_s > 0 && timeout_s <= 3600))
+    return invalid_argument("must be 0..3600", "timeout_s");
+  Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
+    auto current = e.interaction(interaction);
+    if (!current) return not_found("no such interaction in progress", "id");
+    if (!manager && current->agent != caller) {
+      return failed_precondition("you are not handling this interaction", "id");
+    }
+    return to_queue ? e.transfer_to_queue(now, interaction, *target)
+                    : e.transfer_to_agent(now, interaction, *target, seconds(timeout_s));
+  });
+  if (!status) return in_api_terms(status.error());
+  if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
+  return std::string(R"({"status":"transferred"})");
+}
+
+Status ContactCenter::Impl::request_callback(std::uint64_t interaction) {
+  Status status = engine_.run(
+      [&](routing::Engine& e, Time now) { return e.request_callback(now, interaction); });
+  if (!status)
+    return status.error().code == ErrorCode::kNotFound && status.error().field == "interaction"
+               ? Status(not_found("no such interaction in progress", "id"))
+               : status;
+  return writer_.wait(writer_.ticket());
+}
+
+Status ContactCenter::Impl::abandon(std::uint64_t interaction) {
+  Status status =
+      engine_.run([&](routing::Engine& e, Time now) { return e.abandon(now, interaction); });
+  if (!status)
+    return status.error().code == ErrorCode::kNotFound
+               ? Status(not_found("no such interaction in progress", "id"))
+               : status;
+  return writer_.wait(writer_.ticket());
+}
+
+Result<std::string> ContactCenter::Impl::complete(std::uint64_t interaction, std::uint64_t agent,
+                                                  const std::string& body) {
+  auto object = json_body::parse_object(
+      body, {{"wrapup_code", json::kind::string, false}, {"note", json::kind::string, false}});
+  if (!object) return object.error();
+  const std::string code = json_body::string_or(*object, "wrapup_code", "");
+  const std::string note = json_body::string_or(*object, "note", "");
+  if (code.size() > 64) return invalid_argument("at most 64 characters", "wrapup_code");
+  if (Status s = one_of(kWrapupCode, code, "wrapup_code"); !s) return s.error();
+  if (utf8_length(note) > 4000) return invalid_argument("at most 4000 characters", "note");
+  Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
+    auto status_now = e.interaction(interaction);
+    if (!status_now) return not_found("no such interaction in progress", "id");
+    if (status_now->agent != agent || status_now->phase != routing::InteractionPhase::kActive) {
+      return failed_precondition("you are not handling this interaction", "id");
+    }
+    return e.complete(now, interaction, code);
+  });
+  if (!status) return status.error();
+  if (!note.empty()) {
+    store::InteractionEvent event;
+    event.interaction_id = interaction;
+    event.type = "note";
+    event.at = now();
+    event.data_json =
+        "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(note) + "}";
+    writer_.enqueue({event});
+  }
+  if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
+  return std::string(R"({"status":"completed"})");
+}
+
+// A message in an interaction's conversation: from the citizen (brought by
+// an integration: a web chat, a messaging bridge — supervisor or admin
+// tokens) or from the agent handling it. Stored in the timeline, then
+// pushed to the agent and supervisors (and so to the integration, which
+// delivers the agent's replies).
+Result<std::string> ContactCenter::Impl::post_message(std::uint64_t interaction,
+                                                      std::uint64_t caller, bool manager,
+                                                      const std::string& body) {
+  auto object = json_body::parse_object(
+      body, {{"text", json::kind::string, true}, {"from", json::kind::string, false}});
+  if (!object) return object.error();
+  const std::string text = json_body::string_or(*object, "text", "");
+  const std::string from = json_body::string_or(*object, "from", "agent");
+  if (text.empty() || utf8_length(text) > 4000) {
+    return invalid_argument("1 to 4000 characters", "text");
+  }
+  if (from != "agent" && from != "citizen") return invalid_argument("agent or citizen", "from");
+  if (from == "citizen" && !manager) {
+    return failed_precondition("the citizen's messages come from an integration", "from");
+  }
+  std::optional<routing::InteractionStatus> status;
+  engine_.inspect([&](const routing::Engine& e) { status = e.interaction(interaction); });
+  if (!status) {
+    if (!store_.interaction(interaction)) return not_found("no such interaction", "id");
+    return failed_precondition("the interaction has ended", "id");
+  }
+  if (from == "agent" && !manager &&
+      (status->agent != caller || status->phase != routing::InteractionPhase::kActive)) {
+    return failed_precondition("you are not handling this interaction", "id");
+  }
+  store::InteractionEvent event;
+  event.interaction_id = interaction;
+  event.type = "message";
+  event.at = now();
+  const std::uint64_t author = from == "agent" ? caller : 0;
+  event.data_json = "{\"from\":\"" + from + "\",\"agent_id\":" + std::to_string(author) +
+                    ",\"text\":" + json_quote(text) + "}";
+  if (Status s = writer_.wait(writer_.enqueue({event})); !s) return s.error();
+  const std::string message =
+      "{\"type\":\"message\",\"at\":" + json_quote(iso8601(event.at)) +
+      ",\"interaction_id\":" + std::to_string(interaction) +
+      ",\"channel\":" + json_quote(routing::to_string(status->channel)) + ",\"from\":\"" + from +
+      "\",\"text\":" + json_quote(text) +
+      (status->agent ? ",\"agent_id\":" + std::to_string(status->agent) : std::string()) +
+      ",\"queue_id\":" + std::to_string(status->queue) + "}";
+  live_.publish(status->agent, status->queue, message);
+  return "{\"interaction_id\":" + std::to_string(interaction) +
+         ",\"at\":" + json_quote(iso8601(event.at)) + ",\"from\":\"" + from +
+         "\",\"text\":" + json_quote(text) + "}";
+}
+
+// Returns when it happened, as written.
+Time ContactCenter::Impl::note(std::uint64_t interaction, const std::string& type,
+                               const std::string& data_json) {
+  store::InteractionEvent event;
+  event.interaction_id = interaction;
+  event.type = type;
+  event.at = now();
+  event.data_json = data_json;
+  writer_.enqueue({event});
+  return event.at;
+}
+
+// A call's state for the call card: in the timeline, and pushed live.
+void ContactCenter::Impl::note_call(std::uint64_t interaction, std::uint64_t agent,
+                                    const std::string& state) {
+  std::optional<routing::InteractionStatus> status;
+  engine_.inspect([&](const routing::Engine& e) { status = e.interaction(interaction); });
+  const Time at =
+      note(interaction, "call",
+           "{\"state\":" + json_quote(state) + ",\"agent_id\":" + std::to_string(agent) + "}");
+  const std::uint64_t queue = status ? status->queue : 0;
+  live_.publish(agent, queue,
+                "{\"type\":\"call\",\"at\":" + json_quote(iso8601(at)) + ",\"interaction_id\":" +
+                    std::to_string(interaction) + ",\"agent_id\":" + std::to_string(agent) +
+                    ",\"queue_id\":" + std::to_string(queue) + ",\"state\":" + json_quote(state) +
+                    "}");
+}
+
+bool ContactCenter::Impl::agent_involved(std::uint64_t interaction, std::uint64_t agent) {
+  bool now_theirs = false;
+  engine_.inspect([&](const routing::Engine& e) {
+    auto status = e.interaction(interaction);
+    now_theirs = status && status->agent == agent;
+  });
+  if (now_theirs) return true;
+  // Once theirs: offered to them, accepted, handled (its timeline says).
+  auto timeline = store_.timeline(interaction);
+  if (!timeline) return false;
+  for (const store::InteractionEvent& e : *timeline) {
+    boost::system::error_code ec;
+    json::value data = json::parse(e.data_json, ec);
+    if (!ec && data.is_object() &&
+        json_body::int_or(data.as_object(), "agent_id", 0) == static_cast<std::int64_t>(agent)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// What the agent holds now (offered, active, in wrap-up), oldest first.
+Result<std::string> ContactCenter::Impl::agent_interactions(std::uint64_t agent) {
+  std::vector<std::uint64_t> ids;
+  {
+    std::lock_guard lock(offers_mutex_);
+    if (auto found = held_.find(agent); found != held_.end()) {
+      ids.assign(found->second.begin(), found->second.end());
+    }
+  }
+  std::vector<std::uint64_t> gone;
+  engine_.inspect([&](const routing::Engine& e) {
+    std::erase_if(ids, [&](std::uint64_t id) {
+      auto status = e.interaction(id);
+      const bool held = status && status->agent == agent &&
+                        (status->phase == routing::InteractionPhase::kActive ||
+                         status->phase == routing::InteractionPhase::kWrapup);
+      if (!held) gone.push_back(id);
+      return !held;
+    });
+  });
+  if (!gone.empty()) {
+    std::lock_guard lock(offers_mutex_);
+    auto& mine = held_[agent];
+    for (std::uint64_t id : gone)
+      mine.erase(id);
+  }
+  std::vector<store::Interaction> items;
+  for (std::uint64_t id : ids) {
+    auto it = store_.interaction(id);
+    if (it) items.push_back(std::move(*it));
+  }
+  const std::vector<std::string> views = interaction_views(items);
+  std::string out = "[";
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (i > 0) out += ",";
+    out += views[i];
+  }
+  return out + "]";
+}
+
+// From memory: every create asks, and the engine has the queue whenever
+// this map does (both change together in apply() and remove()).
+// A stored interaction to the engine, then its view to `done` — once its
+// outcome is stored when it ended at once. On the store's thread.
+void ContactCenter::Impl::routed(const store::Interaction& stored, CreateDone done) {
+  bool ended = false;
+  if (Status s = arrive(stored, &ended); !s) {
+    store::InteractionEvent closed;
+    closed.interaction_id = stored.id;
+    closed.type = "closed";
+    closed.at = now();
+    closed.data_json = "{\"reason\":" + json_quote(s.to_string()) + "}";
+    writer_.enqueue({closed});
+    return done(s.error());
+  }
+  if (!ended) return done(interaction_view(stored));
+  // Its outcome is part of the answer.
+  writer_.when_written(writer_.ticket(),
+                       [this, id = stored.id, done = std::move(done)](Status written) mutable {
+                         if (!written) return done(written.error());
+                         auto reread = store_.interaction(id);
+                         if (!reread) return done(reread.error());
+                         done(interaction_view(*reread));
+                       });
+}
+
+Status ContactCenter::Impl::check_queue(std::uint64_t queue, Channel channel) {
+  std::lock_guard stats(stats_mutex_);
+  auto found = queue_channels_.find(queue);
+  if (found == queue_channels_.end()) return not_found("no such queue", "queue_id");
+  if (found->second != channel)
+    return invalid_argument("the queue serves another channel", "channel");
+  return Status::ok();
+}
+
+// Routes a stored interaction. `ended`, if given, tells whether it ended at
+// once (closed outcome: the queue was closed or full).
+Status ContactCenter::Impl::arrive(const store::Interaction& it, bool* ended) {
+  auto channel = routing::channel_from_string(it.channel);
+  if (!channel) return invalid_argument("unknown channel", "channel");
+  return engine_.run([&](routing::Engine& e, Time now) {
+    routing::InteractionSpec spec;
+    spec.id = it.id;
+    spec.channel = *channel;
+    spec.queue = it.queue_id;
+    spec.citizen = it.citizen_id;
+    spec.priority = it.priority;
+    spec.enqueued_at = std::min(it.enqueued_at, now);
+    Status status = e.arrive(now, spec);
+    if (ended) *ended = status && !e.interaction(it.id);
+    return status;
+  });
+}
+
+// The API's view of stored interactions, with the live phase and agent of
+// those the engine holds: one visit to the engine thread for the whole list.
+std::vector<std::string> ContactCenter::Impl::interaction_views(
+    const std::vector<store::Interaction>& items) {
+  std::vector<std::string> live(items.size());
+  engine_.inspect([&](const routing::Engine& e) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      auto status = e.interaction(items[i].id);
+      if (!status) continue;
+      live[i] = ",\"phase\":" + json_quote(routing::to_string(status->phase));
+      if (status->agent) live[i] += ",\"agent_id\":" + std::to_string(status->agent);
+    }
+  });
+  std::vector<std::string> views;
+  views.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const store::Interaction& it = items[i];
+    std::string out =
+        "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
+        ",\"queue_id\":" + std::to_string(it.queue_id) +
+        ",\"citizen_id\":" + std::to_string(it.citizen_id) +
+        ",\"priority\":" + std::to_string(it.priority) + ",\"attributes\":" + it.attributes_json +
+        ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at)) +
+        ",\"status\":" + json_quote(it.status);
+    if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
+    views.push_back(out + live[i] + "}");
+  }
+  return views;
+}
+
+std::string ContactCenter::Impl::interaction_view(const store::Interaction& it) {
+  return interaction_views({it}).front();
+}
+
+}  // namespace guichet::conversations

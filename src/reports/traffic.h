@@ -1,0 +1,30 @@
+// The traffic report: offered, answered (in the threshold), abandoned,
+// service level and speed of answer — or, per agent, offers, accepted,
+// missed, completed — over a range of local days, per interval, per queue,
+// channel or agent; JSON, or CSV for a spreadsheet (RFC 4180 with CRLF,
+// formulas neutralised). Reads the store's counts; may block on it.
+#pragma once
+
+#include <string>
+
+#include "conversations/contact_center.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace guichet::reports {
+
+struct TrafficRequest {
+  std::string from;  // local dates, YYYY-MM-DD, both included; empty: today
+  std::string to;
+  std::string by = "queue";        // "queue", "channel" or "agent"
+  std::string interval = "total";  // "15", "30", "60" (minutes), "day" or "total"
+  bool csv = false;                // else JSON
+};
+
+// `now`: what "today" is. The queues' names and thresholds, and the agents'
+// names, are those of `center`'s configuration.
+Result<std::string> traffic_report(const TrafficRequest& request, Time now, store::Store& store,
+                                   conversations::ContactCenter& center);
+
+}  // namespace guichet::reports
