@@ -155,4 +155,14 @@ void ContactCenter::observe(EventObserver on_events,
   impl_->observe(std::move(on_events), std::move(on_config));
 }
 
+Time ContactCenter::now() const {
+  return impl_->now();
+}
+Result<std::vector<store::Document>> ContactCenter::documents(const std::string& kind) {
+  return impl_->documents(kind);
+}
+Result<store::Document> ContactCenter::document(const std::string& kind, std::uint64_t id) {
+  return impl_->document(kind, id);
+}
+
 }  // namespace guichet::conversations

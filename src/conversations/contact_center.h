@@ -52,6 +52,9 @@ class ContactCenter {
   ContactCenter(store::Store& store, LiveEvents& live, Clock clock, RoutingTimer timed = {});
   ~ContactCenter();  // stops the engine, then writes the last events
 
+  // Its clock's time.
+  Time now() const;
+
   // Loads the configuration into the engine, then takes back the interactions
   // that were waiting (or being handled) when the service stopped, with their
   // original enqueue times. Agents start offline.
@@ -81,6 +84,9 @@ class ContactCenter {
   // from integrations (managers' tokens); the agent's from the one handling it.
   Result<std::string> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
                                    const std::string& body);
+  // Stored documents as kept (channels read their own, and what they name).
+  Result<std::vector<store::Document>> documents(const std::string& kind);
+  Result<store::Document> document(const std::string& kind, std::uint64_t id);
   // The configuration in force, typed (reports, the what-if): each queue
   // and agent profile as the engine has it; an agent "connected" when not
   // offline.

@@ -171,8 +171,8 @@ double seconds_since(std::chrono::steady_clock::time_point started) {
 class Api::Impl {
  public:
   Impl(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
-       ApiOptions options)
-      : api_(store, center, hub, metrics, std::move(options)) {}
+       channels::Channels& channels, ApiOptions options)
+      : api_(store, center, hub, metrics, channels, std::move(options)) {}
 
   HttpResponse handle(const HttpRequest& request) {
     if (auto page = web_file(request)) return *page;
@@ -240,8 +240,6 @@ class Api::Impl {
     return opening;
   }
 
-  void set_voice(VoiceChannel* voice) { api_.set_voice(voice); }
-
  private:
   // Whether the caller may call the route: authenticated, a JSON body (when
   // it sends one and the route takes JSON), the route's role. Fills
@@ -287,8 +285,8 @@ class Api::Impl {
 };
 
 Api::Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
-         ApiOptions options)
-    : impl_(std::make_unique<Impl>(store, center, hub, metrics, std::move(options))) {}
+         channels::Channels& channels, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, center, hub, metrics, channels, std::move(options))) {}
 
 Api::~Api() = default;
 
@@ -304,9 +302,6 @@ const std::vector<std::pair<std::string, std::string>>& Api::routes() {
 
 StreamOpening Api::open_events(const HttpRequest& request) {
   return impl_->open_events(request);
-}
-void Api::set_voice(VoiceChannel* voice) {
-  impl_->set_voice(voice);
 }
 HttpResponse Api::handle(const HttpRequest& request) {
   return impl_->handle(request);

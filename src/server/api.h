@@ -18,6 +18,9 @@
 namespace guichet::conversations {
 class ContactCenter;
 }  // namespace guichet::conversations
+namespace guichet::channels {
+class Channels;
+}  // namespace guichet::channels
 
 namespace guichet::server {
 
@@ -37,12 +40,10 @@ struct ApiOptions {
   std::string metrics_token;      // /metrics: this Bearer token, or loopback only when empty
 };
 
-class VoiceChannel;
-
 class Api {
  public:
   Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
-      ApiOptions options);
+      channels::Channels& channels, ApiOptions options);
   ~Api();
   HttpResponse handle(const HttpRequest& request);
   // The same answer as handle(), without a worker thread, for the requests
@@ -57,8 +58,6 @@ class Api {
   // matches none gets 404 (or 405 when only the method differs). A test keeps
   // docs/openapi.json in step with it.
   static const std::vector<std::pair<std::string, std::string>>& routes();
-  // The voice channel, for its figures (GET /api/v1/stats/voice); none: off.
-  void set_voice(VoiceChannel* voice);
 
  private:
   class Impl;

@@ -4,8 +4,8 @@
 #include <map>
 #include <vector>
 
-#include "server/auth.h"
 #include "conversations/contact_center.h"
+#include "server/auth.h"
 
 namespace guichet::server {
 

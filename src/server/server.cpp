@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "channels/channels.h"
+#include "channels/contact_center_host.h"
+#include "channels/voice/voice_channel.h"
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
 #include "core/log.h"
@@ -20,7 +23,6 @@
 #include "server/event_hub.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
-#include "server/voice_channel.h"
 #include "store/sqlite_store.h"
 
 namespace guichet::server {
@@ -177,7 +179,7 @@ Status serve(const ServeOptions& options) {
           metrics.observe_routing(std::chrono::duration<double>(took).count());
         });
     // IVR flows are the voice channel's, editable with or without SIP on.
-    center.check_documents("ivr_flow", VoiceChannel::flow_problems);
+    center.check_documents("ivr_flow", voice::VoiceChannel::flow_problems);
     if (Status s = center.load(); !s) return s;
     conversations::PhonePolicy phones;
     phones.trunk = !options.sip_trunk.empty();
@@ -186,6 +188,17 @@ Status serve(const ServeOptions& options) {
     if (!phone_networks) return invalid_argument("not a network: " + bad, "sip-phone-networks");
     phones.sip_networks = std::move(*phone_networks);
     center.set_phone_policy(std::move(phones));
+    // The channels, registered here and nowhere else; each follows the
+    // engine and the configuration.
+    channels::Channels channels;
+    channels::ContactCenterHost host(center);
+    center.observe(
+        [&channels](const std::vector<routing::Event>& events) { channels.on_events(events); },
+        [&channels](const std::string& kind) { channels.on_config(kind); });
+    struct Unobserve {  // before `channels` goes: the engine's thread stops calling it
+      ContactCenter& center;
+      ~Unobserve() { center.observe({}, {}); }
+    } unobserve{center};
     if (options.demo) {
       auto accounts = seed_demo(**store, center);
       if (!accounts) return accounts.status();
@@ -200,7 +213,7 @@ Status serve(const ServeOptions& options) {
     ApiOptions api_options;
     api_options.data_dir = options.data_dir;
     api_options.metrics_token = options.metrics_token;
-    Api api(**store, center, hub, metrics, api_options);
+    Api api(**store, center, hub, metrics, channels, api_options);
     HttpServer::Options http;
     http.host = address->first;
     http.port = address->second;
@@ -218,11 +231,10 @@ Status serve(const ServeOptions& options) {
         },
         "/api/v1/events", [&api](const HttpRequest& request) { return api.open_events(request); });
     if (!server) return server.status();
-    std::unique_ptr<VoiceChannel> voice;
     if (!options.sip_listen.empty()) {
       auto sip_address = parse_listen(options.sip_listen);
       if (!sip_address) return sip_address.status();
-      VoiceChannel::Options voice_options;
+      voice::VoiceChannel::Options voice_options;
       voice_options.sip_host = sip_address->first;
       voice_options.sip_port = sip_address->second;
       unsigned low = 0, high = 0;
@@ -243,10 +255,9 @@ Status serve(const ServeOptions& options) {
       auto callers = parse_networks(options.sip_callers, &bad);
       if (!callers) return invalid_argument("not a network: " + bad, "sip-callers");
       voice_options.callers = std::move(*callers);
-      auto started = VoiceChannel::start(voice_options, **store, center);
+      auto started = voice::VoiceChannel::start(voice_options, host);
       if (!started) return started.status();
-      voice = std::move(*started);
-      api.set_voice(voice.get());
+      channels.add(std::move(*started));
       log::info("sip listening", "\"address\":" + json_quote(sip_address->first) +
                                      ",\"port\":" + std::to_string(sip_address->second));
     }
@@ -257,10 +268,9 @@ Status serve(const ServeOptions& options) {
     int signal = 0;
     sigwait(&signals, &signal);
     log::info("stopping", "\"signal\":" + std::to_string(signal));
-    (*server)->stop();  // in-flight requests are answered
-    center.drain();     // …and creates still being stored (a slow disk)
-    api.set_voice(nullptr);
-    voice.reset();  // calls hung up, the waiting ones abandoned
+    (*server)->stop();      // in-flight requests are answered
+    center.drain();         // …and creates still being stored (a slow disk)
+    channels.remove_all();  // calls hung up, the waiting ones abandoned
     return Status::ok();
   }();
   store->reset();  // commits what was acknowledged and closes the database

@@ -12,19 +12,16 @@ namespace {
 
 // Every method of Store: what fail_next accepts.
 constexpr std::string_view kCalls[] = {
-    "schema_version",    "create_user",      "find_user",
-    "user_by_id",        "list_users",       "update_user",
-    "create_session",    "find_session",     "delete_session",
-    "put_document",      "delete_document",  "document",
-    "documents",         "audit_log",        "create_interaction",
-    "create_interaction_async",              "interaction",
-    "append_events",     "append_events_async",
-    "timeline",          "list_interactions", "traffic",
-    "create_citizen",    "citizen",          "add_contact",
-    "find_citizens",     "merge_citizens",   "open_interactions",
+    "schema_version",    "create_user",   "find_user",           "user_by_id",
+    "list_users",        "update_user",   "create_session",      "find_session",
+    "delete_session",    "put_document",  "delete_document",     "document",
+    "documents",         "audit_log",     "create_interaction",  "create_interaction_async",
+    "interaction",       "append_events", "append_events_async", "timeline",
+    "list_interactions", "traffic",       "create_citizen",      "citizen",
+    "add_contact",       "find_citizens", "merge_citizens",      "open_interactions",
 };
 
-bool is_call(std::string_view name) {
+[[maybe_unused]] bool is_call(std::string_view name) {  // for assert()
   return std::find(std::begin(kCalls), std::end(kCalls), name) != std::end(kCalls);
 }
 
@@ -129,9 +126,8 @@ void FaultyStore::write_async(const char* call, std::function<void(R)> done,
     enqueue({std::chrono::milliseconds(0),
              [done = std::move(done), error = *decision.error] { done(error); }});
   } else if (decision.queued) {
-    enqueue({decision.delay, [forward = std::move(forward), done = std::move(done)] {
-               forward(done);
-             }});
+    enqueue({decision.delay,
+             [forward = std::move(forward), done = std::move(done)] { forward(done); }});
   } else {
     forward(std::move(done));
   }
@@ -175,8 +171,7 @@ Result<int> FaultyStore::schema_version() {
 }
 
 Result<User> FaultyStore::create_user(User user) {
-  return write<Result<User>>("create_user",
-                             [&] { return wrapped_.create_user(std::move(user)); });
+  return write<Result<User>>("create_user", [&] { return wrapped_.create_user(std::move(user)); });
 }
 
 Result<User> FaultyStore::find_user(const std::string& username) {
@@ -223,8 +218,7 @@ Result<Document> FaultyStore::document(const std::string& kind, std::uint64_t id
 }
 
 Result<std::vector<Document>> FaultyStore::documents(const std::string& kind) {
-  return read<Result<std::vector<Document>>>("documents",
-                                             [&] { return wrapped_.documents(kind); });
+  return read<Result<std::vector<Document>>>("documents", [&] { return wrapped_.documents(kind); });
 }
 
 Result<std::vector<AuditEntry>> FaultyStore::audit_log(std::size_t limit) {
@@ -271,13 +265,12 @@ Result<std::vector<InteractionEvent>> FaultyStore::timeline(std::uint64_t intera
 }
 
 Result<std::vector<Interaction>> FaultyStore::list_interactions(const InteractionFilter& filter) {
-  return read<Result<std::vector<Interaction>>>(
-      "list_interactions", [&] { return wrapped_.list_interactions(filter); });
+  return read<Result<std::vector<Interaction>>>("list_interactions",
+                                                [&] { return wrapped_.list_interactions(filter); });
 }
 
 Result<std::vector<TrafficRow>> FaultyStore::traffic(const TrafficQuery& query) {
-  return read<Result<std::vector<TrafficRow>>>("traffic",
-                                               [&] { return wrapped_.traffic(query); });
+  return read<Result<std::vector<TrafficRow>>>("traffic", [&] { return wrapped_.traffic(query); });
 }
 
 Result<Citizen> FaultyStore::create_citizen(Citizen citizen) {

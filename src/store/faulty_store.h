@@ -13,9 +13,9 @@
 //    fails with `code`; called twice, the next two calls fail.
 //  - delay_commits(d): each write waits at least `d` before it is forwarded,
 //    as behind a slow disk. Writes then go through a queue of the
-//    FaultyStore's own, in order: a write call returns once its turn, the
-//    delay and the wrapped store's write are over; an asynchronous write
-//    returns at once. Reads are never delayed.
+//    FaultyStore's own, in order (as does any write while some are queued): a write call returns
+//    once its turn, the delay and the wrapped store's write are over; an asynchronous write returns
+//    at once. Reads are never delayed.
 // A failed call never reaches the wrapped store. A failed asynchronous call
 // reports its error through `done` (never throws, never calls `done` on the
 // caller's stack), from the FaultyStore's thread, after the writes submitted
@@ -23,8 +23,9 @@
 //
 // Thread-safety: every call is thread-safe, as the wrapped store's; the fault
 // settings may change while calls are made. The wrapped store must outlive
-// the FaultyStore, whose destructor forwards the writes still queued and
-// calls their `done` before it returns.
+// the FaultyStore, whose destructor forwards the writes still queued (and
+// reports the failed ones) before it returns; destroy it once no call is in
+// flight.
 #pragma once
 
 #include <chrono>
@@ -54,7 +55,8 @@ class FaultyStore final : public Store {
   void delay_commits(std::chrono::milliseconds delay);
   // No more faults nor delay (writes already queued still get theirs).
   void heal();
-  // Writes forwarded to the wrapped store, and calls failed here, so far.
+  // Writes let through to the wrapped store (queued ones included), and
+  // calls failed here, so far.
   std::uint64_t writes() const;
   std::uint64_t faults() const;
 
@@ -105,7 +107,8 @@ class FaultyStore final : public Store {
   };
 
   Decision decide(const char* call, bool write);
-  std::optional<Error> fault(const char* call);  // for reads
+  template <typename R, typename Forward>
+  R read(const char* call, Forward forward);
   template <typename R, typename Forward>
   R write(const char* call, Forward forward);
   template <typename R>

@@ -48,17 +48,12 @@ std::string user_json(const User& u, bool new_password) {
          "\"" + (new_password ? ",\"password\":\"changed\"" : "") + "}";
 }
 
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // SQLite's `name LIKE 'prefix%'`: case folded for ASCII letters only.
 bool starts_like(const std::string& name, const std::string& prefix) {
-  if (name.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (ascii_lower(name[i]) != ascii_lower(prefix[i])) return false;
-  }
-  return true;
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  return name.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), name.begin(),
+                    [&](char a, char b) { return lower(a) == lower(b); });
 }
 
 Error contact_taken(const Contact& contact) {
@@ -246,16 +241,9 @@ SqlValue json_member(const boost::json::value& data, const char* name) {
 // CAST(v AS TEXT), with NULL read as "" (as SqliteStore's column_text does).
 // Reals as SQLite prints them: 15 significant digits and always a point.
 std::string as_text(const SqlValue& v) {
-  switch (v.type) {
-    case SqlValue::Type::kNull:
-      return {};
-    case SqlValue::Type::kInteger:
-      return std::to_string(v.integer);
-    case SqlValue::Type::kText:
-      return v.text;
-    case SqlValue::Type::kReal:
-      break;
-  }
+  if (v.type == SqlValue::Type::kNull) return {};
+  if (v.type == SqlValue::Type::kInteger) return std::to_string(v.integer);
+  if (v.type == SqlValue::Type::kText) return v.text;
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.15g", v.real);
   std::string text = buffer;  // 3, 1.5, 1e+20 (JSON has no infinity nor NaN)
@@ -268,17 +256,9 @@ std::string as_text(const SqlValue& v) {
 
 // The value TOTAL() adds: text by its numeric prefix (0 without one).
 double as_number(const SqlValue& v) {
-  switch (v.type) {
-    case SqlValue::Type::kNull:
-      return 0;
-    case SqlValue::Type::kInteger:
-      return static_cast<double>(v.integer);
-    case SqlValue::Type::kReal:
-      return v.real;
-    case SqlValue::Type::kText:
-      break;
-  }
-  return std::strtod(v.text.c_str(), nullptr);
+  if (v.type == SqlValue::Type::kInteger) return static_cast<double>(v.integer);
+  if (v.type == SqlValue::Type::kReal) return v.real;
+  return v.type == SqlValue::Type::kText ? std::strtod(v.text.c_str(), nullptr) : 0;
 }
 
 // SQLite's `v <= limit` and `v > 0`: NULL compares to nothing, and text is
@@ -588,8 +568,9 @@ Result<Document> MemoryStore::put_document(Document document, std::uint64_t user
         return already_exists(document.kind + " already exists");
     }
     of_kind[document.id] = document;
-    t.audit_change(at, user_id, document.kind, document.id, before.empty() ? "create" : "update",
-                   std::move(before), document_json(document));
+    const char* action = before.empty() ? "create" : "update";  // before `before` is moved
+    t.audit_change(at, user_id, document.kind, document.id, action, std::move(before),
+                   document_json(document));
     return Status::ok();
   });
   if (!status) return status.error();

@@ -154,12 +154,17 @@ class ContactCenter::Impl {
 
   Result<std::string> agent_stats();
 
- private:
   // The domain's time is the clock it was given (the engine's too), never
   // the machine's: tests, the simulator and a replay set it.
   Time now() const { return clock_(); }
 
  public:
+  Result<std::vector<store::Document>> documents(const std::string& kind) {
+    return store_.documents(kind);
+  }
+  Result<store::Document> document(const std::string& kind, std::uint64_t id) {
+    return store_.document(kind, id);
+  }
   Result<std::vector<QueueSetting>> queue_settings();
   Result<std::vector<AgentSetting>> agent_settings();
 

@@ -116,22 +116,18 @@ ApiOptions with_clock(ApiOptions options) {
 }  // namespace
 
 ApiContext::ApiContext(store::Store& storage, ContactCenter& domain, EventHub& events,
-                       Metrics& figures, ApiOptions settings)
+                       Metrics& figures, channels::Channels& running, ApiOptions settings)
     : store(storage),
       center(domain),
       hub(events),
       metrics(figures),
+      channels(running),
       options(with_clock(std::move(settings))),
       sessions(storage, this->options.clock),
       login_pairs(this->options.login_max_failures, this->options.login_window),
       login_addresses(this->options.login_max_failures_per_address, this->options.login_window),
       login_users(this->options.login_max_failures_per_user, this->options.login_window),
       hash_gate(static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2)), 2) {}
-
-void ApiContext::set_voice(VoiceChannel* voice) {
-  std::lock_guard lock(voice_mutex_);
-  voice_ = voice;
-}
 
 HttpResponse from_error(const Error& error) {
   switch (error.code) {

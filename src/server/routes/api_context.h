@@ -13,11 +13,12 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "channels/channels.h"
+#include "core/json_body.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "server/api.h"
 #include "server/auth.h"
-#include "core/json_body.h"
 #include "server/http.h"
 #include "store/store.h"
 
@@ -28,7 +29,6 @@ class ContactCenter;
 namespace guichet::server {
 class EventHub;
 class Metrics;
-class VoiceChannel;
 }  // namespace guichet::server
 
 namespace guichet::server::routes {
@@ -75,24 +75,16 @@ class Sessions {
 class ApiContext {
  public:
   ApiContext(store::Store& storage, ContactCenter& domain, EventHub& events, Metrics& figures,
-             ApiOptions settings);
+             channels::Channels& running, ApiOptions settings);
 
   Time now() const { return options.clock(); }
-
-  // The voice channel while it runs (none without SIP): `use` gets it, or
-  // null, under a lock that its removal waits for.
-  void set_voice(VoiceChannel* voice);
-  template <typename Use>
-  auto with_voice(Use&& use) {
-    std::lock_guard lock(voice_mutex_);
-    return use(voice_);
-  }
 
   store::Store& store;
   ContactCenter& center;
   EventHub& hub;
   Metrics& metrics;
-  const ApiOptions options;  // its clock set
+  channels::Channels& channels;  // the voice channel's figures and calls
+  const ApiOptions options;      // its clock set
   Sessions sessions;
   // Failed logins are counted per user name and address, per address (random
   // names from one place: a flood, or one password sprayed over many
@@ -101,10 +93,6 @@ class ApiContext {
   LoginLimiter login_addresses;
   LoginLimiter login_users;
   HashGate hash_gate;  // one hash at a time per core, as many waiting
-
- private:
-  std::mutex voice_mutex_;
-  VoiceChannel* voice_ = nullptr;  // guarded by voice_mutex_
 };
 
 // The answers every route gives the same way.

@@ -8,7 +8,6 @@
 
 #include "conversations/contact_center.h"
 #include "server/routes/routes.h"
-#include "server/voice_channel.h"
 
 namespace guichet::server::routes {
 
@@ -114,7 +113,7 @@ HttpResponse recording(ApiContext& api, const Call& call) {
 HttpResponse call_control(ApiContext& api, const Call& call) {
   auto body = parse_body(call.request, {{"action", json::kind::string, true}});
   if (!body) return from_error(body.error());
-  return api.with_voice([&](VoiceChannel* voice) {
+  return api.channels.with("voice", [&](channels::Channel* voice) {
     if (!voice) return error_response(409, "failed_precondition", "voice is off", "id");
     Status s = voice->control(call.id, string_or(*body, "action", ""), call.me(), call.manager());
     return s ? no_content() : from_error(s.error());

@@ -5,7 +5,6 @@
 #include "server/metrics.h"
 #include "server/openapi.h"
 #include "server/routes/routes.h"
-#include "server/voice_channel.h"
 
 namespace guichet::server::routes {
 
@@ -44,13 +43,12 @@ HttpResponse metrics(ApiContext& api, const Call& call) {
   }
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4";
-  const std::string voice_figures =
-      api.with_voice([](VoiceChannel* voice) { return voice ? voice->metrics() : std::string(); });
+  const std::string channel_figures = api.channels.metrics();
   response.body =
       api.metrics.render(api.center.metrics_gauges() +
                          "# HELP guichet_websocket_clients Open WebSocket connections.\n"
                          "# TYPE guichet_websocket_clients gauge\nguichet_websocket_clients " +
-                         std::to_string(api.hub.subscribers()) + "\n" + voice_figures);
+                         std::to_string(api.hub.subscribers()) + "\n" + channel_figures);
   return response;
 }
 

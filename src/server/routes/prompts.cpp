@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "channels/voice/audio.h"
+#include "channels/voice/voice_channel.h"
 #include "conversations/contact_center.h"
 #include "server/routes/routes.h"
-#include "server/voice_channel.h"
-#include "voice/audio.h"
 
 namespace guichet::server::routes {
 
@@ -18,7 +18,7 @@ namespace json = boost::json;
 namespace {
 
 std::string prompt_file(const ApiContext& api, std::uint64_t id) {
-  return VoiceChannel::uploaded_recording(api.options.data_dir, id);
+  return voice::VoiceChannel::uploaded_recording(api.options.data_dir, id);
 }
 
 // POST /api/v1/prompts?name=NAME with the audio file as the body (WAV, or

@@ -2,7 +2,6 @@
 // memory on the I/O thread), per agent, and the voice channel's.
 #include "conversations/contact_center.h"
 #include "server/routes/routes.h"
-#include "server/voice_channel.h"
 
 namespace guichet::server::routes {
 
@@ -10,7 +9,7 @@ std::vector<Route> stats() {
   return {
       {"GET", "/api/v1/stats/voice", Access::kManager,
        [](ApiContext& api, const Call&) {
-         return api.with_voice([](VoiceChannel* voice) {
+         return api.channels.with("voice", [](channels::Channel* voice) {
            return voice
                       ? json_response(200, voice->stats_json())
                       : error_response(404, "not_found", "voice is off (no --sip-listen)", "path");

@@ -1,0 +1,38 @@
+// The Host every channel gets, over the contact center (conversations).
+// Thread-safe, as ContactCenter is.
+#pragma once
+
+#include "channels/channel.h"
+#include "conversations/contact_center.h"
+
+namespace guichet::channels {
+
+class ContactCenterHost final : public Host {
+ public:
+  explicit ContactCenterHost(conversations::ContactCenter& center) : center_(center) {}
+
+  Time now() override;
+  void arrive(Arrival arrival, std::function<void(Result<std::uint64_t>)> done) override;
+  Status answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) override;
+  Status requeue(std::uint64_t interaction, std::uint64_t queue) override;
+  Status abandon(std::uint64_t interaction) override;
+  Status request_callback(std::uint64_t interaction) override;
+  void note(std::uint64_t interaction, const std::string& type,
+            const std::string& data_json) override;
+  void note_contact(std::uint64_t interaction, std::uint64_t agent,
+                    const std::string& state) override;
+  void note_delivery(const Reply& reply, Delivery delivery, const std::string& detail) override;
+  Result<std::vector<OpenInteraction>> open_interactions(routing::Channel channel) override;
+  std::map<std::uint64_t, int> ready_agents() override;
+  Result<std::vector<store::Document>> documents(const std::string& kind) override;
+  Result<store::Document> document(const std::string& kind, std::uint64_t id) override;
+  Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) override;
+
+ private:
+  // The citizen whose contact is exactly `from` (phone numbers in E.164); 0: none.
+  std::uint64_t citizen_of(const Address& from);
+
+  conversations::ContactCenter& center_;
+};
+
+}  // namespace guichet::channels

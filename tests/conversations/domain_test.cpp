@@ -1,0 +1,232 @@
+// The domain alone: ContactCenter over an in-memory store (or one that fails
+// or slows on demand), with a fixed clock and the live events kept — no
+// binary, no socket, no file. What Flow.* checks through HTTP, in
+// milliseconds; and what only a store that fails can show.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "conversations/contact_center.h"
+#include "store/faulty_store.h"
+#include "store/memory_store.h"
+
+namespace guichet::conversations {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// What the domain publishes, kept (the server's hub sends it to clients).
+class KeptEvents final : public LiveEvents {
+ public:
+  std::uint64_t publish(std::uint64_t, std::uint64_t, const std::string& json) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(json);
+    return events_.size();
+  }
+  std::vector<std::string> of_type(const std::string& type) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const std::string& e : events_) {
+      if (e.find("\"type\":\"" + type + "\"") != std::string::npos) out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> events_;  // guarded by mutex_
+};
+
+std::uint64_t id_of(const std::string& view) {
+  return static_cast<std::uint64_t>(json::parse(view).as_object().at("id").as_int64());
+}
+
+// A town hall's desk: one skill, one task queue, one agent who serves it.
+class Domain : public ::testing::Test {
+ protected:
+  // 2 March 2026, 10:00 UTC.
+  const Time now_ = std::chrono::time_point_cast<Duration>(
+      std::chrono::sys_days(std::chrono::year(2026) / 3 / 2) + 10h);
+
+  void SetUp() override { open(memory_); }
+  // Before the stores: its writer settles what it submitted.
+  void TearDown() override { center_.reset(); }
+
+  void open(store::Store& store) {
+    center_ = std::make_unique<ContactCenter>(store, live_, [this] { return now_; });
+    ASSERT_TRUE(center_->load());
+    store::User agent;
+    agent.username = "agent";
+    agent.display_name = "Agent";
+    agent.password_hash = "-";
+    auto created = memory_.create_user(agent);
+    ASSERT_TRUE(created) << created.error().message;
+    agent_ = created->id;
+  }
+
+  // The desk configured; its queue's id.
+  std::uint64_t desk() {
+    auto skill = center_->create("skill", R"({"name":"etat_civil"})", 0);
+    EXPECT_TRUE(skill) << skill.error().message;
+    auto queue = center_->create("queue",
+                                 R"({"name":"etat-civil","channel":"task","skills":[{"skill_id":)" +
+                                     std::to_string(id_of(*skill)) + R"(,"min_level":1}]})",
+                                 0);
+    EXPECT_TRUE(queue) << queue.error().message;
+    auto profile = center_->put("agent", agent_,
+                                R"({"skills":[{"skill_id":)" + std::to_string(id_of(*skill)) +
+                                    R"(,"level":2}],"capacity":{"task":1}})",
+                                0);
+    EXPECT_TRUE(profile) << profile.error().message;
+    return queue ? id_of(*queue) : 0;
+  }
+
+  Result<std::string> new_task(std::uint64_t queue) {
+    return center_->create_interaction(R"({"channel":"task","queue_id":)" + std::to_string(queue) +
+                                       "}");
+  }
+
+  store::MemoryStore memory_;
+  KeptEvents live_;
+  std::unique_ptr<ContactCenter> center_;
+  std::uint64_t agent_ = 0;
+};
+
+TEST_F(Domain, AnAvailableAgentIsOfferedATaskAcceptsAndCompletesIt) {
+  const std::uint64_t queue = desk();
+  ASSERT_TRUE(center_->set_agent_state(agent_, R"({"state":"available"})"));
+  auto task = new_task(queue);
+  ASSERT_TRUE(task) << task.error().message;
+
+  auto offers = center_->offers(agent_);
+  ASSERT_TRUE(offers);
+  const json::array offered = json::parse(*offers).as_array();
+  ASSERT_EQ(offered.size(), 1u) << *offers;
+  EXPECT_EQ(offered[0].at("interaction_id").as_int64(), static_cast<std::int64_t>(id_of(*task)));
+  EXPECT_EQ(live_.of_type("offered").size(), 1u);
+
+  const auto offer = static_cast<std::uint64_t>(offered[0].at("id").as_int64());
+  ASSERT_TRUE(center_->answer_offer(offer, agent_, true));
+  ASSERT_TRUE(center_->complete(id_of(*task), agent_, R"({"note":"acte envoyé"})"));
+  auto seen = center_->interaction(id_of(*task));
+  ASSERT_TRUE(seen);
+  for (const char* step : {"\"created\"", "\"queued\"", "\"offered\"", "\"accepted\"",
+                           "\"completed\"", "acte envoy"}) {
+    EXPECT_NE(seen->find(step), std::string::npos) << step << " missing in " << *seen;
+  }
+  EXPECT_NE(seen->find("2026-03-02T10:00:00"), std::string::npos) << "the clock given";
+}
+
+TEST_F(Domain, AnOfferGoesOnlyToTheAgentItWasMadeFor) {
+  const std::uint64_t queue = desk();
+  ASSERT_TRUE(center_->set_agent_state(agent_, R"({"state":"available"})"));
+  ASSERT_TRUE(new_task(queue));
+  const json::array offered = json::parse(*center_->offers(agent_)).as_array();
+  ASSERT_EQ(offered.size(), 1u);
+  const auto offer = static_cast<std::uint64_t>(offered[0].at("id").as_int64());
+  Status someone_else = center_->answer_offer(offer, agent_ + 1, true);
+  ASSERT_FALSE(someone_else);
+  EXPECT_EQ(someone_else.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(Domain, BadConfigurationIsRefusedNamingTheField) {
+  auto queue = center_->create("queue", R"({"name":"q","channel":"fax"})", 0);
+  ASSERT_FALSE(queue);
+  EXPECT_EQ(queue.error().field, "channel");
+  auto unknown_skill = center_->create(
+      "queue", R"({"name":"q","channel":"task","skills":[{"skill_id":99,"min_level":1}]})", 0);
+  ASSERT_FALSE(unknown_skill);
+  EXPECT_EQ(unknown_skill.error().field, "skills");
+  auto no_checker = center_->create("ivr_flow", R"({"name":"accueil"})", 0);
+  ASSERT_FALSE(no_checker) << "a kind no channel checks is not saved";
+}
+
+TEST_F(Domain, TheDocumentsAChannelOwnsAreCheckedByIt) {
+  center_->check_documents(
+      "ivr_flow", [](const std::string& body, std::uint64_t, DocumentLookup& lookup) {
+        std::vector<DocumentProblem> problems;
+        if (body.find("\"queue_id\":7") != std::string::npos && !lookup.exists("queue", 7)) {
+          problems.push_back({"menu", "steps[0].queue_id", "no queue 7"});
+        }
+        return problems;
+      });
+  auto refused = center_->create("ivr_flow", R"({"name":"accueil","queue_id":7})", 0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "steps[0].queue_id");
+  auto saved = center_->create("ivr_flow", R"({"name":"accueil"})", 0);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_NE(saved->find(R"("version":1)"), std::string::npos) << *saved;
+  EXPECT_NE(center_->check_document("ivr_flow", R"({"queue_id":7})").find("no queue 7"),
+            std::string::npos);
+}
+
+// A store that fails or slows: what was refused leaves nothing behind, and
+// the caller learns why.
+class FailingStore : public Domain {
+ protected:
+  void SetUp() override { open(faulty_); }
+  store::FaultyStore faulty_{memory_};
+};
+
+TEST_F(FailingStore, AQueueTheStoreRefusedIsNotRouted) {
+  faulty_.fail_next("put_document");
+  auto queue = center_->create("queue", R"({"name":"q","channel":"task"})", 0);
+  ASSERT_FALSE(queue);
+  EXPECT_EQ(queue.error().code, ErrorCode::kIo);
+  EXPECT_EQ(*center_->queue_stats(), "[]") << "the engine has no queue the store refused";
+  auto documents = memory_.documents("queue");
+  ASSERT_TRUE(documents);
+  EXPECT_TRUE(documents->empty());
+}
+
+TEST_F(FailingStore, AnInteractionTheStoreRefusedIsNeitherRoutedNorOffered) {
+  const std::uint64_t queue = desk();
+  ASSERT_TRUE(center_->set_agent_state(agent_, R"({"state":"available"})"));
+  faulty_.fail_next("create_interaction_async");
+  auto task = new_task(queue);
+  ASSERT_FALSE(task);
+  EXPECT_EQ(task.error().code, ErrorCode::kIo);
+  EXPECT_EQ(*center_->offers(agent_), "[]");
+  EXPECT_TRUE(live_.of_type("offered").empty());
+  store::InteractionFilter all;
+  EXPECT_TRUE(memory_.list_interactions(all)->empty());
+  // The next one, the store healed, is routed as usual.
+  auto next = new_task(queue);
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(json::parse(*center_->offers(agent_)).as_array().size(), 1u);
+}
+
+TEST_F(FailingStore, AConfigurationTheEngineRefusesIsUndoneInTheStore) {
+  auto voice = center_->create("queue", R"({"name":"voix","channel":"voice"})", 0);
+  ASSERT_TRUE(voice);
+  // Overflow into a queue of another channel: stored, refused by the
+  // engine, then removed from the store again.
+  auto task =
+      center_->create("queue",
+                      R"({"name":"t","channel":"task","max_wait_s":60,"overflow_queue_id":)" +
+                          std::to_string(id_of(*voice)) + "}",
+                      0);
+  ASSERT_FALSE(task);
+  EXPECT_EQ(task.error().field, "overflow_queue_id");
+  EXPECT_EQ(memory_.documents("queue")->size(), 1u);
+}
+
+TEST_F(FailingStore, ACreateBehindASlowDiskIsAnsweredOnceDurable) {
+  const std::uint64_t queue = desk();
+  faulty_.delay_commits(200ms);
+  const auto started = std::chrono::steady_clock::now();
+  auto task = new_task(queue);
+  ASSERT_TRUE(task) << task.error().message;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 200ms);
+  EXPECT_TRUE(memory_.interaction(id_of(*task))) << "on disk when answered";
+  faulty_.heal();
+}
+
+}  // namespace
+}  // namespace guichet::conversations
