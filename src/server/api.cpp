@@ -176,14 +176,7 @@ class Api::Impl {
 
   HttpResponse handle(const HttpRequest& request) {
     if (auto page = web_file(request)) return *page;
-    const auto started = std::chrono::steady_clock::now();
-    const Match found = match(request.method, request.path);
-    HttpResponse response = found.status == 200   ? answer(*found.route, found.id, request)
-                            : found.status == 405 ? api_routes::not_allowed()
-                                                  : api_routes::no_route();
-    api_.metrics.observe_http(found.status == 404 ? "unknown" : found.route->path, response.status,
-                              seconds_since(started));
-    return response;
+    return answer_timed(match(request.method, request.path), request);
   }
 
   bool handle_quick(const HttpRequest& request, const Responder& respond) {
@@ -197,7 +190,7 @@ class Api::Impl {
     if (!route.quick && !route.quick_async) return false;
     if (route.access != Access::kAnyone && !api_.sessions.in_memory(request)) return false;
     if (!route.quick_async) {
-      respond(handle(request));
+      respond(answer_timed(found, request));
       return true;
     }
     const auto started = std::chrono::steady_clock::now();
@@ -241,6 +234,17 @@ class Api::Impl {
   }
 
  private:
+  // The answer to a request matched (or not), timed for the route's figures.
+  HttpResponse answer_timed(const Match& found, const HttpRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpResponse response = found.status == 200   ? answer(*found.route, found.id, request)
+                            : found.status == 405 ? api_routes::not_allowed()
+                                                  : api_routes::no_route();
+    api_.metrics.observe_http(found.status == 404 ? "unknown" : found.route->path,
+                              response.status, seconds_since(started));
+    return response;
+  }
+
   // Whether the caller may call the route: authenticated, a JSON body (when
   // it sends one and the route takes JSON), the route's role. Fills
   // `caller`; the refusal to send otherwise.
