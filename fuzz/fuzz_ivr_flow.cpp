@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "voice/ivr.h"
+#include "channels/voice/ivr.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::vector<guichet::voice::IvrProblem> problems;

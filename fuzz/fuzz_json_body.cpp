@@ -2,10 +2,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "server/detail/json_body.h"
+#include "core/json_body.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace guichet::server::detail;
+  using namespace guichet::json_body;
   namespace json = boost::json;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto object = parse_object(text, {{"channel", json::kind::string, true},

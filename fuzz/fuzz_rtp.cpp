@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "voice/rtp.h"
+#include "channels/voice/rtp.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   mbuf* mb = libre_input(data, size);

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "voice/sdp_offer.h"
+#include "channels/voice/sdp_offer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string once =

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "voice/sip_dialog.h"
-#include "voice/sip_guard.h"
+#include "channels/voice/sip_dialog.h"
+#include "channels/voice/sip_guard.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   mbuf* mb = libre_input(data, size);

@@ -6,7 +6,7 @@
 
 #include "core/network.h"
 #include "core/text.h"
-#include "server/agent_phone.h"
+#include "conversations/agent_phone.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -16,12 +16,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)guichet::utf8_length(text);
   (void)guichet::valid_username(text);
-  guichet::server::PhonePolicy policy;
+  guichet::conversations::PhonePolicy policy;
   policy.trunk = true;
   policy.sip_networks = *guichet::parse_networks("192.0.2.0/24, 2001:db8::/32");
-  auto phone = guichet::server::agent_phone(text, policy);
+  auto phone = guichet::conversations::agent_phone(text, policy);
   if (phone) {  // a setting kept is accepted again as it is
-    auto again = guichet::server::agent_phone(*phone, policy);
+    auto again = guichet::conversations::agent_phone(*phone, policy);
     if (!again || *again != *phone) std::abort();
   }
   return 0;

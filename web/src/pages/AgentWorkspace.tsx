@@ -11,6 +11,7 @@ import {
   put,
   type AgentFigures,
   type AgentProfile,
+  type Channel,
   type CitizenView,
   type Interaction,
   type Named,
@@ -249,27 +250,74 @@ function PhonePanel({ user }: { user: User }) {
 function Offers({ user, queueName }: { user: User; queueName: (id: number) => string }) {
   const { t } = useT();
   const [offers, setOffers] = useState<Offer[]>([]);
-  const known = useRef(new Set<number>());
   const now = useNow(250);
 
-  const reload = useCallback(() => {
-    void get<Offer[]>("/api/v1/offers").then((result) => {
-      if (!result.ok) return;
-      const fresh = result.value.filter((o) => !known.current.has(o.id));
-      for (const offer of fresh) known.current.add(offer.id);
-      if (fresh.length > 0) chime();
-      setOffers(result.value);
+  // The offers are read once (and again after a reset); then each live
+  // event says what changed: an offer made is shown from the event itself,
+  // an offer answered, expired or withdrawn goes. Only the citizen's name is
+  // asked for: the offer waits for it a moment (an agent decides on it),
+  // then shows without it, named when it comes.
+  const gone = useRef(new Set<number>());  // answered, expired, withdrawn: never shown again
+  const show = useCallback((offer: Offer) => {
+    if (gone.current.has(offer.id)) return;
+    setOffers((shown) => {
+      const known = shown.find((o) => o.id === offer.id);
+      if (!known) return [...shown, offer];
+      return known.citizen_name ? shown : shown.map((o) => (o.id === offer.id ? offer : o));
     });
   }, []);
-  useLiveReload(
-    reload,
-    (e) => e.agent_id === user.id && e.offer_id !== undefined,
-    50, // offers must show at once
+  const announce = useCallback(
+    (offer: Offer) => {
+      let shown = false;
+      const showOnce = (o: Offer) => {
+        if (!shown) chime();
+        shown = true;
+        show(o);
+      };
+      if (!offer.citizen_id) return showOnce(offer);
+      const fallback = window.setTimeout(() => showOnce(offer), 300);
+      void get<{ name: string }>(`/api/v1/citizens/${offer.citizen_id}`).then((result) => {
+        window.clearTimeout(fallback);
+        showOnce(result.ok ? { ...offer, citizen_name: result.value.name } : offer);
+      });
+    },
+    [show],
   );
+  const reload = useCallback(() => {
+    void get<Offer[]>("/api/v1/offers").then((result) => {
+      if (result.ok) setOffers(result.value);
+    });
+  }, []);
+  useEffect(() => {
+    reload();
+    return liveEvents.subscribe((event) => {
+      if (event.type === "reset") return reload();
+      if (event.agent_id !== user.id || event.offer_id === undefined) return;
+      const id = event.offer_id;
+      if (event.type === "offered") {
+        const offer: Offer = {
+          id,
+          interaction_id: event.interaction_id ?? 0,
+          queue_id: event.queue_id ?? 0,
+          channel: (event.channel ?? "task") as Channel,
+          citizen_id: event.citizen_id ?? 0,
+          deadline: event.deadline ?? event.at,
+        };
+        announce(offer);
+      } else {
+        gone.current.add(id);
+        setOffers((shown) => shown.filter((o) => o.id !== id));
+      }
+    });
+  }, [reload, announce, user.id]);
 
   const answer = async (offer: Offer, accept: boolean) => {
-    await post(`/api/v1/offers/${offer.id}/${accept ? "accept" : "reject"}`);
-    reload();
+    const result = await post(`/api/v1/offers/${offer.id}/${accept ? "accept" : "reject"}`);
+    // Answered (or gone meanwhile): no longer an offer, whatever the event says later.
+    if (result.ok || result.error.status === 404) {
+      gone.current.add(offer.id);
+      setOffers((shown) => shown.filter((o) => o.id !== offer.id));
+    }
   };
 
   if (offers.length === 0) return null;

@@ -4,22 +4,17 @@ import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useState } from "react";
 import { get, post, put } from "../../api";
+import { AdminTable, RowActions } from "../../components/AdminTable";
 import {
-  AdminTable,
-  EditorOrAdd,
   FeedbackAlert,
-  FormButtons,
-  ListPageHead,
-  NameInput,
-  RowActions,
-  byName,
   errorProps,
-  focusField,
   problemFromApi,
-  useListPage,
   type Feedback,
   type Problem,
-} from "./shared";
+} from "../../components/feedback";
+import { focusField } from "../../components/focus";
+import { FormButtons, NameInput } from "../../components/formFields";
+import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
 import { fill, useAdminT, type AdminT } from "./texts";
 
 export interface Calendar {

@@ -4,22 +4,16 @@
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useState } from "react";
 import { get, post, put, type Result } from "../../api";
+import { AdminTable, RowActions } from "../../components/AdminTable";
 import {
-  AdminTable,
-  EditorOrAdd,
   FeedbackAlert,
-  FormButtons,
-  ListPageHead,
-  NameInput,
-  RowActions,
-  byName,
   errorProps,
-  focusField,
-  focusLater,
   problemFromApi,
-  useListPage,
   type Feedback,
-} from "./shared";
+} from "../../components/feedback";
+import { focusField, focusLater } from "../../components/focus";
+import { FormButtons, NameInput } from "../../components/formFields";
+import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
 import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
 
 export interface SimpleItem {

@@ -13,17 +13,16 @@ import {
 } from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { get, post, put, type Role, type User } from "../../api";
+import { AdminTable } from "../../components/AdminTable";
 import {
-  AdminTable,
   FeedbackAlert,
-  FormButtons,
   errorProps,
-  focusField,
-  focusLater,
   problemFromApi,
   type Feedback,
   type Problem,
-} from "./shared";
+} from "../../components/feedback";
+import { focusField, focusLater } from "../../components/focus";
+import { FormButtons } from "../../components/formFields";
 import { fill, useAdminT, type AdminT } from "./texts";
 
 const ROLES: Role[] = ["agent", "supervisor", "admin"];

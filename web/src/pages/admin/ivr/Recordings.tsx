@@ -5,23 +5,21 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Upload } from "@codegouvfr/react-dsfr/Upload";
 import { useEffect, useRef, useState } from "react";
-import { upload } from "../../api";
-import { useBlobUrl } from "../../hooks";
-import { formatDuration } from "../../i18n";
+import { upload } from "../../../api";
+import { AdminTable, RowActions } from "../../../components/AdminTable";
 import {
-  AdminTable,
   FeedbackAlert,
-  NameInput,
-  RowActions,
-  deleteItem,
   errorProps,
-  focusField,
-  focusLater,
   problemFromApi,
   type Feedback,
   type Problem,
-} from "./shared";
-import { fill, useAdminT } from "./texts";
+} from "../../../components/feedback";
+import { focusField, focusLater } from "../../../components/focus";
+import { NameInput } from "../../../components/formFields";
+import { deleteItem } from "../../../components/listPage";
+import { useBlobUrl } from "../../../hooks";
+import { formatDuration } from "../../../i18n";
+import { fill, useAdminT } from "../texts";
 
 // A recording as the API gives it.
 export interface Recording {
