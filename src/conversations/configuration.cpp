@@ -185,6 +185,8 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
     json::object object = std::move(parsed.as_object());
     const json::value* name = object.if_contains("name");
     if (!name || !name->is_string()) return invalid_argument("a flow needs a name", "name");
+    // Copied now: erasing or adding a field moves the object's values.
+    document.name = std::string(name->as_string());
     object.erase("version");  // ours to count
     std::vector<DocumentProblem> problems = owned_problems(kind, json::serialize(object), id);
     if (!problems.empty()) {
@@ -200,7 +202,6 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
       }
     }
     object["version"] = version;
-    document.name = std::string(name->as_string());
     document.body_json = body_without_name(std::move(object));
   } else if (kind == kPrompt) {
     auto object = json_body::parse_object(body, {{"name", json::kind::string, true},

@@ -1,0 +1,99 @@
+// The messages of a written interaction (chat, SMS, social, email), and
+// the agent's reply.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useState } from "react";
+import { post, type Interaction } from "../../api";
+import { useT } from "../../i18n";
+import type { Lookups } from "../AgentWorkspace";
+
+export const CONVERSATION_CHANNELS = ["chat", "sms", "social", "email"];
+
+export function Conversation({
+  item,
+  messages,
+  canned,
+  onSent,
+}: {
+  item: Interaction;
+  messages: { sequence: number; at: string; data: Record<string, unknown> }[];
+  canned: Lookups["canned"];
+  onSent: () => void;
+}) {
+  const { t } = useT();
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const send = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    setError(null);
+    const result = await post(`/api/v1/interactions/${item.id}/messages`, { text: text.trim() });
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    setText("");
+    onSent();
+  };
+  return (
+    <section className="fr-mt-2w" aria-labelledby={`thread-${item.id}`}>
+      <h4 id={`thread-${item.id}`} className="fr-h6">
+        {t("thread.title")}
+      </h4>
+      <ol className="guichet-thread" aria-live="polite">
+        {messages.map((m) => {
+          const mine = m.data.from === "agent";
+          return (
+            <li key={m.sequence} className={mine ? "guichet-thread__agent" : "guichet-thread__citizen"}>
+              <span className="fr-text--xs">
+                {mine ? t("thread.agent") : t("thread.citizen")} —{" "}
+                {new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+              </span>
+              <p className="fr-mb-0">{String(m.data.text ?? "")}</p>
+            </li>
+          );
+        })}
+        {messages.length === 0 && <li>{t("thread.empty")}</li>}
+      </ol>
+      {item.phase === "active" && (
+        <form onSubmit={send} aria-label={t("thread.reply")}>
+          {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+          {canned.length > 0 && (
+            <Select
+              label={t("thread.canned")}
+              nativeSelectProps={{
+                value: "",
+                onChange: (e) => {
+                  const chosen = canned.find((c) => String(c.id) === e.target.value);
+                  if (chosen) setText((current) => (current ? `${current} ${chosen.text}` : chosen.text));
+                },
+              }}
+            >
+              <option value="">{t("thread.cannedChoose")}</option>
+              {canned.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          )}
+          <Input
+            label={t("thread.reply")}
+            textArea
+            nativeTextAreaProps={{
+              value: text,
+              rows: 3,
+              maxLength: 4000,
+              onChange: (e) => setText(e.target.value),
+            }}
+          />
+          <Button type="submit" iconId="fr-icon-send-plane-line" iconPosition="left">
+            {t("thread.send")}
+          </Button>
+        </form>
+      )}
+    </section>
+  );
+}

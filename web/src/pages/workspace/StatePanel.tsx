@@ -1,0 +1,164 @@
+// The agent's own state (available, paused with a reason, offline) and the
+// number their calls ring (telework).
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useCallback, useEffect, useState } from "react";
+import { get, put, type AgentFigures, type AgentProfile, type Named, type User } from "../../api";
+import { useLiveReload, useNow } from "../../hooks";
+import { formatDuration, useT, type TextKey } from "../../i18n";
+
+export function StatePanel({ user, pauseReasons }: { user: User; pauseReasons: Named[] }) {
+  const { t } = useT();
+  const [mine, setMine] = useState<AgentFigures | null>(null);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const now = useNow();
+  const [loadedAt, setLoadedAt] = useState(Date.now());
+
+  const reload = useCallback(() => {
+    void get<AgentFigures[]>("/api/v1/stats/agents").then((result) => {
+      if (!result.ok) return;
+      setMine(result.value.find((a) => a.agent_id === user.id) ?? null);
+      setLoadedAt(Date.now());
+    });
+  }, [user.id]);
+  useLiveReload(reload, (e) => e.type === "agent_state" && e.agent_id === user.id);
+
+  const choose = async (state: string, why = "") => {
+    setError(null);
+    const body: Record<string, string> = { state };
+    if (state === "paused" && why) body.reason = why;
+    const result = await put(`/api/v1/agents/${user.id}/state`, body);
+    if (!result.ok) setError(result.error.message);
+    reload();
+  };
+
+  if (!mine) {
+    return (
+      <section className="fr-mb-4w" aria-labelledby="state-title">
+        <h2 id="state-title" className="fr-h4">
+          {t("state.title")}
+        </h2>
+        <p>{t("common.loading")}</p>
+      </section>
+    );
+  }
+  const since = mine.time_in_state_s + (now - loadedAt) / 1000;
+  const current = mine.state;
+  return (
+    <section className="fr-mb-4w" aria-labelledby="state-title">
+      <h2 id="state-title" className="fr-h4">
+        {t("state.title")}
+      </h2>
+      <p>
+        <Badge severity={current === "available" ? "success" : current === "paused" ? "warning" : "info"}>
+          {t(`state.${current}` as TextKey)}
+          {mine.reason ? ` — ${mine.reason}` : ""}
+        </Badge>{" "}
+        <span className="fr-text--sm">{formatDuration(since)}</span>
+      </p>
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+      <RadioButtons
+        legend={t("state.choose")}
+        name="agent-state"
+        options={[
+          {
+            label: t("state.available"),
+            nativeInputProps: {
+              value: "available",
+              checked: current === "available",
+              onChange: () => void choose("available"),
+            },
+          },
+          {
+            label: t("state.pause"),
+            nativeInputProps: {
+              value: "paused",
+              checked: current === "paused",
+              onChange: () => void choose("paused", reason || pauseReasons[0]?.name || ""),
+            },
+          },
+          {
+            label: t("state.offline"),
+            nativeInputProps: {
+              value: "offline",
+              checked: current === "offline",
+              onChange: () => void choose("offline"),
+            },
+          },
+        ]}
+      />
+      {pauseReasons.length > 0 && (
+        <Select
+          label={t("state.pause")}
+          nativeSelectProps={{
+            value: reason || (current === "paused" ? mine.reason : ""),
+            onChange: (e) => {
+              setReason(e.target.value);
+              if (e.target.value) void choose("paused", e.target.value);
+            },
+          }}
+        >
+          <option value="">—</option>
+          {pauseReasons.map((r) => (
+            <option key={r.id} value={r.name}>
+              {r.name}
+            </option>
+          ))}
+        </Select>
+      )}
+    </section>
+  );
+}
+
+// ---- phone number (telework) -------------------------------------------------
+
+export function PhonePanel({ user }: { user: User }) {
+  const { t } = useT();
+  const [phone, setPhone] = useState("");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    void get<AgentProfile>(`/api/v1/agents/${user.id}`).then((result) => {
+      if (result.ok) setPhone(result.value.phone ?? "");
+    });
+  }, [user.id]);
+
+  const save = async (event: React.FormEvent) => {
+    event.preventDefault();
+    const result = await put(`/api/v1/agents/${user.id}/phone`, { phone: phone.trim() });
+    setMessage(
+      result.ok ? { ok: true, text: t("phone.saved") } : { ok: false, text: result.error.message },
+    );
+  };
+
+  return (
+    <section className="fr-mb-4w" aria-labelledby="phone-title">
+      <h2 id="phone-title" className="fr-h4">
+        {t("phone.title")}
+      </h2>
+      <form onSubmit={save}>
+        <Input
+          label={t("phone.title")}
+          hintText={t("phone.hint")}
+          state={message && !message.ok ? "error" : message ? "success" : "default"}
+          stateRelatedMessage={message?.text}
+          nativeInputProps={{
+            name: "phone",
+            type: "tel",
+            autoComplete: "tel",
+            value: phone,
+            onChange: (e) => setPhone(e.target.value),
+          }}
+        />
+        <Button type="submit" priority="secondary">
+          {t("common.save")}
+        </Button>
+      </form>
+    </section>
+  );
+}

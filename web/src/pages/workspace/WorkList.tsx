@@ -1,0 +1,319 @@
+// The interactions the agent holds: each a card with its call, its
+// conversation, its citizen, its timeline, and the wrap-up.
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { useCallback, useEffect, useState } from "react";
+import { get, post, type Interaction, type TimelineEvent, type User } from "../../api";
+import { liveEvents } from "../../events";
+import { useLiveReload, useNow } from "../../hooks";
+import { formatDuration, useT, type TextKey } from "../../i18n";
+import { CALL_STATES, CallCard, RecordingPlayer, attributeRows } from "../CallCard";
+import type { Lookups } from "../AgentWorkspace";
+import { CONVERSATION_CHANNELS, Conversation } from "./Conversation";
+import { CitizenPanel } from "./CitizenPanel";
+
+export function WorkList({
+  user,
+  lookups,
+  queueName,
+}: {
+  user: User;
+  lookups: Lookups;
+  queueName: (id: number) => string;
+}) {
+  const { t } = useT();
+  const [items, setItems] = useState<Interaction[]>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    void get<Interaction[]>(`/api/v1/agents/${user.id}/interactions`).then((result) => {
+      if (!result.ok) return;
+      setItems(result.value);
+      setSelected((current) =>
+        current !== null && result.value.some((i) => i.id === current)
+          ? current
+          : (result.value[0]?.id ?? null),
+      );
+    });
+  }, [user.id]);
+  useLiveReload(reload, (e) => e.agent_id === user.id && e.interaction_id !== undefined, 100);
+
+  const current = items.find((i) => i.id === selected) ?? null;
+  return (
+    <section aria-labelledby="work-title">
+      <h2 id="work-title" className="fr-h4">
+        {t("work.title")}
+      </h2>
+      {notice && (
+        <Alert
+          severity="success"
+          small
+          description={notice}
+          closable
+          onClose={() => setNotice(null)}
+          className="fr-mb-2w"
+        />
+      )}
+      {items.length === 0 ? (
+        <p>{t("work.empty")}</p>
+      ) : (
+        <>
+          <ul className="fr-tags-group" aria-label={t("work.title")}>
+            {items.map((item) => (
+              <li key={item.id}>
+                <button
+                  type="button"
+                  className="fr-tag"
+                  aria-pressed={item.id === selected}
+                  onClick={() => setSelected(item.id)}
+                >
+                  {t(`channel.${item.channel}` as TextKey)} #{item.id} — {queueName(item.queue_id)}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {current && (
+            <InteractionCard
+              key={current.id}
+              item={current}
+              lookups={lookups}
+              queueName={queueName}
+              onDone={(text) => {
+                setNotice(text);
+                reload();
+              }}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function InteractionCard({
+  item,
+  lookups,
+  queueName,
+  onDone,
+}: {
+  item: Interaction;
+  lookups: Lookups;
+  queueName: (id: number) => string;
+  onDone: (notice: string) => void;
+}) {
+  const { t } = useT();
+  const now = useNow();
+  const [detail, setDetail] = useState<Interaction | null>(null);
+  const [code, setCode] = useState("");
+  const [note, setNote] = useState("");
+  const [toQueue, setToQueue] = useState("");
+  const [toAgent, setToAgent] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  const reloadDetail = useCallback(() => {
+    void get<Interaction>(`/api/v1/interactions/${item.id}`).then((result) => {
+      if (result.ok) setDetail(result.value);
+    });
+  }, [item.id]);
+  useEffect(reloadDetail, [reloadDetail, item.phase]);
+  // The thread and the call update live: a message or a call's change on
+  // this interaction reloads it.
+  useLiveReload(
+    reloadDetail,
+    (e) => (e.type === "message" || e.type === "call") && e.interaction_id === item.id,
+    50,
+  );
+  // The call's recording is noted in the timeline just before its end, but
+  // the server stores the timeline in the background while the live "ended"
+  // goes out at once: the reload above may come before either is stored.
+  // Read the interaction again a moment later, for the recording's player.
+  useEffect(() => {
+    let timer: number | undefined;
+    const unsubscribe = liveEvents.subscribe((e) => {
+      if (e.type !== "call" || e.interaction_id !== item.id || e.state !== "ended") return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(reloadDetail, 500);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [item.id, reloadDetail]);
+
+  const complete = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const body: Record<string, string> = {};
+    if (code) body.wrapup_code = code;
+    if (note.trim()) body.note = note.trim();
+    const result = await post(`/api/v1/interactions/${item.id}/complete`, body);
+    if (result.ok) onDone(t("work.completed"));
+    else setError(result.error.message);
+  };
+
+  const transfer = async (body: Record<string, number>) => {
+    setError(null);
+    const result = await post(`/api/v1/interactions/${item.id}/transfer`, body);
+    if (result.ok) onDone(t("work.transferred"));
+    else setError(result.error.message);
+  };
+
+  const completedAt = detail?.timeline?.filter((e) => e.type === "completed").at(-1)?.at;
+  const attributes = attributeRows(item.attributes ?? {}, t);
+  const voicemail = Boolean(item.attributes?.voicemail);
+  return (
+    <article className="fr-card fr-card--no-arrow fr-p-3w" aria-labelledby={`it-${item.id}`}>
+      <h3 id={`it-${item.id}`} className="fr-h5">
+        {t(`channel.${item.channel}` as TextKey)} #{item.id} — {queueName(item.queue_id)}{" "}
+        {item.phase && (
+          <Badge severity={item.phase === "wrapup" ? "warning" : "info"} small>
+            {t(`work.phase.${item.phase}` as TextKey)}
+          </Badge>
+        )}
+      </h3>
+      <p className="fr-text--sm">
+        {t("work.enqueued")} : {new Date(item.enqueued_at).toLocaleTimeString()}
+        {item.phase === "wrapup" && completedAt && (
+          <>
+            {" "}
+            — {t("work.wrapupTimer")}{" "}
+            <strong>{formatDuration((now - Date.parse(completedAt)) / 1000)}</strong>
+          </>
+        )}
+      </p>
+      {item.channel === "voice" && !voicemail && (
+        <CallCard item={item} timeline={detail?.timeline ?? []} />
+      )}
+      {attributes.length > 0 && (
+        <dl className="guichet-attributes" aria-label={t("work.attributes")}>
+          {attributes.map(({ key, label, value }) => (
+            <div key={key}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {voicemail && (
+        <RecordingPlayer
+          interactionId={item.id}
+          kind="voicemail"
+          seconds={item.attributes.voicemail_seconds}
+        />
+      )}
+      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+
+      {CONVERSATION_CHANNELS.includes(item.channel) && (
+        <Conversation
+          item={item}
+          messages={(detail?.timeline ?? []).filter((e) => e.type === "message")}
+          canned={lookups.canned}
+          onSent={reloadDetail}
+        />
+      )}
+
+      {item.phase !== "wrapup" && (
+        <form onSubmit={complete} className="fr-mt-2w" aria-label={t("work.complete")}>
+          {lookups.wrapupCodes.length > 0 && (
+            <Select
+              label={t("work.wrapupCode")}
+              nativeSelectProps={{
+                required: true,
+                value: code,
+                onChange: (e) => setCode(e.target.value),
+              }}
+            >
+              <option value="">—</option>
+              {lookups.wrapupCodes.map((c) => (
+                <option key={c.id} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          )}
+          <Input
+            label={t("work.note")}
+            textArea
+            nativeTextAreaProps={{ value: note, onChange: (e) => setNote(e.target.value), rows: 3 }}
+          />
+          <Button type="submit" iconId="fr-icon-check-line">
+            {t("work.complete")}
+          </Button>
+        </form>
+      )}
+
+      {item.phase === "active" && (
+        <fieldset className="fr-fieldset fr-mt-3w">
+          <legend className="fr-fieldset__legend">{t("work.transfer")}</legend>
+          <div className="fr-fieldset__element">
+            <Select
+              label={t("work.transferQueue")}
+              nativeSelectProps={{ value: toQueue, onChange: (e) => setToQueue(e.target.value) }}
+            >
+              <option value="">{t("work.chooseQueue")}</option>
+              {lookups.queues
+                .filter((q) => q.channel === item.channel && q.id !== item.queue_id)
+                .map((q) => (
+                  <option key={q.id} value={q.id}>
+                    {q.name}
+                  </option>
+                ))}
+            </Select>
+            <Button
+              priority="secondary"
+              disabled={!toQueue}
+              onClick={() => void transfer({ queue_id: Number(toQueue) })}
+            >
+              {t("work.transfer")}
+            </Button>
+          </div>
+          <div className="fr-fieldset__element">
+            <Select
+              label={t("work.transferAgent")}
+              nativeSelectProps={{ value: toAgent, onChange: (e) => setToAgent(e.target.value) }}
+            >
+              <option value="">{t("work.chooseAgent")}</option>
+              {lookups.colleagues.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </Select>
+            <Button
+              priority="secondary"
+              disabled={!toAgent}
+              onClick={() => void transfer({ agent_id: Number(toAgent) })}
+            >
+              {t("work.transfer")}
+            </Button>
+          </div>
+        </fieldset>
+      )}
+
+      {detail?.timeline && (
+        <details className="fr-mt-3w">
+          <summary>{t("work.timeline")}</summary>
+          <ol className="fr-text--sm">
+            {detail.timeline.map((e) => (
+              <li key={e.sequence}>
+                {new Date(e.at).toLocaleTimeString()} — {timelineLabel(e, t)}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+      <CitizenPanel citizenId={item.citizen_id} />
+    </article>
+  );
+}
+
+// A timeline entry as the history lists it: its type, and a call's state.
+function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
+  const state = e.data.state;
+  if (e.type !== "call" || !(CALL_STATES as readonly unknown[]).includes(state)) return e.type;
+  return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
+}
