@@ -2,10 +2,9 @@
 // handling one does (transfer, complete, messages); the channels' notes.
 #include "conversations/detail/contact_center_impl.h"
 
-#include <future>
-
 #include "core/json_format.h"
 #include "core/text.h"
+#include "core/waiting.h"
 
 namespace guichet::conversations {
 
@@ -100,12 +99,9 @@ void ContactCenter::Impl::drain() {
 
 Result<std::string> ContactCenter::Impl::create_interaction(const std::string& body,
                                                             std::string idempotency_key) {
-  std::promise<Result<std::string>> promise;
-  std::future<Result<std::string>> answer = promise.get_future();
-  create_interaction_async(
-      body, [&promise](Result<std::string> view) { promise.set_value(std::move(view)); },
-      std::move(idempotency_key));
-  return answer.get();
+  return wait_for<Result<std::string>>([&](auto answer) {
+    create_interaction_async(body, std::move(answer), std::move(idempotency_key));
+  });
 }
 
 Result<std::string> ContactCenter::Impl::interaction(std::uint64_t id) {

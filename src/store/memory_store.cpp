@@ -8,13 +8,13 @@
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <map>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "core/json_format.h"
+#include "core/waiting.h"
 
 namespace guichet::store {
 
@@ -399,10 +399,7 @@ MemoryStore::~MemoryStore() {
 }
 
 Status MemoryStore::write(std::function<Status(Tables&)> apply) {
-  std::promise<Status> promise;
-  std::future<Status> done = promise.get_future();
-  write_async(std::move(apply), [&promise](Status status) { promise.set_value(status); });
-  return done.get();
+  return wait_for<Status>([&](auto answer) { write_async(std::move(apply), std::move(answer)); });
 }
 
 void MemoryStore::write_async(std::function<Status(Tables&)> apply,
@@ -613,12 +610,9 @@ Result<std::vector<AuditEntry>> MemoryStore::audit_log(std::size_t limit) {
 
 Result<Interaction> MemoryStore::create_interaction(Interaction interaction,
                                                     InteractionEvent first_event) {
-  std::promise<Result<Interaction>> promise;
-  std::future<Result<Interaction>> done = promise.get_future();
-  create_interaction_async(
-      std::move(interaction), std::move(first_event),
-      [&promise](Result<Interaction> created) { promise.set_value(std::move(created)); });
-  return done.get();
+  return wait_for<Result<Interaction>>([&](auto answer) {
+    create_interaction_async(std::move(interaction), std::move(first_event), std::move(answer));
+  });
 }
 
 void MemoryStore::create_interaction_async(Interaction interaction, InteractionEvent first_event,

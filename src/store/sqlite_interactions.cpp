@@ -1,10 +1,10 @@
 // Interactions: their creation (once per Idempotency-Key), the events that
 // move or end them, timelines, listings and those still waiting.
+#include "core/waiting.h"
 #include "store/detail/sqlite_impl.h"
 
 #include <algorithm>
 #include <functional>
-#include <future>
 #include <memory>
 #include <string>
 #include <utility>
@@ -75,12 +75,9 @@ Status insert_event(Connection& c, const InteractionEvent& event) {
 
 Result<Interaction> SqliteStore::create_interaction(Interaction interaction,
                                                     InteractionEvent first_event) {
-  std::promise<Result<Interaction>> promise;
-  std::future<Result<Interaction>> done = promise.get_future();
-  create_interaction_async(
-      std::move(interaction), std::move(first_event),
-      [&promise](Result<Interaction> created) { promise.set_value(std::move(created)); });
-  return done.get();
+  return wait_for<Result<Interaction>>([&](auto answer) {
+    create_interaction_async(std::move(interaction), std::move(first_event), std::move(answer));
+  });
 }
 
 void SqliteStore::create_interaction_async(Interaction interaction, InteractionEvent first_event,

@@ -4,7 +4,6 @@
 
 #include <sqlite3.h>
 
-#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +14,7 @@
 #include "core/json_format.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "core/waiting.h"
 #include "store/detail/sqlite_impl.h"
 
 namespace guichet::store {
@@ -212,10 +212,7 @@ SqliteStore::Impl::~Impl() {
 }
 
 Status SqliteStore::Impl::write(std::function<Status(Connection&)> apply) {
-  std::promise<Status> promise;
-  std::future<Status> done = promise.get_future();
-  write_async(std::move(apply), [&promise](Status status) { promise.set_value(status); });
-  return done.get();
+  return wait_for<Status>([&](auto answer) { write_async(std::move(apply), std::move(answer)); });
 }
 
 void SqliteStore::Impl::write_async(std::function<Status(Connection&)> apply,
