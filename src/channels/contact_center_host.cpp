@@ -40,16 +40,9 @@ std::uint64_t ContactCenterHost::citizen_of(const Address& from) {
   }
   auto found = center_.find_citizens(value);
   if (!found) return 0;
-  const json::value list = parsed(*found);
-  if (!list.is_array()) return 0;
-  for (const json::value& citizen : list.as_array()) {
-    if (!citizen.is_object()) continue;
-    const json::value* contacts = citizen.as_object().if_contains("contacts");
-    if (!contacts || !contacts->is_array()) continue;
-    for (const json::value& contact : contacts->as_array()) {
-      if (contact.is_object() && json_body::string_or(contact.as_object(), "value", "") == value) {
-        return id_in(citizen.as_object(), "id");
-      }
+  for (const store::Citizen& citizen : *found) {
+    for (const store::Contact& contact : citizen.contacts) {
+      if (contact.value == value) return citizen.id;
     }
   }
   return 0;

@@ -42,147 +42,95 @@ bool ContactCenter::Impl::agent_serves_citizen(std::uint64_t citizen, std::uint6
 }
 
 // Phone numbers keep their digits and a leading +; emails are lower case.
-Result<store::Contact> ContactCenter::Impl::contact_from(const json::object& object,
-                                                         const std::string& where) {
-  if (Status s = json_body::check_fields(
-          object, {{"kind", json::kind::string, true}, {"value", json::kind::string, true}}, where);
-      !s) {
-    return s.error();
-  }
-  store::Contact contact{json_body::string_or(object, "kind", ""),
-                         json_body::string_or(object, "value", "")};
+// Errors name `where` + ".value" or ".kind" ("value", "kind" when empty).
+Result<store::Contact> ContactCenter::Impl::normalised(store::Contact contact,
+                                                       const std::string& where) {
+  const std::string prefix = where.empty() ? "" : where + ".";
   if (contact.kind == "phone") {
     auto number = e164(contact.value);  // one form, whatever way it was typed
-    if (!number) return invalid_argument("not a phone number", where + ".value");
+    if (!number) return invalid_argument("not a phone number", prefix + "value");
     contact.value = *number;
   } else if (contact.kind == "email") {
     for (char& c : contact.value)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (contact.value.find('@') == std::string::npos) {
-      return invalid_argument("not an email address", where + ".value");
+      return invalid_argument("not an email address", prefix + "value");
     }
   } else if (contact.kind != "social" && contact.kind != "web") {
-    return invalid_argument("phone, email, social or web", where + ".kind");
+    return invalid_argument("phone, email, social or web", prefix + "kind");
   }
   if (contact.value.empty() || contact.value.size() > 200) {
-    return invalid_argument("1 to 200 characters", where + ".value");
+    return invalid_argument("1 to 200 characters", prefix + "value");
   }
   return contact;
 }
 
-std::string ContactCenter::Impl::citizen_view(const store::Citizen& citizen) {
-  std::string out = "{\"id\":" + std::to_string(citizen.id) +
-                    ",\"name\":" + json_quote(citizen.name) +
-                    ",\"created_at\":" + json_quote(iso8601(citizen.created_at));
-  if (citizen.merged_into) out += ",\"merged_into\":" + std::to_string(citizen.merged_into);
-  out += ",\"contacts\":[";
-  for (std::size_t i = 0; i < citizen.contacts.size(); ++i) {
-    if (i > 0) out += ",";
-    out += "{\"kind\":" + json_quote(citizen.contacts[i].kind) +
-           ",\"value\":" + json_quote(citizen.contacts[i].value) + "}";
-  }
-  return out + "]}";
-}
-
-Result<std::string> ContactCenter::Impl::create_citizen(const std::string& body) {
-  auto object = json_body::parse_object(
-      body, {{"name", json::kind::string, true}, {"contacts", json::kind::array, false}});
-  if (!object) return object.error();
+Result<store::Citizen> ContactCenter::Impl::create_citizen(std::string name,
+                                                           std::vector<store::Contact> contacts) {
   store::Citizen citizen;
-  citizen.name = json_body::string_or(*object, "name", "");
+  citizen.name = std::move(name);
   if (citizen.name.empty() || citizen.name.size() > 200) {
     return invalid_argument("1 to 200 characters", "name");
   }
-  if (const json::value* contacts = object->if_contains("contacts")) {
-    for (std::size_t i = 0; i < contacts->as_array().size(); ++i) {
-      const std::string where = "contacts[" + std::to_string(i) + "]";
-      const json::value& item = contacts->as_array()[i];
-      if (!item.is_object()) return invalid_argument("must be an object", where);
-      auto contact = contact_from(item.as_object(), where);
-      if (!contact) return contact.error();
-      citizen.contacts.push_back(std::move(*contact));
-    }
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    auto contact = normalised(std::move(contacts[i]), "contacts[" + std::to_string(i) + "]");
+    if (!contact) return contact.error();
+    citizen.contacts.push_back(std::move(*contact));
   }
   citizen.created_at = now();
-  auto created = store_.create_citizen(citizen);
-  if (!created) return created.error();
-  return citizen_view(*created);
+  return store_.create_citizen(citizen);
 }
 
-Result<std::string> ContactCenter::Impl::find_citizens(const std::string& query) {
+Result<std::vector<store::Citizen>> ContactCenter::Impl::find_citizens(const std::string& query) {
   // A number is found however it is typed (06 12…, +33 6…).
   const std::optional<std::string> number = e164(query);
-  auto found = store_.find_citizens(number ? *number : query, 50);
-  if (!found) return found.error();
-  std::string out = "[";
-  for (std::size_t i = 0; i < found->size(); ++i) {
-    if (i > 0) out += ",";
-    out += citizen_view((*found)[i]);
-  }
-  return out + "]";
+  return store_.find_citizens(number ? *number : query, 50);
 }
 
-Result<std::string> ContactCenter::Impl::citizen(std::uint64_t id) {
-  auto citizen = store_.citizen(id);
-  if (!citizen) return citizen.error();
+Result<CitizenView> ContactCenter::Impl::citizen(std::uint64_t id) {
+  auto found = store_.citizen(id);
+  if (!found) return found.error();
   store::InteractionFilter filter;
-  filter.citizen_id = citizen->merged_into ? citizen->merged_into : id;
+  filter.citizen_id = found->merged_into ? found->merged_into : id;
   filter.limit = 200;
   auto interactions = store_.list_interactions(filter);
   if (!interactions) return interactions.error();
-  std::string out = citizen_view(*citizen);
-  out.pop_back();
-  out += ",\"interactions\":[";
-  for (std::size_t i = 0; i < interactions->size(); ++i) {
-    const store::Interaction& it = (*interactions)[i];
-    std::string outcome, notes = "[";
-    if (auto timeline = store_.timeline(it.id)) {
+  CitizenView view{std::move(*found), {}};
+  for (store::Interaction& it : *interactions) {
+    CitizenView::Contacted contacted{std::move(it), "", {}};
+    if (auto timeline = store_.timeline(contacted.interaction.id)) {
       for (const store::InteractionEvent& e : *timeline) {
         boost::system::error_code ec;
         json::value data = json::parse(e.data_json, ec);
         if (ec || !data.is_object()) continue;
-        if (e.type == "completed") outcome = json_body::string_or(data.as_object(), "reason", "");
+        const json::object& fields = data.as_object();
+        if (e.type == "completed")
+          contacted.wrapup_code = json_body::string_or(fields, "reason", "");
         if (e.type == "note") {
-          if (notes.size() > 1) notes += ",";
-          notes += "{\"at\":" + json_quote(iso8601(e.at)) + ",\"agent_id\":" +
-                   std::to_string(json_body::int_or(data.as_object(), "agent_id", 0)) +
-                   ",\"note\":" + json_quote(json_body::string_or(data.as_object(), "note", "")) +
-                   "}";
+          contacted.notes.push_back({e.at,
+                                     static_cast<std::uint64_t>(std::max<std::int64_t>(
+                                         0, json_body::int_or(fields, "agent_id", 0))),
+                                     json_body::string_or(fields, "note", "")});
         }
       }
     }
-    if (i > 0) out += ",";
-    out += "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
-           ",\"queue_id\":" + std::to_string(it.queue_id) + ",\"status\":" + json_quote(it.status) +
-           ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at));
-    if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
-    out += ",\"wrapup_code\":" + json_quote(outcome) + ",\"notes\":" + notes + "]}";
+    view.interactions.push_back(std::move(contacted));
   }
-  return out + "]}";
+  return view;
 }
 
-Result<std::string> ContactCenter::Impl::add_contact(std::uint64_t citizen,
-                                                     const std::string& body) {
-  auto object = json_body::parse_object(
-      body, {{"kind", json::kind::string, true}, {"value", json::kind::string, true}});
-  if (!object) return object.error();
-  auto contact = contact_from(*object, "");
-  if (!contact) {
-    Error error = contact.error();
-    if (!error.field.empty() && error.field[0] == '.') error.field.erase(0, 1);
-    return error;
-  }
-  if (Status s = store_.add_contact(citizen, *contact); !s) return s.error();
+Result<CitizenView> ContactCenter::Impl::add_contact(std::uint64_t citizen,
+                                                     store::Contact contact) {
+  auto checked = normalised(std::move(contact), "");
+  if (!checked) return checked.error();
+  if (Status s = store_.add_contact(citizen, *checked); !s) return s.error();
   return this->citizen(citizen);
 }
 
-Result<std::string> ContactCenter::Impl::merge_citizens(std::uint64_t keep,
-                                                        const std::string& body) {
-  auto object = json_body::parse_object(body, {{"duplicate_id", json::kind::int64, true}});
-  if (!object) return object.error();
-  auto duplicate = id_field(*object, "duplicate_id", "");
-  if (!duplicate) return duplicate.error();
-  if (Status s = store_.merge_citizens(keep, *duplicate); !s) return s.error();
+Result<CitizenView> ContactCenter::Impl::merge_citizens(std::uint64_t keep,
+                                                        std::uint64_t duplicate) {
+  if (duplicate == 0) return invalid_argument("must be a positive id", "duplicate_id");
+  if (Status s = store_.merge_citizens(keep, duplicate); !s) return s.error();
   return citizen(keep);
 }
 

@@ -111,21 +111,6 @@ Status ContactCenter::request_callback(std::uint64_t interaction) {
 Status ContactCenter::abandon(std::uint64_t interaction) {
   return impl_->abandon(interaction);
 }
-Result<std::string> ContactCenter::create_citizen(const std::string& body) {
-  return impl_->create_citizen(body);
-}
-Result<std::string> ContactCenter::find_citizens(const std::string& query) {
-  return impl_->find_citizens(query);
-}
-Result<std::string> ContactCenter::citizen(std::uint64_t id) {
-  return impl_->citizen(id);
-}
-Result<std::string> ContactCenter::add_contact(std::uint64_t citizen, const std::string& body) {
-  return impl_->add_contact(citizen, body);
-}
-Result<std::string> ContactCenter::merge_citizens(std::uint64_t keep, const std::string& body) {
-  return impl_->merge_citizens(keep, body);
-}
 Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
   return impl_->answer_offer(offer, agent, accept);
 }
@@ -163,6 +148,23 @@ Result<std::vector<store::Document>> ContactCenter::documents(const std::string&
 }
 Result<store::Document> ContactCenter::document(const std::string& kind, std::uint64_t id) {
   return impl_->document(kind, id);
+}
+
+Result<store::Citizen> ContactCenter::create_citizen(std::string name,
+                                                     std::vector<store::Contact> contacts) {
+  return impl_->create_citizen(std::move(name), std::move(contacts));
+}
+Result<std::vector<store::Citizen>> ContactCenter::find_citizens(const std::string& query) {
+  return impl_->find_citizens(query);
+}
+Result<CitizenView> ContactCenter::citizen(std::uint64_t id) {
+  return impl_->citizen(id);
+}
+Result<CitizenView> ContactCenter::add_contact(std::uint64_t citizen, store::Contact contact) {
+  return impl_->add_contact(citizen, std::move(contact));
+}
+Result<CitizenView> ContactCenter::merge_citizens(std::uint64_t keep, std::uint64_t duplicate) {
+  return impl_->merge_citizens(keep, duplicate);
 }
 
 }  // namespace guichet::conversations

@@ -29,6 +29,23 @@
 
 namespace guichet::conversations {
 
+// A citizen as the 360° view shows them: their interactions on every
+// channel, newest first (at most 200), each with its outcome and notes.
+struct CitizenView {
+  store::Citizen citizen;
+  struct Note {
+    Time at{};
+    std::uint64_t agent = 0;
+    std::string text;
+  };
+  struct Contacted {
+    store::Interaction interaction;
+    std::string wrapup_code;  // empty: none (yet)
+    std::vector<Note> notes;
+  };
+  std::vector<Contacted> interactions;
+};
+
 struct QueueSetting {
   std::uint64_t id = 0;
   std::string name;
@@ -130,16 +147,19 @@ class ContactCenter {
   bool agent_involved(std::uint64_t interaction, std::uint64_t agent);
   bool agent_serves_citizen(std::uint64_t citizen, std::uint64_t agent);
 
-  // Citizens (usagers): {"name","contacts":[{"kind","value"}]}; kinds phone,
-  // email, social, web; phone numbers and emails are normalised.
-  Result<std::string> create_citizen(const std::string& body);
-  Result<std::string> find_citizens(const std::string& query);
+  // Citizens (usagers): a name (1 to 200 characters) and contacts of kinds
+  // phone, email, social, web; phone numbers are kept in E.164 and emails
+  // in lower case, however typed. A contact belongs to one citizen
+  // (kAlreadyExists, field "contacts").
+  Result<store::Citizen> create_citizen(std::string name, std::vector<store::Contact> contacts);
+  // By exact contact (a number however typed) or the start of the name; at most 50.
+  Result<std::vector<store::Citizen>> find_citizens(const std::string& query);
   // The 360° view: contacts and every interaction on every channel, with its
   // outcome (wrap-up code) and notes.
-  Result<std::string> citizen(std::uint64_t id);
-  Result<std::string> add_contact(std::uint64_t citizen, const std::string& body);
-  // {"duplicate_id"}: its contacts and interactions move to `keep`.
-  Result<std::string> merge_citizens(std::uint64_t keep, const std::string& body);
+  Result<CitizenView> citizen(std::uint64_t id);
+  Result<CitizenView> add_contact(std::uint64_t citizen, store::Contact contact);
+  // The duplicate's contacts and interactions move to `keep`.
+  Result<CitizenView> merge_citizens(std::uint64_t keep, std::uint64_t duplicate);
 
   // The offers waiting for `agent`'s answer.
   Result<std::string> offers(std::uint64_t agent);

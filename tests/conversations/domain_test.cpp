@@ -166,6 +166,42 @@ TEST_F(Domain, TheDocumentsAChannelOwnsAreCheckedByIt) {
             std::string::npos);
 }
 
+TEST_F(Domain, ACitizensNumberIsKeptOneWayAndFoundHoweverTyped) {
+  auto created = center_->create_citizen(
+      "Jeanne Dupont", {{"phone", "06 12 34 56 78"}, {"email", "Jeanne@Exemple.fr"}});
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->contacts[0].value, "+33612345678");
+  EXPECT_EQ(created->contacts[1].value, "jeanne@exemple.fr");
+  for (const char* typed : {"0612345678", "+33 6 12 34 56 78", "06.12.34.56.78"}) {
+    auto found = center_->find_citizens(typed);
+    ASSERT_TRUE(found);
+    ASSERT_EQ(found->size(), 1u) << typed;
+    EXPECT_EQ(found->front().id, created->id);
+  }
+  auto bad = center_->create_citizen("X", {{"phone", "not a number"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "contacts[0].value");
+  auto taken = center_->create_citizen("Jean Dupont", {{"phone", "+33612345678"}});
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_F(Domain, AMergedDuplicatesInteractionsShowInTheKeptCitizensView) {
+  const std::uint64_t queue = desk();
+  auto kept = center_->create_citizen("Jeanne Dupont", {{"phone", "0612345678"}});
+  auto duplicate = center_->create_citizen("J. Dupont", {{"email", "jd@exemple.fr"}});
+  ASSERT_TRUE(kept && duplicate);
+  auto task =
+      center_->create_interaction(R"({"channel":"task","queue_id":)" + std::to_string(queue) +
+                                  R"(,"citizen_id":)" + std::to_string(duplicate->id) + "}");
+  ASSERT_TRUE(task) << task.error().message;
+  auto merged = center_->merge_citizens(kept->id, duplicate->id);
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_EQ(merged->citizen.contacts.size(), 2u);
+  ASSERT_EQ(merged->interactions.size(), 1u);
+  EXPECT_EQ(merged->interactions[0].interaction.id, id_of(*task));
+}
+
 // A store that fails or slows: what was refused leaves nothing behind, and
 // the caller learns why.
 class FailingStore : public Domain {

@@ -123,19 +123,12 @@ class ContactCenter::Impl {
   // ---- citizens ---------------------------------------------------------------------
 
   // Phone numbers keep their digits and a leading +; emails are lower case.
-  static Result<store::Contact> contact_from(const json::object& object, const std::string& where);
-
-  static std::string citizen_view(const store::Citizen& citizen);
-
-  Result<std::string> create_citizen(const std::string& body);
-
-  Result<std::string> find_citizens(const std::string& query);
-
-  Result<std::string> citizen(std::uint64_t id);
-
-  Result<std::string> add_contact(std::uint64_t citizen, const std::string& body);
-
-  Result<std::string> merge_citizens(std::uint64_t keep, const std::string& body);
+  static Result<store::Contact> normalised(store::Contact contact, const std::string& where);
+  Result<store::Citizen> create_citizen(std::string name, std::vector<store::Contact> contacts);
+  Result<std::vector<store::Citizen>> find_citizens(const std::string& query);
+  Result<CitizenView> citizen(std::uint64_t id);
+  Result<CitizenView> add_contact(std::uint64_t citizen, store::Contact contact);
+  Result<CitizenView> merge_citizens(std::uint64_t keep, std::uint64_t duplicate);
 
   // ---- offers -------------------------------------------------------------------------
 
