@@ -1,14 +1,16 @@
-// The contact center as the API sees it: configuration (skills, queues,
-// agent profiles) kept in the store and applied live to the routing engine,
+// The domain's face: configuration (skills, queues, agent profiles) kept in
+// the store and applied live to the routing engine, citizens,
 // agents' states, interactions (created durably, then routed), offers, and
 // real-time figures. It owns the routing engine (an EngineHost: commands run
 // on the caller's thread, a timer thread fires the engine's deadlines) and
 // the writer that keeps every engine event in the interactions' timelines.
 // Its time is the clock it is given, never the machine's.
 //
-// Bodies and answers are JSON text (issue 11 turns them into typed values);
-// errors are values naming the field. Thread-safe: the API's workers call it
-// concurrently.
+// Citizens, the configuration in force and the stored documents are typed
+// values; the other calls still take and give JSON text, as
+// docs/openapi.json shows it (issue 11 types them one resource at a time,
+// the JSON moving to server/routes/). Errors are values naming the field.
+// Thread-safe: the API's workers and the channels call it concurrently.
 #pragma once
 
 #include <chrono>
