@@ -8,21 +8,16 @@ namespace guichet::conversations {
 
 using namespace detail;
 
-Result<std::string> ContactCenter::Impl::set_agent_state(std::uint64_t agent,
-                                                         const std::string& body) {
-  auto object = json_body::parse_object(
-      body, {{"state", json::kind::string, true}, {"reason", json::kind::string, false}});
-  if (!object) return object.error();
-  auto state = routing::agent_state_from_string(json_body::string_or(*object, "state", ""));
-  if (!state) return invalid_argument("available, paused or offline", "state");
-  std::string reason = json_body::string_or(*object, "reason", "");
-  if (*state == routing::AgentState::kPaused && reason.empty()) reason = "pause";
+Result<AgentStatus> ContactCenter::Impl::set_agent_state(std::uint64_t agent,
+                                                         routing::AgentState state,
+                                                         std::string reason) {
+  if (state == routing::AgentState::kPaused && reason.empty()) reason = "pause";
   if (reason.size() > 64) return invalid_argument("at most 64 characters", "reason");
-  if (*state == routing::AgentState::kPaused) {
+  if (state == routing::AgentState::kPaused) {
     if (Status s = one_of(kPauseReason, reason, "reason"); !s) return s.error();
   }
   Status status = engine_.run(
-      [&](routing::Engine& e, Time now) { return e.set_agent_state(now, agent, *state, reason); });
+      [&](routing::Engine& e, Time now) { return e.set_agent_state(now, agent, state, reason); });
   if (!status) {
     if (status.error().code == ErrorCode::kNotFound) {
       return not_found("no agent profile for this user", "id");
@@ -32,32 +27,23 @@ Result<std::string> ContactCenter::Impl::set_agent_state(std::uint64_t agent,
   return agent_status(agent);
 }
 
-Result<std::string> ContactCenter::Impl::offers(std::uint64_t agent) {
-  std::vector<std::pair<std::uint64_t, detail::PendingOffer>> mine;
+Result<std::vector<Offer>> ContactCenter::Impl::offers(std::uint64_t agent) {
+  std::vector<Offer> mine;
   {
     std::lock_guard lock(offers_mutex_);
     for (const auto& [offer, pending] : offers_) {
-      if (pending.agent == agent) mine.emplace_back(offer, pending);
+      if (pending.agent == agent) {
+        mine.push_back({offer, pending.interaction, pending.queue, pending.channel, pending.citizen,
+                        "", pending.deadline});
+      }
     }
   }
   // The citizen's name, read outside the lock: the agent sees who it is.
-  std::string out = "[";
-  for (std::size_t i = 0; i < mine.size(); ++i) {
-    const auto& [offer, pending] = mine[i];
-    std::string citizen_name;
-    if (pending.citizen != 0) {
-      if (auto citizen = store_.citizen(pending.citizen)) citizen_name = citizen->name;
-    }
-    if (i > 0) out += ",";
-    out += "{\"id\":" + std::to_string(offer) +
-           ",\"interaction_id\":" + std::to_string(pending.interaction) +
-           ",\"queue_id\":" + std::to_string(pending.queue) +
-           ",\"channel\":" + json_quote(routing::to_string(pending.channel)) +
-           ",\"citizen_id\":" + std::to_string(pending.citizen) +
-           ",\"citizen_name\":" + json_quote(citizen_name) +
-           ",\"deadline\":" + json_quote(iso8601(pending.deadline)) + "}";
+  for (Offer& offer : mine) {
+    if (offer.citizen == 0) continue;
+    if (auto citizen = store_.citizen(offer.citizen)) offer.citizen_name = citizen->name;
   }
-  return out + "]";
+  return mine;
 }
 
 Status ContactCenter::Impl::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
@@ -74,18 +60,15 @@ Status ContactCenter::Impl::answer_offer(std::uint64_t offer, std::uint64_t agen
   return writer_.wait(writer_.ticket());
 }
 
-Result<std::string> ContactCenter::Impl::agent_status(std::uint64_t agent) {
-  std::string out;
+Result<AgentStatus> ContactCenter::Impl::agent_status(std::uint64_t agent) {
+  std::optional<AgentStatus> found;
   engine_.inspect([&](const routing::Engine& e) {
-    auto status = e.agent(agent);
-    if (!status) return;
-    out = "{\"id\":" + std::to_string(agent) +
-          ",\"state\":" + json_quote(routing::to_string(status->state)) +
-          ",\"reason\":" + json_quote(status->reason) +
-          ",\"since\":" + json_quote(iso8601(status->state_since)) + "}";
+    if (auto status = e.agent(agent)) {
+      found = AgentStatus{agent, status->state, status->reason, status->state_since};
+    }
   });
-  if (out.empty()) return not_found("no agent profile for this user", "id");
-  return out;
+  if (!found) return not_found("no agent profile for this user", "id");
+  return *found;
 }
 
 // On the engine thread: keep the offers the API shows, and queue the

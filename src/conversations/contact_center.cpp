@@ -57,8 +57,9 @@ bool ContactCenter::agent_serves_citizen(std::uint64_t citizen, std::uint64_t ag
 Status ContactCenter::remove(const std::string& kind, std::uint64_t id, std::uint64_t user) {
   return impl_->remove(kind, id, user);
 }
-Result<std::string> ContactCenter::set_agent_state(std::uint64_t agent, const std::string& body) {
-  return impl_->set_agent_state(agent, body);
+Result<AgentStatus> ContactCenter::set_agent_state(std::uint64_t agent, routing::AgentState state,
+                                                   std::string reason) {
+  return impl_->set_agent_state(agent, state, std::move(reason));
 }
 Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& body,
                                                    std::uint64_t user) {
@@ -95,7 +96,7 @@ Result<std::string> ContactCenter::complete(std::uint64_t interaction, std::uint
                                             const std::string& body) {
   return impl_->complete(interaction, agent, body);
 }
-Result<std::string> ContactCenter::offers(std::uint64_t agent) {
+Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
   return impl_->offers(agent);
 }
 Result<std::string> ContactCenter::list_interactions(const store::InteractionFilter& filter) {

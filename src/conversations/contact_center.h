@@ -48,6 +48,25 @@ struct CitizenView {
   std::vector<Contacted> interactions;
 };
 
+// An agent's state now, and since when.
+struct AgentStatus {
+  std::uint64_t agent = 0;
+  routing::AgentState state = routing::AgentState::kOffline;
+  std::string reason;
+  Time since{};
+};
+
+// An offer waiting for its agent's answer, the citizen named.
+struct Offer {
+  std::uint64_t id = 0;
+  std::uint64_t interaction = 0;
+  std::uint64_t queue = 0;
+  routing::Channel channel = routing::Channel::kTask;
+  std::uint64_t citizen = 0;  // 0: not known
+  std::string citizen_name;
+  Time deadline{};
+};
+
 struct QueueSetting {
   std::uint64_t id = 0;
   std::string name;
@@ -91,8 +110,10 @@ class ContactCenter {
   Result<std::string> list(const std::string& kind, std::uint64_t viewer = 0);
   Status remove(const std::string& kind, std::uint64_t id, std::uint64_t user);
 
-  // {"state":"available"|"paused"|"offline","reason"?}
-  Result<std::string> set_agent_state(std::uint64_t agent, const std::string& body);
+  // Available, paused (with a reason: one of the service's pause reasons
+  // once it has defined some; "pause" when none is given) or offline.
+  Result<AgentStatus> set_agent_state(std::uint64_t agent, routing::AgentState state,
+                                      std::string reason = {});
   // {"phone": "06…" | "+33…" | "sip:…" | ""}: where the agent's calls ring
   // (normalised, checked against the policy: see agent_phone.h).
   void set_phone_policy(PhonePolicy policy);
@@ -164,7 +185,7 @@ class ContactCenter {
   Result<CitizenView> merge_citizens(std::uint64_t keep, std::uint64_t duplicate);
 
   // The offers waiting for `agent`'s answer.
-  Result<std::string> offers(std::uint64_t agent);
+  Result<std::vector<Offer>> offers(std::uint64_t agent);
   // Only the agent it was offered to; the answer is durable when this returns.
   Status answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept);
 

@@ -100,18 +100,17 @@ class Domain : public ::testing::Test {
 
 TEST_F(Domain, AnAvailableAgentIsOfferedATaskAcceptsAndCompletesIt) {
   const std::uint64_t queue = desk();
-  ASSERT_TRUE(center_->set_agent_state(agent_, R"({"state":"available"})"));
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
   auto task = new_task(queue);
   ASSERT_TRUE(task) << task.error().message;
 
   auto offers = center_->offers(agent_);
   ASSERT_TRUE(offers);
-  const json::array offered = json::parse(*offers).as_array();
-  ASSERT_EQ(offered.size(), 1u) << *offers;
-  EXPECT_EQ(offered[0].at("interaction_id").as_int64(), static_cast<std::int64_t>(id_of(*task)));
+  ASSERT_EQ(offers->size(), 1u);
+  EXPECT_EQ(offers->front().interaction, id_of(*task));
   EXPECT_EQ(live_.of_type("offered").size(), 1u);
 
-  const auto offer = static_cast<std::uint64_t>(offered[0].at("id").as_int64());
+  const std::uint64_t offer = offers->front().id;
   ASSERT_TRUE(center_->answer_offer(offer, agent_, true));
   ASSERT_TRUE(center_->complete(id_of(*task), agent_, R"({"note":"acte envoyé"})"));
   auto seen = center_->interaction(id_of(*task));
@@ -125,11 +124,12 @@ TEST_F(Domain, AnAvailableAgentIsOfferedATaskAcceptsAndCompletesIt) {
 
 TEST_F(Domain, AnOfferGoesOnlyToTheAgentItWasMadeFor) {
   const std::uint64_t queue = desk();
-  ASSERT_TRUE(center_->set_agent_state(agent_, R"({"state":"available"})"));
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
   ASSERT_TRUE(new_task(queue));
-  const json::array offered = json::parse(*center_->offers(agent_)).as_array();
-  ASSERT_EQ(offered.size(), 1u);
-  const auto offer = static_cast<std::uint64_t>(offered[0].at("id").as_int64());
+  auto offers = center_->offers(agent_);
+  ASSERT_TRUE(offers);
+  ASSERT_EQ(offers->size(), 1u);
+  const std::uint64_t offer = offers->front().id;
   Status someone_else = center_->answer_offer(offer, agent_ + 1, true);
   ASSERT_FALSE(someone_else);
   EXPECT_EQ(someone_else.error().code, ErrorCode::kNotFound);
@@ -223,19 +223,19 @@ TEST_F(FailingStore, AQueueTheStoreRefusedIsNotRouted) {
 
 TEST_F(FailingStore, AnInteractionTheStoreRefusedIsNeitherRoutedNorOffered) {
   const std::uint64_t queue = desk();
-  ASSERT_TRUE(center_->set_agent_state(agent_, R"({"state":"available"})"));
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
   faulty_.fail_next("create_interaction_async");
   auto task = new_task(queue);
   ASSERT_FALSE(task);
   EXPECT_EQ(task.error().code, ErrorCode::kIo);
-  EXPECT_EQ(*center_->offers(agent_), "[]");
+  EXPECT_TRUE(center_->offers(agent_)->empty());
   EXPECT_TRUE(live_.of_type("offered").empty());
   store::InteractionFilter all;
   EXPECT_TRUE(memory_.list_interactions(all)->empty());
   // The next one, the store healed, is routed as usual.
   auto next = new_task(queue);
   ASSERT_TRUE(next) << next.error().message;
-  EXPECT_EQ(json::parse(*center_->offers(agent_)).as_array().size(), 1u);
+  EXPECT_EQ(center_->offers(agent_)->size(), 1u);
 }
 
 TEST_F(FailingStore, AConfigurationTheEngineRefusesIsUndoneInTheStore) {

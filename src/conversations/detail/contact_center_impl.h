@@ -60,7 +60,8 @@ class ContactCenter::Impl {
 
   // ---- agents ----------------------------------------------------------------------
 
-  Result<std::string> set_agent_state(std::uint64_t agent, const std::string& body);
+  Result<AgentStatus> set_agent_state(std::uint64_t agent, routing::AgentState state,
+                                      std::string reason);
 
   // ---- interactions ----------------------------------------------------------------
 
@@ -132,7 +133,7 @@ class ContactCenter::Impl {
 
   // ---- offers -------------------------------------------------------------------------
 
-  Result<std::string> offers(std::uint64_t agent);
+  Result<std::vector<Offer>> offers(std::uint64_t agent);
 
   Status answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept);
 
@@ -169,7 +170,7 @@ class ContactCenter::Impl {
   Result<std::string> agent_interactions(std::uint64_t agent);
 
  private:
-  Result<std::string> agent_status(std::uint64_t agent);
+  Result<AgentStatus> agent_status(std::uint64_t agent);
 
   // Once a service has defined wrap-up codes (or pause reasons), a value must
   // be one of them; before that, any value goes.
