@@ -77,9 +77,7 @@ Status ContactCenterHost::answer_offer(std::uint64_t offer, std::uint64_t agent,
 }
 
 Status ContactCenterHost::requeue(std::uint64_t interaction, std::uint64_t queue) {
-  auto moved =
-      center_.transfer(interaction, 0, true, "{\"queue_id\":" + std::to_string(queue) + "}");
-  return moved ? Status::ok() : Status(moved.error());
+  return center_.transfer(interaction, 0, true, conversations::Transfer{queue, 0, 30});
 }
 
 Status ContactCenterHost::abandon(std::uint64_t interaction) {

@@ -92,9 +92,9 @@ void ContactCenter::drain() {
 Result<std::string> ContactCenter::interaction(std::uint64_t id) {
   return impl_->interaction(id);
 }
-Result<std::string> ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
-                                            const std::string& body) {
-  return impl_->complete(interaction, agent, body);
+Status ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
+                               const std::string& wrapup_code, const std::string& note) {
+  return impl_->complete(interaction, agent, wrapup_code, note);
 }
 Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
   return impl_->offers(agent);
@@ -102,9 +102,9 @@ Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
 Result<std::string> ContactCenter::list_interactions(const store::InteractionFilter& filter) {
   return impl_->list_interactions(filter);
 }
-Result<std::string> ContactCenter::transfer(std::uint64_t interaction, std::uint64_t caller,
-                                            bool manager, const std::string& body) {
-  return impl_->transfer(interaction, caller, manager, body);
+Status ContactCenter::transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                               const Transfer& to) {
+  return impl_->transfer(interaction, caller, manager, to);
 }
 Status ContactCenter::request_callback(std::uint64_t interaction) {
   return impl_->request_callback(interaction);

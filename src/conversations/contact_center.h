@@ -48,6 +48,13 @@ struct CitizenView {
   std::vector<Contacted> interactions;
 };
 
+// Where a transfer goes: a queue, or an agent (one of the two, not 0).
+struct Transfer {
+  std::uint64_t queue = 0;
+  std::uint64_t agent = 0;
+  double timeout_s = 30;  // the agent's time to answer
+};
+
 // An agent's state now, and since when.
 struct AgentStatus {
   std::uint64_t agent = 0;
@@ -151,18 +158,20 @@ class ContactCenter {
   void drain();
   Result<std::string> interaction(std::uint64_t id);  // with its timeline
   Result<std::string> list_interactions(const store::InteractionFilter& filter);
-  // {"queue_id"} or {"agent_id","timeout_s"?}: by the agent handling it, or a
-  // supervisor (`manager`) for any interaction not completed.
-  Result<std::string> transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
-                               const std::string& body);
+  // To a queue, or to an agent (who has `timeout_s` to answer, 0 to 3600),
+  // by the agent handling it or a supervisor (`manager`) for any
+  // interaction not completed. Durable when it returns.
+  Status transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                  const Transfer& to);
   // A waiting call becomes a callback, keeping its place (its queue must name
   // a callback queue).
   Status request_callback(std::uint64_t interaction);
   // The citizen left (channel adapters, supervisors).
   Status abandon(std::uint64_t interaction);
-  // {"wrapup_code"?,"note"?}; only the agent handling it.
-  Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
-                               const std::string& body);
+  // By the agent handling it: a wrap-up code (one of the service's once it
+  // has defined some) and a note (kept in the timeline). Durable when it returns.
+  Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& wrapup_code,
+                  const std::string& note);
 
   // What an agent may see (README, "Roles"): an interaction offered to them,
   // held by them or once handled by them; a citizen with an interaction

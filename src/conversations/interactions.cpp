@@ -137,19 +137,12 @@ Result<std::string> ContactCenter::Impl::list_interactions(const store::Interact
   return out + "}";
 }
 
-Result<std::string> ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t caller,
-                                                  bool manager, const std::string& body) {
-  auto object = json_body::parse_object(body, {{"queue_id", json::kind::int64, false},
-                                               {"agent_id", json::kind::int64, false},
-                                               {"timeout_s", json::kind::double_, false}});
-  if (!object) return object.error();
-  const bool to_queue = object->contains("queue_id");
-  if (to_queue == object->contains("agent_id")) {
-    return invalid_argument("give queue_id or agent_id", "queue_id");
-  }
-  auto target = id_field(*object, to_queue ? "queue_id" : "agent_id", "");
-  if (!target) return target.error();
-  const double timeout_s = json_body::number_or(*object, "timeout_s", 30);
+Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                                     const Transfer& to) {
+  const bool to_queue = to.queue != 0;
+  if (to_queue == (to.agent != 0)) return invalid_argument("give queue_id or agent_id", "queue_id");
+  const std::uint64_t target = to_queue ? to.queue : to.agent;
+  const double timeout_s = to.timeout_s;
   if (!(timeout_s > 0 && timeout_s <= 3600))
     return invalid_argument("must be 0..3600", "timeout_s");
   Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
@@ -158,12 +151,11 @@ Result<std::string> ContactCenter::Impl::transfer(std::uint64_t interaction, std
     if (!manager && current->agent != caller) {
       return failed_precondition("you are not handling this interaction", "id");
     }
-    return to_queue ? e.transfer_to_queue(now, interaction, *target)
-                    : e.transfer_to_agent(now, interaction, *target, seconds(timeout_s));
+    return to_queue ? e.transfer_to_queue(now, interaction, target)
+                    : e.transfer_to_agent(now, interaction, target, seconds(timeout_s));
   });
   if (!status) return in_api_terms(status.error());
-  if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
-  return std::string(R"({"status":"transferred"})");
+  return writer_.wait(writer_.ticket());
 }
 
 Status ContactCenter::Impl::request_callback(std::uint64_t interaction) {
@@ -186,15 +178,10 @@ Status ContactCenter::Impl::abandon(std::uint64_t interaction) {
   return writer_.wait(writer_.ticket());
 }
 
-Result<std::string> ContactCenter::Impl::complete(std::uint64_t interaction, std::uint64_t agent,
-                                                  const std::string& body) {
-  auto object = json_body::parse_object(
-      body, {{"wrapup_code", json::kind::string, false}, {"note", json::kind::string, false}});
-  if (!object) return object.error();
-  const std::string code = json_body::string_or(*object, "wrapup_code", "");
-  const std::string note = json_body::string_or(*object, "note", "");
+Status ContactCenter::Impl::complete(std::uint64_t interaction, std::uint64_t agent,
+                                     const std::string& code, const std::string& note) {
   if (code.size() > 64) return invalid_argument("at most 64 characters", "wrapup_code");
-  if (Status s = one_of(kWrapupCode, code, "wrapup_code"); !s) return s.error();
+  if (Status s = one_of(kWrapupCode, code, "wrapup_code"); !s) return s;
   if (utf8_length(note) > 4000) return invalid_argument("at most 4000 characters", "note");
   Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
     auto status_now = e.interaction(interaction);
@@ -204,7 +191,7 @@ Result<std::string> ContactCenter::Impl::complete(std::uint64_t interaction, std
     }
     return e.complete(now, interaction, code);
   });
-  if (!status) return status.error();
+  if (!status) return status;
   if (!note.empty()) {
     store::InteractionEvent event;
     event.interaction_id = interaction;
@@ -214,8 +201,7 @@ Result<std::string> ContactCenter::Impl::complete(std::uint64_t interaction, std
         "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(note) + "}";
     writer_.enqueue({event});
   }
-  if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
-  return std::string(R"({"status":"completed"})");
+  return writer_.wait(writer_.ticket());
 }
 
 // A message in an interaction's conversation: from the citizen (brought by

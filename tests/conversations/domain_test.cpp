@@ -112,7 +112,7 @@ TEST_F(Domain, AnAvailableAgentIsOfferedATaskAcceptsAndCompletesIt) {
 
   const std::uint64_t offer = offers->front().id;
   ASSERT_TRUE(center_->answer_offer(offer, agent_, true));
-  ASSERT_TRUE(center_->complete(id_of(*task), agent_, R"({"note":"acte envoyé"})"));
+  ASSERT_TRUE(center_->complete(id_of(*task), agent_, "", "acte envoyé"));
   auto seen = center_->interaction(id_of(*task));
   ASSERT_TRUE(seen);
   for (const char* step : {"\"created\"", "\"queued\"", "\"offered\"", "\"accepted\"",

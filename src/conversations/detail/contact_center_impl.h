@@ -89,15 +89,15 @@ class ContactCenter::Impl {
 
   Result<std::string> list_interactions(const store::InteractionFilter& filter);
 
-  Result<std::string> transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
-                               const std::string& body);
+  Status transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                  const Transfer& to);
 
   Status request_callback(std::uint64_t interaction);
 
   Status abandon(std::uint64_t interaction);
 
-  Result<std::string> complete(std::uint64_t interaction, std::uint64_t agent,
-                               const std::string& body);
+  Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& code,
+                  const std::string& note);
 
   // A message in an interaction's conversation: from the citizen (brought by
   // an integration: a web chat, a messaging bridge — supervisor or admin

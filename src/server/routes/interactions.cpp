@@ -120,6 +120,38 @@ HttpResponse call_control(ApiContext& api, const Call& call) {
   });
 }
 
+// {"wrapup_code"?,"note"?}: by the agent handling it (the domain checks).
+HttpResponse complete(ApiContext& api, const Call& call) {
+  auto body = json_body::parse_object(
+      call.request.body,
+      {{"wrapup_code", json::kind::string, false}, {"note", json::kind::string, false}});
+  if (!body) return from_error(body.error());
+  Status done = api.center.complete(call.id, call.me(), string_or(*body, "wrapup_code", ""),
+                                    string_or(*body, "note", ""));
+  return done ? json_response(200, R"({"status":"completed"})") : from_error(done.error());
+}
+
+// {"queue_id"} or {"agent_id","timeout_s"?}
+HttpResponse transfer(ApiContext& api, const Call& call) {
+  auto body =
+      json_body::parse_object(call.request.body, {{"queue_id", json::kind::int64, false},
+                                                  {"agent_id", json::kind::int64, false},
+                                                  {"timeout_s", json::kind::double_, false}});
+  if (!body) return from_error(body.error());
+  const bool to_queue = body->contains("queue_id");
+  if (to_queue == body->contains("agent_id")) {
+    return from_error(invalid_argument("give queue_id or agent_id", "queue_id"));
+  }
+  const char* field = to_queue ? "queue_id" : "agent_id";
+  const std::int64_t target = int_or(*body, field, 0);
+  if (target <= 0) return from_error(invalid_argument("must be a positive id", field));
+  conversations::Transfer to;
+  (to_queue ? to.queue : to.agent) = static_cast<std::uint64_t>(target);
+  to.timeout_s = json_body::number_or(*body, "timeout_s", 30);
+  Status done = api.center.transfer(call.id, call.me(), call.manager(), to);
+  return done ? json_response(200, R"({"status":"transferred"})") : from_error(done.error());
+}
+
 }  // namespace
 
 std::vector<Route> interactions() {
@@ -133,10 +165,7 @@ std::vector<Route> interactions() {
       std::move(create_route),
       {"GET", "/api/v1/interactions/{id}", Access::kSignedIn, get},
       // The agent handling it (the domain checks).
-      {"POST", "/api/v1/interactions/{id}/complete", Access::kSignedIn,
-       [](ApiContext& api, const Call& call) {
-         return from_result(api.center.complete(call.id, call.me(), call.request.body));
-       }},
+      {"POST", "/api/v1/interactions/{id}/complete", Access::kSignedIn, complete},
       {"POST", "/api/v1/interactions/{id}/call", Access::kSignedIn, call_control},
       {"GET", "/api/v1/interactions/{id}/recording", Access::kSignedIn, recording},
       {"POST", "/api/v1/interactions/{id}/messages", Access::kSignedIn,
@@ -144,11 +173,7 @@ std::vector<Route> interactions() {
          return from_result(
              api.center.post_message(call.id, call.me(), call.manager(), call.request.body), 201);
        }},
-      {"POST", "/api/v1/interactions/{id}/transfer", Access::kSignedIn,
-       [](ApiContext& api, const Call& call) {
-         return from_result(
-             api.center.transfer(call.id, call.me(), call.manager(), call.request.body));
-       }},
+      {"POST", "/api/v1/interactions/{id}/transfer", Access::kSignedIn, transfer},
       // Channel adapters and supervisors.
       {"POST", "/api/v1/interactions/{id}/callback", Access::kManager,
        [](ApiContext& api, const Call& call) {
