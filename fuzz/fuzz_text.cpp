@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "conversations/agent_phone.h"
 #include "core/network.h"
 #include "core/text.h"
-#include "conversations/agent_phone.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

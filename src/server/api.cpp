@@ -240,8 +240,8 @@ class Api::Impl {
     HttpResponse response = found.status == 200   ? answer(*found.route, found.id, request)
                             : found.status == 405 ? api_routes::not_allowed()
                                                   : api_routes::no_route();
-    api_.metrics.observe_http(found.status == 404 ? "unknown" : found.route->path,
-                              response.status, seconds_since(started));
+    api_.metrics.observe_http(found.status == 404 ? "unknown" : found.route->path, response.status,
+                              seconds_since(started));
     return response;
   }
 

@@ -29,10 +29,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/network.h"
-#include "core/result.h"
 #include "channels/voice/audio.h"
 #include "channels/voice/ivr.h"
+#include "core/network.h"
+#include "core/result.h"
 
 namespace guichet::voice {
 

@@ -27,8 +27,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/json_format.h"
-#include "core/log.h"
 #include "channels/voice/detail/libre_text.h"
 #include "channels/voice/rtp.h"
 #include "channels/voice/sdp_offer.h"
@@ -36,6 +34,8 @@
 #include "channels/voice/sip_dialog.h"
 #include "channels/voice/sip_endpoint.h"
 #include "channels/voice/sip_guard.h"
+#include "core/json_format.h"
+#include "core/log.h"
 
 extern "C" {
 #include <re.h>
