@@ -546,7 +546,7 @@ Result<std::vector<QueueSetting>> ContactCenter::Impl::queue_settings() {
     json::value body = json::parse(document.body_json, ec);
     if (ec || !body.is_object()) continue;
     auto config = queue_config(body.as_object(), document.id);
-    if (!config || !resolve_calendar(body.as_object(), *config)) continue;
+    if (!config) continue;
     out.push_back({document.id, document.name, std::move(*config)});
   }
   return out;

@@ -135,7 +135,8 @@ class ContactCenter {
   Result<std::vector<store::Document>> documents(const std::string& kind);
   Result<store::Document> document(const std::string& kind, std::uint64_t id);
   // The configuration in force, typed (reports, the what-if): each queue
-  // and agent profile as the engine has it; an agent "connected" when not
+  // and agent profile as stored (a queue's hours are its own "hours": the
+  // calendar it may follow is not read here); an agent "connected" when not
   // offline.
   Result<std::vector<QueueSetting>> queue_settings();
   Result<std::vector<AgentSetting>> agent_settings();

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "kept_events.h"
 #include "store/sqlite_store.h"
 
 namespace guichet::conversations {
@@ -21,20 +22,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// What the domain publishes, kept (the server's hub sends it to clients).
-class KeptEvents final : public LiveEvents {
- public:
-  std::uint64_t publish(std::uint64_t, std::uint64_t, const std::string& json) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(json);
-    return events_.size();
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> events_;  // guarded by mutex_
-};
 
 TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
   const auto folder =

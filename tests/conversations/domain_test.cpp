@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "conversations/contact_center.h"
+#include "kept_events.h"
 #include "store/faulty_store.h"
 #include "store/memory_store.h"
 
@@ -20,28 +21,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// What the domain publishes, kept (the server's hub sends it to clients).
-class KeptEvents final : public LiveEvents {
- public:
-  std::uint64_t publish(std::uint64_t, std::uint64_t, const std::string& json) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(json);
-    return events_.size();
-  }
-  std::vector<std::string> of_type(const std::string& type) {
-    std::lock_guard lock(mutex_);
-    std::vector<std::string> out;
-    for (const std::string& e : events_) {
-      if (e.find("\"type\":\"" + type + "\"") != std::string::npos) out.push_back(e);
-    }
-    return out;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> events_;  // guarded by mutex_
-};
 
 std::uint64_t id_of(const std::string& view) {
   return static_cast<std::uint64_t>(json::parse(view).as_object().at("id").as_int64());

@@ -160,6 +160,10 @@ HttpResponse forbidden() {
   return error_response(403, "forbidden", "your role does not allow this", "role");
 }
 
+HttpResponse not_yours() {
+  return error_response(403, "forbidden", "not an interaction or citizen of yours", "id");
+}
+
 HttpResponse not_allowed() {
   return error_response(405, "method_not_allowed", "method not allowed on this route", "method");
 }

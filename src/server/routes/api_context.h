@@ -100,6 +100,9 @@ HttpResponse from_error(const Error& error);
 HttpResponse from_result(const Result<std::string>& result, int status = 200);
 HttpResponse no_content();
 HttpResponse forbidden();  // the caller's role does not allow it
+// To an agent, about an interaction or citizen not theirs: whether it exists
+// is not theirs to know either.
+HttpResponse not_yours();
 HttpResponse not_allowed();
 HttpResponse no_route();
 // Authentication failed: 401; the CSRF check failed: 403.

@@ -74,7 +74,7 @@ Result<store::Contact> contact_of(const json::object& object, const std::string&
 Handler served(Handler handler) {
   return [handler = std::move(handler)](ApiContext& api, const Call& call) {
     if (!call.manager() && !api.center.agent_serves_citizen(call.id, call.me())) {
-      return error_response(403, "forbidden", "not an interaction or citizen of yours", "id");
+      return not_yours();
     }
     return handler(api, call);
   };

@@ -17,11 +17,6 @@ using json_body::string_or;
 
 namespace {
 
-// Not to an agent: whether it exists is not theirs to know either.
-HttpResponse not_yours() {
-  return error_response(403, "forbidden", "not an interaction or citizen of yours", "id");
-}
-
 HttpResponse list(ApiContext& api, const Call& call) {
   const HttpRequest& request = call.request;
   store::InteractionFilter filter;
