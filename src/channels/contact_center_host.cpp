@@ -1,6 +1,6 @@
-// The contact center's calls speak JSON still (issue 11 types them one
-// resource at a time): this is the one place a channel's typed calls meet
-// them.
+// A channel's calls to the contact center: the channel's words (an
+// address, an arrival, a delivery) put into the domain's values. Stored
+// documents and attributes are JSON by design (store.h): read here.
 #include "channels/contact_center_host.h"
 
 #include <boost/json.hpp>
@@ -18,10 +18,6 @@ json::value parsed(const std::string& text) {
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);
   return ec ? json::value() : value;
-}
-
-std::uint64_t id_in(const json::object& object, const char* key) {
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, json_body::int_or(object, key, 0)));
 }
 
 }  // namespace
@@ -49,26 +45,27 @@ std::uint64_t ContactCenterHost::citizen_of(const Address& from) {
 }
 
 void ContactCenterHost::arrive(Arrival arrival, std::function<void(Result<std::uint64_t>)> done) {
-  json::object attributes;
-  for (const auto& [key, value] : arrival.attributes)
-    attributes[key] = value;
-  std::string channel = routing::to_string(arrival.channel);
+  conversations::NewInteraction asked;
+  asked.channel = arrival.channel;
   if (arrival.queue_channel) {
     if (auto queue = center_.document("queue", arrival.queue_id)) {
       const json::value body = parsed(queue->body_json);
-      if (body.is_object()) channel = json_body::string_or(body.as_object(), "channel", channel);
+      if (body.is_object()) {
+        auto channel =
+            routing::channel_from_string(json_body::string_or(body.as_object(), "channel", ""));
+        if (channel) asked.channel = *channel;
+      }
     }
   }
-  json::object body{{"channel", channel},
-                    {"queue_id", arrival.queue_id},
-                    {"priority", arrival.priority},
-                    {"attributes", std::move(attributes)}};
-  if (const std::uint64_t citizen = citizen_of(arrival.from)) body["citizen_id"] = citizen;
+  asked.queue = arrival.queue_id;
+  asked.priority = arrival.priority;
+  asked.citizen = citizen_of(arrival.from);
+  for (auto& [key, value] : arrival.attributes)
+    asked.attributes.emplace_back(key, value);
   center_.create_interaction_async(
-      json::serialize(body), [done = std::move(done)](Result<std::string> view) {
+      std::move(asked), [done = std::move(done)](Result<conversations::InteractionView> view) {
         if (!view) return done(view.error());
-        const json::value created = parsed(*view);
-        done(created.is_object() ? id_in(created.as_object(), "id") : 0);
+        done(view->stored.id);
       });
 }
 
@@ -118,42 +115,30 @@ Result<std::vector<OpenInteraction>> ContactCenterHost::open_interactions(
   for (;;) {
     auto page = center_.list_interactions(filter);
     if (!page) return page.error();
-    const json::value listed = parsed(*page);
-    const json::value* items =
-        listed.is_object() ? listed.as_object().if_contains("interactions") : nullptr;
-    if (!items || !items->is_array()) break;
-    for (const json::value& item : items->as_array()) {
-      if (!item.is_object()) continue;
-      const json::object& it = item.as_object();
+    for (const conversations::InteractionView& view : page->interactions) {
       OpenInteraction open;
-      open.id = id_in(it, "id");
-      open.phase = json_body::string_or(it, "phase", "");
-      if (const json::value* attributes = it.if_contains("attributes");
-          attributes && attributes->is_object()) {
-        for (const auto& [key, value] : attributes->as_object()) {
+      open.id = view.stored.id;
+      if (view.phase) open.phase = routing::to_string(*view.phase);
+      const json::value attributes = parsed(view.stored.attributes_json);
+      if (attributes.is_object()) {
+        for (const auto& [key, value] : attributes.as_object()) {
           if (value.is_string()) open.attributes[std::string(key)] = std::string(value.as_string());
         }
       }
       out.push_back(std::move(open));
     }
-    const std::uint64_t next = id_in(listed.as_object(), "next_before_id");
-    if (next == 0) break;
-    filter.before_id = next;
+    if (page->next_before_id == 0) break;
+    filter.before_id = page->next_before_id;
   }
   return out;
 }
 
 std::map<std::uint64_t, int> ContactCenterHost::ready_agents() {
   std::map<std::uint64_t, int> ready;
-  auto stats = center_.queue_stats();
-  if (!stats) return ready;
-  const json::value queues = parsed(*stats);
-  if (!queues.is_array()) return ready;
-  for (const json::value& q : queues.as_array()) {
-    if (!q.is_object()) continue;
-    ready[id_in(q.as_object(), "queue_id")] =
-        static_cast<int>(json_body::int_or(q.as_object(), "ready_agents", 0));
-  }
+  auto queues = center_.queue_stats();
+  if (!queues) return ready;
+  for (const conversations::QueueFigures& q : *queues)
+    ready[q.queue] = static_cast<int>(q.ready_agents);
   return ready;
 }
 

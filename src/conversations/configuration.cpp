@@ -138,17 +138,15 @@ void ContactCenter::Impl::set_phone_policy(PhonePolicy policy) {
 
 // The agent's own setting of where calls ring (telework).
 Result<std::string> ContactCenter::Impl::set_agent_phone(std::uint64_t agent,
-                                                         const std::string& body,
+                                                         const std::string& phone,
                                                          std::uint64_t user) {
-  auto object = json_body::parse_object(body, {{"phone", json::kind::string, true}});
-  if (!object) return object.error();
   // Read, change, write as one configuration change: a supervisor's edit
   // of the same profile cannot slip in between.
   std::lock_guard lock(config_mutex_);
   auto existing = store_.document(kAgent, agent);
   if (!existing) return not_found("no agent profile for this user", "id");
   json::value profile = json::parse(existing->body_json);
-  profile.as_object()["phone"] = (*object)["phone"];
+  profile.as_object()["phone"] = phone;
   return put_document_locked(kAgent, agent, json::serialize(profile), user);
 }
 

@@ -23,7 +23,7 @@ ContactCenter::ContactCenter(store::Store& store, LiveEvents& live, Clock clock,
 std::string ContactCenter::metrics_gauges() {
   return impl_->metrics_gauges();
 }
-Result<std::string> ContactCenter::agent_stats() {
+Result<std::vector<AgentFigures>> ContactCenter::agent_stats() {
   return impl_->agent_stats();
 }
 ContactCenter::~ContactCenter() = default;
@@ -61,13 +61,13 @@ Result<AgentStatus> ContactCenter::set_agent_state(std::uint64_t agent, routing:
                                                    std::string reason) {
   return impl_->set_agent_state(agent, state, std::move(reason));
 }
-Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& body,
+Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const std::string& phone,
                                                    std::uint64_t user) {
-  return impl_->set_agent_phone(agent, body, user);
+  return impl_->set_agent_phone(agent, phone, user);
 }
-Result<std::string> ContactCenter::post_message(std::uint64_t interaction, std::uint64_t caller,
-                                                bool manager, const std::string& body) {
-  return impl_->post_message(interaction, caller, manager, body);
+Result<Message> ContactCenter::post_message(std::uint64_t interaction, std::uint64_t caller,
+                                            bool manager, Author from, std::string text) {
+  return impl_->post_message(interaction, caller, manager, from, std::move(text));
 }
 Result<std::vector<QueueSetting>> ContactCenter::queue_settings() {
   return impl_->queue_settings();
@@ -75,21 +75,19 @@ Result<std::vector<QueueSetting>> ContactCenter::queue_settings() {
 Result<std::vector<AgentSetting>> ContactCenter::agent_settings() {
   return impl_->agent_settings();
 }
-Result<std::string> ContactCenter::agent_interactions(std::uint64_t agent) {
+Result<std::vector<InteractionView>> ContactCenter::agent_interactions(std::uint64_t agent) {
   return impl_->agent_interactions(agent);
 }
-Result<std::string> ContactCenter::create_interaction(const std::string& body,
-                                                      std::string idempotency_key) {
-  return impl_->create_interaction(body, std::move(idempotency_key));
+Result<InteractionView> ContactCenter::create_interaction(NewInteraction asked) {
+  return impl_->create_interaction(std::move(asked));
 }
-void ContactCenter::create_interaction_async(const std::string& body, CreateDone done,
-                                             std::string idempotency_key) {
-  impl_->create_interaction_async(body, std::move(done), std::move(idempotency_key));
+void ContactCenter::create_interaction_async(NewInteraction asked, CreateDone done) {
+  impl_->create_interaction_async(std::move(asked), std::move(done));
 }
 void ContactCenter::drain() {
   impl_->drain();
 }
-Result<std::string> ContactCenter::interaction(std::uint64_t id) {
+Result<InteractionRecord> ContactCenter::interaction(std::uint64_t id) {
   return impl_->interaction(id);
 }
 Status ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
@@ -99,7 +97,7 @@ Status ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
 Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
   return impl_->offers(agent);
 }
-Result<std::string> ContactCenter::list_interactions(const store::InteractionFilter& filter) {
+Result<InteractionPage> ContactCenter::list_interactions(const store::InteractionFilter& filter) {
   return impl_->list_interactions(filter);
 }
 Status ContactCenter::transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
@@ -115,7 +113,7 @@ Status ContactCenter::abandon(std::uint64_t interaction) {
 Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
   return impl_->answer_offer(offer, agent, accept);
 }
-Result<std::string> ContactCenter::queue_stats() {
+Result<std::vector<QueueFigures>> ContactCenter::queue_stats() {
   return impl_->queue_stats();
 }
 
@@ -149,6 +147,10 @@ Result<std::vector<store::Document>> ContactCenter::documents(const std::string&
 }
 Result<store::Document> ContactCenter::document(const std::string& kind, std::uint64_t id) {
   return impl_->document(kind, id);
+}
+
+const char* to_string(Author author) {
+  return author == Author::kAgent ? "agent" : "citizen";
 }
 
 Result<store::Citizen> ContactCenter::create_citizen(std::string name,

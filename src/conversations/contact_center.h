@@ -6,10 +6,11 @@
 // the writer that keeps every engine event in the interactions' timelines.
 // Its time is the clock it is given, never the machine's.
 //
-// Citizens, the configuration in force and the stored documents are typed
-// values; the other calls still take and give JSON text, as
-// docs/openapi.json shows it (issue 11 types them one resource at a time,
-// the JSON moving to server/routes/). Errors are values naming the field.
+// It takes and gives typed values (values.h); the API writes them as
+// docs/openapi.json shows them. Configuration documents are the exception,
+// by design: a document is JSON, kept as such by the store (store.h), and
+// checked and completed here per kind — an IVR flow is a graph its channel
+// checks. Errors are values naming the field.
 // Thread-safe: the API's workers and the channels call it concurrently.
 #pragma once
 
@@ -23,6 +24,7 @@
 #include "conversations/agent_phone.h"
 #include "conversations/document_check.h"
 #include "conversations/live_events.h"
+#include "conversations/values.h"
 #include "core/calendar.h"
 #include "core/result.h"
 #include "core/time.h"
@@ -30,62 +32,6 @@
 #include "store/store.h"
 
 namespace guichet::conversations {
-
-// A citizen as the 360° view shows them: their interactions on every
-// channel, newest first (at most 200), each with its outcome and notes.
-struct CitizenView {
-  store::Citizen citizen;
-  struct Note {
-    Time at{};
-    std::uint64_t agent = 0;
-    std::string text;
-  };
-  struct Contacted {
-    store::Interaction interaction;
-    std::string wrapup_code;  // empty: none (yet)
-    std::vector<Note> notes;
-  };
-  std::vector<Contacted> interactions;
-};
-
-// Where a transfer goes: a queue, or an agent (one of the two, not 0).
-struct Transfer {
-  std::uint64_t queue = 0;
-  std::uint64_t agent = 0;
-  double timeout_s = 30;  // the agent's time to answer
-};
-
-// An agent's state now, and since when.
-struct AgentStatus {
-  std::uint64_t agent = 0;
-  routing::AgentState state = routing::AgentState::kOffline;
-  std::string reason;
-  Time since{};
-};
-
-// An offer waiting for its agent's answer, the citizen named.
-struct Offer {
-  std::uint64_t id = 0;
-  std::uint64_t interaction = 0;
-  std::uint64_t queue = 0;
-  routing::Channel channel = routing::Channel::kTask;
-  std::uint64_t citizen = 0;  // 0: not known
-  std::string citizen_name;
-  Time deadline{};
-};
-
-struct QueueSetting {
-  std::uint64_t id = 0;
-  std::string name;
-  routing::QueueConfig config;
-};
-
-struct AgentSetting {
-  std::uint64_t id = 0;
-  std::string name;  // the user name
-  routing::AgentConfig config;
-  bool connected = false;
-};
 
 class ContactCenter {
  public:
@@ -121,16 +67,17 @@ class ContactCenter {
   // once it has defined some; "pause" when none is given) or offline.
   Result<AgentStatus> set_agent_state(std::uint64_t agent, routing::AgentState state,
                                       std::string reason = {});
-  // {"phone": "06…" | "+33…" | "sip:…" | ""}: where the agent's calls ring
-  // (normalised, checked against the policy: see agent_phone.h).
+  // Where the agent's calls ring: "06…", "+33…", "sip:…" or "" (normalised,
+  // checked against the policy: see agent_phone.h). Gives the profile's
+  // document as the API shows it.
   void set_phone_policy(PhonePolicy policy);
-  Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
+  Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& phone,
                                       std::uint64_t user);
-  // {"text", "from": "agent" | "citizen"}: a message in the interaction's
-  // conversation, stored in its timeline and pushed live. The citizen's come
-  // from integrations (managers' tokens); the agent's from the one handling it.
-  Result<std::string> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
-                                   const std::string& body);
+  // A message in the interaction's conversation, stored in its timeline and
+  // pushed live. The citizen's come from integrations (`manager`: managers'
+  // tokens); the agent's from the one handling it. Durable when it returns.
+  Result<Message> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                               Author from, std::string text);
   // Stored documents as kept (channels read their own, and what they name).
   Result<std::vector<store::Document>> documents(const std::string& kind);
   Result<store::Document> document(const std::string& kind, std::uint64_t id);
@@ -140,25 +87,20 @@ class ContactCenter {
   // offline.
   Result<std::vector<QueueSetting>> queue_settings();
   Result<std::vector<AgentSetting>> agent_settings();
-  // The interactions the agent holds now (active or in wrap-up).
-  Result<std::string> agent_interactions(std::uint64_t agent);
+  // The interactions the agent holds now (active or in wrap-up), oldest first.
+  Result<std::vector<InteractionView>> agent_interactions(std::uint64_t agent);
 
-  // {"channel","queue_id","citizen_id"?,"priority"?,"attributes"?}: durable
-  // when this returns, then routed. `idempotency_key`: as below.
-  Result<std::string> create_interaction(const std::string& body, std::string idempotency_key = {});
+  // Durable when this returns, then routed (its view is the routed one).
+  Result<InteractionView> create_interaction(NewInteraction asked);
   // The same, answering through `done` — at once on bad input, else later on
   // the store's thread (`done` must be quick and must not wait for the store).
-  // With an `idempotency_key` ("<user>:<key>"), a create already made with
-  // that key is answered again (its view now) instead of made twice; the
-  // same key with another body is refused (kFailedPrecondition).
-  using CreateDone = std::function<void(Result<std::string>)>;
-  void create_interaction_async(const std::string& body, CreateDone done,
-                                std::string idempotency_key = {});
+  using CreateDone = std::function<void(Result<InteractionView>)>;
+  void create_interaction_async(NewInteraction asked, CreateDone done);
   // Waits (up to a minute) until every create taken is answered: at a stop,
   // after the server stopped taking requests, before anything goes away.
   void drain();
-  Result<std::string> interaction(std::uint64_t id);  // with its timeline
-  Result<std::string> list_interactions(const store::InteractionFilter& filter);
+  Result<InteractionRecord> interaction(std::uint64_t id);  // with its timeline
+  Result<InteractionPage> list_interactions(const store::InteractionFilter& filter);
   // To a queue, or to an agent (who has `timeout_s` to answer, 0 to 3600),
   // by the agent handling it or a supervisor (`manager`) for any
   // interaction not completed. Durable when it returns.
@@ -201,9 +143,9 @@ class ContactCenter {
 
   // Per queue: waiting, longest wait, ready agents, and today's offered,
   // answered, abandoned, service level against its target, ASA.
-  Result<std::string> queue_stats();
+  Result<std::vector<QueueFigures>> queue_stats();
   // Per agent: state and time in it, interactions in hand, today's counts.
-  Result<std::string> agent_stats();
+  Result<std::vector<AgentFigures>> agent_stats();
   // The same as Prometheus gauges.
   std::string metrics_gauges();
 

@@ -30,7 +30,7 @@ std::string ContactCenter::Impl::metrics_gauges() {
   return waiting + ready;
 }
 
-Result<std::string> ContactCenter::Impl::queue_stats() {
+Result<std::vector<QueueFigures>> ContactCenter::Impl::queue_stats() {
   const Time at = now();
   std::vector<std::uint64_t> ids;
   {
@@ -53,56 +53,52 @@ Result<std::string> ContactCenter::Impl::queue_stats() {
     ready_read_at_ = at;
   }
   std::lock_guard stats(stats_mutex_);
-  std::string out = "[";
-  bool first = true;
+  std::vector<QueueFigures> out;
+  out.reserve(queue_names_.size());
   for (const auto& [id, name] : queue_names_) {
     const TodayFigures::Queue q = today_.queue(id, at);
-    if (!first) out += ",";
-    first = false;
-    out += "{\"queue_id\":" + std::to_string(id) + ",\"name\":" + json_quote(name) +
-           ",\"waiting\":" + std::to_string(q.waiting) +
-           ",\"longest_wait_s\":" + json_number(q.longest_wait_s, 1) +
-           ",\"ready_agents\":" + std::to_string(ready_[id]) +
-           ",\"offered_today\":" + std::to_string(q.offered) +
-           ",\"answered_today\":" + std::to_string(q.answered) +
-           ",\"abandoned_today\":" + std::to_string(q.abandoned) +
-           ",\"service_level_today\":" + json_number(q.service_level(), 4) +
-           ",\"service_level_target\":" + json_number(sl_targets_[id], 4) +
-           ",\"asa_s\":" + json_number(q.asa_s(), 1) + "}";
+    QueueFigures& f = out.emplace_back();
+    f.queue = id;
+    f.name = name;
+    f.waiting = q.waiting;
+    f.longest_wait_s = q.longest_wait_s;
+    f.ready_agents = ready_[id];
+    f.offered_today = q.offered;
+    f.answered_today = q.answered;
+    f.abandoned_today = q.abandoned;
+    f.service_level_today = q.service_level();
+    f.service_level_target = sl_targets_[id];
+    f.asa_s = q.asa_s();
   }
-  return out + "]";
+  return out;
 }
 
-Result<std::string> ContactCenter::Impl::agent_stats() {
+Result<std::vector<AgentFigures>> ContactCenter::Impl::agent_stats() {
   auto agents = store_.documents(kAgent);
   if (!agents) return agents.error();
   const Time at = now();
-  std::string out = "[";
-  bool first = true;
+  std::vector<AgentFigures> out;
   engine_.inspect([&](const routing::Engine& e) {
     std::lock_guard stats(stats_mutex_);
     for (const store::Document& agent : *agents) {
       auto status = e.agent(agent.id);
       if (!status) continue;
       const TodayFigures::Agent today = today_.agent(agent.id);
-      int load = 0;
+      AgentFigures& f = out.emplace_back();
+      f.agent = agent.id;
+      f.name = agent.name;
+      f.state = status->state;
+      f.reason = status->reason;
+      f.state_since = status->state_since;
+      f.time_in_state_s = std::chrono::duration<double>(at - status->state_since).count();
       for (int slots : status->load)
-        load += slots;
-      if (!first) out += ",";
-      first = false;
-      out += "{\"agent_id\":" + std::to_string(agent.id) + ",\"name\":" + json_quote(agent.name) +
-             ",\"state\":" + json_quote(routing::to_string(status->state)) +
-             ",\"reason\":" + json_quote(status->reason) +
-             ",\"state_since\":" + json_quote(iso8601(status->state_since)) +
-             ",\"time_in_state_s\":" +
-             json_number(std::chrono::duration<double>(at - status->state_since).count(), 0) +
-             ",\"interactions_in_hand\":" + std::to_string(load) +
-             ",\"offered_today\":" + std::to_string(today.offered) +
-             ",\"handled_today\":" + std::to_string(today.handled) +
-             ",\"missed_today\":" + std::to_string(today.missed) + "}";
+        f.interactions_in_hand += slots;
+      f.offered_today = today.offered;
+      f.handled_today = today.handled;
+      f.missed_today = today.missed;
     }
   });
-  return out + "]";
+  return out;
 }
 
 }  // namespace guichet::conversations

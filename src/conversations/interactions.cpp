@@ -13,38 +13,23 @@ using namespace detail;
 // Validates here, then stores and routes on the store's thread: no thread
 // waits for the disk, so creates are limited by group commit, not by a
 // thread per pending create.
-void ContactCenter::Impl::create_interaction_async(const std::string& body, CreateDone done,
-                                                   std::string idempotency_key) {
-  auto object = json_body::parse_object(body, {{"channel", json::kind::string, true},
-                                               {"queue_id", json::kind::int64, true},
-                                               {"citizen_id", json::kind::int64, false},
-                                               {"priority", json::kind::int64, false},
-                                               {"attributes", json::kind::object, false}});
-  if (!object) return done(object.error());
-  store::Interaction it;
-  it.channel = json_body::string_or(*object, "channel", "");
-  auto channel = routing::channel_from_string(it.channel);
-  if (!channel) return done(invalid_argument("unknown channel", "channel"));
-  auto queue = id_field(*object, "queue_id", "");
-  if (!queue) return done(queue.error());
-  it.queue_id = *queue;
-  it.citizen_id = static_cast<std::uint64_t>(
-      std::max<std::int64_t>(0, json_body::int_or(*object, "citizen_id", 0)));
-  const auto priority = json_body::int_or(*object, "priority", 0);
-  if (priority < -1000 || priority > 1000)
+void ContactCenter::Impl::create_interaction_async(NewInteraction asked, CreateDone done) {
+  if (asked.queue == 0) return done(invalid_argument("must be a positive id", "queue_id"));
+  if (asked.priority < -1000 || asked.priority > 1000)
     return done(invalid_argument("must be -1000..1000", "priority"));
-  it.priority = static_cast<int>(priority);
-  if (const json::value* attributes = object->if_contains("attributes")) {
-    if (Status s = check_attributes(attributes->as_object()); !s) return done(s.error());
-    it.attributes_json = json::serialize(*attributes);
-  }
+  auto attributes = attributes_json(asked.attributes);
+  if (!attributes) return done(attributes.error());
   // Refuse before writing what the engine would refuse. (The store checks
   // the citizen and follows a merge.)
-  if (Status s = check_queue(it.queue_id, *channel); !s) return done(s.error());
-  if (!idempotency_key.empty()) {
-    it.idempotency_key = std::move(idempotency_key);
-    it.request_digest = fnv1a(body);
-  }
+  if (Status s = check_queue(asked.queue, asked.channel); !s) return done(s.error());
+  store::Interaction it;
+  it.channel = routing::to_string(asked.channel);
+  it.queue_id = asked.queue;
+  it.citizen_id = asked.citizen;
+  it.priority = asked.priority;
+  it.attributes_json = std::move(*attributes);
+  it.idempotency_key = std::move(asked.idempotency_key);
+  it.request_digest = std::move(asked.request_digest);
   it.enqueued_at = now();
   store::InteractionEvent created;
   created.type = "created";
@@ -56,7 +41,7 @@ void ContactCenter::Impl::create_interaction_async(const std::string& body, Crea
     std::lock_guard lock(in_flight_mutex_);
     ++in_flight_;
   }
-  CreateDone answer = [this, done = std::move(done)](Result<std::string> view) {
+  CreateDone answer = [this, done = std::move(done)](Result<InteractionView> view) {
     done(std::move(view));
     std::lock_guard lock(in_flight_mutex_);
     if (--in_flight_ == 0) in_flight_done_.notify_all();
@@ -70,25 +55,27 @@ void ContactCenter::Impl::create_interaction_async(const std::string& body, Crea
       });
 }
 
-Status ContactCenter::Impl::check_attributes(const json::object& attributes) {
+Result<std::string> ContactCenter::Impl::attributes_json(
+    const std::vector<std::pair<std::string, std::string>>& attributes) {
   if (attributes.size() > kMaxAttributes) {
     return invalid_argument("at most " + std::to_string(kMaxAttributes) + " attributes",
                             "attributes");
   }
   std::size_t bytes = 0;
+  std::string out = "{";
   for (const auto& [key, value] : attributes) {
-    const std::string field = "attributes." + std::string(key);
     if (key.empty() || key.size() > kMaxAttributeKey) {
       return invalid_argument("names of 1 to 64 characters", "attributes");
     }
-    if (!value.is_string()) return invalid_argument("attribute values are strings", field);
-    if (utf8_length(value.as_string()) > kMaxAttributeValue) {
-      return invalid_argument("at most 2000 characters", field);
+    if (utf8_length(value) > kMaxAttributeValue) {
+      return invalid_argument("at most 2000 characters", "attributes." + key);
     }
-    bytes += key.size() + value.as_string().size();
+    bytes += key.size() + value.size();
+    if (out.size() > 1) out += ",";
+    out += json_quote(key) + ":" + json_quote(value);
   }
   if (bytes > kMaxAttributesBytes) return invalid_argument("at most 16 KiB in all", "attributes");
-  return Status::ok();
+  return out + "}";
 }
 
 // Waits (up to a minute) for the creates being stored to be answered.
@@ -97,44 +84,27 @@ void ContactCenter::Impl::drain() {
   in_flight_done_.wait_for(lock, std::chrono::minutes(1), [this] { return in_flight_ == 0; });
 }
 
-Result<std::string> ContactCenter::Impl::create_interaction(const std::string& body,
-                                                            std::string idempotency_key) {
-  return wait_for<Result<std::string>>([&](auto answer) {
-    create_interaction_async(body, std::move(answer), std::move(idempotency_key));
-  });
+Result<InteractionView> ContactCenter::Impl::create_interaction(NewInteraction asked) {
+  return wait_for<Result<InteractionView>>(
+      [&](auto answer) { create_interaction_async(std::move(asked), std::move(answer)); });
 }
 
-Result<std::string> ContactCenter::Impl::interaction(std::uint64_t id) {
+Result<InteractionRecord> ContactCenter::Impl::interaction(std::uint64_t id) {
   auto it = store_.interaction(id);
   if (!it) return it.error();
   auto timeline = store_.timeline(id);
   if (!timeline) return timeline.error();
-  std::string out = interaction_view(*it);
-  out.pop_back();
-  out += ",\"timeline\":[";
-  for (std::size_t i = 0; i < timeline->size(); ++i) {
-    const store::InteractionEvent& e = (*timeline)[i];
-    if (i > 0) out += ",";
-    out += "{\"sequence\":" + std::to_string(e.sequence) + ",\"at\":" + json_quote(iso8601(e.at)) +
-           ",\"type\":" + json_quote(e.type) + ",\"data\":" + e.data_json + "}";
-  }
-  return out + "]}";
+  return InteractionRecord{interaction_view(std::move(*it)), std::move(*timeline)};
 }
 
-Result<std::string> ContactCenter::Impl::list_interactions(const store::InteractionFilter& filter) {
+Result<InteractionPage> ContactCenter::Impl::list_interactions(
+    const store::InteractionFilter& filter) {
   auto found = store_.list_interactions(filter);
   if (!found) return found.error();
-  const std::vector<std::string> views = interaction_views(*found);
-  std::string out = "{\"interactions\":[";
-  for (std::size_t i = 0; i < views.size(); ++i) {
-    if (i > 0) out += ",";
-    out += views[i];
-  }
-  out += "]";
-  if (found->size() == filter.limit && !found->empty()) {
-    out += ",\"next_before_id\":" + std::to_string(found->back().id);
-  }
-  return out + "}";
+  InteractionPage page;
+  if (found->size() == filter.limit && !found->empty()) page.next_before_id = found->back().id;
+  page.interactions = interaction_views(std::move(*found));
+  return page;
 }
 
 Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
@@ -209,19 +179,13 @@ Status ContactCenter::Impl::complete(std::uint64_t interaction, std::uint64_t ag
 // tokens) or from the agent handling it. Stored in the timeline, then
 // pushed to the agent and supervisors (and so to the integration, which
 // delivers the agent's replies).
-Result<std::string> ContactCenter::Impl::post_message(std::uint64_t interaction,
-                                                      std::uint64_t caller, bool manager,
-                                                      const std::string& body) {
-  auto object = json_body::parse_object(
-      body, {{"text", json::kind::string, true}, {"from", json::kind::string, false}});
-  if (!object) return object.error();
-  const std::string text = json_body::string_or(*object, "text", "");
-  const std::string from = json_body::string_or(*object, "from", "agent");
+Result<Message> ContactCenter::Impl::post_message(std::uint64_t interaction, std::uint64_t caller,
+                                                  bool manager, Author from_who, std::string text) {
   if (text.empty() || utf8_length(text) > 4000) {
     return invalid_argument("1 to 4000 characters", "text");
   }
-  if (from != "agent" && from != "citizen") return invalid_argument("agent or citizen", "from");
-  if (from == "citizen" && !manager) {
+  const std::string from = to_string(from_who);
+  if (from_who == Author::kCitizen && !manager) {
     return failed_precondition("the citizen's messages come from an integration", "from");
   }
   std::optional<routing::InteractionStatus> status;
@@ -230,7 +194,7 @@ Result<std::string> ContactCenter::Impl::post_message(std::uint64_t interaction,
     if (!store_.interaction(interaction)) return not_found("no such interaction", "id");
     return failed_precondition("the interaction has ended", "id");
   }
-  if (from == "agent" && !manager &&
+  if (from_who == Author::kAgent && !manager &&
       (status->agent != caller || status->phase != routing::InteractionPhase::kActive)) {
     return failed_precondition("you are not handling this interaction", "id");
   }
@@ -238,7 +202,7 @@ Result<std::string> ContactCenter::Impl::post_message(std::uint64_t interaction,
   event.interaction_id = interaction;
   event.type = "message";
   event.at = now();
-  const std::uint64_t author = from == "agent" ? caller : 0;
+  const std::uint64_t author = from_who == Author::kAgent ? caller : 0;
   event.data_json = "{\"from\":\"" + from + "\",\"agent_id\":" + std::to_string(author) +
                     ",\"text\":" + json_quote(text) + "}";
   if (Status s = writer_.wait(writer_.enqueue({event})); !s) return s.error();
@@ -250,9 +214,7 @@ Result<std::string> ContactCenter::Impl::post_message(std::uint64_t interaction,
       (status->agent ? ",\"agent_id\":" + std::to_string(status->agent) : std::string()) +
       ",\"queue_id\":" + std::to_string(status->queue) + "}";
   live_.publish(status->agent, status->queue, message);
-  return "{\"interaction_id\":" + std::to_string(interaction) +
-         ",\"at\":" + json_quote(iso8601(event.at)) + ",\"from\":\"" + from +
-         "\",\"text\":" + json_quote(text) + "}";
+  return Message{interaction, event.at, from_who, std::move(text)};
 }
 
 // Returns when it happened, as written.
@@ -305,7 +267,7 @@ bool ContactCenter::Impl::agent_involved(std::uint64_t interaction, std::uint64_
 }
 
 // What the agent holds now (offered, active, in wrap-up), oldest first.
-Result<std::string> ContactCenter::Impl::agent_interactions(std::uint64_t agent) {
+Result<std::vector<InteractionView>> ContactCenter::Impl::agent_interactions(std::uint64_t agent) {
   std::vector<std::uint64_t> ids;
   {
     std::lock_guard lock(offers_mutex_);
@@ -335,13 +297,7 @@ Result<std::string> ContactCenter::Impl::agent_interactions(std::uint64_t agent)
     auto it = store_.interaction(id);
     if (it) items.push_back(std::move(*it));
   }
-  const std::vector<std::string> views = interaction_views(items);
-  std::string out = "[";
-  for (std::size_t i = 0; i < views.size(); ++i) {
-    if (i > 0) out += ",";
-    out += views[i];
-  }
-  return out + "]";
+  return interaction_views(std::move(items));
 }
 
 // From memory: every create asks, and the engine has the queue whenever
@@ -398,38 +354,28 @@ Status ContactCenter::Impl::arrive(const store::Interaction& it, bool* ended) {
   });
 }
 
-// The API's view of stored interactions, with the live phase and agent of
-// those the engine holds: one visit to the engine thread for the whole list.
-std::vector<std::string> ContactCenter::Impl::interaction_views(
-    const std::vector<store::Interaction>& items) {
-  std::vector<std::string> live(items.size());
+// Stored interactions with the live phase and agent of those the engine
+// holds: one visit to the engine thread for the whole list.
+std::vector<InteractionView> ContactCenter::Impl::interaction_views(
+    std::vector<store::Interaction> items) {
+  std::vector<InteractionView> views(items.size());
   engine_.inspect([&](const routing::Engine& e) {
     for (std::size_t i = 0; i < items.size(); ++i) {
       auto status = e.interaction(items[i].id);
       if (!status) continue;
-      live[i] = ",\"phase\":" + json_quote(routing::to_string(status->phase));
-      if (status->agent) live[i] += ",\"agent_id\":" + std::to_string(status->agent);
+      views[i].phase = status->phase;
+      views[i].agent = status->agent;
     }
   });
-  std::vector<std::string> views;
-  views.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const store::Interaction& it = items[i];
-    std::string out =
-        "{\"id\":" + std::to_string(it.id) + ",\"channel\":" + json_quote(it.channel) +
-        ",\"queue_id\":" + std::to_string(it.queue_id) +
-        ",\"citizen_id\":" + std::to_string(it.citizen_id) +
-        ",\"priority\":" + std::to_string(it.priority) + ",\"attributes\":" + it.attributes_json +
-        ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at)) +
-        ",\"status\":" + json_quote(it.status);
-    if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
-    views.push_back(out + live[i] + "}");
-  }
+  for (std::size_t i = 0; i < items.size(); ++i)
+    views[i].stored = std::move(items[i]);
   return views;
 }
 
-std::string ContactCenter::Impl::interaction_view(const store::Interaction& it) {
-  return interaction_views({it}).front();
+InteractionView ContactCenter::Impl::interaction_view(store::Interaction it) {
+  std::vector<store::Interaction> one;
+  one.push_back(std::move(it));
+  return std::move(interaction_views(std::move(one)).front());
 }
 
 }  // namespace guichet::conversations

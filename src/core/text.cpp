@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstdio>
 
 namespace guichet {
 
@@ -80,6 +82,17 @@ std::optional<std::string> e164(std::string_view text) {
   }
   if (!plus || kept[0] == '0' || kept.size() < 8 || kept.size() > 15) return std::nullopt;
   return "+" + kept;
+}
+
+std::string fnv1a(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
 }
 
 }  // namespace guichet

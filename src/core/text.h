@@ -28,4 +28,9 @@ bool valid_username(std::string_view name);
 // and parentheses are dropped. nullopt: not a phone number.
 std::optional<std::string> e164(std::string_view text);
 
+// A digest of a text that stays the same across versions and restarts
+// (what an Idempotency-Key was first used for): FNV-1a, 16 hex digits. Not
+// for secrets.
+std::string fnv1a(std::string_view text);
+
 }  // namespace guichet

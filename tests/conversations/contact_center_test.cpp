@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "core/json_format.h"
 #include "kept_events.h"
 #include "store/sqlite_store.h"
 
@@ -39,18 +40,16 @@ TEST(ContactCenter, StoresTheTimesOfTheClockItIsGiven) {
     auto queue = center.create("queue", R"({"name":"q","channel":"task"})", 0);
     ASSERT_TRUE(queue) << queue.error().message;
     const auto queue_id = json::parse(*queue).as_object().at("id").as_int64();
-    auto created = center.create_interaction(R"({"channel":"task","queue_id":)" +
-                                             std::to_string(queue_id) + "}");
+    NewInteraction task;
+    task.queue = static_cast<std::uint64_t>(queue_id);
+    auto created = center.create_interaction(task);
     ASSERT_TRUE(created) << created.error().message;
-    const auto id = json::parse(*created).as_object().at("id").as_int64();
-    auto shown = center.interaction(static_cast<std::uint64_t>(id));
+    auto shown = center.interaction(created->stored.id);
     ASSERT_TRUE(shown) << shown.error().message;
-    const json::object view = json::parse(*shown).as_object();
-    const json::array& timeline = view.at("timeline").as_array();
-    ASSERT_FALSE(timeline.empty()) << *shown;
-    for (const json::value& event : timeline) {
-      EXPECT_EQ(json::value_to<std::string>(event.at("at")).substr(0, 19), "2026-03-02T10:00:00")
-          << *shown;
+    ASSERT_FALSE(shown->timeline.empty());
+    EXPECT_EQ(iso8601(shown->view.stored.enqueued_at).substr(0, 19), "2026-03-02T10:00:00");
+    for (const store::InteractionEvent& event : shown->timeline) {
+      EXPECT_EQ(iso8601(event.at).substr(0, 19), "2026-03-02T10:00:00") << event.type;
     }
   }
   std::filesystem::remove_all(folder);

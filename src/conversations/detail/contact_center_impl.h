@@ -68,8 +68,7 @@ class ContactCenter::Impl {
   // Validates here, then stores and routes on the store's thread: no thread
   // waits for the disk, so creates are limited by group commit, not by a
   // thread per pending create.
-  void create_interaction_async(const std::string& body, CreateDone done,
-                                std::string idempotency_key = {});
+  void create_interaction_async(NewInteraction asked, CreateDone done);
 
   // An interaction's attributes are a few strings (what the IVR collected, a
   // form's reference): bounded, so that no client fills the disk or makes a
@@ -78,16 +77,18 @@ class ContactCenter::Impl {
   static constexpr std::size_t kMaxAttributeKey = 64;
   static constexpr std::size_t kMaxAttributeValue = 2000;  // characters
   static constexpr std::size_t kMaxAttributesBytes = 16 * 1024;
-  static Status check_attributes(const json::object& attributes);
+  // Checked, then as the store keeps them (a JSON object).
+  static Result<std::string> attributes_json(
+      const std::vector<std::pair<std::string, std::string>>& attributes);
 
   // Waits (up to a minute) for the creates being stored to be answered.
   void drain();
 
-  Result<std::string> create_interaction(const std::string& body, std::string idempotency_key);
+  Result<InteractionView> create_interaction(NewInteraction asked);
 
-  Result<std::string> interaction(std::uint64_t id);
+  Result<InteractionRecord> interaction(std::uint64_t id);
 
-  Result<std::string> list_interactions(const store::InteractionFilter& filter);
+  Result<InteractionPage> list_interactions(const store::InteractionFilter& filter);
 
   Status transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
                   const Transfer& to);
@@ -104,8 +105,8 @@ class ContactCenter::Impl {
   // tokens) or from the agent handling it. Stored in the timeline, then
   // pushed to the agent and supervisors (and so to the integration, which
   // delivers the agent's replies).
-  Result<std::string> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
-                                   const std::string& body);
+  Result<Message> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                               Author from, std::string text);
 
   // Returns when it happened, as written.
   Time note(std::uint64_t interaction, const std::string& type, const std::string& data_json);
@@ -144,9 +145,9 @@ class ContactCenter::Impl {
   // Wallboard figures: read often, so served from memory. Ready agents come
   // from the engine at most every kReadyRefresh (a round trip to its thread).
   static constexpr Duration kReadyRefresh = Duration(100);
-  Result<std::string> queue_stats();
+  Result<std::vector<QueueFigures>> queue_stats();
 
-  Result<std::string> agent_stats();
+  Result<std::vector<AgentFigures>> agent_stats();
 
   // The domain's time is the clock it was given (the engine's too), never
   // the machine's: tests, the simulator and a replay set it.
@@ -163,11 +164,11 @@ class ContactCenter::Impl {
   Result<std::vector<AgentSetting>> agent_settings();
 
   // The agent's own setting of where calls ring (telework).
-  Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& body,
+  Result<std::string> set_agent_phone(std::uint64_t agent, const std::string& phone,
                                       std::uint64_t user);
 
   // What the agent holds now (offered, active, in wrap-up), oldest first.
-  Result<std::string> agent_interactions(std::uint64_t agent);
+  Result<std::vector<InteractionView>> agent_interactions(std::uint64_t agent);
 
  private:
   Result<AgentStatus> agent_status(std::uint64_t agent);
@@ -190,9 +191,9 @@ class ContactCenter::Impl {
 
   // The API's view of stored interactions, with the live phase and agent of
   // those the engine holds: one visit to the engine thread for the whole list.
-  std::vector<std::string> interaction_views(const std::vector<store::Interaction>& items);
+  std::vector<InteractionView> interaction_views(std::vector<store::Interaction> items);
 
-  std::string interaction_view(const store::Interaction& it);
+  InteractionView interaction_view(store::Interaction it);
 
   Result<std::string> put_document(const std::string& kind, std::uint64_t id,
                                    const std::string& body, std::uint64_t user);

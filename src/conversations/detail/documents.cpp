@@ -31,19 +31,6 @@ Result<BusinessCalendar> calendar_from(const json::object& body) {
   return *calendar;
 }
 
-// A digest of a request's body that stays the same across versions and
-// restarts (what an Idempotency-Key was first used for).
-std::string fnv1a(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
-  return out;
-}
-
 Result<std::uint64_t> id_field(const json::object& object, const char* key,
                                const std::string& where) {
   const std::int64_t value = json_body::int_or(object, key, 0);

@@ -37,9 +37,6 @@ inline constexpr const char* kPrompt = "prompt";  // an uploaded recording (its 
 // unless said), French public holidays (on unless said, Alsace-Moselle's
 // optional) and extra closed dates.
 Result<BusinessCalendar> calendar_from(const boost::json::object& body);
-// A digest of a request's body that stays the same across versions and
-// restarts (what an Idempotency-Key was first used for).
-std::string fnv1a(std::string_view text);
 // A positive id at `key`; errors name `where` + key.
 Result<std::uint64_t> id_field(const boost::json::object& object, const char* key,
                                const std::string& where);

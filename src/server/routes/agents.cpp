@@ -4,6 +4,7 @@
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
 #include "server/routes/routes.h"
+#include "server/routes/views.h"
 
 namespace guichet::server::routes {
 
@@ -37,11 +38,15 @@ std::vector<Route> agents() {
       {"PUT", "/api/v1/agents/{id}/state", Access::kSelfOrManager, set_state},
       {"PUT", "/api/v1/agents/{id}/phone", Access::kSelfOrManager,
        [](ApiContext& api, const Call& call) {
-         return from_result(api.center.set_agent_phone(call.id, call.request.body, call.me()));
+         auto body = json_body::parse_object(call.request.body,
+                                             {{"phone", boost::json::kind::string, true}});
+         if (!body) return from_error(body.error());
+         return from_result(api.center.set_agent_phone(
+             call.id, json_body::string_or(*body, "phone", ""), call.me()));
        }},
       {"GET", "/api/v1/agents/{id}/interactions", Access::kSelfOrManager,
        [](ApiContext& api, const Call& call) {
-         return from_result(api.center.agent_interactions(call.id));
+         return from_result(api.center.agent_interactions(call.id), interactions_json);
        }},
   };
 }

@@ -98,6 +98,11 @@ class ApiContext {
 // The answers every route gives the same way.
 HttpResponse from_error(const Error& error);
 HttpResponse from_result(const Result<std::string>& result, int status = 200);
+// A typed result written by `write` (views.h), or its error.
+template <typename T, typename Write>
+HttpResponse from_result(const Result<T>& result, Write write, int status = 200) {
+  return result ? json_response(status, write(*result)) : from_error(result.error());
+}
 HttpResponse no_content();
 HttpResponse forbidden();  // the caller's role does not allow it
 // To an agent, about an interaction or citizen not theirs: whether it exists

@@ -8,6 +8,7 @@
 
 #include "conversations/contact_center.h"
 #include "server/routes/routes.h"
+#include "server/routes/views.h"
 
 namespace guichet::server::routes {
 
@@ -43,53 +44,56 @@ HttpResponse list(ApiContext& api, const Call& call) {
     return error_response(400, "invalid_argument", "waiting, completed, abandoned or closed",
                           "status");
   }
-  return from_result(api.center.list_interactions(filter));
+  return from_result(api.center.list_interactions(filter), page_json);
 }
 
 // Durable when answered, then routed.
 HttpResponse create(ApiContext& api, const Call& call) {
   auto key = idempotency_key(call.request, call.me());
   if (!key) return from_error(key.error());
-  return from_result(api.center.create_interaction(call.request.body, std::move(*key)), 201);
+  auto asked = new_interaction(call.request.body, std::move(*key));
+  if (!asked) return from_error(asked.error());
+  return from_result(
+      api.center.create_interaction(std::move(*asked)),
+      [](const auto& view) { return interaction_json(view); }, 201);
 }
 
 // The same, answered when the store has committed it, without a worker.
 void create_quick(ApiContext& api, const Call& call, Responder respond) {
   auto key = idempotency_key(call.request, call.me());
   if (!key) return respond(from_error(key.error()));
+  auto asked = new_interaction(call.request.body, std::move(*key));
+  if (!asked) return respond(from_error(asked.error()));
   api.center.create_interaction_async(
-      call.request.body,
-      [respond = std::move(respond)](Result<std::string> view) { respond(from_result(view, 201)); },
-      std::move(*key));
+      std::move(*asked),
+      [respond = std::move(respond)](Result<conversations::InteractionView> view) {
+        respond(from_result(
+            view, [](const auto& v) { return interaction_json(v); }, 201));
+      });
 }
 
 HttpResponse get(ApiContext& api, const Call& call) {
   if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
-  return from_result(api.center.interaction(call.id));
+  return from_result(api.center.interaction(call.id),
+                     [](const auto& record) { return interaction_json(record); });
 }
 
 // The voicemail or call recording (audio/wav): for supervisors, and the
 // agent handling it.
 HttpResponse recording(ApiContext& api, const Call& call) {
-  auto view = api.center.interaction(call.id);
-  if (!view) return from_error(view.error());
-  boost::system::error_code ec;
-  json::value parsed = json::parse(*view, ec);
-  if (ec || !parsed.is_object()) return error_response(500, "internal", "bad view", "id");
-  const json::object& it = parsed.as_object();
-  if (!call.manager() && int_or(it, "agent_id", 0) != static_cast<std::int64_t>(call.me())) {
+  auto record = api.center.interaction(call.id);
+  if (!record) return from_error(record.error());
+  if (!call.manager() && record->view.agent != call.me()) {
     return error_response(403, "forbidden", "not your interaction", "id");
   }
   // The file is named by a "recording" event, which only the voice channel
   // writes (never by attributes: clients write those).
   std::string file;
-  if (const json::value* timeline = it.if_contains("timeline"); timeline && timeline->is_array()) {
-    for (const json::value& event : timeline->as_array()) {
-      const json::value* data = event.is_object() ? event.as_object().if_contains("data") : nullptr;
-      if (string_or(event.as_object(), "type", "") == "recording" && data && data->is_object()) {
-        file = string_or(data->as_object(), "file", "");
-      }
-    }
+  for (const store::InteractionEvent& event : record->timeline) {
+    if (event.type != "recording") continue;
+    boost::system::error_code ec;
+    const json::value data = json::parse(event.data_json, ec);
+    if (!ec && data.is_object()) file = string_or(data.as_object(), "file", "");
   }
   // And only under recordings/, whatever the event says.
   namespace fs = std::filesystem;
@@ -147,6 +151,23 @@ HttpResponse transfer(ApiContext& api, const Call& call) {
   return done ? json_response(200, R"({"status":"transferred"})") : from_error(done.error());
 }
 
+// {"text","from"?: "agent" | "citizen"}: the citizen's from integrations,
+// the agent's from the one handling it (the domain checks).
+HttpResponse post_message(ApiContext& api, const Call& call) {
+  auto body = json_body::parse_object(
+      call.request.body, {{"text", json::kind::string, true}, {"from", json::kind::string, false}});
+  if (!body) return from_error(body.error());
+  const std::string from = string_or(*body, "from", "agent");
+  if (from != "agent" && from != "citizen") {
+    return from_error(invalid_argument("agent or citizen", "from"));
+  }
+  return from_result(api.center.post_message(call.id, call.me(), call.manager(),
+                                             from == "agent" ? conversations::Author::kAgent
+                                                             : conversations::Author::kCitizen,
+                                             string_or(*body, "text", "")),
+                     message_json, 201);
+}
+
 }  // namespace
 
 std::vector<Route> interactions() {
@@ -163,11 +184,7 @@ std::vector<Route> interactions() {
       {"POST", "/api/v1/interactions/{id}/complete", Access::kSignedIn, complete},
       {"POST", "/api/v1/interactions/{id}/call", Access::kSignedIn, call_control},
       {"GET", "/api/v1/interactions/{id}/recording", Access::kSignedIn, recording},
-      {"POST", "/api/v1/interactions/{id}/messages", Access::kSignedIn,
-       [](ApiContext& api, const Call& call) {
-         return from_result(
-             api.center.post_message(call.id, call.me(), call.manager(), call.request.body), 201);
-       }},
+      {"POST", "/api/v1/interactions/{id}/messages", Access::kSignedIn, post_message},
       {"POST", "/api/v1/interactions/{id}/transfer", Access::kSignedIn, transfer},
       // Channel adapters and supervisors.
       {"POST", "/api/v1/interactions/{id}/callback", Access::kManager,

@@ -2,6 +2,7 @@
 // memory on the I/O thread), per agent, and the voice channel's.
 #include "conversations/contact_center.h"
 #include "server/routes/routes.h"
+#include "server/routes/views.h"
 
 namespace guichet::server::routes {
 
@@ -16,9 +17,14 @@ std::vector<Route> stats() {
          });
        }},
       {"GET", "/api/v1/stats/queues", Access::kSignedIn,
-       [](ApiContext& api, const Call&) { return from_result(api.center.queue_stats()); }, true},
+       [](ApiContext& api, const Call&) {
+         return from_result(api.center.queue_stats(), queue_figures_json);
+       },
+       true},
       {"GET", "/api/v1/stats/agents", Access::kSignedIn,
-       [](ApiContext& api, const Call&) { return from_result(api.center.agent_stats()); }},
+       [](ApiContext& api, const Call&) {
+         return from_result(api.center.agent_stats(), agent_figures_json);
+       }},
   };
 }
 

@@ -1,0 +1,155 @@
+// The values the domain takes and gives: interactions as asked for and as
+// they stand, messages, citizens' 360° view, agents' states, offers, live
+// figures and the configuration in force. Written as JSON only at the API's
+// edge (server/routes/); channels use them as they are.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time.h"
+#include "routing/engine.h"
+#include "store/store.h"
+
+namespace guichet::conversations {
+
+// An interaction asked for: by a supervisor or an integration (the API), or
+// by a channel when a contact arrives.
+struct NewInteraction {
+  routing::Channel channel = routing::Channel::kTask;
+  std::uint64_t queue = 0;
+  std::uint64_t citizen = 0;  // 0: not known
+  int priority = 0;           // -1000..1000
+  // A few strings (what the IVR collected, a form's reference), in order:
+  // at most 50, names of 1 to 64 characters, values of at most 2000, 16 KiB
+  // in all — no client fills the disk, no list of 500 weighs megabytes.
+  std::vector<std::pair<std::string, std::string>> attributes;
+  // A client's Idempotency-Key ("<user>:<key>") and a digest of what it
+  // asked: a create already made with that key is answered again (its view
+  // now) instead of made twice; the same key with another digest is refused
+  // (kFailedPrecondition).
+  std::string idempotency_key;
+  std::string request_digest;
+};
+
+// An interaction as it stands: as stored, and — while the engine routes it —
+// its phase and the agent it is offered to or held by.
+struct InteractionView {
+  store::Interaction stored;
+  std::optional<routing::InteractionPhase> phase;  // none: not routed now
+  std::uint64_t agent = 0;
+};
+
+// The same with its timeline, oldest first.
+struct InteractionRecord {
+  InteractionView view;
+  std::vector<store::InteractionEvent> timeline;
+};
+
+// A page of a listing, newest first; `next_before_id` (0: the last page)
+// asks for the next.
+struct InteractionPage {
+  std::vector<InteractionView> interactions;
+  std::uint64_t next_before_id = 0;
+};
+
+enum class Author : std::uint8_t { kAgent, kCitizen };
+const char* to_string(Author author);
+
+// A message in an interaction's conversation, as written in its timeline.
+struct Message {
+  std::uint64_t interaction = 0;
+  Time at{};
+  Author from = Author::kAgent;
+  std::string text;  // 1 to 4000 characters
+};
+
+// A citizen as the 360° view shows them: their interactions on every
+// channel, newest first (at most 200), each with its outcome and notes.
+struct CitizenView {
+  store::Citizen citizen;
+  struct Note {
+    Time at{};
+    std::uint64_t agent = 0;
+    std::string text;
+  };
+  struct Contacted {
+    store::Interaction interaction;
+    std::string wrapup_code;  // empty: none (yet)
+    std::vector<Note> notes;
+  };
+  std::vector<Contacted> interactions;
+};
+
+// Where a transfer goes: a queue, or an agent (one of the two, not 0).
+struct Transfer {
+  std::uint64_t queue = 0;
+  std::uint64_t agent = 0;
+  double timeout_s = 30;  // the agent's time to answer
+};
+
+// An agent's state now, and since when.
+struct AgentStatus {
+  std::uint64_t agent = 0;
+  routing::AgentState state = routing::AgentState::kOffline;
+  std::string reason;
+  Time since{};
+};
+
+// An offer waiting for its agent's answer, the citizen named.
+struct Offer {
+  std::uint64_t id = 0;
+  std::uint64_t interaction = 0;
+  std::uint64_t queue = 0;
+  routing::Channel channel = routing::Channel::kTask;
+  std::uint64_t citizen = 0;  // 0: not known
+  std::string citizen_name;
+  Time deadline{};
+};
+
+struct QueueSetting {
+  std::uint64_t id = 0;
+  std::string name;
+  routing::QueueConfig config;
+};
+
+struct AgentSetting {
+  std::uint64_t id = 0;
+  std::string name;  // the user name
+  routing::AgentConfig config;
+  bool connected = false;
+};
+
+// A queue on the wallboard: now, and today so far.
+struct QueueFigures {
+  std::uint64_t queue = 0;
+  std::string name;
+  std::size_t waiting = 0;
+  double longest_wait_s = 0;
+  std::size_t ready_agents = 0;
+  std::uint64_t offered_today = 0;
+  std::uint64_t answered_today = 0;
+  std::uint64_t abandoned_today = 0;
+  double service_level_today = 1;  // answered within the threshold, of those answered or abandoned
+  double service_level_target = 0;
+  double asa_s = 0;  // average speed of answer
+};
+
+// An agent on the wallboard: state and time in it, what they hold, today's counts.
+struct AgentFigures {
+  std::uint64_t agent = 0;
+  std::string name;
+  routing::AgentState state = routing::AgentState::kOffline;
+  std::string reason;
+  Time state_since{};
+  double time_in_state_s = 0;
+  int interactions_in_hand = 0;
+  std::uint64_t offered_today = 0;
+  std::uint64_t handled_today = 0;
+  std::uint64_t missed_today = 0;
+};
+
+}  // namespace guichet::conversations
