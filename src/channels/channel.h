@@ -95,6 +95,10 @@ class Host {
   // A waiting call becomes a callback, keeping its place.
   virtual Status request_callback(std::uint64_t interaction) = 0;
 
+  // The citizen's message in a conversation under way (written channels):
+  // durable when it returns, then pushed to its agent. When it was written;
+  // kFailedPrecondition once the interaction has ended.
+  virtual Result<Time> receive(std::uint64_t interaction, std::string text) = 0;
   // A fact in the interaction's timeline ("recording" {"file"}), in order
   // with the engine's events.
   virtual void note(std::uint64_t interaction, const std::string& type,

@@ -29,6 +29,15 @@ Channel* Channels::find(std::string_view name) const {
   return nullptr;
 }
 
+Status Channels::deliver(routing::Channel medium, const Reply& reply) {
+  std::shared_lock lock(mutex_);
+  for (auto channel = channels_.rbegin(); channel != channels_.rend(); ++channel) {
+    if ((*channel)->carries(medium)) return (*channel)->deliver(reply);
+  }
+  return failed_precondition(
+      std::string("no channel delivers ") + routing::to_string(medium) + " replies", "channel");
+}
+
 void Channels::on_events(const std::vector<routing::Event>& events) {
   std::shared_lock lock(mutex_);
   for (const auto& channel : channels_)

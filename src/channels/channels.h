@@ -32,6 +32,11 @@ class Channels {
     return use(find(name));
   }
 
+  // An agent's reply, to the channel added last that carries `medium` (a
+  // channel of its own takes it from the messages API's). kFailedPrecondition
+  // when none does.
+  Status deliver(routing::Channel medium, const Reply& reply);
+
   void on_events(const std::vector<routing::Event>& events);
   void on_config(const std::string& kind);
   // Every channel's Prometheus lines.

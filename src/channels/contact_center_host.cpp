@@ -85,6 +85,14 @@ Status ContactCenterHost::request_callback(std::uint64_t interaction) {
   return center_.request_callback(interaction);
 }
 
+Result<Time> ContactCenterHost::receive(std::uint64_t interaction, std::string text) {
+  // From the channel: as an integration's account would post it.
+  auto message =
+      center_.post_message(interaction, 0, true, conversations::Author::kCitizen, std::move(text));
+  if (!message) return message.error();
+  return message->at;
+}
+
 void ContactCenterHost::note(std::uint64_t interaction, const std::string& type,
                              const std::string& data_json) {
   center_.note(interaction, type, data_json);

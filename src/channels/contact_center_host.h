@@ -17,6 +17,7 @@ class ContactCenterHost final : public Host {
   Status requeue(std::uint64_t interaction, std::uint64_t queue) override;
   Status abandon(std::uint64_t interaction) override;
   Status request_callback(std::uint64_t interaction) override;
+  Result<Time> receive(std::uint64_t interaction, std::string text) override;
   void note(std::uint64_t interaction, const std::string& type,
             const std::string& data_json) override;
   void note_contact(std::uint64_t interaction, std::uint64_t agent,

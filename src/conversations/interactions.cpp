@@ -214,7 +214,7 @@ Result<Message> ContactCenter::Impl::post_message(std::uint64_t interaction, std
       (status->agent ? ",\"agent_id\":" + std::to_string(status->agent) : std::string()) +
       ",\"queue_id\":" + std::to_string(status->queue) + "}";
   live_.publish(status->agent, status->queue, message);
-  return Message{interaction, event.at, from_who, std::move(text)};
+  return Message{interaction, status->channel, event.at, from_who, std::move(text)};
 }
 
 // Returns when it happened, as written.

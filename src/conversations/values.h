@@ -62,6 +62,7 @@ const char* to_string(Author author);
 // A message in an interaction's conversation, as written in its timeline.
 struct Message {
   std::uint64_t interaction = 0;
+  routing::Channel channel = routing::Channel::kChat;  // the interaction's medium
   Time at{};
   Author from = Author::kAgent;
   std::string text;  // 1 to 4000 characters

@@ -11,6 +11,7 @@
 
 #include "channels/channels.h"
 #include "channels/contact_center_host.h"
+#include "channels/messages/messages_channel.h"
 #include "channels/voice/voice_channel.h"
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
@@ -192,6 +193,9 @@ Status serve(const ServeOptions& options) {
     // engine and the configuration.
     channels::Channels channels;
     channels::ContactCenterHost host(center);
+    // The messages API first: a channel of their own, added later, takes
+    // its media's replies from it.
+    channels.add(std::make_unique<channels::MessagesChannel>(host));
     center.observe(
         [&channels](const std::vector<routing::Event>& events) { channels.on_events(events); },
         [&channels](const std::string& kind) { channels.on_config(kind); });

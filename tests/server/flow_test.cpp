@@ -228,6 +228,14 @@ TEST_F(Flow, AConversationGoesBothWaysAndStaysInTheTimeline) {
   ASSERT_NE(asked, std::string::npos) << timeline.body;
   ASSERT_NE(answered, std::string::npos) << timeline.body;
   EXPECT_LT(asked, answered) << "in order";
+  // The reply went out through the channel carrying chat (the messages
+  // API's: onto the integrations' event stream), which says so.
+  EXPECT_NE(timeline.body.find(R"("type":"delivery","data":{"agent_id":)"), std::string::npos)
+      << timeline.body;
+  EXPECT_NE(timeline.body.find(R"("status":"sent")"), std::string::npos) << timeline.body;
+  Reply metrics = request(port_, "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("guichet_messages_received_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("guichet_messages_sent_total 1\n"), std::string::npos);
 
   // Canned responses: supervisors write them, agents use them.
   Reply canned = call(supervisor_, "POST", "/api/v1/canned-responses",

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "channels/messages/messages_channel.h"
 #include "conversations/contact_center.h"
+#include "core/json_format.h"
+#include "core/log.h"
 #include "server/routes/routes.h"
 #include "server/routes/views.h"
 
@@ -151,21 +154,43 @@ HttpResponse transfer(ApiContext& api, const Call& call) {
   return done ? json_response(200, R"({"status":"transferred"})") : from_error(done.error());
 }
 
-// {"text","from"?: "agent" | "citizen"}: the citizen's from integrations,
-// the agent's from the one handling it (the domain checks).
+// {"text","from"?: "agent" | "citizen"}. The citizen's come from
+// integrations (supervisors' and integration accounts' tokens) through the
+// messages channel; the agent's, from the one handling it (the domain
+// checks), go to the channel carrying the interaction's medium.
 HttpResponse post_message(ApiContext& api, const Call& call) {
   auto body = json_body::parse_object(
       call.request.body, {{"text", json::kind::string, true}, {"from", json::kind::string, false}});
   if (!body) return from_error(body.error());
   const std::string from = string_or(*body, "from", "agent");
-  if (from != "agent" && from != "citizen") {
-    return from_error(invalid_argument("agent or citizen", "from"));
+  std::string text = string_or(*body, "text", "");
+  if (from == "citizen") {
+    if (!call.manager()) {
+      return from_error(
+          failed_precondition("the citizen's messages come from an integration", "from"));
+    }
+    return api.channels.with("messages", [&](channels::Channel* channel) {
+      auto* messages = dynamic_cast<channels::MessagesChannel*>(channel);
+      if (!messages) return error_response(409, "failed_precondition", "messages are off", "from");
+      auto at = messages->receive(call.id, text);
+      if (!at) return from_error(at.error());
+      return json_response(201, message_json({call.id, routing::Channel::kChat, *at,
+                                              conversations::Author::kCitizen, std::move(text)}));
+    });
   }
-  return from_result(api.center.post_message(call.id, call.me(), call.manager(),
-                                             from == "agent" ? conversations::Author::kAgent
-                                                             : conversations::Author::kCitizen,
-                                             string_or(*body, "text", "")),
-                     message_json, 201);
+  if (from != "agent") return from_error(invalid_argument("agent or citizen", "from"));
+  auto message = api.center.post_message(call.id, call.me(), call.manager(),
+                                         conversations::Author::kAgent, std::move(text));
+  if (!message) return from_error(message.error());
+  // Stored whatever becomes of it: its delivery goes to the timeline. A
+  // call's or a task's messages are the agents' own notes, delivered to nobody.
+  if (!routing::is_call(message->channel) && message->channel != routing::Channel::kTask) {
+    Status s = api.channels.deliver(message->channel, {call.id, call.me(), message->text});
+    if (!s)
+      log::warning("reply not delivered", "\"interaction\":" + std::to_string(call.id) +
+                                              ",\"error\":" + json_quote(s.to_string()));
+  }
+  return json_response(201, message_json(*message));
 }
 
 }  // namespace
