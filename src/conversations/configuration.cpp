@@ -185,6 +185,7 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
     if (!name || !name->is_string()) return invalid_argument("a flow needs a name", "name");
     // Copied now: erasing or adding a field moves the object's values.
     document.name = std::string(name->as_string());
+    object.erase("id");       // the server's: the path's, or the next free
     object.erase("version");  // ours to count
     std::vector<DocumentProblem> problems = owned_problems(kind, json::serialize(object), id);
     if (!problems.empty()) {

@@ -191,6 +191,28 @@ TEST_F(Domain, AMergedDuplicatesInteractionsShowInTheKeptCitizensView) {
   EXPECT_EQ(merged->interactions[0].interaction.id, id_of(*task));
 }
 
+TEST_F(Domain, AChannelsDocumentKeepsTheIdAndVersionTheServerGaveIt) {
+  // What the owning channel checks does not matter here: it finds nothing.
+  center_->check_documents("ivr_flow", [](const std::string&, std::uint64_t, DocumentLookup&) {
+    return std::vector<DocumentProblem>{};
+  });
+  auto created = center_->create(
+      "ivr_flow", R"({"name":"accueil","id":999,"version":42,"number":"3939","steps":[]})", 0);
+  ASSERT_TRUE(created) << created.error().message;
+  const std::uint64_t id = id_of(*created);
+  EXPECT_NE(id, 999u) << "the id is the server's";
+  auto read = center_->get("ivr_flow", id);
+  ASSERT_TRUE(read);
+  const json::object flow = json::parse(*read).as_object();
+  EXPECT_EQ(flow.at("id").as_int64(), static_cast<std::int64_t>(id)) << *read;
+  EXPECT_EQ(flow.at("version").as_int64(), 1) << *read;
+  auto changed =
+      center_->put("ivr_flow", id, R"({"name":"accueil","id":7,"number":"3939","steps":[]})", 0);
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_EQ(id_of(*changed), id);
+  EXPECT_FALSE(center_->get("ivr_flow", 7)) << "nothing stored under the client's id";
+}
+
 // A store that fails or slows: what was refused leaves nothing behind, and
 // the caller learns why.
 class FailingStore : public Domain {

@@ -173,6 +173,15 @@ TEST_F(Flow, AnAdminChangesARoleAndAPasswordAndTheOldSessionsEnd) {
   const std::string again = login("agent1", "agent-password-1234");
   EXPECT_EQ(field(call(again, "GET", "/api/v1/session").body, "role"), "supervisor");
 
+  // 100 characters however many bytes, as when the user was created.
+  std::string accented;
+  for (int i = 0; i < 50; ++i)
+    accented += "é";
+  EXPECT_EQ(call(admin, "PUT", user, R"({"display_name":")" + accented + accented + "\"}").status,
+            200);
+  EXPECT_EQ(call(admin, "PUT", user, R"({"display_name":")" + accented + accented + "e\"}").status,
+            400);
+
   ASSERT_EQ(call(admin, "PUT", user, R"({"password":"a-new-password-5678"})").status, 200);
   EXPECT_EQ(call(again, "GET", "/api/v1/session").status, 401);
   EXPECT_EQ(request(port_, "POST", "/api/v1/session",

@@ -47,8 +47,9 @@ std::string document_view(const store::Document& document, std::uint64_t viewer)
   out["id"] = document.id;
   out["name"] = document.name;
   if (!ec && body.is_object()) {
-    for (const auto& [key, value] : body.as_object())
-      out[key] = value;
+    for (const auto& [key, value] : body.as_object()) {
+      if (key != "id" && key != "name") out[key] = value;  // the store's, whatever a body kept
+    }
   }
   if (document.kind == kAgent && viewer != 0 && viewer != document.id) out.erase("phone");
   if (document.kind == kQueue) {

@@ -61,7 +61,7 @@ HttpResponse update_user(ApiContext& api, const Call& call) {
   user.password_hash.clear();  // kept unless a new password is given
   if (body->contains("display_name")) {
     user.display_name = string_or(*body, "display_name", "");
-    if (user.display_name.size() > 100) {
+    if (utf8_length(user.display_name) > 100) {
       return error_response(400, "invalid_argument", "at most 100 characters", "display_name");
     }
   }
