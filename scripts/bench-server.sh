@@ -5,8 +5,10 @@
 #    static file of the same size — one worker each (both without access log);
 #  - durable creates: POST /api/v1/interactions (acknowledged = on disk)
 #    against pgbench's insert-only transactions on a private PostgreSQL.
-# Prints one JSON line per comparison. Installs wrk, nginx and PostgreSQL if
-# missing. Usage: scripts/bench-server.sh path/to/guichet [seconds]
+# Prints one JSON line per comparison, three rounds each, interleaved with
+# their reference (each round's ratio: the claim is the lowest). Installs
+# wrk, nginx and PostgreSQL if missing.
+# Usage: scripts/bench-server.sh path/to/guichet [seconds]
 set -euo pipefail
 guichet=$(realpath "$1")
 seconds=${2:-5}
@@ -76,18 +78,21 @@ CONF
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 0.3
-# Interleaved, twice each, averaged: this VM's speed drifts by 10 % within a
-# minute, which favoured whichever ran first.
-guichet_reads=0
-nginx_reads=0
-for round in 1 2; do
+# Three rounds, interleaved: this VM's speed drifts by 10 % within a minute,
+# which favoured whichever ran first. Each round's ratio is printed; the
+# claim is the lowest.
+ratio_list=""
+guichet_list=""
+nginx_list=""
+for round in 1 2 3; do
   g=$(wrk -t1 -c$connections -d${seconds}s -H "$auth" "http://127.0.0.1:$port/api/v1/stats/queues" | rps)
   n=$(wrk -t1 -c$connections -d${seconds}s "http://127.0.0.1:$nginx_port/stats.json" | rps)
-  guichet_reads=$(echo "$guichet_reads + $g / 2" | bc -l)
-  nginx_reads=$(echo "$nginx_reads + $n / 2" | bc -l)
+  guichet_list="$guichet_list${guichet_list:+,}$(printf %.0f "$g")"
+  nginx_list="$nginx_list${nginx_list:+,}$(printf %.0f "$n")"
+  ratio_list="$ratio_list${ratio_list:+,}$(printf %.2f "$(echo "$g / $n" | bc -l)")"
 done
-printf '{"scenario":"reads","body_bytes":%d,"guichet_rps":%.0f,"nginx_rps":%.0f,"ratio":%.2f,"target_ratio":1}\n' \
-  "${#body}" "$guichet_reads" "$nginx_reads" "$(echo "$guichet_reads / $nginx_reads" | bc -l)"
+printf '{"scenario":"reads","body_bytes":%d,"guichet_rps":[%s],"nginx_rps":[%s],"ratios":[%s],"target_ratio":1}\n' \
+  "${#body}" "$guichet_list" "$nginx_list" "$ratio_list"
 
 # --- durable creates: guichet against pgbench inserts -----------------------------
 # PostgreSQL serves each pgbench connection with its own backend process;
@@ -105,8 +110,6 @@ wrk.body = '{"channel":"task","queue_id":1,"attributes":{"dossier":"A-0123456789
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
-guichet_creates=$(wrk -t2 -c$connections -d${seconds}s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/interactions" | rps)
-
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pgdata="$work/pg"
 mkdir -p "$work/run" "$pgdata"
@@ -121,7 +124,17 @@ cat >"$work/insert.sql" <<'SQL'
 \set a random(1, 1000)
 INSERT INTO t (agent, kind, payload) VALUES (:a, 1, 'call-event-payload-0123456789abcdef');
 SQL
-pg_tps=$(pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -f "$work/insert.sql" -c $connections -j 2 \
-  -T "$seconds" postgres 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
-printf '{"scenario":"durable_creates","connections":%d,"guichet_rps":%.0f,"pgbench_tps":%.0f,"ratio":%.2f,"target_ratio":1}\n' \
-  "$connections" "$guichet_creates" "$pg_tps" "$(echo "$guichet_creates / $pg_tps" | bc -l)"
+# Three rounds, interleaved, as the reads.
+ratio_list=""
+guichet_list=""
+pg_list=""
+for round in 1 2 3; do
+  g=$(wrk -t2 -c$connections -d${seconds}s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/interactions" | rps)
+  p=$(pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -f "$work/insert.sql" -c $connections -j 2 \
+    -T "$seconds" postgres 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+  guichet_list="$guichet_list${guichet_list:+,}$(printf %.0f "$g")"
+  pg_list="$pg_list${pg_list:+,}$(printf %.0f "$p")"
+  ratio_list="$ratio_list${ratio_list:+,}$(printf %.2f "$(echo "$g / $p" | bc -l)")"
+done
+printf '{"scenario":"durable_creates","connections":%d,"guichet_rps":[%s],"pgbench_tps":[%s],"ratios":[%s],"target_ratio":1}\n' \
+  "$connections" "$guichet_list" "$pg_list" "$ratio_list"
