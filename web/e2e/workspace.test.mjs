@@ -130,6 +130,7 @@ await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}`, {
 await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent2}`, {
   skills: [{ skill_id: etatCivil.id, level: 2 }],
   capacity: { task: 1 },
+  voice_exclusive: true,
 });
 const citizen = await api("superviseur", "POST", "/api/v1/citizens", {
   name: "Jeanne Dupont",
@@ -315,6 +316,8 @@ try {
     await supervisor.getByText("Enregistré : appliqué aux prochaines offres.").waitFor();
     await supervisor.getByRole("button", { name: "Fermer" }).click();
   }
+  check((await api("superviseur", "GET", `/api/v1/agents/${userIds.agent2}`)).voice_exclusive === true,
+    "the editor keeps what it does not show (a call takes the agent whole)");
   await api("agent1", "PUT", `/api/v1/agents/${userIds.agent1}/state`, { state: "available" });
   await api("agent2", "PUT", `/api/v1/agents/${userIds.agent2}/state`, { state: "available" });
   const englishTask = await api("superviseur", "POST", "/api/v1/interactions", {

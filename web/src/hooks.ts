@@ -53,31 +53,33 @@ export function useLiveStatus(): boolean {
   return connected;
 }
 
-// A binary resource of the API (a recording) as an object URL for an <audio>,
-// fetched with the session: null while it loads, or the reason it could not.
-// The URL is revoked, and a download in flight stopped, when `path` changes
-// or the reader goes away.
+// A recording's or voicemail's audio (see getBlob) as an object URL for an
+// <audio>, fetched with the session: null while it loads, or the reason it
+// could not. The URL is revoked, and a download in flight stopped, when the
+// audio changes or the reader goes away.
 export type BlobUrl = { url: string } | { error: ApiError };
 
-export function useBlobUrl(path: string): BlobUrl | null {
-  const [loaded, setLoaded] = useState<{ path: string; blob: BlobUrl } | null>(null);
+export function useBlobUrl(of: "prompt" | "interaction", id: number): BlobUrl | null {
+  const key = `${of} ${id}`;
+  const [loaded, setLoaded] = useState<{ key: string; blob: BlobUrl } | null>(null);
   useEffect(() => {
     const stop = new AbortController();
     let url: string | null = null;
-    void getBlob(path, stop.signal).then((result) => {
+    const audio = of === "prompt" ? { prompt: id } : { interaction: id };
+    void getBlob(audio, stop.signal).then((result) => {
       if (stop.signal.aborted) return;
       if (!result.ok) {
-        setLoaded({ path, blob: { error: result.error } });
+        setLoaded({ key, blob: { error: result.error } });
         return;
       }
       url = URL.createObjectURL(result.value);
-      setLoaded({ path, blob: { url } });
+      setLoaded({ key, blob: { url } });
     });
     return () => {
       stop.abort();
       if (url) URL.revokeObjectURL(url);
     };
-  }, [path]);
-  // What was loaded for an earlier path is gone (its URL revoked).
-  return loaded?.path === path ? loaded.blob : null;
+  }, [of, id, key]);
+  // What was loaded for an earlier audio is gone (its URL revoked).
+  return loaded?.key === key ? loaded.blob : null;
 }

@@ -10,7 +10,7 @@ import {
   type ReactNode,
   type RefObject,
 } from "react";
-import { del, type Result } from "../api";
+import { removeDocument, type DocumentPath, type Result } from "../api";
 import { fill, useAdminT, type AdminT } from "../pages/admin/texts";
 import { FeedbackAlert, problemFromApi, type Feedback } from "./feedback";
 import { focusLater } from "./focus";
@@ -78,10 +78,10 @@ export function useEditing<T extends { id: number } | null>(
 // its feedback, its title (where the focus goes after a deletion, see
 // deleteItem), its lists loaded at once and on `reload`, its editor (see
 // useEditing), opening it — which clears the previous action's message, no
-// longer about what is shown — and deleting a row at `path`. `load` fetches
-// the page's lists, keeps those that came and gives back every answer: the
-// first refusal becomes the page's feedback. Give a stable `load`
-// (useCallback): a new one loads again.
+// longer about what is shown — and deleting a row of the list at `path`.
+// `load` fetches the page's lists, keeps those that came and gives back
+// every answer: the first refusal becomes the page's feedback. Give a
+// stable `load` (useCallback): a new one loads again.
 export function useListPage<T extends { id: number; name: string } | null>({
   load,
   openerId,
@@ -89,7 +89,7 @@ export function useListPage<T extends { id: number; name: string } | null>({
 }: {
   load: () => Promise<Result<unknown>[]>;
   openerId: (item: T) => string;
-  path: (item: NonNullable<T>) => string;
+  path: DocumentPath;
 }) {
   const t = useAdminT();
   const [feedback, setFeedback] = useState<Feedback>(null);
@@ -117,8 +117,7 @@ export function useListPage<T extends { id: number; name: string } | null>({
       setFeedback(null);
       editor.open(item);
     },
-    remove: (item: NonNullable<T>) =>
-      deleteItem(path(item), item, { t, setFeedback, editor, title }),
+    remove: (item: NonNullable<T>) => deleteItem(path, item, { t, setFeedback, editor, title }),
   };
 }
 
@@ -176,12 +175,12 @@ export function EditorOrAdd<T>({
   );
 }
 
-// Deletes an item of a list page, once its RowActions had it confirmed, and
-// tells RowActions whether it went. Refused: the reason in the page's
-// feedback. Deleted: the page says so and reloads, and the focus moves to its
-// title, since the row and its buttons are gone.
+// Deletes an item of the list at `path`, once its RowActions had it
+// confirmed, and tells RowActions whether it went. Refused: the reason in
+// the page's feedback. Deleted: the page says so and reloads, and the focus
+// moves to its title, since the row and its buttons are gone.
 export async function deleteItem<T extends { id: number; name: string }>(
-  path: string,
+  path: DocumentPath,
   item: T,
   page: {
     t: AdminT;
@@ -190,7 +189,7 @@ export async function deleteItem<T extends { id: number; name: string }>(
     title: RefObject<HTMLHeadingElement | null>;
   },
 ): Promise<boolean> {
-  const result = await del(path);
+  const result = await removeDocument(path, item.id);
   if (!result.ok) {
     page.setFeedback({ kind: "error", problem: problemFromApi(result.error, page.t, false) });
     return false;

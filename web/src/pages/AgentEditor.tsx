@@ -3,7 +3,14 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useEffect, useRef, useState } from "react";
-import { CHANNELS, get, put, type AgentProfile, type Channel, type Named } from "../api";
+import {
+  CHANNELS,
+  client,
+  settle,
+  type AgentProfile,
+  type Channel,
+  type Schemas,
+} from "../api";
 import { useT, type TextKey } from "../i18n";
 
 // A supervisor changes an agent's skills, levels and capacities; the engine
@@ -11,7 +18,7 @@ import { useT, type TextKey } from "../i18n";
 export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: () => void }) {
   const { t } = useT();
   const [profile, setProfile] = useState<AgentProfile | null>(null);
-  const [skills, setSkills] = useState<Named[]>([]);
+  const [skills, setSkills] = useState<Schemas["Skill"][]>([]);
   const [levels, setLevels] = useState<Record<number, number>>({});
   const [capacity, setCapacity] = useState<Partial<Record<Channel, number>>>({});
   const [error, setError] = useState<string | null>(null);
@@ -20,13 +27,16 @@ export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: ()
 
   useEffect(() => {
     void Promise.all([
-      get<AgentProfile>(`/api/v1/agents/${agentId}`),
-      get<Named[]>("/api/v1/skills"),
+      settle(client.GET("/api/v1/agents/{id}", { params: { path: { id: agentId } } })),
+      settle(client.GET("/api/v1/skills")),
     ]).then(([agent, all]) => {
       if (all.ok) setSkills(all.value);
       if (agent.ok) {
         setProfile(agent.value);
-        setLevels(Object.fromEntries(agent.value.skills.map((s) => [s.skill_id, s.level])));
+        // Read as it was written: its skills, its capacities may be absent.
+        setLevels(
+          Object.fromEntries((agent.value.skills ?? []).map((s) => [s.skill_id, s.level])),
+        );
         setCapacity(agent.value.capacity ?? {});
       } else {
         // No profile yet: start from nothing.
@@ -40,14 +50,20 @@ export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: ()
     event.preventDefault();
     setError(null);
     setSaved(false);
-    const body = {
+    // PUT replaces the profile: what this editor does not show is kept.
+    const body: Schemas["AgentInput"] = {
       ...(profile?.phone ? { phone: profile.phone } : {}),
+      ...(profile?.voice_exclusive !== undefined
+        ? { voice_exclusive: profile.voice_exclusive }
+        : {}),
       skills: Object.entries(levels)
         .filter(([, level]) => level > 0)
         .map(([skill, level]) => ({ skill_id: Number(skill), level })),
       capacity,
     };
-    const result = await put(`/api/v1/agents/${agentId}`, body);
+    const result = await settle(
+      client.PUT("/api/v1/agents/{id}", { params: { path: { id: agentId } }, body }),
+    );
     if (result.ok) setSaved(true);
     else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);
   };

@@ -1,6 +1,6 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { useEffect, useState } from "react";
-import { get, type AgentFigures, type Named, type Queue, type User } from "../api";
+import { client, settle, type Named, type Queue, type Schemas, type User } from "../api";
 import { useLiveStatus } from "../hooks";
 import { useT } from "../i18n";
 import { Offers } from "./workspace/Offers";
@@ -11,9 +11,9 @@ import { WorkList } from "./workspace/WorkList";
 export interface Lookups {
   queues: Queue[];
   colleagues: Named[];
-  wrapupCodes: Named[];
-  pauseReasons: Named[];
-  canned: { id: number; name: string; text: string }[];
+  wrapupCodes: Schemas["WrapupCode"][];
+  pauseReasons: Schemas["PauseReason"][];
+  canned: Schemas["CannedResponse"][];
 }
 
 export function AgentWorkspace({ user }: { user: User }) {
@@ -30,11 +30,11 @@ export function AgentWorkspace({ user }: { user: User }) {
   useEffect(() => {
     void (async () => {
       const [queues, agents, codes, reasons, canned] = await Promise.all([
-        get<Queue[]>("/api/v1/queues"),
-        get<AgentFigures[]>("/api/v1/stats/agents"),
-        get<Named[]>("/api/v1/wrapup-codes"),
-        get<Named[]>("/api/v1/pause-reasons"),
-        get<Lookups["canned"]>("/api/v1/canned-responses"),
+        settle(client.GET("/api/v1/queues")),
+        settle(client.GET("/api/v1/stats/agents")),
+        settle(client.GET("/api/v1/wrapup-codes")),
+        settle(client.GET("/api/v1/pause-reasons")),
+        settle(client.GET("/api/v1/canned-responses")),
       ]);
       setLookups({
         queues: queues.ok ? queues.value : [],

@@ -8,7 +8,7 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useEffect, useRef, useState } from "react";
-import { post, type Interaction, type TimelineEvent } from "../api";
+import { client, settle, type Interaction, type TimelineEvent } from "../api";
 import { liveEvents } from "../events";
 import { useBlobUrl, useNow } from "../hooks";
 import { useT, type TextKey } from "../i18n";
@@ -135,7 +135,12 @@ export function CallCard({ item, timeline }: { item: Interaction; timeline: Time
     if (busy.current) return; // (not disabled: the button keeps the focus)
     busy.current = true;
     setError(null);
-    const result = await post(`/api/v1/interactions/${item.id}/call`, { action });
+    const result = await settle(
+      client.POST("/api/v1/interactions/{id}/call", {
+        params: { path: { id: item.id } },
+        body: { action },
+      }),
+    );
     busy.current = false;
     // The new state comes back as a live event.
     if (!result.ok) setError(result.error.message);
@@ -281,7 +286,7 @@ export function RecordingPlayer({
   seconds?: string;
 }) {
   const { t } = useT();
-  const audio = useBlobUrl(`/api/v1/interactions/${interactionId}/recording`);
+  const audio = useBlobUrl("interaction", interactionId);
   const texts = RECORDINGS[kind];
 
   const title = seconds ? `${t(texts.title)} (${seconds} s)` : t(texts.title);

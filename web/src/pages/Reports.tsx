@@ -12,7 +12,13 @@ import {
 } from "chart.js";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Bar } from "react-chartjs-2";
-import { get, type TrafficRow } from "../api";
+import {
+  client,
+  isTrafficRow,
+  settle,
+  trafficCsvHref,
+  type TrafficReport,
+} from "../api";
 import { useLiveReload } from "../hooks";
 import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { FiguresTable } from "./FiguresTable";
@@ -24,13 +30,15 @@ void document.fonts?.ready.then(() => {
   ChartJS.defaults.font.family = "Marianne, arial, sans-serif";
 });
 
-interface TrafficReport {
-  from: string;
-  to: string;
-  by: string;
-  interval: string;
-  time_zone: string;
-  rows: TrafficRow[];
+// A report's choices, as their selects offer them.
+type By = TrafficReport["by"];
+type Interval = TrafficReport["interval"];
+const BY: readonly By[] = ["queue", "channel", "agent"];
+const INTERVALS: readonly Interval[] = ["total", "day", "60", "15"];
+
+// A select's value as one of its options, which are `values`.
+function oneOf<T extends string>(values: readonly T[], value: string): T {
+  return values.find((v) => v === value) ?? values[0];
 }
 
 // Times in the service's time zone (the report's), whatever the browser's.
@@ -63,7 +71,8 @@ function TodayChart() {
   const [queue, setQueue] = useState("");
 
   const reload = useCallback(() => {
-    void get<TrafficReport>("/api/v1/reports/traffic?by=queue&interval=15").then((result) => {
+    const query = { by: "queue", interval: "15" } as const;
+    void settle(client.GET("/api/v1/reports/traffic", { params: { query } })).then((result) => {
       if (result.ok) setReport(result.value);
     });
   }, []);
@@ -76,13 +85,13 @@ function TodayChart() {
   // Sum per quarter-hour over the chosen queues.
   const buckets = useMemo(() => {
     const sums = new Map<string, { offered: number; answered: number; abandoned: number; inThreshold: number }>();
-    for (const row of report?.rows ?? []) {
+    for (const row of (report?.rows ?? []).filter(isTrafficRow)) {
       if (queue && row.key !== queue) continue;
       const sum = sums.get(row.start) ?? { offered: 0, answered: 0, abandoned: 0, inThreshold: 0 };
-      sum.offered += row.offered ?? 0;
-      sum.answered += row.answered ?? 0;
-      sum.abandoned += row.abandoned ?? 0;
-      sum.inThreshold += row.answered_in_threshold ?? 0;
+      sum.offered += row.offered;
+      sum.answered += row.answered;
+      sum.abandoned += row.abandoned;
+      sum.inThreshold += row.answered_in_threshold;
       sums.set(row.start, sum);
     }
     return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -153,16 +162,16 @@ function History() {
   const { t } = useT();
   const [from, setFrom] = useState(localDay());
   const [to, setTo] = useState(localDay());
-  const [by, setBy] = useState("queue");
-  const [interval, setInterval] = useState("day");
+  const [by, setBy] = useState<By>("queue");
+  const [interval, setInterval] = useState<Interval>("day");
   const [report, setReport] = useState<TrafficReport | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const query = `from=${from}&to=${to}&by=${by}&interval=${interval}`;
+  const query = { from, to, by, interval };
   const load = async (event?: React.FormEvent) => {
     event?.preventDefault();
     setError(null);
-    const result = await get<TrafficReport>(`/api/v1/reports/traffic?${query}`);
+    const result = await settle(client.GET("/api/v1/reports/traffic", { params: { query } }));
     if (result.ok) setReport(result.value);
     else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);
   };
@@ -181,12 +190,12 @@ function History() {
         <div className="guichet-grid fr-px-0">
         <Input label={t("reports.from")} nativeInputProps={{ type: "date", value: from, required: true, onChange: (e) => setFrom(e.target.value) }} />
         <Input label={t("reports.to")} nativeInputProps={{ type: "date", value: to, required: true, onChange: (e) => setTo(e.target.value) }} />
-        <Select label={t("reports.by")} nativeSelectProps={{ value: by, onChange: (e) => setBy(e.target.value) }}>
+        <Select label={t("reports.by")} nativeSelectProps={{ value: by, onChange: (e) => setBy(oneOf(BY, e.target.value)) }}>
           <option value="queue">{t("reports.byQueue")}</option>
           <option value="channel">{t("reports.byChannel")}</option>
           <option value="agent">{t("reports.byAgent")}</option>
         </Select>
-        <Select label={t("reports.interval")} nativeSelectProps={{ value: interval, onChange: (e) => setInterval(e.target.value) }}>
+        <Select label={t("reports.interval")} nativeSelectProps={{ value: interval, onChange: (e) => setInterval(oneOf(INTERVALS, e.target.value)) }}>
           <option value="total">{t("reports.total")}</option>
           <option value="day">{t("reports.perDay")}</option>
           <option value="60">{t("reports.perHour")}</option>
@@ -199,7 +208,7 @@ function History() {
             priority="secondary"
             iconId="fr-icon-download-line"
             iconPosition="left"
-            linkProps={{ href: `/api/v1/reports/traffic?${query}&format=csv`, download: true }}
+            linkProps={{ href: trafficCsvHref(query), download: true }}
           >
             {t("reports.csv")}
           </Button>
@@ -245,7 +254,7 @@ function History() {
                   <th scope="row">
                     {report.by === "channel" ? t(`channel.${row.key}` as TextKey) : row.name}
                   </th>
-                  {agents ? (
+                  {"offers" in row ? (
                     <>
                       <td>{row.offers}</td>
                       <td>{row.accepted}</td>
@@ -258,7 +267,7 @@ function History() {
                       <td>{row.answered}</td>
                       <td>{row.abandoned}</td>
                       <td>{row.service_level == null ? "—" : formatPercent(row.service_level)}</td>
-                      <td>{formatDuration(row.asa_s ?? 0)}</td>
+                      <td>{formatDuration(row.asa_s)}</td>
                     </>
                   )}
                 </tr>

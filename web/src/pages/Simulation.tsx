@@ -5,25 +5,9 @@ import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
 import { Bar } from "react-chartjs-2";
-import { get, post, type Queue, type TrafficRow } from "../api";
+import { client, isTrafficRow, settle, type Schemas } from "../api";
 import { formatDuration, formatPercent, useT } from "../i18n";
 import { FiguresTable } from "./FiguresTable";
-
-interface Figures {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  service_level: number;
-  asa_s: number;
-  occupancy: number;
-}
-interface Prediction {
-  agents: number;
-  interval_s: number;
-  overall: Figures;
-  queues: (Figures & { name: string })[];
-  intervals: (Figures & { start_s: number })[];
-}
 
 function clock(seconds: number): string {
   const h = Math.floor(seconds / 3600) % 24;
@@ -42,7 +26,7 @@ export function Simulation() {
   const [aht, setAht] = useState(180);
   const [patience, setPatience] = useState(120);
   const [agents, setAgents] = useState<"connected" | "all">("connected");
-  const [prediction, setPrediction] = useState<Prediction | null>(null);
+  const [prediction, setPrediction] = useState<Schemas["WhatIfReport"] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -55,14 +39,15 @@ export function Simulation() {
     if (profile === "today") {
       // Today's arrivals per quarter-hour and queue, from the first
       // quarter-hour with traffic (the simulated day starts there).
-      const today = await get<{ rows: TrafficRow[] }>("/api/v1/reports/traffic?by=queue&interval=15");
-      const rows = today.ok ? today.value.rows : [];
+      const query = { by: "queue", interval: "15" } as const;
+      const today = await settle(client.GET("/api/v1/reports/traffic", { params: { query } }));
+      const rows = today.ok ? today.value.rows.filter(isTrafficRow) : [];
       if (rows.length > 0) {
         const first = Date.parse(rows[0].start);
         for (const row of rows) {
           const index = Math.round((Date.parse(row.start) - first) / 900_000);
           if (index < 0 || index >= 96) continue;
-          (arrivals[row.key] ??= new Array(96).fill(0))[index] = ((row.offered ?? 0) * factor) / 100;
+          (arrivals[row.key] ??= new Array(96).fill(0))[index] = (row.offered * factor) / 100;
         }
         dayStart = new Date(first).toLocaleTimeString("fr-FR", {
           hour: "2-digit",
@@ -76,16 +61,20 @@ export function Simulation() {
         return;
       }
     } else {
-      const queues = await get<Queue[]>("/api/v1/queues");
+      const queues = await settle(client.GET("/api/v1/queues"));
       for (const q of queues.ok ? queues.value : []) arrivals[String(q.id)] = new Array(40).fill(perHour / 4);
     }
-    const result = await post<Prediction>("/api/v1/simulations", {
-      arrivals,
-      aht_s: aht,
-      ...(patience > 0 ? { patience_s: patience } : {}),
-      agents,
-      day_start: dayStart,
-    });
+    const result = await settle(
+      client.POST("/api/v1/simulations", {
+        body: {
+          arrivals,
+          aht_s: aht,
+          ...(patience > 0 ? { patience_s: patience } : {}),
+          agents,
+          day_start: dayStart,
+        },
+      }),
+    );
     setBusy(false);
     if (result.ok) setPrediction(result.value);
     else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);

@@ -4,11 +4,13 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { get, put, type AgentFigures, type Named, type QueueFigures } from "../api";
+import { client, settle, type AgentFigures, type QueueFigures, type Schemas } from "../api";
 import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
 import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { AgentEditor } from "./AgentEditor";
+
+type AgentState = AgentFigures["state"];
 
 // The supervisor's live view: figures reloaded after events, coalesced to at
 // most two reloads a second whatever the traffic; times in state tick locally.
@@ -23,12 +25,12 @@ export function Wallboard() {
   const [error, setError] = useState<string | null>(null);
   // Once pause reasons exist a pause needs one: the supervisor's pauses use
   // the reason chosen above the table.
-  const [pauseReasons, setPauseReasons] = useState<Named[]>([]);
+  const [pauseReasons, setPauseReasons] = useState<Schemas["PauseReason"][]>([]);
   const [pauseReason, setPauseReason] = useState("");
   const pauseReasonRef = useRef("");
   pauseReasonRef.current = pauseReason || pauseReasons[0]?.name || "";
   useEffect(() => {
-    void get<Named[]>("/api/v1/pause-reasons").then((result) => {
+    void settle(client.GET("/api/v1/pause-reasons")).then((result) => {
       if (result.ok) setPauseReasons(result.value);
     });
   }, []);
@@ -39,8 +41,8 @@ export function Wallboard() {
   const updateArrived = useRef<number | null>(null);
   const reload = useCallback(() => {
     void Promise.all([
-      get<QueueFigures[]>("/api/v1/stats/queues"),
-      get<AgentFigures[]>("/api/v1/stats/agents"),
+      settle(client.GET("/api/v1/stats/queues")),
+      settle(client.GET("/api/v1/stats/agents")),
     ]).then(([q, a]) => {
       updateArrived.current = performance.now();
       if (q.ok) setQueues(q.value);
@@ -75,13 +77,15 @@ export function Wallboard() {
     return counts;
   }, [agents]);
 
-  const setState = useCallback(async (agent: AgentFigures, state: string) => {
+  const setState = useCallback(async (agent: AgentFigures, state: AgentState) => {
     setError(null);
     const reason = state === "paused" ? pauseReasonRef.current : "";
-    const result = await put(`/api/v1/agents/${agent.agent_id}/state`, {
-      state,
-      ...(reason ? { reason } : {}),
-    });
+    const result = await settle(
+      client.PUT("/api/v1/agents/{id}/state", {
+        params: { path: { id: agent.agent_id } },
+        body: { state, ...(reason ? { reason } : {}) },
+      }),
+    );
     if (!result.ok) setError(result.error.message);
   }, []);
 
@@ -225,7 +229,7 @@ const AgentRow = memo(
     onEdit,
   }: {
     agent: AgentFigures;
-    onState: (agent: AgentFigures, state: string) => Promise<void>;
+    onState: (agent: AgentFigures, state: AgentState) => Promise<void>;
     onEdit: (id: number) => void;
   }) {
     const { t } = useT();

@@ -3,7 +3,7 @@
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useState } from "react";
-import { get, post, put } from "../../api";
+import { client, settle, type Schemas } from "../../api";
 import { AdminTable, RowActions } from "../../components/AdminTable";
 import {
   FeedbackAlert,
@@ -17,18 +17,8 @@ import { FormButtons, NameInput } from "../../components/formFields";
 import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
 import { fill, useAdminT, type AdminT } from "./texts";
 
-export interface Calendar {
-  id: number;
-  name: string;
-  hours: string;
-  time_zone?: string;
-  french_holidays?: boolean;
-  alsace_moselle?: boolean;
-  closed_dates?: string[];
-  description?: string;
-}
-
-type CalendarBody = Omit<Calendar, "id">;
+// Read as it was written: the defaults (time zone, holidays) not filled in.
+type Calendar = Schemas["Calendar"];
 
 const labelsOf = (t: AdminT): Record<string, string> => ({
   name: t("common.name"),
@@ -68,7 +58,7 @@ export function CalendarsPage() {
   const [calendars, setCalendars] = useState<Calendar[] | null>(null);
 
   const load = useCallback(async () => {
-    const result = await get<Calendar[]>("/api/v1/calendars");
+    const result = await settle(client.GET("/api/v1/calendars"));
     if (result.ok) setCalendars(byName(result.value));
     return [result];
   }, []);
@@ -77,7 +67,7 @@ export function CalendarsPage() {
   const page = useListPage<Calendar | null>({
     load,
     openerId: (calendar) => (calendar ? `calendar-${calendar.id}-edit` : "calendar-add"),
-    path: (calendar) => `/api/v1/calendars/${calendar.id}`,
+    path: "/api/v1/calendars",
   });
   const { editor, open, remove } = page;
 
@@ -174,7 +164,7 @@ function CalendarForm({
     if (!hours.trim()) return refuse({ field: "hours", message: t("error.required") });
     const dates = parseDates(closedDates, t);
     if (!Array.isArray(dates)) return refuse(dates);
-    const body: CalendarBody = {
+    const body: Schemas["CalendarInput"] = {
       name: name.trim(),
       hours: hours.trim(),
       ...(timeZone.trim() ? { time_zone: timeZone.trim() } : {}),
@@ -185,9 +175,11 @@ function CalendarForm({
       ...(calendar?.description ? { description: calendar.description } : {}),
     };
     setBusy(true);
-    const result = calendar
-      ? await put<Calendar>(`/api/v1/calendars/${calendar.id}`, body)
-      : await post<Calendar>("/api/v1/calendars", body);
+    const result = await settle(
+      calendar
+        ? client.PUT("/api/v1/calendars/{id}", { params: { path: { id: calendar.id } }, body })
+        : client.POST("/api/v1/calendars", { body }),
+    );
     setBusy(false);
     if (!result.ok) return refuse(problemFromApi(result.error, t));
     setClosedDates(dates.join("\n"));

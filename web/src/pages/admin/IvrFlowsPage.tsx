@@ -4,30 +4,27 @@
 // typed (ivr/). Below, the recordings a step may say instead of a
 // synthesised text.
 import { useCallback, useState } from "react";
-import { get } from "../../api";
+import { client, settle, type Queue, type Schemas } from "../../api";
 import { AdminTable, RowActions } from "../../components/AdminTable";
 import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
-import type { Calendar } from "./CalendarsPage";
 import { FlowEditor } from "./ivr/FlowEditor";
-import type { IvrFlow } from "./ivr/flowForm";
 import { PREFIX } from "./ivr/flowProblems";
-import { RecordingsSection, type Recording } from "./ivr/Recordings";
-import type { QueueSettings } from "./queues/queueSettings";
+import { RecordingsSection } from "./ivr/Recordings";
 import { useAdminT } from "./texts";
 
 export function IvrFlowsPage() {
   const t = useAdminT();
-  const [flows, setFlows] = useState<IvrFlow[] | null>(null);
-  const [queues, setQueues] = useState<QueueSettings[]>([]);
-  const [calendars, setCalendars] = useState<Calendar[]>([]);
-  const [recordings, setRecordings] = useState<Recording[] | null>(null);
+  const [flows, setFlows] = useState<Schemas["IvrFlow"][] | null>(null);
+  const [queues, setQueues] = useState<Queue[]>([]);
+  const [calendars, setCalendars] = useState<Schemas["Calendar"][]>([]);
+  const [recordings, setRecordings] = useState<Schemas["Prompt"][] | null>(null);
 
   const load = useCallback(async () => {
     const [f, q, c, r] = await Promise.all([
-      get<IvrFlow[]>("/api/v1/ivr-flows"),
-      get<QueueSettings[]>("/api/v1/queues"),
-      get<Calendar[]>("/api/v1/calendars"),
-      get<Recording[]>("/api/v1/prompts"),
+      settle(client.GET("/api/v1/ivr-flows")),
+      settle(client.GET("/api/v1/queues")),
+      settle(client.GET("/api/v1/calendars")),
+      settle(client.GET("/api/v1/prompts")),
     ]);
     if (q.ok) setQueues(byName(q.value));
     if (c.ok) setCalendars(byName(c.value));
@@ -37,10 +34,10 @@ export function IvrFlowsPage() {
   }, []);
 
   // The flow in the editor (null: a new one).
-  const page = useListPage<IvrFlow | null>({
+  const page = useListPage<Schemas["IvrFlow"] | null>({
     load,
     openerId: (flow) => (flow ? `ivr-${flow.id}-edit` : "ivr-add"),
-    path: (flow) => `/api/v1/ivr-flows/${flow.id}`,
+    path: "/api/v1/ivr-flows",
   });
   const { editor, open, remove, reload } = page;
 

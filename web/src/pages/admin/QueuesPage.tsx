@@ -2,27 +2,25 @@
 // PUT replaces the whole queue, so the editor sends every setting it keeps;
 // the engine applies the change at once, to what waits too.
 import { useCallback, useState } from "react";
-import { get } from "../../api";
+import { client, settle, type Queue, type Schemas } from "../../api";
 import { AdminTable, RowActions } from "../../components/AdminTable";
 import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
 import { formatPercent } from "../../i18n";
-import type { Calendar } from "./CalendarsPage";
 import { QueueForm } from "./queues/QueueForm";
-import { channelLabel, strategyLabel, type QueueSettings } from "./queues/queueSettings";
-import type { SimpleItem } from "./SimpleListPage";
+import { channelLabel, strategyLabel } from "./queues/queueSettings";
 import { fill, useAdminT } from "./texts";
 
 export function QueuesPage() {
   const t = useAdminT();
-  const [queues, setQueues] = useState<QueueSettings[] | null>(null);
-  const [skills, setSkills] = useState<SimpleItem[]>([]);
-  const [calendars, setCalendars] = useState<Calendar[]>([]);
+  const [queues, setQueues] = useState<Queue[] | null>(null);
+  const [skills, setSkills] = useState<Schemas["Skill"][]>([]);
+  const [calendars, setCalendars] = useState<Schemas["Calendar"][]>([]);
 
   const load = useCallback(async () => {
     const [q, s, c] = await Promise.all([
-      get<QueueSettings[]>("/api/v1/queues"),
-      get<SimpleItem[]>("/api/v1/skills"),
-      get<Calendar[]>("/api/v1/calendars"),
+      settle(client.GET("/api/v1/queues")),
+      settle(client.GET("/api/v1/skills")),
+      settle(client.GET("/api/v1/calendars")),
     ]);
     if (s.ok) setSkills(byName(s.value));
     if (c.ok) setCalendars(byName(c.value));
@@ -31,14 +29,14 @@ export function QueuesPage() {
   }, []);
 
   // The queue in the editor (null: a new one).
-  const page = useListPage<QueueSettings | null>({
+  const page = useListPage<Queue | null>({
     load,
     openerId: (queue) => (queue ? `queue-${queue.id}-edit` : "queue-add"),
-    path: (queue) => `/api/v1/queues/${queue.id}`,
+    path: "/api/v1/queues",
   });
   const { editor, open, remove } = page;
 
-  const opening = (q: QueueSettings) => {
+  const opening = (q: Queue) => {
     if (q.calendar_id) {
       const calendar = calendars.find((c) => c.id === q.calendar_id);
       return fill(t("queues.calendarCell"), { name: calendar?.name ?? `#${q.calendar_id}` });
@@ -86,11 +84,11 @@ export function QueuesPage() {
               {channelLabel(t, q.channel)}
               {q.channel === "voice" && q.record_calls && ` — ${t("queues.recordedCell")}`}
             </td>
-            <td>{strategyLabel(t, q.strategy ?? "longest_idle")}</td>
+            <td>{strategyLabel(t, q.strategy)}</td>
             <td>
               {fill(t("queues.slCell"), {
-                target: formatPercent(q.sl_target ?? 0.8),
-                threshold: q.sl_threshold_s ?? 20,
+                target: formatPercent(q.sl_target),
+                threshold: q.sl_threshold_s,
               })}
             </td>
             <td>{opening(q)}</td>

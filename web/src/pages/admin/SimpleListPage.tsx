@@ -3,7 +3,7 @@
 // A table with Modifier / Supprimer per row, an edit panel, an add form.
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useState } from "react";
-import { get, post, put, type Result } from "../../api";
+import { client, settle, type DocumentPath, type Result, type Schemas } from "../../api";
 import { AdminTable, RowActions } from "../../components/AdminTable";
 import {
   FeedbackAlert,
@@ -16,10 +16,28 @@ import { FormButtons, NameInput } from "../../components/formFields";
 import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
 import { fill, useAdminT, type AdminKey, type AdminT } from "./texts";
 
-export interface SimpleItem {
+// A row of the table, as the form edits it: the document's name and its
+// second field — a description, or a canned response's text.
+interface SimpleItem {
   id: number;
   name: string;
   description?: string;
+}
+type SimpleDocument =
+  | Schemas["Skill"]
+  | Schemas["WrapupCode"]
+  | Schemas["PauseReason"]
+  | Schemas["CannedResponse"];
+
+function itemOf(document: SimpleDocument): SimpleItem {
+  const { id, name } = document;
+  return { id, name, description: "text" in document ? document.text : document.description };
+}
+
+// An answer of the API about a document, as the page shows it.
+async function asItem(pending: Promise<Result<SimpleDocument>>): Promise<Result<SimpleItem>> {
+  const result = await pending;
+  return result.ok ? { ok: true, value: itemOf(result.value) } : result;
 }
 
 const KINDS = {
@@ -66,7 +84,7 @@ const KINDS = {
 } as const satisfies Record<
   string,
   {
-    path: string;
+    path: DocumentPath;
     title: AdminKey;
     intro: AdminKey;
     add: AdminKey;
@@ -87,26 +105,28 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
   const [items, setItems] = useState<SimpleItem[] | null>(null);
 
   const load = useCallback(async () => {
-    const result = await get<(SimpleItem & { text?: string })[]>(texts.path);
-    // The form's second field is the kind's field (a description, a text).
+    const result = await settle(client.GET(texts.path));
     if (result.ok) {
-      setItems(byName(result.value.map((item) => ({ ...item, description: item[texts.field] }))));
+      const documents: readonly SimpleDocument[] = result.value;
+      setItems(byName(documents.map(itemOf)));
     }
     return [result];
-  }, [texts.path, texts.field]);
+  }, [texts.path]);
 
   // The item in the edit panel (new ones are added below the table).
   const page = useListPage<SimpleItem>({
     load,
     openerId: (item) => `${kind}-${item.id}-edit`,
-    path: (item) => `${texts.path}/${item.id}`,
+    path: texts.path,
   });
   const { editor, open, remove, reload } = page;
 
-  const asSent = ({ name, description }: { name: string; description?: string }) => ({
-    name,
-    ...(description !== undefined ? { [texts.field]: description } : {}),
-  });
+  // The kind's body: its second field left out when empty — but a canned
+  // response's text is required (the server refuses an empty one too).
+  const asSent = ({ name, description }: { name: string; description?: string }) =>
+    texts.field === "text"
+      ? { name, text: description ?? "" }
+      : { name, ...(description !== undefined ? { description } : {}) };
 
   return (
     <>
@@ -123,7 +143,16 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
             fieldLabel={t(texts.fieldLabel)}
             initial={item}
             submitLabel={t("common.save")}
-            send={(body) => put<SimpleItem>(`${texts.path}/${item.id}`, asSent(body))}
+            send={(body) =>
+              asItem(
+                settle(
+                  client.PUT(`${texts.path}/{id}`, {
+                    params: { path: { id: item.id } },
+                    body: asSent(body),
+                  }),
+                ),
+              )
+            }
             onSent={(saved) => {
               editor.saved(saved);
               return t("common.saved");
@@ -162,7 +191,7 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
           fieldLabel={t(texts.fieldLabel)}
           initial={{ name: "", description: "" }}
           submitLabel={t("common.add")}
-          send={(body) => post<SimpleItem>(texts.path, asSent(body))}
+          send={(body) => asItem(settle(client.POST(texts.path, { body: asSent(body) })))}
           onSent={(added) => {
             void reload();
             return fill(t("common.added"), { name: added.name });

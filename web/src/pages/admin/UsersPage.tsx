@@ -12,7 +12,7 @@ import {
   type SetStateAction,
 } from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { get, post, put, type Role, type User } from "../../api";
+import { client, settle, type Role, type User } from "../../api";
 import { AdminTable } from "../../components/AdminTable";
 import {
   FeedbackAlert,
@@ -43,7 +43,7 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | null>(null);
 
   const reload = useCallback(async () => {
-    const result = await get<{ users: User[] }>("/api/v1/users");
+    const result = await settle(client.GET("/api/v1/users"));
     if (result.ok) {
       setUsers(
         [...result.value.users].sort((a, b) => a.username.localeCompare(b.username, "fr")),
@@ -132,12 +132,16 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       return refuse({ field: "password", message: t("error.passwordShort") });
     }
     setBusy(true);
-    const result = await post<User>("/api/v1/users", {
-      username: username.trim(),
-      ...(displayName.trim() ? { display_name: displayName.trim() } : {}),
-      role,
-      password,
-    });
+    const result = await settle(
+      client.POST("/api/v1/users", {
+        body: {
+          username: username.trim(),
+          ...(displayName.trim() ? { display_name: displayName.trim() } : {}),
+          role,
+          password,
+        },
+      }),
+    );
     setBusy(false);
     if (!result.ok) return refuse(problemFromApi(result.error, t));
     setFeedback({
@@ -217,11 +221,12 @@ function EditUserForm({
       setError(t("error.passwordShort"));
       return;
     }
-    const result = await put<User>(`/api/v1/users/${user.id}`, {
-      display_name: displayName.trim(),
-      role,
-      ...(password ? { password } : {}),
-    });
+    const result = await settle(
+      client.PUT("/api/v1/users/{id}", {
+        params: { path: { id: user.id } },
+        body: { display_name: displayName.trim(), role, ...(password ? { password } : {}) },
+      }),
+    );
     if (!result.ok) {
       const labels = labelsOf(t);
       const field = result.error.field ? labels[result.error.field] ?? result.error.field : "";

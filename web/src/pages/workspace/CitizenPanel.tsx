@@ -1,7 +1,7 @@
 // The citizen's 360° view: contacts, and every interaction on every
 // channel with its outcome.
 import { useEffect, useState } from "react";
-import { get, type CitizenView } from "../../api";
+import { client, settle, type CitizenView } from "../../api";
 import { useT, type TextKey } from "../../i18n";
 
 export function CitizenPanel({ citizenId }: { citizenId: number }) {
@@ -9,7 +9,8 @@ export function CitizenPanel({ citizenId }: { citizenId: number }) {
   const [citizen, setCitizen] = useState<CitizenView | null>(null);
   useEffect(() => {
     if (!citizenId) return;
-    void get<CitizenView>(`/api/v1/citizens/${citizenId}`).then((result) => {
+    const request = client.GET("/api/v1/citizens/{id}", { params: { path: { id: citizenId } } });
+    void settle(request).then((result) => {
       if (result.ok) setCitizen(result.value);
     });
   }, [citizenId]);
@@ -43,7 +44,7 @@ export function CitizenPanel({ citizenId }: { citizenId: number }) {
                 </tr>
               </thead>
               <tbody>
-                {(citizen.interactions ?? []).map((i) => (
+                {citizen.interactions.map((i) => (
                   <tr key={i.id}>
                     <td>{i.id}</td>
                     <td>{new Date(i.enqueued_at).toLocaleString()}</td>
@@ -52,7 +53,7 @@ export function CitizenPanel({ citizenId }: { citizenId: number }) {
                       {t(`status.${i.status}` as TextKey)}
                       {i.wrapup_code ? ` — ${i.wrapup_code}` : ""}
                     </td>
-                    <td>{(i.notes ?? []).map((n) => n.note).filter(Boolean).join(" · ")}</td>
+                    <td>{i.notes.map((n) => n.note).filter(Boolean).join(" · ")}</td>
                   </tr>
                 ))}
               </tbody>

@@ -5,7 +5,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
-import { post, type Interaction } from "../../api";
+import { client, settle, type Interaction, type TimelineEvent } from "../../api";
 import { useT } from "../../i18n";
 import type { Lookups } from "../AgentWorkspace";
 
@@ -18,7 +18,7 @@ export function Conversation({
   onSent,
 }: {
   item: Interaction;
-  messages: { sequence: number; at: string; data: Record<string, unknown> }[];
+  messages: TimelineEvent[];
   canned: Lookups["canned"];
   onSent: () => void;
 }) {
@@ -29,7 +29,12 @@ export function Conversation({
     event.preventDefault();
     if (!text.trim()) return;
     setError(null);
-    const result = await post(`/api/v1/interactions/${item.id}/messages`, { text: text.trim() });
+    const result = await settle(
+      client.POST("/api/v1/interactions/{id}/messages", {
+        params: { path: { id: item.id } },
+        body: { text: text.trim() },
+      }),
+    );
     if (!result.ok) {
       setError(result.error.message);
       return;

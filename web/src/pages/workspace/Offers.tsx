@@ -2,7 +2,7 @@
 // make and end them.
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { get, post, type Channel, type Offer, type User } from "../../api";
+import { client, settle, type Channel, type Offer, type User } from "../../api";
 import { liveEvents } from "../../events";
 import { useNow } from "../../hooks";
 import { useT, type TextKey } from "../../i18n";
@@ -37,7 +37,10 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
       };
       if (!offer.citizen_id) return showOnce(offer);
       const fallback = window.setTimeout(() => showOnce(offer), 300);
-      void get<{ name: string }>(`/api/v1/citizens/${offer.citizen_id}`).then((result) => {
+      const request = client.GET("/api/v1/citizens/{id}", {
+        params: { path: { id: offer.citizen_id } },
+      });
+      void settle(request).then((result) => {
         window.clearTimeout(fallback);
         showOnce(result.ok ? { ...offer, citizen_name: result.value.name } : offer);
       });
@@ -45,7 +48,7 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
     [show],
   );
   const reload = useCallback(() => {
-    void get<Offer[]>("/api/v1/offers").then((result) => {
+    void settle(client.GET("/api/v1/offers")).then((result) => {
       if (result.ok) setOffers(result.value);
     });
   }, []);
@@ -62,6 +65,7 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
           queue_id: event.queue_id ?? 0,
           channel: (event.channel ?? "task") as Channel,
           citizen_id: event.citizen_id ?? 0,
+          citizen_name: "", // not known yet: announce asks for it
           deadline: event.deadline ?? event.at,
         };
         announce(offer);
@@ -73,7 +77,10 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
   }, [reload, announce, user.id]);
 
   const answer = async (offer: Offer, accept: boolean) => {
-    const result = await post(`/api/v1/offers/${offer.id}/${accept ? "accept" : "reject"}`);
+    const init = { params: { path: { id: offer.id } } };
+    const result = accept
+      ? await settle(client.POST("/api/v1/offers/{id}/accept", init))
+      : await settle(client.POST("/api/v1/offers/{id}/reject", init));
     // Answered (or gone meanwhile): no longer an offer, whatever the event says later.
     if (result.ok || result.error.status === 404) {
       gone.current.add(offer.id);

@@ -7,11 +7,17 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useState } from "react";
-import { get, put, type AgentFigures, type AgentProfile, type Named, type User } from "../../api";
+import { client, settle, type AgentFigures, type Schemas, type User } from "../../api";
 import { useLiveReload, useNow } from "../../hooks";
 import { formatDuration, useT, type TextKey } from "../../i18n";
 
-export function StatePanel({ user, pauseReasons }: { user: User; pauseReasons: Named[] }) {
+export function StatePanel({
+  user,
+  pauseReasons,
+}: {
+  user: User;
+  pauseReasons: Schemas["PauseReason"][];
+}) {
   const { t } = useT();
   const [mine, setMine] = useState<AgentFigures | null>(null);
   const [reason, setReason] = useState("");
@@ -20,7 +26,7 @@ export function StatePanel({ user, pauseReasons }: { user: User; pauseReasons: N
   const [loadedAt, setLoadedAt] = useState(Date.now());
 
   const reload = useCallback(() => {
-    void get<AgentFigures[]>("/api/v1/stats/agents").then((result) => {
+    void settle(client.GET("/api/v1/stats/agents")).then((result) => {
       if (!result.ok) return;
       setMine(result.value.find((a) => a.agent_id === user.id) ?? null);
       setLoadedAt(Date.now());
@@ -28,11 +34,15 @@ export function StatePanel({ user, pauseReasons }: { user: User; pauseReasons: N
   }, [user.id]);
   useLiveReload(reload, (e) => e.type === "agent_state" && e.agent_id === user.id);
 
-  const choose = async (state: string, why = "") => {
+  const choose = async (state: AgentFigures["state"], why = "") => {
     setError(null);
-    const body: Record<string, string> = { state };
-    if (state === "paused" && why) body.reason = why;
-    const result = await put(`/api/v1/agents/${user.id}/state`, body);
+    const reason = state === "paused" && why ? { reason: why } : {};
+    const result = await settle(
+      client.PUT("/api/v1/agents/{id}/state", {
+        params: { path: { id: user.id } },
+        body: { state, ...reason },
+      }),
+    );
     if (!result.ok) setError(result.error.message);
     reload();
   };
@@ -123,14 +133,20 @@ export function PhonePanel({ user }: { user: User }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
-    void get<AgentProfile>(`/api/v1/agents/${user.id}`).then((result) => {
+    const request = client.GET("/api/v1/agents/{id}", { params: { path: { id: user.id } } });
+    void settle(request).then((result) => {
       if (result.ok) setPhone(result.value.phone ?? "");
     });
   }, [user.id]);
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
-    const result = await put(`/api/v1/agents/${user.id}/phone`, { phone: phone.trim() });
+    const result = await settle(
+      client.PUT("/api/v1/agents/{id}/phone", {
+        params: { path: { id: user.id } },
+        body: { phone: phone.trim() },
+      }),
+    );
     setMessage(
       result.ok ? { ok: true, text: t("phone.saved") } : { ok: false, text: result.error.message },
     );

@@ -6,7 +6,14 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useState } from "react";
-import { get, post, type Interaction, type TimelineEvent, type User } from "../../api";
+import {
+  client,
+  settle,
+  type Interaction,
+  type InteractionRecord,
+  type TimelineEvent,
+  type User,
+} from "../../api";
 import { liveEvents } from "../../events";
 import { useLiveReload, useNow } from "../../hooks";
 import { formatDuration, useT, type TextKey } from "../../i18n";
@@ -30,7 +37,10 @@ export function WorkList({
   const [notice, setNotice] = useState<string | null>(null);
 
   const reload = useCallback(() => {
-    void get<Interaction[]>(`/api/v1/agents/${user.id}/interactions`).then((result) => {
+    const request = client.GET("/api/v1/agents/{id}/interactions", {
+      params: { path: { id: user.id } },
+    });
+    void settle(request).then((result) => {
       if (!result.ok) return;
       setItems(result.value);
       setSelected((current) =>
@@ -107,7 +117,7 @@ function InteractionCard({
 }) {
   const { t } = useT();
   const now = useNow();
-  const [detail, setDetail] = useState<Interaction | null>(null);
+  const [detail, setDetail] = useState<InteractionRecord | null>(null);
   const [code, setCode] = useState("");
   const [note, setNote] = useState("");
   const [toQueue, setToQueue] = useState("");
@@ -115,7 +125,8 @@ function InteractionCard({
   const [error, setError] = useState<string | null>(null);
 
   const reloadDetail = useCallback(() => {
-    void get<Interaction>(`/api/v1/interactions/${item.id}`).then((result) => {
+    const request = client.GET("/api/v1/interactions/{id}", { params: { path: { id: item.id } } });
+    void settle(request).then((result) => {
       if (result.ok) setDetail(result.value);
     });
   }, [item.id]);
@@ -147,24 +158,34 @@ function InteractionCard({
   const complete = async (event: React.FormEvent) => {
     event.preventDefault();
     setError(null);
-    const body: Record<string, string> = {};
-    if (code) body.wrapup_code = code;
-    if (note.trim()) body.note = note.trim();
-    const result = await post(`/api/v1/interactions/${item.id}/complete`, body);
+    const result = await settle(
+      client.POST("/api/v1/interactions/{id}/complete", {
+        params: { path: { id: item.id } },
+        body: {
+          ...(code ? { wrapup_code: code } : {}),
+          ...(note.trim() ? { note: note.trim() } : {}),
+        },
+      }),
+    );
     if (result.ok) onDone(t("work.completed"));
     else setError(result.error.message);
   };
 
-  const transfer = async (body: Record<string, number>) => {
+  const transfer = async (to: { queue_id: number } | { agent_id: number }) => {
     setError(null);
-    const result = await post(`/api/v1/interactions/${item.id}/transfer`, body);
+    const result = await settle(
+      client.POST("/api/v1/interactions/{id}/transfer", {
+        params: { path: { id: item.id } },
+        body: to,
+      }),
+    );
     if (result.ok) onDone(t("work.transferred"));
     else setError(result.error.message);
   };
 
-  const completedAt = detail?.timeline?.filter((e) => e.type === "completed").at(-1)?.at;
-  const attributes = attributeRows(item.attributes ?? {}, t);
-  const voicemail = Boolean(item.attributes?.voicemail);
+  const completedAt = detail?.timeline.filter((e) => e.type === "completed").at(-1)?.at;
+  const attributes = attributeRows(item.attributes, t);
+  const voicemail = Boolean(item.attributes.voicemail);
   return (
     <article className="fr-card fr-card--no-arrow fr-p-3w" aria-labelledby={`it-${item.id}`}>
       <h3 id={`it-${item.id}`} className="fr-h5">
@@ -294,7 +315,7 @@ function InteractionCard({
         </fieldset>
       )}
 
-      {detail?.timeline && (
+      {detail && (
         <details className="fr-mt-3w">
           <summary>{t("work.timeline")}</summary>
           <ol className="fr-text--sm">

@@ -5,13 +5,10 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { post, put } from "../../../api";
+import { client, settle, type Queue, type Schemas } from "../../../api";
 import { FeedbackAlert, problemFromApi, type Feedback } from "../../../components/feedback";
 import { focusLater } from "../../../components/focus";
 import { FieldGroup, FormButtons, NameInput } from "../../../components/formFields";
-import type { Calendar } from "../CalendarsPage";
-import type { Recording } from "./Recordings";
-import type { QueueSettings } from "../queues/queueSettings";
 import { fill, useAdminT } from "../texts";
 import {
   blankStep,
@@ -19,7 +16,6 @@ import {
   formOf,
   type FlowForm,
   type FlowProblem,
-  type IvrFlow,
   type StepForm,
   type StepRef,
 } from "./flowForm";
@@ -37,11 +33,11 @@ export function FlowEditor({
   onSaved,
   onClose,
 }: {
-  flow: IvrFlow | null;
-  queues: QueueSettings[];
-  calendars: Calendar[];
-  recordings: Recording[];
-  onSaved: (saved: IvrFlow) => void;
+  flow: Schemas["IvrFlow"] | null;
+  queues: Queue[];
+  calendars: Schemas["Calendar"][];
+  recordings: Schemas["Prompt"][];
+  onSaved: (saved: Schemas["IvrFlow"]) => void;
   onClose: () => void;
 }) {
   const t = useAdminT();
@@ -61,7 +57,7 @@ export function FlowEditor({
       const sequence = ++checks.current;
       // A stored flow is checked as a change of itself (its number is its own).
       const checking = flow ? { ...body, id: flow.id } : body;
-      void post<{ problems: FlowProblem[] }>("/api/v1/ivr-flows/check", checking).then((result) => {
+      void settle(client.POST("/api/v1/ivr-flows/check", { body: checking })).then((result) => {
         if (sequence !== checks.current) return;
         setChecked(
           result.ok
@@ -100,9 +96,11 @@ export function FlowEditor({
     setFeedback(null);
     if (!form.name.trim()) return refuse({ step: "", field: "name", message: t("error.required") });
     setBusy(true);
-    const result = flow
-      ? await put<IvrFlow>(`/api/v1/ivr-flows/${flow.id}`, body)
-      : await post<IvrFlow>("/api/v1/ivr-flows", body);
+    const result = await settle(
+      flow
+        ? client.PUT("/api/v1/ivr-flows/{id}", { params: { path: { id: flow.id } }, body })
+        : client.POST("/api/v1/ivr-flows", { body }),
+    );
     setBusy(false);
     if (!result.ok) {
       const problem = problemFromApi(result.error, t);

@@ -5,7 +5,7 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Upload } from "@codegouvfr/react-dsfr/Upload";
 import { useEffect, useRef, useState } from "react";
-import { upload } from "../../../api";
+import { uploadRecording, type Schemas } from "../../../api";
 import { AdminTable, RowActions } from "../../../components/AdminTable";
 import {
   FeedbackAlert,
@@ -22,11 +22,7 @@ import { formatDuration } from "../../../i18n";
 import { fill, useAdminT } from "../texts";
 
 // A recording as the API gives it.
-export interface Recording {
-  id: number;
-  name: string;
-  seconds: number;
-}
+type Recording = Schemas["Prompt"];
 
 // The server takes request bodies of 1 MiB at most (413 beyond).
 const MAX_BYTES = 1 << 20;
@@ -46,7 +42,7 @@ export function RecordingPlayer({
   play?: boolean;
 }) {
   const t = useAdminT();
-  const audio = useBlobUrl(`/api/v1/prompts/${recording.id}/audio`);
+  const audio = useBlobUrl("prompt", recording.id);
   const element = useRef<HTMLAudioElement>(null);
   const url = audio && "url" in audio ? audio.url : null;
 
@@ -126,7 +122,7 @@ export function RecordingsSection({
   const title = useRef<HTMLHeadingElement>(null);
 
   const remove = (recording: Recording) =>
-    deleteItem(`/api/v1/prompts/${recording.id}`, recording, {
+    deleteItem("/api/v1/prompts", recording, {
       t,
       setFeedback,
       editor: { deleted: onChanged },
@@ -195,8 +191,7 @@ function UploadForm({ onUploaded }: { onUploaded: () => Promise<void> }) {
     if (!file) return refuse({ field: "body", message: t("rec.chooseFile") });
     if (file.size > MAX_BYTES) return refuse({ field: "body", message: t("rec.tooLarge") });
     setBusy(true);
-    const path = `/api/v1/prompts?name=${encodeURIComponent(name.trim())}`;
-    const result = await upload<Recording>(path, file, "audio/wav");
+    const result = await uploadRecording(name.trim(), file, "audio/wav");
     setBusy(false);
     if (!result.ok) {
       const tooLarge = result.error.status === 413;

@@ -2,8 +2,9 @@
 // uploaded recording, then the text or the recording (with a player). For a
 // hang-up, either may stay empty.
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
+import type { Schemas } from "../../../api";
 import { IdSelect } from "../../../components/formFields";
-import { RecordingPlayer, recordingLabel, type Recording } from "./Recordings";
+import { RecordingPlayer, recordingLabel } from "./Recordings";
 import { useAdminT } from "../texts";
 import type { StepForm } from "./flowForm";
 import { errorState, stepElement } from "./flowProblems";
@@ -16,7 +17,7 @@ export function SaidFields({
   onChange,
 }: {
   step: StepForm;
-  recordings: Recording[];
+  recordings: Schemas["Prompt"][];
   problemsAt: (field: string) => string[];
   onChange: (patch: Partial<StepForm>) => void;
 }) {

@@ -6,10 +6,9 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
+import type { Queue, Schemas } from "../../../api";
 import { IdSelect } from "../../../components/formFields";
-import type { Calendar } from "../CalendarsPage";
-import type { Recording } from "./Recordings";
-import { channelLabel, type QueueSettings } from "../queues/queueSettings";
+import { channelLabel } from "../queues/queueSettings";
 import { fill, useAdminT, type AdminKey } from "../texts";
 import {
   FIELDS,
@@ -46,9 +45,9 @@ export function StepEditor({
   index: number;
   last: boolean;
   others: { key: number; label: string }[];
-  queues: QueueSettings[];
-  calendars: Calendar[];
-  recordings: Recording[];
+  queues: Queue[];
+  calendars: Schemas["Calendar"][];
+  recordings: Schemas["Prompt"][];
   problemsAt: (field: string) => string[];
   problemCount: number;
   onChange: (patch: Partial<StepForm>) => void;

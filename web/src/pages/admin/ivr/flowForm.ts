@@ -1,6 +1,12 @@
-// An IVR flow as the API gives it, the editor's state of it as typed (steps
-// by row key, since their ids may change while typed), and the flow it sends.
+// An IVR flow as the API gives it (the document's IvrFlow), the editor's
+// state of it as typed (steps by row key, since their ids may change while
+// typed), and the flow it sends (an IvrFlowInput).
+import type { Schemas } from "../../../api";
 
+type IvrFlow = Schemas["IvrFlow"];
+type IvrStep = Schemas["IvrStep"];
+
+export type StepType = IvrStep["type"];
 export const STEP_TYPES = [
   "prompt",
   "menu",
@@ -9,32 +15,11 @@ export const STEP_TYPES = [
   "queue",
   "voicemail",
   "hangup",
-] as const;
-export type StepType = (typeof STEP_TYPES)[number];
-
-// A flow as the API gives it.
-interface IvrStep {
-  id: string;
-  type: string;
-  [field: string]: unknown;
-}
-export interface IvrFlow {
-  id: number;
-  name: string;
-  number: string;
-  start?: string;
-  steps: IvrStep[];
-  version: number;
-  [field: string]: unknown;
-}
+] as const satisfies readonly StepType[];
 
 // A problem as POST /ivr-flows/check names it: the step (its id, empty for
 // the flow), the field ("text", "options.1", "steps[2].queue_id", "number").
-export interface FlowProblem {
-  step: string;
-  field: string;
-  message: string;
-}
+export type FlowProblem = Schemas["DocumentProblems"]["problems"][number];
 
 // A phone's keys, in the keypad's order.
 export const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "*", "#"];
@@ -123,8 +108,8 @@ export const FIELDS: Record<StepType, readonly StepField[]> = {
   voicemail: ["text", "queue_id", "max_s"],
   hangup: ["text"],
 };
-const REF_FIELDS: readonly string[] = ["next", "fallback", "open", "closed"];
-const NUMBER_FIELDS: readonly string[] = [
+const REF_FIELDS: readonly RefField[] = ["next", "fallback", "open", "closed"];
+const NUMBER_FIELDS: readonly NumberField[] = [
   "retries",
   "timeout_s",
   "min_digits",
@@ -132,6 +117,9 @@ const NUMBER_FIELDS: readonly string[] = [
   "priority",
   "max_s",
 ];
+const isRefField = (field: StepField): field is RefField => REF_FIELDS.some((f) => f === field);
+const isNumberField = (field: StepField): field is NumberField =>
+  NUMBER_FIELDS.some((f) => f === field);
 // The fields the form holds as they come (texts, and the values of selects).
 const PLAIN_FIELDS = [
   "text",
@@ -196,15 +184,13 @@ export function formOf(flow: IvrFlow | null): FlowForm {
         key: keys[i],
         extra: unknown(s, STEP_FIELDS),
       };
-      const known = (STEP_TYPES as readonly string[]).includes(s.type);
-      step.type = known ? (s.type as StepType) : "prompt";
+      step.type = s.type;
       for (const field of PLAIN_FIELDS) step[field] = text(s[field]);
       step.audio_id = text(s.audio_id);
       step.said = step.audio_id ? "recording" : "text";
-      for (const field of NUMBER_FIELDS as NumberField[]) step[field] = text(s[field]);
-      for (const field of REF_FIELDS as RefField[]) step[field] = refOf(s[field]);
-      const options = (s.options ?? {}) as Record<string, unknown>;
-      step.options = Object.entries(options).map(([digit, target]) => ({
+      for (const field of NUMBER_FIELDS) step[field] = text(s[field]);
+      for (const field of REF_FIELDS) step[field] = refOf(s[field]);
+      step.options = Object.entries(s.options ?? {}).map(([digit, target]) => ({
         key: rowKey(),
         digit,
         target: refOf(target),
@@ -215,18 +201,17 @@ export function formOf(flow: IvrFlow | null): FlowForm {
   };
 }
 
-// A number as typed: left out when empty, sent as typed when it is not one
-// (the server's check names the problem).
-function numberOf(typed: string): number | string | undefined {
+// A number as typed: left out when empty. One that is not a number is sent
+// all the same (as JSON's null) for the server's check to name: "a whole
+// number from … to …", as for any other value that is not one.
+function numberOf(typed: string): number | undefined {
   const trimmed = typed.trim();
-  if (trimmed === "") return undefined;
-  const n = Number(trimmed.replace(",", "."));
-  return Number.isFinite(n) ? n : trimmed;
+  return trimmed === "" ? undefined : Number(trimmed.replace(",", "."));
 }
 
 // What a step says as the API takes it: its text, or its recording instead;
 // nothing when left empty (the check says whether the step needs one).
-function saidOf(step: StepForm): Record<string, unknown> {
+function saidOf(step: StepForm): Pick<IvrStep, "text" | "audio_id"> {
   if (step.said === "recording") return step.audio_id ? { audio_id: Number(step.audio_id) } : {};
   const typed = step.text.trim();
   return typed ? { text: typed } : {};
@@ -235,36 +220,37 @@ function saidOf(step: StepForm): Record<string, unknown> {
 // The flow as the API takes it, from what the form holds; what is left empty
 // is left out (the server's defaults), what is wrong is sent for the server
 // to name.
-export function bodyOf(form: FlowForm): Record<string, unknown> {
+export function bodyOf(form: FlowForm): Schemas["IvrFlowInput"] {
   const ids = new Map(form.steps.map((s) => [s.key, s.id.trim()]));
   const idOf = (ref: StepRef) => (ref === null ? undefined : (ids.get(ref) ?? undefined));
   const steps = form.steps.map((step) => {
-    const body: Record<string, unknown> = { ...step.extra, id: step.id.trim(), type: step.type };
+    const body: IvrStep = { ...step.extra, id: step.id.trim(), type: step.type };
     for (const field of FIELDS[step.type]) {
-      let value: unknown;
       if (field === "text") {
         Object.assign(body, saidOf(step));
-        continue;
-      }
-      if (field === "options") {
+      } else if (field === "options") {
         // An option without a step is sent empty: the check says which key.
-        value = step.options.length
-          ? Object.fromEntries(step.options.map((o) => [o.digit, idOf(o.target) ?? ""]))
-          : undefined;
-      } else if (REF_FIELDS.includes(field)) {
-        value = idOf(step[field as RefField]);
-      } else if (NUMBER_FIELDS.includes(field)) {
-        value = numberOf(step[field as NumberField]);
+        if (step.options.length > 0) {
+          body.options = Object.fromEntries(
+            step.options.map((o) => [o.digit, idOf(o.target) ?? ""]),
+          );
+        }
+      } else if (isRefField(field)) {
+        const id = idOf(step[field]);
+        if (id !== undefined) body[field] = id;
+      } else if (isNumberField(field)) {
+        const n = numberOf(step[field]);
+        if (n !== undefined) body[field] = n;
       } else if (field === "calendar_id" || field === "queue_id") {
-        value = step[field] ? Number(step[field]) : undefined;
+        if (step[field]) body[field] = Number(step[field]);
       } else {
-        value = step[field as TextField | "callback_digit"].trim() || undefined;
+        const typed = step[field].trim();
+        if (typed) body[field] = typed;
       }
-      if (value !== undefined) body[field] = value;
     }
     return body;
   });
-  const body: Record<string, unknown> = {
+  const body: Schemas["IvrFlowInput"] = {
     ...form.extra,
     name: form.name.trim(),
     number: form.number.replace(/[\s.]/g, ""), // "01 40 00 00 00" as it is often written

@@ -3,18 +3,18 @@
 // longest length, what the caller hears first).
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import type { Queue } from "../../../api";
 import { errorProps } from "../../../components/feedback";
 import { FieldGroup } from "../../../components/formFields";
 import { useAdminT } from "../texts";
 import { idOf } from "./formState";
 import { NumberInput, TargetQueueSelect, type FormSection } from "./QueueFields";
-import type { QueueSettings } from "./queueSettings";
 
 export function CallFields({
   others,
   ...section
 }: FormSection & {
-  others: QueueSettings[]; // every queue but the one edited
+  others: Queue[]; // every queue but the one edited
 }) {
   const t = useAdminT();
   const { form, feedback, update } = section;

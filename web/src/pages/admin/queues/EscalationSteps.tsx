@@ -3,10 +3,10 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import type { Schemas } from "../../../api";
 import { errorProps, type Feedback } from "../../../components/feedback";
 import { focusLater } from "../../../components/focus";
 import { FieldGroup, RemoveRowButton } from "../../../components/formFields";
-import type { SimpleItem } from "../SimpleListPage";
 import { fill, useAdminT, type AdminKey } from "../texts";
 import { idOf, rowKey, type StepRow } from "./formState";
 import { MAX_PRIORITY } from "./queueSettings";
@@ -20,7 +20,7 @@ export function EscalationSteps({
 }: {
   rows: StepRow[];
   required: number[];
-  skills: SimpleItem[];
+  skills: Schemas["Skill"][];
   feedback: Feedback;
   onChange: (rows: StepRow[]) => void;
 }) {

@@ -3,9 +3,9 @@
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
+import type { Schemas } from "../../../api";
 import { errorProps } from "../../../components/feedback";
 import { IdSelect } from "../../../components/formFields";
-import type { Calendar } from "../CalendarsPage";
 import { useAdminT } from "../texts";
 import { idOf } from "./formState";
 import type { FormSection } from "./QueueFields";
@@ -15,7 +15,7 @@ export function OpeningFields({
   feedback,
   update,
   calendars,
-}: FormSection & { calendars: Calendar[] }) {
+}: FormSection & { calendars: Schemas["Calendar"][] }) {
   const t = useAdminT();
   return (
     <>

@@ -2,11 +2,12 @@
 // another queue to send interactions to. Each is given the form as typed,
 // its last feedback and the change of some settings.
 import { Input } from "@codegouvfr/react-dsfr/Input";
+import type { Queue } from "../../../api";
 import { errorProps, type Feedback } from "../../../components/feedback";
 import { IdSelect } from "../../../components/formFields";
 import { useAdminT, type AdminKey } from "../texts";
 import { idOf, type QueueFormState } from "./formState";
-import type { QueueChannel, QueueSettings } from "./queueSettings";
+import type { QueueChannel } from "./queueSettings";
 
 // What every section of the queue editor is given.
 export interface FormSection {
@@ -77,7 +78,7 @@ export function TargetQueueSelect({
   label: AdminKey;
   hint: AdminKey;
   channel: QueueChannel | null;
-  others: QueueSettings[];
+  others: Queue[];
 }) {
   const t = useAdminT();
   const current = form[field];

@@ -4,7 +4,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
 import { flushSync } from "react-dom";
-import { post, put } from "../../../api";
+import { client, settle, type Queue, type Schemas } from "../../../api";
 import {
   FeedbackAlert,
   errorProps,
@@ -14,8 +14,6 @@ import {
 } from "../../../components/feedback";
 import { focusField } from "../../../components/focus";
 import { FieldGroup, FormButtons, NameInput } from "../../../components/formFields";
-import type { Calendar } from "../CalendarsPage";
-import type { SimpleItem } from "../SimpleListPage";
 import { useAdminT, type AdminT } from "../texts";
 import { CallFields } from "./CallFields";
 import { EscalationSteps } from "./EscalationSteps";
@@ -27,7 +25,6 @@ import {
   QUEUE_CHANNELS,
   STRATEGIES,
   type QueueChannel,
-  type QueueSettings,
   type Strategy,
 } from "./queueSettings";
 import { SkillRequirements } from "./SkillRequirements";
@@ -72,11 +69,11 @@ export function QueueForm({
   onSaved,
   onClose,
 }: {
-  queue: QueueSettings | null;
-  queues: QueueSettings[];
-  skills: SimpleItem[];
-  calendars: Calendar[];
-  onSaved: (saved: QueueSettings) => void;
+  queue: Queue | null;
+  queues: Queue[];
+  skills: Schemas["Skill"][];
+  calendars: Schemas["Calendar"][];
+  onSaved: (saved: Queue) => void;
   onClose: () => void;
 }) {
   const t = useAdminT();
@@ -99,9 +96,12 @@ export function QueueForm({
     const checked = bodyOf(form, t);
     if ("problem" in checked) return refuse(checked.problem);
     setBusy(true);
-    const result = queue
-      ? await put<QueueSettings>(`/api/v1/queues/${queue.id}`, checked.body)
-      : await post<QueueSettings>("/api/v1/queues", checked.body);
+    const body = checked.body;
+    const result = await settle(
+      queue
+        ? client.PUT("/api/v1/queues/{id}", { params: { path: { id: queue.id } }, body })
+        : client.POST("/api/v1/queues", { body }),
+    );
     setBusy(false);
     if (!result.ok) return refuse(problemFromApi(result.error, t));
     setFeedback({ kind: "success", text: t("common.saved") });

@@ -2,10 +2,10 @@
 // minimal level.
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Select } from "@codegouvfr/react-dsfr/Select";
+import type { Schemas } from "../../../api";
 import { errorProps, type Feedback } from "../../../components/feedback";
 import { focusLater } from "../../../components/focus";
 import { FieldGroup, IdSelect, RemoveRowButton } from "../../../components/formFields";
-import type { SimpleItem } from "../SimpleListPage";
 import { fill, useAdminT } from "../texts";
 import { idOf, rowKey, type RequirementRow } from "./formState";
 
@@ -16,7 +16,7 @@ export function SkillRequirements({
   onChange,
 }: {
   rows: RequirementRow[];
-  skills: SimpleItem[];
+  skills: Schemas["Skill"][];
   feedback: Feedback;
   onChange: (rows: RequirementRow[]) => void;
 }) {

@@ -1,6 +1,7 @@
 // The queue editor's state, as typed, and the body it sends: read from a
 // queue, checked before sending (the first problem found is refused), every
 // empty optional setting left out.
+import type { Queue } from "../../../api";
 import type { Problem } from "../../../components/feedback";
 import type { AdminKey, AdminT } from "../texts";
 import {
@@ -8,7 +9,6 @@ import {
   type EscalationStep,
   type QueueBody,
   type QueueChannel,
-  type QueueSettings,
   type Strategy,
 } from "./queueSettings";
 
@@ -62,7 +62,7 @@ export const rowKey = () => ++lastRowKey;
 
 const text = (value: number | undefined) => (value === undefined ? "" : String(value));
 
-export function formOf(q: QueueSettings | null): QueueFormState {
+export function formOf(q: Queue | null): QueueFormState {
   return {
     name: q?.name ?? "",
     channel: q?.channel ?? "voice",
