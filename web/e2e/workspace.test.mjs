@@ -282,8 +282,19 @@ try {
   await agent.getByLabel("Réponses types").selectOption({ label: "bonjour" });
   await agent.getByRole("button", { name: "Envoyer" }).click();
   await agent.locator(".guichet-thread__agent", { hasText: "je suis à votre écoute" }).waitFor();
+  // Messages are shown with what the event stream says: once each, and
+  // without reading the interaction again.
+  const rereads = [];
+  const countRereads = (request) => {
+    if (request.url().endsWith(`/api/v1/interactions/${conversation.id}`)) rereads.push(request.url());
+  };
+  agent.on("request", countRereads);
   await api("superviseur", "POST", messages, { from: "citizen", text: "Merci beaucoup." });
   await agent.getByText("Merci beaucoup.").waitFor({ timeout: 2000 });
+  agent.off("request", countRereads);
+  check(rereads.length === 0, `the citizen's message came with its event (${rereads.length} re-reads)`);
+  check(await agent.locator(".guichet-thread__agent").count() === 1,
+    "the agent's reply is shown once (its answer and its event are the same message)");
   await audit(agent, "conversation");
   const thread = await api("superviseur", "GET", `/api/v1/interactions/${conversation.id}`);
   check(JSON.stringify(thread.timeline).includes("je suis à votre écoute"), "the reply is in the timeline");

@@ -5,7 +5,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
-import { client, settle, type Interaction, type TimelineEvent } from "../../api";
+import { client, settle, type Interaction, type Schemas, type TimelineEvent } from "../../api";
 import { useT } from "../../i18n";
 import type { Lookups } from "../AgentWorkspace";
 
@@ -20,7 +20,7 @@ export function Conversation({
   item: Interaction;
   messages: TimelineEvent[];
   canned: Lookups["canned"];
-  onSent: () => void;
+  onSent: (message: Schemas["Message"]) => void;
 }) {
   const { t } = useT();
   const [text, setText] = useState("");
@@ -40,7 +40,7 @@ export function Conversation({
       return;
     }
     setText("");
-    onSent();
+    onSent(result.value);
   };
   return (
     <section className="fr-mt-2w" aria-labelledby={`thread-${item.id}`}>

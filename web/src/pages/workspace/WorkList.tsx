@@ -5,7 +5,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   client,
   settle,
@@ -50,7 +50,13 @@ export function WorkList({
       );
     });
   }, [user.id]);
-  useLiveReload(reload, (e) => e.agent_id === user.id && e.interaction_id !== undefined, 100);
+  // What changes the list (offers taken, transfers, ends); a message does
+  // not: its interaction's card shows it.
+  useLiveReload(
+    reload,
+    (e) => e.agent_id === user.id && e.interaction_id !== undefined && e.type !== "message",
+    100,
+  );
 
   const current = items.find((i) => i.id === selected) ?? null;
   return (
@@ -124,18 +130,37 @@ function InteractionCard({
   const [toAgent, setToAgent] = useState("");
   const [error, setError] = useState<string | null>(null);
 
+  // Messages come on the event stream with what they say, and are shown as
+  // they come, without reading the interaction again. A reload in flight
+  // may have read the timeline before one of them: kept until one has it.
+  const live = useRef<TimelineEvent[]>([]);
+  const sent = useRef(0); // keys for the messages sent here
   const reloadDetail = useCallback(() => {
     const request = client.GET("/api/v1/interactions/{id}", { params: { path: { id: item.id } } });
     void settle(request).then((result) => {
-      if (result.ok) setDetail(result.value);
+      if (!result.ok) return;
+      const shown = withMessages(result.value, live.current);
+      live.current = live.current.filter((m) => !shown.read.has(messageKey(m)));
+      setDetail(shown.record);
     });
   }, [item.id]);
   useEffect(reloadDetail, [reloadDetail, item.phase]);
+  const addMessage = useCallback((message: TimelineEvent) => {
+    live.current = [...live.current, message];
+    setDetail((shown) => shown && withMessages(shown, [message]).record);
+  }, []);
+  useEffect(() => {
+    live.current = [];
+    return liveEvents.subscribe((e) => {
+      if (e.type !== "message" || e.interaction_id !== item.id) return;
+      addMessage(messageEvent(-e.id, e.at, e.from === "citizen" ? "citizen" : "agent", e.text));
+    });
+  }, [item.id, addMessage]);
   // The thread and the call update live: a message or a call's change on
   // this interaction reloads it.
   useLiveReload(
     reloadDetail,
-    (e) => (e.type === "message" || e.type === "call") && e.interaction_id === item.id,
+    (e) => e.type === "call" && e.interaction_id === item.id,
     50,
   );
   // The call's recording is noted in the timeline just before its end, but
@@ -233,7 +258,7 @@ function InteractionCard({
           item={item}
           messages={(detail?.timeline ?? []).filter((e) => e.type === "message")}
           canned={lookups.canned}
-          onSent={reloadDetail}
+          onSent={(m) => addMessage(messageEvent(-(1e9 + ++sent.current), m.at, m.from, m.text))}
         />
       )}
 
@@ -337,4 +362,35 @@ function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
   const state = e.data.state;
   if (e.type !== "call" || !(CALL_STATES as readonly unknown[]).includes(state)) return e.type;
   return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
+}
+
+// A message as its timeline keeps it; `sequence`, a key until the timeline
+// read again gives its own (negative: the stream's id, or one sent here).
+function messageEvent(
+  sequence: number,
+  at: string,
+  from: "agent" | "citizen",
+  text: unknown,
+): TimelineEvent {
+  return { sequence, at, type: "message", data: { from, text: String(text ?? "") } };
+}
+
+const messageKey = (m: TimelineEvent) => `${m.at}|${String(m.data.from)}|${String(m.data.text)}`;
+
+// The record with the messages it does not have yet (the same message from
+// the stream and from the answer to sending it is shown once), and the keys
+// of the messages it had.
+function withMessages(record: InteractionRecord, messages: TimelineEvent[]) {
+  const read = new Set(record.timeline.filter((e) => e.type === "message").map(messageKey));
+  const seen = new Set(read);
+  const added = messages.filter((m) => {
+    const key = messageKey(m);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return {
+    record: added.length ? { ...record, timeline: [...record.timeline, ...added] } : record,
+    read,
+  };
 }
