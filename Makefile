@@ -43,7 +43,8 @@ test-asan: deps
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j$(JOBS) -L unit
 
 # The parsers fed from outside under libFuzzer (clang): a few seconds each in
-# `make test`, FUZZ_SECONDS (5 minutes) each in `make fuzz`.
+# `make test`, FUZZ_SECONDS (5 minutes) each in `make fuzz`; one per core at a
+# time.
 fuzz-build: deps
 	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DGUICHET_FUZZ=ON $(CMAKE_FLAGS)
