@@ -222,6 +222,22 @@ try {
       (a) => a.agent_id === userIds.agent1 && a.state === "available"));
   await audit(agent, "espace-agent");
 
+  // A supervisor's pause shows at once on the agent's page, from the event
+  // that says it: the agent's figures are not read again.
+  const statsReads = [];
+  const countStats = (request) => {
+    if (request.url().includes("/api/v1/stats/agents")) statsReads.push(request.url());
+  };
+  agent.on("request", countStats);
+  await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}/state`,
+    { state: "paused", reason: "formation" });
+  await agent.getByText("En pause — formation").waitFor({ timeout: 2000 });
+  await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}/state`, { state: "available" });
+  await until("agent1's page shows it available again", async () =>
+    agent.getByRole("radio", { name: "Disponible", exact: true }).isChecked());
+  agent.off("request", countStats);
+  check(statsReads.length === 0, `a state change came with its event (${statsReads.length} re-reads)`);
+
   // The telework number, as a French person types it.
   await agent.getByRole("textbox", { name: /Mon numéro de téléphone/ }).fill("06 98 76 54 32");
   await agent.getByRole("button", { name: "Enregistrer" }).click();

@@ -6,8 +6,9 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { client, settle, type AgentFigures, type Schemas, type User } from "../../api";
+import { liveEvents } from "../../events";
 import { useLiveReload, useNow } from "../../hooks";
 import { formatDuration, useT, type TextKey } from "../../i18n";
 
@@ -32,19 +33,43 @@ export function StatePanel({
       setLoadedAt(Date.now());
     });
   }, [user.id]);
-  useLiveReload(reload, (e) => e.type === "agent_state" && e.agent_id === user.id);
-
-  const choose = async (state: AgentFigures["state"], why = "") => {
-    setError(null);
-    const reason = state === "paused" && why ? { reason: why } : {};
-    const result = await settle(
-      client.PUT("/api/v1/agents/{id}/state", {
-        params: { path: { id: user.id } },
-        body: { state, ...reason },
+  // Read once (and again after a "reset"); then a state change — the
+  // agent's own, or a supervisor's — says the new state itself.
+  useLiveReload(reload, () => false);
+  const changed = useCallback((state: AgentFigures["state"], why: string) => {
+    setMine((current) => current && { ...current, state, reason: why, time_in_state_s: 0 });
+    setLoadedAt(Date.now());
+  }, []);
+  useEffect(
+    () =>
+      liveEvents.subscribe((e) => {
+        if (e.type !== "agent_state" || e.agent_id !== user.id || !isAgentState(e.state)) return;
+        changed(e.state, e.reason ?? "");
       }),
-    );
-    if (!result.ok) setError(result.error.message);
-    reload();
+    [user.id, changed],
+  );
+
+  // One change at a time, in the order chosen: two sent together could
+  // reach the server in the other order, and the agent would be left in
+  // the state chosen first.
+  const sending = useRef<Promise<void>>(Promise.resolve());
+  const choose = (state: AgentFigures["state"], why = "") => {
+    sending.current = sending.current.then(async () => {
+      setError(null);
+      const reason = state === "paused" && why ? { reason: why } : {};
+      const result = await settle(
+        client.PUT("/api/v1/agents/{id}/state", {
+          params: { path: { id: user.id } },
+          body: { state, ...reason },
+        }),
+      );
+      if (!result.ok) {
+        setError(result.error.message);
+        return;
+      }
+      changed(result.value.state, result.value.reason);
+    });
+    return sending.current;
   };
 
   if (!mine) {
@@ -178,3 +203,6 @@ export function PhonePanel({ user }: { user: User }) {
     </section>
   );
 }
+
+const isAgentState = (state: unknown): state is AgentFigures["state"] =>
+  state === "available" || state === "paused" || state === "offline";
