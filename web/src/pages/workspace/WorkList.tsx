@@ -50,11 +50,13 @@ export function WorkList({
       );
     });
   }, [user.id]);
-  // What changes the list (offers taken, transfers, ends); a message does
-  // not: its interaction's card shows it.
+  // What changes the list (offers taken, transfers, ends). A message or a
+  // call's state does not: its interaction's card shows it; nor does an
+  // offer, until it is taken.
   useLiveReload(
     reload,
-    (e) => e.agent_id === user.id && e.interaction_id !== undefined && e.type !== "message",
+    (e) =>
+      e.agent_id === user.id && e.interaction_id !== undefined && !NOT_IN_THE_LIST.has(e.type),
     100,
   );
 
@@ -363,6 +365,15 @@ function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
   if (e.type !== "call" || !(CALL_STATES as readonly unknown[]).includes(state)) return e.type;
   return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
 }
+
+const NOT_IN_THE_LIST = new Set([
+  "message",
+  "call",
+  "offered",
+  "rejected",
+  "offer_timeout",
+  "offer_revoked",
+]);
 
 // A message as its timeline keeps it; `sequence`, a key until the timeline
 // read again gives its own (negative: the stream's id, or one sent here).
