@@ -80,19 +80,19 @@ pids+=($!)
 sleep 0.3
 # Three rounds, interleaved: this VM's speed drifts by 10 % within a minute,
 # which favoured whichever ran first. Each round's ratio is printed; the
-# claim is the lowest.
-ratio_list=""
-guichet_list=""
-nginx_list=""
-for round in 1 2 3; do
-  g=$(wrk -t1 -c$connections -d${seconds}s -H "$auth" "http://127.0.0.1:$port/api/v1/stats/queues" | rps)
-  n=$(wrk -t1 -c$connections -d${seconds}s "http://127.0.0.1:$nginx_port/stats.json" | rps)
-  guichet_list="$guichet_list${guichet_list:+,}$(printf %.0f "$g")"
-  nginx_list="$nginx_list${nginx_list:+,}$(printf %.0f "$n")"
-  ratio_list="$ratio_list${ratio_list:+,}$(printf %.2f "$(echo "$g / $n" | bc -l)")"
+# claim is the lowest. round GUICHET REFERENCE adds a round to the lists.
+round() {
+  guichet_list="$guichet_list${guichet_list:+,}$(printf %.0f "$1")"
+  reference_list="$reference_list${reference_list:+,}$(printf %.0f "$2")"
+  ratio_list="$ratio_list${ratio_list:+,}$(printf %.2f "$(echo "$1 / $2" | bc -l)")"
+}
+guichet_list="" reference_list="" ratio_list=""
+for _ in 1 2 3; do
+  round "$(wrk -t1 -c$connections -d${seconds}s -H "$auth" "http://127.0.0.1:$port/api/v1/stats/queues" | rps)" \
+    "$(wrk -t1 -c$connections -d${seconds}s "http://127.0.0.1:$nginx_port/stats.json" | rps)"
 done
 printf '{"scenario":"reads","body_bytes":%d,"guichet_rps":[%s],"nginx_rps":[%s],"ratios":[%s],"target_ratio":1}\n' \
-  "${#body}" "$guichet_list" "$nginx_list" "$ratio_list"
+  "${#body}" "$guichet_list" "$reference_list" "$ratio_list"
 
 # --- durable creates: guichet against pgbench inserts -----------------------------
 # PostgreSQL serves each pgbench connection with its own backend process;
@@ -125,16 +125,11 @@ cat >"$work/insert.sql" <<'SQL'
 INSERT INTO t (agent, kind, payload) VALUES (:a, 1, 'call-event-payload-0123456789abcdef');
 SQL
 # Three rounds, interleaved, as the reads.
-ratio_list=""
-guichet_list=""
-pg_list=""
-for round in 1 2 3; do
-  g=$(wrk -t2 -c$connections -d${seconds}s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/interactions" | rps)
-  p=$(pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -f "$work/insert.sql" -c $connections -j 2 \
-    -T "$seconds" postgres 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
-  guichet_list="$guichet_list${guichet_list:+,}$(printf %.0f "$g")"
-  pg_list="$pg_list${pg_list:+,}$(printf %.0f "$p")"
-  ratio_list="$ratio_list${ratio_list:+,}$(printf %.2f "$(echo "$g / $p" | bc -l)")"
+guichet_list="" reference_list="" ratio_list=""
+for _ in 1 2 3; do
+  round "$(wrk -t2 -c$connections -d${seconds}s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/interactions" | rps)" \
+    "$(pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -f "$work/insert.sql" -c $connections -j 2 \
+      -T "$seconds" postgres 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)"
 done
 printf '{"scenario":"durable_creates","connections":%d,"guichet_rps":[%s],"pgbench_tps":[%s],"ratios":[%s],"target_ratio":1}\n' \
-  "$connections" "$guichet_list" "$pg_list" "$ratio_list"
+  "$connections" "$guichet_list" "$reference_list" "$ratio_list"

@@ -100,6 +100,7 @@ Result<CitizenView> ContactCenter::Impl::citizen(std::uint64_t id) {
     CitizenView::Contacted contacted{std::move(it), "", {}};
     if (auto timeline = store_.timeline(contacted.interaction.id)) {
       for (const store::InteractionEvent& e : *timeline) {
+        if (e.type != "completed" && e.type != "note") continue;  // the others say nothing here
         boost::system::error_code ec;
         json::value data = json::parse(e.data_json, ec);
         if (ec || !data.is_object()) continue;

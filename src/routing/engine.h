@@ -102,6 +102,12 @@ std::optional<Channel> channel_from_string(std::string_view name);
 inline bool is_call(Channel channel) {
   return channel == Channel::kVoice || channel == Channel::kCallback;
 }
+// Chat, email, SMS and social are written conversations: the agent's
+// replies are delivered to the citizen.
+inline bool is_written(Channel channel) {
+  return channel == Channel::kChat || channel == Channel::kEmail || channel == Channel::kSms ||
+         channel == Channel::kSocial;
+}
 
 using AgentId = std::uint64_t;
 using QueueId = std::uint64_t;

@@ -9,15 +9,7 @@ Result<Time> MessagesChannel::receive(std::uint64_t interaction, std::string tex
 }
 
 bool MessagesChannel::carries(routing::Channel channel) const {
-  switch (channel) {
-    case routing::Channel::kChat:
-    case routing::Channel::kEmail:
-    case routing::Channel::kSms:
-    case routing::Channel::kSocial:
-      return true;
-    default:
-      return false;
-  }
+  return routing::is_written(channel);
 }
 
 Status MessagesChannel::control(std::uint64_t, const std::string& action, std::uint64_t, bool) {

@@ -56,10 +56,6 @@ std::string view_json(const CitizenView& view) {
   return out + "]}";
 }
 
-HttpResponse view_answer(const Result<CitizenView>& view, int status = 200) {
-  return view ? json_response(status, view_json(*view)) : from_error(view.error());
-}
-
 // {"kind","value"} as sent; errors name `where` + the field.
 Result<store::Contact> contact_of(const json::object& object, const std::string& where) {
   if (Status s = json_body::check_fields(
@@ -112,7 +108,7 @@ HttpResponse create(ApiContext& api, const Call& call) {
     }
   }
   auto created = api.center.create_citizen(string_or(*body, "name", ""), std::move(contacts));
-  return created ? json_response(201, citizen_json(*created)) : from_error(created.error());
+  return from_result(created, citizen_json, 201);
 }
 
 HttpResponse add_contact(ApiContext& api, const Call& call) {
@@ -121,7 +117,7 @@ HttpResponse add_contact(ApiContext& api, const Call& call) {
   if (!body) return from_error(body.error());
   auto contact = contact_of(*body, "");
   if (!contact) return from_error(contact.error());
-  return view_answer(api.center.add_contact(call.id, std::move(*contact)), 201);
+  return from_result(api.center.add_contact(call.id, std::move(*contact)), view_json, 201);
 }
 
 // {"duplicate_id"}
@@ -130,8 +126,9 @@ HttpResponse merge(ApiContext& api, const Call& call) {
       json_body::parse_object(call.request.body, {{"duplicate_id", json::kind::int64, true}});
   if (!body) return from_error(body.error());
   const std::int64_t duplicate = json_body::int_or(*body, "duplicate_id", 0);
-  return view_answer(api.center.merge_citizens(
-      call.id, static_cast<std::uint64_t>(std::max<std::int64_t>(0, duplicate))));
+  return from_result(api.center.merge_citizens(
+                         call.id, static_cast<std::uint64_t>(std::max<std::int64_t>(0, duplicate))),
+                     view_json);
 }
 
 }  // namespace
@@ -142,7 +139,7 @@ std::vector<Route> citizens() {
       {"POST", "/api/v1/citizens", Access::kManager, create},
       {"GET", "/api/v1/citizens/{id}", Access::kSignedIn,
        served([](ApiContext& api, const Call& call) {
-         return view_answer(api.center.citizen(call.id));
+         return from_result(api.center.citizen(call.id), view_json);
        })},
       {"POST", "/api/v1/citizens/{id}/contacts", Access::kSignedIn, served(add_contact)},
       {"POST", "/api/v1/citizens/{id}/merge", Access::kManager, merge},

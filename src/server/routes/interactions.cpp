@@ -184,7 +184,7 @@ HttpResponse post_message(ApiContext& api, const Call& call) {
   if (!message) return from_error(message.error());
   // Stored whatever becomes of it: its delivery goes to the timeline. A
   // call's or a task's messages are the agents' own notes, delivered to nobody.
-  if (!routing::is_call(message->channel) && message->channel != routing::Channel::kTask) {
+  if (routing::is_written(message->channel)) {
     Status s = api.channels.deliver(message->channel, {call.id, call.me(), message->text});
     if (!s)
       log::warning("reply not delivered", "\"interaction\":" + std::to_string(call.id) +
