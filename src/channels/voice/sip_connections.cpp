@@ -60,18 +60,25 @@ sockaddr_storage address_of(int family, const __be32 words[4], __be16 port) {
   return address;
 }
 
-// This process's open descriptors (numbers; they may close meanwhile).
-std::vector<int> descriptors() {
+// This process's open descriptors (numbers; they may close meanwhile),
+// read from `folder` (/proc/self/fd, its own descriptor left out).
+std::vector<int> descriptors_in(DIR* folder) {
   std::vector<int> out;
-  DIR* folder = opendir("/proc/self/fd");
-  if (!folder) return out;
   const int own = dirfd(folder);
+  rewinddir(folder);  // procfs lists the descriptors again
   while (const dirent* entry = readdir(folder)) {
     const std::string_view name(entry->d_name);
     int fd = -1;
     if (std::from_chars(name.data(), name.data() + name.size(), fd).ec == std::errc() && fd != own)
       out.push_back(fd);
   }
+  return out;
+}
+
+std::vector<int> descriptors() {
+  DIR* folder = opendir("/proc/self/fd");
+  if (!folder) return {};
+  std::vector<int> out = descriptors_in(folder);
   closedir(folder);
   return out;
 }
@@ -91,7 +98,7 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
     if (closed.insert(c.peer).second) closing.push_back(c);
   };
   for (const SipConnection& c : connections) {
-    if (!c.in_call && now - c.last_request >= limits.idle) close(c);
+    if (c.fd >= 0 && !c.in_call && now - c.last_request >= limits.idle) close(c);
   }
   // Idle longest first: the order every cap closes in.
   std::stable_sort(connections.begin(), connections.end(),
@@ -104,7 +111,7 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
   }
   for (const SipConnection& c : connections) {
     std::size_t& open = open_from[c.address];
-    if (open > limits.per_address && !c.in_call && !closed.count(c.peer)) {
+    if (open > limits.per_address && c.fd >= 0 && !c.in_call && !closed.count(c.peer)) {
       close(c);
       --open;
     }
@@ -112,7 +119,7 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
   std::size_t open = connections.size() - closed.size();
   for (const SipConnection& c : connections) {
     if (open <= limits.total) break;
-    if (!c.in_call && !closed.count(c.peer)) {
+    if (c.fd >= 0 && !c.in_call && !closed.count(c.peer)) {
       close(c);
       --open;
     }
@@ -120,11 +127,24 @@ std::vector<SipConnection> connections_to_close(std::vector<SipConnection> conne
   return closing;
 }
 
-std::optional<std::vector<SipConnection>> connections_from_kernel(const std::string& host,
-                                                                  std::uint16_t port) {
+ConnectionWatch::ConnectionWatch()
+    : diag_(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)),
+      folder_(opendir("/proc/self/fd")) {}
+
+ConnectionWatch::~ConnectionWatch() {
+  if (diag_ >= 0) close(diag_);
+  if (folder_) closedir(static_cast<DIR*>(folder_));
+}
+
+std::vector<int> ConnectionWatch::descriptors() {
+  return folder_ ? descriptors_in(static_cast<DIR*>(folder_)) : guichet::voice::descriptors();
+}
+
+std::optional<std::vector<SipConnection>> ConnectionWatch::connections_from_kernel(
+    const std::string& host, std::uint16_t port) {
   std::vector<SipConnection> found;
-  const int diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (diag < 0) return std::nullopt;
+  if (diag_ < 0) return std::nullopt;
+  const int diag = diag_;
   bool refused = false;
   for (const int family : {AF_INET, AF_INET6}) {
     struct {
@@ -134,6 +154,7 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
     query.header.nlmsg_len = sizeof query;
     query.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
     query.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    query.header.nlmsg_seq = ++sequence_;
     query.request.sdiag_family = static_cast<std::uint8_t>(family);
     query.request.sdiag_protocol = IPPROTO_TCP;
     query.request.idiag_states = (1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT);
@@ -153,6 +174,7 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
       int remaining = static_cast<int>(length);  // signed: NLMSG_NEXT may take it below 0
       for (auto* header = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(header, remaining);
            header = NLMSG_NEXT(header, remaining)) {
+        if (header->nlmsg_seq != sequence_) continue;  // an earlier dump's, cut short
         if (header->nlmsg_type == NLMSG_ERROR) {
           const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
           if (header->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)) || error->error != 0) {
@@ -184,17 +206,18 @@ std::optional<std::vector<SipConnection>> connections_from_kernel(const std::str
       }
     }
   }
-  close(diag);
-  if (refused) return std::nullopt;
+  if (refused) return std::nullopt;  // what is left of a dump cut short: skipped by its number
   return found;
 }
 
-std::vector<SipConnection> connections_on(const std::string& host, std::uint16_t port) {
+std::vector<SipConnection> ConnectionWatch::connections_on(const std::string& host,
+                                                           std::uint16_t port) {
   if (auto found = connections_from_kernel(host, port)) return std::move(*found);
   return connections_in_descriptors(host, port);
 }
 
-std::vector<SipConnection> connections_in_descriptors(const std::string& host, std::uint16_t port) {
+std::vector<SipConnection> ConnectionWatch::connections_in_descriptors(const std::string& host,
+                                                                       std::uint16_t port) {
   std::vector<SipConnection> found;
   for (const int fd : descriptors()) {
     sockaddr_storage local{};
@@ -229,7 +252,7 @@ std::vector<SipConnection> connections_in_descriptors(const std::string& host, s
   return found;
 }
 
-void find_descriptors(std::vector<SipConnection>& connections) {
+void ConnectionWatch::find_descriptors(std::vector<SipConnection>& connections) {
   std::unordered_map<std::uint64_t, SipConnection*> by_inode;
   for (SipConnection& c : connections) {
     if (c.inode != 0) by_inode[c.inode] = &c;
@@ -251,6 +274,26 @@ bool close_connection(const SipConnection& connection) {
     return false;  // gone since it was found; the number may be another's now
   }
   return shutdown(connection.fd, SHUT_RDWR) == 0;
+}
+
+bool widen_listen_backlog(const std::string& host, std::uint16_t port, int backlog) {
+  for (const int fd : descriptors()) {
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    std::string local_host;
+    std::uint16_t local_port = 0;
+    int listening = 0;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+        !describe(local, local_host, local_port) || local_port != port || local_host != host) {
+      continue;
+    }
+    length = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || !listening) {
+      continue;
+    }
+    return listen(fd, backlog) == 0;  // on a listener: only its backlog changes
+  }
+  return false;
 }
 
 std::size_t default_connection_total() {

@@ -87,6 +87,14 @@ Status SipEndpoint::Impl::listen() {
     return io_error("cannot listen for SIP on " + options_.host + ":" +
                     std::to_string(options_.port));
   }
+  // Room for as many handshakes as connections allowed: libre's 5 left a
+  // burst of reconnecting phones waiting seconds.
+  char host[64] = {};
+  (void)sa_ntop(&address_, host, sizeof host);  // as the kernel's addresses are written
+  const std::size_t total = options_.tcp_total ? options_.tcp_total : default_connection_total();
+  if (!widen_listen_backlog(host, options_.port, static_cast<int>(total))) {
+    log::warning("sip", "\"detail\":\"the TCP listener's backlog stays libre's 5\"");
+  }
   // The guard first (malformed requests answered 400 before anything acts
   // on them); then sessions: they take INVITEs and the requests inside
   // calls; the plain listener answers the rest.
@@ -385,12 +393,13 @@ void SipEndpoint::Impl::on_libre_log(int level, const char* text, std::size_t le
 // whole table of connections), and so does finding their descriptors,
 // which the audio's 2 ms ticks cannot spare.
 void SipEndpoint::Impl::watch_connections() {
+  ConnectionWatch watch;  // opened now, while descriptors are free
   std::unique_lock lock(watch_mutex_);
   while (!watch_wake_.wait_for(lock, kConnectionsLook, [this] { return watch_stop_; })) {
     lock.unlock();
     Command command;
-    command.connections = connections_on(local_host_, options_.port);
-    if (!command.connections.empty()) find_descriptors(command.connections);
+    command.connections = watch.connections_on(local_host_, options_.port);
+    if (!command.connections.empty()) watch.find_descriptors(command.connections);
     push(kConnections, std::move(command));
     lock.lock();
   }

@@ -2,10 +2,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 
 #include <gtest/gtest.h>
@@ -70,6 +73,23 @@ TEST(SipConnections, OverTheTotalTheIdleLongestGo) {
   EXPECT_EQ(fds(connections_to_close(many, limits, now)), (std::vector<int>{2, 3, 4}));
 }
 
+// A flood's connections wait in the kernel's queue while libre has no
+// descriptor to accept them: they count, but the accepted are chosen (the
+// waiting cannot be closed yet; choosing them closed nothing).
+TEST(SipConnections, NotAcceptedOnesCountButAreNotChosen) {
+  const Clock::time_point now{seconds(1000)};
+  SipConnectionLimits limits;
+  limits.total = 2;
+  limits.per_address = 3;
+  std::vector<SipConnection> flood;
+  for (int i = 0; i < 4; ++i)
+    flood.push_back(connection(-1, "192.0.2.9", now - seconds(10 + i)));  // idle longest
+  flood.push_back(connection(7, "192.0.2.9", now));
+  flood.push_back(connection(8, "192.0.2.10", now));
+  flood.push_back(connection(-1, "192.0.2.11", now - seconds(500)));  // idle, not accepted
+  EXPECT_EQ(fds(connections_to_close(flood, limits, now)), (std::vector<int>{7, 8}));
+}
+
 // The connections on a port are found (the kernel's view), then their
 // descriptors in this process; closing one ends it for its peer.
 TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
@@ -93,9 +113,10 @@ TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
   }
   // The kernel's list, where it gives one; this process's descriptors'
   // list, which the endpoint falls back to: the same connections.
-  std::vector<SipConnection> found = connections_in_descriptors("127.0.0.1", port);
+  ConnectionWatch watch;
+  std::vector<SipConnection> found = watch.connections_in_descriptors("127.0.0.1", port);
   ASSERT_EQ(found.size(), 3u);  // not the listener, not the clients (another local port)
-  if (auto kernel = connections_from_kernel("127.0.0.1", port)) {
+  if (auto kernel = watch.connections_from_kernel("127.0.0.1", port)) {
     ASSERT_EQ(kernel->size(), 3u);
     std::vector<std::uint64_t> a, b;
     for (std::size_t i = 0; i < 3; ++i) {
@@ -105,12 +126,12 @@ TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     EXPECT_EQ(a, b);
-    EXPECT_TRUE(connections_from_kernel("127.0.0.2", port)->empty());  // another address's
+    EXPECT_TRUE(watch.connections_from_kernel("127.0.0.2", port)->empty());  // another address's
   } else {
     std::puts("sock_diag refused here: the kernel's list not compared");
   }
-  EXPECT_EQ(connections_on("127.0.0.1", port).size(), 3u);
-  find_descriptors(found);
+  EXPECT_EQ(watch.connections_on("127.0.0.1", port).size(), 3u);
+  watch.find_descriptors(found);
   const SipConnection* second = nullptr;
   for (const SipConnection& c : found) {
     EXPECT_NE(std::find(std::begin(accepted), std::end(accepted), c.fd), std::end(accepted));
@@ -129,6 +150,71 @@ TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
     close(clients[i]);
     close(accepted[i]);
   }
+  close(listener);
+}
+
+// A look when the process has no descriptor left (a flood took them all):
+// the watch holds what it needs, so it still sees the connections.
+TEST(SipConnections, TheWatchSeesWhenDescriptorsRunOut) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  ASSERT_EQ(listen(listener, 8), 0);
+  const int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const int accepted = accept(listener, nullptr, nullptr);
+  ASSERT_GE(accepted, 0);
+  ConnectionWatch watch;
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  rlimit lowered = limit;
+  lowered.rlim_cur = 256;  // a few dups, not a million
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  std::vector<int> taken;  // every descriptor left, as libre's accepts take them
+  for (int fd; (fd = dup(0)) >= 0;)
+    taken.push_back(fd);
+  ASSERT_EQ(errno, EMFILE);
+  std::vector<SipConnection> found = watch.connections_on("127.0.0.1", ntohs(address.sin_port));
+  watch.find_descriptors(found);
+  for (const int fd : taken)
+    close(fd);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].fd, accepted);
+  close(client);
+  close(accepted);
+  close(listener);
+}
+
+// libre listens for SIP over TCP with a backlog of 5: a burst of phones
+// reconnecting (after a network cut) waited seconds for their handshakes,
+// resent by the kernel (CI: 300 connections, none accepted 2.5 s later).
+TEST(SipConnections, TheListenersBacklogIsWidened) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  ASSERT_EQ(listen(listener, 5), 0);
+  // A listener's tcpi_sacked is its backlog (Linux).
+  const auto backlog = [&] {
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    EXPECT_EQ(getsockopt(listener, IPPROTO_TCP, TCP_INFO, &info, &size), 0);
+    return info.tcpi_sacked;
+  };
+  EXPECT_EQ(backlog(), 5u);
+  EXPECT_FALSE(widen_listen_backlog("127.0.0.2", ntohs(address.sin_port), 1024));  // not ours
+  EXPECT_TRUE(widen_listen_backlog("127.0.0.1", ntohs(address.sin_port), 1024));
+  EXPECT_GE(backlog(), 128u);  // capped by net.core.somaxconn
   close(listener);
 }
 
