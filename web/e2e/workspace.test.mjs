@@ -216,7 +216,7 @@ try {
   // The agent logs in and goes available.
   await logIn(agent, "agent1");
   await agent.getByRole("heading", { name: "Espace agent" }).waitFor();
-  await agent.locator("label", { hasText: "Disponible" }).click();
+  await agent.getByRole("button", { name: "Disponible", exact: true }).click();
   await until("the agent is available", async () =>
     (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
       (a) => a.agent_id === userIds.agent1 && a.state === "available"));
@@ -234,7 +234,7 @@ try {
   await agent.getByText("En pause — formation").waitFor({ timeout: 2000 });
   await api("superviseur", "PUT", `/api/v1/agents/${userIds.agent1}/state`, { state: "available" });
   await until("agent1's page shows it available again", async () =>
-    agent.getByRole("radio", { name: "Disponible", exact: true }).isChecked());
+    (await agent.getByRole("button", { name: "Disponible", exact: true }).getAttribute("aria-pressed")) === "true");
   agent.off("request", countStats);
   check(statsReads.length === 0, `a state change came with its event (${statsReads.length} re-reads)`);
 
@@ -262,7 +262,7 @@ try {
     citizen_id: citizen.id,
     attributes: { dossier: "EC-2026-0042", objet: "Acte de naissance" },
   });
-  const offer = agent.getByRole("alertdialog");
+  const offer = agent.locator(".guichet-offer");
   await offer.waitFor({ timeout: 5000 });
   figures.offer_shown_ms = Date.now() - offeredAt;
   check((await offer.textContent()).includes("accueil"), "the offer names its queue");
@@ -291,7 +291,7 @@ try {
   });
   const messages = `/api/v1/interactions/${conversation.id}/messages`;
   await api("superviseur", "POST", messages, { from: "citizen", text: "Bonjour, où en est mon dossier ?" });
-  await agent.getByRole("alertdialog").waitFor();
+  await agent.locator(".guichet-offer").waitFor();
   await agent.getByRole("button", { name: "Accepter" }).click();
   await agent.getByRole("heading", { name: new RegExp(`Chat #${conversation.id}`) }).waitFor();
   await agent.getByText("Bonjour, où en est mon dossier ?").waitFor();
@@ -311,6 +311,37 @@ try {
   check(rereads.length === 0, `the citizen's message came with its event (${rereads.length} re-reads)`);
   check(await agent.locator(".guichet-thread__agent").count() === 1,
     "the agent's reply is shown once (its answer and its event are the same message)");
+
+  // An offer arriving while the agent types a reply takes neither the focus
+  // nor the conversation's place: the sentence goes on, its spaces accept
+  // nothing. (It moved the focus to "Accepter", and pushed the thread down.)
+  const reply = agent.getByRole("textbox", { name: "Votre réponse" });
+  await reply.click();
+  await agent.keyboard.type("Je regarde votre dossier");
+  const replyTop = (await reply.boundingBox()).y;
+  const meanwhile = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "task",
+    queue_id: accueil.id,
+  });
+  await agent.locator(".guichet-offer").waitFor();
+  check(await agent.evaluate(() => document.activeElement?.tagName === "TEXTAREA"),
+    "the offer left the focus in the reply being typed");
+  check(Math.abs((await reply.boundingBox()).y - replyTop) < 1, "the offer did not move the conversation");
+  check((await agent.title()).startsWith("(1) "), `the tab's title counts the offer: ${await agent.title()}`);
+  await agent.keyboard.type(" tout de suite.");
+  check((await reply.inputValue()) === "Je regarde votre dossier tout de suite.",
+    `the sentence typed on is whole: ${await reply.inputValue()}`);
+  check((await agent.locator(".guichet-offer").count()) === 1, "the space bar accepted nothing");
+  await audit(agent, "offre-pendant-la-saisie");
+  // Alt+Maj+A brings the keyboard to the offers; one withdrawn is said in words.
+  await agent.keyboard.press("Alt+Shift+A");
+  check(await focusComesTo(agent, () => document.activeElement?.classList.contains("guichet-offers")),
+    "Alt+Maj+A brings the focus to the offers");
+  await api("superviseur", "POST", `/api/v1/interactions/${meanwhile.id}/abandon`);
+  await agent.locator(".guichet-offers").getByText(/sollicitation retirée/).waitFor({ timeout: 3000 });
+  check(!(await agent.title()).startsWith("("), "the tab's title no longer counts an offer");
+  await agent.getByRole("button", { name: "J'ai compris" }).click();
+  await reply.fill("");
   await audit(agent, "conversation");
   const thread = await api("superviseur", "GET", `/api/v1/interactions/${conversation.id}`);
   check(JSON.stringify(thread.timeline).includes("je suis à votre écoute"), "the reply is in the timeline");
@@ -624,12 +655,21 @@ try {
     await small.keyboard.press("Tab");
   }
   check(tabs < 60, "the states are reached with Tab");
-  // A radio group: the arrows move the choice (Disponible → Pause → Hors ligne).
+  // Arrow keys choose nothing (a radio group applied each state passed,
+  // a pause among them); Space on a state's button does.
+  const agent2State = async () =>
+    (await api("superviseur", "GET", "/api/v1/stats/agents")).find((a) => a.agent_id === userIds.agent2)?.state;
+  const stateBefore = await agent2State();
   await small.keyboard.press("ArrowDown");
   await small.keyboard.press("ArrowDown");
-  await until("agent2 went offline with the keyboard", async () =>
-    (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
-      (a) => a.agent_id === userIds.agent2 && a.state === "offline"));
+  await small.waitForTimeout(500);
+  check((await agent2State()) === stateBefore, "arrow keys changed no state");
+  await small.keyboard.press("Space"); // on "Disponible"
+  await until("agent2 went available with the keyboard", async () => (await agent2State()) === "available");
+  await small.keyboard.press("Tab");
+  await small.keyboard.press("Tab");
+  await small.keyboard.press("Enter"); // "Hors ligne"
+  await until("agent2 went offline with the keyboard", async () => (await agent2State()) === "offline");
   await audit(small, "espace-agent-zoom-200");
 
   check(errors.length === 0, `no error in the page's console: ${errors.join(" | ")}`);

@@ -59,12 +59,16 @@ export function AgentWorkspace({ user }: { user: User }) {
         <Alert severity="warning" small description={t("common.offline")} className="fr-mb-2w" />
       )}
       <div className="fr-grid-row fr-grid-row--gutters">
+        {/* The side stays in view (sticky): the offers come there, beside
+            the conversation, never above it. */}
         <div className="fr-col-12 fr-col-lg-4">
-          <StatePanel user={user} pauseReasons={lookups.pauseReasons} />
-          <PhonePanel user={user} />
+          <div className="guichet-desk-side">
+            <StatePanel user={user} pauseReasons={lookups.pauseReasons} />
+            <Offers user={user} queueName={queueName} />
+            <PhonePanel user={user} />
+          </div>
         </div>
         <div className="fr-col-12 fr-col-lg-8">
-          <Offers user={user} queueName={queueName} />
           <WorkList user={user} lookups={lookups} queueName={queueName} />
         </div>
       </div>

@@ -1,5 +1,11 @@
 // The offers waiting for the agent's answer, shown as the live events
-// make and end them.
+// make and end them. An offer never takes the focus nor moves the page: an
+// agent typing a reply in one conversation went on typing into "Accepter"
+// (the space bar accepted it, the rest of the sentence was lost), and the
+// card pushed the conversation down. It shows in a corner of its own,
+// announced to screen readers, in the tab's title, with a chime; Alt+Maj+A
+// brings the keyboard to it. An offer that goes without the agent's answer
+// (expired, withdrawn) is said in words.
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { client, settle, type Channel, type Offer, type User } from "../../api";
@@ -8,10 +14,23 @@ import { useNow } from "../../hooks";
 import { useT, type TextKey } from "../../i18n";
 import { chime } from "../../sound";
 
+// The shortcut to the offers, from anywhere in the workspace.
+export const isOffersShortcut = (e: KeyboardEvent) =>
+  e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === "KeyA";
+
 export function Offers({ user, queueName }: { user: User; queueName: (id: number) => string }) {
   const { t } = useT();
   const [offers, setOffers] = useState<Offer[]>([]);
+  // What the agent is told: an offer arrived, or went without their answer.
+  const [notice, setNotice] = useState<{ text: string; gone: boolean } | null>(null);
+  const region = useRef<HTMLElement>(null);
   const now = useNow(250);
+  const shown = useRef<Offer[]>([]);
+  shown.current = offers;
+  const describe = useCallback(
+    (offer: Offer) => `${t(`channel.${offer.channel}` as TextKey)} — ${queueName(offer.queue_id)}`,
+    [t, queueName],
+  );
 
   // The offers are read once (and again after a reset); then each live
   // event says what changed: an offer made is shown from the event itself,
@@ -31,9 +50,13 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
     (offer: Offer) => {
       let shown = false;
       const showOnce = (o: Offer) => {
-        if (!shown) chime();
+        if (shown) return show(o);
         shown = true;
+        chime();
         show(o);
+        if (!gone.current.has(o.id)) {
+          setNotice({ text: `${t("offer.title")} : ${describe(o)}. ${t("offer.shortcut")}`, gone: false });
+        }
       };
       if (!offer.citizen_id) return showOnce(offer);
       const fallback = window.setTimeout(() => showOnce(offer), 300);
@@ -45,7 +68,7 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
         showOnce(result.ok ? { ...offer, citizen_name: result.value.name } : offer);
       });
     },
-    [show],
+    [show, t, describe],
   );
   const reload = useCallback(() => {
     void settle(client.GET("/api/v1/offers")).then((result) => {
@@ -70,11 +93,37 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
         };
         announce(offer);
       } else {
+        const left = shown.current.find((o) => o.id === id);
+        // Expired or withdrawn while shown, not answered here: say so.
+        if (left && !gone.current.has(id) && (event.type === "offer_timeout" || event.type === "offer_revoked")) {
+          const why = event.type === "offer_timeout" ? t("offer.timedOut") : t("offer.revoked");
+          setNotice({ text: `${describe(left)} : ${why}`, gone: true });
+        }
         gone.current.add(id);
         setOffers((shown) => shown.filter((o) => o.id !== id));
       }
     });
-  }, [reload, announce, user.id]);
+  }, [reload, announce, user.id, t, describe]);
+
+  // The tab's title counts the offers waiting (another tab, a minimised window).
+  useEffect(() => {
+    if (offers.length === 0) return;
+    const title = document.title;
+    document.title = `(${offers.length}) ${t("offer.title")} — ${title}`;
+    return () => {
+      document.title = title;
+    };
+  }, [offers.length, t]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isOffersShortcut(e) || !region.current) return;
+      e.preventDefault();
+      region.current.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   const answer = async (offer: Offer, accept: boolean) => {
     const init = { params: { path: { id: offer.id } } };
@@ -85,28 +134,48 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
     if (result.ok || result.error.status === 404) {
       gone.current.add(offer.id);
       setOffers((shown) => shown.filter((o) => o.id !== offer.id));
+      setNotice(null);
     }
   };
 
-  if (offers.length === 0) return null;
   return (
-    <section aria-labelledby="offers-title" className="fr-mb-4w">
-      <h2 id="offers-title" className="fr-h4">
+    <>
+      {/* Polite, and always there (a live region that appears with its text
+          is not read): read once the agent pauses, never interrupting. */}
+      <p role="status" className="fr-sr-only">
+        {notice?.text ?? ""}
+      </p>
+      <section
+        ref={region}
+        tabIndex={-1}
+        aria-labelledby="offers-title"
+        className="guichet-offers"
+        hidden={offers.length === 0 && !notice?.gone}
+      >
+      <h2 id="offers-title" className="fr-h5 fr-mb-1w">
         {t("offer.title")}
       </h2>
+      {notice?.gone && (
+        <div className="fr-mb-1w">
+          <p className="fr-mb-1w">{notice.text}</p>
+          <Button priority="tertiary" size="small" onClick={() => setNotice(null)}>
+            {t("offer.dismiss")}
+          </Button>
+        </div>
+      )}
       {offers.map((offer) => {
         const remaining = Math.max(0, (Date.parse(offer.deadline) - now) / 1000);
         return (
           <div
             key={offer.id}
-            role="alertdialog"
+            role="group"
             aria-labelledby={`offer-${offer.id}-title`}
-            className="fr-callout fr-callout--orange-terre-battue fr-mb-2w guichet-offer"
+            className="fr-callout fr-callout--orange-terre-battue fr-mb-1w guichet-offer"
           >
-            <h3 id={`offer-${offer.id}-title`} className="fr-callout__title fr-h5">
-              {t(`channel.${offer.channel}` as TextKey)} — {queueName(offer.queue_id)}
+            <h3 id={`offer-${offer.id}-title`} className="fr-callout__title fr-h6">
+              {describe(offer)}
             </h3>
-            <p className="fr-callout__text fr-text--md">
+            <p className="fr-callout__text fr-text--sm">
               {t("offer.citizen")} :{" "}
               {offer.citizen_name || (offer.citizen_id ? `#${offer.citizen_id}` : t("offer.anonymous"))}
               <br />
@@ -118,17 +187,18 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
               aria-label={t("offer.remaining")}
               className="guichet-countdown"
             />
-            <div className="fr-btns-group fr-btns-group--inline fr-mt-2w">
+            <div className="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-btns-group--icon-left fr-mt-1w">
               <Button
                 iconId="fr-icon-check-line"
+                iconPosition="left"
                 onClick={() => void answer(offer, true)}
-                nativeButtonProps={{ autoFocus: true }}
               >
                 {t("offer.accept")}
               </Button>
               <Button
                 priority="secondary"
                 iconId="fr-icon-close-line"
+                iconPosition="left"
                 onClick={() => void answer(offer, false)}
               >
                 {t("offer.decline")}
@@ -137,6 +207,8 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
           </div>
         );
       })}
-    </section>
+      {offers.length > 0 && <p className="fr-text--xs fr-mb-0">{t("offer.shortcut")}</p>}
+      </section>
+    </>
   );
 }

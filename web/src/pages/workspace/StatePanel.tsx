@@ -4,7 +4,6 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
-import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { client, settle, type AgentFigures, type Schemas, type User } from "../../api";
@@ -97,45 +96,41 @@ export function StatePanel({
         <span className="fr-text--sm">{formatDuration(since)}</span>
       </p>
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
-      <RadioButtons
-        legend={t("state.choose")}
-        name="agent-state"
-        options={[
-          {
-            label: t("state.available"),
-            nativeInputProps: {
-              value: "available",
-              checked: current === "available",
-              onChange: () => void choose("available"),
-            },
-          },
-          {
-            label: t("state.pause"),
-            nativeInputProps: {
-              value: "paused",
-              checked: current === "paused",
-              onChange: () => void choose("paused", reason || pauseReasons[0]?.name || ""),
-            },
-          },
-          {
-            label: t("state.offline"),
-            nativeInputProps: {
-              value: "offline",
-              checked: current === "offline",
-              onChange: () => void choose("offline"),
-            },
-          },
-        ]}
-      />
+      {/* Buttons, not radios: a radio group's arrow keys choose as they move,
+          and passing "Pause" on the way to "Hors ligne" recorded a real
+          pause, with a reason chosen for the agent. A state changes only
+          when its button is pressed. */}
+      <fieldset className="fr-fieldset" aria-describedby="state-hint">
+        <legend className="fr-fieldset__legend fr-text--regular">{t("state.choose")}</legend>
+        <p id="state-hint" className="fr-hint-text fr-mb-1w fr-px-1w">
+          {t("state.hint")}
+        </p>
+        <ul className="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-px-1w">
+          {(["available", "paused", "offline"] as const).map((state) => (
+            <li key={state}>
+              <button
+                type="button"
+                name="agent-state"
+                value={state}
+                aria-pressed={current === state}
+                className={`fr-btn ${current === state ? "" : "fr-btn--secondary"}`}
+                onClick={() =>
+                  void choose(state, state === "paused" ? reason || pauseReasons[0]?.name || "" : "")
+                }
+              >
+                {t(state === "paused" ? "state.pause" : (`state.${state}` as TextKey))}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </fieldset>
       {pauseReasons.length > 0 && (
         <Select
-          label={t("state.pause")}
+          label={t("state.pauseReason")}
+          hint={t("state.pauseReasonHint")}
           nativeSelectProps={{
             value: reason || (current === "paused" ? mine.reason : ""),
-            onChange: (e) => {
-              setReason(e.target.value);
-              if (e.target.value) void choose("paused", e.target.value);
-            },
+            onChange: (e) => setReason(e.target.value),
           }}
         >
           <option value="">—</option>
