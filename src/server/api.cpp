@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -18,8 +19,46 @@ using api_routes::Route;
 
 namespace {
 
+// Whether an Accept-Encoding header takes `coding` ("br", "gzip"): listed,
+// or "*", and not with q=0.
+bool accepts(std::string_view header, std::string_view coding) {
+  bool star = false;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    std::string_view weight;
+    if (const auto semicolon = item.find(';'); semicolon != std::string_view::npos) {
+      weight = item.substr(semicolon + 1);
+      item = item.substr(0, semicolon);
+    }
+    auto trim = [](std::string_view v) {
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+        v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+        v.remove_suffix(1);
+      return v;
+    };
+    item = trim(item);
+    weight = trim(weight);
+    // "q=0", "q=0.0", "q=0.000": refused.
+    const bool refused = weight.size() >= 3 && (weight[0] == 'q' || weight[0] == 'Q') &&
+                         weight[1] == '=' &&
+                         weight.substr(2).find_first_not_of("0.") == std::string_view::npos;
+    if (item.size() == coding.size() &&
+        std::equal(item.begin(), item.end(), coding.begin(),
+                   [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
+      return !refused;
+    }
+    if (item == "*") star = !refused;
+  }
+  return star;
+}
+
 // The web interface: its files from the binary, and index.html for the
 // paths of its pages (/agent, /supervision…); nothing for the API's paths.
+// Each text file has its Brotli and gzip forms beside it (made at build
+// time: web/scripts/compress-dist.mjs), sent to a browser that takes them.
 std::optional<HttpResponse> web_file(const HttpRequest& request) {
   const std::string& path = request.path;
   if ((request.method != "GET" && request.method != "HEAD") || path.rfind("/api/", 0) == 0 ||
@@ -40,14 +79,35 @@ std::optional<HttpResponse> web_file(const HttpRequest& request) {
     }
   }
   HttpResponse response;
-  const std::string etag = "\"" + std::string(asset->digest) + "\"";
-  // Vite names assets by their content: cached for good. The rest is
+  std::string_view encoding;
+  web::Asset sent = *asset;
+  if (const std::string* accepted = request.header("accept-encoding")) {
+    for (const std::string_view coding : {std::string_view("br"), std::string_view("gzip")}) {
+      if (!accepts(*accepted, coding)) continue;
+      const std::string variant = std::string(asset->path) + (coding == "br" ? ".br" : ".gz");
+      if (auto compressed = web::find_asset(variant)) {
+        sent = *compressed;
+        encoding = coding;
+        break;
+      }
+    }
+  }
+  const std::string etag = "\"" + std::string(sent.digest) + "\"";
+  // Vite names assets by their content, and index.html links DSFR's files
+  // with their version (?v=, ?hash=): cached for good. The rest is
   // revalidated (ETag) so that an upgrade shows at once.
-  const bool immutable = asset->path.rfind("/assets/", 0) == 0;
+  const bool immutable =
+      asset->path.rfind("/assets/", 0) == 0 ||
+      (asset->path.rfind("/dsfr/", 0) == 0 &&
+       (request.query.rfind("v=", 0) == 0 || request.query.rfind("hash=", 0) == 0));
   response.headers = {
       {"Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache"},
       {"ETag", etag},
   };
+  if (web::find_asset(std::string(asset->path) + ".gz")) {
+    response.headers.emplace_back("Vary", "Accept-Encoding");
+  }
+  if (!encoding.empty()) response.headers.emplace_back("Content-Encoding", std::string(encoding));
   if (asset->content_type.rfind("text/html", 0) == 0) {
     response.headers.emplace_back(
         "Content-Security-Policy",
@@ -60,7 +120,7 @@ std::optional<HttpResponse> web_file(const HttpRequest& request) {
     return response;
   }
   response.content_type = std::string(asset->content_type);
-  response.static_body = asset->body;
+  response.static_body = sent.body;
   return response;
 }
 

@@ -47,6 +47,57 @@ TEST_F(Guichet, ServesTheWebInterfaceFromTheBinary) {
   EXPECT_TRUE(api_head.body.empty()) << api_head.body;
 }
 
+// A town hall's 2 Mbit/s line: the files compressed at build time (Brotli,
+// gzip) are sent to a browser that takes them; the stylesheet of DSFR,
+// named by its version, is not asked again at each load.
+TEST_F(Guichet, SendsTheWebFilesCompressedAndCachesWhatIsVersioned) {
+  Reply page = request(port_, "GET", "/");
+  const auto at = page.body.find("/assets/index-");
+  ASSERT_NE(at, std::string::npos) << page.body;
+  const std::string script = page.body.substr(at, page.body.find('"', at) - at);
+  Reply plain = request(port_, "GET", script);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.headers["content-encoding"].empty());
+  EXPECT_EQ(plain.headers["vary"], "Accept-Encoding");
+
+  Reply brotli = request(port_, "GET", script, "", "Accept-Encoding: gzip, deflate, br, zstd\r\n");
+  ASSERT_EQ(brotli.status, 200);
+  EXPECT_EQ(brotli.headers["content-encoding"], "br");
+  EXPECT_EQ(brotli.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(brotli.headers["vary"], "Accept-Encoding");
+  EXPECT_LT(brotli.body.size() * 3, plain.body.size()) << "Brotli: a third or less";
+  EXPECT_NE(brotli.headers["etag"], plain.headers["etag"]) << "each encoding its own ETag";
+  Reply cached =
+      request(port_, "GET", script, "",
+              "Accept-Encoding: br\r\nIf-None-Match: " + brotli.headers["etag"] + "\r\n");
+  EXPECT_EQ(cached.status, 304);
+
+  Reply gzip = request(port_, "GET", script, "", "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(gzip.headers["content-encoding"], "gzip");
+  EXPECT_LT(gzip.body.size() * 2, plain.body.size());
+  // Refused with q=0: not sent that way.
+  Reply refused = request(port_, "GET", script, "", "Accept-Encoding: br;q=0, gzip;q=0\r\n");
+  EXPECT_TRUE(refused.headers["content-encoding"].empty());
+  EXPECT_EQ(refused.body.size(), plain.body.size());
+
+  // The page itself is compressed too, and still revalidated.
+  Reply html = request(port_, "GET", "/", "", "Accept-Encoding: br\r\n");
+  EXPECT_EQ(html.headers["content-encoding"], "br");
+  EXPECT_EQ(html.headers["cache-control"], "no-cache");
+
+  // DSFR's stylesheet is linked with its version: cached for good.
+  const auto css_at = page.body.find("/dsfr/dsfr.min.css?v=");
+  ASSERT_NE(css_at, std::string::npos) << page.body;
+  const std::string css = page.body.substr(css_at, page.body.find('"', css_at) - css_at);
+  Reply stylesheet = request(port_, "GET", css, "", "Accept-Encoding: br\r\n");
+  ASSERT_EQ(stylesheet.status, 200) << css;
+  EXPECT_EQ(stylesheet.headers["content-encoding"], "br");
+  EXPECT_NE(stylesheet.headers["cache-control"].find("immutable"), std::string::npos);
+  EXPECT_LT(stylesheet.body.size(), 100'000u) << "600 KB of CSS, sent in less than 100";
+  // The same file asked for without its version is revalidated.
+  EXPECT_EQ(request(port_, "GET", "/dsfr/dsfr.min.css").headers["cache-control"], "no-cache");
+}
+
 TEST_F(Guichet, LogsInWithATokenOrACookieAndOut) {
   const std::string token = login("agent1", "agent-password-1234");
   ASSERT_EQ(token.size(), 64u);

@@ -190,7 +190,55 @@ async function focusComesTo(page, test) {
   return false;
 }
 
+// The login page's first load on a 2 Mbit/s line (a small town hall's): what
+// crosses the wire (compressed, as sent) and the time to the form; then the
+// next load, from the browser's cache.
+async function throttledLogin() {
+  const context = await browser.newContext({ viewport, locale: "fr-FR" });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 40,
+    downloadThroughput: (2_000_000 / 8),
+    uploadThroughput: (1_000_000 / 8),
+  });
+  let bytes = 0;
+  const encodings = new Map();
+  cdp.on("Network.loadingFinished", (e) => (bytes += e.encodedDataLength));
+  cdp.on("Network.responseReceived", (e) => {
+    const encoding = e.response.headers["content-encoding"] ?? e.response.headers["Content-Encoding"];
+    encodings.set(e.response.url, encoding ?? "");
+  });
+  const load = async () => {
+    bytes = 0;
+    const started = Date.now();
+    await page.goto(`${base}/`);
+    await page.getByLabel("Identifiant").waitFor({ timeout: 20000 });
+    const ms = Date.now() - started;
+    await page.waitForLoadState("networkidle");
+    return { ms, kb: Math.round(bytes / 1024) };
+  };
+  const first = await load();
+  const again = await load();
+  const plain = [...encodings].filter(([url, enc]) => /\.(js|css)(\?|$)/.test(url) && !enc);
+  await context.close();
+  return { first, again, plain };
+}
+
 try {
+  {
+    const { first, again, plain } = await throttledLogin();
+    figures.login_first_load_kb = first.kb;
+    figures.login_first_load_ms_2mbit = first.ms;
+    figures.login_next_load_kb = again.kb;
+    figures.login_next_load_ms_2mbit = again.ms;
+    check(first.kb <= 300, `the login page's first load is ${first.kb} KB (budget 300)`);
+    check(plain.length === 0, `scripts and stylesheets sent uncompressed: ${plain.map(([u]) => u).join(", ")}`);
+    check(again.kb < first.kb / 4, `the next load takes ${again.kb} KB from the network (cache)`);
+  }
+
   // The login page, in French, then in English.
   const agentContext = await browser.newContext({ viewport, locale: "fr-FR" });
   const agent = await agentContext.newPage();
