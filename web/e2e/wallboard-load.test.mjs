@@ -74,6 +74,29 @@ const queueList = await api("GET", "/api/v1/queues");
 await inParallel(agentRows, 16, (a) =>
   api("PUT", `/api/v1/agents/${a.agent_id}/state`, { state: "available" }));
 
+// What a row of the wallboard shows, brought on screen first (times tick
+// only on screen; a row scrolled to catches up at once): its cells' text by
+// data-field, durations in seconds.
+async function readRow(page, selector) {
+  const row = page.locator(selector);
+  await row.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(120); // a frame or two: the intersection observed
+  return row.evaluate((tr) => {
+    const seconds = (text) => {
+      const m = /(?:(\d+) h )?(?:(\d+) min )?(\d+) s|(\d+) h (\d+) min/.exec(text ?? "");
+      if (!m) return null;
+      if (m[4] !== undefined) return Number(m[4]) * 3600 + Number(m[5]) * 60;
+      return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3]);
+    };
+    const cells = {};
+    for (const cell of tr.querySelectorAll("[data-field]")) {
+      cells[cell.getAttribute("data-field")] = cell.textContent;
+      cells[`${cell.getAttribute("data-field")}_s`] = seconds(cell.textContent);
+    }
+    return cells;
+  });
+}
+
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -151,6 +174,56 @@ try {
   figures.long_tasks = measured.longTasks.length;
   figures.long_task_ms_max = Math.round(Math.max(0, ...measured.longTasks));
   figures.max_frame_gap_ms = Math.round(measured.maxFrameGap);
+  // The figures a supervisor trusts, against the API's, once the peak is
+  // over: what waits and for how long in each queue, each agent's state,
+  // and their time in it ticking. ("Attente max." showed 1 s for chats
+  // waiting 22 s; "Depuis" stood still for some agents.)
+  await page.waitForTimeout(1200); // the last update, coalesced
+  const wrong = [];
+  const apiQueues = await api("GET", "/api/v1/stats/queues");
+  const queuesRead = Date.now();
+  const sampleQueues = apiQueues.filter((q) => q.waiting > 0).slice(0, 12);
+  for (const truth of sampleQueues) {
+    const shown = await readRow(page, `[data-testid=queues] tr[data-queue="${truth.name}"]`);
+    const longest = truth.longest_wait_s + (Date.now() - queuesRead) / 1000;
+    if (Number(shown.waiting) !== truth.waiting) {
+      wrong.push(`${truth.name}: ${shown.waiting} waiting shown, ${truth.waiting} in the API`);
+    }
+    if (shown.longest_s === null || Math.abs(shown.longest_s - longest) > 2) {
+      wrong.push(`${truth.name}: longest wait ${shown.longest} shown, ${longest.toFixed(1)} s by the API`);
+    }
+  }
+  const stateWord = { available: "Disponible", paused: "En pause", offline: "Hors ligne" };
+  const apiAgents = await api("GET", "/api/v1/stats/agents");
+  const agentsRead = Date.now();
+  const sampleAgents = apiAgents.filter((_, i) => i % 160 === 0);
+  for (const truth of sampleAgents) {
+    const shown = await readRow(page, `[data-testid=agents] tr[data-agent="${truth.name}"]`);
+    const since = truth.time_in_state_s + (Date.now() - agentsRead) / 1000;
+    if (!shown.state.startsWith(stateWord[truth.state] ?? truth.state)) {
+      wrong.push(`${truth.name}: "${shown.state}" shown, ${truth.state} in the API`);
+    }
+    if (shown.since_s === null || Math.abs(shown.since_s - since) > 2) {
+      wrong.push(`${truth.name}: in state for ${shown.since} shown, ${since.toFixed(1)} s by the API`);
+    }
+  }
+  // On screen, a time in state moves on by itself: two seconds later, by two.
+  const last = sampleAgents.at(-1);
+  if (last) {
+    const before = (await readRow(page, `[data-testid=agents] tr[data-agent="${last.name}"]`)).since_s;
+    await page.waitForTimeout(2000);
+    const after = (await readRow(page, `[data-testid=agents] tr[data-agent="${last.name}"]`)).since_s;
+    if (after - before < 1 || after - before > 3) {
+      wrong.push(`${last.name}'s time in state went from ${before} to ${after} s in 2 s`);
+    }
+  }
+  figures.figures_checked = sampleQueues.length * 2 + sampleAgents.length * 2;
+  figures.figures_wrong = wrong.length;
+  if (wrong.length > 0) {
+    console.error(`FAIL: the wallboard disagrees with the API:\n  ${wrong.slice(0, 10).join("\n  ")}`);
+    failed = true;
+  }
+
   const rows = await page.locator("[data-testid=agents] tbody tr").count();
   if (rows !== agents) {
     console.error(`FAIL: ${rows} agent rows, expected ${agents}`);

@@ -408,6 +408,9 @@ try {
   await until("the wallboard shows the new arrival", async () =>
     Number(await waitingCell.textContent()) === before + 1, 1000);
   figures.wallboard_update_ms = Date.now() - createdAt;
+  // A queue nobody has called today has no service level to show in green.
+  const quiet = supervisor.locator('tr[data-queue="accueil-anglais"] td[data-field="service-level"]');
+  check((await quiet.textContent()).startsWith("—"), `a queue without traffic shows "—": ${await quiet.textContent()}`);
   await audit(supervisor, "supervision");
   await api("superviseur", "POST", `/api/v1/interactions/${waiting.id}/abandon`);
 

@@ -135,27 +135,32 @@ export function Wallboard() {
                 <tr key={q.queue_id} data-queue={q.name}>
                   <th scope="row">{q.name}</th>
                   <td data-field="waiting">{q.waiting}</td>
-                  <td>
+                  <td data-field="longest">
                     {q.waiting > 0 ? (
                       <Since since={loadedAt - q.longest_wait_s * 1000} />
                     ) : (
-                      formatDuration(0)
+                      "—"
                     )}
                   </td>
                   <td>{q.ready_agents}</td>
                   <td>{q.offered_today}</td>
                   <td>{q.answered_today}</td>
                   <td>{q.abandoned_today}</td>
-                  <td>
-                    <Badge
-                      small
-                      severity={q.service_level_today >= q.service_level_target ? "success" : "error"}
-                    >
-                      {formatPercent(q.service_level_today)}
-                    </Badge>{" "}
+                  <td data-field="service-level">
+                    {/* No traffic today: no level to colour green. */}
+                    {q.offered_today > 0 ? (
+                      <Badge
+                        small
+                        severity={q.service_level_today >= q.service_level_target ? "success" : "error"}
+                      >
+                        {formatPercent(q.service_level_today)}
+                      </Badge>
+                    ) : (
+                      <span title={t("wall.noTraffic")}>—</span>
+                    )}{" "}
                     / {formatPercent(q.service_level_target)}
                   </td>
-                  <td>{formatDuration(q.asa_s)}</td>
+                  <td>{q.answered_today > 0 ? formatDuration(q.asa_s) : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -241,7 +246,7 @@ const AgentRow = memo(
           {t(`state.${a.state}` as TextKey)}
           {a.reason ? ` — ${a.reason}` : ""}
         </td>
-        <td>
+        <td data-field="since">
           <Since since={since} />
         </td>
         <td>{a.interactions_in_hand}</td>
