@@ -94,6 +94,9 @@ Status ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
                                const std::string& wrapup_code, const std::string& note) {
   return impl_->complete(interaction, agent, wrapup_code, note);
 }
+Status ContactCenter::end_wrapup(std::uint64_t interaction, std::uint64_t agent) {
+  return impl_->end_wrapup(interaction, agent);
+}
 Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
   return impl_->offers(agent);
 }

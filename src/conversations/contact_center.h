@@ -115,6 +115,10 @@ class ContactCenter {
   // has defined some) and a note (kept in the timeline). Durable when it returns.
   Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& wrapup_code,
                   const std::string& note);
+  // The agent who completed it is ready before its queue's wrap-up time
+  // runs out (kFailedPrecondition, field "id", when not theirs or not in
+  // wrap-up). Durable when it returns.
+  Status end_wrapup(std::uint64_t interaction, std::uint64_t agent);
 
   // What an agent may see (README, "Roles"): an interaction offered to them,
   // held by them or once handled by them; a citizen with an interaction

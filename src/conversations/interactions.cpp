@@ -174,6 +174,19 @@ Status ContactCenter::Impl::complete(std::uint64_t interaction, std::uint64_t ag
   return writer_.wait(writer_.ticket());
 }
 
+Status ContactCenter::Impl::end_wrapup(std::uint64_t interaction, std::uint64_t agent) {
+  Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
+    auto status_now = e.interaction(interaction);
+    if (!status_now) return not_found("no such interaction in progress", "id");
+    if (status_now->agent != agent || status_now->phase != routing::InteractionPhase::kWrapup) {
+      return failed_precondition("the interaction is not in your wrap-up", "id");
+    }
+    return e.end_wrapup(now, interaction);
+  });
+  if (!status) return status;
+  return writer_.wait(writer_.ticket());
+}
+
 // A message in an interaction's conversation: from the citizen (brought by
 // an integration: a web chat, a messaging bridge — supervisor or admin
 // tokens) or from the agent handling it. Stored in the timeline, then

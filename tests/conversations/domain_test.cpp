@@ -53,12 +53,13 @@ class Domain : public ::testing::Test {
     agent_ = created->id;
   }
 
-  // The desk configured; its queue's id.
-  std::uint64_t desk() {
+  // The desk configured (its queue's wrap-up time `wrapup_s`); its queue's id.
+  std::uint64_t desk(int wrapup_s = 0) {
     auto skill = center_->create("skill", R"({"name":"etat_civil"})", 0);
     EXPECT_TRUE(skill) << skill.error().message;
     auto queue = center_->create("queue",
-                                 R"({"name":"etat-civil","channel":"task","skills":[{"skill_id":)" +
+                                 R"({"name":"etat-civil","channel":"task","wrapup_s":)" +
+                                     std::to_string(wrapup_s) + R"(,"skills":[{"skill_id":)" +
                                      std::to_string(id_of(*skill)) + R"(,"min_level":1}]})",
                                  0);
     EXPECT_TRUE(queue) << queue.error().message;
@@ -111,6 +112,32 @@ TEST_F(Domain, AnAvailableAgentIsOfferedATaskAcceptsAndCompletesIt) {
   }
   EXPECT_NE(seen->timeline.back().data_json.find("acte envoy"), std::string::npos);
   EXPECT_EQ(seen->view.stored.status, "completed");
+}
+
+// Code and note given, the agent is ready before the queue's wrap-up time
+// runs out: they say so, and the next task is offered at once.
+TEST_F(Domain, AnAgentReadyBeforeTheWrapUpEndsGetsTheNextOffer) {
+  const std::uint64_t queue = desk(/*wrapup_s=*/300);
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  auto first = new_task(queue);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
+  ASSERT_TRUE(center_->complete(id_of(*first), agent_, "", ""));
+  auto second = new_task(queue);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(center_->offers(agent_)->empty()) << "in wrap-up for 300 s";
+
+  Status not_mine = center_->end_wrapup(id_of(*first), agent_ + 1);
+  EXPECT_FALSE(not_mine);
+  EXPECT_EQ(not_mine.error().field, "id");
+  ASSERT_TRUE(center_->end_wrapup(id_of(*first), agent_));
+  ASSERT_EQ(center_->offers(agent_)->size(), 1u) << "ready: offered at once";
+  EXPECT_EQ(center_->offers(agent_)->front().interaction, id_of(*second));
+  Status again = center_->end_wrapup(id_of(*first), agent_);
+  EXPECT_FALSE(again) << "no longer in wrap-up";
+  auto seen = center_->interaction(id_of(*first));
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->timeline.back().type, "wrapup_ended");
 }
 
 TEST_F(Domain, AnOfferGoesOnlyToTheAgentItWasMadeFor) {

@@ -200,7 +200,7 @@ await expect(400, call(admin, "POST", "/api/v1/queues", { name: "x", channel: "f
   { invalid: true }));
 const tasks = await documents("/api/v1/queues",
   { name: "etat-civil", channel: "task", skills: [{ skill_id: civil.id, min_level: 1 }] },
-  { name: "provisoire", channel: "task" }, { sl_threshold_s: 60, sl_target: 0.9 });
+  { name: "provisoire", channel: "task" }, { sl_threshold_s: 60, sl_target: 0.9, wrapup_s: 120 });
 const chat = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "chat-site-web", channel: "chat", calendar_id: calendar.id, accept_when_closed: true }));
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",
@@ -256,6 +256,9 @@ await expect(200, call(agent, "POST", `/api/v1/offers/${offers[0].id}/accept`));
 await expect(200, call(agent, "GET", `/api/v1/agents/${lea.id}/interactions`));
 await expect(200, call(agent, "POST", `/api/v1/interactions/${task.id}/complete`,
   { wrapup_code: "renseigne", note: "Acte envoyé par courrier." }));
+// Ready before the queue's two minutes of wrap-up; once only.
+await expect(200, call(agent, "POST", `/api/v1/interactions/${task.id}/ready`));
+await expect(404, call(agent, "POST", `/api/v1/interactions/${task.id}/ready`)); // no longer held
 await expect(200, call(supervisor, "POST", `/api/v1/citizens/${jeanne.id}/merge`,
   { duplicate_id: duplicate.id }));
 await expect(200, call(supervisor, "GET", `/api/v1/citizens/${jeanne.id}`));

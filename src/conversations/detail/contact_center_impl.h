@@ -99,6 +99,7 @@ class ContactCenter::Impl {
 
   Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& code,
                   const std::string& note);
+  Status end_wrapup(std::uint64_t interaction, std::uint64_t agent);
 
   // A message in an interaction's conversation: from the citizen (brought by
   // an integration: a web chat, a messaging bridge — supervisor or admin

@@ -133,6 +133,12 @@ HttpResponse complete(ApiContext& api, const Call& call) {
   return done ? json_response(200, R"({"status":"completed"})") : from_error(done.error());
 }
 
+// No body: the agent who completed it is ready before the wrap-up time ends.
+HttpResponse ready(ApiContext& api, const Call& call) {
+  Status done = api.center.end_wrapup(call.id, call.me());
+  return done ? json_response(200, R"({"status":"ready"})") : from_error(done.error());
+}
+
 // {"queue_id"} or {"agent_id","timeout_s"?}
 HttpResponse transfer(ApiContext& api, const Call& call) {
   auto body =
@@ -207,6 +213,7 @@ std::vector<Route> interactions() {
       {"GET", "/api/v1/interactions/{id}", Access::kSignedIn, get},
       // The agent handling it (the domain checks).
       {"POST", "/api/v1/interactions/{id}/complete", Access::kSignedIn, complete},
+      {"POST", "/api/v1/interactions/{id}/ready", Access::kSignedIn, ready},
       {"POST", "/api/v1/interactions/{id}/call", Access::kSignedIn, call_control},
       {"GET", "/api/v1/interactions/{id}/recording", Access::kSignedIn, recording},
       {"POST", "/api/v1/interactions/{id}/messages", Access::kSignedIn, post_message},

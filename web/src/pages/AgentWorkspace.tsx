@@ -1,6 +1,15 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { useEffect, useState } from "react";
-import { client, settle, type Named, type Queue, type Schemas, type User } from "../api";
+import { useCallback, useEffect, useState } from "react";
+import {
+  client,
+  settle,
+  type AgentFigures,
+  type Interaction,
+  type Named,
+  type Queue,
+  type Schemas,
+  type User,
+} from "../api";
 import { useLiveStatus } from "../hooks";
 import { useT } from "../i18n";
 import { Offers } from "./workspace/Offers";
@@ -50,7 +59,19 @@ export function AgentWorkspace({ user }: { user: User }) {
     })();
   }, [user.id]);
 
-  const queueName = (id: number) => lookups.queues.find((q) => q.id === id)?.name ?? `#${id}`;
+  const queueName = useCallback(
+    (id: number) => lookups.queues.find((q) => q.id === id)?.name ?? `#${id}`,
+    [lookups.queues],
+  );
+  // What the panels tell each other: the agent's state (the work list's
+  // empty message depends on it), and whether they are in a wrap-up (their
+  // state says so).
+  const [agentState, setAgentState] = useState<AgentFigures["state"] | null>(null);
+  const [inWrapup, setInWrapup] = useState(false);
+  const onItems = useCallback(
+    (items: Interaction[]) => setInWrapup(items.some((i) => i.phase === "wrapup")),
+    [],
+  );
 
   return (
     <>
@@ -63,13 +84,24 @@ export function AgentWorkspace({ user }: { user: User }) {
             the conversation, never above it. */}
         <div className="fr-col-12 fr-col-lg-4">
           <div className="guichet-desk-side">
-            <StatePanel user={user} pauseReasons={lookups.pauseReasons} />
+            <StatePanel
+              user={user}
+              pauseReasons={lookups.pauseReasons}
+              inWrapup={inWrapup}
+              onState={setAgentState}
+            />
             <Offers user={user} queueName={queueName} />
             <PhonePanel user={user} />
           </div>
         </div>
         <div className="fr-col-12 fr-col-lg-8">
-          <WorkList user={user} lookups={lookups} queueName={queueName} />
+          <WorkList
+            user={user}
+            lookups={lookups}
+            queueName={queueName}
+            agentState={agentState}
+            onItems={onItems}
+          />
         </div>
       </div>
     </>

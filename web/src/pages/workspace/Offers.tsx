@@ -70,13 +70,24 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
     },
     [show, t, describe],
   );
+  // What the server holds, as of the request: an offer an event showed
+  // meanwhile stays (a read sent before it came answered without it, and
+  // the offer vanished from the screen while the agent had it).
   const reload = useCallback(() => {
+    const asked = new Set(shown.current.map((o) => o.id));
     void settle(client.GET("/api/v1/offers")).then((result) => {
-      if (result.ok) setOffers(result.value);
+      if (!result.ok) return;
+      setOffers((current) => {
+        const read = result.value.filter((o) => !gone.current.has(o.id));
+        const since = current.filter((o) => !asked.has(o.id) && !read.some((r) => r.id === o.id));
+        return [...read, ...since];
+      });
     });
   }, []);
+  // Read once, and again after a "reset" (events were lost): not each time
+  // the page around re-renders.
+  useEffect(reload, [reload]);
   useEffect(() => {
-    reload();
     return liveEvents.subscribe((event) => {
       if (event.type === "reset") return reload();
       if (event.agent_id !== user.id || event.offer_id === undefined) return;

@@ -14,9 +14,13 @@ import { formatDuration, useT, type TextKey } from "../../i18n";
 export function StatePanel({
   user,
   pauseReasons,
+  inWrapup,
+  onState,
 }: {
   user: User;
   pauseReasons: Schemas["PauseReason"][];
+  inWrapup: boolean;
+  onState: (state: AgentFigures["state"]) => void;
 }) {
   const { t } = useT();
   const [mine, setMine] = useState<AgentFigures | null>(null);
@@ -35,17 +39,33 @@ export function StatePanel({
   // Read once (and again after a "reset"); then a state change — the
   // agent's own, or a supervisor's — says the new state itself.
   useLiveReload(reload, () => false);
+  useEffect(() => {
+    if (mine) onState(mine.state);
+  }, [mine, onState]);
   const changed = useCallback((state: AgentFigures["state"], why: string) => {
     setMine((current) => current && { ...current, state, reason: why, time_in_state_s: 0 });
     setLoadedAt(Date.now());
   }, []);
+  // A change the agent did not make here (a supervisor's, a logout
+  // elsewhere) is said in words, not only shown.
+  const mineAsked = useRef<{ state: string; at: number }[]>([]);
+  const [told, setTold] = useState<string | null>(null);
   useEffect(
     () =>
       liveEvents.subscribe((e) => {
         if (e.type !== "agent_state" || e.agent_id !== user.id || !isAgentState(e.state)) return;
+        const recent = mineAsked.current.filter((c) => Date.now() - c.at < 10_000);
+        const own = recent.findIndex((c) => c.state === e.state);
+        if (own >= 0) recent.splice(own, 1);
+        else {
+          setTold(
+            `${t("state.changedForYou")} : ${t(`state.${e.state}` as TextKey)}${e.reason ? ` — ${e.reason}` : ""}.`,
+          );
+        }
+        mineAsked.current = recent;
         changed(e.state, e.reason ?? "");
       }),
-    [user.id, changed],
+    [user.id, changed, t],
   );
 
   // One change at a time, in the order chosen: two sent together could
@@ -53,6 +73,8 @@ export function StatePanel({
   // the state chosen first.
   const sending = useRef<Promise<void>>(Promise.resolve());
   const choose = (state: AgentFigures["state"], why = "") => {
+    mineAsked.current = [...mineAsked.current, { state, at: Date.now() }];
+    setTold(null);
     sending.current = sending.current.then(async () => {
       setError(null);
       const reason = state === "paused" && why ? { reason: why } : {};
@@ -82,6 +104,7 @@ export function StatePanel({
     );
   }
   const since = mine.time_in_state_s + (now - loadedAt) / 1000;
+  const wrapping = inWrapup && mine.state === "available";
   const current = mine.state;
   return (
     <section className="fr-mb-4w" aria-labelledby="state-title">
@@ -89,13 +112,28 @@ export function StatePanel({
         {t("state.title")}
       </h2>
       <p>
-        <Badge severity={current === "available" ? "success" : current === "paused" ? "warning" : "info"}>
+        <Badge
+          severity={
+            wrapping ? "warning" : current === "available" ? "success" : current === "paused" ? "warning" : "info"
+          }
+        >
           {t(`state.${current}` as TextKey)}
           {mine.reason ? ` — ${mine.reason}` : ""}
+          {wrapping ? ` — ${t("state.inWrapup")}` : ""}
         </Badge>{" "}
         <span className="fr-text--sm">{formatDuration(since)}</span>
       </p>
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+      {told && (
+        <Alert
+          severity="info"
+          small
+          description={told}
+          closable
+          onClose={() => setTold(null)}
+          className="fr-mb-2w"
+        />
+      )}
       {/* Buttons, not radios: a radio group's arrow keys choose as they move,
           and passing "Pause" on the way to "Hors ligne" recorded a real
           pause, with a reason chosen for the agent. A state changes only

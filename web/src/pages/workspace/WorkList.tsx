@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import {
   client,
   settle,
+  type AgentFigures,
   type Interaction,
   type InteractionRecord,
   type TimelineEvent,
@@ -26,10 +27,14 @@ export function WorkList({
   user,
   lookups,
   queueName,
+  agentState,
+  onItems,
 }: {
   user: User;
   lookups: Lookups;
   queueName: (id: number) => string;
+  agentState: AgentFigures["state"] | null;
+  onItems: (items: Interaction[]) => void;
 }) {
   const { t } = useT();
   const [items, setItems] = useState<Interaction[]>([]);
@@ -43,13 +48,14 @@ export function WorkList({
     void settle(request).then((result) => {
       if (!result.ok) return;
       setItems(result.value);
+      onItems(result.value);
       setSelected((current) =>
         current !== null && result.value.some((i) => i.id === current)
           ? current
           : (result.value[0]?.id ?? null),
       );
     });
-  }, [user.id]);
+  }, [user.id, onItems]);
   // What changes the list (offers taken, transfers, ends). A message or a
   // call's state does not: its interaction's card shows it; nor does an
   // offer, until it is taken.
@@ -77,7 +83,9 @@ export function WorkList({
         />
       )}
       {items.length === 0 ? (
-        <p>{t("work.empty")}</p>
+        // What to expect depends on the agent's state: an available agent
+        // is not told to become available.
+        <p>{agentState === "available" ? t("work.emptyAvailable") : t("work.empty")}</p>
       ) : (
         <>
           <ul className="fr-tags-group" aria-label={t("work.title")}>
@@ -210,12 +218,32 @@ function InteractionCard({
     else setError(result.error.message);
   };
 
+  const ready = async () => {
+    setError(null);
+    const result = await settle(
+      client.POST("/api/v1/interactions/{id}/ready", { params: { path: { id: item.id } } }),
+    );
+    // Gone meanwhile (the wrap-up time ran out): ready all the same.
+    if (result.ok || result.error.status === 404) onDone(t("work.readyDone"));
+    else setError(result.error.message);
+  };
+
+  // Accepting an offer or completing removes the button pressed, and the
+  // focus fell to the page's body: it comes to the card's title instead
+  // (only when it is nowhere: never taken from where the agent types).
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body) heading.current?.focus();
+  }, [item.phase]);
+
   const completedAt = detail?.timeline.filter((e) => e.type === "completed").at(-1)?.at;
+  const wrapupSeconds = lookups.queues.find((q) => q.id === item.queue_id)?.wrapup_s ?? 0;
   const attributes = attributeRows(item.attributes, t);
   const voicemail = Boolean(item.attributes.voicemail);
   return (
     <article className="fr-card fr-card--no-arrow fr-p-3w" aria-labelledby={`it-${item.id}`}>
-      <h3 id={`it-${item.id}`} className="fr-h5">
+      <h3 id={`it-${item.id}`} className="fr-h5" ref={heading} tabIndex={-1}>
         {t(`channel.${item.channel}` as TextKey)} #{item.id} — {queueName(item.queue_id)}{" "}
         {item.phase && (
           <Badge severity={item.phase === "wrapup" ? "warning" : "info"} small>
@@ -225,14 +253,29 @@ function InteractionCard({
       </h3>
       <p className="fr-text--sm">
         {t("work.enqueued")} : {new Date(item.enqueued_at).toLocaleTimeString()}
-        {item.phase === "wrapup" && completedAt && (
-          <>
-            {" "}
-            — {t("work.wrapupTimer")}{" "}
-            <strong>{formatDuration((now - Date.parse(completedAt)) / 1000)}</strong>
-          </>
-        )}
       </p>
+      {item.phase === "wrapup" && (
+        // Code and note given: the queue's wrap-up time, and what is left of
+        // it; the agent says when they are ready for the next one.
+        <div className="fr-mb-2w">
+          <p className="fr-mb-1w" role="timer" aria-live="off">
+            {t("work.wrapupLeft")} :{" "}
+            <strong>
+              {formatDuration(
+                // `now` ticks each second: it may be a moment before the
+                // completion the server stamped.
+                Math.min(
+                  wrapupSeconds,
+                  Math.max(0, wrapupSeconds - (completedAt ? (now - Date.parse(completedAt)) / 1000 : 0)),
+                ),
+              )}
+            </strong>
+          </p>
+          <Button iconId="fr-icon-check-line" iconPosition="left" onClick={() => void ready()}>
+            {t("work.ready")}
+          </Button>
+        </div>
+      )}
       {item.channel === "voice" && !voicemail && (
         <CallCard item={item} timeline={detail?.timeline ?? []} />
       )}
