@@ -574,6 +574,14 @@ try {
     await supervisor.getByRole("link", { name: link, exact: true }).click();
     await supervisor.getByRole("heading", { name: link, level: 2 }).waitFor();
     await audit(supervisor, name);
+    if (name === "admin-competences") {
+      // A name taken: said in French, on its field ("skill already exists").
+      await supervisor.getByLabel("Nom", { exact: true }).fill("anglais");
+      await supervisor.getByRole("button", { name: "Ajouter", exact: true }).click();
+      await supervisor.getByText(/Ce nom est déjà utilisé/).first().waitFor({ timeout: 3000 });
+      check(!(await supervisor.getByText(/already exists/).count()), "no English error on a French page");
+      await supervisor.getByLabel("Nom", { exact: true }).fill("");
+    }
   }
 
   // An IVR flow built in the editor: the problems are listed as it is typed,
@@ -585,13 +593,14 @@ try {
   const problems = supervisor.getByTestId("ivr-problems");
   await supervisor.getByLabel("Nom", { exact: true }).fill("Mairie — accueil");
   await supervisor.getByLabel("Numéro de service").fill("mairie");
-  await problems.getByText("the service number: digits, 1 to 32").waitFor();
+  // In French (the check's own sentences were shown in English).
+  await problems.getByText("Le numéro du service : de 1 à 32 chiffres.").waitFor();
   await supervisor.getByLabel("Numéro de service").fill("+33 1 40 00 00 00");
   await supervisor.getByRole("button", { name: "Ajouter une étape" }).click();
   const menu = supervisor.getByRole("group", { name: /^Étape 1/ });
   await menu.getByLabel("Type d'étape").selectOption({ label: "Menu" });
   await menu.getByLabel("Identifiant de l'étape").fill("accueil");
-  await problems.getByText("no prompt to play").waitFor();
+  await problems.getByText("Rien à dire : un texte ou un enregistrement.").waitFor();
   check((await menu.locator("legend").first().textContent()).includes("problème"),
     "the step with problems says so");
   await supervisor.getByRole("button", { name: "Ajouter une étape" }).click();
@@ -604,7 +613,7 @@ try {
   await until("only the missing prompt is left", async () =>
     (await problems.getByRole("listitem").count()) === 1);
   await audit(supervisor, "admin-svi-problemes");
-  await problems.getByRole("link", { name: /no prompt to play/ }).click();
+  await problems.getByRole("link", { name: /Rien à dire/ }).click();
   // The editor moves the focus once the click is handled (next task).
   const focusesText = () =>
     supervisor.evaluate(() => document.activeElement?.getAttribute("name") === "text");
@@ -614,7 +623,7 @@ try {
   await problems.getByText("Aucun problème : le parcours peut être enregistré.").waitFor();
   // The hang-up moved first starts the flow: the menu cannot be reached…
   await end.getByRole("button", { name: /^Monter/ }).click();
-  await problems.getByText(/cannot be reached from the start/).waitFor();
+  await problems.getByText(/n'est jamais atteinte depuis le début/).waitFor();
   // …until the menu is chosen as the first step.
   await supervisor.getByLabel("Première étape").selectOption({ label: "accueil — Menu" });
   await problems.getByText("Aucun problème : le parcours peut être enregistré.").waitFor();
@@ -647,7 +656,7 @@ try {
     mimeType: "audio/wav",
     buffer: Buffer.from("Ceci n'est pas un son."),
   });
-  await adding.getByRole("alert").filter({ hasText: "not an audio file" }).waitFor();
+  await adding.getByRole("alert").filter({ hasText: "Ce n'est pas un fichier audio" }).waitFor();
   check(await focusComesTo(supervisor, () => document.activeElement?.getAttribute("type") === "file"),
     "a refused file leads back to the file input");
   await addRecording("accueil-message", {
@@ -692,7 +701,7 @@ try {
 
   await listed.getByRole("button", { name: "Supprimer — accueil-message" }).click();
   await listed.getByRole("button", { name: "Confirmer la suppression — accueil-message" }).click();
-  await supervisor.getByRole("alert").filter({ hasText: "the IVR flow Mairie — accueil uses it" }).waitFor();
+  await supervisor.getByRole("alert").filter({ hasText: "Le scénario « Mairie — accueil » s'en sert" }).waitFor();
   check((await api("superviseur", "GET", "/api/v1/prompts")).some((p) => p.id === recording?.id),
     "the recording the flow plays is kept");
   await audit(supervisor, "admin-svi-enregistrements");

@@ -451,8 +451,13 @@ export function initialLang(): Lang {
   return localStorage.getItem(STORAGE_KEY) === "en" ? "en" : "fr";
 }
 
+// The language in force, for what is not a component (errors said in it).
+let current: Lang = "fr";
+export const currentLang = (): Lang => current;
+
 export function LangProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  current = lang;
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);

@@ -5,6 +5,8 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import type { ReactNode } from "react";
 import type { ApiError } from "../api";
 import { fill, useAdminT, type AdminT } from "../pages/admin/texts";
+import { sayError } from "../errors";
+import { currentLang } from "../i18n";
 
 // An error to show: from the server or from a check before sending. `field`
 // names the setting as the API does ("hours", "skills[0].min_level").
@@ -22,7 +24,10 @@ export function problemFromApi(error: ApiError, t: AdminT, keepField = true): Pr
   if (error.status === 0) return { message: t("error.network") };
   if (error.status === 401) return { message: t("error.session") };
   if (error.status === 403) return { message: t("error.forbidden") };
-  return { field: keepField ? error.field || undefined : undefined, message: error.message };
+  return {
+    field: keepField ? error.field || undefined : undefined,
+    message: sayError(error, currentLang()),
+  };
 }
 
 // The visible label of an API field: "skills[1].min_level" → "Compétences

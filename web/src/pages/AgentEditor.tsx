@@ -11,7 +11,8 @@ import {
   type Channel,
   type Schemas,
 } from "../api";
-import { useT, type TextKey } from "../i18n";
+import { currentLang, useT, type TextKey } from "../i18n";
+import { sayError } from "../errors";
 
 // A supervisor changes an agent's skills, levels and capacities; the engine
 // applies them at once (the next offer follows them).
@@ -65,7 +66,7 @@ export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: ()
       client.PUT("/api/v1/agents/{id}", { params: { path: { id: agentId } }, body }),
     );
     if (result.ok) setSaved(true);
-    else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);
+    else setError(sayError(result.error, currentLang()));
   };
 
   if (!profile) return null;

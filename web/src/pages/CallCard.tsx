@@ -11,7 +11,8 @@ import { useEffect, useRef, useState } from "react";
 import { client, settle, type Interaction, type TimelineEvent } from "../api";
 import { liveEvents } from "../events";
 import { useBlobUrl, useNow } from "../hooks";
-import { useT, type TextKey } from "../i18n";
+import { currentLang, useT, type TextKey } from "../i18n";
+import { sayError } from "../errors";
 
 export const CALL_STATES = ["ringing", "connected", "on_hold", "ended", "not_answered"] as const;
 export type CallState = (typeof CALL_STATES)[number];
@@ -143,7 +144,7 @@ export function CallCard({ item, timeline }: { item: Interaction; timeline: Time
     );
     busy.current = false;
     // The new state comes back as a live event.
-    if (!result.ok) setError(result.error.message);
+    if (!result.ok) setError(sayError(result.error, currentLang()));
   };
 
   return (
@@ -295,7 +296,7 @@ export function RecordingPlayer({
       <figcaption className="fr-text--bold fr-mb-1w">{title}</figcaption>
       {audio === null && <p className="fr-text--sm">{t(texts.loading)}</p>}
       {audio && "error" in audio && (
-        <Alert severity="error" small description={`${t(texts.failed)} ${audio.error.message}`} />
+        <Alert severity="error" small description={`${t(texts.failed)} ${sayError(audio.error, currentLang())}`} />
       )}
       {audio && "url" in audio && (
         <>

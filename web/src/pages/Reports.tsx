@@ -20,9 +20,10 @@ import {
   type TrafficReport,
 } from "../api";
 import { useLiveReload } from "../hooks";
-import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
+import { currentLang, formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { FiguresTable } from "./FiguresTable";
 import { Simulation } from "./Simulation";
+import { sayError } from "../errors";
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip, Legend);
 // The interface's font in the charts too, once it is loaded.
@@ -173,7 +174,7 @@ function History() {
     setError(null);
     const result = await settle(client.GET("/api/v1/reports/traffic", { params: { query } }));
     if (result.ok) setReport(result.value);
-    else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);
+    else setError(sayError(result.error, currentLang()));
   };
   useEffect(() => {
     void load();

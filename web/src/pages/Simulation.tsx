@@ -6,8 +6,9 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
 import { Bar } from "react-chartjs-2";
 import { client, isTrafficRow, settle, type Schemas } from "../api";
-import { formatDuration, formatPercent, useT } from "../i18n";
+import { currentLang, formatDuration, formatPercent, useT } from "../i18n";
 import { FiguresTable } from "./FiguresTable";
+import { sayError } from "../errors";
 
 function clock(seconds: number): string {
   const h = Math.floor(seconds / 3600) % 24;
@@ -77,7 +78,7 @@ export function Simulation() {
     );
     setBusy(false);
     if (result.ok) setPrediction(result.value);
-    else setError(`${result.error.message}${result.error.field ? ` (${result.error.field})` : ""}`);
+    else setError(sayError(result.error, currentLang()));
   };
 
   const shown = (prediction?.intervals ?? []).filter((i) => i.offered > 0);

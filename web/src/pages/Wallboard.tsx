@@ -7,8 +7,9 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { client, settle, type AgentFigures, type QueueFigures, type Schemas } from "../api";
 import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
-import { formatDuration, formatPercent, useT, type TextKey } from "../i18n";
+import { currentLang, formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { AgentEditor } from "./AgentEditor";
+import { sayError } from "../errors";
 
 type AgentState = AgentFigures["state"];
 
@@ -86,7 +87,7 @@ export function Wallboard() {
         body: { state, ...(reason ? { reason } : {}) },
       }),
     );
-    if (!result.ok) setError(result.error.message);
+    if (!result.ok) setError(sayError(result.error, currentLang()));
   }, []);
 
   return (

@@ -24,6 +24,8 @@ import {
 import { focusField, focusLater } from "../../components/focus";
 import { FormButtons } from "../../components/formFields";
 import { fill, useAdminT, type AdminT } from "./texts";
+import { sayError } from "../../errors";
+import { currentLang } from "../../i18n";
 
 const ROLES: Role[] = ["agent", "supervisor", "admin"];
 const PREFIX = "user-add";
@@ -230,7 +232,7 @@ function EditUserForm({
     if (!result.ok) {
       const labels = labelsOf(t);
       const field = result.error.field ? labels[result.error.field] ?? result.error.field : "";
-      setError(`${result.error.message}${field ? ` (${field})` : ""}`);
+      setError(`${field ? `${field} : ` : ""}${sayError(result.error, currentLang())}`);
       return;
     }
     setSaved(true);

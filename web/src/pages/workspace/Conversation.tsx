@@ -6,8 +6,9 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useState } from "react";
 import { client, settle, type Interaction, type Schemas, type TimelineEvent } from "../../api";
-import { useT } from "../../i18n";
+import { currentLang, useT } from "../../i18n";
 import type { Lookups } from "../AgentWorkspace";
+import { sayError } from "../../errors";
 
 export const CONVERSATION_CHANNELS = ["chat", "sms", "social", "email"];
 
@@ -36,7 +37,7 @@ export function Conversation({
       }),
     );
     if (!result.ok) {
-      setError(result.error.message);
+      setError(sayError(result.error, currentLang()));
       return;
     }
     setText("");

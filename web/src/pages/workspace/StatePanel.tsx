@@ -9,7 +9,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { client, settle, type AgentFigures, type Schemas, type User } from "../../api";
 import { liveEvents } from "../../events";
 import { useLiveReload, useNow } from "../../hooks";
-import { formatDuration, useT, type TextKey } from "../../i18n";
+import { currentLang, formatDuration, useT, type TextKey } from "../../i18n";
+import { sayError } from "../../errors";
 
 export function StatePanel({
   user,
@@ -85,7 +86,7 @@ export function StatePanel({
         }),
       );
       if (!result.ok) {
-        setError(result.error.message);
+        setError(sayError(result.error, currentLang()));
         return;
       }
       changed(result.value.state, result.value.reason);
@@ -206,7 +207,9 @@ export function PhonePanel({ user }: { user: User }) {
       }),
     );
     setMessage(
-      result.ok ? { ok: true, text: t("phone.saved") } : { ok: false, text: result.error.message },
+      result.ok
+        ? { ok: true, text: t("phone.saved") }
+        : { ok: false, text: sayError(result.error, currentLang()) },
     );
   };
 

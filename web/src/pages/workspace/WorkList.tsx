@@ -17,11 +17,12 @@ import {
 } from "../../api";
 import { liveEvents } from "../../events";
 import { useLiveReload, useNow } from "../../hooks";
-import { formatDuration, useT, type TextKey } from "../../i18n";
+import { currentLang, formatDuration, useT, type TextKey } from "../../i18n";
 import { CALL_STATES, CallCard, RecordingPlayer, attributeRows } from "../CallCard";
 import type { Lookups } from "../AgentWorkspace";
 import { CONVERSATION_CHANNELS, Conversation } from "./Conversation";
 import { CitizenPanel } from "./CitizenPanel";
+import { sayError } from "../../errors";
 
 export function WorkList({
   user,
@@ -203,7 +204,7 @@ function InteractionCard({
       }),
     );
     if (result.ok) onDone(t("work.completed"));
-    else setError(result.error.message);
+    else setError(sayError(result.error, currentLang()));
   };
 
   const transfer = async (to: { queue_id: number } | { agent_id: number }) => {
@@ -215,7 +216,7 @@ function InteractionCard({
       }),
     );
     if (result.ok) onDone(t("work.transferred"));
-    else setError(result.error.message);
+    else setError(sayError(result.error, currentLang()));
   };
 
   const ready = async () => {
@@ -225,7 +226,7 @@ function InteractionCard({
     );
     // Gone meanwhile (the wrap-up time ran out): ready all the same.
     if (result.ok || result.error.status === 404) onDone(t("work.readyDone"));
-    else setError(result.error.message);
+    else setError(sayError(result.error, currentLang()));
   };
 
   // Accepting an offer or completing removes the button pressed, and the

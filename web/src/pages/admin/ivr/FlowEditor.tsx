@@ -104,7 +104,14 @@ export function FlowEditor({
     setBusy(false);
     if (!result.ok) {
       const problem = problemFromApi(result.error, t);
-      return refuse({ step: "", field: problem.field ?? "", message: problem.message });
+      // The check's own sentence (English), which locate() puts in the
+      // user's language with the step it names; the rest as said already.
+      const checked = result.error.status === 400 || result.error.status === 409;
+      return refuse({
+        step: "",
+        field: problem.field ?? "",
+        message: checked ? result.error.message : problem.message,
+      });
     }
     setFeedback({ kind: "success", text: fill(t("ivr.saved"), { version: result.value.version }) });
     onSaved(result.value);

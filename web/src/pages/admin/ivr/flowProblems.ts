@@ -1,6 +1,8 @@
 // Where the problems of a flow are, what they say, and where the focus goes:
 // the ids of the editor's elements, each problem found in its step and field,
 // and the props that mark a field in error.
+import { sayMessage } from "../../../errors";
+import { currentLang } from "../../../i18n";
 import { fill, type AdminKey, type AdminT } from "../texts";
 import type { FlowForm, FlowProblem } from "./flowForm";
 
@@ -62,7 +64,10 @@ export function locate(problem: FlowProblem, form: FlowForm, t: AdminT): Located
     const id = problem.step || /^step '([^']*)'/.exec(problem.message)?.[1] || "";
     if (id) index = form.steps.findIndex((s) => s.id.trim() === id);
   }
-  const message = problem.message.replace(/^step '[^']*': /, "");
+  const english = problem.message.replace(/^step '[^']*': /, "");
+  const lang = currentLang();
+  // Known, in the user's language; else as it came (said already, or new).
+  const message = sayMessage(english, lang) ?? english;
   const step = form.steps[index];
   // "no prompt to play" names the text: the recording's select, when chosen.
   if (step?.said === "recording" && field === "text") field = "audio_id";
