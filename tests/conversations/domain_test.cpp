@@ -165,6 +165,30 @@ TEST_F(Domain, BadConfigurationIsRefusedNamingTheField) {
   ASSERT_FALSE(no_checker) << "a kind no channel checks is not saved";
 }
 
+// Values no service means, which an admin's slip saved (a wrap-up of
+// 99,999,999 s, an answer threshold of 0 s): refused on their field.
+TEST_F(Domain, SettingsOutOfAnySenseAreRefused) {
+  for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"("wrapup_s":99999999)", "wrapup_s"},
+           {R"("wrapup_s":-1)", "wrapup_s"},
+           {R"("sl_threshold_s":0)", "sl_threshold_s"},
+           {R"("sl_threshold_s":2592001)", "sl_threshold_s"},
+           {R"("sl_target":1.5)", "sl_target"},
+           {R"("max_wait_s":0)", "max_wait_s"},
+           {R"("priority":5000)", "priority"},
+           {R"("escalation":[{"after_s":-5}])", "escalation[0].after_s"},
+       }) {
+    auto queue = center_->create("queue", R"({"name":"q","channel":"task",)" + body + "}", 0);
+    ASSERT_FALSE(queue) << body << " was saved";
+    EXPECT_EQ(queue.error().field, field) << body;
+  }
+  // The bounds themselves are taken: a written request's 48 hours.
+  auto email = center_->create(
+      "queue", R"({"name":"courriels","channel":"email","sl_threshold_s":172800,"wrapup_s":3600})",
+      0);
+  EXPECT_TRUE(email) << email.error().message;
+}
+
 TEST_F(Domain, TheDocumentsAChannelOwnsAreCheckedByIt) {
   center_->check_documents(
       "ivr_flow", [](const std::string& body, std::uint64_t, DocumentLookup& lookup) {

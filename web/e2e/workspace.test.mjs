@@ -499,6 +499,18 @@ try {
   await supervisor.getByRole("button", { name: "Modifier — accueil", exact: true }).waitFor();
   await audit(supervisor, "admin-files");
   await supervisor.getByRole("button", { name: "Modifier — accueil", exact: true }).click();
+  // A wrap-up of 99,999,999 s (a slip of the finger) is refused on its
+  // field, in French, with the bound the hint gave before saving.
+  const wrapupField = supervisor.getByLabel(/^Post-traitement \(secondes\)/);
+  check((await supervisor.getByText("de 0 à 3600 secondes (une heure)").count()) > 0,
+    "the wrap-up's bound is said before saving");
+  const wrapupBefore = await wrapupField.inputValue();
+  await wrapupField.fill("99999999");
+  await supervisor.getByRole("button", { name: "Enregistrer" }).first().click();
+  await supervisor.getByText(/De 0 s à 1 h/).first().waitFor({ timeout: 3000 });
+  check((await api("superviseur", "GET", "/api/v1/queues")).find((q) => q.id === accueil.id).wrapup_s === 120,
+    "the absurd wrap-up was not saved");
+  await wrapupField.fill(wrapupBefore);
   await supervisor.getByLabel("Seuil de réponse (secondes)").fill("45");
   await audit(supervisor, "admin-file-edition");
   await supervisor.getByRole("button", { name: "Enregistrer" }).first().click();

@@ -53,7 +53,8 @@ const FRENCH: [RegExp, Say][] = [
   ],
   [/^1 to 64 of a-z, 0-9.*$/, () => "De 1 à 64 caractères : lettres minuscules sans accent, chiffres, « . », « _ », « - »."],
   [/^0 \(never\) to (\d+) seconds$/, (m) => `De 0 (jamais) à ${m[1]} secondes.`],
-  [/^(\d+) to (\d+) (seconds|days)$/, (m) => `De ${n(m[1])} à ${n(m[2])} ${m[3] === "days" ? "jours" : "secondes"}.`],
+  [/^(\d+) to (\d+) days$/, (m) => `De ${m[1]} à ${m[2]} jours.`],
+  [/^(\d+) to (\d+) seconds$/, (m) => `De ${spanFr(Number(m[1]))} à ${spanFr(Number(m[2]))}.`],
   [/^must be (-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Doit être ${range(m[1], m[2])}.`],
   [/^must be within (-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Doit être ${range(m[1], m[2])}.`],
   [/^must be an integer (?:in )?(-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Un nombre entier ${range(m[1], m[2])}.`],
@@ -151,6 +152,14 @@ const FRENCH: [RegExp, Say][] = [
 ];
 
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+// 2592000 → "30 jours", 3600 → "1 h", 90 → "90 s": as a person says a span.
+function spanFr(seconds: number): string {
+  if (seconds >= 86400 && seconds % 86400 === 0) return `${seconds / 86400} jour${seconds === 86400 ? "" : "s"}`;
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 600 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
 
 // One of the API's sentences in `lang` (English: as the API wrote it).
 export function sayMessage(message: string, lang: Lang): string | null {

@@ -481,6 +481,18 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
 }
 
+// A setting's span as people say it: 172800 → "48 h", 90 → "1 min 30 s",
+// 20 → "20 s" (not "172800 s").
+export function formatSpan(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  return [h && `${h} h`, m && `${m} min`, (rest || s === 0) && `${rest} s`].filter(Boolean).join(" ");
+}
+
+// "87,5 %" in French, "87.5%" in English.
 export function formatPercent(ratio: number): string {
-  return `${Math.round(ratio * 1000) / 10} %`;
+  const value = Math.round(ratio * 1000) / 10;
+  return current === "fr" ? `${String(value).replace(".", ",")} %` : `${value}%`;
 }

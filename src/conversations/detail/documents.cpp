@@ -104,9 +104,26 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
           {static_cast<routing::SkillId>(*skill), static_cast<int>(level)});
     }
   }
-  config.priority = static_cast<int>(json_body::int_or(body, "priority", 0));
-  config.sl_threshold = seconds(json_body::number_or(body, "sl_threshold_s", 20));
-  config.sl_target = json_body::number_or(body, "sl_target", 0.8);
+  // Bounds a service means: an admin's slip (a wrap-up of 99,999,999 s, an
+  // answer threshold of 0 s) was saved and applied. 30 days holds a written
+  // request's deadline; an hour, the longest wrap-up.
+  constexpr double kMonth = 30 * 24 * 3600;
+  auto bounded = [&](const char* field, double fallback, double low, double high,
+                     const char* said) -> Result<double> {
+    const double value = json_body::number_or(body, field, fallback);
+    if (!(value >= low && value <= high)) return invalid_argument(said, field);
+    return value;
+  };
+  const auto priority = json_body::int_or(body, "priority", 0);
+  if (priority < -1000 || priority > 1000)
+    return invalid_argument("must be -1000..1000", "priority");
+  config.priority = static_cast<int>(priority);
+  auto threshold = bounded("sl_threshold_s", 20, 1, kMonth, "1 to 2592000 seconds");
+  if (!threshold) return threshold.error();
+  config.sl_threshold = seconds(*threshold);
+  auto sl_target = bounded("sl_target", 0.8, 0, 1, "must be within 0..1");
+  if (!sl_target) return sl_target.error();
+  config.sl_target = *sl_target;
   auto strategy =
       routing::strategy_from_string(json_body::string_or(body, "strategy", "longest_idle"));
   if (!strategy) {
@@ -114,9 +131,14 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
                             "strategy");
   }
   config.strategy = *strategy;
-  config.wrapup = seconds(json_body::number_or(body, "wrapup_s", 0));
-  if (body.contains("max_wait_s"))
-    config.max_wait = seconds(json_body::number_or(body, "max_wait_s", 0));
+  auto wrapup = bounded("wrapup_s", 0, 0, 3600, "0 to 3600 seconds");
+  if (!wrapup) return wrapup.error();
+  config.wrapup = seconds(*wrapup);
+  if (body.contains("max_wait_s")) {
+    auto max_wait = bounded("max_wait_s", 0, 1, kMonth, "1 to 2592000 seconds");
+    if (!max_wait) return max_wait.error();
+    config.max_wait = seconds(*max_wait);
+  }
   if (body.contains("max_length")) {
     const auto length = json_body::int_or(body, "max_length", 0);
     if (length < 0 || length > 1'000'000)
@@ -147,7 +169,11 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
         return s.error();
       }
       routing::EscalationStep step;
-      step.after = seconds(json_body::number_or(step_json, "after_s", 0));
+      const double after = json_body::number_or(step_json, "after_s", 0);
+      if (!(after >= 0 && after <= kMonth)) {
+        return invalid_argument("0 to 2592000 seconds", where + ".after_s");
+      }
+      step.after = seconds(after);
       step.relax_levels = static_cast<int>(json_body::int_or(step_json, "relax_levels", 0));
       step.raise_priority = static_cast<int>(json_body::int_or(step_json, "raise_priority", 0));
       if (const json::value* drops = step_json.if_contains("drop_skill_ids")) {

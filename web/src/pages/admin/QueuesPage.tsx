@@ -5,7 +5,7 @@ import { useCallback, useState } from "react";
 import { client, settle, type Queue, type Schemas } from "../../api";
 import { AdminTable, RowActions } from "../../components/AdminTable";
 import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
-import { formatPercent } from "../../i18n";
+import { formatPercent, formatSpan } from "../../i18n";
 import { QueueForm } from "./queues/QueueForm";
 import { channelLabel, strategyLabel } from "./queues/queueSettings";
 import { fill, useAdminT } from "./texts";
@@ -88,7 +88,7 @@ export function QueuesPage() {
             <td>
               {fill(t("queues.slCell"), {
                 target: formatPercent(q.sl_target),
-                threshold: q.sl_threshold_s,
+                threshold: formatSpan(q.sl_threshold_s),
               })}
             </td>
             <td>{opening(q)}</td>

@@ -181,8 +181,8 @@ export function QueueForm({
             {...section}
             field="sl_threshold_s"
             label="queues.slThreshold"
-            hint={null}
-            attributes={{ min: 0, step: "any" }}
+            hint="queues.slThresholdHint"
+            attributes={{ min: 1, max: 2_592_000, step: "any" }}
           />
           <Input
             label={t("queues.slTarget")}
@@ -211,14 +211,14 @@ export function QueueForm({
             field="wrapup_s"
             label="queues.wrapup"
             hint="queues.wrapupHint"
-            attributes={{ min: 0, step: "any" }}
+            attributes={{ min: 0, max: 3600, step: "any" }}
           />
           <NumberInput
             {...section}
             field="max_wait_s"
             label="queues.maxWait"
             hint="queues.maxWaitHint"
-            attributes={{ min: 0, step: "any" }}
+            attributes={{ min: 1, max: 2_592_000, step: "any" }}
           />
           <NumberInput
             {...section}
