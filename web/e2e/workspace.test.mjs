@@ -265,6 +265,7 @@ try {
   // The agent logs in and goes available.
   await logIn(agent, "agent1");
   await agent.getByRole("heading", { name: "Espace agent" }).waitFor();
+  check((await agent.title()) === "Espace agent — Guichet", `the page's title: ${await agent.title()}`);
   await agent.getByRole("button", { name: "Disponible", exact: true }).click();
   await until("the agent is available", async () =>
     (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
@@ -343,6 +344,11 @@ try {
     "the agent's state says the wrap-up, not plain \"Disponible\"");
   check(await focusComesTo(agent, () => document.activeElement && document.activeElement !== document.body),
     "after Terminer, the focus is not lost on the page");
+  // The history in words, not the API's names.
+  await agent.getByText("Historique").first().click();
+  const steps = await agent.locator("details ol").first().textContent();
+  check(steps.includes("Proposée à un agent") && steps.includes("Prise en charge") &&
+        !/offered|accepted|wrapup_ended/.test(steps), `the history in French: ${steps}`);
   await audit(agent, "post-traitement");
   await agent.getByRole("button", { name: "Je suis prêt·e" }).click();
   await agent.getByText("Post-traitement terminé").waitFor();

@@ -59,6 +59,23 @@ export function App() {
     if (user && (path === "/" || path === "/login")) navigate(home(user));
   }, [user, path]);
 
+  // Each page its own title (the tab, the history, a screen reader's first
+  // words): it said "Guichet" on most pages.
+  useEffect(() => {
+    const titles: [boolean, string][] = [
+      [user === null, t("login.title")],
+      [path === "/agent", t("nav.agent")],
+      [path === "/supervision", t("nav.wallboard")],
+      [path === "/reports", t("nav.reports")],
+      [path === "/admin" || path.startsWith("/admin/"), t("nav.admin")],
+    ];
+    const found = titles.find(([matches]) => matches);
+    document.title = found ? `${found[1]} — Guichet` : "Guichet";
+    // Not on `t`, a new function at each render: the offers' count in the
+    // title would be written over.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, user === null, lang]);
+
   const manager = user?.role === "supervisor" || user?.role === "admin";
   const navigation = !user
     ? []

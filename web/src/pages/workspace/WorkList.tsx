@@ -403,11 +403,16 @@ function InteractionCard({
   );
 }
 
-// A timeline entry as the history lists it: its type, and a call's state.
+// A timeline entry as the history lists it, in words (it listed the API's
+// names: "preferred_expired", "offer_timeout"), and a call's state.
 function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
   const state = e.data.state;
-  if (e.type !== "call" || !(CALL_STATES as readonly unknown[]).includes(state)) return e.type;
-  return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
+  if (e.type === "call" && (CALL_STATES as readonly unknown[]).includes(state)) {
+    return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
+  }
+  const key = `event.${e.type}` as TextKey;
+  const said = t(key);
+  return said ?? t("event.unknown");
 }
 
 const NOT_IN_THE_LIST = new Set([
