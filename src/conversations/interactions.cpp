@@ -121,6 +121,18 @@ Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t ca
     if (!manager && current->agent != caller) {
       return failed_precondition("you are not handling this interaction", "id");
     }
+    // A colleague who cannot take it now is said so at once: it bounced
+    // back after the offer's time, without a word.
+    if (!to_queue) {
+      auto colleague = e.agent(target);
+      if (!colleague) return not_found("no such agent", "agent_id");
+      if (colleague->state == routing::AgentState::kOffline) {
+        return failed_precondition("the colleague is offline", "agent_id");
+      }
+      if (colleague->state == routing::AgentState::kPaused) {
+        return failed_precondition("the colleague is paused", "agent_id");
+      }
+    }
     return to_queue ? e.transfer_to_queue(now, interaction, target)
                     : e.transfer_to_agent(now, interaction, target, seconds(timeout_s));
   });

@@ -140,6 +140,34 @@ TEST_F(Domain, AnAgentReadyBeforeTheWrapUpEndsGetsTheNextOffer) {
   EXPECT_EQ(seen->timeline.back().type, "wrapup_ended");
 }
 
+// A transfer to a colleague who is offline or paused bounced back 30 s
+// later without a word: refused at once, saying why.
+TEST_F(Domain, ATransferToAColleagueWhoCannotTakeItIsRefusedAtOnce) {
+  const std::uint64_t queue = desk();
+  store::User colleague;
+  colleague.username = "collegue";
+  colleague.display_name = "Collègue";
+  colleague.password_hash = "-";
+  auto made = memory_.create_user(colleague);
+  ASSERT_TRUE(made);
+  ASSERT_TRUE(center_->put("agent", made->id, R"({"capacity":{"task":1}})", 0));
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  auto task = new_task(queue);
+  ASSERT_TRUE(task);
+  ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
+
+  Transfer to_colleague;
+  to_colleague.agent = made->id;
+  Status offline = center_->transfer(id_of(*task), agent_, false, to_colleague);
+  ASSERT_FALSE(offline);
+  EXPECT_EQ(offline.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(offline.error().field, "agent_id");
+  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kPaused, ""));
+  EXPECT_FALSE(center_->transfer(id_of(*task), agent_, false, to_colleague)) << "paused";
+  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kAvailable));
+  EXPECT_TRUE(center_->transfer(id_of(*task), agent_, false, to_colleague));
+}
+
 TEST_F(Domain, AnOfferGoesOnlyToTheAgentItWasMadeFor) {
   const std::uint64_t queue = desk();
   ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));

@@ -423,6 +423,22 @@ try {
   check(!(await agent.title()).startsWith("("), "the tab's title no longer counts an offer");
   await agent.getByRole("button", { name: "J'ai compris" }).click();
   await reply.fill("");
+  // Transfers that lead somewhere: no other chat queue, said so; the
+  // colleague offline, shown so and not to be chosen (it bounced back 30 s
+  // later without a word), and refused by the API with its reason.
+  check(await agent.getByText(/Aucune autre file ne sert ce canal/).isVisible(),
+    "an empty list of queues says why");
+  const colleague = agent.getByLabel(/^Vers un collègue/).locator("option", { hasText: "agent2" });
+  await until("the colleague's state is shown", async () =>
+    /Hors ligne/.test((await colleague.textContent()) ?? ""));
+  check(await colleague.isDisabled(), "an offline colleague cannot be chosen");
+  const refused = await fetch(`${base}/api/v1/interactions/${conversation.id}/transfer`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${tokens.agent1}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ agent_id: userIds.agent2 }),
+  });
+  check(refused.status === 409 && (await refused.json()).error.field === "agent_id",
+    `a transfer to an offline colleague is refused at once: ${refused.status}`);
   await audit(agent, "conversation");
   const thread = await api("superviseur", "GET", `/api/v1/interactions/${conversation.id}`);
   check(JSON.stringify(thread.timeline).includes("je suis à votre écoute"), "the reply is in the timeline");

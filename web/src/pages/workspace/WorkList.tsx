@@ -238,6 +238,27 @@ function InteractionCard({
     if (!focused || focused === document.body) heading.current?.focus();
   }, [item.phase]);
 
+  // Colleagues by name with their state, those who can take it first.
+  const [colleagues, setColleagues] = useState<{ id: number; name: string; state?: AgentFigures["state"] }[]>(
+    lookups.colleagues,
+  );
+  const readColleagues = useCallback(() => {
+    void settle(client.GET("/api/v1/stats/agents")).then((result) => {
+      if (!result.ok) return;
+      const rank = (state: string) => (state === "available" ? 0 : state === "paused" ? 1 : 2);
+      setColleagues(
+        result.value
+          .filter((a) => lookups.colleagues.some((c) => c.id === a.agent_id))
+          .sort((a, b) => rank(a.state) - rank(b.state) || a.name.localeCompare(b.name, "fr"))
+          .map((a) => ({ id: a.agent_id, name: a.name, state: a.state })),
+      );
+    });
+  }, [lookups.colleagues]);
+  useEffect(() => {
+    if (item.phase === "active") readColleagues();
+  }, [item.phase, readColleagues]);
+  const otherQueues = lookups.queues.filter((q) => q.channel === item.channel && q.id !== item.queue_id);
+
   const completedAt = detail?.timeline.filter((e) => e.type === "completed").at(-1)?.at;
   const wrapupSeconds = lookups.queues.find((q) => q.id === item.queue_id)?.wrapup_s ?? 0;
   const attributes = attributeRows(item.attributes, t);
@@ -342,36 +363,48 @@ function InteractionCard({
         <fieldset className="fr-fieldset fr-mt-3w">
           <legend className="fr-fieldset__legend">{t("work.transfer")}</legend>
           <div className="fr-fieldset__element">
-            <Select
-              label={t("work.transferQueue")}
-              nativeSelectProps={{ value: toQueue, onChange: (e) => setToQueue(e.target.value) }}
-            >
-              <option value="">{t("work.chooseQueue")}</option>
-              {lookups.queues
-                .filter((q) => q.channel === item.channel && q.id !== item.queue_id)
-                .map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
-                  </option>
-                ))}
-            </Select>
-            <Button
-              priority="secondary"
-              disabled={!toQueue}
-              onClick={() => void transfer({ queue_id: Number(toQueue) })}
-            >
-              {t("work.transfer")}
-            </Button>
+            {otherQueues.length === 0 ? (
+              // An empty list said nothing: say why.
+              <p className="fr-text--sm">{t("work.noOtherQueue")}</p>
+            ) : (
+              <>
+                <Select
+                  label={t("work.transferQueue")}
+                  nativeSelectProps={{ value: toQueue, onChange: (e) => setToQueue(e.target.value) }}
+                >
+                  <option value="">{t("work.chooseQueue")}</option>
+                  {otherQueues.map((q) => (
+                    <option key={q.id} value={q.id}>
+                      {q.name}
+                    </option>
+                  ))}
+                </Select>
+                <Button
+                  priority="secondary"
+                  disabled={!toQueue}
+                  onClick={() => void transfer({ queue_id: Number(toQueue) })}
+                >
+                  {t("work.transfer")}
+                </Button>
+              </>
+            )}
           </div>
           <div className="fr-fieldset__element">
             <Select
               label={t("work.transferAgent")}
-              nativeSelectProps={{ value: toAgent, onChange: (e) => setToAgent(e.target.value) }}
+              hint={t("work.transferAgentHint")}
+              nativeSelectProps={{
+                value: toAgent,
+                onChange: (e) => setToAgent(e.target.value),
+                // Their states as they are now, when the agent looks.
+                onFocus: readColleagues,
+              }}
             >
               <option value="">{t("work.chooseAgent")}</option>
-              {lookups.colleagues.map((a) => (
-                <option key={a.id} value={a.id}>
+              {colleagues.map((a) => (
+                <option key={a.id} value={a.id} disabled={a.state === "offline" || a.state === "paused"}>
                   {a.name}
+                  {a.state ? ` — ${t(`state.${a.state}` as TextKey)}` : ""}
                 </option>
               ))}
             </Select>
