@@ -2,6 +2,7 @@
 // configuration in force, in the service's time zone.
 #include "reports/traffic.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -15,18 +16,32 @@ namespace {
 // A CSV field (RFC 4180): quoted when it holds a separator, a quote or a
 // line break; a leading = + - @ is neutralised so that a spreadsheet does not
 // run it as a formula.
-std::string csv_field(std::string_view text) {
+std::string csv_field(std::string_view text, char separator) {
   std::string out(text);
   if (!out.empty() && (out[0] == '=' || out[0] == '+' || out[0] == '-' || out[0] == '@')) {
     out.insert(out.begin(), '\'');
   }
-  if (out.find_first_of(",\"\r\n") == std::string::npos) return out;
+  if (out.find_first_of(std::string{separator, '"', '\r', '\n'}) == std::string::npos) return out;
   std::string quoted = "\"";
   for (char c : out) {
     if (c == '"') quoted += '"';
     quoted += c;
   }
   return quoted + "\"";
+}
+
+// What a French spreadsheet reads as a number: a decimal comma.
+std::string french_number(std::string number) {
+  std::replace(number.begin(), number.end(), '.', ',');
+  return number;
+}
+
+std::string french_channel(std::string_view channel) {
+  static const std::map<std::string_view, std::string_view> kNames = {
+      {"voice", "Téléphone"},        {"chat", "Chat"},  {"email", "Courriel"}, {"sms", "SMS"},
+      {"social", "Réseaux sociaux"}, {"task", "Tâche"}, {"callback", "Rappel"}};
+  auto found = kNames.find(channel);
+  return std::string(found == kNames.end() ? channel : found->second);
 }
 
 }  // namespace
@@ -108,27 +123,53 @@ Result<std::string> traffic_report(const TrafficRequest& request, Time now, stor
     return r.answered == 0 ? 0.0 : r.answered_wait_s / static_cast<double>(r.answered);
   };
   if (request.csv) {
-    std::string out = agents ? "start,agent,offers,accepted,missed,completed\r\n"
-                             : std::string("start,") + request.by +
-                                   ",offered,answered,answered_in_threshold,abandoned,"
-                                   "service_level,asa_s\r\n";
+    const bool fr = request.french;
+    const char sep = fr ? ';' : ',';
+    std::string out;
+    if (fr) {
+      out = "\xEF\xBB\xBF";  // the BOM: read as UTF-8, accents kept
+      const std::string by = request.by == "queue"     ? "File"
+                             : request.by == "channel" ? "Canal"
+                                                       : "Agent";
+      out += agents ? "Début;Agent;Propositions;Acceptées;Manquées;Terminées\r\n"
+                    : "Début;" + by +
+                          ";Proposées;Traitées;Traitées dans le seuil;Abandonnées;"
+                          "Niveau de service (%);Attente moyenne (s)\r\n";
+    } else {
+      out = agents ? "start,agent,offers,accepted,missed,completed\r\n"
+                   : std::string("start,") + request.by +
+                         ",offered,answered,answered_in_threshold,abandoned,"
+                         "service_level,asa_s\r\n";
+    }
+    const std::string s(1, sep);
     for (const store::TrafficRow& r : rows) {
       const LocalTime local = zone.to_local(r.start);
       const auto day = std::chrono::floor<std::chrono::days>(local);
       const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(local - day).count();
+      const std::chrono::year_month_day date(day);
       char start[32];
-      std::snprintf(start, sizeof start, "%s %02d:%02d",
-                    date_text(std::chrono::year_month_day(day)).c_str(),
-                    static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
-      out += std::string(start) + "," + csv_field(name_of(r)) + ",";
+      if (fr) {
+        std::snprintf(start, sizeof start, "%02u/%02u/%04d %02d:%02d",
+                      static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
+                      static_cast<int>(date.year()), static_cast<int>(minutes / 60),
+                      static_cast<int>(minutes % 60));
+      } else {
+        std::snprintf(start, sizeof start, "%s %02d:%02d", date_text(date).c_str(),
+                      static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+      }
+      const std::string name =
+          fr && request.by == "channel" ? french_channel(name_of(r)) : name_of(r);
+      out += std::string(start) + s + csv_field(name, sep) + s;
       if (agents) {
-        out += std::to_string(r.offers) + "," + std::to_string(r.accepted) + "," +
-               std::to_string(r.missed) + "," + std::to_string(r.completed);
+        out += std::to_string(r.offers) + s + std::to_string(r.accepted) + s +
+               std::to_string(r.missed) + s + std::to_string(r.completed);
       } else {
         const auto sl = service_level(r);
-        out += std::to_string(r.offered) + "," + std::to_string(r.answered) + "," +
-               std::to_string(r.answered_in_threshold) + "," + std::to_string(r.abandoned) + "," +
-               (sl ? json_number(*sl, 4) : "") + "," + json_number(asa(r), 1);
+        std::string level =
+            sl ? (fr ? french_number(json_number(*sl * 100, 1)) : json_number(*sl, 4)) : "";
+        out += std::to_string(r.offered) + s + std::to_string(r.answered) + s +
+               std::to_string(r.answered_in_threshold) + s + std::to_string(r.abandoned) + s +
+               level + s + (fr ? french_number(json_number(asa(r), 1)) : json_number(asa(r), 1));
       }
       out += "\r\n";
     }

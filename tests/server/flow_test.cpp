@@ -109,6 +109,21 @@ TEST_F(Flow, TrafficReportsCountTodayAndExportCsv) {
             0u)
       << csv.body;
   EXPECT_NE(csv.body.find(",task,2,1,1,1,0.5,"), std::string::npos) << csv.body;
+  // For a French spreadsheet: a BOM (UTF-8 read as such), semicolons (a
+  // comma there is the decimal mark), French headers and numbers — the file
+  // opened as one column before.
+  Reply french =
+      call(supervisor_, "GET", "/api/v1/reports/traffic?by=channel&interval=day&format=csv-fr");
+  ASSERT_EQ(french.status, 200) << french.body;
+  EXPECT_EQ(french.headers["content-type"], "text/csv; charset=utf-8");
+  EXPECT_EQ(french.body.rfind("\xEF\xBB\xBF"
+                              "Début;Canal;Proposées;Traitées;Traitées dans le seuil;Abandonnées;"
+                              "Niveau de service (%);Attente moyenne (s)\r\n",
+                              0),
+            0u)
+      << french.body;
+  EXPECT_NE(french.body.find(";Tâche;2;1;1;1;50;"), std::string::npos) << french.body;
+  EXPECT_NE(french.headers["content-disposition"].find(".csv\""), std::string::npos);
 
   Reply bad = call(supervisor_, "GET", "/api/v1/reports/traffic?from=30/11/2026");
   EXPECT_EQ(bad.status, 400);

@@ -502,10 +502,19 @@ try {
   await supervisor.getByText("Voir les données en tableau").click();
   const history = supervisor.getByTestId("history");
   await history.getByRole("rowheader", { name: "accueil", exact: true }).waitFor();
-  const csvLink = await supervisor.getByRole("link", { name: "Exporter en CSV" }).getAttribute("href");
+  const csvLink = await supervisor.getByRole("link", { name: /CSV pour un programme/ }).getAttribute("href");
   const csv = await supervisor.evaluate(async (href) => (await fetch(href)).text(), csvLink);
   check(csv.startsWith("start,queue,offered,answered"), `the CSV export has its header: ${csv.slice(0, 80)}`);
   check(csv.includes(",accueil,"), "the CSV export has the queue's row");
+  // As a French spreadsheet opens it: one column per figure (semicolons),
+  // accents read (BOM), French headers (it opened as one column).
+  const sheetLink = await supervisor.getByRole("link", { name: /Exporter pour un tableur/ }).getAttribute("href");
+  const sheet = new Uint8Array(await supervisor.evaluate(async (href) =>
+    Array.from(new Uint8Array(await (await fetch(href)).arrayBuffer())), sheetLink));
+  const sheetText = new TextDecoder("utf-8", { ignoreBOM: true }).decode(sheet);
+  check(sheet[0] === 0xef && sheet[1] === 0xbb && sheet[2] === 0xbf, "the spreadsheet's CSV starts with a BOM");
+  check(sheetText.includes("Début;File;Proposées;Traitées") && sheetText.includes(";accueil;"),
+    `the spreadsheet's CSV in French with semicolons: ${sheetText.slice(0, 120)}`);
   // What-if: today's traffic, doubled, with today's agents.
   await supervisor.getByLabel("Trafic d'aujourd'hui multiplié par (%)").fill("200");
   await supervisor.getByRole("button", { name: "Lancer la simulation" }).click();

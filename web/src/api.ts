@@ -125,9 +125,14 @@ export type TrafficQuery = NonNullable<
   paths["/api/v1/reports/traffic"]["get"]["parameters"]["query"]
 >;
 
-export function trafficCsvHref(query: Omit<TrafficQuery, "format">): string {
+// "csv-fr": for a French spreadsheet (semicolons, BOM, French headers);
+// "csv": for machines.
+export function trafficCsvHref(
+  query: Omit<TrafficQuery, "format">,
+  format: "csv" | "csv-fr",
+): string {
   const path = "/api/v1/reports/traffic" satisfies keyof paths;
-  return `${path}?${createQuerySerializer<TrafficQuery>()({ ...query, format: "csv" })}`;
+  return `${path}?${createQuerySerializer<TrafficQuery>()({ ...query, format })}`;
 }
 
 export async function login(username: string, password: string): Promise<Result<User>> {

@@ -17,10 +17,11 @@ HttpResponse traffic(ApiContext& api, const Call& call) {
   traffic.by = request.query_param("by").value_or("queue");
   traffic.interval = request.query_param("interval").value_or("total");
   const std::string format = request.query_param("format").value_or("json");
-  if (format != "json" && format != "csv") {
-    return error_response(400, "invalid_argument", "json or csv", "format");
+  if (format != "json" && format != "csv" && format != "csv-fr") {
+    return error_response(400, "invalid_argument", "json, csv or csv-fr", "format");
   }
-  traffic.csv = format == "csv";
+  traffic.csv = format != "json";
+  traffic.french = format == "csv-fr";
   auto report = guichet::reports::traffic_report(traffic, api.now(), api.store, api.center);
   if (!report) return from_error(report.error());
   if (!traffic.csv) return json_response(200, std::move(*report));

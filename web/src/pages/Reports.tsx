@@ -209,7 +209,15 @@ function History() {
             priority="secondary"
             iconId="fr-icon-download-line"
             iconPosition="left"
-            linkProps={{ href: trafficCsvHref(query), download: true }}
+            linkProps={{ href: trafficCsvHref(query, "csv-fr"), download: true }}
+          >
+            {t("reports.csvSpreadsheet")}
+          </Button>
+          <Button
+            priority="tertiary"
+            iconId="fr-icon-download-line"
+            iconPosition="left"
+            linkProps={{ href: trafficCsvHref(query, "csv"), download: true }}
           >
             {t("reports.csv")}
           </Button>
