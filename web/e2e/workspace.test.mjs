@@ -671,6 +671,16 @@ try {
   await supervisor.getByLabel("Première étape").selectOption({ label: "accueil — Menu" });
   await problems.getByText("Aucun problème : le parcours peut être enregistré.").waitFor();
   check((await problems.getByRole("listitem").count()) === 0, "the list of problems is empty");
+  // "Fermer" with the work not saved asks first (it dropped it without a
+  // word), the keyboard on "Reprendre la saisie".
+  await supervisor.getByRole("button", { name: "Fermer", exact: true }).first().click();
+  await supervisor.getByText("Des modifications ne sont pas enregistrées.").waitFor();
+  check(await focusComesTo(supervisor, () => document.activeElement?.textContent === "Reprendre la saisie"),
+    "the question's safe answer has the focus");
+  await audit(supervisor, "admin-svi-fermer-sans-enregistrer");
+  await supervisor.getByRole("button", { name: "Reprendre la saisie" }).click();
+  check(await supervisor.getByRole("heading", { name: "Nouveau parcours" }).isVisible(),
+    "the editor and its work are still there");
   await supervisor.getByRole("button", { name: "Enregistrer" }).first().click();
   await supervisor.getByText("Enregistré : version 1, appliquée aux appels suivants.").waitFor();
   const version = supervisor.locator('tr[data-flow="Mairie — accueil"] td[data-field="version"]');

@@ -3,7 +3,7 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useAdminT } from "../pages/admin/texts";
 import type { ErrorState } from "./feedback";
 
@@ -125,23 +125,63 @@ export function IdSelect<T extends { id: number; name: string }>({
 
 // The foot of an editor's form: its submit button ("Enregistrer" unless
 // told) and, where the form can be closed, "Fermer".
+// Save, and close. With `dirty` (changes not saved), closing asks first:
+// "Fermer" on the IVR editor dropped an hour's work without a word. Leaving
+// the page (reload, another address) asks too, through the browser.
 export function FormButtons({
   submitLabel,
   onClose,
+  dirty = false,
 }: {
   submitLabel?: string;
   onClose?: () => void;
+  dirty?: boolean;
 }) {
   const t = useAdminT();
+  const [asking, setAsking] = useState(false);
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) keep.current?.focus();
+  }, [asking]);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
   return (
-    <div className="fr-btns-group fr-btns-group--inline">
-      <Button type="submit">{submitLabel ?? t("common.save")}</Button>
-      {onClose && (
-        <Button type="button" priority="secondary" onClick={onClose}>
-          {t("common.close")}
-        </Button>
+    <>
+      <div className="fr-btns-group fr-btns-group--inline">
+        <Button type="submit">{submitLabel ?? t("common.save")}</Button>
+        {onClose && (
+          <Button
+            type="button"
+            priority="secondary"
+            onClick={() => (dirty ? setAsking(true) : onClose())}
+          >
+            {t("common.close")}
+          </Button>
+        )}
+      </div>
+      {asking && dirty && onClose && (
+        <div role="alertdialog" aria-labelledby="unsaved-title" className="fr-alert fr-alert--warning fr-mb-2w">
+          <h3 id="unsaved-title" className="fr-alert__title">
+            {t("common.unsaved")}
+          </h3>
+          <div className="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-mt-1w">
+            <Button type="button" priority="secondary" ref={keep} onClick={() => setAsking(false)}>
+              {t("common.keepEditing")}
+            </Button>
+            <Button type="button" priority="tertiary" onClick={onClose}>
+              {t("common.closeUnsaved")}
+            </Button>
+          </div>
+        </div>
       )}
-    </div>
+    </>
   );
 }
 

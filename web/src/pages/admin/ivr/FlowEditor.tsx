@@ -50,6 +50,9 @@ export function FlowEditor({
   );
   const checks = useRef(0);
   const body = useMemo(() => bodyOf(form), [form]);
+  // What was last saved (or opened): closing with changes asks first.
+  const [savedBody, setSavedBody] = useState(() => JSON.stringify(bodyOf(formOf(flow))));
+  const dirty = JSON.stringify(body) !== savedBody;
 
   // The live check: once typing pauses; only the latest answer counts.
   useEffect(() => {
@@ -113,6 +116,7 @@ export function FlowEditor({
         message: checked ? result.error.message : problem.message,
       });
     }
+    setSavedBody(JSON.stringify(body));
     setFeedback({ kind: "success", text: fill(t("ivr.saved"), { version: result.value.version }) });
     onSaved(result.value);
   };
@@ -262,7 +266,7 @@ export function FlowEditor({
             </Button>
           </section>
 
-          <FormButtons onClose={onClose} />
+          <FormButtons onClose={onClose} dirty={dirty} />
         </div>
 
         <div className="fr-col-12 fr-col-lg-4">
