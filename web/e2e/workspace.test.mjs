@@ -625,6 +625,22 @@ try {
       check(!(await supervisor.getByText(/already exists/).count()), "no English error on a French page");
       await supervisor.getByLabel("Nom", { exact: true }).fill("");
     }
+    if (name === "admin-calendriers") {
+      // Opening hours picked day by day, not typed with English day names.
+      await supervisor.getByRole("button", { name: "Ajouter un calendrier" }).click();
+      await supervisor.getByRole("heading", { name: "Nouveau calendrier" }).waitFor();
+      await supervisor.getByLabel("Nom", { exact: true }).fill("Mairie");
+      await supervisor.locator("label", { hasText: "Ouvert le samedi" }).click();
+      await supervisor.getByLabel("Samedi, à").fill("12:00");
+      await audit(supervisor, "admin-calendrier-horaires");
+      await supervisor.getByRole("button", { name: "Enregistrer" }).first().click();
+      await supervisor.getByText("Enregistré").first().waitFor();
+      const mairie = (await api("superviseur", "GET", "/api/v1/calendars")).find((c) => c.name === "Mairie");
+      check(mairie?.hours === "mon-fri 09:00-12:00,14:00-17:00; sat 09:00-12:00",
+        `the hours picked are stored: ${mairie?.hours}`);
+      check(await supervisor.getByText("Lundi à vendredi : 09:00–12:00, 14:00–17:00 ; Samedi : 09:00–12:00")
+        .first().isVisible(), "the calendars list says the hours in French");
+    }
   }
 
   // An IVR flow built in the editor: the problems are listed as it is typed,

@@ -16,6 +16,8 @@ import { focusField } from "../../components/focus";
 import { FormButtons, NameInput } from "../../components/formFields";
 import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components/listPage";
 import { fill, useAdminT, type AdminT } from "./texts";
+import { currentLang } from "../../i18n";
+import { describeWeek, formatWeek, parseWeek, WeeklyHoursEditor, type Week } from "./WeeklyHours";
 
 // Read as it was written: the defaults (time zone, holidays) not filled in.
 type Calendar = Schemas["Calendar"];
@@ -112,7 +114,7 @@ export function CalendarsPage() {
         row={(c) => (
           <tr>
             <th scope="row">{c.name}</th>
-            <td>{c.hours}</td>
+            <td>{describeWeek(c.hours, currentLang())}</td>
             <td>{c.time_zone || "Europe/Paris"}</td>
             <td>{holidays(c)}</td>
             <td>{dates(c)}</td>
@@ -144,6 +146,11 @@ function CalendarForm({
   const prefix = "calendar-editor";
   const [name, setName] = useState(calendar?.name ?? "");
   const [hours, setHours] = useState(calendar?.hours ?? "");
+  // Picked day by day; typed only when the stored text is in a form the
+  // picker does not write (kept as it is).
+  const [week, setWeek] = useState<Week | null>(() =>
+    parseWeek(calendar?.hours ?? "mon-fri 09:00-12:00,14:00-17:00"),
+  );
   const [timeZone, setTimeZone] = useState(calendar?.time_zone ?? "Europe/Paris");
   const [frenchHolidays, setFrenchHolidays] = useState(calendar?.french_holidays ?? true);
   const [alsaceMoselle, setAlsaceMoselle] = useState(calendar?.alsace_moselle ?? false);
@@ -161,12 +168,13 @@ function CalendarForm({
     if (busy) return;
     setFeedback(null);
     if (!name.trim()) return refuse({ field: "name", message: t("error.required") });
-    if (!hours.trim()) return refuse({ field: "hours", message: t("error.required") });
+    const weekly = week ? formatWeek(week) : hours.trim();
+    if (!weekly) return refuse({ field: "hours", message: t("error.required") });
     const dates = parseDates(closedDates, t);
     if (!Array.isArray(dates)) return refuse(dates);
     const body: Schemas["CalendarInput"] = {
       name: name.trim(),
-      hours: hours.trim(),
+      hours: weekly,
       ...(timeZone.trim() ? { time_zone: timeZone.trim() } : {}),
       french_holidays: frenchHolidays,
       alsace_moselle: alsaceMoselle,
@@ -196,20 +204,33 @@ function CalendarForm({
         value={name}
         onChange={setName}
       />
-      <Input
-        label={t("cal.hours")}
-        hintText={t("cal.hoursHint")}
-        {...errorProps(feedback, "hours")}
-        nativeInputProps={{
-          id: `${prefix}-hours`,
-          name: "hours",
-          required: true,
-          autoComplete: "off",
-          spellCheck: false,
-          value: hours,
-          onChange: (e) => setHours(e.target.value),
-        }}
-      />
+      {week ? (
+        <fieldset className="fr-fieldset" aria-describedby={`${prefix}-hours-hint`}>
+          <legend className="fr-fieldset__legend">{t("cal.hours")}</legend>
+          <p id={`${prefix}-hours-hint`} className="fr-hint-text fr-px-1w">
+            {formatWeek(week) ? describeWeek(formatWeek(week), currentLang()) : t("cal.closedAllWeek")}
+          </p>
+          {feedback?.kind === "error" && feedback.problem.field === "hours" && (
+            <p className="fr-error-text fr-px-1w">{feedback.problem.message}</p>
+          )}
+          <WeeklyHoursEditor week={week} onChange={setWeek} lang={currentLang()} idPrefix={prefix} />
+        </fieldset>
+      ) : (
+        <Input
+          label={t("cal.hours")}
+          hintText={t("cal.hoursHint")}
+          {...errorProps(feedback, "hours")}
+          nativeInputProps={{
+            id: `${prefix}-hours`,
+            name: "hours",
+            required: true,
+            autoComplete: "off",
+            spellCheck: false,
+            value: hours,
+            onChange: (e) => setHours(e.target.value),
+          }}
+        />
+      )}
       <Input
         label={t("cal.timeZone")}
         hintText={t("cal.timeZoneHint")}

@@ -98,6 +98,12 @@ const fr = {
   "cal.hoursHint":
     "Jours en anglais (mon, tue, wed, thu, fri, sat, sun), seuls ou en plage, puis un ou plusieurs créneaux séparés par des virgules ; groupes séparés par des points-virgules. Exemple : mon-fri 08:30-12:30,13:30-17:00; sat 09:00-12:00",
   "cal.timeZone": "Fuseau horaire",
+  "cal.openOn": "Ouvert le",
+  "cal.from": "de",
+  "cal.to": "à",
+  "cal.addSlot": "Ajouter un créneau",
+  "cal.removeSlot": "Retirer ce créneau",
+  "cal.closedAllWeek": "Fermé toute la semaine : cochez les jours d'ouverture.",
   "cal.timeZoneHint":
     "Nom de fuseau IANA, par exemple Europe/Paris, America/Cayenne, Indian/Reunion, Pacific/Noumea.",
   "cal.frenchHolidays": "Fermé les jours fériés nationaux",
@@ -450,6 +456,12 @@ const en: Record<AdminKey, string> = {
   "cal.hoursHint":
     "Days (mon, tue, wed, thu, fri, sat, sun), single or as a range, then one or more time slots separated by commas; groups separated by semicolons. Example: mon-fri 08:30-12:30,13:30-17:00; sat 09:00-12:00",
   "cal.timeZone": "Time zone",
+  "cal.openOn": "Open on",
+  "cal.from": "from",
+  "cal.to": "to",
+  "cal.addSlot": "Add a time slot",
+  "cal.removeSlot": "Remove this slot",
+  "cal.closedAllWeek": "Closed all week: tick the opening days.",
   "cal.timeZoneHint":
     "IANA time zone name, for example Europe/Paris, America/Cayenne, Indian/Reunion, Pacific/Noumea.",
   "cal.frenchHolidays": "Closed on national public holidays",
