@@ -78,6 +78,9 @@ export function QueueForm({
 }) {
   const t = useAdminT();
   const [form, setForm] = useState<QueueFormState>(() => formOf(queue));
+  // What was last saved (or opened): closing with changes asks first.
+  const [saved, setSaved] = useState(() => JSON.stringify(formOf(queue)));
+  const dirty = JSON.stringify(form) !== saved;
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);
   const update = (patch: Partial<QueueFormState>) => setForm((f) => ({ ...f, ...patch }));
@@ -104,6 +107,7 @@ export function QueueForm({
     );
     setBusy(false);
     if (!result.ok) return refuse(problemFromApi(result.error, t));
+    setSaved(JSON.stringify(form));
     setFeedback({ kind: "success", text: t("common.saved") });
     onSaved(result.value);
   };
@@ -280,7 +284,7 @@ export function QueueForm({
 
       <OpeningFields {...section} calendars={calendars} />
 
-      <FormButtons onClose={onClose} />
+      <FormButtons onClose={onClose} dirty={dirty} />
     </form>
   );
 }
