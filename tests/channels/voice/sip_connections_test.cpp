@@ -27,6 +27,24 @@ std::vector<int> fds(const std::vector<SipConnection>& connections) {
   return out;
 }
 
+// A TCP listener on 127.0.0.1, a free port, with `backlog`; its address in
+// `address` (-1 when the kernel refused).
+int loopback_listener(int backlog, sockaddr_in& address) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  if (listener < 0) return -1;
+  address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+      listen(listener, backlog) != 0) {
+    close(listener);
+    return -1;
+  }
+  return listener;
+}
+
 SipConnection connection(int fd, const char* address, Clock::time_point last,
                          bool in_call = false) {
   SipConnection c;
@@ -93,15 +111,9 @@ TEST(SipConnections, NotAcceptedOnesCountButAreNotChosen) {
 // The connections on a port are found (the kernel's view), then their
 // descriptors in this process; closing one ends it for its peer.
 TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
   sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ASSERT_EQ(listen(listener, 8), 0);
+  const int listener = loopback_listener(8, address);
+  ASSERT_GE(listener, 0);
   const std::uint16_t port = ntohs(address.sin_port);
   int clients[3];
   int accepted[3];
@@ -156,15 +168,9 @@ TEST(SipConnections, AcceptedOnesAreFoundAndClosed) {
 // A look when the process has no descriptor left (a flood took them all):
 // the watch holds what it needs, so it still sees the connections.
 TEST(SipConnections, TheWatchSeesWhenDescriptorsRunOut) {
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
   sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ASSERT_EQ(listen(listener, 8), 0);
+  const int listener = loopback_listener(8, address);
+  ASSERT_GE(listener, 0);
   const int client = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   const int accepted = accept(listener, nullptr, nullptr);
@@ -195,15 +201,9 @@ TEST(SipConnections, TheWatchSeesWhenDescriptorsRunOut) {
 // reconnecting (after a network cut) waited seconds for their handshakes,
 // resent by the kernel (CI: 300 connections, none accepted 2.5 s later).
 TEST(SipConnections, TheListenersBacklogIsWidened) {
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
   sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ASSERT_EQ(listen(listener, 5), 0);
+  const int listener = loopback_listener(5, address);
+  ASSERT_GE(listener, 0);
   // A listener's tcpi_sacked is its backlog (Linux).
   const auto backlog = [&] {
     tcp_info info{};

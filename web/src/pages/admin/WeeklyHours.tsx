@@ -128,34 +128,22 @@ export function WeeklyHoursEditor({
             </div>
             {slots.map((slot, index) => (
               <div key={index} className="guichet-slot fr-px-1w">
-                <div>
-                  <label className="fr-label" htmlFor={`${idPrefix}-${day}-${index}-open`}>
-                    {`${names[day]}, ${t("cal.from")}`}
-                  </label>
-                  <input
-                    className="fr-input"
-                    type="time"
-                    id={`${idPrefix}-${day}-${index}-open`}
-                    value={slot.open}
-                    onChange={(e) =>
-                      set(day, slots.map((s, i) => (i === index ? { ...s, open: e.target.value } : s)))
-                    }
-                  />
-                </div>
-                <div>
-                  <label className="fr-label" htmlFor={`${idPrefix}-${day}-${index}-close`}>
-                    {`${names[day]}, ${t("cal.to")}`}
-                  </label>
-                  <input
-                    className="fr-input"
-                    type="time"
-                    id={`${idPrefix}-${day}-${index}-close`}
-                    value={slot.close}
-                    onChange={(e) =>
-                      set(day, slots.map((s, i) => (i === index ? { ...s, close: e.target.value } : s)))
-                    }
-                  />
-                </div>
+                {(["open", "close"] as const).map((edge) => (
+                  <div key={edge}>
+                    <label className="fr-label" htmlFor={`${idPrefix}-${day}-${index}-${edge}`}>
+                      {`${names[day]}, ${t(edge === "open" ? "cal.from" : "cal.to")}`}
+                    </label>
+                    <input
+                      className="fr-input"
+                      type="time"
+                      id={`${idPrefix}-${day}-${index}-${edge}`}
+                      value={slot[edge]}
+                      onChange={(e) =>
+                        set(day, slots.map((s, i) => (i === index ? { ...s, [edge]: e.target.value } : s)))
+                      }
+                    />
+                  </div>
+                ))}
                 {slots.length > 1 && (
                   <Button
                     type="button"
