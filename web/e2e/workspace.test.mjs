@@ -270,8 +270,8 @@ try {
   await until("the agent is available", async () =>
     (await api("superviseur", "GET", "/api/v1/stats/agents")).some(
       (a) => a.agent_id === userIds.agent1 && a.state === "available"));
-  check(await agent.getByText(/les prochaines vous seront proposées dès leur arrivée/).isVisible(),
-    "an available agent with nothing in hand is not told to become available");
+  await agent.getByText(/les prochaines vous seront proposées dès leur arrivée/).waitFor({ timeout: 2000 })
+    .catch(() => check(false, "an available agent with nothing in hand is not told to become available"));
   await audit(agent, "espace-agent");
 
   // A supervisor's pause shows at once on the agent's page, from the event
@@ -327,7 +327,10 @@ try {
   check(await focusComesTo(agent, () => document.activeElement?.tagName === "H3"),
     "after Accepter, the focus is on the interaction's title, not lost on the page");
   check(await agent.getByText("EC-2026-0042").isVisible(), "the interaction's details show");
-  check(await agent.getByText("Jeanne Dupont").isVisible(), "the citizen's 360° view shows");
+  await agent.getByRole("region", { name: "Vue usager" }).getByText("Jeanne Dupont").waitFor()
+    .catch(() => check(false, "the citizen's 360° view shows"));
+  check((await agent.locator(`button[data-interaction="${task.id}"]`).textContent()).includes("Jeanne Dupont"),
+    "the interaction's tab names the citizen");
   await audit(agent, "sollicitation");
 
   // Wrap-up: a code and a note.
@@ -423,6 +426,34 @@ try {
   check(!(await agent.title()).startsWith("("), "the tab's title no longer counts an offer");
   await agent.getByRole("button", { name: "J'ai compris" }).click();
   await reply.fill("");
+  // A second one taken with the keyboard alone (Alt+Maj+A, Tab, Enter);
+  // then, with the task on screen, the citizen's message in the chat shows
+  // on its tab as unread (it went unseen), until the chat is opened.
+  const second = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "task",
+    queue_id: accueil.id,
+  });
+  await agent.locator(".guichet-offer").waitFor();
+  await agent.keyboard.press("Alt+Shift+A");
+  await agent.keyboard.press("Tab");
+  await agent.keyboard.press("Enter");
+  const chatTab = agent.locator(`button[data-interaction="${conversation.id}"]`);
+  const taskTab = agent.locator(`button[data-interaction="${second.id}"]`);
+  await taskTab.waitFor();
+  check(/^Chat — Non identifié · \d+ s$/.test((await chatTab.textContent()).trim()),
+    `a tab says the channel, the citizen and since when: ${await chatTab.textContent()}`);
+  await taskTab.click();
+  await api("superviseur", "POST", messages, { from: "citizen", text: "Vous êtes toujours là ?" });
+  await chatTab.getByText("1 non lu(s)").waitFor({ timeout: 3000 });
+  await audit(agent, "onglet-non-lu");
+  // The task done (its wrap-up skipped), the chat again, read.
+  await agent.getByLabel("Code de qualification").selectOption({ label: "renseignement" });
+  await agent.getByRole("button", { name: "Terminer" }).click();
+  await agent.getByRole("button", { name: "Je suis prêt·e" }).click();
+  await agent.getByText("Post-traitement terminé").waitFor();
+  await chatTab.click();
+  await agent.getByText("Vous êtes toujours là ?").waitFor();
+  check((await chatTab.getByText(/non lu/).count()) === 0, "the chat opened, its messages are read");
   // Transfers that lead somewhere: no other chat queue, said so; the
   // colleague offline, shown so and not to be chosen (it bounced back 30 s
   // later without a word), and refused by the API with its reason.

@@ -42,6 +42,7 @@ export function WorkList({
   const [selected, setSelected] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  const justAccepted = useRef<number | null>(null); // by this agent, its list not read yet
   const reload = useCallback(() => {
     const request = client.GET("/api/v1/agents/{id}/interactions", {
       params: { path: { id: user.id } },
@@ -50,10 +51,15 @@ export function WorkList({
       if (!result.ok) return;
       setItems(result.value);
       onItems(result.value);
+      // The one just accepted comes on screen: taking it is choosing it.
+      const taken = justAccepted.current;
+      justAccepted.current = null;
       setSelected((current) =>
-        current !== null && result.value.some((i) => i.id === current)
-          ? current
-          : (result.value[0]?.id ?? null),
+        taken !== null && result.value.some((i) => i.id === taken)
+          ? taken
+          : current !== null && result.value.some((i) => i.id === current)
+            ? current
+            : (result.value[0]?.id ?? null),
       );
     });
   }, [user.id, onItems]);
@@ -62,10 +68,52 @@ export function WorkList({
   // offer, until it is taken.
   useLiveReload(
     reload,
-    (e) =>
-      e.agent_id === user.id && e.interaction_id !== undefined && !NOT_IN_THE_LIST.has(e.type),
+    (e) => {
+      const mine = e.agent_id === user.id && e.interaction_id !== undefined;
+      if (mine && e.type === "accepted") justAccepted.current = e.interaction_id ?? null;
+      return mine && !NOT_IN_THE_LIST.has(e.type);
+    },
     100,
   );
+
+  // Each conversation's tab says who and since when, and how many of the
+  // citizen's messages came while another was on screen (they went unseen:
+  // "Chat #4 — chat-site-web" said neither).
+  const now = useNow();
+  const [unread, setUnread] = useState<Map<number, number>>(new Map());
+  const [names, setNames] = useState<Map<number, string>>(new Map());
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  useEffect(
+    () =>
+      liveEvents.subscribe((e) => {
+        if (e.type !== "message" || e.from !== "citizen" || e.interaction_id === undefined) return;
+        const id = e.interaction_id;
+        if (id === selectedRef.current) return;
+        setUnread((counts) => new Map(counts).set(id, (counts.get(id) ?? 0) + 1));
+      }),
+    [],
+  );
+  useEffect(() => {
+    if (selected === null) return;
+    setUnread((counts) => {
+      if (!counts.has(selected)) return counts;
+      const next = new Map(counts);
+      next.delete(selected);
+      return next;
+    });
+  }, [selected]);
+  useEffect(() => {
+    for (const item of items) {
+      if (!item.citizen_id || names.has(item.citizen_id)) continue;
+      const request = client.GET("/api/v1/citizens/{id}", {
+        params: { path: { id: item.citizen_id } },
+      });
+      void settle(request).then((result) => {
+        if (result.ok) setNames((known) => new Map(known).set(item.citizen_id, result.value.name));
+      });
+    }
+  }, [items, names]);
 
   const current = items.find((i) => i.id === selected) ?? null;
   return (
@@ -97,8 +145,19 @@ export function WorkList({
                   className="fr-tag"
                   aria-pressed={item.id === selected}
                   onClick={() => setSelected(item.id)}
+                  data-interaction={item.id}
                 >
-                  {t(`channel.${item.channel}` as TextKey)} #{item.id} — {queueName(item.queue_id)}
+                  {t(`channel.${item.channel}` as TextKey)} —{" "}
+                  {names.get(item.citizen_id) ?? t("offer.anonymous")} ·{" "}
+                  {formatDuration((now - Date.parse(item.enqueued_at)) / 1000)}
+                  {(unread.get(item.id) ?? 0) > 0 && (
+                    <>
+                      {" "}
+                      <span className="fr-badge fr-badge--sm fr-badge--new fr-ml-1v">
+                        {unread.get(item.id)} {t("work.unread")}
+                      </span>
+                    </>
+                  )}
                 </button>
               </li>
             ))}
