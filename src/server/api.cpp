@@ -1,6 +1,5 @@
 #include "server/api.h"
 
-#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -18,42 +17,6 @@ using api_routes::Access;
 using api_routes::Route;
 
 namespace {
-
-// Whether an Accept-Encoding header takes `coding` ("br", "gzip"): listed,
-// or "*", and not with q=0.
-bool accepts(std::string_view header, std::string_view coding) {
-  bool star = false;
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    std::string_view weight;
-    if (const auto semicolon = item.find(';'); semicolon != std::string_view::npos) {
-      weight = item.substr(semicolon + 1);
-      item = item.substr(0, semicolon);
-    }
-    auto trim = [](std::string_view v) {
-      while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
-        v.remove_prefix(1);
-      while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
-        v.remove_suffix(1);
-      return v;
-    };
-    item = trim(item);
-    weight = trim(weight);
-    // "q=0", "q=0.0", "q=0.000": refused.
-    const bool refused = weight.size() >= 3 && (weight[0] == 'q' || weight[0] == 'Q') &&
-                         weight[1] == '=' &&
-                         weight.substr(2).find_first_not_of("0.") == std::string_view::npos;
-    if (item.size() == coding.size() &&
-        std::equal(item.begin(), item.end(), coding.begin(),
-                   [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
-      return !refused;
-    }
-    if (item == "*") star = !refused;
-  }
-  return star;
-}
 
 // The web interface: its files from the binary, and index.html for the
 // paths of its pages (/agent, /supervision…); nothing for the API's paths.
@@ -81,15 +44,13 @@ std::optional<HttpResponse> web_file(const HttpRequest& request) {
   HttpResponse response;
   std::string_view encoding;
   web::Asset sent = *asset;
-  if (const std::string* accepted = request.header("accept-encoding")) {
-    for (const std::string_view coding : {std::string_view("br"), std::string_view("gzip")}) {
-      if (!accepts(*accepted, coding)) continue;
-      const std::string variant = std::string(asset->path) + (coding == "br" ? ".br" : ".gz");
-      if (auto compressed = web::find_asset(variant)) {
-        sent = *compressed;
-        encoding = coding;
-        break;
-      }
+  for (const std::string_view coding : {std::string_view("br"), std::string_view("gzip")}) {
+    if (!request.accepts_encoding(coding)) continue;
+    const std::string variant = std::string(asset->path) + (coding == "br" ? ".br" : ".gz");
+    if (auto compressed = web::find_asset(variant)) {
+      sent = *compressed;
+      encoding = coding;
+      break;
     }
   }
   const std::string etag = "\"" + std::string(sent.digest) + "\"";

@@ -1,5 +1,7 @@
 #include "server/http.h"
 
+#include <algorithm>
+
 #include "core/json_format.h"
 
 namespace guichet::server {
@@ -13,10 +15,11 @@ int hex_value(char c) {
   return -1;
 }
 
+// Without the spaces and tabs around (HTTP's optional white space).
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ')
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
     text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ')
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
     text.remove_suffix(1);
   return text;
 }
@@ -55,6 +58,35 @@ std::optional<std::string> HttpRequest::cookie(std::string_view name) const {
     rest.remove_prefix(semicolon + 1);
   }
   return std::nullopt;
+}
+
+bool HttpRequest::accepts_encoding(std::string_view coding) const {
+  const std::string* header_value = header("accept-encoding");
+  if (!header_value) return false;
+  bool star = false;
+  std::string_view rest = *header_value;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    std::string_view weight;
+    if (const auto semicolon = item.find(';'); semicolon != std::string_view::npos) {
+      weight = trim(item.substr(semicolon + 1));
+      item = item.substr(0, semicolon);
+    }
+    item = trim(item);
+    // "q=0", "q=0.0", "q=0.000": refused.
+    const bool refused = weight.size() >= 3 && (weight[0] == 'q' || weight[0] == 'Q') &&
+                         weight[1] == '=' &&
+                         weight.substr(2).find_first_not_of("0.") == std::string_view::npos;
+    if (item.size() == coding.size() &&
+        std::equal(item.begin(), item.end(), coding.begin(),
+                   [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
+      return !refused;
+    }
+    if (item == "*") star = !refused;
+  }
+  return star;
 }
 
 std::optional<std::string> HttpRequest::query_param(std::string_view name) const {

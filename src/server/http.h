@@ -28,6 +28,9 @@ struct HttpRequest {
   }
   // The value of cookie `name`, if the request carries it.
   std::optional<std::string> cookie(std::string_view name) const;
+  // Whether its Accept-Encoding takes `coding` ("br", "gzip"): listed, or
+  // "*", and not with q=0.
+  bool accepts_encoding(std::string_view coding) const;
   // The value of query parameter `name` (percent-decoded), if present.
   std::optional<std::string> query_param(std::string_view name) const;
 };

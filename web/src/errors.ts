@@ -32,7 +32,7 @@ const THINGS: Record<string, string> = {
   resource: "cette ressource",
   document: "ce document",
 };
-const thing = (name: string) => THINGS[name.trim().replace(/ /g, "_")] ?? THINGS[name.trim()] ?? `« ${name} »`;
+const thing = (name: string) => THINGS[name.trim()] ?? `« ${name} »`;
 const n = (text: string) => text.replace(/,/g, " ").replace(/\./g, ","); // 200,000 → 200 000; 0.5 → 0,5
 const range = (a: string, b: string) => `entre ${n(a)} et ${n(b)}`;
 
@@ -55,7 +55,6 @@ const FRENCH: [RegExp, Say][] = [
   [/^0 \(never\) to (\d+) seconds$/, (m) => `De 0 (jamais) à ${m[1]} secondes.`],
   [/^(\d+) to (\d+) days$/, (m) => `De ${m[1]} à ${m[2]} jours.`],
   [/^(\d+) to (\d+) seconds$/, (m) => `De ${spanFr(Number(m[1]))} à ${spanFr(Number(m[2]))}.`],
-  [/^must be (-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Doit être ${range(m[1], m[2])}.`],
   [/^must be within (-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Doit être ${range(m[1], m[2])}.`],
   [/^must be an integer (?:in )?(-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Un nombre entier ${range(m[1], m[2])}.`],
   [/^(?:.* )?out of (-?[\d.]+)\.\.(-?[\d.]+)$/, (m) => `Doit être ${range(m[1], m[2])}.`],

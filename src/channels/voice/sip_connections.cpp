@@ -75,6 +75,16 @@ std::vector<int> descriptors_in(DIR* folder) {
   return out;
 }
 
+// Whether descriptor `fd` is a socket whose local end is `host` and `port`.
+bool bound_at(int fd, const std::string& host, std::uint16_t port) {
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  std::string local_host;
+  std::uint16_t local_port = 0;
+  return getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
+         describe(local, local_host, local_port) && local_port == port && local_host == host;
+}
+
 std::vector<int> descriptors() {
   DIR* folder = opendir("/proc/self/fd");
   if (!folder) return {};
@@ -220,17 +230,10 @@ std::vector<SipConnection> ConnectionWatch::connections_in_descriptors(const std
                                                                        std::uint16_t port) {
   std::vector<SipConnection> found;
   for (const int fd : descriptors()) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    std::string local_host;
-    std::uint16_t local_port = 0;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
-        !describe(local, local_host, local_port) || local_port != port || local_host != host) {
-      continue;
-    }
+    if (!bound_at(fd, host, port)) continue;
     int type = 0;
     int listening = 0;
-    length = sizeof type;
+    socklen_t length = sizeof type;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM) continue;
     length = sizeof listening;
     if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || listening) continue;
@@ -278,17 +281,10 @@ bool close_connection(const SipConnection& connection) {
 
 bool widen_listen_backlog(const std::string& host, std::uint16_t port, int backlog) {
   for (const int fd : descriptors()) {
-    sockaddr_storage local{};
-    socklen_t length = sizeof local;
-    std::string local_host;
-    std::uint16_t local_port = 0;
     int listening = 0;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
-        !describe(local, local_host, local_port) || local_port != port || local_host != host) {
-      continue;
-    }
-    length = sizeof listening;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || !listening) {
+    socklen_t length = sizeof listening;
+    if (!bound_at(fd, host, port) ||
+        getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || !listening) {
       continue;
     }
     return listen(fd, backlog) == 0;  // on a listener: only its backlog changes

@@ -77,6 +77,24 @@ std::string document_view(const store::Document& document, std::uint64_t viewer)
 
 // ---- queues -------------------------------------------------------------------
 
+namespace {
+
+// Bounds a service means: an admin's slip (a wrap-up of 99,999,999 s, an
+// answer threshold of 0 s) was saved and applied. 30 days holds a written
+// request's deadline; an hour, the longest wrap-up.
+constexpr double kMonth = 30 * 24 * 3600;
+
+// `key`'s number in `object` (`fallback` when absent), refused on `field`
+// with `said` outside low..high.
+Result<double> bounded_number(const json::object& object, const char* key, double fallback,
+                              double low, double high, const char* said, const std::string& field) {
+  const double value = json_body::number_or(object, key, fallback);
+  if (!(value >= low && value <= high)) return invalid_argument(said, field);
+  return value;
+}
+
+}  // namespace
+
 Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_t id) {
   routing::QueueConfig config;
   config.id = id;
@@ -104,15 +122,9 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
           {static_cast<routing::SkillId>(*skill), static_cast<int>(level)});
     }
   }
-  // Bounds a service means: an admin's slip (a wrap-up of 99,999,999 s, an
-  // answer threshold of 0 s) was saved and applied. 30 days holds a written
-  // request's deadline; an hour, the longest wrap-up.
-  constexpr double kMonth = 30 * 24 * 3600;
   auto bounded = [&](const char* field, double fallback, double low, double high,
-                     const char* said) -> Result<double> {
-    const double value = json_body::number_or(body, field, fallback);
-    if (!(value >= low && value <= high)) return invalid_argument(said, field);
-    return value;
+                     const char* said) {
+    return bounded_number(body, field, fallback, low, high, said, field);
   };
   const auto priority = json_body::int_or(body, "priority", 0);
   if (priority < -1000 || priority > 1000)
@@ -169,11 +181,10 @@ Result<routing::QueueConfig> queue_config(const json::object& body, std::uint64_
         return s.error();
       }
       routing::EscalationStep step;
-      const double after = json_body::number_or(step_json, "after_s", 0);
-      if (!(after >= 0 && after <= kMonth)) {
-        return invalid_argument("0 to 2592000 seconds", where + ".after_s");
-      }
-      step.after = seconds(after);
+      auto after = bounded_number(step_json, "after_s", 0, 0, kMonth, "0 to 2592000 seconds",
+                                  where + ".after_s");
+      if (!after) return after.error();
+      step.after = seconds(*after);
       step.relax_levels = static_cast<int>(json_body::int_or(step_json, "relax_levels", 0));
       step.raise_priority = static_cast<int>(json_body::int_or(step_json, "raise_priority", 0));
       if (const json::value* drops = step_json.if_contains("drop_skill_ids")) {

@@ -56,15 +56,17 @@ const slotsText = (slots: Slot[]) => slots.map((s) => `${s.open}-${s.close}`).jo
 export function formatWeek(week: Week): string {
   const groups: string[] = [];
   let i = 0;
+  // A day's slots as text, those half filled left out.
+  const filled = (day: Day) => slotsText(week[day].filter((s) => s.open && s.close));
   while (i < DAYS.length) {
-    const slots = week[DAYS[i]].filter((s) => s.open && s.close);
-    if (slots.length === 0) {
+    const slots = filled(DAYS[i]);
+    if (!slots) {
       i++;
       continue;
     }
     let j = i;
-    while (j + 1 < DAYS.length && slotsText(week[DAYS[j + 1]].filter((s) => s.open && s.close)) === slotsText(slots)) j++;
-    groups.push(`${j > i ? `${DAYS[i]}-${DAYS[j]}` : DAYS[i]} ${slotsText(slots)}`);
+    while (j + 1 < DAYS.length && filled(DAYS[j + 1]) === slots) j++;
+    groups.push(`${j > i ? `${DAYS[i]}-${DAYS[j]}` : DAYS[i]} ${slots}`);
     i = j + 1;
   }
   return groups.join("; ");

@@ -103,9 +103,11 @@ export function WorkList({
       return next;
     });
   }, [selected]);
+  const asked = useRef(new Set<number>()); // citizens whose name was asked for, once each
   useEffect(() => {
     for (const item of items) {
-      if (!item.citizen_id || names.has(item.citizen_id)) continue;
+      if (!item.citizen_id || asked.current.has(item.citizen_id)) continue;
+      asked.current.add(item.citizen_id);
       const request = client.GET("/api/v1/citizens/{id}", {
         params: { path: { id: item.citizen_id } },
       });
@@ -113,7 +115,7 @@ export function WorkList({
         if (result.ok) setNames((known) => new Map(known).set(item.citizen_id, result.value.name));
       });
     }
-  }, [items, names]);
+  }, [items]);
 
   const current = items.find((i) => i.id === selected) ?? null;
   return (
@@ -148,7 +150,9 @@ export function WorkList({
                   data-interaction={item.id}
                 >
                   {t(`channel.${item.channel}` as TextKey)} —{" "}
-                  {names.get(item.citizen_id) ?? t("offer.anonymous")} ·{" "}
+                  {names.get(item.citizen_id) ??
+                    (item.citizen_id ? `#${item.citizen_id}` : t("offer.anonymous"))}{" "}
+                  ·{" "}
                   {formatDuration((now - Date.parse(item.enqueued_at)) / 1000)}
                   {(unread.get(item.id) ?? 0) > 0 && (
                     <>
