@@ -74,7 +74,9 @@ Status ContactCenterHost::answer_offer(std::uint64_t offer, std::uint64_t agent,
 }
 
 Status ContactCenterHost::requeue(std::uint64_t interaction, std::uint64_t queue) {
-  return center_.transfer(interaction, 0, true, conversations::Transfer{queue, 0, 30});
+  conversations::Transfer to;
+  to.queue = queue;
+  return center_.transfer(interaction, 0, true, to);
 }
 
 Status ContactCenterHost::abandon(std::uint64_t interaction) {

@@ -32,10 +32,20 @@ Result<std::vector<Offer>> ContactCenter::Impl::offers(std::uint64_t agent) {
   {
     std::lock_guard lock(offers_mutex_);
     for (const auto& [offer, pending] : offers_) {
-      if (pending.agent == agent) {
-        mine.push_back({offer, pending.interaction, pending.queue, pending.channel, pending.citizen,
-                        "", pending.deadline});
+      if (pending.agent != agent) continue;
+      Offer o;
+      o.id = offer;
+      o.interaction = pending.interaction;
+      o.queue = pending.queue;
+      o.channel = pending.channel;
+      o.citizen = pending.citizen;
+      o.deadline = pending.deadline;
+      if (auto sent = transfers_.find(pending.interaction);
+          sent != transfers_.end() && sent->second.to == agent) {
+        o.transferred_by = sent->second.from;
+        o.transfer_note = sent->second.note;
       }
+      mine.push_back(std::move(o));
     }
   }
   // The citizen's name, read outside the lock: the agent sees who it is.
@@ -71,6 +81,29 @@ Result<AgentStatus> ContactCenter::Impl::agent_status(std::uint64_t agent) {
   return *found;
 }
 
+// The agent who transferred it is told, once, that the colleague did not
+// take it: declined, not answered in time, or their personal wait over
+// (it goes back to its queue). On the engine thread, offers_mutex_ held.
+void ContactCenter::Impl::tell_if_bounced(const routing::Event& e) {
+  auto sent = transfers_.find(e.interaction);
+  if (sent == transfers_.end()) return;
+  const bool colleague =
+      e.type == routing::EventType::kPreferredExpired || e.agent == sent->second.to;
+  if (!colleague) return;
+  const char* why = e.type == routing::EventType::kRejected       ? "declined"
+                    : e.type == routing::EventType::kOfferTimeout ? "not_answered"
+                                                                  : "expired";
+  if (sent->second.from != 0) {
+    live_.publish(sent->second.from, e.queue,
+                  "{\"type\":\"transfer_bounced\",\"at\":" + json_quote(iso8601(e.at)) +
+                      ",\"interaction_id\":" + std::to_string(e.interaction) +
+                      ",\"agent_id\":" + std::to_string(sent->second.from) +
+                      ",\"colleague_id\":" + std::to_string(sent->second.to) + ",\"reason\":\"" +
+                      why + "\",\"queue_id\":" + std::to_string(e.queue) + "}");
+  }
+  transfers_.erase(sent);
+}
+
 // On the engine thread: keep the offers the API shows, and queue the
 // events for the store.
 void ContactCenter::Impl::on_events(const std::vector<routing::Event>& events) {
@@ -85,6 +118,14 @@ void ContactCenter::Impl::on_events(const std::vector<routing::Event>& events) {
         case routing::EventType::kAccepted:
           held_[e.agent].insert(e.interaction);
           offers_.erase(e.offer);
+          transfers_.erase(e.interaction);
+          break;
+        case routing::EventType::kAbandoned:
+        case routing::EventType::kOverflowed:
+          transfers_.erase(e.interaction);
+          break;
+        case routing::EventType::kPreferredExpired:
+          tell_if_bounced(e);
           break;
         case routing::EventType::kWrapupEnded:
         case routing::EventType::kTransferred:
@@ -94,6 +135,9 @@ void ContactCenter::Impl::on_events(const std::vector<routing::Event>& events) {
           break;
         case routing::EventType::kRejected:
         case routing::EventType::kOfferTimeout:
+          offers_.erase(e.offer);
+          tell_if_bounced(e);
+          break;
         case routing::EventType::kOfferRevoked:
           offers_.erase(e.offer);
           break;

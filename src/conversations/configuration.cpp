@@ -311,7 +311,8 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
   } else {
     return not_found("no such resource", "kind");
   }
-  if (document.name.empty() || document.name.size() > 100) {
+  // Characters, not bytes: "Équipe d'accueil" is as long as it reads.
+  if (document.name.empty() || utf8_length(document.name) > 100) {
     return invalid_argument("1 to 100 characters", "name");
   }
   // A new queue needs its id before the engine sees it: the store gives it.

@@ -97,6 +97,14 @@ Status ContactCenter::complete(std::uint64_t interaction, std::uint64_t agent,
 Status ContactCenter::end_wrapup(std::uint64_t interaction, std::uint64_t agent) {
   return impl_->end_wrapup(interaction, agent);
 }
+Result<Time> ContactCenter::add_note(std::uint64_t interaction, std::uint64_t agent,
+                                     const std::string& text) {
+  return impl_->add_note(interaction, agent, text);
+}
+Result<std::uint64_t> ContactCenter::identify(std::uint64_t interaction, std::uint64_t caller,
+                                              bool manager, std::uint64_t citizen) {
+  return impl_->identify(interaction, caller, manager, citizen);
+}
 Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
   return impl_->offers(agent);
 }

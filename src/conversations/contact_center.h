@@ -119,6 +119,19 @@ class ContactCenter {
   // runs out (kFailedPrecondition, field "id", when not theirs or not in
   // wrap-up). Durable when it returns.
   Status end_wrapup(std::uint64_t interaction, std::uint64_t agent);
+  // The agent's own note (1 to 4000 characters) while they handle it
+  // (active or in wrap-up), apart from the wrap-up note: kept in the
+  // timeline and the citizen's 360° view, sent to nobody. Gives when it
+  // was written; durable when it returns.
+  Result<Time> add_note(std::uint64_t interaction, std::uint64_t agent, const std::string& text);
+  // The citizen it is (an unidentified caller, a chat without a name), by
+  // the agent handling it (active or in wrap-up) or a supervisor for any in
+  // progress: kNotFound (field "citizen_id") for no such citizen; one merged
+  // into another becomes the one it went into. Kept in the timeline and
+  // pushed live ("citizen_identified"); durable when it returns. Gives the
+  // citizen it now is.
+  Result<std::uint64_t> identify(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                                 std::uint64_t citizen);
 
   // What an agent may see (README, "Roles"): an interaction offered to them,
   // held by them or once handled by them; a citizen with an interaction

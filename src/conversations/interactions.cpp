@@ -115,6 +115,8 @@ Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t ca
   const double timeout_s = to.timeout_s;
   if (!(timeout_s > 0 && timeout_s <= 3600))
     return invalid_argument("must be 0..3600", "timeout_s");
+  if (utf8_length(to.note) > 1000) return invalid_argument("at most 1000 characters", "note");
+  std::uint64_t from = 0;  // the agent who had it
   Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
     auto current = e.interaction(interaction);
     if (!current) return not_found("no such interaction in progress", "id");
@@ -133,11 +135,86 @@ Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t ca
         return failed_precondition("the colleague is paused", "agent_id");
       }
     }
-    return to_queue ? e.transfer_to_queue(now, interaction, target)
-                    : e.transfer_to_agent(now, interaction, target, seconds(timeout_s));
+    if (to_queue) return e.transfer_to_queue(now, interaction, target);
+    from = current->agent;
+    // Before the command: its offer to the colleague shows who sent it.
+    {
+      std::lock_guard lock(offers_mutex_);
+      transfers_[interaction] = {from, target, to.note};
+    }
+    Status moved = e.transfer_to_agent(now, interaction, target, seconds(timeout_s));
+    if (!moved) {
+      std::lock_guard lock(offers_mutex_);
+      transfers_.erase(interaction);
+    }
+    return moved;
   });
   if (!status) return in_api_terms(status.error());
+  if (!to.note.empty()) {
+    note(interaction, "transfer_note",
+         "{\"agent_id\":" + std::to_string(from) + ",\"to_agent_id\":" + std::to_string(target) +
+             ",\"note\":" + json_quote(to.note) + "}");
+  }
   return writer_.wait(writer_.ticket());
+}
+
+Result<Time> ContactCenter::Impl::add_note(std::uint64_t interaction, std::uint64_t agent,
+                                           const std::string& text) {
+  if (text.empty() || utf8_length(text) > 4000) {
+    return invalid_argument("1 to 4000 characters", "note");
+  }
+  Status handling = engine_.run([&](routing::Engine& e, Time) -> Status {
+    auto current = e.interaction(interaction);
+    if (!current) return not_found("no such interaction in progress", "id");
+    const bool held = current->phase == routing::InteractionPhase::kActive ||
+                      current->phase == routing::InteractionPhase::kWrapup;
+    if (current->agent != agent || !held) {
+      return failed_precondition("you are not handling this interaction", "id");
+    }
+    return Status::ok();
+  });
+  if (!handling) return handling.error();
+  const Time at =
+      note(interaction, "note",
+           "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(text) + "}");
+  if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
+  return at;
+}
+
+Result<std::uint64_t> ContactCenter::Impl::identify(std::uint64_t interaction, std::uint64_t caller,
+                                                    bool manager, std::uint64_t citizen) {
+  if (citizen == 0) return invalid_argument("must be a positive id", "citizen_id");
+  // Citizens are never deleted: once checked here, the store's write of
+  // the link cannot fail on it (a failed timeline write stops the writer).
+  auto found = store_.citizen(citizen);
+  if (!found) return not_found("no such citizen", "citizen_id");
+  const std::uint64_t kept = found->merged_into != 0 ? found->merged_into : citizen;
+  std::optional<routing::InteractionStatus> status;
+  Status linked = engine_.run([&](routing::Engine& e, Time now) -> Status {
+    status = e.interaction(interaction);
+    if (!status) return not_found("no such interaction in progress", "id");
+    const bool held = status->phase == routing::InteractionPhase::kActive ||
+                      status->phase == routing::InteractionPhase::kWrapup;
+    if (!manager && (status->agent != caller || !held)) {
+      return failed_precondition("you are not handling this interaction", "id");
+    }
+    return e.identify(now, interaction, kept);
+  });
+  if (!linked) return in_api_terms(linked.error());
+  store::InteractionEvent event;
+  event.interaction_id = interaction;
+  event.type = "citizen_identified";
+  event.at = now();
+  event.citizen_id = kept;
+  event.data_json =
+      "{\"by_user_id\":" + std::to_string(caller) + ",\"citizen_id\":" + std::to_string(kept) + "}";
+  if (Status s = writer_.wait(writer_.enqueue({event})); !s) return s.error();
+  live_.publish(status->agent, status->queue,
+                "{\"type\":\"citizen_identified\",\"at\":" + json_quote(iso8601(event.at)) +
+                    ",\"interaction_id\":" + std::to_string(interaction) + ",\"citizen_id\":" +
+                    std::to_string(kept) + ",\"agent_id\":" + std::to_string(status->agent) +
+                    ",\"queue_id\":" + std::to_string(status->queue) + "}");
+  return kept;
 }
 
 Status ContactCenter::Impl::request_callback(std::uint64_t interaction) {

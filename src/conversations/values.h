@@ -90,6 +90,9 @@ struct Transfer {
   std::uint64_t queue = 0;
   std::uint64_t agent = 0;
   double timeout_s = 30;  // the agent's time to answer
+  // For the colleague (a warm transfer; empty: blind), up to 1000
+  // characters: shown with the offer and kept in the timeline.
+  std::string note;
 };
 
 // An agent's state now, and since when.
@@ -109,6 +112,9 @@ struct Offer {
   std::uint64_t citizen = 0;  // 0: not known
   std::string citizen_name;
   Time deadline{};
+  // Offered by a colleague's transfer: who, and their note (warm transfer).
+  std::uint64_t transferred_by = 0;
+  std::string transfer_note;
 };
 
 struct QueueSetting {

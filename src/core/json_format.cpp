@@ -1,5 +1,7 @@
 #include "core/json_format.h"
 
+#include <boost/json/value.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +22,69 @@ std::string json_number(double value, int decimals) {
   }
   if (text == "-0") text = "0";
   return text;
+}
+
+namespace {
+
+void write_json(const boost::json::value& value, std::string& out) {
+  switch (value.kind()) {
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::int64:
+      out += std::to_string(value.get_int64());
+      return;
+    case boost::json::kind::uint64:
+      out += std::to_string(value.get_uint64());
+      return;
+    case boost::json::kind::double_: {
+      const double number = value.get_double();
+      char buffer[400];  // DBL_MAX in fixed notation is 309 digits
+      const auto printed =
+          std::to_chars(buffer, buffer + sizeof buffer, number, std::chars_format::fixed);
+      out += std::isfinite(number) && printed.ec == std::errc() ? std::string(buffer, printed.ptr)
+                                                                : std::string("null");
+      return;
+    }
+    case boost::json::kind::string:
+      out += json_quote(value.get_string());
+      return;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const boost::json::value& item : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        write_json(item, out);
+      }
+      out += ']';
+      return;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        out += json_quote(key);
+        out += ':';
+        write_json(item, out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string json_text(const boost::json::value& value) {
+  std::string out;
+  write_json(value, out);
+  return out;
 }
 
 std::string json_quote(std::string_view text) {

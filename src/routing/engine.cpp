@@ -427,6 +427,14 @@ class Engine::Impl {
     return Status::ok();
   }
 
+  Status identify(Time now, InteractionId id, CitizenId citizen) {
+    if (Status s = begin(now); !s) return s;
+    const std::uint32_t slot = interaction_slot(id);
+    if (slot == kNone) return not_found("no such interaction", "interaction");
+    interactions_[slot].citizen = citizen;
+    return Status::ok();
+  }
+
   Status transfer_to_queue(Time now, InteractionId id, QueueId queue_id) {
     if (Status s = begin(now); !s) return s;
     const std::uint32_t slot = interaction_slot(id);
@@ -1552,6 +1560,9 @@ Status Engine::complete(Time now, InteractionId interaction, std::string wrapup_
 }
 Status Engine::end_wrapup(Time now, InteractionId interaction) {
   return impl_->end_wrapup(now, interaction);
+}
+Status Engine::identify(Time now, InteractionId interaction, CitizenId citizen) {
+  return impl_->identify(now, interaction, citizen);
 }
 Status Engine::transfer_to_queue(Time now, InteractionId interaction, QueueId queue) {
   return impl_->transfer_to_queue(now, interaction, queue);

@@ -304,6 +304,9 @@ class Engine {
   Status transfer_to_queue(Time now, InteractionId interaction, QueueId queue);
   Status transfer_to_agent(Time now, InteractionId interaction, AgentId agent, Duration timeout);
   Status request_callback(Time now, InteractionId interaction);  // a waiting call
+  // The citizen is now known (an agent identified them): the interaction's
+  // later events carry them. Emits nothing.
+  Status identify(Time now, InteractionId interaction, CitizenId citizen);
 
   // Fires due timers. Call it at next_deadline() when nothing else happens.
   Status advance(Time now);

@@ -38,6 +38,16 @@ constexpr const char* kInteractionColumns =
     "SELECT id, channel, queue_id, citizen_id, priority, attributes, enqueued_at, status, "
     "ended_at FROM interactions ";
 
+// The citizen `id` names, following a merge (kNotFound, field "citizen_id").
+Result<std::uint64_t> kept_citizen(Connection& c, std::uint64_t id) {
+  Statement citizen = c.statement("SELECT merged_into FROM citizens WHERE id = ?");
+  if (!citizen) return c.error("citizen");
+  sqlite3_bind_int64(citizen, 1, as_int(id));
+  if (sqlite3_step(citizen) != SQLITE_ROW) return not_found("no such citizen", "citizen_id");
+  const std::uint64_t merged_into = column_id(citizen, 0);
+  return merged_into != 0 ? merged_into : id;
+}
+
 Status insert_event(Connection& c, const InteractionEvent& event) {
   Statement s = c.statement(
       "INSERT INTO interaction_events (interaction_id, at, type, data) VALUES (?, ?, ?, ?)");
@@ -59,6 +69,15 @@ Status insert_event(Connection& c, const InteractionEvent& event) {
     bind_text(move, 2, event.channel);
     sqlite3_bind_int64(move, 3, as_int(event.interaction_id));
     if (sqlite3_step(move) != SQLITE_DONE) return c.error("interaction");
+  }
+  if (event.citizen_id != 0) {
+    auto citizen = kept_citizen(c, event.citizen_id);
+    if (!citizen) return citizen.error();
+    Statement link = c.statement("UPDATE interactions SET citizen_id = ? WHERE id = ?");
+    if (!link) return c.error("interaction");
+    sqlite3_bind_int64(link, 1, as_int(*citizen));
+    sqlite3_bind_int64(link, 2, as_int(event.interaction_id));
+    if (sqlite3_step(link) != SQLITE_DONE) return c.error("interaction");
   }
   if (!ends_interaction(event.type)) return Status::ok();
   Statement end = c.statement(
@@ -89,12 +108,9 @@ void SqliteStore::create_interaction_async(Interaction interaction, InteractionE
       [created](Connection& c) -> Status {
         Interaction& it = created->first;
         if (it.citizen_id != 0) {
-          Statement citizen = c.statement("SELECT merged_into FROM citizens WHERE id = ?");
-          if (!citizen) return c.error("citizen");
-          sqlite3_bind_int64(citizen, 1, as_int(it.citizen_id));
-          if (sqlite3_step(citizen) != SQLITE_ROW)
-            return not_found("no such citizen", "citizen_id");
-          if (const std::uint64_t merged_into = column_id(citizen, 0)) it.citizen_id = merged_into;
+          auto citizen = kept_citizen(c, it.citizen_id);
+          if (!citizen) return citizen.error();
+          it.citizen_id = *citizen;
         }
         if (!it.idempotency_key.empty()) {
           // Writes are one at a time on this thread: no other create with

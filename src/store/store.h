@@ -77,6 +77,10 @@ struct InteractionEvent {
   // call become a callback): 0 / empty leave the interaction as it is.
   std::uint64_t queue_id = 0;
   std::string channel;
+  // The citizen it is now known to be (an agent identified them): 0 leaves
+  // it as it is. Must name a citizen (kNotFound, field "citizen_id"); one
+  // merged into another is replaced by the one it was merged into.
+  std::uint64_t citizen_id = 0;
 };
 
 // A configuration object (skill, queue, agent profile, wrap-up code,

@@ -33,8 +33,8 @@ std::uint64_t id_of(const InteractionView& view) {
 // A town hall's desk: one skill, one task queue, one agent who serves it.
 class Domain : public ::testing::Test {
  protected:
-  // 2 March 2026, 10:00 UTC.
-  const Time now_ = std::chrono::time_point_cast<Duration>(
+  // 2 March 2026, 10:00 UTC; tests may move it on (never back).
+  Time now_ = std::chrono::time_point_cast<Duration>(
       std::chrono::sys_days(std::chrono::year(2026) / 3 / 2) + 10h);
 
   void SetUp() override { open(memory_); }
@@ -166,6 +166,102 @@ TEST_F(Domain, ATransferToAColleagueWhoCannotTakeItIsRefusedAtOnce) {
   EXPECT_FALSE(center_->transfer(id_of(*task), agent_, false, to_colleague)) << "paused";
   ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kAvailable));
   EXPECT_TRUE(center_->transfer(id_of(*task), agent_, false, to_colleague));
+}
+
+// A warm transfer: the colleague's offer says who sent it, with the note.
+// Not taken in time, it bounced back to the queue without a word to the
+// agent who sent it: they are told.
+TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
+  const std::uint64_t queue = desk();
+  store::User colleague;
+  colleague.username = "collegue";
+  colleague.display_name = "Collègue";
+  colleague.password_hash = "-";
+  auto made = memory_.create_user(colleague);
+  ASSERT_TRUE(made);
+  ASSERT_TRUE(center_->put("agent", made->id, R"({"capacity":{"task":1}})", 0));
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kAvailable));
+  auto task = new_task(queue);
+  ASSERT_TRUE(task);
+  ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
+
+  Transfer to_colleague;
+  to_colleague.agent = made->id;
+  to_colleague.timeout_s = 30;
+  to_colleague.note = std::string(1001, 'x');
+  Status long_note = center_->transfer(id_of(*task), agent_, false, to_colleague);
+  ASSERT_FALSE(long_note);
+  EXPECT_EQ(long_note.error().field, "note");
+  to_colleague.note = "Demande un acte de naissance, pièce d'identité reçue";
+  ASSERT_TRUE(center_->transfer(id_of(*task), agent_, false, to_colleague));
+  auto offered = center_->offers(made->id);
+  ASSERT_TRUE(offered);
+  ASSERT_EQ(offered->size(), 1u);
+  EXPECT_EQ(offered->front().transferred_by, agent_);
+  EXPECT_EQ(offered->front().transfer_note, to_colleague.note);
+  auto seen = center_->interaction(id_of(*task));
+  ASSERT_TRUE(seen);
+  bool noted = false;
+  for (const store::InteractionEvent& event : seen->timeline)
+    noted = noted || (event.type == "transfer_note" &&
+                      event.data_json.find("acte de naissance") != std::string::npos);
+  EXPECT_TRUE(noted) << "the note is kept in the timeline";
+  EXPECT_TRUE(live_.of_type("transfer_bounced").empty());
+
+  now_ += 61s;  // the colleague's offer (60 s) runs out
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  auto bounced = live_.of_type("transfer_bounced");
+  ASSERT_EQ(bounced.size(), 1u);
+  auto said = json::parse(bounced.front()).as_object();
+  EXPECT_EQ(said.at("agent_id").as_int64(), static_cast<std::int64_t>(agent_));
+  EXPECT_EQ(said.at("colleague_id").as_int64(), static_cast<std::int64_t>(made->id));
+  EXPECT_EQ(said.at("interaction_id").as_int64(), static_cast<std::int64_t>(id_of(*task)));
+  EXPECT_EQ(said.at("reason").as_string(), "not_answered");
+}
+
+// Notes while handling it, apart from the wrap-up's; and an unidentified
+// citizen identified from the desk: the interaction, its timeline and the
+// citizen's 360° view all say so.
+TEST_F(Domain, TheAgentHandlingItNotesAndIdentifiesTheCitizen) {
+  const std::uint64_t queue = desk(/*wrapup_s=*/300);
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  auto task = new_task(queue);
+  ASSERT_TRUE(task);
+  const std::uint64_t id = id_of(*task);
+  auto citizen = center_->create_citizen("Jeanne Dupont", {});
+  ASSERT_TRUE(citizen) << citizen.error().message;
+
+  EXPECT_FALSE(center_->add_note(id, agent_, "offert, pas encore accepté")) << "not yet theirs";
+  EXPECT_FALSE(center_->identify(id, agent_, false, citizen->id)) << "not yet theirs";
+  ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
+  EXPECT_FALSE(center_->agent_serves_citizen(citizen->id, agent_));
+
+  EXPECT_EQ(center_->add_note(id, agent_, "").error().field, "note");
+  EXPECT_EQ(center_->add_note(id, agent_ + 1, "pas le mien").error().field, "id");
+  auto noted = center_->add_note(id, agent_, "Rappeler après 14 h");
+  ASSERT_TRUE(noted) << noted.error().message;
+  EXPECT_EQ(*noted, now_);
+
+  auto nobody = center_->identify(id, agent_, false, 999);
+  ASSERT_FALSE(nobody);
+  EXPECT_EQ(nobody.error().field, "citizen_id");
+  EXPECT_EQ(center_->identify(id, agent_ + 1, false, citizen->id).error().field, "id");
+  auto identified = center_->identify(id, agent_, false, citizen->id);
+  ASSERT_TRUE(identified) << identified.error().message;
+  EXPECT_EQ(*identified, citizen->id);
+  EXPECT_EQ(center_->interaction(id)->view.stored.citizen_id, citizen->id);
+  EXPECT_TRUE(center_->agent_serves_citizen(citizen->id, agent_));
+  ASSERT_EQ(live_.of_type("citizen_identified").size(), 1u);
+
+  // In wrap-up, still theirs: a last note.
+  ASSERT_TRUE(center_->complete(id, agent_, "", ""));
+  ASSERT_TRUE(center_->add_note(id, agent_, "Dossier complet"));
+  auto view = center_->citizen(citizen->id);
+  ASSERT_TRUE(view) << view.error().message;
+  ASSERT_EQ(view->interactions.size(), 1u);
+  ASSERT_EQ(view->interactions.front().notes.size(), 2u);
+  EXPECT_EQ(view->interactions.front().notes.front().text, "Rappeler après 14 h");
 }
 
 TEST_F(Domain, AnOfferGoesOnlyToTheAgentItWasMadeFor) {

@@ -254,6 +254,12 @@ await expect(200, call(agent, "PUT", `/api/v1/agents/${lea.id}/state`, { state: 
 offers = await offered();
 await expect(200, call(agent, "POST", `/api/v1/offers/${offers[0].id}/accept`));
 await expect(200, call(agent, "GET", `/api/v1/agents/${lea.id}/interactions`));
+// While handling it: a note of their own, the citizen searched and named.
+await expect(201, call(agent, "POST", `/api/v1/interactions/${task.id}/notes`,
+  { note: "Pièce d'identité reçue." }));
+await expect(200, call(agent, "GET", "/api/v1/citizens?q=Jeanne"));
+await expect(200, call(agent, "POST", `/api/v1/interactions/${task.id}/citizen`,
+  { citizen_id: jeanne.id }));
 await expect(200, call(agent, "POST", `/api/v1/interactions/${task.id}/complete`,
   { wrapup_code: "renseigne", note: "Acte envoyé par courrier." }));
 // Ready before the queue's two minutes of wrap-up; once only.

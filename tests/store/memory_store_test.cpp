@@ -368,6 +368,35 @@ TEST_P(StoreContractTest, ContactsFindTheirCitizenAndBelongToOneOnly) {
   EXPECT_EQ(store().find_citizens("Jean", 1)->size(), 1u);
 }
 
+TEST_P(StoreContractTest, AnEventIdentifiesTheCitizenOfAnInteraction) {
+  const auto keep = store().create_citizen({0, "Anne Martin", {}, {}, 0})->id;
+  const auto duplicate = store().create_citizen({0, "A. Martin", {}, {}, 0})->id;
+  const auto id = store().create_interaction(call(1, 1000), event("queued", 1000))->id;
+  InteractionEvent identified = event("citizen_identified", 2000, id);
+  identified.citizen_id = duplicate;
+  ASSERT_TRUE(store().append_events({identified}).is_ok());
+  EXPECT_EQ(store().interaction(id)->citizen_id, duplicate);
+  InteractionFilter of_duplicate;
+  of_duplicate.citizen_id = duplicate;
+  EXPECT_EQ(store().list_interactions(of_duplicate)->size(), 1u);
+
+  // After a merge, naming the duplicate names the one kept.
+  ASSERT_TRUE(store().merge_citizens(keep, duplicate).is_ok());
+  identified.at = time_from_ms(3000);
+  ASSERT_TRUE(store().append_events({identified}).is_ok());
+  EXPECT_EQ(store().interaction(id)->citizen_id, keep);
+
+  // No such citizen: the whole write is refused, the timeline unchanged.
+  const std::size_t events = store().timeline(id)->size();
+  identified.citizen_id = 999;
+  auto refused = store().append_events({event("note", 4000, id), identified});
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(refused.error().field, "citizen_id");
+  EXPECT_EQ(store().timeline(id)->size(), events);
+  EXPECT_EQ(store().interaction(id)->citizen_id, keep);
+}
+
 TEST_P(StoreContractTest, MergingMovesContactsAndInteractions) {
   const auto keep =
       store().create_citizen({0, "Marie Curie", {{"email", "marie@exemple.fr"}}, {}, 0})->id;

@@ -37,6 +37,14 @@ struct PendingOffer {
   Time deadline{};
 };
 
+// An interaction sent to a colleague, until they take it or it comes back
+// to its queue: the sender is told when it bounces.
+struct PendingTransfer {
+  std::uint64_t from = 0;  // the agent who transferred it (0: a supervisor)
+  std::uint64_t to = 0;
+  std::string note;
+};
+
 }  // namespace detail
 
 class ContactCenter::Impl {
@@ -100,6 +108,11 @@ class ContactCenter::Impl {
   Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& code,
                   const std::string& note);
   Status end_wrapup(std::uint64_t interaction, std::uint64_t agent);
+
+  Result<Time> add_note(std::uint64_t interaction, std::uint64_t agent, const std::string& text);
+
+  Result<std::uint64_t> identify(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                                 std::uint64_t citizen);
 
   // A message in an interaction's conversation: from the citizen (brought by
   // an integration: a web chat, a messaging bridge — supervisor or admin
@@ -239,6 +252,7 @@ class ContactCenter::Impl {
   // On the engine thread: keep the offers the API shows, and queue the
   // events for the store.
   void on_events(const std::vector<routing::Event>& events);
+  void tell_if_bounced(const routing::Event& e);
 
   store::Store& store_;
   LiveEvents& live_;
@@ -248,6 +262,8 @@ class ContactCenter::Impl {
   // Interactions each agent accepted, until their wrap-up ends or they are
   // transferred (and, as a safety net, when listed). Guarded by offers_mutex_.
   std::map<std::uint64_t, std::set<std::uint64_t>> held_;
+  // By interaction; guarded by offers_mutex_.
+  std::map<std::uint64_t, detail::PendingTransfer> transfers_;
   std::mutex config_mutex_;  // one configuration change at a time
   std::mutex checks_mutex_;
   std::map<std::string, DocumentCheck> checks_;  // by kind; guarded by checks_mutex_

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/json_format.h"
 #include "core/text.h"
 
 namespace guichet::conversations::detail {
@@ -55,10 +56,7 @@ std::string document_view(const store::Document& document, std::uint64_t viewer)
   if (document.kind == kQueue) {
     // The settings in force, defaults included: clients need not know them.
     const routing::QueueConfig defaults;
-    auto seconds = [](Duration d) -> json::value {  // 20 rather than 2E1
-      if (d.count() % 1000 == 0) return d.count() / 1000;
-      return std::chrono::duration<double>(d).count();
-    };
+    auto seconds = [](Duration d) { return std::chrono::duration<double>(d).count(); };
     if (!out.contains("priority")) out["priority"] = defaults.priority;
     if (!out.contains("sl_threshold_s")) out["sl_threshold_s"] = seconds(defaults.sl_threshold);
     if (!out.contains("sl_target")) out["sl_target"] = defaults.sl_target;
@@ -72,7 +70,7 @@ std::string document_view(const store::Document& document, std::uint64_t viewer)
     if (out.contains("voicemail_queue_id") && !out.contains("voicemail_max_s"))
       out["voicemail_max_s"] = 120;
   }
-  return json::serialize(out);
+  return json_text(out);
 }
 
 // ---- queues -------------------------------------------------------------------

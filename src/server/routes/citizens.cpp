@@ -1,7 +1,8 @@
 // /api/v1/citizens: the register of citizens (usagers). An agent sees the
 // citizen they are serving now (an offer, a conversation, a wrap-up) and
-// adds a contact to them; searching, creating and merging is for
-// supervisors and the integrations' accounts. The domain takes and gives
+// adds a contact to them, and searches and creates while they handle an
+// interaction (to identify the citizen); merging is for supervisors and
+// the integrations' accounts. The domain takes and gives
 // typed values: the JSON is read and written here.
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
@@ -76,6 +77,18 @@ Handler served(Handler handler) {
   };
 }
 
+// Searching and creating: an agent while they handle an interaction (to
+// identify who they are talking to), supervisors and integrations always.
+Handler while_serving(Handler handler) {
+  return [handler = std::move(handler)](ApiContext& api, const Call& call) {
+    if (!call.manager()) {
+      auto held = api.center.agent_interactions(call.me());
+      if (!held || held->empty()) return not_yours();
+    }
+    return handler(api, call);
+  };
+}
+
 HttpResponse search(ApiContext& api, const Call& call) {
   auto query = call.request.query_param("q");
   if (!query || query->empty() || query->size() > 100) {
@@ -135,8 +148,8 @@ HttpResponse merge(ApiContext& api, const Call& call) {
 
 std::vector<Route> citizens() {
   return {
-      {"GET", "/api/v1/citizens", Access::kManager, search},
-      {"POST", "/api/v1/citizens", Access::kManager, create},
+      {"GET", "/api/v1/citizens", Access::kSignedIn, while_serving(search)},
+      {"POST", "/api/v1/citizens", Access::kSignedIn, while_serving(create)},
       {"GET", "/api/v1/citizens/{id}", Access::kSignedIn,
        served([](ApiContext& api, const Call& call) {
          return from_result(api.center.citizen(call.id), view_json);

@@ -139,12 +139,12 @@ HttpResponse ready(ApiContext& api, const Call& call) {
   return done ? json_response(200, R"({"status":"ready"})") : from_error(done.error());
 }
 
-// {"queue_id"} or {"agent_id","timeout_s"?}
+// {"queue_id"} or {"agent_id","timeout_s"?,"note"?}
 HttpResponse transfer(ApiContext& api, const Call& call) {
-  auto body =
-      json_body::parse_object(call.request.body, {{"queue_id", json::kind::int64, false},
-                                                  {"agent_id", json::kind::int64, false},
-                                                  {"timeout_s", json::kind::double_, false}});
+  auto body = json_body::parse_object(call.request.body, {{"queue_id", json::kind::int64, false},
+                                                          {"agent_id", json::kind::int64, false},
+                                                          {"timeout_s", json::kind::double_, false},
+                                                          {"note", json::kind::string, false}});
   if (!body) return from_error(body.error());
   const bool to_queue = body->contains("queue_id");
   if (to_queue == body->contains("agent_id")) {
@@ -156,8 +156,36 @@ HttpResponse transfer(ApiContext& api, const Call& call) {
   conversations::Transfer to;
   (to_queue ? to.queue : to.agent) = static_cast<std::uint64_t>(target);
   to.timeout_s = json_body::number_or(*body, "timeout_s", 30);
+  to.note = string_or(*body, "note", "");
+  if (to_queue && !to.note.empty()) {
+    return from_error(invalid_argument("a note goes to a colleague, not a queue", "note"));
+  }
   Status done = api.center.transfer(call.id, call.me(), call.manager(), to);
   return done ? json_response(200, R"({"status":"transferred"})") : from_error(done.error());
+}
+
+// {"note"}: the agent's own note while handling it (the domain checks).
+HttpResponse add_note(ApiContext& api, const Call& call) {
+  auto body = json_body::parse_object(call.request.body, {{"note", json::kind::string, true}});
+  if (!body) return from_error(body.error());
+  const std::string text = string_or(*body, "note", "");
+  auto at = api.center.add_note(call.id, call.me(), text);
+  if (!at) return from_error(at.error());
+  return json_response(201, "{\"at\":" + json_quote(iso8601(*at)) + ",\"agent_id\":" +
+                                std::to_string(call.me()) + ",\"note\":" + json_quote(text) + "}");
+}
+
+// {"citizen_id"}: who the citizen is, by the agent handling it or a
+// supervisor (the domain checks).
+HttpResponse identify(ApiContext& api, const Call& call) {
+  auto body = json_body::parse_object(call.request.body, {{"citizen_id", json::kind::int64, true}});
+  if (!body) return from_error(body.error());
+  const std::int64_t citizen = int_or(*body, "citizen_id", 0);
+  if (citizen <= 0) return from_error(invalid_argument("must be a positive id", "citizen_id"));
+  auto now_known =
+      api.center.identify(call.id, call.me(), call.manager(), static_cast<std::uint64_t>(citizen));
+  if (!now_known) return from_error(now_known.error());
+  return json_response(200, "{\"citizen_id\":" + std::to_string(*now_known) + "}");
 }
 
 // {"text","from"?: "agent" | "citizen"}. The citizen's come from
@@ -218,6 +246,8 @@ std::vector<Route> interactions() {
       {"GET", "/api/v1/interactions/{id}/recording", Access::kSignedIn, recording},
       {"POST", "/api/v1/interactions/{id}/messages", Access::kSignedIn, post_message},
       {"POST", "/api/v1/interactions/{id}/transfer", Access::kSignedIn, transfer},
+      {"POST", "/api/v1/interactions/{id}/notes", Access::kSignedIn, add_note},
+      {"POST", "/api/v1/interactions/{id}/citizen", Access::kSignedIn, identify},
       // Channel adapters and supervisors.
       {"POST", "/api/v1/interactions/{id}/callback", Access::kManager,
        [](ApiContext& api, const Call& call) {

@@ -8,7 +8,8 @@ namespace guichet::server::routes {
 
 namespace {
 
-// [{"id","interaction_id","queue_id","channel","citizen_id","citizen_name","deadline"}]
+// [{"id","interaction_id","queue_id","channel","citizen_id","citizen_name","deadline",
+//   "transferred_by"?,"transfer_note"?}]: the last two for a colleague's transfer.
 HttpResponse mine(ApiContext& api, const Call& call) {
   auto offers = api.center.offers(call.me());
   if (!offers) return from_error(offers.error());
@@ -21,7 +22,12 @@ HttpResponse mine(ApiContext& api, const Call& call) {
            ",\"channel\":" + json_quote(routing::to_string(offer.channel)) +
            ",\"citizen_id\":" + std::to_string(offer.citizen) +
            ",\"citizen_name\":" + json_quote(offer.citizen_name) +
-           ",\"deadline\":" + json_quote(iso8601(offer.deadline)) + "}";
+           ",\"deadline\":" + json_quote(iso8601(offer.deadline));
+    if (offer.transferred_by != 0) {
+      out += ",\"transferred_by\":" + std::to_string(offer.transferred_by) +
+             ",\"transfer_note\":" + json_quote(offer.transfer_note);
+    }
+    out += "}";
   }
   return json_response(200, out + "]");
 }
