@@ -81,6 +81,15 @@ Result<AgentStatus> ContactCenter::Impl::agent_status(std::uint64_t agent) {
   return *found;
 }
 
+// An offer made by a colleague's transfer says who sent it, with their
+// note, as GET /offers does. On the engine thread, offers_mutex_ held.
+void ContactCenter::Impl::with_transfer(const routing::Event& e, std::string& json) {
+  auto sent = transfers_.find(e.interaction);
+  if (sent == transfers_.end() || sent->second.to != e.agent || json.empty()) return;
+  json.insert(json.size() - 1, ",\"transferred_by\":" + std::to_string(sent->second.from) +
+                                   ",\"transfer_note\":" + json_quote(sent->second.note));
+}
+
 // The agent who transferred it is told, once, that the colleague did not
 // take it: declined, not answered in time, or their personal wait over
 // (it goes back to its queue). On the engine thread, offers_mutex_ held.
@@ -144,7 +153,9 @@ void ContactCenter::Impl::on_events(const std::vector<routing::Event>& events) {
         default:
           break;
       }
-      live_.publish(e.agent, e.queue, live_json(e));
+      std::string said = live_json(e);
+      if (e.type == routing::EventType::kOffered) with_transfer(e, said);
+      live_.publish(e.agent, e.queue, said);
       {
         std::lock_guard stats(stats_mutex_);
         today_.on_event(e);

@@ -200,6 +200,10 @@ TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
   ASSERT_EQ(offered->size(), 1u);
   EXPECT_EQ(offered->front().transferred_by, agent_);
   EXPECT_EQ(offered->front().transfer_note, to_colleague.note);
+  auto made_live = json::parse(live_.of_type("offered").back()).as_object();
+  EXPECT_EQ(made_live.at("transferred_by").as_int64(), static_cast<std::int64_t>(agent_))
+      << "the live offer says it too";
+  EXPECT_EQ(made_live.at("transfer_note").as_string(), to_colleague.note);
   auto seen = center_->interaction(id_of(*task));
   ASSERT_TRUE(seen);
   bool noted = false;

@@ -1,6 +1,12 @@
 // What the end-to-end scripts share: their --flag value arguments, a free
-// loopback port, waiting for a server to answer, and a tone as a WAV file.
+// loopback port, waiting for a server to answer, a tone as a WAV file, a
+// Guichet with its users, Chromium, and checks with axe and screenshots.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export function flags(argv = process.argv.slice(2)) {
   return Object.fromEntries(
@@ -54,4 +60,114 @@ export function toneWav(seconds, rate = 8000, hertz = 440) {
     wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hertz * i) / rate)), 44 + 2 * i);
   }
   return wav;
+}
+
+// ---- a Guichet and a browser for one script ------------------------------------
+
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// `guichet serve` on a free loopback port with a fresh data directory and
+// these users ({name: [role, password]}), killed when the script exits;
+// with `api(user, method, path, body)` for what the script sets up itself.
+export async function startGuichet(guichet, users, extraArgs = []) {
+  const data = mkdtempSync(join(tmpdir(), "guichet-e2e-"));
+  for (const [name, [role, password]] of Object.entries(users)) {
+    const added = spawnSync(guichet, ["user", "add", "--name", name, "--role", role, "--data", data], {
+      input: password + "\n",
+    });
+    if (added.status !== 0) throw new Error(`user add ${name}: ${added.stderr}`);
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(guichet, ["serve", "--data", data, "--listen", `127.0.0.1:${port}`, ...extraArgs], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  // Whatever happens below, the server does not outlive the test.
+  process.on("exit", () => {
+    server.kill("SIGKILL");
+    rmSync(data, { recursive: true, force: true });
+  });
+  process.on("uncaughtException", (error) => {
+    console.error(error);
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (error) => {
+    console.error(error);
+    process.exit(1);
+  });
+  if (!(await healthy(base))) {
+    console.error("the server did not answer");
+    process.exit(1);
+  }
+  const tokens = {};
+  async function api(user, method, path, body) {
+    if (!tokens[user]) {
+      const login = await fetch(`${base}/api/v1/session`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username: user, password: users[user][1] }),
+      });
+      tokens[user] = (await login.json()).token;
+    }
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${tokens[user]}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return { base, data, server, api, tokens };
+}
+
+// Debian's Chromium, headless, sounds allowed without a gesture (the offer's ring).
+export async function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--autoplay-policy=no-user-gesture-required"],
+  });
+}
+
+// Checks that fail the script at its end, each said at once; `audit(page,
+// name)` runs axe-core (WCAG 2.1 A and AA) and saves a full-page
+// screenshot in `out` (emptied first), numbered in order.
+export function checker(out) {
+  rmSync(out, { recursive: true, force: true }); // only this run's screenshots
+  mkdirSync(out, { recursive: true });
+  const axeSource = readFileSync(join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
+  const failures = [];
+  let shots = 0;
+  function check(condition, what) {
+    if (!condition) {
+      failures.push(what);
+      console.error(`FAIL: ${what}`);
+    }
+  }
+  async function audit(page, name) {
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+    );
+    for (const violation of result.violations) {
+      check(false, `axe on ${name}: ${violation.id} (${violation.nodes.length} nodes): ${violation.help}` +
+        ` — ${violation.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    }
+    await page.screenshot({ path: join(out, `${String(++shots).padStart(2, "0")}-${name}.png`), fullPage: true });
+  }
+  async function until(what, predicate, timeoutMs = 5000) {
+    const start = Date.now();
+    while (Date.now() - start < timeoutMs) {
+      if (await predicate()) return Date.now() - start;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    check(false, `${what}: not within ${timeoutMs} ms`);
+    return timeoutMs;
+  }
+  return { failures, check, audit, until };
 }

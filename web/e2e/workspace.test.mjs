@@ -6,15 +6,10 @@
 //   node web/e2e/workspace.test.mjs --guichet build/src/cli/guichet --out build/web-e2e
 //
 // Prints one JSON line of figures and exits 0 when every check passed.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { flags, freePort, healthy, toneWav } from "./support.mjs";
+import { checker, flags, launchChromium, startGuichet, toneWav } from "./support.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const args = flags();
 const guichet = args.guichet;
 const out = args.out ?? "web-e2e";
@@ -22,76 +17,19 @@ if (!guichet) {
   console.error("usage: workspace.test.mjs --guichet PATH [--out DIR]");
   process.exit(2);
 }
-rmSync(out, { recursive: true, force: true }); // only this run's screenshots
-mkdirSync(out, { recursive: true });
-const axeSource = readFileSync(join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
-
-const failures = [];
+const { failures, check, audit, until } = checker(out);
 const figures = {};
-function check(condition, what) {
-  if (!condition) {
-    failures.push(what);
-    console.error(`FAIL: ${what}`);
-  }
-}
 
 // ---- the server ----------------------------------------------------------------
 
-const data = mkdtempSync(join(tmpdir(), "guichet-e2e-"));
 const users = {
   admin: ["admin", "admin-password-1234"],
   superviseur: ["supervisor", "superviseur-password-1"],
   agent1: ["agent", "agent1-password-123"],
   agent2: ["agent", "agent2-password-123"],
 };
-for (const [name, [role, password]] of Object.entries(users)) {
-  const added = spawnSync(guichet, ["user", "add", "--name", name, "--role", role, "--data", data], {
-    input: password + "\n",
-  });
-  if (added.status !== 0) throw new Error(`user add ${name}: ${added.stderr}`);
-}
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
 // A trunk, so that a mobile number can ring (nothing listens there: no call is made).
-const server = spawn(guichet, ["serve", "--data", data, "--listen", `127.0.0.1:${port}`,
-  "--sip-trunk", "127.0.0.1:5999"], {
-  stdio: ["ignore", "ignore", "inherit"],
-});
-// Whatever happens below, the server does not outlive the test.
-process.on("exit", () => server.kill("SIGKILL"));
-process.on("uncaughtException", (error) => {
-  console.error(error);
-  process.exit(1);
-});
-process.on("unhandledRejection", (error) => {
-  console.error(error);
-  process.exit(1);
-});
-if (!(await healthy(base))) {
-  console.error("the server did not answer");
-  process.exit(1);
-}
-
-// The API, for what the test itself sets up and creates.
-const tokens = {};
-async function api(user, method, path, body) {
-  if (!tokens[user]) {
-    const login = await fetch(`${base}/api/v1/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: user, password: users[user][1] }),
-    });
-    tokens[user] = (await login.json()).token;
-  }
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${tokens[user]}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const { base, server, api, tokens } = await startGuichet(guichet, users, ["--sip-trunk", "127.0.0.1:5999"]);
 
 const userIds = Object.fromEntries(
   (await api("admin", "GET", "/api/v1/users")).users.map((u) => [u.username, u.id]),
@@ -140,28 +78,8 @@ const citizen = await api("superviseur", "POST", "/api/v1/citizens", {
 
 // ---- the browser ------------------------------------------------------------------
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--autoplay-policy=no-user-gesture-required"],
-});
+const browser = await launchChromium(chromium);
 const viewport = { width: 1280, height: 800 };
-let shots = 0;
-
-async function audit(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  for (const violation of result.violations) {
-    check(false, `axe on ${name}: ${violation.id} (${violation.nodes.length} nodes): ${violation.help}` +
-      ` — ${violation.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  }
-  await page.screenshot({ path: join(out, `${String(++shots).padStart(2, "0")}-${name}.png`), fullPage: true });
-}
 
 async function logIn(page, user) {
   await page.goto(`${base}/`);
@@ -169,17 +87,6 @@ async function logIn(page, user) {
   await page.getByLabel("Mot de passe").fill(users[user][1]);
   await page.getByRole("button", { name: "Se connecter" }).click();
 }
-
-async function until(what, predicate, timeoutMs = 5000) {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await predicate()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  check(false, `${what}: not within ${timeoutMs} ms`);
-  return timeoutMs;
-}
-
 
 // Whether the page's focused element passes `test` (given the element), once
 // the page has moved the focus (it does so after the click is handled).
@@ -335,7 +242,7 @@ try {
 
   // Wrap-up: a code and a note.
   await agent.getByLabel("Code de qualification").selectOption({ label: "renseignement" });
-  await agent.getByLabel("Note").fill("Acte envoyé par courrier.");
+  await agent.getByLabel("Note", { exact: true }).fill("Acte envoyé par courrier.");
   await agent.getByRole("button", { name: "Terminer" }).click();
   await agent.getByText("Terminée.").waitFor();
   // The queue's two minutes of wrap-up: their time left shown, the agent's
@@ -868,10 +775,9 @@ try {
 } finally {
   await browser.close();
   server.kill("SIGTERM");
-  rmSync(data, { recursive: true, force: true });
 }
 
-figures.screenshots = shots;
+figures.screenshots = readdirSync(out).length;
 figures.failures = failures.length;
 console.log(JSON.stringify({ test: "web e2e", ...figures }));
 process.exit(failures.length === 0 ? 0 : 1);

@@ -181,5 +181,6 @@ export const isTrafficRow = (row: TrafficRow | AgentTrafficRow): row is TrafficR
 export type QueueFigures = Schemas["QueueFigures"];
 export type AgentFigures = Schemas["AgentFigures"];
 export type Contact = Schemas["Contact"];
+export type Citizen = Schemas["Citizen"];
 export type CitizenView = Schemas["CitizenView"];
 export type CitizenInteraction = Schemas["CitizenInteraction"];

@@ -15,6 +15,7 @@ export interface LiveEvent {
   deadline?: string;
   state?: string;
   reason?: string;
+  colleague_id?: number; // transfer_bounced: the colleague who did not take it
   [field: string]: unknown;
 }
 

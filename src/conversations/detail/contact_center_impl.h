@@ -253,6 +253,7 @@ class ContactCenter::Impl {
   // events for the store.
   void on_events(const std::vector<routing::Event>& events);
   void tell_if_bounced(const routing::Event& e);
+  void with_transfer(const routing::Event& e, std::string& json);
 
   store::Store& store_;
   LiveEvents& live_;

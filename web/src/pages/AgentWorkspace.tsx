@@ -12,6 +12,7 @@ import {
 } from "../api";
 import { useLiveStatus } from "../hooks";
 import { useT } from "../i18n";
+import { DeskHelp } from "./workspace/DeskHelp";
 import { Offers } from "./workspace/Offers";
 import { PhonePanel, StatePanel } from "./workspace/StatePanel";
 import { WorkList } from "./workspace/WorkList";
@@ -59,6 +60,10 @@ export function AgentWorkspace({ user }: { user: User }) {
     })();
   }, [user.id]);
 
+  const agentName = useCallback(
+    (id: number) => lookups.colleagues.find((a) => a.id === id)?.name ?? `#${id}`,
+    [lookups.colleagues],
+  );
   const queueName = useCallback(
     (id: number) => lookups.queues.find((q) => q.id === id)?.name ?? `#${id}`,
     [lookups.queues],
@@ -90,8 +95,9 @@ export function AgentWorkspace({ user }: { user: User }) {
               inWrapup={inWrapup}
               onState={setAgentState}
             />
-            <Offers user={user} queueName={queueName} />
+            <Offers user={user} queueName={queueName} agentName={agentName} />
             <PhonePanel user={user} />
+            <DeskHelp />
           </div>
         </div>
         <div className="fr-col-12 fr-col-lg-8">

@@ -1,13 +1,26 @@
 // The citizen's 360° view: contacts, and every interaction on every
-// channel with its outcome.
+// channel with its outcome. Not identified (or not the right one), the
+// agent handling it identifies them here.
+import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useEffect, useState } from "react";
-import { client, settle, type CitizenView } from "../../api";
+import { client, settle, type CitizenView, type Interaction } from "../../api";
 import { useT, type TextKey } from "../../i18n";
+import { IdentifyCitizen } from "./IdentifyCitizen";
 
-export function CitizenPanel({ citizenId }: { citizenId: number }) {
+export function CitizenPanel({
+  item,
+  onIdentified,
+}: {
+  item: Interaction;
+  onIdentified: (name: string) => void;
+}) {
   const { t } = useT();
+  const citizenId = item.citizen_id;
   const [citizen, setCitizen] = useState<CitizenView | null>(null);
+  const [identifying, setIdentifying] = useState(false);
+  const held = item.phase === "active" || item.phase === "wrapup";
   useEffect(() => {
+    setIdentifying(false);
     if (!citizenId) return;
     const request = client.GET("/api/v1/citizens/{id}", { params: { path: { id: citizenId } } });
     void settle(request).then((result) => {
@@ -25,7 +38,12 @@ export function CitizenPanel({ citizenId }: { citizenId: number }) {
       ) : (
         <>
           <p>
-            <strong>{citizen.name}</strong>
+            <strong>{citizen.name}</strong>{" "}
+            {held && !identifying && (
+              <Button size="small" priority="tertiary no outline" onClick={() => setIdentifying(true)}>
+                {t("identify.change")}
+              </Button>
+            )}
           </p>
           <p className="fr-text--sm">
             {t("citizen.contacts")} : {citizen.contacts.map((c) => `${c.kind} ${c.value}`).join(", ")}
@@ -60,6 +78,9 @@ export function CitizenPanel({ citizenId }: { citizenId: number }) {
             </table>
           </div>
         </>
+      )}
+      {held && (!citizenId || identifying) && (
+        <IdentifyCitizen item={item} onIdentified={(c) => onIdentified(c.name)} />
       )}
     </section>
   );

@@ -93,8 +93,19 @@ export function Conversation({
               rows: 3,
               maxLength: 4000,
               onChange: (e) => setText(e.target.value),
+              // Enter sends, Shift+Enter breaks the line (as in every chat);
+              // not while an input method composes a character.
+              onKeyDown: (e) => {
+                if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing) return;
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              },
+              "aria-describedby": `thread-keys-${item.id}`,
             }}
           />
+          <p id={`thread-keys-${item.id}`} className="fr-hint-text fr-mb-1w">
+            {t("shortcuts.send")} · {t("shortcuts.newline")}
+          </p>
           <Button type="submit" iconId="fr-icon-send-plane-line" iconPosition="left">
             {t("thread.send")}
           </Button>

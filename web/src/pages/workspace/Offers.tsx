@@ -3,8 +3,9 @@
 // agent typing a reply in one conversation went on typing into "Accepter"
 // (the space bar accepted it, the rest of the sentence was lost), and the
 // card pushed the conversation down. It shows in a corner of its own,
-// announced to screen readers, in the tab's title, with a chime; Alt+Maj+A
-// brings the keyboard to it. An offer that goes without the agent's answer
+// announced to screen readers, in the tab's title, with a ring repeated
+// while it waits and a desktop notification (when allowed) if the tab is
+// not in view; Alt+Maj+A brings the keyboard to it. An offer that goes without the agent's answer
 // (expired, withdrawn) is said in words.
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -13,12 +14,25 @@ import { liveEvents } from "../../events";
 import { useNow } from "../../hooks";
 import { useT, type TextKey } from "../../i18n";
 import { chime } from "../../sound";
+import { notifyDesktop } from "./DeskHelp";
 
 // The shortcut to the offers, from anywhere in the workspace.
 export const isOffersShortcut = (e: KeyboardEvent) =>
   e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === "KeyA";
 
-export function Offers({ user, queueName }: { user: User; queueName: (id: number) => string }) {
+// The ring again while an offer waits unanswered: one chime was missed by
+// an agent away from the screen for a moment.
+const RING_EVERY_MS = 4000;
+
+export function Offers({
+  user,
+  queueName,
+  agentName,
+}: {
+  user: User;
+  queueName: (id: number) => string;
+  agentName: (id: number) => string;
+}) {
   const { t } = useT();
   const [offers, setOffers] = useState<Offer[]>([]);
   // What the agent is told: an offer arrived, or went without their answer.
@@ -53,6 +67,7 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
         if (shown) return show(o);
         shown = true;
         chime();
+        notifyDesktop(t("offer.title"), describe(o), `offer-${o.id}`);
         show(o);
         if (!gone.current.has(o.id)) {
           setNotice({ text: `${t("offer.title")} : ${describe(o)}. ${t("offer.shortcut")}`, gone: false });
@@ -101,6 +116,9 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
           citizen_id: event.citizen_id ?? 0,
           citizen_name: "", // not known yet: announce asks for it
           deadline: event.deadline ?? event.at,
+          ...(typeof event.transferred_by === "number"
+            ? { transferred_by: event.transferred_by, transfer_note: String(event.transfer_note ?? "") }
+            : {}),
         };
         announce(offer);
       } else {
@@ -125,6 +143,12 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
       document.title = title;
     };
   }, [offers.length, t]);
+
+  useEffect(() => {
+    if (offers.length === 0) return;
+    const ring = window.setInterval(chime, RING_EVERY_MS);
+    return () => window.clearInterval(ring);
+  }, [offers.length]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -192,6 +216,17 @@ export function Offers({ user, queueName }: { user: User; queueName: (id: number
               <br />
               {t("offer.remaining")} : <strong>{Math.ceil(remaining)} s</strong>
             </p>
+            {offer.transferred_by !== undefined && (
+              <p className="fr-callout__text fr-text--sm">
+                {t("offer.transferredBy")} : {agentName(offer.transferred_by)}
+                {offer.transfer_note && (
+                  <>
+                    <br />
+                    {t("offer.transferNote")} : « {offer.transfer_note} »
+                  </>
+                )}
+              </p>
+            )}
             <progress
               max={30}
               value={Math.min(30, remaining)}

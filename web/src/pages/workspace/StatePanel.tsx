@@ -12,6 +12,9 @@ import { useLiveReload, useNow } from "../../hooks";
 import { currentLang, formatDuration, useT, type TextKey } from "../../i18n";
 import { sayError } from "../../errors";
 
+// What moves an agent's figures of the day.
+const TODAY_MOVES = new Set(["offered", "completed", "rejected", "offer_timeout"]);
+
 export function StatePanel({
   user,
   pauseReasons,
@@ -38,8 +41,9 @@ export function StatePanel({
     });
   }, [user.id]);
   // Read once (and again after a "reset"); then a state change — the
-  // agent's own, or a supervisor's — says the new state itself.
-  useLiveReload(reload, () => false);
+  // agent's own, or a supervisor's — says the new state itself. Today's
+  // figures are read again when one of them moves.
+  useLiveReload(reload, (e) => e.agent_id === user.id && TODAY_MOVES.has(e.type), 500);
   useEffect(() => {
     if (mine) onState(mine.state);
   }, [mine, onState]);
@@ -124,6 +128,20 @@ export function StatePanel({
         </Badge>{" "}
         <span className="fr-text--sm">{formatDuration(since)}</span>
       </p>
+      <dl className="guichet-today fr-text--sm" aria-label={t("today.title")}>
+        <div>
+          <dt>{t("today.handled")}</dt>
+          <dd data-field="handled_today">{mine.handled_today}</dd>
+        </div>
+        <div>
+          <dt>{t("today.offered")}</dt>
+          <dd data-field="offered_today">{mine.offered_today}</dd>
+        </div>
+        <div>
+          <dt>{t("today.missed")}</dt>
+          <dd data-field="missed_today">{mine.missed_today}</dd>
+        </div>
+      </dl>
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
       {told && (
         <Alert

@@ -22,6 +22,7 @@ import { CALL_STATES, CallCard, RecordingPlayer, attributeRows } from "../CallCa
 import type { Lookups } from "../AgentWorkspace";
 import { CONVERSATION_CHANNELS, Conversation } from "./Conversation";
 import { CitizenPanel } from "./CitizenPanel";
+import { Notes } from "./Notes";
 import { sayError } from "../../errors";
 
 export function WorkList({
@@ -41,6 +42,7 @@ export function WorkList({
   const [items, setItems] = useState<Interaction[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [bounced, setBounced] = useState<string | null>(null);
 
   const justAccepted = useRef<number | null>(null); // by this agent, its list not read yet
   const reload = useCallback(() => {
@@ -117,6 +119,21 @@ export function WorkList({
     }
   }, [items]);
 
+  // A transfer the colleague did not take bounced back to its queue 30 s
+  // later without a word: the agent who sent it is told, and by whom.
+  useEffect(
+    () =>
+      liveEvents.subscribe((e) => {
+        if (e.type !== "transfer_bounced" || e.agent_id !== user.id) return;
+        const colleague =
+          lookups.colleagues.find((c) => c.id === e.colleague_id)?.name ?? `#${String(e.colleague_id)}`;
+        const why = t(`transfer.reason.${String(e.reason)}` as TextKey) ?? "";
+        setNotice(null); // "Transférée." no longer holds
+        setBounced(`${t("transfer.bounced")} (#${String(e.interaction_id)}, ${why} ${colleague}) : ${t("transfer.backInQueue")}`);
+      }),
+    [user.id, lookups.colleagues, t],
+  );
+
   const current = items.find((i) => i.id === selected) ?? null;
   return (
     <section aria-labelledby="work-title">
@@ -130,6 +147,16 @@ export function WorkList({
           description={notice}
           closable
           onClose={() => setNotice(null)}
+          className="fr-mb-2w"
+        />
+      )}
+      {bounced && (
+        <Alert
+          severity="warning"
+          small
+          description={bounced}
+          closable
+          onClose={() => setBounced(null)}
           className="fr-mb-2w"
         />
       )}
@@ -202,6 +229,7 @@ function InteractionCard({
   const [note, setNote] = useState("");
   const [toQueue, setToQueue] = useState("");
   const [toAgent, setToAgent] = useState("");
+  const [transferNote, setTransferNote] = useState("");
   const [error, setError] = useState<string | null>(null);
 
   // Messages come on the event stream with what they say, and are shown as
@@ -270,7 +298,7 @@ function InteractionCard({
     else setError(sayError(result.error, currentLang()));
   };
 
-  const transfer = async (to: { queue_id: number } | { agent_id: number }) => {
+  const transfer = async (to: { queue_id: number } | { agent_id: number; note?: string }) => {
     setError(null);
     const result = await settle(
       client.POST("/api/v1/interactions/{id}/transfer", {
@@ -471,10 +499,26 @@ function InteractionCard({
                 </option>
               ))}
             </Select>
+            <Input
+              label={t("transfer.note")}
+              hintText={t("transfer.noteHint")}
+              textArea
+              nativeTextAreaProps={{
+                value: transferNote,
+                rows: 2,
+                maxLength: 1000,
+                onChange: (e) => setTransferNote(e.target.value),
+              }}
+            />
             <Button
               priority="secondary"
               disabled={!toAgent}
-              onClick={() => void transfer({ agent_id: Number(toAgent) })}
+              onClick={() =>
+                void transfer({
+                  agent_id: Number(toAgent),
+                  ...(transferNote.trim() ? { note: transferNote.trim() } : {}),
+                })
+              }
             >
               {t("work.transfer")}
             </Button>
@@ -494,7 +538,14 @@ function InteractionCard({
           </ol>
         </details>
       )}
-      <CitizenPanel citizenId={item.citizen_id} />
+      {(item.phase === "active" || item.phase === "wrapup") && (
+        <Notes
+          item={item}
+          notes={(detail?.timeline ?? []).filter((e) => e.type === "note")}
+          onAdded={reloadDetail}
+        />
+      )}
+      <CitizenPanel item={item} onIdentified={(name) => onDone(`${t("identify.done")} ${name}`)} />
     </article>
   );
 }

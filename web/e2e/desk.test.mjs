@@ -1,0 +1,202 @@
+// End to end, the agent's desk through a conversation as a working day has
+// it: a chat from someone nobody knows yet, answered with Enter, noted,
+// identified from the desk (searched, then created), its tab and 360° view
+// naming her; then handed to a colleague with a note (warm transfer), who
+// is rung again and again and notified on the desktop while the tab is
+// hidden, declines, and the agent who sent it is told. axe on each step.
+//
+//   node web/e2e/desk.test.mjs --guichet build/src/cli/guichet --out build/web-e2e-desk
+//
+// Prints one JSON line of figures and exits 0 when every check passed.
+import { readdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { checker, flags, launchChromium, startGuichet } from "./support.mjs";
+
+const args = flags();
+if (!args.guichet) {
+  console.error("usage: desk.test.mjs --guichet PATH [--out DIR]");
+  process.exit(2);
+}
+const out = args.out ?? "web-e2e-desk";
+const { failures, check, audit, until } = checker(out);
+const figures = {};
+const users = {
+  admin: ["admin", "admin-password-1234"],
+  superviseur: ["supervisor", "superviseur-password-1"],
+  agent1: ["agent", "agent1-password-123"],
+  agent2: ["agent", "agent2-password-123"],
+};
+const { base, server, api } = await startGuichet(args.guichet, users);
+const ids = Object.fromEntries(
+  (await api("admin", "GET", "/api/v1/users")).users.map((u) => [u.username, u.id]),
+);
+const chat = await api("superviseur", "POST", "/api/v1/queues", { name: "chat-mairie", channel: "chat" });
+for (const agent of ["agent1", "agent2"]) {
+  await api("superviseur", "PUT", `/api/v1/agents/${ids[agent]}`, { capacity: { chat: 2 } });
+}
+
+const found0 = (list) => (list.length === 1 ? list[0].id : -1);
+const browser = await launchChromium(chromium);
+const viewport = { width: 1280, height: 800 };
+
+// A desk page, logged in. `hidden`: the tab is not in view (another tab,
+// a minimised window), so an offer is notified on the desktop. The page
+// counts its chimes (oscillators: two a chime) and its notifications.
+async function desk(user, { hidden = false } = {}) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR" });
+  await context.grantPermissions(["notifications"], { origin: base });
+  await context.addInitScript((isHidden) => {
+    window.__oscillators = 0;
+    window.__notified = [];
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function () {
+      window.__oscillators += 1;
+      return create.call(this);
+    };
+    window.Notification = class {
+      static permission = "granted";
+      static requestPermission = async () => "granted";
+      constructor(title, options) {
+        window.__notified.push({ title, body: options?.body });
+      }
+      close() {}
+    };
+    if (isHidden) Object.defineProperty(document, "hidden", { get: () => true });
+  }, hidden);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${base}/`);
+  await page.getByLabel("Identifiant").fill(user);
+  await page.getByLabel("Mot de passe").fill(users[user][1]);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("heading", { name: "Espace agent" }).waitFor();
+  await page.getByRole("button", { name: "Disponible", exact: true }).click();
+  await until(`${user} is available`, async () =>
+    (await page.getByRole("button", { name: "Disponible", exact: true }).getAttribute("aria-pressed")) === "true");
+  return { page, errors };
+}
+
+try {
+  const { page: agent, errors } = await desk("agent1");
+  check(await agent.getByRole("heading", { name: "Raccourcis clavier" }).isVisible(),
+    "the desk lists its keyboard shortcuts");
+  check(await agent.getByText("Notifications du bureau activées").isVisible(),
+    "desktop notifications, once allowed, are said to be on");
+
+  // A chat from someone nobody knows yet.
+  const conversation = await api("superviseur", "POST", "/api/v1/interactions", {
+    channel: "chat",
+    queue_id: chat.id,
+  });
+  const messages = `/api/v1/interactions/${conversation.id}/messages`;
+  await api("superviseur", "POST", messages, { from: "citizen", text: "Bonjour, je viens d'emménager." });
+  await agent.locator(".guichet-offer").waitFor();
+  await agent.getByRole("button", { name: "Accepter" }).click();
+  await agent.getByText("Bonjour, je viens d'emménager.").waitFor();
+  await until("today's figures count the offer", async () =>
+    (await agent.locator('dd[data-field="offered_today"]').textContent()) === "1");
+
+  // Enter sends; Shift+Enter breaks the line (it did neither: the reply box
+  // took Enter as a new line and only the button sent).
+  const reply = agent.getByRole("textbox", { name: "Votre réponse" });
+  await reply.click();
+  await agent.keyboard.type("Bienvenue dans la commune !");
+  await agent.keyboard.press("Shift+Enter");
+  await agent.keyboard.type("Que puis-je pour vous ?");
+  check((await reply.inputValue()) === "Bienvenue dans la commune !\nQue puis-je pour vous ?",
+    `Shift+Enter breaks the line: ${JSON.stringify(await reply.inputValue())}`);
+  await agent.keyboard.press("Enter");
+  await agent.locator(".guichet-thread__agent", { hasText: "Que puis-je pour vous ?" }).waitFor({ timeout: 3000 });
+  check((await reply.inputValue()) === "", "Enter sent the message and emptied the box");
+  check(await agent.evaluate(() => document.activeElement?.tagName === "TEXTAREA"),
+    "the focus stays in the reply box, for the next message");
+
+  // A note while handling it, for colleagues, not sent to the citizen.
+  await agent.getByLabel("Nouvelle note").fill("Nouvelle habitante, inscription sur les listes électorales.");
+  await agent.getByRole("button", { name: "Ajouter la note" }).click();
+  await agent.locator(".guichet-notes", { hasText: "listes électorales" }).waitFor({ timeout: 3000 });
+  const record = await api("superviseur", "GET", `/api/v1/interactions/${conversation.id}`);
+  check(record.timeline.some((e) => e.type === "note" && /listes électorales/.test(e.data.note)),
+    "the note is in the timeline");
+  check(!record.timeline.some((e) => e.type === "message" && /listes électorales/.test(e.data.text)),
+    "the note was not sent to the citizen");
+
+  // Identified from the desk: not found by name, created with her number
+  // as she says it, linked.
+  await agent.getByLabel("Nom, téléphone ou adresse électronique").fill("Lefebvre");
+  await agent.getByRole("button", { name: "Rechercher" }).click();
+  await agent.getByText("Aucun usager trouvé").waitFor();
+  await audit(agent, "bureau-identifier");
+  await agent.getByLabel("Prénom et nom").fill("Lucie Lefebvre");
+  await agent.getByLabel("Téléphone (facultatif)").fill("06 12 34 56 78");
+  await agent.getByRole("button", { name: "Créer l'usager et l'identifier" }).click();
+  await agent.getByText("Usager identifié : Lucie Lefebvre").waitFor({ timeout: 3000 });
+  const chatTab = agent.locator(`button[data-interaction="${conversation.id}"]`);
+  await until("the tab names her", async () => /Lucie Lefebvre/.test(await chatTab.textContent()));
+  const linked = await api("superviseur", "GET", `/api/v1/interactions/${conversation.id}`);
+  check(linked.citizen_id === found0(await api("superviseur", "GET", "/api/v1/citizens?q=Lucie")),
+    `the interaction names its citizen: ${linked.citizen_id}`);
+  await agent.getByRole("heading", { name: "Vue usager" }).waitFor();
+  await agent.locator("section", { hasText: "Vue usager" }).getByText("Lucie Lefebvre").first().waitFor();
+  check(await agent.getByText("+33612345678").isVisible(), "her number, stored normalised, in her 360° view");
+  await audit(agent, "bureau-usager-identifie");
+  // Found next time, by her number however typed (the search an agent makes
+  // when she calls back).
+  const found = await api("superviseur", "GET", "/api/v1/citizens?q=0612345678");
+  check(found.length === 1 && found[0].name === "Lucie Lefebvre", "found again by her number");
+
+  // Handed to a colleague with a note. The colleague's tab is hidden: the
+  // offer rings again while it waits and comes as a desktop notification.
+  const { page: colleague, errors: colleagueErrors } = await desk("agent2", { hidden: true });
+  // Choosing reads the colleagues' states as they are now.
+  const colleagues = agent.getByLabel(/^Vers un collègue/);
+  await colleagues.focus();
+  await until("agent2 shown available", async () =>
+    /Disponible/.test((await colleagues.locator("option", { hasText: "agent2" }).textContent()) ?? ""));
+  await colleagues.selectOption({ label: "agent2 — Disponible" });
+  await agent.getByLabel("Note pour le collègue (facultatif)").fill("Elle demande aussi la carte de stationnement.");
+  await agent.locator("fieldset", { hasText: "Vers un collègue" }).getByRole("button", { name: "Transférer" }).last().click();
+  const offeredAt = Date.now();
+  await colleague.locator(".guichet-offer").waitFor();
+  figures.transfer_to_screen_ms = Date.now() - offeredAt;
+  check(await colleague.getByText("Transférée par : agent1").isVisible(), "the offer says who transferred it");
+  check(await colleague.getByText("« Elle demande aussi la carte de stationnement. »").isVisible(),
+    "the colleague reads the note with the offer");
+  await audit(colleague, "bureau-transfert-accompagne");
+  const notified = await colleague.evaluate(() => window.__notified);
+  check(notified.length === 1 && notified[0].title === "Nouvelle sollicitation" && /Chat/.test(notified[0].body),
+    `a hidden desk is notified on the desktop: ${JSON.stringify(notified)}`);
+  const rang = await colleague.evaluate(() => window.__oscillators);
+  await colleague.waitForTimeout(8500);
+  const rangAgain = await colleague.evaluate(() => window.__oscillators);
+  figures.chimes_in_8_5_s = (rangAgain - rang) / 2;
+  check(rangAgain - rang >= 4, `the ring repeats while the offer waits: ${(rangAgain - rang) / 2} more chimes`);
+
+  // Declined: the agent who sent it is told, and by whom.
+  await colleague.getByRole("button", { name: "Refuser" }).click();
+  await agent.getByText(/Votre transfert n'a pas été pris .*refusé par agent2/).waitFor({ timeout: 3000 });
+  check(!(await agent.getByText("Transférée.").isVisible()), "no longer said transferred");
+  // Back in its queue, it is offered to the agent again: once the offer
+  // has come in (its fade), the page is checked.
+  await agent.locator(".guichet-offer").waitFor();
+  await agent.waitForTimeout(500);
+  await audit(agent, "bureau-transfert-refuse");
+  const rangAfter = await colleague.evaluate(() => window.__oscillators);
+  await colleague.waitForTimeout(4500);
+  check((await colleague.evaluate(() => window.__oscillators)) === rangAfter, "the ring stops once answered");
+
+  check(errors.length === 0 && colleagueErrors.length === 0,
+    `no error in the pages: ${[...errors, ...colleagueErrors].join(" | ")}`);
+} catch (error) {
+  failures.push(String(error?.stack ?? error));
+  console.error(error);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+}
+
+figures.screenshots = readdirSync(out).length;
+figures.failures = failures.length;
+console.log(JSON.stringify({ test: "web e2e desk", ...figures }));
+process.exit(failures.length === 0 ? 0 : 1);
