@@ -2,6 +2,8 @@
 // gauges.
 #include "conversations/detail/contact_center_impl.h"
 
+#include <map>
+
 #include "core/json_format.h"
 
 namespace guichet::conversations {
@@ -73,9 +75,26 @@ Result<std::vector<QueueFigures>> ContactCenter::Impl::queue_stats() {
   return out;
 }
 
+namespace {
+
+std::string team_of(const store::Document& agent) {
+  if (agent.body_json.find("\"team\"") == std::string::npos) return {};  // most have none
+  boost::system::error_code ec;
+  json::value body = json::parse(agent.body_json, ec);
+  return !ec && body.is_object() ? json_body::string_or(body.as_object(), "team", "") : "";
+}
+
+}  // namespace
+
 Result<std::vector<AgentFigures>> ContactCenter::Impl::agent_stats() {
   auto agents = store_.documents(kAgent);
   if (!agents) return agents.error();
+  // People are shown by their name ("Léa Martin"), not their login.
+  std::map<std::uint64_t, std::string> display_names;
+  if (auto users = store_.list_users()) {
+    for (const store::User& user : *users)
+      if (!user.display_name.empty()) display_names[user.id] = user.display_name;
+  }
   const Time at = now();
   std::vector<AgentFigures> out;
   engine_.inspect([&](const routing::Engine& e) {
@@ -86,7 +105,10 @@ Result<std::vector<AgentFigures>> ContactCenter::Impl::agent_stats() {
       const TodayFigures::Agent today = today_.agent(agent.id);
       AgentFigures& f = out.emplace_back();
       f.agent = agent.id;
-      f.name = agent.name;
+      f.login = agent.name;
+      auto named = display_names.find(agent.id);
+      f.name = named != display_names.end() ? named->second : agent.name;
+      f.team = team_of(agent);
       f.state = status->state;
       f.reason = status->reason;
       f.state_since = status->state_since;

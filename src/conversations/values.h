@@ -148,7 +148,9 @@ struct QueueFigures {
 // An agent on the wallboard: state and time in it, what they hold, today's counts.
 struct AgentFigures {
   std::uint64_t agent = 0;
-  std::string name;
+  std::string name;   // the user's display name, or their login when they have none
+  std::string login;  // the user's username
+  std::string team;   // their profile's, empty when none
   routing::AgentState state = routing::AgentState::kOffline;
   std::string reason;
   Time state_since{};

@@ -186,6 +186,49 @@ try {
   await colleague.waitForTimeout(4500);
   check((await colleague.evaluate(() => window.__oscillators)) === rangAfter, "the ring stops once answered");
 
+  // The supervisor's board. agent1 takes the chat back, then is set
+  // offline with it in hand: the board shows what they hold, by name, and
+  // puts it back in its queue. (Five interactions stayed "active" on an
+  // agent set offline, and no screen showed or reassigned them.)
+  await agent.getByRole("button", { name: "Accepter" }).click();
+  await agent.locator(`button[data-interaction="${conversation.id}"]`).waitFor();
+  await api("admin", "PUT", `/api/v1/users/${ids.agent1}`, { display_name: "Léa Martin" });
+  await api("superviseur", "PUT", `/api/v1/agents/${ids.agent2}`, { capacity: { chat: 2 }, team: "Accueil" });
+  await api("superviseur", "PUT", `/api/v1/agents/${ids.agent1}/state`, { state: "offline" });
+  const boardContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  const board = await boardContext.newPage();
+  await board.goto(`${base}/`);
+  await board.getByLabel("Identifiant").fill("superviseur");
+  await board.getByLabel("Mot de passe").fill(users.superviseur[1]);
+  await board.getByRole("button", { name: "Se connecter" }).click();
+  await board.getByRole("link", { name: "Supervision" }).click();
+  const lea = board.locator('tr[data-agent="Léa Martin"]');
+  await lea.waitFor();
+  check((await lea.locator('td[data-field="state"]').textContent()) === "Hors ligne",
+    "the board names the agent (not their login) and shows them offline");
+  await lea.getByRole("button", { name: /1 — voir : Sollicitations en main — Léa Martin/ }).click();
+  const held = board.locator(`li[data-held="${conversation.id}"]`);
+  await held.waitFor();
+  await audit(board, "supervision-en-main");
+  await held.getByRole("button", { name: "Remettre en file" }).click();
+  await board.getByText(`#${conversation.id} : remise dans sa file.`).waitFor({ timeout: 3000 });
+  await until("agent1 holds nothing any more", async () =>
+    (await api("superviseur", "GET", "/api/v1/stats/agents")).find((a) => a.agent_id === ids.agent1)
+      ?.interactions_in_hand === 0);
+  await until("the chat is offered to agent2", async () =>
+    (await api("agent2", "GET", "/api/v1/offers")).some((o) => o.interaction_id === conversation.id));
+  // A team leader follows their team.
+  await board.getByLabel("Équipe").selectOption("Accueil");
+  await until("only the team's agents", async () =>
+    (await board.locator("tr[data-agent]").count()) === 1 &&
+    (await board.locator('tr[data-agent="agent2"]').count()) === 1);
+  await board.getByLabel("Équipe").selectOption("");
+  await board.getByLabel("État des agents").selectOption("offline");
+  await until("only the agents offline", async () =>
+    (await board.locator("tr[data-agent]").count()) === 1 &&
+    (await board.locator('tr[data-agent="Léa Martin"]').count()) === 1);
+  await audit(board, "supervision-filtres");
+
   check(errors.length === 0 && colleagueErrors.length === 0,
     `no error in the pages: ${[...errors, ...colleagueErrors].join(" | ")}`);
 } catch (error) {

@@ -270,6 +270,9 @@ Result<routing::AgentConfig> agent_config(const json::object& body, std::uint64_
       config.capacity[static_cast<int>(*channel)] = static_cast<int>(slots.as_int64());
     }
   }
+  if (utf8_length(json_body::string_or(body, "team", "")) > 100) {
+    return invalid_argument("at most 100 characters", "team");
+  }
   // Checked and normalised when written (put_document): a profile stored
   // before the check existed still loads.
   config.phone = json_body::string_or(body, "phone", "");

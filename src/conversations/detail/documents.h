@@ -94,6 +94,9 @@ inline constexpr std::initializer_list<Field> kAgentFields = {
     {"capacity", json::kind::object},
     {"phone", json::kind::string},
     {"voice_exclusive", json::kind::bool_},
+    // A supervisor's team ("Accueil", "Équipe du matin"): the wallboard
+    // filters by it. Up to 100 characters; empty: none.
+    {"team", json::kind::string},
 };
 
 }  // namespace guichet::conversations::detail

@@ -92,6 +92,7 @@ std::string agent_figures_json(const std::vector<AgentFigures>& agents) {
   for (const AgentFigures& a : agents) {
     if (out.size() > 1) out += ",";
     out += "{\"agent_id\":" + std::to_string(a.agent) + ",\"name\":" + json_quote(a.name) +
+           ",\"login\":" + json_quote(a.login) + ",\"team\":" + json_quote(a.team) +
            ",\"state\":" + json_quote(routing::to_string(a.state)) +
            ",\"reason\":" + json_quote(a.reason) +
            ",\"state_since\":" + json_quote(iso8601(a.state_since)) +

@@ -61,6 +61,7 @@ export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: ()
         .filter(([, level]) => level > 0)
         .map(([skill, level]) => ({ skill_id: Number(skill), level })),
       capacity,
+      ...(profile?.team?.trim() ? { team: profile.team.trim() } : {}),
     };
     const result = await settle(
       client.PUT("/api/v1/agents/{id}", { params: { path: { id: agentId } }, body }),
@@ -83,6 +84,16 @@ export function AgentEditor({ agentId, onClose }: { agentId: number; onClose: ()
         <Alert severity="success" small description={t("editor.saved")} className="fr-mb-2w" />
       )}
       <form onSubmit={save}>
+        <Input
+          label={t("wall.team")}
+          hintText={t("editor.teamHint")}
+          nativeInputProps={{
+            name: "team",
+            maxLength: 100,
+            value: profile.team ?? "",
+            onChange: (e) => setProfile({ ...profile, team: e.target.value }),
+          }}
+        />
         <fieldset className="fr-fieldset">
           <legend className="fr-fieldset__legend">{t("editor.skills")}</legend>
           <div className="guichet-grid">

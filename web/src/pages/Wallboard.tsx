@@ -3,12 +3,13 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Fragment, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { client, settle, type AgentFigures, type QueueFigures, type Schemas } from "../api";
 import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
 import { currentLang, formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { AgentEditor } from "./AgentEditor";
+import { HeldInteractions } from "./HeldInteractions";
 import { sayError } from "../errors";
 
 type AgentState = AgentFigures["state"];
@@ -23,6 +24,18 @@ export function Wallboard() {
   const [loadedAt, setLoadedAt] = useState(Date.now());
   const [editing, setEditing] = useState<number | null>(null);
   const [filter, setFilter] = useState("");
+  const [team, setTeam] = useState("");
+  const [stateShown, setStateShown] = useState<"" | AgentState>("");
+  const [opened, setOpened] = useState<Set<number>>(new Set()); // agents whose interactions are shown
+  const toggle = useCallback(
+    (id: number) =>
+      setOpened((shown) => {
+        const next = new Set(shown);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
   const [error, setError] = useState<string | null>(null);
   // Once pause reasons exist a pause needs one: the supervisor's pauses use
   // the reason chosen above the table.
@@ -67,9 +80,24 @@ export function Wallboard() {
     () => (needle ? queues.filter((q) => q.name.toLowerCase().includes(needle)) : queues),
     [queues, needle],
   );
+  // Teams and states narrow the agents: a team leader follows their own.
   const shownAgents = useMemo(
-    () => (needle ? agents.filter((a) => a.name.toLowerCase().includes(needle)) : agents),
-    [agents, needle],
+    () =>
+      agents.filter(
+        (a) =>
+          (!needle || a.name.toLowerCase().includes(needle) || a.login.toLowerCase().includes(needle)) &&
+          (!team || a.team === team) &&
+          (!stateShown || a.state === stateShown),
+      ),
+    [agents, needle, team, stateShown],
+  );
+  const teams = useMemo(
+    () => [...new Set(agents.map((a) => a.team).filter(Boolean))].sort((x, y) => x.localeCompare(y, "fr")),
+    [agents],
+  );
+  const queueName = useCallback(
+    (id: number) => queues.find((q) => q.queue_id === id)?.name ?? `#${id}`,
+    [queues],
   );
 
   const byState = useMemo(() => {
@@ -108,8 +136,41 @@ export function Wallboard() {
           onChange: (e) => setFilter(e.target.value),
         }}
       />
+      <div className="fr-grid-row fr-grid-row--gutters">
+        {teams.length > 0 && (
+          <div className="fr-col-12 fr-col-md-6">
+            <Select
+              label={t("wall.team")}
+              nativeSelectProps={{ value: team, onChange: (e) => setTeam(e.target.value) }}
+            >
+              <option value="">{t("wall.allTeams")}</option>
+              {teams.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </Select>
+          </div>
+        )}
+        <div className="fr-col-12 fr-col-md-6">
+          <Select
+            label={t("wall.stateFilter")}
+            nativeSelectProps={{
+              value: stateShown,
+              onChange: (e) => setStateShown(e.target.value as "" | AgentState),
+            }}
+          >
+            <option value="">{t("wall.allStates")}</option>
+            {(["available", "paused", "offline"] as const).map((state) => (
+              <option key={state} value={state}>
+                {t(`state.${state}` as TextKey)}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </div>
 
-      <section aria-labelledby="wall-queues">
+      <section aria-labelledby="wall-queues" className="fr-mt-3w">
         <h2 id="wall-queues" className="fr-h4">
           {t("wall.queues")}
         </h2>
@@ -150,10 +211,7 @@ export function Wallboard() {
                   <td data-field="service-level">
                     {/* No traffic today: no level to colour green. */}
                     {q.offered_today > 0 ? (
-                      <Badge
-                        small
-                        severity={q.service_level_today >= q.service_level_target ? "success" : "error"}
-                      >
+                      <Badge small severity={levelSeverity(q.service_level_today, q.service_level_target)}>
                         {formatPercent(q.service_level_today)}
                       </Badge>
                     ) : (
@@ -216,7 +274,22 @@ export function Wallboard() {
             </thead>
             <tbody>
               {shownAgents.map((a) => (
-                <AgentRow key={a.agent_id} agent={a} onState={setState} onEdit={setEditing} />
+                <Fragment key={a.agent_id}>
+                  <AgentRow
+                    agent={a}
+                    onState={setState}
+                    onEdit={setEditing}
+                    opened={opened.has(a.agent_id)}
+                    onToggle={toggle}
+                  />
+                  {opened.has(a.agent_id) && (
+                    <tr>
+                      <td colSpan={7}>
+                        <HeldInteractions agent={a} colleagues={agents} queueName={queueName} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -233,16 +306,23 @@ const AgentRow = memo(
     agent: a,
     onState,
     onEdit,
+    opened,
+    onToggle,
   }: {
     agent: AgentFigures;
     onState: (agent: AgentFigures, state: AgentState) => Promise<void>;
     onEdit: (id: number) => void;
+    opened: boolean;
+    onToggle: (id: number) => void;
   }) {
     const { t } = useT();
     const since = a.state_since ? Date.parse(a.state_since) : Date.now() - a.time_in_state_s * 1000;
     return (
       <tr data-agent={a.name}>
-        <th scope="row">{a.name}</th>
+        <th scope="row">
+          {a.name}
+          {a.team && <span className="fr-text--xs fr-mb-0 guichet-team">{a.team}</span>}
+        </th>
         <td data-field="state">
           {t(`state.${a.state}` as TextKey)}
           {a.reason ? ` — ${a.reason}` : ""}
@@ -250,7 +330,21 @@ const AgentRow = memo(
         <td data-field="since">
           <Since since={since} />
         </td>
-        <td>{a.interactions_in_hand}</td>
+        <td data-field="in-hand">
+          {a.interactions_in_hand > 0 || opened ? (
+            <button
+              type="button"
+              className="fr-link"
+              aria-expanded={opened}
+              aria-label={`${a.interactions_in_hand} — ${t("held.show")} : ${t("held.title")} — ${a.name}`}
+              onClick={() => onToggle(a.agent_id)}
+            >
+              {a.interactions_in_hand} — {t("held.show")}
+            </button>
+          ) : (
+            a.interactions_in_hand
+          )}
+        </td>
         <td>{a.handled_today}</td>
         <td>{a.missed_today}</td>
         <td>
@@ -294,6 +388,9 @@ const AgentRow = memo(
     return (
       before.onState === after.onState &&
       before.onEdit === after.onEdit &&
+      before.opened === after.opened &&
+      before.onToggle === after.onToggle &&
+      x.team === y.team &&
       x.state === y.state &&
       x.reason === y.reason &&
       x.state_since === y.state_since &&
@@ -304,3 +401,9 @@ const AgentRow = memo(
     );
   },
 );
+
+// Coloured by the queue's own target: met, within 10 points of it, or short.
+function levelSeverity(level: number, target: number): "success" | "warning" | "error" {
+  if (level >= target) return "success";
+  return level >= target - 0.1 ? "warning" : "error";
+}
