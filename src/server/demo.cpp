@@ -6,6 +6,7 @@
 
 #include "conversations/contact_center.h"
 #include "server/auth.h"
+#include "server/routes/routes.h"
 
 namespace guichet::server {
 
@@ -239,6 +240,13 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
         center.create("pause_reason", std::string(R"({"name":")") + reason + "\"}", admin);
     if (!created) return created.error();
   }
+  // A town hall, not a State service: its own name where the
+  // "République française" block would be.
+  store::Document identity{routes::kIdentityKind, 1, routes::kIdentityKind,
+                           R"({"name":"Mairie de Saint-Exemple","state_service":false,)"
+                           R"("accessibility":"partially compliant"})"};
+  if (auto stored = store.put_document(std::move(identity), admin, center.now()); !stored)
+    return stored.error();
   accounts += "  agent1 … agent20 (agent)\n";
   return accounts;
 }

@@ -306,6 +306,19 @@ await expect(200, call(supervisor, "POST", "/api/v1/simulations",
   { arrivals: { [tasks.id]: [4, 8, 6] }, interval_s: 900, aht_s: 240, patience_s: 120 }));
 await expect(200, call(supervisor, "GET", "/api/v1/audit"));
 
+// Who runs the service: a town hall, its links and its logo.
+await expect(200, call(null, "GET", "/api/v1/identity"));
+await expect(200, call(admin, "PUT", "/api/v1/identity", {
+  name: "Mairie de Saint-Exemple", state_service: false, accessibility: "partially compliant",
+  accessibility_url: "https://www.saint-exemple.fr/accessibilite", legal_notice_url: "/mentions-legales",
+}));
+const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
+const withLogo = await expect(200, call(admin, "PUT", "/api/v1/identity/logo", png,
+  { raw: true, type: "image/png" }));
+await expect(200, call(null, "GET", withLogo.logo_url));
+await expect(204, call(admin, "DELETE", "/api/v1/identity/logo"));
+await expect(404, call(null, "GET", "/api/v1/identity/logo"));
+
 // The phone's side: a recording, and a flow that plays it.
 const prompt = await expect(201, call(admin, "POST", "/api/v1/prompts?name=accueil",
   toneWav(0.5), { raw: true, type: "audio/wav" }));

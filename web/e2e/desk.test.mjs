@@ -229,6 +229,48 @@ try {
     (await board.locator('tr[data-agent="Léa Martin"]').count()) === 1);
   await audit(board, "supervision-filtres");
 
+  // A town hall is not the State: its own name and logo in the header
+  // (not the "République française" block), its links in the footer, on
+  // every page and on the login page too. Set in the administration.
+  const adminContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  const admin = await adminContext.newPage();
+  await admin.goto(`${base}/`);
+  check(await admin.locator(".fr-header .fr-logo", { hasText: "République" }).isVisible(),
+    "a State service by default: the République française block");
+  await admin.getByLabel("Identifiant").fill("admin");
+  await admin.getByLabel("Mot de passe").fill(users.admin[1]);
+  await admin.getByRole("button", { name: "Se connecter" }).click();
+  await admin.getByRole("link", { name: "Administration" }).click();
+  await admin.getByRole("link", { name: "Identité du service" }).click();
+  await admin.getByRole("textbox", { name: /^Nom du service/ }).fill("Mairie de Saint-Exemple");
+  await admin.locator("label", { hasText: "Service de l'État" }).click();
+  await admin.getByLabel("Mentions légales (adresse)").fill("javascript:alert(1)");
+  await admin.getByRole("button", { name: "Enregistrer" }).click();
+  await admin.getByText(/Mentions légales \(adresse\) : une adresse web/i).waitFor({ timeout: 3000 })
+    .catch(() => check(false, "a link that is not one is refused, naming the field"));
+  await admin.getByLabel("Mentions légales (adresse)").fill("https://www.saint-exemple.fr/mentions-legales");
+  await admin.getByLabel("Données personnelles (adresse)").fill("/donnees-personnelles");
+  await admin.getByRole("button", { name: "Enregistrer" }).click();
+  await admin.getByText("Identité enregistrée").waitFor();
+  const logo = await admin.screenshot({ clip: { x: 0, y: 0, width: 160, height: 90 } });
+  await admin.getByLabel(/^Logo du service/).setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logo });
+  await admin.getByRole("button", { name: "Envoyer le logo" }).click();
+  await admin.getByText("Logo enregistré.").waitFor();
+  await admin.locator('.fr-header img[alt="Mairie de Saint-Exemple"]').waitFor();
+  check(await admin.locator(".fr-header .fr-logo", { hasText: "Mairie de Saint-Exemple" }).isVisible(),
+    "the town hall's name in the brand block");
+  check(!(await admin.locator(".fr-header", { hasText: "République" }).isVisible()),
+    "no République française block for a town hall");
+  check((await admin.locator(".fr-footer").getByRole("link", { name: "Mentions légales" }).getAttribute("href")) ===
+    "https://www.saint-exemple.fr/mentions-legales", "the legal notice linked from the footer");
+  check(await admin.locator(".fr-footer").getByRole("link", { name: "Données personnelles" }).isVisible(),
+    "the personal-data page linked from the footer");
+  await audit(admin, "administration-identite");
+  const outside = await (await browser.newContext({ viewport, locale: "fr-FR" })).newPage();
+  await outside.goto(`${base}/`);
+  await outside.locator('.fr-header img[alt="Mairie de Saint-Exemple"]').waitFor();
+  await audit(outside, "connexion-mairie");
+
   check(errors.length === 0 && colleagueErrors.length === 0,
     `no error in the pages: ${[...errors, ...colleagueErrors].join(" | ")}`);
 } catch (error) {

@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { logout, whoami, type User } from "./api";
 import { liveEvents } from "./events";
 import { useT } from "./i18n";
+import { useIdentity } from "./identity";
 import { Login } from "./pages/Login";
 import { linkTo, navigate, usePath } from "./router";
 
@@ -42,6 +43,7 @@ export function App() {
   const { t, lang, setLang } = useT();
   const path = usePath();
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const { identity } = useIdentity();
 
   useEffect(() => {
     void whoami().then(setUser);
@@ -150,16 +152,28 @@ export function App() {
     <>
       <SkipLinks links={[{ label: t("skip.content"), anchor: "#content" }]} />
       <Header
+        // The "République française" block (Marianne, the motto) is the
+        // State's: another operator shows its own name in its place.
+        className={identity.state_service ? undefined : "guichet-operator"}
         brandTop={
-          <>
-            République
-            <br />
-            Française
-          </>
+          identity.state_service ? (
+            <>
+              République
+              <br />
+              Française
+            </>
+          ) : (
+            identity.name || "Guichet"
+          )
+        }
+        operatorLogo={
+          identity.logo_url
+            ? { imgUrl: identity.logo_url, alt: identity.name || "Guichet", orientation: "horizontal" }
+            : undefined
         }
         homeLinkProps={{ ...linkTo(user ? home(user) : "/login"), title: t("app.home") }}
         serviceTitle="Guichet"
-        serviceTagline={t("app.tagline")}
+        serviceTagline={identity.state_service && identity.name ? identity.name : t("app.tagline")}
         quickAccessItems={quickAccess}
         navigation={navigation}
         // The colours follow the system's (startReactDsfr): no display
@@ -169,7 +183,20 @@ export function App() {
       <main id="content" tabIndex={-1} className="fr-container fr-py-4w">
         <Suspense fallback={<p>{t("common.loading")}</p>}>{page}</Suspense>
       </main>
-      <Footer accessibility="partially compliant" contentDescription={t("app.tagline")} />
+      <Footer
+        className={identity.state_service ? undefined : "guichet-operator"}
+        accessibility={identity.accessibility}
+        contentDescription={identity.name ? `${identity.name} — ${t("app.tagline")}` : t("app.tagline")}
+        accessibilityLinkProps={identity.accessibility_url ? { href: identity.accessibility_url } : undefined}
+        termsLinkProps={identity.legal_notice_url ? { href: identity.legal_notice_url } : undefined}
+        bottomItems={
+          identity.personal_data_url
+            ? [{ text: t("footer.personalData"), linkProps: { href: identity.personal_data_url } }]
+            : []
+        }
+        // The State's sites, for a State service only.
+        domains={identity.state_service ? undefined : []}
+      />
     </>
   );
 }

@@ -79,6 +79,17 @@ export function uploadRecording(name: string, file: Blob, type: string) {
   );
 }
 
+// The operator's logo: the image is the request's body itself.
+export function uploadLogo(file: Blob) {
+  return settle(
+    client.PUT("/api/v1/identity/logo", {
+      body: file as never,
+      bodySerializer: (body) => body, // as it is, not as JSON
+      headers: { "Content-Type": file.type || "application/octet-stream" },
+    }),
+  );
+}
+
 // A recording's or voicemail's audio, with the session cookie; `signal`
 // stops the download when its reader goes away.
 export async function getBlob(
@@ -182,5 +193,6 @@ export type QueueFigures = Schemas["QueueFigures"];
 export type AgentFigures = Schemas["AgentFigures"];
 export type Contact = Schemas["Contact"];
 export type Citizen = Schemas["Citizen"];
+export type Identity = Schemas["Identity"];
 export type CitizenView = Schemas["CitizenView"];
 export type CitizenInteraction = Schemas["CitizenInteraction"];

@@ -150,6 +150,11 @@ const FRENCH: [RegExp, Say][] = [
   [/^must be text$/, () => "Doit être un texte."],
   [/^one of prompt, menu, collect, hours, queue, voicemail, hangup$/, () => "Un type d'étape connu."],
   [/^a flow is a JSON object$/, () => "Un scénario mal formé."],
+  [/^a web address \(https:\/\/…\) or a path \(\/…\)$/, () => "Une adresse web (https://…) ou un chemin sur ce serveur (/…)."],
+  [/^non compliant, partially compliant or fully compliant$/, () => "Non conforme, partiellement ou totalement conforme."],
+  [/^an image of 1 byte to 100 KB$/, () => "Une image de 100 Ko au plus."],
+  [/^PNG, JPEG or WebP expected$/, () => "Une image PNG, JPEG ou WebP est attendue."],
+  [/^a note goes to a colleague, not a queue$/, () => "Une note accompagne un transfert à un collègue, pas à une file."],
 ];
 
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

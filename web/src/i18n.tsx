@@ -5,6 +5,7 @@ export type Lang = "fr" | "en";
 
 const fr = {
   "app.tagline": "Centre de contacts du service public",
+  "footer.personalData": "Données personnelles",
   "app.home": "Accueil — Guichet",
   "nav.agent": "Espace agent",
   "nav.wallboard": "Supervision",
@@ -306,6 +307,7 @@ export type TextKey = keyof typeof fr;
 
 const en: Record<TextKey, string> = {
   "app.tagline": "Public service contact center",
+  "footer.personalData": "Personal data",
   "app.home": "Home — Guichet",
   "nav.agent": "Agent workspace",
   "nav.wallboard": "Supervision",

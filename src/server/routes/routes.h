@@ -75,6 +75,9 @@ std::vector<Route> offers();
 std::vector<Route> stats();
 std::vector<Route> reports();  // the traffic report and the what-if simulation
 std::vector<Route> audit();
+std::vector<Route> identity();  // who runs the service, as its pages show it
+// How identity() keeps it: one configuration document of this kind, id 1.
+inline constexpr const char* kIdentityKind = "identity";
 
 // A configuration document's routes (configuration.cpp), for the resources
 // that are documents with more: `collection` as in the path ("queues"),

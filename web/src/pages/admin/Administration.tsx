@@ -7,6 +7,7 @@ import { useEffect } from "react";
 import type { User } from "../../api";
 import { linkTo, usePath } from "../../router";
 import { CalendarsPage } from "./CalendarsPage";
+import { IdentityPage } from "./IdentityPage";
 import { IvrFlowsPage } from "./IvrFlowsPage";
 import { QueuesPage } from "./QueuesPage";
 import { SimpleListPage } from "./SimpleListPage";
@@ -22,6 +23,7 @@ const SECTIONS = [
   { slug: "calendars", title: "admin.calendars" },
   { slug: "ivr-flows", title: "admin.ivr" },
   { slug: "users", title: "admin.users" },
+  { slug: "identity", title: "admin.identity" },
 ] as const satisfies readonly { slug: string; title: AdminKey }[];
 
 type Slug = (typeof SECTIONS)[number]["slug"];
@@ -36,7 +38,9 @@ export function Administration({ user }: { user: User }) {
   const path = usePath();
   const isAdmin = user.role === "admin";
   const current = sectionOf(path);
-  const sections = SECTIONS.filter((s) => s.slug !== "users" || isAdmin);
+  // Users and the service's identity are the administrators'.
+  const adminOnly = (slug: Slug) => slug === "users" || slug === "identity";
+  const sections = SECTIONS.filter((s) => !adminOnly(s.slug) || isAdmin);
   const currentTitle = t(SECTIONS.find((s) => s.slug === current)!.title);
 
   useEffect(() => {
@@ -55,10 +59,13 @@ export function Administration({ user }: { user: User }) {
       page = <IvrFlowsPage />;
       break;
     case "users":
-      page = isAdmin ? (
+    case "identity":
+      page = !isAdmin ? (
+        <Alert severity="info" small description={t("admin.adminOnly")} />
+      ) : current === "users" ? (
         <UsersPage />
       ) : (
-        <Alert severity="info" small description={t("admin.adminOnly")} />
+        <IdentityPage />
       );
       break;
     default:
