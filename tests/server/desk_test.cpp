@@ -71,6 +71,19 @@ TEST_F(Flow, ANoteGoesToAColleagueNotToAQueue) {
   EXPECT_EQ(field(to_queue.body, "field"), "note");
 }
 
+// A name is as long as it reads: 100 accented letters pass, 101 do not (a
+// 300-character skill name stretched the tables).
+TEST_F(Flow, NamesAreCountedInLettersNotBytes) {
+  std::string accented;
+  for (int i = 0; i < 100; ++i)
+    accented += "é";
+  EXPECT_EQ(call(supervisor_, "POST", "/api/v1/skills", R"({"name":")" + accented + "\"}").status,
+            201);
+  Reply too_long = call(supervisor_, "POST", "/api/v1/skills", R"({"name":")" + accented + "e\"}");
+  EXPECT_EQ(too_long.status, 400);
+  EXPECT_EQ(field(too_long.body, "field"), "name");
+}
+
 // A queue's target read back as written: 0.8, not 8E-1.
 TEST_F(Flow, AQueuesSettingsReadBackAsWritten) {
   const auto queue = create("queues", R"({"name":"accueil","channel":"task","sl_target":0.8,)"

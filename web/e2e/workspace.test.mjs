@@ -711,6 +711,12 @@ try {
   await supervisor.getByRole("alert").filter({ hasText: "Le scénario « Mairie — accueil » s'en sert" }).waitFor();
   check((await api("superviseur", "GET", "/api/v1/prompts")).some((p) => p.id === recording?.id),
     "the recording the flow plays is kept");
+  // Said where the user clicked too, and the focus back on "Supprimer", which it describes.
+  await listed.getByText("Le scénario « Mairie — accueil » s'en sert").waitFor();
+  check(await focusComesTo(supervisor, () => {
+    const refused = document.activeElement?.getAttribute("aria-describedby");
+    return Boolean(refused && document.getElementById(refused)?.textContent?.includes("s'en sert"));
+  }), "the refusal describes the delete button, which has the focus");
   await audit(supervisor, "admin-svi-enregistrements");
 
   // An admin renames an account.

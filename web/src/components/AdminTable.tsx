@@ -49,7 +49,8 @@ export function AdminTable<T extends { id: number }>({
 // "Modifier" (without `onEdit`: items that are replaced, not changed) and
 // "Supprimer" for one row; "Supprimer" asks for a second click on "Confirmer
 // la suppression" (or "Annuler") in place, focus moving along. `onDelete`
-// tells whether the item went (when not, focus goes back).
+// tells whether the item went, or why not: said under the buttons, where
+// the user clicked (the focus goes back to "Supprimer", which it describes).
 export function RowActions({
   idPrefix,
   name,
@@ -59,11 +60,12 @@ export function RowActions({
   idPrefix: string;
   name: string;
   onEdit?: () => void;
-  onDelete: () => Promise<boolean>;
+  onDelete: () => Promise<true | string>;
 }) {
   const t = useAdminT();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
 
   const ask = () => {
     setConfirming(true);
@@ -76,9 +78,13 @@ export function RowActions({
   const confirm = async () => {
     if (busy) return; // (not disabled: the button keeps the focus)
     setBusy(true);
+    setRefused(null);
     const gone = await onDelete();
     setBusy(false);
-    if (!gone) cancel();
+    if (gone !== true) {
+      setRefused(gone);
+      cancel();
+    }
   };
 
   return (
@@ -123,10 +129,18 @@ export function RowActions({
           priority="tertiary"
           type="button"
           onClick={ask}
-          nativeButtonProps={{ "aria-label": `${t("common.delete")} — ${name}` }}
+          nativeButtonProps={{
+            "aria-label": `${t("common.delete")} — ${name}`,
+            "aria-describedby": refused ? `${idPrefix}-refused` : undefined,
+          }}
         >
           {t("common.delete")}
         </Button>
+      )}
+      {refused && (
+        <p id={`${idPrefix}-refused`} className="fr-error-text fr-mt-0 fr-mb-1w guichet-refused">
+          {refused}
+        </p>
       )}
     </div>
   );

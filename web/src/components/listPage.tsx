@@ -176,9 +176,10 @@ export function EditorOrAdd<T>({
 }
 
 // Deletes an item of the list at `path`, once its RowActions had it
-// confirmed, and tells RowActions whether it went. Refused: the reason in
-// the page's feedback. Deleted: the page says so and reloads, and the focus
-// moves to its title, since the row and its buttons are gone.
+// confirmed, and tells RowActions whether it went: true, or the reason it
+// was refused, which RowActions shows where the user clicked (and the
+// page's feedback too). Deleted: the page says so and reloads, and the
+// focus moves to its title, since the row and its buttons are gone.
 export async function deleteItem<T extends { id: number; name: string }>(
   path: DocumentPath,
   item: T,
@@ -188,11 +189,12 @@ export async function deleteItem<T extends { id: number; name: string }>(
     editor: { deleted: (item: T) => Promise<void> };
     title: RefObject<HTMLHeadingElement | null>;
   },
-): Promise<boolean> {
+): Promise<true | string> {
   const result = await removeDocument(path, item.id);
   if (!result.ok) {
-    page.setFeedback({ kind: "error", problem: problemFromApi(result.error, page.t, false) });
-    return false;
+    const problem = problemFromApi(result.error, page.t, false);
+    page.setFeedback({ kind: "error", problem });
+    return problem.message;
   }
   page.setFeedback({ kind: "success", text: fill(page.t("common.deleted"), { name: item.name }) });
   await page.editor.deleted(item);

@@ -169,6 +169,8 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
             name: "username",
             required: true,
             maxLength: 64,
+            // As the server checks it (valid_username): said before sending.
+            pattern: "[a-z0-9._\\-]{1,64}",
             autoComplete: "off",
             autoCapitalize: "none",
             spellCheck: false,
