@@ -140,6 +140,9 @@ try {
   await agent.getByRole("heading", { name: "Vue usager" }).waitFor();
   await agent.locator("section", { hasText: "Vue usager" }).getByText("Lucie Lefebvre").first().waitFor();
   check(await agent.getByText("+33612345678").isVisible(), "her number, stored normalised, in her 360° view");
+  // From the top: the side column is sticky, and a full-page picture taken
+  // scrolled down shows it where the scroll left it.
+  await agent.evaluate(() => window.scrollTo(0, 0));
   await audit(agent, "bureau-usager-identifie");
   // Found next time, by her number however typed (the search an agent makes
   // when she calls back).

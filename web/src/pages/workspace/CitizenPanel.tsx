@@ -46,37 +46,29 @@ export function CitizenPanel({
             )}
           </p>
           <p className="fr-text--sm">
-            {t("citizen.contacts")} : {citizen.contacts.map((c) => `${c.kind} ${c.value}`).join(", ")}
+            {t("citizen.contacts")} : {citizen.contacts.map((c) => `${t(`citizen.kind.${c.kind}` as TextKey)} ${c.value}`).join(", ")}
           </p>
           <h5 className="fr-text--md fr-mb-1w">{t("citizen.history")}</h5>
-          <div className="fr-table fr-table--bordered">
-            <table>
-              <caption className="fr-sr-only">{t("citizen.history")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t("work.enqueued")}</th>
-                  <th scope="col">{t("citizen.channel")}</th>
-                  <th scope="col">{t("citizen.outcome")}</th>
-                  <th scope="col">{t("work.note")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {citizen.interactions.map((i) => (
-                  <tr key={i.id}>
-                    <td>{i.id}</td>
-                    <td>{new Date(i.enqueued_at).toLocaleString()}</td>
-                    <td>{t(`channel.${i.channel}` as TextKey)}</td>
-                    <td>
-                      {t(`status.${i.status}` as TextKey)}
-                      {i.wrapup_code ? ` — ${i.wrapup_code}` : ""}
-                    </td>
-                    <td>{i.notes.map((n) => n.note).filter(Boolean).join(" · ")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {/* A list, not a table: beside the conversation the column is
+              narrow, and a table scrolled sideways. */}
+          <ul className="guichet-found" aria-label={t("citizen.history")}>
+            {citizen.interactions.map((i) => (
+              <li key={i.id}>
+                <strong>{t(`channel.${i.channel}` as TextKey)}</strong> #{i.id} —{" "}
+                {new Date(i.enqueued_at).toLocaleString([], { dateStyle: "short", timeStyle: "short" })} —{" "}
+                {t(`status.${i.status}` as TextKey)}
+                {i.wrapup_code ? ` (${i.wrapup_code})` : ""}
+                {i.notes.some((n) => n.note) && (
+                  <p className="fr-text--sm fr-mb-0">
+                    {i.notes
+                      .map((n) => n.note)
+                      .filter(Boolean)
+                      .join(" · ")}
+                  </p>
+                )}
+              </li>
+            ))}
+          </ul>
         </>
       )}
       {held && (!citizenId || identifying) && (

@@ -367,185 +367,193 @@ function InteractionCard({
       <p className="fr-text--sm">
         {t("work.enqueued")} : {new Date(item.enqueued_at).toLocaleTimeString()}
       </p>
-      {item.phase === "wrapup" && (
-        // Code and note given: the queue's wrap-up time, and what is left of
-        // it; the agent says when they are ready for the next one.
-        <div className="fr-mb-2w">
-          <p className="fr-mb-1w" role="timer" aria-live="off">
-            {t("work.wrapupLeft")} :{" "}
-            <strong>
-              {formatDuration(
-                // `now` ticks each second: it may be a moment before the
-                // completion the server stamped.
-                Math.min(
-                  wrapupSeconds,
-                  Math.max(0, wrapupSeconds - (completedAt ? (now - Date.parse(completedAt)) / 1000 : 0)),
-                ),
-              )}
-            </strong>
-          </p>
-          <Button iconId="fr-icon-check-line" iconPosition="left" onClick={() => void ready()}>
-            {t("work.ready")}
-          </Button>
-        </div>
-      )}
-      {item.channel === "voice" && !voicemail && (
-        <CallCard item={item} timeline={detail?.timeline ?? []} />
-      )}
-      {attributes.length > 0 && (
-        <dl className="guichet-attributes" aria-label={t("work.attributes")}>
-          {attributes.map(({ key, label, value }) => (
-            <div key={key}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
+      {/* The conversation in the middle, the citizen beside it (below it on
+          a narrower screen). */}
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-xl-7">
+          {item.phase === "wrapup" && (
+            // Code and note given: the queue's wrap-up time, and what is left of
+            // it; the agent says when they are ready for the next one.
+            <div className="fr-mb-2w">
+              <p className="fr-mb-1w" role="timer" aria-live="off">
+                {t("work.wrapupLeft")} :{" "}
+                <strong>
+                  {formatDuration(
+                    // `now` ticks each second: it may be a moment before the
+                    // completion the server stamped.
+                    Math.min(
+                      wrapupSeconds,
+                      Math.max(0, wrapupSeconds - (completedAt ? (now - Date.parse(completedAt)) / 1000 : 0)),
+                    ),
+                  )}
+                </strong>
+              </p>
+              <Button iconId="fr-icon-check-line" iconPosition="left" onClick={() => void ready()}>
+                {t("work.ready")}
+              </Button>
             </div>
-          ))}
-        </dl>
-      )}
-      {voicemail && (
-        <RecordingPlayer
-          interactionId={item.id}
-          kind="voicemail"
-          seconds={item.attributes.voicemail_seconds}
-        />
-      )}
-      {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
-
-      {CONVERSATION_CHANNELS.includes(item.channel) && (
-        <Conversation
-          item={item}
-          messages={(detail?.timeline ?? []).filter((e) => e.type === "message")}
-          canned={lookups.canned}
-          onSent={(m) => addMessage(messageEvent(-(1e9 + ++sent.current), m.at, m.from, m.text))}
-        />
-      )}
-
-      {item.phase !== "wrapup" && (
-        <form onSubmit={complete} className="fr-mt-2w" aria-label={t("work.complete")}>
-          {lookups.wrapupCodes.length > 0 && (
-            <Select
-              label={t("work.wrapupCode")}
-              nativeSelectProps={{
-                required: true,
-                value: code,
-                onChange: (e) => setCode(e.target.value),
-              }}
-            >
-              <option value="">—</option>
-              {lookups.wrapupCodes.map((c) => (
-                <option key={c.id} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
           )}
-          <Input
-            label={t("work.note")}
-            textArea
-            nativeTextAreaProps={{ value: note, onChange: (e) => setNote(e.target.value), rows: 3 }}
-          />
-          <Button type="submit" iconId="fr-icon-check-line">
-            {t("work.complete")}
-          </Button>
-        </form>
-      )}
+          {item.channel === "voice" && !voicemail && (
+            <CallCard item={item} timeline={detail?.timeline ?? []} />
+          )}
+          {attributes.length > 0 && (
+            <dl className="guichet-attributes" aria-label={t("work.attributes")}>
+              {attributes.map(({ key, label, value }) => (
+                <div key={key}>
+                  <dt>{label}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          {voicemail && (
+            <RecordingPlayer
+              interactionId={item.id}
+              kind="voicemail"
+              seconds={item.attributes.voicemail_seconds}
+            />
+          )}
+          {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
 
-      {item.phase === "active" && (
-        <fieldset className="fr-fieldset fr-mt-3w">
-          <legend className="fr-fieldset__legend">{t("work.transfer")}</legend>
-          <div className="fr-fieldset__element">
-            {otherQueues.length === 0 ? (
-              // An empty list said nothing: say why.
-              <p className="fr-text--sm">{t("work.noOtherQueue")}</p>
-            ) : (
-              <>
+          {CONVERSATION_CHANNELS.includes(item.channel) && (
+            <Conversation
+              item={item}
+              messages={(detail?.timeline ?? []).filter((e) => e.type === "message")}
+              canned={lookups.canned}
+              onSent={(m) => addMessage(messageEvent(-(1e9 + ++sent.current), m.at, m.from, m.text))}
+            />
+          )}
+
+          {item.phase !== "wrapup" && (
+            <form onSubmit={complete} className="fr-mt-2w" aria-label={t("work.complete")}>
+              {lookups.wrapupCodes.length > 0 && (
                 <Select
-                  label={t("work.transferQueue")}
-                  nativeSelectProps={{ value: toQueue, onChange: (e) => setToQueue(e.target.value) }}
+                  label={t("work.wrapupCode")}
+                  nativeSelectProps={{
+                    required: true,
+                    value: code,
+                    onChange: (e) => setCode(e.target.value),
+                  }}
                 >
-                  <option value="">{t("work.chooseQueue")}</option>
-                  {otherQueues.map((q) => (
-                    <option key={q.id} value={q.id}>
-                      {q.name}
+                  <option value="">—</option>
+                  {lookups.wrapupCodes.map((c) => (
+                    <option key={c.id} value={c.name}>
+                      {c.name}
                     </option>
                   ))}
                 </Select>
+              )}
+              <Input
+                label={t("work.note")}
+                textArea
+                nativeTextAreaProps={{ value: note, onChange: (e) => setNote(e.target.value), rows: 3 }}
+              />
+              <Button type="submit" iconId="fr-icon-check-line">
+                {t("work.complete")}
+              </Button>
+            </form>
+          )}
+
+          {item.phase === "active" && (
+            <fieldset className="fr-fieldset fr-mt-3w">
+              <legend className="fr-fieldset__legend">{t("work.transfer")}</legend>
+              <div className="fr-fieldset__element">
+                {otherQueues.length === 0 ? (
+                  // An empty list said nothing: say why.
+                  <p className="fr-text--sm">{t("work.noOtherQueue")}</p>
+                ) : (
+                  <>
+                    <Select
+                      label={t("work.transferQueue")}
+                      nativeSelectProps={{ value: toQueue, onChange: (e) => setToQueue(e.target.value) }}
+                    >
+                      <option value="">{t("work.chooseQueue")}</option>
+                      {otherQueues.map((q) => (
+                        <option key={q.id} value={q.id}>
+                          {q.name}
+                        </option>
+                      ))}
+                    </Select>
+                    <Button
+                      priority="secondary"
+                      disabled={!toQueue}
+                      onClick={() => void transfer({ queue_id: Number(toQueue) })}
+                    >
+                      {t("work.transfer")}
+                    </Button>
+                  </>
+                )}
+              </div>
+              <div className="fr-fieldset__element">
+                <Select
+                  label={t("work.transferAgent")}
+                  hint={t("work.transferAgentHint")}
+                  nativeSelectProps={{
+                    value: toAgent,
+                    onChange: (e) => setToAgent(e.target.value),
+                    // Their states as they are now, when the agent looks.
+                    onFocus: readColleagues,
+                  }}
+                >
+                  <option value="">{t("work.chooseAgent")}</option>
+                  {colleagues.map((a) => (
+                    <option key={a.id} value={a.id} disabled={a.state === "offline" || a.state === "paused"}>
+                      {a.name}
+                      {a.state ? ` — ${t(`state.${a.state}` as TextKey)}` : ""}
+                    </option>
+                  ))}
+                </Select>
+                <Input
+                  label={t("transfer.note")}
+                  hintText={t("transfer.noteHint")}
+                  textArea
+                  nativeTextAreaProps={{
+                    value: transferNote,
+                    rows: 2,
+                    maxLength: 1000,
+                    onChange: (e) => setTransferNote(e.target.value),
+                  }}
+                />
                 <Button
                   priority="secondary"
-                  disabled={!toQueue}
-                  onClick={() => void transfer({ queue_id: Number(toQueue) })}
+                  disabled={!toAgent}
+                  onClick={() =>
+                    void transfer({
+                      agent_id: Number(toAgent),
+                      ...(transferNote.trim() ? { note: transferNote.trim() } : {}),
+                    })
+                  }
                 >
                   {t("work.transfer")}
                 </Button>
-              </>
-            )}
-          </div>
-          <div className="fr-fieldset__element">
-            <Select
-              label={t("work.transferAgent")}
-              hint={t("work.transferAgentHint")}
-              nativeSelectProps={{
-                value: toAgent,
-                onChange: (e) => setToAgent(e.target.value),
-                // Their states as they are now, when the agent looks.
-                onFocus: readColleagues,
-              }}
-            >
-              <option value="">{t("work.chooseAgent")}</option>
-              {colleagues.map((a) => (
-                <option key={a.id} value={a.id} disabled={a.state === "offline" || a.state === "paused"}>
-                  {a.name}
-                  {a.state ? ` — ${t(`state.${a.state}` as TextKey)}` : ""}
-                </option>
-              ))}
-            </Select>
-            <Input
-              label={t("transfer.note")}
-              hintText={t("transfer.noteHint")}
-              textArea
-              nativeTextAreaProps={{
-                value: transferNote,
-                rows: 2,
-                maxLength: 1000,
-                onChange: (e) => setTransferNote(e.target.value),
-              }}
-            />
-            <Button
-              priority="secondary"
-              disabled={!toAgent}
-              onClick={() =>
-                void transfer({
-                  agent_id: Number(toAgent),
-                  ...(transferNote.trim() ? { note: transferNote.trim() } : {}),
-                })
-              }
-            >
-              {t("work.transfer")}
-            </Button>
-          </div>
-        </fieldset>
-      )}
+              </div>
+            </fieldset>
+          )}
 
-      {detail && (
-        <details className="fr-mt-3w">
-          <summary>{t("work.timeline")}</summary>
-          <ol className="fr-text--sm">
-            {detail.timeline.map((e) => (
-              <li key={e.sequence}>
-                {new Date(e.at).toLocaleTimeString()} — {timelineLabel(e, t)}
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
-      {(item.phase === "active" || item.phase === "wrapup") && (
-        <Notes
-          item={item}
-          notes={(detail?.timeline ?? []).filter((e) => e.type === "note")}
-          onAdded={reloadDetail}
-        />
-      )}
-      <CitizenPanel item={item} onIdentified={(name) => onDone(`${t("identify.done")} ${name}`)} />
+          {detail && (
+            <details className="fr-mt-3w">
+              <summary>{t("work.timeline")}</summary>
+              <ol className="fr-text--sm">
+                {detail.timeline.map((e) => (
+                  <li key={e.sequence}>
+                    {new Date(e.at).toLocaleTimeString()} — {timelineLabel(e, t)}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
+        </div>
+        <div className="fr-col-12 fr-col-xl-5">
+          {(item.phase === "active" || item.phase === "wrapup") && (
+            <Notes
+              item={item}
+              notes={(detail?.timeline ?? []).filter((e) => e.type === "note")}
+              onAdded={reloadDetail}
+            />
+          )}
+          <CitizenPanel item={item} onIdentified={(name) => onDone(`${t("identify.done")} ${name}`)} />
+        </div>
+      </div>
     </article>
   );
 }
