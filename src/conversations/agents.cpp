@@ -90,9 +90,10 @@ void ContactCenter::Impl::with_transfer(const routing::Event& e, std::string& js
                                    ",\"transfer_note\":" + json_quote(sent->second.note));
 }
 
-// The agent who transferred it is told, once, that the colleague did not
-// take it: declined, not answered in time, or their personal wait over
-// (it goes back to its queue). On the engine thread, offers_mutex_ held.
+// Whoever transferred it (the agent, or a supervisor) is told, once, that
+// the colleague did not take it: declined, not answered in time, gone
+// offline with it offered, or their personal wait over (it goes back to
+// its queue). On the engine thread, offers_mutex_ held.
 void ContactCenter::Impl::tell_if_bounced(const routing::Event& e) {
   auto sent = transfers_.find(e.interaction);
   if (sent == transfers_.end()) return;
@@ -101,15 +102,14 @@ void ContactCenter::Impl::tell_if_bounced(const routing::Event& e) {
   if (!colleague) return;
   const char* why = e.type == routing::EventType::kRejected       ? "declined"
                     : e.type == routing::EventType::kOfferTimeout ? "not_answered"
+                    : e.type == routing::EventType::kOfferRevoked ? "offline"
                                                                   : "expired";
-  if (sent->second.from != 0) {
-    live_.publish(sent->second.from, e.queue,
-                  "{\"type\":\"transfer_bounced\",\"at\":" + json_quote(iso8601(e.at)) +
-                      ",\"interaction_id\":" + std::to_string(e.interaction) +
-                      ",\"agent_id\":" + std::to_string(sent->second.from) +
-                      ",\"colleague_id\":" + std::to_string(sent->second.to) + ",\"reason\":\"" +
-                      why + "\",\"queue_id\":" + std::to_string(e.queue) + "}");
-  }
+  live_.publish(sent->second.from, e.queue,
+                "{\"type\":\"transfer_bounced\",\"at\":" + json_quote(iso8601(e.at)) +
+                    ",\"interaction_id\":" + std::to_string(e.interaction) +
+                    ",\"agent_id\":" + std::to_string(sent->second.from) +
+                    ",\"colleague_id\":" + std::to_string(sent->second.to) + ",\"reason\":\"" +
+                    why + "\",\"queue_id\":" + std::to_string(e.queue) + "}");
   transfers_.erase(sent);
 }
 
@@ -136,8 +136,15 @@ void ContactCenter::Impl::on_events(const std::vector<routing::Event>& events) {
         case routing::EventType::kPreferredExpired:
           tell_if_bounced(e);
           break;
-        case routing::EventType::kWrapupEnded:
         case routing::EventType::kTransferred:
+          // Sent on elsewhere (a queue, another colleague): the pending
+          // transfer is no longer the one to tell about.
+          if (auto sent = transfers_.find(e.interaction);
+              sent != transfers_.end() && sent->second.to != e.to_agent) {
+            transfers_.erase(sent);
+          }
+          [[fallthrough]];
+        case routing::EventType::kWrapupEnded:
           if (auto found = held_.find(e.agent); found != held_.end()) {
             found->second.erase(e.interaction);
           }
@@ -149,6 +156,8 @@ void ContactCenter::Impl::on_events(const std::vector<routing::Event>& events) {
           break;
         case routing::EventType::kOfferRevoked:
           offers_.erase(e.offer);
+          // The colleague went offline with it offered: back to its queue.
+          if (e.reason == "agent_offline") tell_if_bounced(e);
           break;
         default:
           break;

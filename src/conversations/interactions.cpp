@@ -10,6 +10,15 @@ namespace guichet::conversations {
 
 using namespace detail;
 
+namespace {
+
+// An agent's note as the timeline keeps it (the citizen's 360° view reads it).
+std::string note_json(std::uint64_t agent, const std::string& text) {
+  return "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(text) + "}";
+}
+
+}  // namespace
+
 // Validates here, then stores and routes on the store's thread: no thread
 // waits for the disk, so creates are limited by group commit, not by a
 // thread per pending create.
@@ -116,7 +125,6 @@ Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t ca
   if (!(timeout_s > 0 && timeout_s <= 3600))
     return invalid_argument("must be 0..3600", "timeout_s");
   if (utf8_length(to.note) > 1000) return invalid_argument("at most 1000 characters", "note");
-  std::uint64_t from = 0;  // the agent who had it
   Status status = engine_.run([&](routing::Engine& e, Time now) -> Status {
     auto current = e.interaction(interaction);
     if (!current) return not_found("no such interaction in progress", "id");
@@ -136,26 +144,35 @@ Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t ca
       }
     }
     if (to_queue) return e.transfer_to_queue(now, interaction, target);
-    from = current->agent;
-    // Before the command: its offer to the colleague shows who sent it.
-    {
-      std::lock_guard lock(offers_mutex_);
-      transfers_[interaction] = {from, target, to.note};
-    }
     Status moved = e.transfer_to_agent(now, interaction, target, seconds(timeout_s));
-    if (!moved) {
+    // Kept once made (its events reach on_events after the command): the
+    // colleague's offer says who sent it, and whoever sent it (the agent, or
+    // a supervisor) is told if it bounces.
+    if (moved) {
       std::lock_guard lock(offers_mutex_);
-      transfers_.erase(interaction);
+      transfers_[interaction] = {caller, target, to.note};
     }
     return moved;
   });
   if (!status) return in_api_terms(status.error());
   if (!to.note.empty()) {
     note(interaction, "transfer_note",
-         "{\"agent_id\":" + std::to_string(from) + ",\"to_agent_id\":" + std::to_string(target) +
+         "{\"agent_id\":" + std::to_string(caller) + ",\"to_agent_id\":" + std::to_string(target) +
              ",\"note\":" + json_quote(to.note) + "}");
   }
   return writer_.wait(writer_.ticket());
+}
+
+// In progress and held by `agent`: active, or in their wrap-up.
+Status ContactCenter::Impl::handled_by(const std::optional<routing::InteractionStatus>& status,
+                                       std::uint64_t agent) {
+  if (!status) return not_found("no such interaction in progress", "id");
+  const bool held = status->phase == routing::InteractionPhase::kActive ||
+                    status->phase == routing::InteractionPhase::kWrapup;
+  if (status->agent != agent || !held) {
+    return failed_precondition("you are not handling this interaction", "id");
+  }
+  return Status::ok();
 }
 
 Result<Time> ContactCenter::Impl::add_note(std::uint64_t interaction, std::uint64_t agent,
@@ -163,20 +180,10 @@ Result<Time> ContactCenter::Impl::add_note(std::uint64_t interaction, std::uint6
   if (text.empty() || utf8_length(text) > 4000) {
     return invalid_argument("1 to 4000 characters", "note");
   }
-  Status handling = engine_.run([&](routing::Engine& e, Time) -> Status {
-    auto current = e.interaction(interaction);
-    if (!current) return not_found("no such interaction in progress", "id");
-    const bool held = current->phase == routing::InteractionPhase::kActive ||
-                      current->phase == routing::InteractionPhase::kWrapup;
-    if (current->agent != agent || !held) {
-      return failed_precondition("you are not handling this interaction", "id");
-    }
-    return Status::ok();
-  });
-  if (!handling) return handling.error();
-  const Time at =
-      note(interaction, "note",
-           "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(text) + "}");
+  std::optional<routing::InteractionStatus> current;
+  engine_.inspect([&](const routing::Engine& e) { current = e.interaction(interaction); });
+  if (Status s = handled_by(current, agent); !s) return s.error();
+  const Time at = note(interaction, "note", note_json(agent, text));
   if (Status s = writer_.wait(writer_.ticket()); !s) return s.error();
   return at;
 }
@@ -193,10 +200,8 @@ Result<std::uint64_t> ContactCenter::Impl::identify(std::uint64_t interaction, s
   Status linked = engine_.run([&](routing::Engine& e, Time now) -> Status {
     status = e.interaction(interaction);
     if (!status) return not_found("no such interaction in progress", "id");
-    const bool held = status->phase == routing::InteractionPhase::kActive ||
-                      status->phase == routing::InteractionPhase::kWrapup;
-    if (!manager && (status->agent != caller || !held)) {
-      return failed_precondition("you are not handling this interaction", "id");
+    if (!manager) {
+      if (Status s = handled_by(status, caller); !s) return s;
     }
     return e.identify(now, interaction, kept);
   });
@@ -251,15 +256,7 @@ Status ContactCenter::Impl::complete(std::uint64_t interaction, std::uint64_t ag
     return e.complete(now, interaction, code);
   });
   if (!status) return status;
-  if (!note.empty()) {
-    store::InteractionEvent event;
-    event.interaction_id = interaction;
-    event.type = "note";
-    event.at = now();
-    event.data_json =
-        "{\"agent_id\":" + std::to_string(agent) + ",\"note\":" + json_quote(note) + "}";
-    writer_.enqueue({event});
-  }
+  if (!note.empty()) this->note(interaction, "note", note_json(agent, note));
   return writer_.wait(writer_.ticket());
 }
 

@@ -222,6 +222,21 @@ TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
   EXPECT_EQ(said.at("colleague_id").as_int64(), static_cast<std::int64_t>(made->id));
   EXPECT_EQ(said.at("interaction_id").as_int64(), static_cast<std::int64_t>(id_of(*task)));
   EXPECT_EQ(said.at("reason").as_string(), "not_answered");
+
+  // A supervisor hands it to the colleague: the offer names the supervisor,
+  // who is the one told when the colleague goes offline with it offered.
+  const std::uint64_t supervisor = 999;
+  ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
+  to_colleague.note = "";
+  ASSERT_TRUE(center_->transfer(id_of(*task), supervisor, true, to_colleague));
+  ASSERT_EQ(center_->offers(made->id)->size(), 1u);
+  EXPECT_EQ(center_->offers(made->id)->front().transferred_by, supervisor);
+  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kOffline));
+  bounced = live_.of_type("transfer_bounced");
+  ASSERT_EQ(bounced.size(), 2u);
+  said = json::parse(bounced.back()).as_object();
+  EXPECT_EQ(said.at("agent_id").as_int64(), static_cast<std::int64_t>(supervisor));
+  EXPECT_EQ(said.at("reason").as_string(), "offline");
 }
 
 // Notes while handling it, apart from the wrap-up's; and an unidentified

@@ -176,6 +176,13 @@ try {
   figures.chimes_in_8_5_s = (rangAgain - rang) / 2;
   check(rangAgain - rang >= 4, `the ring repeats while the offer waits: ${(rangAgain - rang) / 2} more chimes`);
 
+  // Silenced (an agent on the phone with someone): no more rings for it.
+  await colleague.getByRole("button", { name: "Couper la sonnerie" }).click();
+  await colleague.getByText("Sonnerie coupée pour ces sollicitations.").waitFor();
+  const silenced = await colleague.evaluate(() => window.__oscillators);
+  await colleague.waitForTimeout(4500);
+  check((await colleague.evaluate(() => window.__oscillators)) === silenced, "the ring stops once silenced");
+
   // Declined: the agent who sent it is told, and by whom.
   await colleague.getByRole("button", { name: "Refuser" }).click();
   await agent.getByText(/Votre transfert n'a pas été pris .*refusé par agent2/).waitFor({ timeout: 3000 });
@@ -185,9 +192,6 @@ try {
   await agent.locator(".guichet-offer").waitFor();
   await agent.waitForTimeout(500);
   await audit(agent, "bureau-transfert-refuse");
-  const rangAfter = await colleague.evaluate(() => window.__oscillators);
-  await colleague.waitForTimeout(4500);
-  check((await colleague.evaluate(() => window.__oscillators)) === rangAfter, "the ring stops once answered");
 
   // The supervisor's board. agent1 takes the chat back, then is set
   // offline with it in hand: the board shows what they hold, by name, and

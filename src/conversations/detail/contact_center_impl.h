@@ -40,7 +40,7 @@ struct PendingOffer {
 // An interaction sent to a colleague, until they take it or it comes back
 // to its queue: the sender is told when it bounces.
 struct PendingTransfer {
-  std::uint64_t from = 0;  // the agent who transferred it (0: a supervisor)
+  std::uint64_t from = 0;  // who sent it: the agent handling it, or a supervisor
   std::uint64_t to = 0;
   std::string note;
 };
@@ -110,6 +110,8 @@ class ContactCenter::Impl {
   Status end_wrapup(std::uint64_t interaction, std::uint64_t agent);
 
   Result<Time> add_note(std::uint64_t interaction, std::uint64_t agent, const std::string& text);
+  static Status handled_by(const std::optional<routing::InteractionStatus>& status,
+                           std::uint64_t agent);
 
   Result<std::uint64_t> identify(std::uint64_t interaction, std::uint64_t caller, bool manager,
                                  std::uint64_t citizen);

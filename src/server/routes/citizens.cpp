@@ -89,6 +89,25 @@ Handler while_serving(Handler handler) {
   };
 }
 
+// What an agent identifying a citizen sees of the others' contacts: enough
+// to tell them apart with the citizen on the line ("••••••••78",
+// "j•••@exemple.fr"), not the register's contacts to copy (RGPD, art. 5).
+store::Citizen masked(store::Citizen citizen) {
+  for (store::Contact& contact : citizen.contacts) {
+    std::string& value = contact.value;
+    const std::size_t at = value.find('@');
+    const std::size_t kept = contact.kind == "email" && at != std::string::npos ? 1 : 0;
+    const std::size_t hidden_end = kept ? at : (value.size() > 2 ? value.size() - 2 : 0);
+    std::string out = value.substr(0, kept);
+    for (std::size_t i = kept; i < hidden_end; ++i) {
+      // One mark per character, not per byte of UTF-8.
+      if ((static_cast<unsigned char>(value[i]) & 0xC0) != 0x80) out += "•";
+    }
+    value = out + value.substr(hidden_end);
+  }
+  return citizen;
+}
+
 HttpResponse search(ApiContext& api, const Call& call) {
   auto query = call.request.query_param("q");
   if (!query || query->empty() || query->size() > 100) {
@@ -99,7 +118,9 @@ HttpResponse search(ApiContext& api, const Call& call) {
   std::string out = "[";
   for (std::size_t i = 0; i < found->size(); ++i) {
     if (i > 0) out += ",";
-    out += citizen_json((*found)[i]);
+    // An agent finds who they are talking to by name or by an exact
+    // contact; the others' contacts are not theirs to read.
+    out += citizen_json(call.manager() ? (*found)[i] : masked((*found)[i]));
   }
   return json_response(200, out + "]");
 }

@@ -27,10 +27,11 @@ constexpr std::size_t kMaxLogoBytes = 100'000;  // a logo, not a photograph
 
 const char* const kAccessibility[] = {"non compliant", "partially compliant", "fully compliant"};
 
-// A link the footer shows: a web address or a path on this server.
+// A link the footer shows: a web address or a path on this server ("//x"
+// and "/\\x" are other sites to a browser).
 bool is_link(const std::string& link) {
   return link.empty() || link.rfind("https://", 0) == 0 || link.rfind("http://", 0) == 0 ||
-         (link.size() > 1 && link[0] == '/' && link[1] != '/');
+         (link.size() > 1 && link[0] == '/' && link[1] != '/' && link[1] != '\\');
 }
 
 // The image's type by its first bytes (never by what the client says).
@@ -123,7 +124,7 @@ HttpResponse upload_logo(ApiContext& api, const Call& call) {
   return read(api, call);
 }
 
-HttpResponse logo(ApiContext& api, const Call&) {
+HttpResponse logo(ApiContext& api, const Call& call) {
   auto stored = api.store.document(kLogo, kOnly);
   if (!stored) return error_response(404, "not_found", "no logo", "path");
   boost::system::error_code ec;
@@ -143,8 +144,10 @@ HttpResponse logo(ApiContext& api, const Call&) {
   response.content_type = json_body::string_or(body.as_object(), "type", "image/png");
   response.body = std::move(bytes);
   // Its address carries its version (?v=): kept by browsers for a year.
-  response.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  // Without one, asked again each time (the server's default no-store).
+  if (call.request.query_param("v")) {
+    response.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+  }
   return response;
 }
 

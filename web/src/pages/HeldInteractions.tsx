@@ -4,7 +4,7 @@
 // no screen showed or reassigned them.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { client, settle, type AgentFigures, type Interaction } from "../api";
 import { sayError } from "../errors";
 import { currentLang, formatDuration, useT, type TextKey } from "../i18n";
@@ -33,7 +33,7 @@ export function HeldInteractions({
       else setError(sayError(result.error, currentLang()));
     });
   }, [agent.agent_id]);
-  useEffect(reload, [reload]);
+  // Read at once, then again when something of this agent's moves.
   useLiveReload(reload, (e) => e.agent_id === agent.agent_id, 300);
 
   const move = async (item: Interaction, to: { queue_id: number } | { agent_id: number }, said: string) => {

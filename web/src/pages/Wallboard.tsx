@@ -332,9 +332,11 @@ const AgentRow = memo(
         </td>
         <td data-field="in-hand">
           {a.interactions_in_hand > 0 || opened ? (
+            // Plain (not DSFR's fr-link, whose underline is an animated
+            // background): 2,000 of them restyle on each update.
             <button
               type="button"
-              className="fr-link"
+              className="guichet-in-hand"
               aria-expanded={opened}
               aria-label={`${a.interactions_in_hand} — ${t("held.show")} : ${t("held.title")} — ${a.name}`}
               onClick={() => onToggle(a.agent_id)}

@@ -72,7 +72,13 @@ export function CitizenPanel({
         </>
       )}
       {held && (!citizenId || identifying) && (
-        <IdentifyCitizen item={item} onIdentified={(c) => onIdentified(c.name)} />
+        <IdentifyCitizen
+          item={item}
+          onIdentified={(c) => {
+            setIdentifying(false);
+            onIdentified(c.name);
+          }}
+        />
       )}
     </section>
   );

@@ -32,6 +32,9 @@ export function IdentifyCitizen({
   const [email, setEmail] = useState(item.attributes.email ?? "");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Created, not yet linked (the link refused, a network cut): a second try
+  // links this one instead of creating a duplicate.
+  const [created, setCreated] = useState<Citizen | null>(null);
 
   const search = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -64,16 +67,18 @@ export function IdentifyCitizen({
       ...(phone.trim() ? [{ kind: "phone" as const, value: phone.trim() }] : []),
       ...(email.trim() ? [{ kind: "email" as const, value: email.trim() }] : []),
     ];
+    if (created) return link(created);
     setBusy(true);
-    const created = await settle(
+    const made = await settle(
       client.POST("/api/v1/citizens", { body: { name: name.trim(), contacts } }),
     );
     setBusy(false);
-    if (!created.ok) {
-      setError(sayError(created.error, currentLang()));
+    if (!made.ok) {
+      setError(sayError(made.error, currentLang()));
       return;
     }
-    await link(created.value);
+    setCreated(made.value);
+    await link(made.value);
   };
 
   return (
@@ -82,7 +87,7 @@ export function IdentifyCitizen({
         {t("identify.title")}
       </h5>
       {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
-      <form role="search" onSubmit={(e) => void search(e)} aria-labelledby={`${id}-title`}>
+      <form role="search" onSubmit={(e) => void search(e)} aria-label={t("identify.find")}>
         <Input
           label={t("identify.search")}
           hintText={t("identify.searchHint")}

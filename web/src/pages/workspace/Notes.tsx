@@ -21,18 +21,21 @@ export function Notes({
   const { t } = useT();
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false); // a second click posts nothing twice
 
   const add = async (event: React.FormEvent) => {
     event.preventDefault();
     setError(null);
     const note = text.trim();
-    if (!note) return;
+    if (!note || sending) return;
+    setSending(true);
     const result = await settle(
       client.POST("/api/v1/interactions/{id}/notes", {
         params: { path: { id: item.id } },
         body: { note },
       }),
     );
+    setSending(false);
     if (!result.ok) {
       setError(sayError(result.error, currentLang()));
       return;

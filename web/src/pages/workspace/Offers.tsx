@@ -144,11 +144,17 @@ export function Offers({
     };
   }, [offers.length, t]);
 
+  // Silenced for the offers waiting now; the next offer rings again.
+  const [muted, setMuted] = useState(false);
   useEffect(() => {
-    if (offers.length === 0) return;
+    if (offers.length === 0) setMuted(false);
+  }, [offers.length]);
+  const ringing = offers.length > 0 && !muted;
+  useEffect(() => {
+    if (!ringing) return;
     const ring = window.setInterval(chime, RING_EVERY_MS);
     return () => window.clearInterval(ring);
-  }, [offers.length]);
+  }, [ringing]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -253,6 +259,20 @@ export function Offers({
           </div>
         );
       })}
+      {offers.length > 0 &&
+        (muted ? (
+          <p className="fr-text--xs fr-mb-1w">{t("offer.muted")}</p>
+        ) : (
+          <Button
+            priority="tertiary no outline"
+            size="small"
+            iconId="fr-icon-volume-mute-line"
+            iconPosition="left"
+            onClick={() => setMuted(true)}
+          >
+            {t("offer.mute")}
+          </Button>
+        ))}
       {offers.length > 0 && <p className="fr-text--xs fr-mb-0">{t("offer.shortcut")}</p>}
       </section>
     </>
