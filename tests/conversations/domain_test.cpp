@@ -71,6 +71,20 @@ class Domain : public ::testing::Test {
     return queue ? id_of(*queue) : 0;
   }
 
+  // A second agent, taking one task at a time; offline until told. Its id
+  // (0 when it could not be made).
+  std::uint64_t add_colleague() {
+    store::User colleague;
+    colleague.username = "collegue";
+    colleague.display_name = "Collègue";
+    colleague.password_hash = "-";
+    auto made = memory_.create_user(colleague);
+    EXPECT_TRUE(made) << made.error().message;
+    if (!made) return 0;
+    EXPECT_TRUE(center_->put("agent", made->id, R"({"capacity":{"task":1}})", 0));
+    return made->id;
+  }
+
   Result<InteractionView> new_task(std::uint64_t queue, std::uint64_t citizen = 0) {
     NewInteraction task;
     task.channel = routing::Channel::kTask;
@@ -144,27 +158,22 @@ TEST_F(Domain, AnAgentReadyBeforeTheWrapUpEndsGetsTheNextOffer) {
 // later without a word: refused at once, saying why.
 TEST_F(Domain, ATransferToAColleagueWhoCannotTakeItIsRefusedAtOnce) {
   const std::uint64_t queue = desk();
-  store::User colleague;
-  colleague.username = "collegue";
-  colleague.display_name = "Collègue";
-  colleague.password_hash = "-";
-  auto made = memory_.create_user(colleague);
-  ASSERT_TRUE(made);
-  ASSERT_TRUE(center_->put("agent", made->id, R"({"capacity":{"task":1}})", 0));
+  const std::uint64_t colleague = add_colleague();
+  ASSERT_NE(colleague, 0u);
   ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
   auto task = new_task(queue);
   ASSERT_TRUE(task);
   ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
 
   Transfer to_colleague;
-  to_colleague.agent = made->id;
+  to_colleague.agent = colleague;
   Status offline = center_->transfer(id_of(*task), agent_, false, to_colleague);
   ASSERT_FALSE(offline);
   EXPECT_EQ(offline.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(offline.error().field, "agent_id");
-  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kPaused, ""));
+  ASSERT_TRUE(center_->set_agent_state(colleague, routing::AgentState::kPaused, ""));
   EXPECT_FALSE(center_->transfer(id_of(*task), agent_, false, to_colleague)) << "paused";
-  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kAvailable));
+  ASSERT_TRUE(center_->set_agent_state(colleague, routing::AgentState::kAvailable));
   EXPECT_TRUE(center_->transfer(id_of(*task), agent_, false, to_colleague));
 }
 
@@ -173,21 +182,16 @@ TEST_F(Domain, ATransferToAColleagueWhoCannotTakeItIsRefusedAtOnce) {
 // agent who sent it: they are told.
 TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
   const std::uint64_t queue = desk();
-  store::User colleague;
-  colleague.username = "collegue";
-  colleague.display_name = "Collègue";
-  colleague.password_hash = "-";
-  auto made = memory_.create_user(colleague);
-  ASSERT_TRUE(made);
-  ASSERT_TRUE(center_->put("agent", made->id, R"({"capacity":{"task":1}})", 0));
+  const std::uint64_t colleague = add_colleague();
+  ASSERT_NE(colleague, 0u);
   ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
-  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kAvailable));
+  ASSERT_TRUE(center_->set_agent_state(colleague, routing::AgentState::kAvailable));
   auto task = new_task(queue);
   ASSERT_TRUE(task);
   ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
 
   Transfer to_colleague;
-  to_colleague.agent = made->id;
+  to_colleague.agent = colleague;
   to_colleague.timeout_s = 30;
   to_colleague.note = std::string(1001, 'x');
   Status long_note = center_->transfer(id_of(*task), agent_, false, to_colleague);
@@ -195,7 +199,7 @@ TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
   EXPECT_EQ(long_note.error().field, "note");
   to_colleague.note = "Demande un acte de naissance, pièce d'identité reçue";
   ASSERT_TRUE(center_->transfer(id_of(*task), agent_, false, to_colleague));
-  auto offered = center_->offers(made->id);
+  auto offered = center_->offers(colleague);
   ASSERT_TRUE(offered);
   ASSERT_EQ(offered->size(), 1u);
   EXPECT_EQ(offered->front().transferred_by, agent_);
@@ -219,7 +223,7 @@ TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
   ASSERT_EQ(bounced.size(), 1u);
   auto said = json::parse(bounced.front()).as_object();
   EXPECT_EQ(said.at("agent_id").as_int64(), static_cast<std::int64_t>(agent_));
-  EXPECT_EQ(said.at("colleague_id").as_int64(), static_cast<std::int64_t>(made->id));
+  EXPECT_EQ(said.at("colleague_id").as_int64(), static_cast<std::int64_t>(colleague));
   EXPECT_EQ(said.at("interaction_id").as_int64(), static_cast<std::int64_t>(id_of(*task)));
   EXPECT_EQ(said.at("reason").as_string(), "not_answered");
 
@@ -229,9 +233,9 @@ TEST_F(Domain, AWarmTransferCarriesItsNoteAndABounceIsToldToTheSender) {
   ASSERT_TRUE(center_->answer_offer(center_->offers(agent_)->front().id, agent_, true));
   to_colleague.note = "";
   ASSERT_TRUE(center_->transfer(id_of(*task), supervisor, true, to_colleague));
-  ASSERT_EQ(center_->offers(made->id)->size(), 1u);
-  EXPECT_EQ(center_->offers(made->id)->front().transferred_by, supervisor);
-  ASSERT_TRUE(center_->set_agent_state(made->id, routing::AgentState::kOffline));
+  ASSERT_EQ(center_->offers(colleague)->size(), 1u);
+  EXPECT_EQ(center_->offers(colleague)->front().transferred_by, supervisor);
+  ASSERT_TRUE(center_->set_agent_state(colleague, routing::AgentState::kOffline));
   bounced = live_.of_type("transfer_bounced");
   ASSERT_EQ(bounced.size(), 2u);
   said = json::parse(bounced.back()).as_object();

@@ -2,7 +2,7 @@
 // loopback port, waiting for a server to answer, a tone as a WAV file, a
 // Guichet with its users, Chromium, and checks with axe and screenshots.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -169,5 +169,13 @@ export function checker(out) {
     check(false, `${what}: not within ${timeoutMs} ms`);
     return timeoutMs;
   }
-  return { failures, check, audit, until };
+  // The script's one JSON line (its figures, the screenshots taken, the
+  // failures), then its exit: 0 when every check passed.
+  function report(test, figures) {
+    figures.screenshots = readdirSync(out).length;
+    figures.failures = failures.length;
+    console.log(JSON.stringify({ test, ...figures }));
+    process.exit(failures.length === 0 ? 0 : 1);
+  }
+  return { failures, check, audit, until, report };
 }

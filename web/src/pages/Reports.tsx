@@ -47,10 +47,13 @@ function localTime(iso: string, timeZone: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone });
 }
 
-function localDay(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+// Today in the service's time zone (its reports' days), not the browser's:
+// a supervisor abroad, or a browser set to UTC, asked for the wrong day
+// around midnight and saw an empty history. "2026-12-07".
+function serviceDay(timeZone = "Europe/Paris"): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(),
+  );
 }
 
 export function Reports() {
@@ -161,8 +164,8 @@ function TodayChart() {
 // A date range, per queue, channel or agent; shown and exported as CSV.
 function History() {
   const { t } = useT();
-  const [from, setFrom] = useState(localDay());
-  const [to, setTo] = useState(localDay());
+  const [from, setFrom] = useState(serviceDay());
+  const [to, setTo] = useState(serviceDay());
   const [by, setBy] = useState<By>("queue");
   const [interval, setInterval] = useState<Interval>("day");
   const [report, setReport] = useState<TrafficReport | null>(null);

@@ -103,11 +103,14 @@ export function IdentifyCitizen({
           {t("identify.find")}
         </Button>
       </form>
+      {/* Always there (a live region that appears with its text is not
+          read): says what the search found. */}
+      <p role="status" className="fr-sr-only">
+        {found === null ? "" : found.length === 0 ? t("identify.none") : `${t("identify.results")} : ${found.length}`}
+      </p>
       {found !== null &&
         (found.length === 0 ? (
-          <p className="fr-text--sm fr-mt-1w" role="status">
-            {t("identify.none")}
-          </p>
+          <p className="fr-text--sm fr-mt-1w">{t("identify.none")}</p>
         ) : (
           <ul className="guichet-found fr-mt-1w" aria-label={t("identify.results")}>
             {found.map((c) => (
