@@ -24,17 +24,35 @@ const users = {
   superviseur: ["supervisor", "superviseur-password-1"],
   agent1: ["agent", "agent1-password-123"],
   agent2: ["agent", "agent2-password-123"],
+  agent3: ["agent", "agent3-password-123"],
 };
 const { base, server, api } = await startGuichet(args.guichet, users);
 const ids = Object.fromEntries(
   (await api("admin", "GET", "/api/v1/users")).users.map((u) => [u.username, u.id]),
 );
 const chat = await api("superviseur", "POST", "/api/v1/queues", { name: "chat-mairie", channel: "chat" });
-for (const agent of ["agent1", "agent2"]) {
+for (const agent of ["agent1", "agent2", "agent3"]) {
   await api("superviseur", "PUT", `/api/v1/agents/${ids[agent]}`, { capacity: { chat: 2 } });
 }
 
 const found0 = (list) => (list.length === 1 ? list[0].id : -1);
+
+// Presses Tab until the focused element is the one `name` names (its
+// aria-label, text or label), as a keyboard user moves; false after `max`.
+async function tabTo(page, name, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const here = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return "";
+      const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : "";
+      return [el.getAttribute("aria-label"), el.textContent, label].filter(Boolean).join(" | ");
+    });
+    if (here.includes(name)) return true;
+  }
+  check(false, `${name}: not reached with Tab`);
+  return false;
+}
 const browser = await launchChromium(chromium);
 const viewport = { width: 1280, height: 800 };
 
@@ -230,9 +248,11 @@ try {
     (await board.locator('tr[data-agent="agent2"]').count()) === 1);
   await board.getByLabel("Équipe").selectOption("");
   await board.getByLabel("État des agents").selectOption("offline");
+  const offline = (await api("superviseur", "GET", "/api/v1/stats/agents")).filter((a) => a.state === "offline");
   await until("only the agents offline", async () =>
-    (await board.locator("tr[data-agent]").count()) === 1 &&
-    (await board.locator('tr[data-agent="Léa Martin"]').count()) === 1);
+    (await board.locator("tr[data-agent]").count()) === offline.length &&
+    (await board.locator('tr[data-agent="Léa Martin"]').count()) === 1 &&
+    (await board.locator('tr[data-agent="agent2"]').count()) === 0);
   await audit(board, "supervision-filtres");
 
   // A town hall is not the State: its own name and logo in the header
@@ -276,6 +296,58 @@ try {
   await outside.goto(`${base}/`);
   await outside.locator('.fr-header img[alt="Mairie de Saint-Exemple"]').waitFor();
   await audit(outside, "connexion-mairie");
+
+  // A whole conversation with the keyboard alone: log in, go available,
+  // take the offer, answer, note, complete, say ready, log out of the queue.
+  await api("superviseur", "POST", `/api/v1/interactions/${conversation.id}/abandon`); // Lucie's chat ends
+  await api("superviseur", "PUT", `/api/v1/agents/${ids.agent1}/state`, { state: "offline" });
+  await api("superviseur", "PUT", `/api/v1/agents/${ids.agent2}/state`, { state: "offline" });
+  const keyboardContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  const kb = await keyboardContext.newPage();
+  await kb.goto(`${base}/`);
+  await kb.getByRole("heading", { name: "Connexion" }).waitFor();
+  await tabTo(kb, "Identifiant");
+  await kb.keyboard.type("agent3");
+  await kb.keyboard.press("Tab");
+  await kb.keyboard.type(users.agent3[1]);
+  await kb.keyboard.press("Enter");
+  await kb.getByRole("heading", { name: "Espace agent" }).waitFor();
+  const agent3 = async () =>
+    (await api("superviseur", "GET", "/api/v1/stats/agents")).find((a) => a.agent_id === ids.agent3);
+  await tabTo(kb, "Disponible");
+  await kb.keyboard.press("Enter");
+  await until("agent3 available with the keyboard", async () => (await agent3())?.state === "available");
+  // A minute of wrap-up, said ready before it ends.
+  await api("superviseur", "PUT", `/api/v1/queues/${chat.id}`, { name: "chat-mairie", channel: "chat", wrapup_s: 60 });
+  const keyed = await api("superviseur", "POST", "/api/v1/interactions", { channel: "chat", queue_id: chat.id });
+  await api("superviseur", "POST", `/api/v1/interactions/${keyed.id}/messages`,
+    { from: "citizen", text: "Bonsoir, une question sur la cantine." });
+  await kb.locator(".guichet-offer").waitFor();
+  await kb.keyboard.press("Alt+Shift+A");
+  await kb.keyboard.press("Tab");
+  await kb.keyboard.press("Enter");
+  await kb.getByText("Bonsoir, une question sur la cantine.").waitFor();
+  await tabTo(kb, "Votre réponse");
+  await kb.keyboard.type("Bonsoir, je vous écoute.");
+  await kb.keyboard.press("Enter");
+  await kb.locator(".guichet-thread__agent", { hasText: "Bonsoir, je vous écoute." }).waitFor({ timeout: 3000 });
+  await tabTo(kb, "Nouvelle note");
+  await kb.keyboard.type("Question sur les tarifs de la cantine.");
+  await tabTo(kb, "Ajouter la note");
+  await kb.keyboard.press("Enter");
+  await kb.locator(".guichet-notes", { hasText: "tarifs de la cantine" }).waitFor({ timeout: 3000 });
+  await tabTo(kb, "Terminer"); // on round the page: it is above the notes
+  await kb.keyboard.press("Enter");
+  await tabTo(kb, "Je suis prêt·e");
+  await kb.keyboard.press("Enter");
+  await kb.getByText("Post-traitement terminé").waitFor({ timeout: 3000 });
+  await tabTo(kb, "Hors ligne");
+  await kb.keyboard.press("Enter");
+  await until("agent3 offline with the keyboard", async () => (await agent3())?.state === "offline");
+  const day = await api("superviseur", "GET", `/api/v1/interactions/${keyed.id}`);
+  check(day.status === "completed" && day.timeline.some((e) => e.type === "note"),
+    `the keyboard's conversation is completed, noted: ${day.status}`);
+  check((await agent3())?.handled_today === 1, "and counted in agent3's day");
 
   check(errors.length === 0 && colleagueErrors.length === 0,
     `no error in the pages: ${[...errors, ...colleagueErrors].join(" | ")}`);
