@@ -464,6 +464,7 @@ std::vector<InteractionView> ContactCenter::Impl::interaction_views(
       if (!status) continue;
       views[i].phase = status->phase;
       views[i].agent = status->agent;
+      views[i].due_at = status->due_at;
     }
   });
   for (std::size_t i = 0; i < items.size(); ++i)

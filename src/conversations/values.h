@@ -41,6 +41,9 @@ struct InteractionView {
   store::Interaction stored;
   std::optional<routing::InteractionPhase> phase;  // none: not routed now
   std::uint64_t agent = 0;
+  // While routed: when it is due, its queue's answer threshold after it
+  // arrived (an email's 48 h, a chat's 60 s) — the deadline the service announced.
+  std::optional<Time> due_at;
 };
 
 // The same with its timeline, oldest first.

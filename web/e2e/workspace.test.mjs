@@ -148,6 +148,15 @@ try {
 
   // The login page, in French, then in English.
   const agentContext = await browser.newContext({ viewport, locale: "fr-FR" });
+  // The page's sounds, counted (an oscillator a tone).
+  await agentContext.addInitScript(() => {
+    window.__tones = 0;
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function () {
+      window.__tones += 1;
+      return create.call(this);
+    };
+  });
   const agent = await agentContext.newPage();
   const errors = [];
   agent.on("pageerror", (e) => errors.push(String(e)));
@@ -350,9 +359,15 @@ try {
   await taskTab.waitFor();
   check(/^Chat — Non identifié · \d+ s$/.test((await chatTab.textContent()).trim()),
     `a tab says the channel, the citizen and since when: ${await chatTab.textContent()}`);
+  // A task's tab says its deadline (its queue answers within 60 s).
+  check(/· échéance( dépassée| \d\d:\d\d)/.test(await taskTab.textContent()),
+    `a task's tab says its deadline: ${await taskTab.textContent()}`);
   await taskTab.click();
+  const tonesBefore = await agent.evaluate(() => window.__tones);
   await api("superviseur", "POST", messages, { from: "citizen", text: "Vous êtes toujours là ?" });
   await chatTab.getByText("1 non lu(s)").waitFor({ timeout: 3000 });
+  check((await agent.evaluate(() => window.__tones)) > tonesBefore,
+    "a message in a conversation not on screen is heard");
   await audit(agent, "onglet-non-lu");
   // The task done (its wrap-up skipped), the chat again, read.
   await agent.getByLabel("Code de qualification").selectOption({ label: "renseignement" });

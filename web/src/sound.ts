@@ -1,14 +1,24 @@
-// The offer's chime, synthesised (no audio file to ship): two short tones.
+// The offer's chime and a message's ping, synthesised (no audio file to
+// ship): two short tones, one.
 let context: AudioContext | null = null;
 
 export function chime(): void {
+  tones([
+    [0, 880],
+    [0.18, 1175],
+  ]);
+}
+
+// A message in a conversation not on screen: one soft tone, not the offer's two.
+export function ping(): void {
+  tones([[0, 660]]);
+}
+
+function tones(notes: readonly (readonly [number, number])[]): void {
   try {
     context ??= new AudioContext();
     const now = context.currentTime;
-    for (const [offset, frequency] of [
-      [0, 880],
-      [0.18, 1175],
-    ] as const) {
+    for (const [offset, frequency] of notes) {
       const oscillator = context.createOscillator();
       const gain = context.createGain();
       oscillator.frequency.value = frequency;

@@ -28,6 +28,7 @@ std::string interaction_fields(const InteractionView& view) {
     out += ",\"phase\":" + json_quote(routing::to_string(*view.phase));
     if (view.agent) out += ",\"agent_id\":" + std::to_string(view.agent);
   }
+  if (view.due_at) out += ",\"due_at\":" + json_quote(iso8601(*view.due_at));
   return out;
 }
 

@@ -23,6 +23,8 @@ import type { Lookups } from "../AgentWorkspace";
 import { CONVERSATION_CHANNELS, Conversation } from "./Conversation";
 import { CitizenPanel } from "./CitizenPanel";
 import { Notes } from "./Notes";
+import { notifyDesktop } from "./DeskHelp";
+import { ping } from "../../sound";
 import { sayError } from "../../errors";
 
 export function WorkList({
@@ -91,10 +93,14 @@ export function WorkList({
       liveEvents.subscribe((e) => {
         if (e.type !== "message" || e.from !== "citizen" || e.interaction_id === undefined) return;
         const id = e.interaction_id;
+        if (id === selectedRef.current && !document.hidden) return;
+        // Not on screen: heard, and seen on the desktop when the tab is hidden.
+        ping();
+        notifyDesktop(t("work.newMessage"), String(e.text ?? "").slice(0, 120), `message-${id}`);
         if (id === selectedRef.current) return;
         setUnread((counts) => new Map(counts).set(id, (counts.get(id) ?? 0) + 1));
       }),
-    [],
+    [t],
   );
   useEffect(() => {
     if (selected === null) return;
@@ -181,6 +187,7 @@ export function WorkList({
                     (item.citizen_id ? `#${item.citizen_id}` : t("offer.anonymous"))}{" "}
                   ·{" "}
                   {formatDuration((now - Date.parse(item.enqueued_at)) / 1000)}
+                  {deadline(item, now, t)}
                   {(unread.get(item.id) ?? 0) > 0 && (
                     <>
                       {" "}
@@ -568,6 +575,23 @@ function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
   const key = `event.${e.type}` as TextKey;
   const said = t(key);
   return said ?? t("event.unknown");
+}
+
+// A written request's deadline on its tab (the one the service announced:
+// an email's 48 h), or that it passed; nothing for a call or a chat, whose
+// deadline was to be answered, and they were.
+const WRITTEN_LATER = new Set(["email", "sms", "social", "task", "callback"]);
+function deadline(item: Interaction, now: number, t: (key: TextKey) => string): string {
+  if (!item.due_at || !WRITTEN_LATER.has(item.channel)) return "";
+  const due = Date.parse(item.due_at);
+  if (due <= now) return ` · ${t("work.overdue")}`;
+  const sameDay = new Date(due).toDateString() === new Date(now).toDateString();
+  const when = new Date(due).toLocaleString([], {
+    ...(sameDay ? {} : { day: "2-digit", month: "2-digit" }),
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  return ` · ${t("work.due")} ${when}`;
 }
 
 const NOT_IN_THE_LIST = new Set([
