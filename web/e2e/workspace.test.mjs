@@ -579,6 +579,17 @@ try {
       check(!(await supervisor.getByText(/already exists/).count()), "no English error on a French page");
       await supervisor.getByLabel("Nom", { exact: true }).fill("");
     }
+    if (name === "admin-reponses-types") {
+      // A canned response's text is required: said so, not "Facultatif".
+      const text = supervisor.getByRole("textbox", { name: /^Texte/ }).last();
+      check(/Obligatoire/.test((await text.evaluate((el) => el.labels?.[0]?.textContent)) ?? ""),
+        "a canned response's text is said to be required");
+      await supervisor.getByLabel("Nom", { exact: true }).last().fill("au-revoir");
+      await supervisor.getByRole("button", { name: "Ajouter", exact: true }).click();
+      check(await focusComesTo(supervisor, () => document.activeElement?.getAttribute("name") === "description"),
+        "an empty text is refused before sending, the focus on it");
+      await supervisor.getByLabel("Nom", { exact: true }).last().fill("");
+    }
     if (name === "admin-calendriers") {
       // Opening hours picked day by day, not typed with English day names.
       await supervisor.getByRole("button", { name: "Ajouter un calendrier" }).click();

@@ -1,6 +1,5 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
-import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { Fragment, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
@@ -194,33 +193,13 @@ export function Wallboard() {
             </thead>
             <tbody>
               {shownQueues.map((q) => (
-                <tr key={q.queue_id} data-queue={q.name}>
-                  <th scope="row">{q.name}</th>
-                  <td data-field="waiting">{q.waiting}</td>
-                  <td data-field="longest">
-                    {q.waiting > 0 ? (
-                      <Since since={loadedAt - q.longest_wait_s * 1000} />
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>{q.ready_agents}</td>
-                  <td>{q.offered_today}</td>
-                  <td>{q.answered_today}</td>
-                  <td>{q.abandoned_today}</td>
-                  <td data-field="service-level">
-                    {/* No traffic today: no level to colour green. */}
-                    {q.offered_today > 0 ? (
-                      <Badge small severity={levelSeverity(q.service_level_today, q.service_level_target)}>
-                        {formatPercent(q.service_level_today)}
-                      </Badge>
-                    ) : (
-                      <span title={t("wall.noTraffic")}>—</span>
-                    )}{" "}
-                    / {formatPercent(q.service_level_target)}
-                  </td>
-                  <td>{q.answered_today > 0 ? formatDuration(q.asa_s) : "—"}</td>
-                </tr>
+                <QueueRow
+                  key={q.queue_id}
+                  queue={q}
+                  // To the second: the same longest wait is the same instant,
+                  // and the row is not re-rendered for it.
+                  longestSince={Math.round((loadedAt - q.longest_wait_s * 1000) / 1000) * 1000}
+                />
               ))}
             </tbody>
           </table>
@@ -299,6 +278,56 @@ export function Wallboard() {
   );
 }
 
+// One queue's row: re-rendered only when its figures change (an update
+// touches some of 200); its longest wait ticks by itself. DSFR's badge as
+// markup, not react-dsfr's component (its hooks cost, a hundred rows over).
+const QueueRow = memo(
+  function QueueRow({ queue: q, longestSince }: { queue: QueueFigures; longestSince: number }) {
+    const { t } = useT();
+    return (
+      <tr data-queue={q.name}>
+        <th scope="row">{q.name}</th>
+        <td data-field="waiting">{q.waiting}</td>
+        <td data-field="longest">{q.waiting > 0 ? <Since since={longestSince} /> : "—"}</td>
+        <td>{q.ready_agents}</td>
+        <td>{q.offered_today}</td>
+        <td>{q.answered_today}</td>
+        <td>{q.abandoned_today}</td>
+        <td data-field="service-level">
+          {/* No traffic today: no level to colour green. */}
+          {q.offered_today > 0 ? (
+            <span
+              className={`fr-badge fr-badge--sm fr-badge--${levelSeverity(q.service_level_today, q.service_level_target)}`}
+            >
+              {formatPercent(q.service_level_today)}
+            </span>
+          ) : (
+            <span title={t("wall.noTraffic")}>—</span>
+          )}{" "}
+          / {formatPercent(q.service_level_target)}
+        </td>
+        <td>{q.answered_today > 0 ? formatDuration(q.asa_s) : "—"}</td>
+      </tr>
+    );
+  },
+  (before, after) => {
+    const x = before.queue;
+    const y = after.queue;
+    return (
+      before.longestSince === after.longestSince &&
+      x.name === y.name &&
+      x.waiting === y.waiting &&
+      x.ready_agents === y.ready_agents &&
+      x.offered_today === y.offered_today &&
+      x.answered_today === y.answered_today &&
+      x.abandoned_today === y.abandoned_today &&
+      x.service_level_today === y.service_level_today &&
+      x.service_level_target === y.service_level_target &&
+      x.asa_s === y.asa_s
+    );
+  },
+);
+
 // One agent's row: re-rendered only when its figures change (an update
 // touches a few rows of thousands); its time in state ticks by itself.
 const AgentRow = memo(
@@ -350,35 +379,38 @@ const AgentRow = memo(
         <td>{a.handled_today}</td>
         <td>{a.missed_today}</td>
         <td>
+          {/* Plain buttons with DSFR's classes, not react-dsfr's Button:
+              thousands of rows, and an update re-renders hundreds of them
+              (the component's hooks and class building cost the most). */}
           <div className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
             {a.state !== "paused" && a.state !== "offline" && (
-              <Button
-                size="small"
-                priority="tertiary"
+              <button
+                type="button"
+                className="fr-btn fr-btn--sm fr-btn--tertiary"
                 onClick={() => void onState(a, "paused")}
-                nativeButtonProps={{ "aria-label": `${t("state.pause")} — ${a.name}` }}
+                aria-label={`${t("state.pause")} — ${a.name}`}
               >
                 {t("state.pause")}
-              </Button>
+              </button>
             )}
             {a.state !== "offline" && (
-              <Button
-                size="small"
-                priority="tertiary"
+              <button
+                type="button"
+                className="fr-btn fr-btn--sm fr-btn--tertiary"
                 onClick={() => void onState(a, "offline")}
-                nativeButtonProps={{ "aria-label": `${t("state.offline")} — ${a.name}` }}
+                aria-label={`${t("state.offline")} — ${a.name}`}
               >
                 {t("state.offline")}
-              </Button>
+              </button>
             )}
-            <Button
-              size="small"
-              priority="secondary"
+            <button
+              type="button"
+              className="fr-btn fr-btn--sm fr-btn--secondary"
               onClick={() => onEdit(a.agent_id)}
-              nativeButtonProps={{ "aria-label": `${t("common.edit")} — ${a.name}` }}
+              aria-label={`${t("common.edit")} — ${a.name}`}
             >
               {t("common.edit")}
-            </Button>
+            </button>
           </div>
         </td>
       </tr>

@@ -141,6 +141,7 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
           <ItemForm
             prefix={`${kind}-editor`}
             fieldLabel={t(texts.fieldLabel)}
+          fieldRequired={texts.field === "text"}
             initial={item}
             submitLabel={t("common.save")}
             send={(body) =>
@@ -189,6 +190,7 @@ export function SimpleListPage({ kind }: { kind: SimpleKind }) {
         <ItemForm
           prefix={`${kind}-add`}
           fieldLabel={t(texts.fieldLabel)}
+          fieldRequired={texts.field === "text"}
           initial={{ name: "", description: "" }}
           submitLabel={t("common.add")}
           send={(body) => asItem(settle(client.POST(texts.path, { body: asSent(body) })))}
@@ -213,8 +215,11 @@ function ItemForm({
   onCancel,
   resetAfter = false,
   fieldLabel,
+  fieldRequired = false,
 }: {
   fieldLabel?: string; // the second field's label (default: description)
+  // A canned response's text is required: it was marked "Facultatif".
+  fieldRequired?: boolean;
   prefix: string;
   initial: { name: string; description?: string };
   submitLabel: string;
@@ -233,8 +238,9 @@ function ItemForm({
     event.preventDefault();
     if (busy) return;
     setFeedback(null);
-    if (!name.trim()) {
-      const problem = { field: "name", message: t("error.required") };
+    const missing = !name.trim() ? "name" : fieldRequired && !description.trim() ? "description" : "";
+    if (missing) {
+      const problem = { field: missing, message: t("error.required") };
       setFeedback({ kind: "error", problem });
       focusField(prefix, problem);
       return;
@@ -261,7 +267,10 @@ function ItemForm({
 
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
-      <FeedbackAlert feedback={feedback} labels={labelsOf(t)} />
+      <FeedbackAlert
+        feedback={feedback}
+        labels={{ ...labelsOf(t), ...(fieldLabel ? { description: fieldLabel } : {}) }}
+      />
       <NameInput
         id={`${prefix}-name`}
         {...errorProps(feedback, "name")}
@@ -270,11 +279,12 @@ function ItemForm({
       />
       <Input
         label={fieldLabel ?? t("common.description")}
-        hintText={t("common.optional")}
+        hintText={fieldRequired ? t("common.required") : t("common.optional")}
         {...errorProps(feedback, "description")}
         nativeInputProps={{
           id: `${prefix}-description`,
           name: "description",
+          required: fieldRequired,
           autoComplete: "off",
           value: description,
           onChange: (e) => setDescription(e.target.value),
