@@ -39,7 +39,7 @@ test-unit: build
 # The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DGUICHET_SANITIZE=ON -DGUICHET_WEB=OFF $(CMAKE_FLAGS)
-	cmake --build $(BUILD_ASAN) -j$(JOBS) --target core_test routing_test sim_test store_test conversations_test channels_test server_test voice_test
+	cmake --build $(BUILD_ASAN) -j$(JOBS) --target core_test routing_test sim_test store_test knowledge_test conversations_test channels_test server_test voice_test
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j$(JOBS) -L unit
 
 # The parsers fed from outside under libFuzzer (clang): a few seconds each in
