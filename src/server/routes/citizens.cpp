@@ -4,6 +4,8 @@
 // interaction (to identify the citizen); merging is for supervisors and
 // the integrations' accounts. The domain takes and gives
 // typed values: the JSON is read and written here.
+#include <algorithm>
+
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
 #include "server/routes/routes.h"
@@ -97,7 +99,8 @@ store::Citizen masked(store::Citizen citizen) {
     std::string& value = contact.value;
     const std::size_t at = value.find('@');
     const std::size_t kept = contact.kind == "email" && at != std::string::npos ? 1 : 0;
-    const std::size_t hidden_end = kept ? at : (value.size() > 2 ? value.size() - 2 : 0);
+    const std::size_t hidden_end =
+        std::max(kept, kept ? at : (value.size() > 2 ? value.size() - 2 : 0));
     std::string out = value.substr(0, kept);
     for (std::size_t i = kept; i < hidden_end; ++i) {
       // One mark per character, not per byte of UTF-8.
