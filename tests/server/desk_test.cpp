@@ -10,9 +10,7 @@ TEST_F(Flow, AnUnidentifiedCitizenIsFoundCreatedAndLinkedFromTheDesk) {
   const auto queue = create("queues", R"({"name":"accueil","channel":"task","wrapup_s":60})");
   ready_for_one_task();
   const auto task = new_task(queue);
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   const std::string of_task = "/api/v1/interactions/" + std::to_string(task);
 
   // Not in the register: the agent creates them, then links them.
@@ -67,9 +65,7 @@ TEST_F(Flow, ANoteGoesToAColleagueNotToAQueue) {
   const auto queue = create("queues", R"({"name":"accueil","channel":"task"})");
   ready_for_one_task();
   const auto task = new_task(queue);
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   Reply to_queue =
       call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task) + "/transfer",
            R"({"queue_id":)" + std::to_string(queue) + R"(,"note":"pour qui ?"})");

@@ -39,6 +39,14 @@ class Flow : public Guichet {
     return number(reply.body, "id");
   }
 
+  // agent1 accepts the offer waiting for them (call it under
+  // ASSERT_NO_FATAL_FAILURE: a refusal ends the test).
+  void accept_offer() {
+    const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
+    ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
+              200);
+  }
+
   // agent1 takes one task at a time, and is available.
   void ready_for_one_task() { ready_with(R"({"task":1})"); }
 

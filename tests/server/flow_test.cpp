@@ -60,9 +60,7 @@ TEST_F(Flow, TrafficReportsCountTodayAndExportCsv) {
   const auto queue = create("queues", R"({"name":"accueil","channel":"task","sl_threshold_s":60})");
   ready_for_one_task();
   const auto answered = new_task(queue);
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   ASSERT_EQ(
       call(agent_, "POST", "/api/v1/interactions/" + std::to_string(answered) + "/complete", "{}")
           .status,
@@ -447,9 +445,7 @@ TEST_F(Flow, TransfersListsAndAbandons) {
   const auto back = create("queues", R"({"name":"back-office","channel":"task"})");
   ready_for_one_task();
   const auto task = new_task(front);
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   // The agent hands it to the back office; it is not offered straight back.
   Reply moved = call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task) + "/transfer",
                      R"({"queue_id":)" + std::to_string(back) + "}");
@@ -496,9 +492,7 @@ TEST_F(Flow, WrapupCodesAndPauseReasonsOnceDefinedAreRequired) {
   create("wrapup-codes", R"({"name":"renseignement","description":"Information donnée"})");
   ASSERT_EQ(call(agent_, "PUT", state, R"({"state":"available"})").status, 200);
   const auto task = new_task(queue);
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   const std::string complete = "/api/v1/interactions/" + std::to_string(task) + "/complete";
   Reply wrong = call(agent_, "POST", complete, R"({"wrapup_code":"autre"})");
   EXPECT_EQ(wrong.status, 400);
@@ -537,9 +531,7 @@ TEST_F(Flow, ACitizensViewGathersEveryChannelAndMergesDuplicates) {
                         R"(,"citizen_id":)" + std::to_string(twin) + "}");
   ASSERT_EQ(task.status, 201);
   const auto task_id = number(task.body, "id");
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   ASSERT_EQ(call(agent_, "POST", "/api/v1/interactions/" + std::to_string(task_id) + "/complete",
                  R"({"wrapup_code":"rdv-pris","note":"rendez-vous mardi 10 h"})")
                 .status,

@@ -31,9 +31,7 @@ TEST_F(Flow, ARecordingIsNamedByTheServerNeverByAClientsAttribute) {
                         R"(,"attributes":{"voicemail":"recordings/1/voicemail-1-1.wav"}})");
   ASSERT_EQ(task.status, 201) << task.body;
   const auto id = number(task.body, "id");
-  const auto offer = number(call(agent_, "GET", "/api/v1/offers").body, "id");
-  ASSERT_EQ(call(agent_, "POST", "/api/v1/offers/" + std::to_string(offer) + "/accept").status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   const std::string recording = "/api/v1/interactions/" + std::to_string(id) + "/recording";
   EXPECT_EQ(call(agent_, "GET", recording).status, 404);
   EXPECT_EQ(call(supervisor_, "GET", recording).status, 404);
