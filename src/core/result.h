@@ -104,5 +104,8 @@ inline Error failed_precondition(std::string message, std::string field = {}) {
 inline Error io_error(std::string message) {
   return {ErrorCode::kIo, std::move(message), {}};
 }
+inline Error internal_error(std::string message) {
+  return {ErrorCode::kInternal, std::move(message), {}};
+}
 
 }  // namespace guichet

@@ -77,7 +77,10 @@ struct Pass {
   FrenchTokenizer* tokenizer;
   void* context;
   TokenCallback token;
+  bool skip_stop_words = false;  // FrenchTerms: a question's words that count
 };
+
+bool is_stop_word(std::string word);
 
 // A word from unicode61 (lower case, no accents): ligatures folded,
 // stemmed, passed on with its place in the text (snippet() marks the word
@@ -86,6 +89,7 @@ int on_word(void* pass_pointer, int flags, const char* text, int bytes, int star
   auto* pass = static_cast<Pass*>(pass_pointer);
   FrenchTokenizer& tokenizer = *pass->tokenizer;
   tokenizer.word.assign(text, static_cast<std::size_t>(bytes));
+  if (pass->skip_stop_words && is_stop_word(tokenizer.word)) return SQLITE_OK;
   fold_ligatures(tokenizer.word);
   const sb_symbol* stem =
       sb_stemmer_stem(tokenizer.stemmer, reinterpret_cast<const sb_symbol*>(tokenizer.word.data()),
@@ -97,6 +101,9 @@ int on_word(void* pass_pointer, int flags, const char* text, int bytes, int star
 
 int tokenize(Fts5Tokenizer* instance, void* context, int flags, const char* text, int bytes,
              TokenCallback token) {
+  if ((flags & FTS5_TOKENIZE_QUERY) && bytes > 1 && text[0] == kTermMark) {
+    return token(context, 0, text + 1, bytes - 1, 0, bytes);  // a term as stored
+  }
   auto* tokenizer = reinterpret_cast<FrenchTokenizer*>(instance);
   Pass pass{tokenizer, context, token};
   return tokenizer->parent.xTokenize(tokenizer->parent_instance, &pass, flags, text, bytes,
@@ -118,18 +125,23 @@ bool is_stop_word(std::string word) {
   return std::find(std::begin(kStopWords), std::end(kStopWords), word) != std::end(kStopWords);
 }
 
-}  // namespace
-
-Status register_french_tokenizer(sqlite3* db) {
+fts5_api* fts5_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) != SQLITE_OK) {
-    return io_error(std::string("FTS5 is not available: ") + sqlite3_errmsg(db));
+    return nullptr;
   }
   sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
   sqlite3_step(statement);
   sqlite3_finalize(statement);
-  if (!api || api->iVersion < 2) return io_error("FTS5 is not available");
+  return api && api->iVersion >= 2 ? api : nullptr;
+}
+
+}  // namespace
+
+Status register_french_tokenizer(sqlite3* db) {
+  fts5_api* api = fts5_of(db);
+  if (!api) return io_error(std::string("FTS5 is not available: ") + sqlite3_errmsg(db));
   fts5_tokenizer tokenizer{create, destroy, tokenize};
   if (api->xCreateTokenizer(api, "fr_stem", api, &tokenizer, nullptr) != SQLITE_OK) {
     return io_error(std::string("cannot register fr_stem: ") + sqlite3_errmsg(db));
@@ -162,6 +174,44 @@ std::string french_query(std::string_view question) {
   }
   flush();
   return query;
+}
+
+struct FrenchTerms::Tokenizer {
+  FrenchTokenizer* instance = nullptr;
+  ~Tokenizer() { destroy(reinterpret_cast<Fts5Tokenizer*>(instance)); }
+};
+
+FrenchTerms::FrenchTerms(std::unique_ptr<Tokenizer> tokenizer) : tokenizer_(std::move(tokenizer)) {}
+FrenchTerms::FrenchTerms(FrenchTerms&&) noexcept = default;
+FrenchTerms& FrenchTerms::operator=(FrenchTerms&&) noexcept = default;
+FrenchTerms::~FrenchTerms() = default;
+
+Result<FrenchTerms> FrenchTerms::on(sqlite3* db) {
+  fts5_api* api = fts5_of(db);
+  if (!api) return io_error("FTS5 is not available");
+  Fts5Tokenizer* instance = nullptr;
+  if (create(api, nullptr, 0, &instance) != SQLITE_OK) return io_error("no French tokenizer");
+  auto tokenizer = std::make_unique<Tokenizer>();
+  tokenizer->instance = reinterpret_cast<FrenchTokenizer*>(instance);
+  return FrenchTerms(std::move(tokenizer));
+}
+
+std::vector<std::string> FrenchTerms::of(std::string_view text) {
+  struct Collect {
+    std::vector<std::string> terms;
+  } collect;
+  auto on_term = [](void* context, int, const char* term, int bytes, int, int) {
+    auto& terms = static_cast<Collect*>(context)->terms;
+    std::string word(term, static_cast<std::size_t>(bytes));
+    if (std::find(terms.begin(), terms.end(), word) == terms.end())
+      terms.push_back(std::move(word));
+    return SQLITE_OK;
+  };
+  FrenchTokenizer* tokenizer = tokenizer_->instance;
+  Pass pass{tokenizer, &collect, on_term, true};
+  tokenizer->parent.xTokenize(tokenizer->parent_instance, &pass, FTS5_TOKENIZE_DOCUMENT,
+                              text.data(), static_cast<int>(text.size()), on_word);
+  return std::move(collect.terms);
 }
 
 }  // namespace guichet::knowledge

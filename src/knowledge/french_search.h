@@ -12,8 +12,10 @@
 // table's 'rebuild'.
 #include <sqlite3.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -28,5 +30,29 @@ Status register_french_tokenizer(sqlite3* db);
 // for ranking by bm25; empty when the question has no word. French stop
 // words are left out: they match nearly every article and slow the query.
 std::string french_query(std::string_view question);
+
+// In a query, a quoted phrase starting with this character is one term as
+// the table stores it (a stem), taken as is: stemming is not idempotent
+// (stem(stem(w)) differs from stem(w) for one word in eight), so a query
+// built from stored terms cannot go through the stemmer again.
+inline constexpr char kTermMark = '\x01';
+
+// A text's words as "fr_stem" stores them (folded, stemmed), French stop
+// words left out, each once, in order. One per thread (it holds a stemmer).
+class FrenchTerms {
+ public:
+  // `db` has the tokenizer registered.
+  static Result<FrenchTerms> on(sqlite3* db);
+  FrenchTerms(FrenchTerms&&) noexcept;
+  FrenchTerms& operator=(FrenchTerms&&) noexcept;
+  ~FrenchTerms();
+
+  std::vector<std::string> of(std::string_view text);
+
+ private:
+  struct Tokenizer;
+  explicit FrenchTerms(std::unique_ptr<Tokenizer> tokenizer);
+  std::unique_ptr<Tokenizer> tokenizer_;
+};
 
 }  // namespace guichet::knowledge

@@ -83,10 +83,6 @@ struct Command {
   std::vector<SipConnection> connections{};
 };
 
-inline Error internal_error(std::string message) {
-  return Error{ErrorCode::kInternal, std::move(message), {}};
-}
-
 inline constexpr int kPcmu = 0;
 inline constexpr int kPcma = 8;
 inline constexpr int kEventPt = 101;          // the telephone-event payload type we offer

@@ -1,0 +1,347 @@
+// The knowledge base's search index (index.h): an in-memory FTS5 table
+// with the "fr_stem" tokenizer, its vocabulary kept beside it for typos and
+// for leaving out words nearly every article has.
+#include "knowledge/index.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+#include "knowledge/french_search.h"
+
+namespace guichet::knowledge {
+
+namespace {
+
+// bm25's weights for the columns title, tags, body (index.h says why).
+constexpr const char* kRank = "bm25(articles, 4.0, 3.0, 1.0)";
+// Above this many articles, words found in more than a tenth of them are
+// left out when looking for candidates (they cost a row each to score).
+constexpr std::size_t kPruneAbove = 1000;
+constexpr std::size_t kCandidates = 30;
+// Typos are forgiven in terms of at least this many letters (stems).
+constexpr std::size_t kTypoFrom = 4;
+
+struct Statement {
+  sqlite3_stmt* handle = nullptr;
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(handle); }
+};
+
+std::string column_text(sqlite3_stmt* statement, int column) {
+  const unsigned char* text = sqlite3_column_text(statement, column);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+// Optimal string alignment distance, at most 1? (one letter added,
+// removed, replaced, or two swapped).
+bool one_edit_apart(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i])
+    ++i;
+  if (i == a.size()) return true;  // equal, or b has one more at the end
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // replaced
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // swapped
+  }
+  return a.substr(i) == b.substr(i + 1);  // one added
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) {
+    if (!out.empty()) out += ' ';
+    out += word;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Index::Impl {
+  std::mutex mutex;
+  sqlite3* db = nullptr;
+  std::unique_ptr<FrenchTerms> terms;
+  std::map<std::uint64_t, Article> articles;
+
+  // Term → how many articles hold it, and each term under itself and its
+  // one-letter deletions (typos: two terms one edit apart share a key).
+  bool vocabulary_stale = true;
+  std::unordered_map<std::string, int> documents_with;
+  std::unordered_map<std::string, std::vector<std::string>> near;
+
+  ~Impl() { sqlite3_close(db); }
+
+  Status exec(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "unknown";
+      sqlite3_free(error);
+      return internal_error("knowledge index: " + message);
+    }
+    return Status::ok();
+  }
+
+  Status prepare(Statement& statement, const std::string& sql) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement.handle, nullptr) != SQLITE_OK)
+      return internal_error(std::string("knowledge index: ") + sqlite3_errmsg(db));
+    return Status::ok();
+  }
+
+  Status put_locked(const Article& article) {
+    if (Status s = remove_locked(article.id); !s) return s;
+    Statement insert;
+    if (Status s =
+            prepare(insert, "INSERT INTO articles(rowid, title, tags, body) VALUES (?,?,?,?)");
+        !s) {
+      return s;
+    }
+    const std::string tags = joined(article.tags);
+    sqlite3_bind_int64(insert.handle, 1, static_cast<sqlite3_int64>(article.id));
+    sqlite3_bind_text(insert.handle, 2, article.title.data(),
+                      static_cast<int>(article.title.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert.handle, 3, tags.data(), static_cast<int>(tags.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert.handle, 4, article.body.data(), static_cast<int>(article.body.size()),
+                      SQLITE_STATIC);
+    if (sqlite3_step(insert.handle) != SQLITE_DONE)
+      return internal_error(std::string("knowledge index: ") + sqlite3_errmsg(db));
+    articles[article.id] = article;
+    vocabulary_stale = true;
+    return Status::ok();
+  }
+
+  Status remove_locked(std::uint64_t id) {
+    if (articles.erase(id) == 0) return Status::ok();
+    Statement remove;
+    if (Status s = prepare(remove, "DELETE FROM articles WHERE rowid = ?"); !s) return s;
+    sqlite3_bind_int64(remove.handle, 1, static_cast<sqlite3_int64>(id));
+    if (sqlite3_step(remove.handle) != SQLITE_DONE)
+      return internal_error(std::string("knowledge index: ") + sqlite3_errmsg(db));
+    vocabulary_stale = true;
+    return Status::ok();
+  }
+
+  Status refresh_vocabulary() {
+    if (!vocabulary_stale) return Status::ok();
+    documents_with.clear();
+    near.clear();
+    Statement read;
+    if (Status s = prepare(read, "SELECT term, doc FROM terms"); !s) return s;
+    while (sqlite3_step(read.handle) == SQLITE_ROW) {
+      std::string term = column_text(read.handle, 0);
+      documents_with[term] = sqlite3_column_int(read.handle, 1);
+      if (term.size() < kTypoFrom) continue;
+      near[term].push_back(term);
+      for (std::size_t i = 0; i < term.size(); ++i) {
+        std::string deleted = term;
+        deleted.erase(i, 1);
+        near[deleted].push_back(term);
+      }
+    }
+    vocabulary_stale = false;
+    return Status::ok();
+  }
+
+  // The term of the base one edit from `term` that most articles hold;
+  // empty when none.
+  std::string nearest(const std::string& term) {
+    if (term.size() < kTypoFrom) return {};
+    std::string best;
+    int best_count = 0;
+    auto consider = [&](const std::string& key) {
+      auto found = near.find(key);
+      if (found == near.end()) return;
+      for (const std::string& candidate : found->second) {
+        const int count = documents_with[candidate];
+        if (count > best_count && one_edit_apart(term, candidate)) {
+          best = candidate;
+          best_count = count;
+        }
+      }
+    };
+    consider(term);
+    for (std::size_t i = 0; i < term.size(); ++i) {
+      std::string deleted = term;
+      deleted.erase(i, 1);
+      consider(deleted);
+    }
+    return best;
+  }
+
+  static std::string query_of(const std::vector<std::string>& terms) {
+    std::string query;
+    for (const std::string& term : terms) {
+      if (!query.empty()) query += " OR ";
+      query += '"';
+      query += kTermMark;
+      query += term;  // a term has no quote: the tokenizer splits at punctuation
+      query += '"';
+    }
+    return query;
+  }
+
+  // Ids and scores of the best `limit` articles for `query`, among
+  // `among` when not empty.
+  Result<std::vector<std::pair<std::uint64_t, double>>> ranked(
+      const std::string& query, std::size_t limit, const std::vector<std::uint64_t>& among) {
+    std::string sql =
+        std::string("SELECT rowid, ") + kRank + " FROM articles WHERE articles MATCH ?1";
+    if (!among.empty()) {
+      sql += " AND rowid IN (";
+      for (std::size_t i = 0; i < among.size(); ++i)
+        sql += (i ? "," : "") + std::to_string(among[i]);
+      sql += ")";
+    }
+    sql += std::string(" ORDER BY ") + kRank + " LIMIT ?2";
+    Statement select;
+    if (Status s = prepare(select, sql); !s) return s;
+    sqlite3_bind_text(select.handle, 1, query.data(), static_cast<int>(query.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(select.handle, 2, static_cast<sqlite3_int64>(limit));
+    std::vector<std::pair<std::uint64_t, double>> out;
+    int rc = SQLITE_OK;
+    while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW) {
+      out.emplace_back(static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),
+                       -sqlite3_column_double(select.handle, 1));
+    }
+    if (rc != SQLITE_DONE)
+      return internal_error(std::string("knowledge index: ") + sqlite3_errmsg(db));
+    return out;
+  }
+
+  std::string excerpt(const std::string& query, std::uint64_t id) {
+    Statement select;
+    if (!prepare(select,
+                 "SELECT snippet(articles, 2, '', '', '…', 24) FROM articles "
+                 "WHERE articles MATCH ?1 AND rowid = ?2")) {
+      return {};
+    }
+    sqlite3_bind_text(select.handle, 1, query.data(), static_cast<int>(query.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(select.handle, 2, static_cast<sqlite3_int64>(id));
+    return sqlite3_step(select.handle) == SQLITE_ROW ? column_text(select.handle, 0) : "";
+  }
+
+  Result<std::vector<Hit>> search(std::string_view question, std::size_t limit) {
+    std::vector<Hit> hits;
+    if (limit == 0) return hits;
+    if (Status s = refresh_vocabulary(); !s) return s;
+    // The question's terms as the base has them: a typo replaced by the
+    // base's nearest term, a word it does not have at all left out.
+    // `asked` counts them all: an article holding the words the base knows
+    // answers only part of a question with words it does not.
+    std::vector<std::string> wanted;
+    const std::vector<std::string> question_terms = terms->of(question);
+    const std::size_t asked = question_terms.size();
+    for (std::string term : question_terms) {
+      if (!documents_with.contains(term)) term = nearest(term);
+      if (!term.empty() && std::find(wanted.begin(), wanted.end(), term) == wanted.end())
+        wanted.push_back(std::move(term));
+    }
+    if (wanted.empty()) return hits;
+    const std::string query = query_of(wanted);
+
+    std::vector<std::uint64_t> among;
+    if (articles.size() > kPruneAbove) {
+      std::vector<std::string> rare;
+      for (const std::string& term : wanted) {
+        if (static_cast<std::size_t>(documents_with[term]) * 10 <= articles.size())
+          rare.push_back(term);
+      }
+      if (!rare.empty() && rare.size() < wanted.size()) {
+        auto candidates = ranked(query_of(rare), kCandidates, {});
+        if (!candidates) return candidates.status();
+        for (const auto& [id, score] : *candidates)
+          among.push_back(id);
+        if (among.empty()) return hits;
+      }
+    }
+    auto best = ranked(query, limit, among);
+    if (!best) return best.status();
+    for (const auto& [id, score] : *best) {
+      auto article = articles.find(id);
+      if (article == articles.end()) continue;
+      Hit hit;
+      hit.article = article->second;
+      hit.score = score;
+      const std::vector<std::string> held =
+          terms->of(article->second.title + "\n" + joined(article->second.tags) + "\n" +
+                    article->second.body);
+      std::size_t found = 0;
+      for (const std::string& term : wanted)
+        found += std::find(held.begin(), held.end(), term) != held.end() ? 1 : 0;
+      hit.coverage = static_cast<double>(found) / static_cast<double>(asked);
+      hit.excerpt = excerpt(query, id);
+      hits.push_back(std::move(hit));
+    }
+    return hits;
+  }
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+
+Result<std::unique_ptr<Index>> Index::open() {
+  auto impl = std::make_unique<Impl>();
+  if (sqlite3_open_v2(":memory:", &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    return io_error("knowledge index: cannot open an in-memory database");
+  }
+  if (Status s = register_french_tokenizer(impl->db); !s) return s;
+  if (Status s = impl->exec(
+          "CREATE VIRTUAL TABLE articles USING fts5(title, tags, body, tokenize = 'fr_stem');"
+          "CREATE VIRTUAL TABLE terms USING fts5vocab(articles, 'row');");
+      !s) {
+    return s;
+  }
+  auto terms = FrenchTerms::on(impl->db);
+  if (!terms) return terms.status();
+  impl->terms = std::make_unique<FrenchTerms>(std::move(*terms));
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+Status Index::put(const Article& article) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->put_locked(article);
+}
+
+Status Index::remove(std::uint64_t id) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->remove_locked(id);
+}
+
+Status Index::put_all(const std::vector<Article>& articles) {
+  std::lock_guard lock(impl_->mutex);
+  if (Status s = impl_->exec("BEGIN"); !s) return s;
+  for (const Article& article : articles) {
+    if (Status s = impl_->put_locked(article); !s) {
+      // Nothing of it stays: neither the rows nor their copies.
+      (void)impl_->exec("ROLLBACK");
+      for (const Article& added : articles)
+        impl_->articles.erase(added.id);
+      return s;
+    }
+  }
+  return impl_->exec("COMMIT");
+}
+
+Result<std::vector<Hit>> Index::search(std::string_view question, std::size_t limit) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->search(question, limit);
+}
+
+std::size_t Index::size() {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->articles.size();
+}
+
+}  // namespace guichet::knowledge
