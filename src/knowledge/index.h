@@ -30,6 +30,7 @@ namespace guichet::knowledge {
 struct Link {
   std::string title;
   std::string url;
+  bool operator==(const Link&) const = default;
 };
 
 // A published article, as searched and shown.
