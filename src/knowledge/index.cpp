@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -23,8 +25,10 @@ constexpr const char* kRank = "bm25(articles, 4.0, 3.0, 1.0)";
 // left out when looking for candidates (they cost a row each to score).
 constexpr std::size_t kPruneAbove = 1000;
 constexpr std::size_t kCandidates = 30;
-// Typos are forgiven in terms of at least this many letters (stems).
+// A typo is forgiven in terms of at least kTypoFrom letters (stems), two
+// in terms of at least kTwoTyposFrom.
 constexpr std::size_t kTypoFrom = 4;
+constexpr std::size_t kTwoTyposFrom = 7;
 
 struct Statement {
   sqlite3_stmt* handle = nullptr;
@@ -56,6 +60,41 @@ bool one_edit_apart(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1);  // one added
 }
 
+// The body's first paragraph, cut at a word near 240 bytes: what a search
+// shows under the title. (FTS5's snippet() stems the whole body again:
+// half of a search's time.)
+std::string lead(std::string_view body) {
+  constexpr std::size_t kAbout = 240;
+  std::string_view first = body.substr(0, body.find("\n\n"));
+  if (first.size() <= kAbout) return std::string(first);
+  std::size_t cut = first.rfind(' ', kAbout);
+  if (cut == std::string_view::npos || cut < kAbout / 2) {
+    cut = kAbout;
+    while (cut > 0 && (static_cast<unsigned char>(first[cut]) & 0xC0) == 0x80)
+      --cut;
+  }
+  return std::string(first.substr(0, cut)) + "…";
+}
+
+// Optimal string alignment distance between two short words (bytes).
+std::size_t edits(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        current[j] = std::min(current[j], before[j - 2] + 1);
+    }
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& word : words) {
@@ -72,6 +111,9 @@ struct Index::Impl {
   sqlite3* db = nullptr;
   std::unique_ptr<FrenchTerms> terms;
   std::map<std::uint64_t, Article> articles;
+  // Each article's terms, sorted: what share of a question it holds, without
+  // stemming it again at each search.
+  std::map<std::uint64_t, std::vector<std::string>> held_terms;
 
   // Term → how many articles hold it, and each term under itself and its
   // one-letter deletions (typos: two terms one edit apart share a key).
@@ -115,12 +157,16 @@ struct Index::Impl {
     if (sqlite3_step(insert.handle) != SQLITE_DONE)
       return internal_error(std::string("knowledge index: ") + sqlite3_errmsg(db));
     articles[article.id] = article;
+    std::vector<std::string> held = terms->of(article.title + "\n" + tags + "\n" + article.body);
+    std::sort(held.begin(), held.end());
+    held_terms[article.id] = std::move(held);
     vocabulary_stale = true;
     return Status::ok();
   }
 
   Status remove_locked(std::uint64_t id) {
     if (articles.erase(id) == 0) return Status::ok();
+    held_terms.erase(id);
     Statement remove;
     if (Status s = prepare(remove, "DELETE FROM articles WHERE rowid = ?"); !s) return s;
     sqlite3_bind_int64(remove.handle, 1, static_cast<sqlite3_int64>(id));
@@ -174,6 +220,42 @@ struct Index::Impl {
       deleted.erase(i, 1);
       consider(deleted);
     }
+    if (!best.empty()) return best;
+    // A typo the stemmer did not see through ("recensment" keeps its
+    // ending): the longest term of the base it starts with, of at least
+    // five letters and three fifths of it.
+    for (std::size_t length = term.size() - 1;
+         length >= std::max<std::size_t>(5, term.size() * 3 / 5); --length) {
+      if (documents_with.contains(term.substr(0, length))) return term.substr(0, length);
+    }
+    if (term.size() < kTwoTyposFrom) return best;
+    // Two edits in a long word ("pasport" for passeport): the terms of about
+    // its length that start with its letter, compared one by one (a
+    // fraction of a millisecond over 10,000 articles' vocabulary; only for
+    // a word the base does not have).
+    // The fewest edits first, then the longest start in common (a typo
+    // seldom touches the first letters), then the term most articles hold.
+    auto common_start = [&term](const std::string& other) {
+      std::size_t n = 0;
+      while (n < term.size() && n < other.size() && term[n] == other[n])
+        ++n;
+      return n;
+    };
+    std::tuple<std::size_t, std::size_t, int> best_rank{3, 0, 0};  // edits, -start, -count
+    for (const auto& [candidate, count] : documents_with) {
+      if (candidate.front() != term.front() || candidate.size() + 2 < term.size() ||
+          candidate.size() > term.size() + 2) {
+        continue;
+      }
+      const std::size_t distance = edits(term, candidate);
+      if (distance > 2) continue;
+      const std::tuple<std::size_t, std::size_t, int> rank{
+          distance, term.size() - common_start(candidate), -count};
+      if (rank < best_rank) {
+        best = candidate;
+        best_rank = rank;
+      }
+    }
     return best;
   }
 
@@ -218,34 +300,30 @@ struct Index::Impl {
     return out;
   }
 
-  std::string excerpt(const std::string& query, std::uint64_t id) {
-    Statement select;
-    if (!prepare(select,
-                 "SELECT snippet(articles, 2, '', '', '…', 24) FROM articles "
-                 "WHERE articles MATCH ?1 AND rowid = ?2")) {
-      return {};
-    }
-    sqlite3_bind_text(select.handle, 1, query.data(), static_cast<int>(query.size()),
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(select.handle, 2, static_cast<sqlite3_int64>(id));
-    return sqlite3_step(select.handle) == SQLITE_ROW ? column_text(select.handle, 0) : "";
-  }
-
   Result<std::vector<Hit>> search(std::string_view question, std::size_t limit) {
     std::vector<Hit> hits;
     if (limit == 0) return hits;
     if (Status s = refresh_vocabulary(); !s) return s;
     // The question's terms as the base has them: a typo replaced by the
-    // base's nearest term, a word it does not have at all left out.
-    // `asked` counts them all: an article holding the words the base knows
-    // answers only part of a question with words it does not.
+    // base's nearest term, a word it does not have at all left out of the
+    // query. Each weighs what it tells apart (its idf; a word the base does
+    // not have, as much as its rarest): an article holding the words the
+    // base knows answers only part of a question with words it does not.
     std::vector<std::string> wanted;
-    const std::vector<std::string> question_terms = terms->of(question);
-    const std::size_t asked = question_terms.size();
-    for (std::string term : question_terms) {
+    std::vector<double> weights;
+    double asked = 0;
+    const double total = static_cast<double>(std::max<std::size_t>(articles.size(), 1));
+    for (std::string term : terms->of(question)) {
       if (!documents_with.contains(term)) term = nearest(term);
-      if (!term.empty() && std::find(wanted.begin(), wanted.end(), term) == wanted.end())
-        wanted.push_back(std::move(term));
+      const int with = term.empty() ? 1 : std::max(documents_with[term], 1);
+      const double weight = std::log(1.0 + total / with);
+      if (term.empty() || std::find(wanted.begin(), wanted.end(), term) != wanted.end()) {
+        asked += term.empty() ? weight : 0.0;
+        continue;
+      }
+      asked += weight;
+      wanted.push_back(std::move(term));
+      weights.push_back(weight);
     }
     if (wanted.empty()) return hits;
     const std::string query = query_of(wanted);
@@ -273,14 +351,12 @@ struct Index::Impl {
       Hit hit;
       hit.article = article->second;
       hit.score = score;
-      const std::vector<std::string> held =
-          terms->of(article->second.title + "\n" + joined(article->second.tags) + "\n" +
-                    article->second.body);
-      std::size_t found = 0;
-      for (const std::string& term : wanted)
-        found += std::find(held.begin(), held.end(), term) != held.end() ? 1 : 0;
-      hit.coverage = static_cast<double>(found) / static_cast<double>(asked);
-      hit.excerpt = excerpt(query, id);
+      const std::vector<std::string>& held = held_terms[id];
+      double found = 0;
+      for (std::size_t i = 0; i < wanted.size(); ++i)
+        found += std::binary_search(held.begin(), held.end(), wanted[i]) ? weights[i] : 0.0;
+      hit.coverage = found / asked;
+      hit.excerpt = lead(article->second.body);
       hits.push_back(std::move(hit));
     }
     return hits;

@@ -191,9 +191,9 @@ double seconds_since(std::chrono::steady_clock::time_point started) {
 
 class Api::Impl {
  public:
-  Impl(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
-       channels::Channels& channels, ApiOptions options)
-      : api_(store, center, hub, metrics, channels, std::move(options)) {}
+  Impl(store::Store& store, ContactCenter& center, KnowledgeBase& knowledge, EventHub& hub,
+       Metrics& metrics, channels::Channels& channels, ApiOptions options)
+      : api_(store, center, knowledge, hub, metrics, channels, std::move(options)) {}
 
   HttpResponse handle(const HttpRequest& request) {
     if (auto page = web_file(request)) return *page;
@@ -309,9 +309,10 @@ class Api::Impl {
   api_routes::ApiContext api_;
 };
 
-Api::Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
-         channels::Channels& channels, ApiOptions options)
-    : impl_(std::make_unique<Impl>(store, center, hub, metrics, channels, std::move(options))) {}
+Api::Api(store::Store& store, ContactCenter& center, KnowledgeBase& knowledge, EventHub& hub,
+         Metrics& metrics, channels::Channels& channels, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, center, knowledge, hub, metrics, channels,
+                                   std::move(options))) {}
 
 Api::~Api() = default;
 

@@ -17,6 +17,7 @@
 
 namespace guichet::conversations {
 class ContactCenter;
+class KnowledgeBase;
 }  // namespace guichet::conversations
 namespace guichet::channels {
 class Channels;
@@ -25,6 +26,7 @@ class Channels;
 namespace guichet::server {
 
 using conversations::ContactCenter;
+using conversations::KnowledgeBase;
 
 class EventHub;
 class Metrics;
@@ -42,8 +44,8 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, ContactCenter& center, EventHub& hub, Metrics& metrics,
-      channels::Channels& channels, ApiOptions options);
+  Api(store::Store& store, ContactCenter& center, KnowledgeBase& knowledge, EventHub& hub,
+      Metrics& metrics, channels::Channels& channels, ApiOptions options);
   ~Api();
   HttpResponse handle(const HttpRequest& request);
   // The same answer as handle(), without a worker thread, for the requests

@@ -1,10 +1,13 @@
 #include "server/demo.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <map>
 #include <vector>
 
 #include "conversations/contact_center.h"
+#include "conversations/knowledge_base.h"
 #include "server/auth.h"
 #include "server/routes/routes.h"
 
@@ -49,9 +52,34 @@ std::uint64_t id_in(const std::string& json) {
   return at == std::string::npos ? 0 : std::stoull(json.substr(at + 5));
 }
 
+// The demo's articles, created and published by the admin.
+Status seed_articles(KnowledgeBase& knowledge, std::uint64_t admin) {
+  namespace json = boost::json;
+  boost::system::error_code ec;
+  const json::value articles = json::parse(demo_articles_json(), ec);
+  if (ec || !articles.is_array()) return internal_error("the demo's articles are not a JSON array");
+  for (const json::value& item : articles.as_array()) {
+    const json::object& article = item.as_object();
+    conversations::ArticleContent content;
+    content.title = json::value_to<std::string>(article.at("title"));
+    content.body = json::value_to<std::string>(article.at("body"));
+    content.tags = json::value_to<std::vector<std::string>>(article.at("tags"));
+    for (const json::value& link : article.at("links").as_array()) {
+      content.links.push_back({json::value_to<std::string>(link.at("title")),
+                               json::value_to<std::string>(link.at("url"))});
+    }
+    auto created = knowledge.create(std::move(content), admin);
+    if (!created) return created.status();
+    if (auto published = knowledge.publish(created->id, admin); !published)
+      return published.status();
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
-Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
+Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
+                              KnowledgeBase& knowledge) {
   auto users = store.list_users();
   if (!users) return users.error();
   std::string accounts =
@@ -247,6 +275,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center) {
                            R"("accessibility":"partially compliant"})"};
   if (auto stored = store.put_document(std::move(identity), admin, center.now()); !stored)
     return stored.error();
+  if (Status seeded = seed_articles(knowledge, admin); !seeded) return seeded.error();
   accounts += "  agent1 … agent20 (agent)\n";
   return accounts;
 }

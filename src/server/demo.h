@@ -11,15 +11,22 @@
 
 namespace guichet::conversations {
 class ContactCenter;
+class KnowledgeBase;
 }  // namespace guichet::conversations
 
 namespace guichet::server {
 
 using conversations::ContactCenter;
+using conversations::KnowledgeBase;
 
+// Its knowledge base: about thirty articles, published.
 // Returns the text to print: the demo accounts and their passwords (fixed,
 // documented demo passwords: this is for a machine's own loopback).
-Result<std::string> seed_demo(store::Store& store, ContactCenter& center);
+Result<std::string> seed_demo(store::Store& store, ContactCenter& center, KnowledgeBase& knowledge);
+
+// The demo's knowledge base: a JSON array of {"title","body","tags","links"}
+// (src/server/demo/articles.json, compiled in), published by seed_demo.
+const char* demo_articles_json();
 
 // For load tests and benchmarks: `agents` agents (charge1…) with four skills
 // each, `queues` queues over four channels, a supervisor ("superviseur"),

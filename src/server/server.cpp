@@ -14,6 +14,7 @@
 #include "channels/messages/messages_channel.h"
 #include "channels/voice/voice_channel.h"
 #include "conversations/contact_center.h"
+#include "conversations/knowledge_base.h"
 #include "core/json_format.h"
 #include "core/log.h"
 #include "core/network.h"
@@ -189,6 +190,9 @@ Status serve(const ServeOptions& options) {
     if (!phone_networks) return invalid_argument("not a network: " + bad, "sip-phone-networks");
     phones.sip_networks = std::move(*phone_networks);
     center.set_phone_policy(std::move(phones));
+    auto knowledge = KnowledgeBase::open(**store, [&center] { return center.now(); });
+    if (!knowledge) return knowledge.status();
+    if (Status s = (*knowledge)->load(); !s) return s;
     // The channels, registered here and nowhere else; each follows the
     // engine and the configuration.
     channels::Channels channels;
@@ -204,7 +208,7 @@ Status serve(const ServeOptions& options) {
       ~Unobserve() { center.observe({}, {}); }
     } unobserve{center};
     if (options.demo) {
-      auto accounts = seed_demo(**store, center);
+      auto accounts = seed_demo(**store, center, **knowledge);
       if (!accounts) return accounts.status();
       std::fprintf(stderr, "%s", accounts->c_str());
     }
@@ -217,7 +221,7 @@ Status serve(const ServeOptions& options) {
     ApiOptions api_options;
     api_options.data_dir = options.data_dir;
     api_options.metrics_token = options.metrics_token;
-    Api api(**store, center, hub, metrics, channels, api_options);
+    Api api(**store, center, **knowledge, hub, metrics, channels, api_options);
     HttpServer::Options http;
     http.host = address->first;
     http.port = address->second;

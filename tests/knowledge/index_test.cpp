@@ -75,6 +75,8 @@ TEST_F(KnowledgeIndex, AOneLetterTypoIsForgiven) {
   EXPECT_EQ(found("cantinne").front(), 4u) << "a letter more";
   EXPECT_EQ(found("naissnace").front(), 1u) << "two letters swapped";
   EXPECT_TRUE(found("xyzw").empty()) << "nothing near";
+  EXPECT_EQ(found("ramasssagge").front(), 3u) << "two letters more in a long word";
+  EXPECT_TRUE(found("cantxxe").empty()) << "two edits in a short word are another word";
 }
 
 TEST_F(KnowledgeIndex, EachHitSaysHowMuchOfTheQuestionItHolds) {

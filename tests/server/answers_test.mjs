@@ -193,6 +193,17 @@ await documents("/api/v1/pause-reasons", { name: "dejeuner" }, { name: "formatio
   { description: "Déjeuner" });
 await documents("/api/v1/canned-responses", { name: "accueil", text: "Bonjour, je vous écoute." },
   { name: "fin", text: "Bonne journée." }, { text: "Bonjour, que puis-je pour vous ?" });
+// The knowledge base: a draft, published, changed, searched, withdrawn.
+const births = await documents("/api/v1/articles",
+  { title: "Obtenir un acte de naissance", body: "Une copie intégrale, gratuite, à la mairie.",
+    tags: ["extrait"], links: [{ title: "Service-Public.fr", url: "https://www.service-public.fr/" }] },
+  { title: "Brouillon", body: "À écrire." }, { body: "Une copie intégrale ou un extrait, gratuits." });
+await expect(200, call(supervisor, "POST", `/api/v1/articles/${births.id}/publish`));
+await expect(200, call(agent, "GET", "/api/v1/knowledge/search?q=acte%20de%20naissance&limit=3"));
+await expect(400, call(agent, "GET", "/api/v1/knowledge/search?q="));
+await expect(403, call(agent, "GET", "/api/v1/articles"));
+await expect(409, call(admin, "POST", "/api/v1/articles", { title: "Obtenir un acte de naissance", body: "x" }));
+await expect(200, call(supervisor, "POST", `/api/v1/articles/${births.id}/withdraw`));
 const calendar = await documents("/api/v1/calendars",
   { name: "mairie", hours: "mon-fri 08:30-12:30,13:30-17:00" },
   { name: "samedi", hours: "sat 09:00-12:00" }, { closed_dates: ["2026-12-24"] });

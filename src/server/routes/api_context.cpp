@@ -115,10 +115,12 @@ ApiOptions with_clock(ApiOptions options) {
 }
 }  // namespace
 
-ApiContext::ApiContext(store::Store& storage, ContactCenter& domain, EventHub& events,
-                       Metrics& figures, channels::Channels& running, ApiOptions settings)
+ApiContext::ApiContext(store::Store& storage, ContactCenter& domain, KnowledgeBase& articles,
+                       EventHub& events, Metrics& figures, channels::Channels& running,
+                       ApiOptions settings)
     : store(storage),
       center(domain),
+      knowledge(articles),
       hub(events),
       metrics(figures),
       channels(running),

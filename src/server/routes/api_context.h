@@ -24,6 +24,7 @@
 
 namespace guichet::conversations {
 class ContactCenter;
+class KnowledgeBase;
 }  // namespace guichet::conversations
 
 namespace guichet::server {
@@ -74,13 +75,14 @@ class Sessions {
 
 class ApiContext {
  public:
-  ApiContext(store::Store& storage, ContactCenter& domain, EventHub& events, Metrics& figures,
-             channels::Channels& running, ApiOptions settings);
+  ApiContext(store::Store& storage, ContactCenter& domain, KnowledgeBase& articles,
+             EventHub& events, Metrics& figures, channels::Channels& running, ApiOptions settings);
 
   Time now() const { return options.clock(); }
 
   store::Store& store;
   ContactCenter& center;
+  KnowledgeBase& knowledge;
   EventHub& hub;
   Metrics& metrics;
   channels::Channels& channels;  // the voice channel's figures and calls

@@ -76,6 +76,7 @@ std::vector<Route> stats();
 std::vector<Route> reports();  // the traffic report and the what-if simulation
 std::vector<Route> audit();
 std::vector<Route> identity();  // who runs the service, as its pages show it
+std::vector<Route> knowledge();  // the knowledge base: articles and their search
 // How identity() keeps it: one configuration document of this kind, id 1.
 inline constexpr const char* kIdentityKind = "identity";
 
