@@ -214,4 +214,17 @@ std::vector<std::string> FrenchTerms::of(std::string_view text) {
   return std::move(collect.terms);
 }
 
+void FrenchTerms::each(std::string_view text,
+                       const std::function<void(std::string_view term)>& term) {
+  auto on_term = [](void* context, int, const char* stem, int bytes, int, int) {
+    (*static_cast<const std::function<void(std::string_view)>*>(context))(
+        std::string_view(stem, static_cast<std::size_t>(bytes)));
+    return SQLITE_OK;
+  };
+  FrenchTokenizer* tokenizer = tokenizer_->instance;
+  Pass pass{tokenizer, const_cast<void*>(static_cast<const void*>(&term)), on_term, false};
+  tokenizer->parent.xTokenize(tokenizer->parent_instance, &pass, FTS5_TOKENIZE_DOCUMENT,
+                              text.data(), static_cast<int>(text.size()), on_word);
+}
+
 }  // namespace guichet::knowledge

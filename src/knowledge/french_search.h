@@ -12,6 +12,7 @@
 // table's 'rebuild'.
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ class FrenchTerms {
   ~FrenchTerms();
 
   std::vector<std::string> of(std::string_view text);
+  // Every term of the text in order, stop words and repeats included (as
+  // the table counts them), each handed to `term` until the next.
+  void each(std::string_view text, const std::function<void(std::string_view term)>& term);
 
  private:
   struct Tokenizer;

@@ -1,9 +1,9 @@
 // The knowledge base's published articles, searched as citizens write:
 // French words folded and stemmed (french_search.h), typos forgiven (one
-// letter, two in a long word, an ending the stemmer did not recognise), ranked by bm25 with the title and tags weighing more than the
-// body. The index lives in memory (an SQLite FTS5 table of its own),
-// rebuilt from the store at start: the store may be SQLite or PostgreSQL,
-// and a search never waits for the store's writer.
+// letter, two in a long word, an ending the stemmer did not recognise), ranked by bm25 with the
+// title and tags weighing more than the body. The index lives in memory (an SQLite FTS5 table of
+// its own), rebuilt from the store at start: the store may be SQLite or PostgreSQL, and a search
+// never waits for the store's writer.
 //
 // Ranking: bm25 (FTS5's), the question's words joined by OR, columns
 // weighted title 4, tags 3, body 1 — a title says which question an
