@@ -113,7 +113,8 @@ Result<ArticleContent> content_of(const HttpRequest& request) {
 }
 
 // GET /api/v1/knowledge/search?q=…&limit=3: [{"id","title","body","tags",
-// "links","excerpt","score","coverage"}], best first.
+// "links","excerpt","score","coverage","answers"}], best first; "answers":
+// whether the chatbot would answer with it (supervisors try their tags).
 HttpResponse search(ApiContext& api, const Call& call) {
   const std::string question = call.request.query_param("q").value_or("");
   std::size_t limit = 5;
@@ -132,7 +133,8 @@ HttpResponse search(ApiContext& api, const Call& call) {
     out += (i ? ",{" : "{") + std::string("\"id\":") + std::to_string(hit.article.id) + "," +
            content_json(content) + ",\"excerpt\":" + json_quote(hit.excerpt) +
            ",\"score\":" + json_number(hit.score, 3) +
-           ",\"coverage\":" + json_number(hit.coverage, 3) + "}";
+           ",\"coverage\":" + json_number(hit.coverage, 3) +
+           ",\"answers\":" + (hit.coverage >= knowledge::kAnswerCoverage ? "true" : "false") + "}";
   }
   return json_response(200, out + "]");
 }

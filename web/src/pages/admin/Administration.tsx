@@ -9,6 +9,7 @@ import { linkTo, usePath } from "../../router";
 import { CalendarsPage } from "./CalendarsPage";
 import { IdentityPage } from "./IdentityPage";
 import { IvrFlowsPage } from "./IvrFlowsPage";
+import { KnowledgePage } from "./KnowledgePage";
 import { QueuesPage } from "./QueuesPage";
 import { SimpleListPage } from "./SimpleListPage";
 import { UsersPage } from "./UsersPage";
@@ -20,6 +21,7 @@ const SECTIONS = [
   { slug: "wrapup-codes", title: "admin.wrapupCodes" },
   { slug: "pause-reasons", title: "admin.pauseReasons" },
   { slug: "canned-responses", title: "admin.canned" },
+  { slug: "knowledge", title: "admin.knowledge" },
   { slug: "calendars", title: "admin.calendars" },
   { slug: "ivr-flows", title: "admin.ivr" },
   { slug: "users", title: "admin.users" },
@@ -57,6 +59,9 @@ export function Administration({ user }: { user: User }) {
       break;
     case "ivr-flows":
       page = <IvrFlowsPage />;
+      break;
+    case "knowledge":
+      page = <KnowledgePage />;
       break;
     case "users":
     case "identity":

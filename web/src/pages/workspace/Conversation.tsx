@@ -4,11 +4,12 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { client, settle, type Interaction, type Schemas, type TimelineEvent } from "../../api";
 import { currentLang, useT } from "../../i18n";
 import type { Lookups } from "../AgentWorkspace";
 import { sayError } from "../../errors";
+import { KnowledgeSearch } from "./KnowledgeSearch";
 
 export const CONVERSATION_CHANNELS = ["chat", "sms", "social", "email"];
 
@@ -26,6 +27,13 @@ export function Conversation({
   const { t } = useT();
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const reply = useRef<HTMLTextAreaElement>(null);
+  // An article or a canned response goes after what is typed; the focus
+  // back in the reply, to read it over and send.
+  const insert = (addition: string) => {
+    setText((current) => (current.trim() ? `${current.trimEnd()}\n${addition}` : addition));
+    reply.current?.focus();
+  };
   const send = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!text.trim()) return;
@@ -89,6 +97,7 @@ export function Conversation({
             label={t("thread.reply")}
             textArea
             nativeTextAreaProps={{
+              ref: reply,
               value: text,
               rows: 3,
               maxLength: 4000,
@@ -111,6 +120,7 @@ export function Conversation({
           </Button>
         </form>
       )}
+      {item.phase === "active" && <KnowledgeSearch onInsert={insert} />}
     </section>
   );
 }
