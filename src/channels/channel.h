@@ -33,6 +33,7 @@
 #include "core/calendar.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "knowledge/index.h"
 #include "routing/engine.h"
 #include "store/store.h"
 
@@ -55,6 +56,18 @@ struct Arrival {
   // What the channel collected (the number called, the IVR's digits): a
   // few short strings, bounded as the API bounds them.
   std::map<std::string, std::string> attributes;
+  // Stored, not routed until Host::route (the chat's bot answers first).
+  bool hold = false;
+};
+
+// A queue as a citizen about to write sees it.
+struct QueueNow {
+  std::size_t waiting = 0;       // routed, not yet with an agent
+  std::size_t ready_agents = 0;  // could take the next one now
+  // A new arrival's likely wait: 0 with agents ready and nobody waiting;
+  // else today's average speed of answer, or the longest wait now when
+  // nobody was answered yet today.
+  double expected_wait_s = 0;
 };
 
 // An interaction not ended, as a channel taking back its own after a
@@ -94,6 +107,19 @@ class Host {
   virtual Status abandon(std::uint64_t interaction) = 0;
   // A waiting call becomes a callback, keeping its place.
   virtual Status request_callback(std::uint64_t interaction) = 0;
+  // A held interaction (Arrival::hold) enters its queue, its wait from now.
+  virtual Status route(std::uint64_t interaction) = 0;
+  // A message of a held interaction (the citizen's to the bot, the bot's):
+  // durable when it returns, for the agent who takes it later.
+  virtual Result<Time> record_message(std::uint64_t interaction, bool from_bot,
+                                      std::string text) = 0;
+  // A held interaction ends without a person (answered by the bot, or left).
+  virtual Status end_held(std::uint64_t interaction, bool answered) = 0;
+  // The published knowledge articles that best answer a question.
+  virtual Result<std::vector<knowledge::Hit>> search_knowledge(std::string_view question,
+                                                               std::size_t limit) = 0;
+  // A queue's figures now (kNotFound for none).
+  virtual Result<QueueNow> queue_now(std::uint64_t queue) = 0;
 
   // The citizen's message in a conversation under way (written channels):
   // durable when it returns, then pushed to its agent. When it was written;

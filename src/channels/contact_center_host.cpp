@@ -59,6 +59,7 @@ void ContactCenterHost::arrive(Arrival arrival, std::function<void(Result<std::u
   }
   asked.queue = arrival.queue_id;
   asked.priority = arrival.priority;
+  asked.hold = arrival.hold;
   asked.citizen = citizen_of(arrival.from);
   for (auto& [key, value] : arrival.attributes)
     asked.attributes.emplace_back(key, value);
@@ -85,6 +86,43 @@ Status ContactCenterHost::abandon(std::uint64_t interaction) {
 
 Status ContactCenterHost::request_callback(std::uint64_t interaction) {
   return center_.request_callback(interaction);
+}
+
+Status ContactCenterHost::route(std::uint64_t interaction) {
+  return center_.route(interaction);
+}
+
+Result<Time> ContactCenterHost::record_message(std::uint64_t interaction, bool from_bot,
+                                               std::string text) {
+  return center_.record_message(
+      interaction, from_bot ? conversations::Author::kBot : conversations::Author::kCitizen,
+      std::move(text));
+}
+
+Status ContactCenterHost::end_held(std::uint64_t interaction, bool answered) {
+  return center_.end_held(interaction, answered);
+}
+
+Result<std::vector<knowledge::Hit>> ContactCenterHost::search_knowledge(std::string_view question,
+                                                                        std::size_t limit) {
+  if (!knowledge_) return std::vector<knowledge::Hit>{};
+  return knowledge_->search(question, limit);
+}
+
+Result<QueueNow> ContactCenterHost::queue_now(std::uint64_t queue) {
+  auto figures = center_.queue_stats();
+  if (!figures) return figures.error();
+  for (const conversations::QueueFigures& q : *figures) {
+    if (q.queue != queue) continue;
+    QueueNow now;
+    now.waiting = q.waiting;
+    now.ready_agents = q.ready_agents;
+    now.expected_wait_s = q.waiting == 0 && q.ready_agents > 0 ? 0.0
+                          : q.answered_today > 0               ? q.asa_s
+                                                               : q.longest_wait_s;
+    return now;
+  }
+  return not_found("no such queue", "queue_id");
 }
 
 Result<Time> ContactCenterHost::receive(std::uint64_t interaction, std::string text) {

@@ -4,12 +4,16 @@
 
 #include "channels/channel.h"
 #include "conversations/contact_center.h"
+#include "conversations/knowledge_base.h"
 
 namespace guichet::channels {
 
 class ContactCenterHost final : public Host {
  public:
-  explicit ContactCenterHost(conversations::ContactCenter& center) : center_(center) {}
+  // `knowledge`: the chat's bot answers from it (none: the bot has nothing to say).
+  explicit ContactCenterHost(conversations::ContactCenter& center,
+                             conversations::KnowledgeBase* knowledge = nullptr)
+      : center_(center), knowledge_(knowledge) {}
 
   Time now() override;
   void arrive(Arrival arrival, std::function<void(Result<std::uint64_t>)> done) override;
@@ -17,6 +21,12 @@ class ContactCenterHost final : public Host {
   Status requeue(std::uint64_t interaction, std::uint64_t queue) override;
   Status abandon(std::uint64_t interaction) override;
   Status request_callback(std::uint64_t interaction) override;
+  Status route(std::uint64_t interaction) override;
+  Result<Time> record_message(std::uint64_t interaction, bool from_bot, std::string text) override;
+  Status end_held(std::uint64_t interaction, bool answered) override;
+  Result<std::vector<knowledge::Hit>> search_knowledge(std::string_view question,
+                                                       std::size_t limit) override;
+  Result<QueueNow> queue_now(std::uint64_t queue) override;
   Result<Time> receive(std::uint64_t interaction, std::string text) override;
   void note(std::uint64_t interaction, const std::string& type,
             const std::string& data_json) override;
@@ -34,6 +44,7 @@ class ContactCenterHost final : public Host {
   std::uint64_t citizen_of(const Address& from);
 
   conversations::ContactCenter& center_;
+  conversations::KnowledgeBase* const knowledge_;
 };
 
 }  // namespace guichet::channels

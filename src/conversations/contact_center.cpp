@@ -121,6 +121,16 @@ Status ContactCenter::request_callback(std::uint64_t interaction) {
 Status ContactCenter::abandon(std::uint64_t interaction) {
   return impl_->abandon(interaction);
 }
+Status ContactCenter::route(std::uint64_t interaction) {
+  return impl_->route(interaction);
+}
+Result<Time> ContactCenter::record_message(std::uint64_t interaction, Author from,
+                                           std::string text) {
+  return impl_->record_message(interaction, from, std::move(text));
+}
+Status ContactCenter::end_held(std::uint64_t interaction, bool answered) {
+  return impl_->end_held(interaction, answered);
+}
 Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
   return impl_->answer_offer(offer, agent, accept);
 }
@@ -161,7 +171,7 @@ Result<store::Document> ContactCenter::document(const std::string& kind, std::ui
 }
 
 const char* to_string(Author author) {
-  return author == Author::kAgent ? "agent" : "citizen";
+  return author == Author::kAgent ? "agent" : author == Author::kBot ? "bot" : "citizen";
 }
 
 Result<store::Citizen> ContactCenter::create_citizen(std::string name,

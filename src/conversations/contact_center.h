@@ -111,6 +111,20 @@ class ContactCenter {
   Status request_callback(std::uint64_t interaction);
   // The citizen left (channel adapters, supervisors).
   Status abandon(std::uint64_t interaction);
+  // A held interaction (NewInteraction::hold: the chat's bot serves it
+  // first) enters its queue now, its wait counted from now: the citizen
+  // asked for a person, or the bot handed over. kFailedPrecondition when
+  // it is routed already or has ended.
+  Status route(std::uint64_t interaction);
+  // A message of a held interaction's conversation (the citizen's to the
+  // bot, the bot's), in its timeline for the agent who takes it later.
+  // Durable when it returns; pushed to nobody (nobody has it yet). Gives
+  // when it was written.
+  Result<Time> record_message(std::uint64_t interaction, Author from, std::string text);
+  // A held interaction ends without a person, answered by the bot or left:
+  // "closed" (no queue made it wait, no agent handled it: neither counts in
+  // the queues' figures), with the reason. Durable when it returns.
+  Status end_held(std::uint64_t interaction, bool answered);
   // By the agent handling it: a wrap-up code (one of the service's once it
   // has defined some) and a note (kept in the timeline). Durable when it returns.
   Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& wrapup_code,

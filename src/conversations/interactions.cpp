@@ -31,6 +31,7 @@ void ContactCenter::Impl::create_interaction_async(NewInteraction asked, CreateD
   // Refuse before writing what the engine would refuse. (The store checks
   // the citizen and follows a merge.)
   if (Status s = check_queue(asked.queue, asked.channel); !s) return done(s.error());
+  const bool hold = asked.hold;
   store::Interaction it;
   it.channel = routing::to_string(asked.channel);
   it.queue_id = asked.queue;
@@ -57,9 +58,10 @@ void ContactCenter::Impl::create_interaction_async(NewInteraction asked, CreateD
   };
   store_.create_interaction_async(
       std::move(it), std::move(created),
-      [this, answer = std::move(answer)](Result<store::Interaction> stored) mutable {
+      [this, hold, answer = std::move(answer)](Result<store::Interaction> stored) mutable {
         if (!stored) return answer(stored.error());
         if (stored->replayed) return answer(interaction_view(*stored));  // routed the first time
+        if (hold) return answer(interaction_view(*stored));              // route() routes it
         routed(*stored, std::move(answer));
       });
 }

@@ -33,6 +33,9 @@ struct NewInteraction {
   // (kFailedPrecondition).
   std::string idempotency_key;
   std::string request_digest;
+  // Stored, not routed: a written conversation its channel serves first
+  // (the chat's bot) until ContactCenter::route. A restart routes it.
+  bool hold = false;
 };
 
 // An interaction as it stands: as stored, and — while the engine routes it —
@@ -59,7 +62,8 @@ struct InteractionPage {
   std::uint64_t next_before_id = 0;
 };
 
-enum class Author : std::uint8_t { kAgent, kCitizen };
+// kBot: the chat's bot, answering from the knowledge base before a person.
+enum class Author : std::uint8_t { kAgent, kCitizen, kBot };
 const char* to_string(Author author);
 
 // A message in an interaction's conversation, as written in its timeline.

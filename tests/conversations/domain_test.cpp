@@ -128,6 +128,56 @@ TEST_F(Domain, AnAvailableAgentIsOfferedATaskAcceptsAndCompletesIt) {
   EXPECT_EQ(seen->view.stored.status, "completed");
 }
 
+// A conversation the chat's bot serves first: stored with its messages from
+// the first one, offered to nobody until a person is asked for; its wait
+// counted from then. One the bot answered ends without counting anywhere.
+TEST_F(Domain, AHeldConversationWaitsForNobodyUntilRouted) {
+  const std::uint64_t queue = desk();
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  NewInteraction asked;
+  asked.queue = queue;
+  asked.channel = routing::Channel::kTask;
+  asked.hold = true;
+  auto held = center_->create_interaction(asked);
+  ASSERT_TRUE(held) << held.error().message;
+  EXPECT_FALSE(held->phase) << "not routed";
+  EXPECT_TRUE(center_->offers(agent_)->empty());
+  ASSERT_TRUE(center_->record_message(id_of(*held), Author::kCitizen, "acte de naissance ?"));
+  ASSERT_TRUE(center_->record_message(id_of(*held), Author::kBot, "Voici l'article…"));
+  EXPECT_EQ(center_->record_message(id_of(*held), Author::kAgent, "x").error().field, "from");
+  EXPECT_TRUE(live_.of_type("message").empty()) << "nobody has it: pushed to nobody";
+
+  now_ += 90s;  // the bot's minute and a half is not the queue's
+  ASSERT_TRUE(center_->route(id_of(*held)));
+  EXPECT_EQ(center_->route(id_of(*held)).error().code, ErrorCode::kFailedPrecondition)
+      << "routed once";
+  EXPECT_EQ(center_->record_message(id_of(*held), Author::kBot, "x").error().code,
+            ErrorCode::kFailedPrecondition)
+      << "a routed conversation is the agent's";
+  auto offers = center_->offers(agent_);
+  ASSERT_EQ(offers->size(), 1u);
+  ASSERT_TRUE(center_->answer_offer(offers->front().id, agent_, true));
+  auto seen = center_->interaction(id_of(*held));
+  ASSERT_TRUE(seen);
+  std::vector<std::string> froms;
+  for (const store::InteractionEvent& event : seen->timeline) {
+    if (event.type == "message")
+      froms.push_back(json::parse(event.data_json).at("from").as_string().c_str());
+    if (event.type == "accepted") {
+      EXPECT_EQ(json::parse(event.data_json).at("waited_ms").as_int64(), 0)
+          << "its wait starts when routed";
+    }
+  }
+  EXPECT_EQ(froms, (std::vector<std::string>{"citizen", "bot"}))
+      << "the agent reads the bot's part";
+
+  auto answered = center_->create_interaction(asked);
+  ASSERT_TRUE(answered);
+  ASSERT_TRUE(center_->end_held(id_of(*answered), true));
+  EXPECT_EQ(center_->interaction(id_of(*answered))->view.stored.status, "closed");
+  EXPECT_EQ(center_->end_held(id_of(*answered), true).error().code, ErrorCode::kFailedPrecondition);
+}
+
 // Code and note given, the agent is ready before the queue's wrap-up time
 // runs out: they say so, and the next task is offered at once.
 TEST_F(Domain, AnAgentReadyBeforeTheWrapUpEndsGetsTheNextOffer) {

@@ -110,6 +110,11 @@ class ContactCenter::Impl {
   Status end_wrapup(std::uint64_t interaction, std::uint64_t agent);
 
   Result<Time> add_note(std::uint64_t interaction, std::uint64_t agent, const std::string& text);
+  Status route(std::uint64_t interaction);
+  Result<Time> record_message(std::uint64_t interaction, Author from, std::string text);
+  Status end_held(std::uint64_t interaction, bool answered);
+  // The stored interaction, when held: waiting, and not in the engine.
+  Result<store::Interaction> held(std::uint64_t interaction);
   static Status handled_by(const std::optional<routing::InteractionStatus>& status,
                            std::uint64_t agent);
 
