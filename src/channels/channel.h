@@ -118,6 +118,10 @@ class Host {
   // The published knowledge articles that best answer a question.
   virtual Result<std::vector<knowledge::Hit>> search_knowledge(std::string_view question,
                                                                std::size_t limit) = 0;
+  // A passing fact for the agent holding the interaction, live, not kept
+  // ("citizen_typing", "citizen_read" {"up_to"}).
+  virtual void tell_agent(std::uint64_t interaction, const std::string& type,
+                          const std::string& data_json) = 0;
   // A queue's figures now (kNotFound for none).
   virtual Result<QueueNow> queue_now(std::uint64_t queue) = 0;
 

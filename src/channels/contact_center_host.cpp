@@ -109,6 +109,11 @@ Result<std::vector<knowledge::Hit>> ContactCenterHost::search_knowledge(std::str
   return knowledge_->search(question, limit);
 }
 
+void ContactCenterHost::tell_agent(std::uint64_t interaction, const std::string& type,
+                                   const std::string& data_json) {
+  center_.tell_agent(interaction, type, data_json);
+}
+
 Result<QueueNow> ContactCenterHost::queue_now(std::uint64_t queue) {
   auto figures = center_.queue_stats();
   if (!figures) return figures.error();

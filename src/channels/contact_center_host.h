@@ -27,6 +27,8 @@ class ContactCenterHost final : public Host {
   Result<std::vector<knowledge::Hit>> search_knowledge(std::string_view question,
                                                        std::size_t limit) override;
   Result<QueueNow> queue_now(std::uint64_t queue) override;
+  void tell_agent(std::uint64_t interaction, const std::string& type,
+                  const std::string& data_json) override;
   Result<Time> receive(std::uint64_t interaction, std::string text) override;
   void note(std::uint64_t interaction, const std::string& type,
             const std::string& data_json) override;

@@ -2,6 +2,8 @@
 // the routing engine; what refers to what (a skill, a calendar, a queue in use stays).
 #include "conversations/detail/contact_center_impl.h"
 
+#include <algorithm>
+#include <cctype>
 #include <future>
 
 #include "core/json_format.h"
@@ -11,6 +13,30 @@
 namespace guichet::conversations {
 
 using namespace detail;
+
+namespace {
+
+// A website's origin as browsers send it: scheme, host, optional port.
+bool web_origin(std::string_view origin) {
+  const bool https = origin.starts_with("https://");
+  if (!https && !origin.starts_with("http://")) return false;
+  std::string_view host = origin.substr(https ? 8 : 7);
+  if (host.empty() || host.size() > 253) return false;
+  const std::size_t colon = host.find(':');
+  if (colon != std::string_view::npos) {
+    const std::string_view port = host.substr(colon + 1);
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+    host = host.substr(0, colon);
+  }
+  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+  });
+}
+
+}  // namespace
 
 Status ContactCenter::Impl::load() {
   for (const char* kind : {kQueue, kAgent}) {
@@ -246,6 +272,16 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
     auto config = queue_config(*object, id);
     if (!config) return config.error();
     if (Status s = resolve_calendar(*object, *config); !s) return s.error();
+    if (const json::value* origins = object->if_contains("chat_origins")) {
+      if (origins->as_array().size() > 20) return invalid_argument("at most 20", "chat_origins");
+      for (std::size_t i = 0; i < origins->as_array().size(); ++i) {
+        const json::value& origin = origins->as_array()[i];
+        if (!origin.is_string() || !web_origin(origin.as_string())) {
+          return invalid_argument("an origin: https://host or https://host:port, nothing after",
+                                  "chat_origins[" + std::to_string(i) + "]");
+        }
+      }
+    }
     for (const routing::Requirement& r : config->requirements) {
       if (!store_.document(kSkill, r.skill)) return not_found("no such skill", "skills");
     }

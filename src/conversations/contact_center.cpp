@@ -131,6 +131,10 @@ Result<Time> ContactCenter::record_message(std::uint64_t interaction, Author fro
 Status ContactCenter::end_held(std::uint64_t interaction, bool answered) {
   return impl_->end_held(interaction, answered);
 }
+void ContactCenter::tell_agent(std::uint64_t interaction, const std::string& type,
+                               const std::string& data_json) {
+  impl_->tell_agent(interaction, type, data_json);
+}
 Status ContactCenter::answer_offer(std::uint64_t offer, std::uint64_t agent, bool accept) {
   return impl_->answer_offer(offer, agent, accept);
 }

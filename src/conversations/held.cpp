@@ -62,4 +62,16 @@ Status ContactCenter::Impl::end_held(std::uint64_t interaction, bool answered) {
   return writer_.wait(writer_.enqueue({event}));
 }
 
+void ContactCenter::Impl::tell_agent(std::uint64_t interaction, const std::string& type,
+                                     const std::string& data_json) {
+  std::optional<routing::InteractionStatus> status;
+  engine_.inspect([&](const routing::Engine& e) { status = e.interaction(interaction); });
+  if (!status || status->agent == 0) return;
+  live_.publish(status->agent, status->queue,
+                "{\"type\":" + json_quote(type) + ",\"at\":" + json_quote(iso8601(now())) +
+                    ",\"interaction_id\":" + std::to_string(interaction) +
+                    ",\"agent_id\":" + std::to_string(status->agent) + ",\"queue_id\":" +
+                    std::to_string(status->queue) + ",\"data\":" + data_json + "}");
+}
+
 }  // namespace guichet::conversations

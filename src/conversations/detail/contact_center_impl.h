@@ -113,6 +113,7 @@ class ContactCenter::Impl {
   Status route(std::uint64_t interaction);
   Result<Time> record_message(std::uint64_t interaction, Author from, std::string text);
   Status end_held(std::uint64_t interaction, bool answered);
+  void tell_agent(std::uint64_t interaction, const std::string& type, const std::string& data_json);
   // The stored interaction, when held: waiting, and not in the engine.
   Result<store::Interaction> held(std::uint64_t interaction);
   static Status handled_by(const std::optional<routing::InteractionStatus>& status,

@@ -87,6 +87,11 @@ inline constexpr std::initializer_list<Field> kQueueFields = {
     {"voicemail_queue_id", json::kind::int64},
     {"voicemail_text", json::kind::string},
     {"voicemail_max_s", json::kind::int64},
+    // Chat queues (the chat channel reads them): the bot answers first
+    // from the knowledge base (default true); the websites that may embed
+    // the chat, as origins ("https://www.ville.fr"; none: any).
+    {"chat_bot", json::kind::bool_},
+    {"chat_origins", json::kind::array},
 };
 
 inline constexpr std::initializer_list<Field> kAgentFields = {

@@ -1,0 +1,53 @@
+// One web chat conversation as the chat channel keeps it: its citizen's
+// token, its phase, its bot, the events its citizen's stream replays, the
+// streams connected now, and its jobs (durable writes, one at a time).
+// Private to the chat channel; guarded by ChatChannel::Impl's mutex.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "channels/chat/chat_bot.h"
+#include "core/time.h"
+
+namespace guichet::chat::detail {
+
+class Stream;
+
+enum class Phase { kBot, kWaiting, kWithAgent, kEnded };
+const char* to_string(Phase phase);
+
+struct Conversation {
+  std::string id;     // public, in the transcript's name
+  std::string token;  // the citizen's, for this conversation only
+  std::uint64_t queue = 0;
+  std::uint64_t interaction = 0;
+  std::string service;  // the queue's name, as the bot says it
+  Language language = Language::kFrench;
+  Phase phase = Phase::kBot;
+  std::optional<ChatBot> bot;
+  bool bot_asked = false;  // it asked "did that answer?", and waits
+  std::uint64_t agent = 0;
+  Time routed_at{};  // when it entered its queue (position among the waiting)
+
+  // The events its citizen's stream replays (seq = index + 1).
+  std::vector<std::string> log;
+  std::uint64_t last_citizen_seq = 0;  // what "read" marks up to
+  std::set<std::string> client_ids;    // messages taken (a resend is not another)
+  std::deque<Time> recent;             // the citizen's last messages (rate)
+  Time last_activity{};
+  bool warned = false;  // of closing for inactivity
+  Time ended_at{};
+  std::set<Stream*> streams;
+
+  std::deque<std::function<void()>> jobs;
+  bool running = false;  // a worker has its next job
+};
+
+}  // namespace guichet::chat::detail
