@@ -25,7 +25,8 @@ namespace {
 std::optional<HttpResponse> web_file(const HttpRequest& request) {
   const std::string& path = request.path;
   if ((request.method != "GET" && request.method != "HEAD") || path.rfind("/api/", 0) == 0 ||
-      path == "/healthz" || path == "/readyz" || path == "/metrics") {
+      path.rfind("/chat/v1/", 0) == 0 || path == "/healthz" || path == "/readyz" ||
+      path == "/metrics") {
     return std::nullopt;
   }
   std::optional<web::Asset> asset = web::find_asset(path == "/" ? "/index.html" : path);
@@ -229,6 +230,7 @@ class Api::Impl {
   }
 
   StreamOpening open_events(const HttpRequest& request) {
+    if (request.path == "/chat/v1/stream") return api_routes::open_chat_stream(api_, request);
     StreamOpening opening;
     if (!same_origin(request)) {
       opening.refusal = error_response(403, "forbidden", "cross-site WebSocket", "origin");

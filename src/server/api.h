@@ -54,7 +54,8 @@ class Api {
   // is in memory: returns false for every other request. On an I/O thread.
   bool handle_quick(const HttpRequest& request, const Responder& respond);
   // GET /api/v1/events (WebSocket): the caller's real-time events, after
-  // ?last_event_id=N when reconnecting.
+  // ?last_event_id=N when reconnecting; GET /chat/v1/stream: a citizen's
+  // web chat (their token, ?after=N).
   StreamOpening open_events(const HttpRequest& request);
   // Every route served, as (method, path template with {id}): a request that
   // matches none gets 404 (or 405 when only the method differs). A test keeps

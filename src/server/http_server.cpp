@@ -9,6 +9,7 @@
 #include "core/log.h"
 
 #include <sys/resource.h>
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -178,12 +179,12 @@ class Connections {
 
 class HttpServer::Impl {
  public:
-  Impl(const Options& options, HttpHandler handler, QuickHandler quick, std::string stream_path,
-       StreamOpener opener)
+  Impl(const Options& options, HttpHandler handler, QuickHandler quick,
+       std::vector<std::string> stream_paths, StreamOpener opener)
       : options_(options),
         handler_(std::move(handler)),
         quick_(std::move(quick)),
-        stream_path_(std::move(stream_path)),
+        stream_paths_(std::move(stream_paths)),
         opener_(std::move(opener)),
         acceptor_(io_),
         workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))),
@@ -383,7 +384,9 @@ class HttpServer::Impl {
       }
       HttpRequest request = detail::to_request(request_message, remote_address);
       request.tls = kTls;
-      if (opener_ && websocket::is_upgrade(request_message) && request.path == stream_path_) {
+      if (opener_ && websocket::is_upgrade(request_message) &&
+          std::find(stream_paths_.begin(), stream_paths_.end(), request.path) !=
+              stream_paths_.end()) {
         StreamOpening opening = opener_(request);
         if (opening.stream) {
           co_await serve_stream(stream, parser.release(), std::move(opening.stream));
@@ -596,7 +599,7 @@ class HttpServer::Impl {
   Options options_;
   HttpHandler handler_;
   QuickHandler quick_;
-  std::string stream_path_;
+  std::vector<std::string> stream_paths_;
   StreamOpener opener_;
   asio::io_context io_;
   tcp::acceptor acceptor_;
@@ -612,10 +615,11 @@ class HttpServer::Impl {
 };
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler,
-                                                      QuickHandler quick, std::string stream_path,
+                                                      QuickHandler quick,
+                                                      std::vector<std::string> stream_paths,
                                                       StreamOpener opener) {
   auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(quick),
-                                     std::move(stream_path), std::move(opener));
+                                     std::move(stream_paths), std::move(opener));
   if (Status s = impl->listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

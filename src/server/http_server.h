@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/result.h"
 #include "server/http.h"
@@ -42,12 +43,12 @@ class HttpServer {
   };
 
   // Binds and starts serving. Each request goes to `quick` first (if set),
-  // then to `handler` on a worker. A WebSocket upgrade request to
-  // `stream_path` goes to `opener` (none: no WebSocket). Fails with kIo when
+  // then to `handler` on a worker. A WebSocket upgrade request to one of
+  // `stream_paths` goes to `opener` (none: no WebSocket). Fails with kIo when
   // the address is taken, kInvalidArgument when it is not an address.
   static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler,
                                                    QuickHandler quick = {},
-                                                   std::string stream_path = {},
+                                                   std::vector<std::string> stream_paths = {},
                                                    StreamOpener opener = {});
   ~HttpServer();  // stop()
 

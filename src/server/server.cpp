@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "channels/channels.h"
+#include "channels/chat/chat_channel.h"
 #include "channels/contact_center_host.h"
 #include "channels/messages/messages_channel.h"
 #include "channels/voice/voice_channel.h"
@@ -196,10 +197,14 @@ Status serve(const ServeOptions& options) {
     // The channels, registered here and nowhere else; each follows the
     // engine and the configuration.
     channels::Channels channels;
-    channels::ContactCenterHost host(center);
+    channels::ContactCenterHost host(center, knowledge->get());
     // The messages API first: a channel of their own, added later, takes
     // its media's replies from it.
     channels.add(std::make_unique<channels::MessagesChannel>(host));
+    // The web chat: chats of its own conversations are its to deliver.
+    auto chat = chat::ChatChannel::start({}, host);
+    if (!chat) return chat.status();
+    channels.add(std::move(*chat));
     center.observe(
         [&channels](const std::vector<routing::Event>& events) { channels.on_events(events); },
         [&channels](const std::string& kind) { channels.on_config(kind); });
@@ -237,7 +242,8 @@ Status serve(const ServeOptions& options) {
         [&api](const HttpRequest& request, Responder respond) {
           return api.handle_quick(request, respond);
         },
-        "/api/v1/events", [&api](const HttpRequest& request) { return api.open_events(request); });
+        std::vector<std::string>{"/api/v1/events", "/chat/v1/stream"},
+        [&api](const HttpRequest& request) { return api.open_events(request); });
     if (!server) return server.status();
     if (!options.sip_listen.empty()) {
       auto sip_address = parse_listen(options.sip_listen);

@@ -204,6 +204,7 @@ await expect(400, call(agent, "GET", "/api/v1/knowledge/search?q="));
 await expect(403, call(agent, "GET", "/api/v1/articles"));
 await expect(409, call(admin, "POST", "/api/v1/articles", { title: "Obtenir un acte de naissance", body: "x" }));
 await expect(200, call(supervisor, "POST", `/api/v1/articles/${births.id}/withdraw`));
+await expect(200, call(supervisor, "POST", `/api/v1/articles/${births.id}/publish`));
 const calendar = await documents("/api/v1/calendars",
   { name: "mairie", hours: "mon-fri 08:30-12:30,13:30-17:00" },
   { name: "samedi", hours: "sat 09:00-12:00" }, { closed_dates: ["2026-12-24"] });
@@ -214,6 +215,19 @@ const tasks = await documents("/api/v1/queues",
   { name: "provisoire", channel: "task" }, { sl_threshold_s: 60, sl_target: 0.9, wrapup_s: 120 });
 const chat = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "chat-site-web", channel: "chat", calendar_id: calendar.id, accept_when_closed: true }));
+// The citizen's web chat, without an account.
+const webChat = await expect(201, call(admin, "POST", "/api/v1/queues",
+  { name: "chat-24h", channel: "chat", chat_origins: ["https://www.saint-exemple.fr"] }));
+await expect(400, call(admin, "POST", "/api/v1/queues",
+  { name: "chat-x", channel: "chat", chat_origins: ["https://www.saint-exemple.fr/chat"] }, { invalid: true }));
+await expect(200, call(null, "GET", `/chat/v1/services/${webChat.id}`));
+await expect(404, call(null, "GET", `/chat/v1/services/${civil.id}`));
+const started = await expect(201, call(null, "POST", `/chat/v1/services/${webChat.id}/conversations`,
+  { name: "Lucie", language: "fr" }));
+await expect(426, call(null, "GET", `/chat/v1/stream?token=${started.token}`));
+await expect(200, call(started.token, "GET", "/chat/v1/transcript"));
+await expect(404, call("not-a-token", "GET", "/chat/v1/transcript"));
+await expect(401, call(started.token, "GET", "/api/v1/session")); // a chat token opens nothing else
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "rappels", channel: "callback" }));
 const voice = await expect(201, call(admin, "POST", "/api/v1/queues",
@@ -266,6 +280,8 @@ offers = await offered();
 await expect(200, call(agent, "POST", `/api/v1/offers/${offers[0].id}/accept`));
 await expect(200, call(agent, "GET", `/api/v1/agents/${lea.id}/interactions`));
 // While handling it: a note of their own, the citizen searched and named.
+await expect(204, call(agent, "POST", `/api/v1/interactions/${task.id}/typing`));
+await expect(204, call(agent, "POST", `/api/v1/interactions/${task.id}/read`));
 await expect(201, call(agent, "POST", `/api/v1/interactions/${task.id}/notes`,
   { note: "Pièce d'identité reçue." }));
 await expect(200, call(agent, "GET", "/api/v1/citizens?q=Jeanne"));

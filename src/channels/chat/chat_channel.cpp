@@ -180,6 +180,15 @@ class ChatChannel::Impl {
       return not_found("no such chat service", "service");
     QueueSettings out;
     out.name = document->name;
+    // The bot names the service as its pages do (its identity), not its queue.
+    if (auto identity = host_.document("identity", 1)) {
+      boost::system::error_code identity_ec;
+      json::value named = json::parse(identity->body_json, identity_ec);
+      if (!identity_ec && named.is_object()) {
+        const std::string service_name = json_body::string_or(named.as_object(), "name", "");
+        if (!service_name.empty()) out.name = service_name;
+      }
+    }
     out.bot = json_body::bool_or(q, "chat_bot", true);
     if (const json::value* origins = q.if_contains("chat_origins");
         origins && origins->is_array()) {
@@ -303,8 +312,18 @@ class ChatChannel::Impl {
 
   // ---- the citizen's stream ----------------------------------------------
 
-  Result<std::unique_ptr<CitizenStream>> open_stream(const std::string& token,
-                                                     std::uint64_t after) {
+  Result<std::unique_ptr<CitizenStream>> open_stream(const std::string& token, std::uint64_t after,
+                                                     const std::string& origin) {
+    if (!origin.empty()) {
+      std::uint64_t queue = 0;
+      {
+        std::lock_guard lock(mutex_);
+        auto found = by_token_.find(token);
+        if (found != by_token_.end()) queue = found->second->queue;
+      }
+      if (queue != 0 && !origin_allowed(queue, origin))
+        return failed_precondition("this website may not use this chat", "origin");
+    }
     std::lock_guard lock(mutex_);
     auto found = by_token_.find(token);
     if (found == by_token_.end()) return not_found("no such conversation (now)", "token");
@@ -551,10 +570,17 @@ class ChatChannel::Impl {
       conversation->bot_asked = false;
     }
     handovers_.fetch_add(1, std::memory_order_relaxed);
+    std::uint64_t queue;
+    {
+      std::lock_guard lock(mutex_);
+      queue = conversation->queue;
+    }
+    auto figures = host_.queue_now(queue);
     Status routed = host_.route(interaction);
     Wakes wakes;
     {
       std::lock_guard lock(mutex_);
+      if (figures) expected_wait_[queue] = figures->expected_wait_s;
       if (!routed) {
         conversation->phase = Phase::kBot;
         tell(*conversation,
@@ -817,6 +843,8 @@ class ChatChannel::Impl {
                 ",\"expected_wait_s\":" + json_number(expected_wait_[c.queue], 0);
     }
     if (by) fields += std::string(",\"by\":\"") + by + "\"";
+    if (fields == c.last_status) return;  // the engine and the hand-over both tell it
+    c.last_status = fields;
     append(c, fields, wakes);
   }
 
@@ -986,8 +1014,9 @@ Result<ChatStarted> ChatChannel::start_conversation(std::uint64_t queue, const s
   return impl_->start_conversation(queue, name, language, address);
 }
 Result<std::unique_ptr<CitizenStream>> ChatChannel::open_stream(const std::string& token,
-                                                                std::uint64_t after) {
-  return impl_->open_stream(token, after);
+                                                                std::uint64_t after,
+                                                                const std::string& origin) {
+  return impl_->open_stream(token, after, origin);
 }
 Result<std::string> ChatChannel::transcript(const std::string& token) {
   return impl_->transcript(token);

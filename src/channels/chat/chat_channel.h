@@ -94,8 +94,11 @@ class ChatChannel final : public channels::Channel {
   Result<ChatStarted> start_conversation(std::uint64_t queue, const std::string& name,
                                          const std::string& language, const std::string& address);
   // The citizen's stream, by their token, after event `after` (a
-  // reconnect); kNotFound for a token that names nothing (now).
-  Result<std::unique_ptr<CitizenStream>> open_stream(const std::string& token, std::uint64_t after);
+  // reconnect); kNotFound for a token that names nothing (now);
+  // kFailedPrecondition (field "origin") from a page the queue does not
+  // allow (`origin`: the page's, empty when it is Guichet's own).
+  Result<std::unique_ptr<CitizenStream>> open_stream(const std::string& token, std::uint64_t after,
+                                                     const std::string& origin = {});
   // The conversation as text, for the citizen to keep (by their token).
   Result<std::string> transcript(const std::string& token);
 

@@ -39,6 +39,7 @@ struct Conversation {
   // The events its citizen's stream replays (seq = index + 1).
   std::vector<std::string> log;
   std::uint64_t last_citizen_seq = 0;  // what "read" marks up to
+  std::string last_status;             // the last status sent: never twice the same
   std::set<std::string> client_ids;    // messages taken (a resend is not another)
   std::deque<Time> recent;             // the citizen's last messages (rate)
   Time last_activity{};
