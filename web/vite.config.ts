@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
@@ -11,10 +12,18 @@ export default defineConfig({
     outDir: process.env.GUICHET_WEB_OUT ?? "dist",
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
+    // The agents' app, and the citizens' chat frame: small, and sharing nothing.
+    rollupOptions: {
+      input: {
+        main: resolve(import.meta.dirname, "index.html"),
+        chat: resolve(import.meta.dirname, "chat/frame.html"),
+      },
+    },
   },
   server: {
     proxy: {
       "/api": { target: "http://127.0.0.1:8080", ws: true },
+      "/chat/v1": { target: "http://127.0.0.1:8080", ws: true },
     },
   },
 });

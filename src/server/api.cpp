@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include "conversations/contact_center.h"
+
 #include <chrono>
 #include <set>
 
@@ -30,8 +32,10 @@ std::optional<HttpResponse> web_file(const HttpRequest& request) {
     return std::nullopt;
   }
   std::optional<web::Asset> asset = web::find_asset(path == "/" ? "/index.html" : path);
+  const std::string_view last = std::string_view(path).substr(path.rfind('/') + 1);
+  // A page of its own at a path without ".html" (/demo/site): not the app.
+  if (!asset && last.find('.') == std::string_view::npos) asset = web::find_asset(path + ".html");
   if (!asset) {
-    const std::string_view last = std::string_view(path).substr(path.rfind('/') + 1);
     if (last.find('.') != std::string_view::npos) {
       return error_response(404, "not_found", "no such file", "path");
     }
@@ -190,18 +194,53 @@ double seconds_since(std::chrono::steady_clock::time_point started) {
 
 }  // namespace
 
+// The citizen's chat frame, which services' websites embed.
+constexpr const char* kChatFrame = "/chat/frame.html";
+
 class Api::Impl {
  public:
+  // The chat frame may be embedded by the websites its queue lists
+  // (chat_origins; none: any site), and by Guichet's own pages (/demo/site).
+  void allow_framing(const HttpRequest& request, HttpResponse& page) {
+    std::string ancestors = "'self'";
+    auto service = api_routes::parse_id(request.query_param("service").value_or(""));
+    std::vector<std::string> origins;
+    if (service) {
+      if (auto queue = api_.center.document("queue", *service)) {
+        boost::system::error_code ec;
+        json::value body = json::parse(queue->body_json, ec);
+        const json::value* listed =
+            !ec && body.is_object() ? body.as_object().if_contains("chat_origins") : nullptr;
+        if (listed && listed->is_array()) {
+          for (const json::value& origin : listed->as_array())
+            if (origin.is_string()) origins.emplace_back(origin.as_string());
+        }
+        if (!listed || origins.empty()) ancestors = "*";
+      }
+    }
+    for (const std::string& origin : origins) ancestors += " " + origin;
+    for (auto& [name, value] : page.headers) {
+      if (name != "Content-Security-Policy") continue;
+      const auto at = value.find("frame-ancestors 'none'");
+      if (at != std::string::npos)
+        value.replace(at, std::string_view("frame-ancestors 'none'").size(), "frame-ancestors " + ancestors);
+    }
+  }
+
   Impl(store::Store& store, ContactCenter& center, KnowledgeBase& knowledge, EventHub& hub,
        Metrics& metrics, channels::Channels& channels, ApiOptions options)
       : api_(store, center, knowledge, hub, metrics, channels, std::move(options)) {}
 
   HttpResponse handle(const HttpRequest& request) {
-    if (auto page = web_file(request)) return *page;
+    if (auto page = web_file(request)) {
+      if (request.path == kChatFrame) allow_framing(request, *page);
+      return *page;
+    }
     return answer_timed(match(request.method, request.path), request);
   }
 
   bool handle_quick(const HttpRequest& request, const Responder& respond) {
+    if (request.path == kChatFrame) return false;  // its framing policy reads the queue
     if (auto page = web_file(request)) {
       respond(std::move(*page));
       return true;

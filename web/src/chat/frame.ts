@@ -1,0 +1,476 @@
+// The citizen's web chat, in Guichet's frame on the service's website
+// (public/chat/widget.js opens it): the service's hours and wait before,
+// the conversation with the bot then an advisor, and what resuming needs
+// (the conversation's token and the messages not yet acknowledged) kept in
+// this tab's sessionStorage from the start — never before. Plain DOM, no
+// framework: it is what citizens load on a 2 Mbit/s line.
+import { say, waitText, type Lang } from "./texts";
+
+interface Article {
+  id: number;
+  title: string;
+  excerpt: string;
+  links: { title: string; url: string }[];
+}
+interface ChatEvent {
+  seq?: number;
+  type: string;
+  from?: "citizen" | "bot" | "agent";
+  text?: string;
+  at?: string;
+  client_id?: string;
+  articles?: Article[];
+  asks?: string;
+  status?: "bot" | "waiting" | "with_agent" | "ended";
+  position?: number;
+  expected_wait_s?: number;
+  by?: string;
+  up_to?: number;
+  code?: string;
+  message?: string;
+  closes_at?: string;
+}
+interface Service {
+  id: number;
+  name: string;
+  open: boolean;
+  opens_at?: string;
+  agents_ready: number;
+  expected_wait_s: number;
+  bot: boolean;
+}
+interface Saved {
+  token: string;
+  pending: { client_id: string; text: string }[];
+}
+
+const MAX = 2000;
+const params = new URLSearchParams(location.search);
+const serviceId = Number(params.get("service"));
+const storageKey = `guichet-chat:${serviceId}`;
+let lang: Lang = params.get("lang") === "en" ? "en" : "fr";
+let service: Service | null = null;
+let saved: Saved | null = null;
+let socket: WebSocket | null = null;
+let lastSeq = 0;
+let phase: ChatEvent["status"] = "bot";
+let retryMs = 1000;
+let lastTyping = 0;
+let typingTimer = 0;
+let lastStatus: ChatEvent | null = null;
+
+const root = document.getElementById("chat")!;
+
+// ---- small DOM helpers ---------------------------------------------------
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+const t = (key: Parameters<typeof say>[1], values?: Record<string, string | number>) =>
+  say(lang, key, values);
+const time = (iso?: string) =>
+  iso
+    ? new Date(iso).toLocaleTimeString(lang === "fr" ? "fr-FR" : "en-GB", {
+        hour: "2-digit",
+        minute: "2-digit",
+      })
+    : "";
+
+function save() {
+  if (saved) sessionStorage.setItem(storageKey, JSON.stringify(saved));
+}
+
+// ---- the frame: header, then before or during ---------------------------
+
+const heading = el("h1", { class: "fr-h5 fr-mb-0", id: "chat-title", tabindex: "-1" });
+const languageButton = el("button", { type: "button", class: "fr-btn fr-btn--tertiary-no-outline fr-btn--sm" });
+const closeButton = el("button", { type: "button", class: "fr-btn--close fr-btn" });
+const body = el("div", { class: "chat-body" });
+root.append(
+  el("header", { class: "chat-header" }, heading, el("div", { class: "chat-header__tools" }, languageButton, closeButton)),
+  body,
+);
+closeButton.addEventListener("click", () => parent.postMessage("guichet-chat:close", "*"));
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") parent.postMessage("guichet-chat:close", "*");
+});
+languageButton.addEventListener("click", () => {
+  lang = lang === "fr" ? "en" : "fr";
+  render();
+});
+
+function renderHeader() {
+  document.documentElement.lang = lang;
+  heading.textContent = service?.name ?? "";
+  document.title = t("title", { service: service?.name ?? "" });
+  languageButton.textContent = t("language");
+  languageButton.title = t("languageTitle");
+  languageButton.lang = lang === "fr" ? "en" : "fr";
+  closeButton.textContent = t("close");
+}
+
+function render() {
+  renderHeader();
+  if (saved) renderConversation();
+  else renderBefore();
+}
+
+// ---- before: hours, wait, start -----------------------------------------
+
+function renderBefore() {
+  body.replaceChildren();
+  if (!service) {
+    body.append(el("div", { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert" }, el("p", {}, t("unavailable"))));
+    return;
+  }
+  if (!service.open) {
+    const when = service.opens_at
+      ? new Date(service.opens_at).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {
+          weekday: "long",
+          day: "numeric",
+          month: "long",
+          hour: "2-digit",
+          minute: "2-digit",
+        })
+      : "";
+    body.append(
+      el("div", { class: "fr-alert fr-alert--info fr-alert--sm" },
+        el("p", {}, t("closed") + (when ? " " + t("opensAt", { when }) : ""))),
+    );
+    return;
+  }
+  const presence = service.agents_ready > 0 ? t("open") : t("openNobody");
+  body.append(
+    el("p", { class: "fr-mb-1w" }, presence + " " + t("wait", { wait: waitText(lang, service.expected_wait_s) })),
+  );
+  if (service.bot) body.append(el("p", { class: "fr-text--sm" }, t("bot")));
+  const name = el("input", { class: "fr-input", id: "chat-name", name: "name", maxlength: "100", autocomplete: "name" });
+  const start = el("button", { type: "submit", class: "fr-btn" }, t("start"));
+  const form = el(
+    "form",
+    {},
+    el("div", { class: "fr-input-group" },
+      el("label", { class: "fr-label", for: "chat-name" }, t("name"), el("span", { class: "fr-hint-text" }, t("nameHint"))),
+      name),
+    el("p", { class: "fr-text--xs" }, t("privacy")),
+    start,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    start.disabled = true;
+    start.textContent = t("starting");
+    const answer = await fetch(`/chat/v1/services/${serviceId}/conversations`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: name.value.trim(), language: lang }),
+    }).catch(() => null);
+    if (!answer?.ok) {
+      start.disabled = false;
+      start.textContent = t("start");
+      const problem = answer ? ((await answer.json()) as { error?: { message?: string } }).error?.message : "";
+      form.prepend(el("div", { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert" }, el("p", {}, problem || t("unavailable"))));
+      return;
+    }
+    const started = (await answer.json()) as { token: string };
+    saved = { token: started.token, pending: [] };
+    save();
+    lastSeq = 0;
+    render();
+    connect();
+    input.focus();
+  });
+  body.append(form);
+}
+
+// ---- during: the log, the status, the reply -----------------------------
+
+const log = el("ol", { class: "chat-log", role: "log", "aria-live": "polite" });
+const statusLine = el("p", { class: "chat-status fr-text--sm", role: "status" });
+const typingLine = el("p", { class: "chat-typing fr-text--sm", "aria-live": "polite" });
+const idleBox = el("div", {});
+const input = el("textarea", { class: "fr-input", id: "chat-message", rows: "2", maxlength: String(MAX), "aria-describedby": "chat-message-hint" });
+const sendButton = el("button", { type: "submit", class: "fr-btn fr-btn--sm" });
+const personButton = el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm" });
+const endButton = el("button", { type: "button", class: "fr-btn fr-btn--tertiary fr-btn--sm" });
+const transcriptButton = el("button", { type: "button", class: "fr-btn fr-btn--tertiary fr-btn--sm" });
+const newButton = el("button", { type: "button", class: "fr-btn fr-btn--sm" });
+const messageLabel = el("label", { class: "fr-label", for: "chat-message" });
+const messageHint = el("p", { class: "fr-hint-text", id: "chat-message-hint" });
+const replyForm = el("form", { class: "chat-reply" },
+  el("div", { class: "fr-input-group fr-mb-1w" }, messageLabel, input, messageHint), sendButton);
+
+function renderConversation() {
+  log.setAttribute("aria-label", t("log"));
+  messageLabel.textContent = t("message");
+  messageHint.textContent = t("messageHint", { max: MAX });
+  sendButton.textContent = t("send");
+  personButton.textContent = t("person");
+  endButton.textContent = t("end");
+  transcriptButton.textContent = t("transcript");
+  newButton.textContent = t("newChat");
+  if (!body.contains(log)) {
+    body.replaceChildren(
+      log,
+      typingLine,
+      statusLine,
+      idleBox,
+      replyForm,
+      el("div", { class: "fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w" }, personButton, endButton, transcriptButton, newButton),
+    );
+  }
+  if (lastStatus) showStatus(lastStatus);
+  updateControls();
+}
+
+function updateControls() {
+  const ended = phase === "ended";
+  replyForm.hidden = ended;
+  personButton.hidden = phase !== "bot";
+  endButton.hidden = ended;
+  newButton.hidden = !ended;
+}
+
+input.addEventListener("keydown", (e) => {
+  if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+  e.preventDefault();
+  replyForm.requestSubmit();
+});
+input.addEventListener("input", () => {
+  if (phase !== "with_agent" || Date.now() - lastTyping < 3000) return;
+  lastTyping = Date.now();
+  send({ type: "typing" });
+});
+replyForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = input.value.trim();
+  if (!text || !saved) return;
+  const client_id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  saved.pending.push({ client_id, text });
+  save();
+  showPending(client_id, text);
+  send({ type: "message", client_id, text });
+  input.value = "";
+  input.focus();
+});
+personButton.addEventListener("click", () => send({ type: "person" }));
+endButton.addEventListener("click", () => send({ type: "end" }));
+newButton.addEventListener("click", () => {
+  sessionStorage.removeItem(storageKey);
+  saved = null;
+  phase = "bot";
+  lastStatus = null;
+  log.replaceChildren();
+  socket?.close();
+  socket = null;
+  void load();
+});
+transcriptButton.addEventListener("click", async () => {
+  if (!saved) return;
+  const answer = await fetch("/chat/v1/transcript", { headers: { Authorization: `Bearer ${saved.token}` } });
+  if (!answer.ok) return;
+  const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: "conversation.txt" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+});
+
+function send(action: object) {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(action));
+}
+
+// The newest message in view, unless the citizen scrolled up to read.
+function scrollDown() {
+  if (body.scrollHeight - body.scrollTop - body.clientHeight < 200) body.scrollTop = body.scrollHeight;
+}
+
+// A citizen's message not yet acknowledged: "envoi…" until its echo.
+function showPending(client_id: string, text: string) {
+  if (log.querySelector(`[data-client-id="${CSS.escape(client_id)}"]`)) return;
+  const item = messageItem({ type: "message", from: "citizen", text, client_id }, t("sending"));
+  item.dataset.pending = "1";
+  log.append(item);
+}
+
+function messageItem(event: ChatEvent, mark = ""): HTMLLIElement {
+  const who = event.from === "citizen" ? t("you") : event.from === "bot" ? t("assistant") : t("advisor");
+  const meta = el("p", { class: "chat-meta fr-text--xs fr-mb-0" }, [who, time(event.at), mark].filter(Boolean).join(" · "));
+  const item = el("li", { class: `chat-message chat-message--${event.from}` }, meta, el("p", { class: "chat-text fr-mb-0" }, event.text ?? ""));
+  if (event.client_id) item.dataset.clientId = event.client_id;
+  if (event.seq) item.dataset.seq = String(event.seq);
+  for (const article of event.articles ?? []) {
+    const link = article.links[0];
+    const title = link
+      ? el("a", { href: link.url, target: "_blank", rel: "noopener noreferrer" }, article.title)
+      : el("strong", {}, article.title);
+    item.append(el("div", { class: "chat-article" }, el("p", { class: "fr-mb-0" }, title), el("p", { class: "fr-text--sm fr-mb-0" }, article.excerpt)));
+  }
+  if (event.asks === "answered") {
+    const yes = el("button", { type: "button", class: "fr-btn fr-btn--sm" }, t("yes"));
+    const no = el("button", { type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm" }, t("no"));
+    const group = el("div", { class: "chat-feedback", role: "group", "aria-label": t("answered") },
+      el("p", { class: "fr-text--sm fr-mb-1v" }, t("answered")), yes, no);
+    const answer = (answered: boolean) => {
+      send({ type: "feedback", answered });
+      group.remove();
+      input.focus();
+    };
+    yes.addEventListener("click", () => answer(true));
+    no.addEventListener("click", () => answer(false));
+    item.append(group);
+  }
+  return item;
+}
+
+function showStatus(event: ChatEvent) {
+  lastStatus = event;
+  phase = event.status;
+  const text =
+    event.status === "bot" ? t("statusBot")
+    : event.status === "waiting" ? t("statusWaiting", { position: event.position ?? 1, wait: waitText(lang, event.expected_wait_s ?? 0) })
+    : event.status === "with_agent" ? t("statusWithAgent")
+    : event.by === "agent" ? t("endedByAgent")
+    : event.by === "closed" ? t("endedClosed")
+    : t("statusEnded");
+  if (statusLine.textContent !== text) statusLine.textContent = text;
+  updateControls();
+}
+
+function onEvent(event: ChatEvent) {
+  if (event.seq) {
+    if (event.seq <= lastSeq) return; // replayed twice: shown once
+    lastSeq = event.seq;
+  }
+  switch (event.type) {
+    case "message": {
+      if (event.client_id && saved) {
+        // Its echo: kept by the service, "remis".
+        saved.pending = saved.pending.filter((p) => p.client_id !== event.client_id);
+        save();
+        log.querySelector(`[data-client-id="${CSS.escape(event.client_id)}"]`)?.remove();
+      }
+      if (event.from === "agent") typingLine.textContent = "";
+      // Earlier questions are answered: only the last answer asks.
+      if (event.from !== "bot") log.querySelectorAll(".chat-feedback").forEach((g) => g.remove());
+      log.append(messageItem(event, event.from === "citizen" ? t("delivered") : ""));
+      // What is still on its way stays last.
+      log.querySelectorAll("[data-pending]").forEach((pending) => log.append(pending));
+      scrollDown();
+      if (event.from === "agent" && document.visibilityState === "visible") send({ type: "read", up_to: event.seq });
+      break;
+    }
+    case "status":
+      showStatus(event);
+      break;
+    case "read":
+      for (const item of log.querySelectorAll<HTMLLIElement>(".chat-message--citizen[data-seq]")) {
+        if (Number(item.dataset.seq) <= (event.up_to ?? 0)) {
+          const meta = item.querySelector(".chat-meta")!;
+          if (!meta.textContent!.endsWith(t("read"))) meta.textContent = meta.textContent!.replace(` · ${t("delivered")}`, "") + ` · ${t("read")}`;
+        }
+      }
+      break;
+    case "typing":
+      typingLine.textContent = t("typing");
+      window.clearTimeout(typingTimer);
+      typingTimer = window.setTimeout(() => (typingLine.textContent = ""), 4000);
+      break;
+    case "idle_warning": {
+      const still = el("button", { type: "button", class: "fr-btn fr-btn--sm" }, t("stillHere"));
+      still.addEventListener("click", () => {
+        send({ type: "extend" });
+        idleBox.replaceChildren();
+        input.focus();
+      });
+      idleBox.replaceChildren(el("div", { class: "fr-alert fr-alert--warning fr-alert--sm", role: "alert" }, el("p", {}, t("idle", { when: time(event.closes_at) })), still));
+      still.focus();
+      break;
+    }
+    case "idle_extended":
+      idleBox.replaceChildren();
+      break;
+    case "error": {
+      if (event.client_id && saved) {
+        saved.pending = saved.pending.filter((p) => p.client_id !== event.client_id);
+        save();
+        const item = log.querySelector(`[data-client-id="${CSS.escape(event.client_id)}"] .chat-meta`);
+        if (item) item.textContent = `${t("you")} · ${t("notSent", { why: event.message ?? "" })}`;
+      }
+      break;
+    }
+  }
+}
+
+// ---- the stream: connect, resume, reconnect ------------------------------
+
+function connect() {
+  if (!saved) return;
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${scheme}//${location.host}/chat/v1/stream?token=${encodeURIComponent(saved.token)}&after=${lastSeq}`);
+  socket = ws;
+  let opened = false;
+  ws.onopen = () => {
+    opened = true;
+    retryMs = 1000;
+    if (statusLine.dataset.offline) {
+      delete statusLine.dataset.offline;
+      if (lastStatus) showStatus(lastStatus);
+    }
+    // What was not acknowledged goes again: its client_id makes it once.
+    for (const p of saved?.pending ?? []) ws.send(JSON.stringify({ type: "message", ...p }));
+  };
+  ws.onmessage = (message) => {
+    try {
+      onEvent(JSON.parse(String(message.data)) as ChatEvent);
+    } catch {
+      /* not an event: ignored */
+    }
+  };
+  ws.onclose = (closed) => {
+    if (socket !== ws) return;
+    socket = null;
+    if (closed.code === 1008 || !saved) return;
+    if (!opened) void forgetIfGone();
+    statusLine.dataset.offline = "1";
+    statusLine.textContent = t("offline");
+    window.setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 10_000);
+  };
+}
+
+// A conversation the service no longer knows (its token expired, the
+// service restarted): forgotten here too, and a new one may start.
+async function forgetIfGone() {
+  if (!saved) return;
+  const answer = await fetch("/chat/v1/transcript", { headers: { Authorization: `Bearer ${saved.token}` } }).catch(() => null);
+  if (answer?.status !== 404) return;
+  sessionStorage.removeItem(storageKey);
+  saved = null;
+  lastStatus = null;
+  log.replaceChildren();
+  render();
+}
+
+async function load() {
+  const answer = await fetch(`/chat/v1/services/${serviceId}`).catch(() => null);
+  service = answer?.ok ? ((await answer.json()) as Service) : null;
+  const kept = sessionStorage.getItem(storageKey);
+  saved = kept ? (JSON.parse(kept) as Saved) : null;
+  render();
+  if (saved) {
+    for (const p of saved.pending) showPending(p.client_id, p.text);
+    connect();
+  }
+  heading.focus();
+}
+
+void load();

@@ -1,0 +1,117 @@
+// The citizen's chat in French first, English second. A key missing in
+// English is a compile error.
+const fr = {
+  title: "Discussion avec {service}",
+  close: "Fermer",
+  language: "English",
+  languageTitle: "Switch to English",
+  open: "Des conseillers répondent en ce moment.",
+  openNobody: "Le service est ouvert, mais aucun conseiller n'est disponible pour l'instant : l'attente peut être longue.",
+  wait: "Attente estimée : {wait}.",
+  closed: "La discussion en direct est fermée.",
+  opensAt: "Elle rouvre le {when}.",
+  bot: "Un assistant automatique répond d'abord à partir des informations du service ; vous pouvez demander un conseiller à tout moment.",
+  name: "Votre nom (facultatif)",
+  nameHint: "Pour que le conseiller sache à qui il répond.",
+  privacy: "Vos messages sont conservés par le service pour traiter votre demande. Rien n'est enregistré dans votre navigateur avant que vous démarriez.",
+  start: "Démarrer la discussion",
+  starting: "Démarrage…",
+  log: "Messages de la discussion",
+  you: "Vous",
+  assistant: "Assistant automatique",
+  advisor: "Conseiller",
+  sending: "envoi…",
+  delivered: "remis",
+  read: "lu",
+  notSent: "non envoyé : {why}",
+  retry: "Renvoyer",
+  answered: "Cela répond-il à votre question ?",
+  yes: "Oui, merci",
+  no: "Non",
+  person: "Parler à un conseiller",
+  message: "Votre message",
+  messageHint: "Entrée envoie, Maj+Entrée va à la ligne. {max} caractères au plus.",
+  send: "Envoyer",
+  typing: "Le conseiller écrit…",
+  statusBot: "Vous échangez avec l'assistant automatique.",
+  statusWaiting: "En attente d'un conseiller : position {position}, attente estimée {wait}.",
+  statusWithAgent: "Un conseiller vous répond.",
+  statusEnded: "La discussion est terminée.",
+  endedByAgent: "Le conseiller a terminé la discussion.",
+  endedClosed: "Le service est fermé : la discussion n'a pas pu être transmise.",
+  end: "Terminer la discussion",
+  transcript: "Télécharger la conversation",
+  newChat: "Nouvelle discussion",
+  offline: "Connexion perdue — reconnexion…",
+  idle: "Êtes-vous toujours là ? Sans réponse, la discussion sera fermée à {when}.",
+  stillHere: "Je suis toujours là",
+  unavailable: "Le service de discussion n'est pas joignable pour l'instant. Réessayez plus tard.",
+  minutes: "{n} min",
+  lessThanMinute: "moins d'une minute",
+};
+
+type Key = keyof typeof fr;
+
+const en: Record<Key, string> = {
+  title: "Chat with {service}",
+  close: "Close",
+  language: "Français",
+  languageTitle: "Passer en français",
+  open: "Advisors are answering now.",
+  openNobody: "The service is open, but no advisor is available right now: the wait may be long.",
+  wait: "Expected wait: {wait}.",
+  closed: "Live chat is closed.",
+  opensAt: "It opens again on {when}.",
+  bot: "An automatic assistant answers first from the service's information; you can ask for an advisor at any time.",
+  name: "Your name (optional)",
+  nameHint: "So that the advisor knows whom they answer.",
+  privacy: "Your messages are kept by the service to handle your request. Nothing is stored in your browser before you start.",
+  start: "Start the chat",
+  starting: "Starting…",
+  log: "Chat messages",
+  you: "You",
+  assistant: "Automatic assistant",
+  advisor: "Advisor",
+  sending: "sending…",
+  delivered: "delivered",
+  read: "read",
+  notSent: "not sent: {why}",
+  retry: "Send again",
+  answered: "Does this answer your question?",
+  yes: "Yes, thank you",
+  no: "No",
+  person: "Talk to an advisor",
+  message: "Your message",
+  messageHint: "Enter sends, Shift+Enter starts a new line. At most {max} characters.",
+  send: "Send",
+  typing: "The advisor is typing…",
+  statusBot: "You are talking with the automatic assistant.",
+  statusWaiting: "Waiting for an advisor: position {position}, expected wait {wait}.",
+  statusWithAgent: "An advisor is answering you.",
+  statusEnded: "The chat has ended.",
+  endedByAgent: "The advisor ended the chat.",
+  endedClosed: "The service is closed: the chat could not be passed on.",
+  end: "End the chat",
+  transcript: "Download the conversation",
+  newChat: "New chat",
+  offline: "Connection lost — reconnecting…",
+  idle: "Are you still there? Without an answer, the chat will close at {when}.",
+  stillHere: "I am still here",
+  unavailable: "The chat service cannot be reached right now. Try again later.",
+  minutes: "{n} min",
+  lessThanMinute: "less than a minute",
+};
+
+export type Lang = "fr" | "en";
+const texts: Record<Lang, Record<Key, string>> = { fr, en };
+
+export function say(lang: Lang, key: Key, values: Record<string, string | number> = {}): string {
+  return texts[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
+
+export function waitText(lang: Lang, seconds: number): string {
+  if (seconds < 60) return say(lang, "lessThanMinute");
+  return say(lang, "minutes", { n: Math.round(seconds / 60) });
+}
