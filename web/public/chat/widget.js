@@ -2,9 +2,11 @@
  *   <script async src="https://guichet.example.fr/chat/widget.js" data-service="6"></script>
  * (data-lang="en" for English). It shows one button and loads nothing else,
  * and writes nothing in the browser, until the citizen opens the chat: then
- * the conversation runs in Guichet's own frame (its pages, its storage),
- * which the service's website must be allowed to embed (the queue's
- * chat_origins). Hand-written and small: it is what every visitor loads. */
+ * the conversation runs in Guichet's own frame, which the service's website
+ * must be allowed to embed (the queue's chat_origins). Once a conversation
+ * starts, what resuming needs is kept in the frame's session storage, or
+ * here in the site's when the browser refuses storage to the frame.
+ * Hand-written and small: it is what every visitor loads. */
 (function () {
   var script = document.currentScript;
   if (!script || !script.dataset.service) return;
@@ -46,9 +48,20 @@
   button.addEventListener("click", function () {
     toggle(panel.hidden);
   });
-  // The frame asks to close (its own "Fermer" button, or Escape).
+  // The frame asks to close (its "Fermer" button, or Escape); and, where
+  // the browser refuses storage to a frame of another site, it keeps what
+  // resuming needs in this site's session storage (only once started).
+  var key = "guichet-chat:" + script.dataset.service;
   window.addEventListener("message", function (event) {
-    if (event.origin === base && event.data === "guichet-chat:close") toggle(false);
+    if (event.origin !== base || !frame || event.source !== frame.contentWindow) return;
+    var data = event.data;
+    if (data === "guichet-chat:close") toggle(false);
+    else if (data && data.type === "guichet-chat:save") {
+      if (typeof data.value === "string") sessionStorage.setItem(key, data.value);
+      else sessionStorage.removeItem(key);
+    } else if (data && data.type === "guichet-chat:restore") {
+      event.source.postMessage({ type: "guichet-chat:state", value: sessionStorage.getItem(key) }, base);
+    }
   });
   function mount() {
     document.body.appendChild(panel);

@@ -86,8 +86,43 @@ const time = (iso?: string) =>
       })
     : "";
 
+// Where resuming is kept: this frame's sessionStorage — or, where the
+// browser refuses storage to a frame of another site (third-party storage
+// blocked), the website's own sessionStorage, through the loader.
+const ownStorage = (() => {
+  try {
+    sessionStorage.getItem(storageKey);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function keep(value: string | null) {
+  if (ownStorage) {
+    if (value === null) sessionStorage.removeItem(storageKey);
+    else sessionStorage.setItem(storageKey, value);
+  } else {
+    parent.postMessage({ type: "guichet-chat:save", value }, "*");
+  }
+}
+
+function kept(): Promise<string | null> {
+  if (ownStorage) return Promise.resolve(sessionStorage.getItem(storageKey));
+  return new Promise((resolve) => {
+    const timer = window.setTimeout(() => resolve(null), 500);
+    window.addEventListener("message", function answer(event) {
+      if (event.source !== parent || event.data?.type !== "guichet-chat:state") return;
+      window.removeEventListener("message", answer);
+      window.clearTimeout(timer);
+      resolve(typeof event.data.value === "string" ? event.data.value : null);
+    });
+    parent.postMessage({ type: "guichet-chat:restore" }, "*");
+  });
+}
+
 function save() {
-  if (saved) sessionStorage.setItem(storageKey, JSON.stringify(saved));
+  if (saved) keep(JSON.stringify(saved));
 }
 
 // ---- the frame: header, then before or during ---------------------------
@@ -194,7 +229,9 @@ function renderBefore() {
 
 // ---- during: the log, the status, the reply -----------------------------
 
-const log = el("ol", { class: "chat-log", role: "log", "aria-live": "polite" });
+const log = el("ol", { class: "chat-log" });
+// The log region around the list: a list keeps its items' semantics.
+const logRegion = el("div", { role: "log", "aria-live": "polite" }, log);
 const statusLine = el("p", { class: "chat-status fr-text--sm", role: "status" });
 const typingLine = el("p", { class: "chat-typing fr-text--sm", "aria-live": "polite" });
 const idleBox = el("div", {});
@@ -210,7 +247,7 @@ const replyForm = el("form", { class: "chat-reply" },
   el("div", { class: "fr-input-group fr-mb-1w" }, messageLabel, input, messageHint), sendButton);
 
 function renderConversation() {
-  log.setAttribute("aria-label", t("log"));
+  logRegion.setAttribute("aria-label", t("log"));
   messageLabel.textContent = t("message");
   messageHint.textContent = t("messageHint", { max: MAX });
   sendButton.textContent = t("send");
@@ -220,7 +257,7 @@ function renderConversation() {
   newButton.textContent = t("newChat");
   if (!body.contains(log)) {
     body.replaceChildren(
-      log,
+      logRegion,
       typingLine,
       statusLine,
       idleBox,
@@ -265,7 +302,7 @@ replyForm.addEventListener("submit", (e) => {
 personButton.addEventListener("click", () => send({ type: "person" }));
 endButton.addEventListener("click", () => send({ type: "end" }));
 newButton.addEventListener("click", () => {
-  sessionStorage.removeItem(storageKey);
+  keep(null);
   saved = null;
   phase = "bot";
   lastStatus = null;
@@ -412,8 +449,18 @@ function onEvent(event: ChatEvent) {
 
 // ---- the stream: connect, resume, reconnect ------------------------------
 
+// The network gone (the browser says so): the stream is closed at once and
+// retried; back, it reconnects without waiting.
+window.addEventListener("offline", () => socket?.close());
+window.addEventListener("online", () => {
+  if (saved && !socket) {
+    retryMs = 1000;
+    connect();
+  }
+});
+
 function connect() {
-  if (!saved) return;
+  if (!saved || socket) return;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(`${scheme}//${location.host}/chat/v1/stream?token=${encodeURIComponent(saved.token)}&after=${lastSeq}`);
   socket = ws;
@@ -453,7 +500,7 @@ async function forgetIfGone() {
   if (!saved) return;
   const answer = await fetch("/chat/v1/transcript", { headers: { Authorization: `Bearer ${saved.token}` } }).catch(() => null);
   if (answer?.status !== 404) return;
-  sessionStorage.removeItem(storageKey);
+  keep(null);
   saved = null;
   lastStatus = null;
   log.replaceChildren();
@@ -463,8 +510,8 @@ async function forgetIfGone() {
 async function load() {
   const answer = await fetch(`/chat/v1/services/${serviceId}`).catch(() => null);
   service = answer?.ok ? ((await answer.json()) as Service) : null;
-  const kept = sessionStorage.getItem(storageKey);
-  saved = kept ? (JSON.parse(kept) as Saved) : null;
+  const resume = await kept();
+  saved = resume ? (JSON.parse(resume) as Saved) : null;
   render();
   if (saved) {
     for (const p of saved.pending) showPending(p.client_id, p.text);

@@ -4,11 +4,12 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { client, settle, type Interaction, type Schemas, type TimelineEvent } from "../../api";
 import { currentLang, useT } from "../../i18n";
 import type { Lookups } from "../AgentWorkspace";
 import { sayError } from "../../errors";
+import { liveEvents } from "../../events";
 import { KnowledgeSearch } from "./KnowledgeSearch";
 
 export const CONVERSATION_CHANNELS = ["chat", "sms", "social", "email"];
@@ -28,6 +29,37 @@ export function Conversation({
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const reply = useRef<HTMLTextAreaElement>(null);
+  // A web chat's citizen sees the agent typing and their messages read;
+  // the agent sees the citizen typing and reading (other media: nothing).
+  const [citizenTyping, setCitizenTyping] = useState(false);
+  const [readAt, setReadAt] = useState<string | null>(null);
+  const lastTyping = useRef(0);
+  const chat = item.channel === "chat";
+  useEffect(() => {
+    let timer: number | undefined;
+    const unsubscribe = liveEvents.subscribe((e) => {
+      if (e.interaction_id !== item.id) return;
+      if (e.type === "citizen_typing") {
+        setCitizenTyping(true);
+        window.clearTimeout(timer);
+        timer = window.setTimeout(() => setCitizenTyping(false), 4000);
+      } else if (e.type === "citizen_read") {
+        setReadAt(e.at);
+      } else if (e.type === "message" && e.from === "citizen") {
+        setCitizenTyping(false);
+      }
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [item.id]);
+  // The citizen's messages on screen are read: told once they arrive.
+  const citizenCount = messages.filter((m) => m.data.from === "citizen").length;
+  useEffect(() => {
+    if (!chat || citizenCount === 0 || item.phase !== "active" || document.hidden) return;
+    void settle(client.POST("/api/v1/interactions/{id}/read", { params: { path: { id: item.id } } }));
+  }, [chat, citizenCount, item.id, item.phase]);
   // An article or a canned response goes after what is typed; the focus
   // back in the reply, to read it over and send.
   const insert = (addition: string) => {
@@ -59,10 +91,14 @@ export function Conversation({
       <ol className="guichet-thread" aria-live="polite">
         {messages.map((m) => {
           const mine = m.data.from === "agent";
+          const bot = m.data.from === "bot";
           return (
-            <li key={m.sequence} className={mine ? "guichet-thread__agent" : "guichet-thread__citizen"}>
+            <li
+              key={m.sequence}
+              className={mine ? "guichet-thread__agent" : bot ? "guichet-thread__bot" : "guichet-thread__citizen"}
+            >
               <span className="fr-text--xs">
-                {mine ? t("thread.agent") : t("thread.citizen")} —{" "}
+                {mine ? t("thread.agent") : bot ? t("thread.bot") : t("thread.citizen")} —{" "}
                 {new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
               </span>
               <p className="fr-mb-0">{String(m.data.text ?? "")}</p>
@@ -71,6 +107,15 @@ export function Conversation({
         })}
         {messages.length === 0 && <li>{t("thread.empty")}</li>}
       </ol>
+      {chat && (
+        <p className="fr-text--xs fr-mb-1w" aria-live="polite">
+          {citizenTyping
+            ? t("thread.citizenTyping")
+            : readAt
+              ? `${t("thread.readAt")} ${new Date(readAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
+              : ""}
+        </p>
+      )}
       {item.phase === "active" && (
         <form onSubmit={send} aria-label={t("thread.reply")}>
           {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
@@ -101,7 +146,15 @@ export function Conversation({
               value: text,
               rows: 3,
               maxLength: 4000,
-              onChange: (e) => setText(e.target.value),
+              onChange: (e) => {
+                setText(e.target.value);
+                if (chat && Date.now() - lastTyping.current > 3000) {
+                  lastTyping.current = Date.now();
+                  void settle(
+                    client.POST("/api/v1/interactions/{id}/typing", { params: { path: { id: item.id } } }),
+                  );
+                }
+              },
               // Enter sends, Shift+Enter breaks the line (as in every chat);
               // not while an input method composes a character.
               onKeyDown: (e) => {

@@ -262,7 +262,9 @@ function InteractionCard({
     live.current = [];
     return liveEvents.subscribe((e) => {
       if (e.type !== "message" || e.interaction_id !== item.id) return;
-      addMessage(messageEvent(-e.id, e.at, e.from === "citizen" ? "citizen" : "agent", e.text));
+      addMessage(
+        messageEvent(-e.id, e.at, e.from === "citizen" || e.from === "bot" ? e.from : "agent", e.text),
+      );
     });
   }, [item.id, addMessage]);
   // The thread and the call update live: a message or a call's change on
@@ -608,7 +610,7 @@ const NOT_IN_THE_LIST = new Set([
 function messageEvent(
   sequence: number,
   at: string,
-  from: "agent" | "citizen",
+  from: "agent" | "citizen" | "bot",
   text: unknown,
 ): TimelineEvent {
   return { sequence, at, type: "message", data: { from, text: String(text ?? "") } };
