@@ -15,7 +15,7 @@ export default defineConfig({
     // The agents' app, and the citizens' chat frame: small, and sharing nothing.
     rollupOptions: {
       input: {
-        main: resolve(import.meta.dirname, "index.html"),
+        index: resolve(import.meta.dirname, "index.html"),
         chat: resolve(import.meta.dirname, "chat/frame.html"),
       },
     },

@@ -173,6 +173,8 @@ class Channel {
                          bool manager) = 0;
   // An agent's reply to the citizen: what becomes of it goes to
   // Host::note_delivery. A channel that carries no written replies says so.
+  // kNotFound with field "interaction": not one of its conversations — the
+  // channel added before it that carries the medium is given it.
   virtual Status deliver(const Reply& reply) = 0;
 
   // Its figures: Prometheus lines (guichet_<name>_…), and a JSON object.

@@ -32,7 +32,15 @@ Channel* Channels::find(std::string_view name) const {
 Status Channels::deliver(routing::Channel medium, const Reply& reply) {
   std::shared_lock lock(mutex_);
   for (auto channel = channels_.rbegin(); channel != channels_.rend(); ++channel) {
-    if ((*channel)->carries(medium)) return (*channel)->deliver(reply);
+    if (!(*channel)->carries(medium)) continue;
+    Status delivered = (*channel)->deliver(reply);
+    // Not one of its conversations (a chat an integration brings, beside
+    // the web chat's own): the channel added before it takes it.
+    if (!delivered && delivered.error().code == ErrorCode::kNotFound &&
+        delivered.error().field == "interaction") {
+      continue;
+    }
+    return delivered;
   }
   return failed_precondition(
       std::string("no channel delivers ") + routing::to_string(medium) + " replies", "channel");

@@ -33,8 +33,8 @@ class Channels {
   }
 
   // An agent's reply, to the channel added last that carries `medium` (a
-  // channel of its own takes it from the messages API's). kFailedPrecondition
-  // when none does.
+  // channel of its own takes it from the messages API's) and knows the
+  // conversation (see Channel::deliver). kFailedPrecondition when none does.
   Status deliver(routing::Channel medium, const Reply& reply);
 
   void on_events(const std::vector<routing::Event>& events);

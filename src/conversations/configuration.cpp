@@ -272,6 +272,13 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
     auto config = queue_config(*object, id);
     if (!config) return config.error();
     if (Status s = resolve_calendar(*object, *config); !s) return s.error();
+    if (object->contains("chat_message_queue_id")) {
+      const auto keeper = json_body::int_or(*object, "chat_message_queue_id", 0);
+      if (keeper <= 0 || static_cast<std::uint64_t>(keeper) == id ||
+          !store_.document(kQueue, static_cast<std::uint64_t>(keeper))) {
+        return not_found("no such queue (another one)", "chat_message_queue_id");
+      }
+    }
     if (const json::value* origins = object->if_contains("chat_origins")) {
       if (origins->as_array().size() > 20) return invalid_argument("at most 20", "chat_origins");
       for (std::size_t i = 0; i < origins->as_array().size(); ++i) {

@@ -218,9 +218,21 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
     if (!created) return created.error();
     queue_ids.push_back(id_in(*created));
   }
+  auto q = [&](int index) { return std::to_string(queue_ids[index]); };
+  // The website's chat (/demo/site): advisors in the town hall's hours; the
+  // bot at any hour, and outside them a message left for the online
+  // requests' queue.
+  if (auto chat = center.put(
+          "queue", queue_ids[5],
+          R"({"name":"chat-site-web","channel":"chat","skills":[{"skill_id":)" + s("accueil") +
+              R"(,"min_level":2}],"sl_threshold_s":60,"sl_target":0.9,"strategy":"least_occupied",)" +
+              town_hall_calendar + R"(,"chat_message_queue_id":)" + q(7) + "}",
+          admin);
+      !chat) {
+    return chat.error();
+  }
   // The town hall's phone number and its IVR: open hours, a menu, the file
   // number for the registry office; after hours, a voicemail.
-  auto q = [&](int index) { return std::to_string(queue_ids[index]); };
   auto flow = center.create(
       "ivr_flow",
       R"({"name":"Standard de la mairie","number":"0100000000","steps":[)"

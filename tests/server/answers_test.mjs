@@ -216,8 +216,16 @@ const tasks = await documents("/api/v1/queues",
 const chat = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "chat-site-web", channel: "chat", calendar_id: calendar.id, accept_when_closed: true }));
 // The citizen's web chat, without an account.
+// Messages left when nobody can chat: kept as emails (lea takes none).
+const chatMessages = await expect(201, call(admin, "POST", "/api/v1/queues",
+  { name: "messages-du-chat", channel: "email" }));
 const webChat = await expect(201, call(admin, "POST", "/api/v1/queues",
-  { name: "chat-24h", channel: "chat", chat_origins: ["https://www.saint-exemple.fr"] }));
+  { name: "chat-24h", channel: "chat", chat_origins: ["https://www.saint-exemple.fr"],
+    chat_message_queue_id: chatMessages.id }));
+await expect(201, call(null, "POST", `/chat/v1/services/${webChat.id}/messages`,
+  { name: "Lucie", contact: "06 12 34 56 78", text: "Pouvez-vous me rappeler ?" }));
+await expect(400, call(null, "POST", `/chat/v1/services/${webChat.id}/messages`,
+  { contact: "pas un contact", text: "x" }));
 await expect(400, call(admin, "POST", "/api/v1/queues",
   { name: "chat-x", channel: "chat", chat_origins: ["https://www.saint-exemple.fr/chat"] }, { invalid: true }));
 await expect(200, call(null, "GET", `/chat/v1/services/${webChat.id}`));

@@ -209,6 +209,17 @@ TEST_F(Guichet, TheDemoTownHallIsSeededOnce) {
             std::string::npos);
   EXPECT_NE(call(supervisor, "GET", "/api/v1/pause-reasons").body.find("\"dejeuner\""),
             std::string::npos);
+  // Its website (/demo/site) names the chat service 6: the chat queue, with
+  // its knowledge base's articles published for the bot.
+  Reply chat = request(port_, "GET", "/chat/v1/services/6");
+  EXPECT_EQ(chat.status, 200) << chat.body;
+  EXPECT_NE(chat.body.find("\"name\":\"Mairie de Saint-Exemple\""), std::string::npos) << chat.body;
+  EXPECT_NE(chat.body.find("\"messages\":true"), std::string::npos) << chat.body;
+  Reply site = request(port_, "GET", "/demo/site");
+  EXPECT_EQ(site.status, 200);
+  EXPECT_NE(site.body.find("data-service=\"6\""), std::string::npos);
+  EXPECT_NE(call(supervisor, "GET", "/api/v1/knowledge/search?q=passeport").body.find("Passeport"),
+            std::string::npos);
   // Started again with --demo: the data stays as it is, nothing doubled.
   kill_hard();
   start();

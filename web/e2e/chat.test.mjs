@@ -49,6 +49,11 @@ const chat = await api("superviseur", "POST", "/api/v1/queues",
   { name: "chat-mairie", channel: "chat", chat_origins: [site] });
 const elsewhere = await api("superviseur", "POST", "/api/v1/queues",
   { name: "chat-autre", channel: "chat", chat_origins: ["https://autre.example"] });
+// Closed but for a minute a week, its messages kept as tasks.
+const keeper = await api("superviseur", "POST", "/api/v1/queues", { name: "messages-du-chat", channel: "task" });
+const closed = await api("superviseur", "POST", "/api/v1/queues",
+  { name: "chat-nuit", channel: "chat", hours: "sun 03:00-03:01", chat_origins: [site],
+    chat_message_queue_id: keeper.id });
 await api("superviseur", "PUT", `/api/v1/agents/${ids.agent1}`, { capacity: { chat: 2 } });
 await api("admin", "PUT", "/api/v1/identity", { name: "Mairie de Saint-Exemple", state_service: false });
 const article = await api("superviseur", "POST", "/api/v1/articles", {
@@ -232,6 +237,29 @@ try {
   check(/Vous :\nj'ai perdu mon pasport/.test(text) && /Conseiller :\nBonjour Lucie/.test(text),
     "the transcript holds both sides");
   check(errors.length === 0, `no script error on the website: ${errors.join(" | ")}`);
+
+  // Outside the advisors' hours: the bot still answers; asked for a person,
+  // it says so, and a message is left for the service instead.
+  const night = await citizenPage(context, closed.id);
+  await night.goto(night.siteUrl);
+  await night.getByRole("button", { name: "Discuter avec nous" }).click();
+  const nightFrame = night.frameLocator("iframe[title='Discuter avec nous']");
+  await nightFrame.getByText(/La discussion en direct est fermée/).waitFor();
+  await nightFrame.getByRole("button", { name: "Démarrer la discussion" }).click();
+  await nightFrame.getByRole("button", { name: "Parler à un conseiller" }).click();
+  await nightFrame.getByText(/le service est fermé/).waitFor();
+  await nightFrame.getByRole("heading", { name: "Laisser un message" }).waitFor();
+  await auditFrame(night, "chat-ferme-message");
+  await nightFrame.getByRole("button", { name: "Envoyer le message" }).click();
+  await nightFrame.getByText("Ce champ est obligatoire.").waitFor();
+  await nightFrame.getByLabel(/Votre adresse électronique ou votre numéro/).fill("06 98 76 54 32");
+  await nightFrame.locator("#chat-leave-text").fill("Pouvez-vous me rappeler demain matin ?");
+  await nightFrame.getByRole("button", { name: "Envoyer le message" }).click();
+  await nightFrame.getByText(/Message transmis au service/).waitFor();
+  await nightFrame.getByText("La discussion est terminée.").waitFor();
+  const kept = await api("superviseur", "GET", `/api/v1/interactions?queue_id=${keeper.id}`);
+  check(kept.interactions.length === 1 && kept.interactions[0].attributes.contact === "+33698765432",
+    `the message is a written request in its queue, its contact kept: ${JSON.stringify(kept.interactions)}`);
 
   // Another website than the queue lists: the chat is refused there.
   const other = await citizenPage(context, elsewhere.id);

@@ -167,6 +167,7 @@ class ChatChannel::Impl {
     std::vector<std::string> origins;
     std::uint64_t calendar = 0;
     std::string hours;
+    std::uint64_t messages = 0;  // the queue that keeps messages left
   };
 
   Result<QueueSettings> settings(std::uint64_t queue) {
@@ -196,6 +197,7 @@ class ChatChannel::Impl {
         if (o.is_string()) out.origins.emplace_back(o.as_string());
     }
     out.calendar = static_cast<std::uint64_t>(json_body::int_or(q, "calendar_id", 0));
+    out.messages = static_cast<std::uint64_t>(json_body::int_or(q, "chat_message_queue_id", 0));
     out.hours = json_body::string_or(q, "hours", "");
     return out;
   }
@@ -207,6 +209,7 @@ class ChatChannel::Impl {
     out.queue = queue;
     out.name = settings_now->name;
     out.bot = settings_now->bot;
+    out.messages = settings_now->messages != 0;
     const Time now = host_.now();
     std::shared_ptr<const BusinessCalendar> calendar;
     if (settings_now->calendar) {
@@ -244,7 +247,9 @@ class ChatChannel::Impl {
       return invalid_argument("fr or en", "language");
     auto face = service(queue);
     if (!face) return face.error();
-    if (!face->open) return failed_precondition("the chat is closed now", "service");
+    // Closed, the bot still answers (and a message may be left); without
+    // the bot there is nobody to write to.
+    if (!face->open && !face->bot) return failed_precondition("the chat is closed now", "service");
     const Time now = host_.now();
     {
       std::lock_guard lock(mutex_);
@@ -308,6 +313,62 @@ class ChatChannel::Impl {
         emit_status(*conversation, wakes);
     }
     return ChatStarted{conversation->id, conversation->token, conversation->interaction};
+  }
+
+  Result<std::uint64_t> leave_message(std::uint64_t queue, const std::string& name,
+                                      const std::string& contact, const std::string& text,
+                                      const std::string& address) {
+    auto settings_now = settings(queue);
+    if (!settings_now) return settings_now.error();
+    if (!settings_now->messages)
+      return failed_precondition("this service takes no messages here", "service");
+    if (utf8_length(name) > 100) return invalid_argument("at most 100 characters", "name");
+    const std::string said = trimmed(text);
+    if (said.empty() || utf8_length(said) > options_.max_message_chars)
+      return invalid_argument("1 to " + std::to_string(options_.max_message_chars) + " characters",
+                              "text");
+    // How the service answers: an email address, or a phone number.
+    channels::Address from;
+    const std::string given = trimmed(contact);
+    if (const auto at = given.find('@');
+        at != std::string::npos && at > 0 && given.find('.', at) != std::string::npos &&
+        given.size() <= 254 && given.find_first_of(" <>\"") == std::string::npos) {
+      from = {"email", given};
+      std::transform(from.value.begin(), from.value.end(), from.value.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    } else if (auto phone = e164(given)) {
+      from = {"phone", *phone};
+    } else {
+      return invalid_argument("an email address or a phone number", "contact");
+    }
+    const Time now = host_.now();
+    {
+      std::lock_guard lock(mutex_);
+      auto& starts = starts_[address];
+      while (!starts.empty() && now - starts.front() > Duration(10LL * 60 * 1000))
+        starts.pop_front();
+      if (static_cast<int>(starts.size()) >= options_.starts_per_address)
+        return failed_precondition("too many messages from this address", "service");
+      starts.push_back(now);
+    }
+    channels::Arrival arrival;
+    arrival.queue_channel = true;  // the keeping queue's medium: a written request
+    arrival.queue_id = settings_now->messages;
+    arrival.hold = true;  // its text kept before anyone is offered it
+    arrival.from = from;
+    if (!name.empty()) arrival.attributes["name"] = trimmed(name);
+    arrival.attributes["contact"] = from.value;
+    arrival.attributes["origin"] = "web chat: message left";
+    std::promise<Result<std::uint64_t>> created;
+    host_.arrive(std::move(arrival),
+                 [&created](Result<std::uint64_t> id) { created.set_value(std::move(id)); });
+    Result<std::uint64_t> interaction = created.get_future().get();
+    if (!interaction) return interaction.error();
+    if (auto recorded = host_.record_message(*interaction, false, said); !recorded)
+      return recorded.error();
+    if (Status routed = host_.route(*interaction); !routed) return routed.error();
+    messages_left_.fetch_add(1, std::memory_order_relaxed);
+    return *interaction;
   }
 
   // ---- the citizen's stream ----------------------------------------------
@@ -422,11 +483,9 @@ class ChatChannel::Impl {
       c.last_activity = now;
       if (c.phase == Phase::kBot) {
         submit(conversation, [this, conversation] {
-          const std::string said = conversation->language == Language::kFrench
-                                       ? "Je vous mets en relation avec un conseiller."
-                                       : "I am putting you through to an advisor.";
-          bot_says(conversation, said, {}, false);
-          hand_over(conversation);
+          hand_over(conversation, conversation->language == Language::kFrench
+                                      ? "Je vous mets en relation avec un conseiller."
+                                      : "I am putting you through to an advisor.");
         });
       }
     } else if (type == "end") {
@@ -517,9 +576,9 @@ class ChatChannel::Impl {
       if (!conversation->bot || conversation->phase != Phase::kBot) return;
       turn = conversation->bot->on_question(text, hits ? *hits : std::vector<knowledge::Hit>{});
     }
+    if (turn.kind == BotTurn::Kind::kHandOver) return hand_over(conversation, turn.text);
     bot_says(conversation, as_text(turn), turn.articles, turn.kind == BotTurn::Kind::kAnswer,
              turn.text);
-    if (turn.kind == BotTurn::Kind::kHandOver) hand_over(conversation);
   }
 
   // On a worker: the bot's words recorded, then shown (with its articles,
@@ -554,13 +613,44 @@ class ChatChannel::Impl {
       turn = conversation->bot->on_feedback(answered);
       if (answered) bot_answered_.fetch_add(1, std::memory_order_relaxed);
     }
+    if (turn.kind == BotTurn::Kind::kHandOver) return hand_over(conversation, turn.text);
     bot_says(conversation, turn.text, {}, false);
-    if (turn.kind == BotTurn::Kind::kHandOver) hand_over(conversation);
   }
 
-  // On a worker: to a person. The conversation so far is in its timeline.
-  void hand_over(const std::shared_ptr<Conversation>& conversation) {
+  // On a worker: to a person, the bot saying `connecting` first. The
+  // conversation so far is in its timeline. Closed: nobody to hand over to;
+  // the citizen is told so, and may leave a message instead.
+  void hand_over(const std::shared_ptr<Conversation>& conversation, const std::string& connecting) {
     std::uint64_t interaction;
+    std::uint64_t queue_now;
+    {
+      std::lock_guard lock(mutex_);
+      if (conversation->phase != Phase::kBot) return;
+      queue_now = conversation->queue;
+    }
+    if (auto face = service(queue_now); face && !face->open) {
+      const bool french = conversation->language == Language::kFrench;
+      std::string said = french ? "Aucun conseiller ne répond en ce moment : le service est fermé."
+                                : "No advisor answers right now: the service is closed.";
+      if (face->messages) {
+        said += french ? " Vous pouvez laisser un message : le service vous répondra."
+                       : " You can leave a message: the service will answer you.";
+      }
+      bot_says(conversation, said, {}, false);
+      Wakes wakes;
+      {
+        std::lock_guard lock(mutex_);
+        append(*conversation,
+               std::string("\"type\":\"closed\",\"messages\":") +
+                   (face->messages ? "true" : "false") +
+                   (face->opens_at ? ",\"opens_at\":" + json_quote(iso8601(*face->opens_at)) : ""),
+               wakes);
+      }
+      for (auto& wake : wakes)
+        wake();
+      return;
+    }
+    bot_says(conversation, connecting, {}, false);
     {
       std::lock_guard lock(mutex_);
       if (conversation->phase != Phase::kBot) return;
@@ -699,10 +789,8 @@ class ChatChannel::Impl {
       std::lock_guard lock(mutex_);
       auto found = by_interaction_.find(reply.interaction);
       if (found == by_interaction_.end()) {
-        // A chat an integration brings (the messages API): it takes the
-        // replies from the event stream, as before this channel ran.
-        host_.note_delivery(reply, channels::Delivery::kSent, "event stream");
-        return Status::ok();
+        // A chat an integration brings (the messages API): its channel takes it.
+        return not_found("not a web chat conversation", "interaction");
       }
       Conversation& c = *found->second;
       emit_message(c, "agent", reply.text, host_.now(), "", "", wakes);
@@ -776,7 +864,9 @@ class ChatChannel::Impl {
            "\n# TYPE guichet_chat_handovers_total counter\nguichet_chat_handovers_total " +
            std::to_string(handovers_.load()) +
            "\n# TYPE guichet_chat_bot_answered_total counter\nguichet_chat_bot_answered_total " +
-           std::to_string(bot_answered_.load()) + "\n";
+           std::to_string(bot_answered_.load()) +
+           "\n# TYPE guichet_chat_messages_left_total counter\nguichet_chat_messages_left_total " +
+           std::to_string(messages_left_.load()) + "\n";
   }
 
   std::string stats_json() const {
@@ -791,7 +881,8 @@ class ChatChannel::Impl {
            ",\"received\":" + std::to_string(received_.load()) +
            ",\"sent\":" + std::to_string(sent_.load()) +
            ",\"handovers\":" + std::to_string(handovers_.load()) +
-           ",\"bot_answered\":" + std::to_string(bot_answered_.load()) + "}";
+           ",\"bot_answered\":" + std::to_string(bot_answered_.load()) +
+           ",\"messages_left\":" + std::to_string(messages_left_.load()) + "}";
   }
 
  private:
@@ -973,6 +1064,7 @@ class ChatChannel::Impl {
   std::atomic<std::uint64_t> sent_{0};
   std::atomic<std::uint64_t> handovers_{0};
   std::atomic<std::uint64_t> bot_answered_{0};
+  std::atomic<std::uint64_t> messages_left_{0};
 };
 
 namespace detail {
@@ -1012,6 +1104,12 @@ Result<ChatStarted> ChatChannel::start_conversation(std::uint64_t queue, const s
                                                     const std::string& language,
                                                     const std::string& address) {
   return impl_->start_conversation(queue, name, language, address);
+}
+Result<std::uint64_t> ChatChannel::leave_message(std::uint64_t queue, const std::string& name,
+                                                 const std::string& contact,
+                                                 const std::string& text,
+                                                 const std::string& address) {
+  return impl_->leave_message(queue, name, contact, text, address);
 }
 Result<std::unique_ptr<CitizenStream>> ChatChannel::open_stream(const std::string& token,
                                                                 std::uint64_t after,

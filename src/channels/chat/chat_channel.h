@@ -19,7 +19,8 @@
 //
 // A chat queue's settings (its document): "chat_bot" (default true),
 // "chat_origins" (the websites that may embed the chat: ["https://…"];
-// empty: any), its calendar (opening hours).
+// empty: any), "chat_message_queue_id" (the queue that keeps the messages
+// left when nobody can chat), its calendar (opening hours).
 //
 // Threads: the server's I/O threads call the streams and the API's workers
 // the rest; citizen messages are written on the channel's own workers
@@ -71,6 +72,9 @@ struct ChatService {
   std::size_t agents_ready = 0;
   double expected_wait_s = 0;
   bool bot = true;
+  // A message may be left instead (closed, nobody there): its queue keeps
+  // them (the chat queue's "chat_message_queue_id").
+  bool messages = false;
 };
 
 struct ChatStarted {
@@ -93,6 +97,13 @@ class ChatChannel final : public channels::Channel {
   // the citizen's name if given. kFailedPrecondition when full or closed.
   Result<ChatStarted> start_conversation(std::uint64_t queue, const std::string& name,
                                          const std::string& language, const std::string& address);
+  // A message left when nobody can chat (closed, or no advisor there): a
+  // written request in the queue that keeps them, its citizen found by the
+  // contact given (an email address or a phone number, however typed) so
+  // that the service can answer. Durable when it returns: its id.
+  Result<std::uint64_t> leave_message(std::uint64_t queue, const std::string& name,
+                                      const std::string& contact, const std::string& text,
+                                      const std::string& address);
   // The citizen's stream, by their token, after event `after` (a
   // reconnect); kNotFound for a token that names nothing (now);
   // kFailedPrecondition (field "origin") from a page the queue does not

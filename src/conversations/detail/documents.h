@@ -92,6 +92,9 @@ inline constexpr std::initializer_list<Field> kQueueFields = {
     // the chat, as origins ("https://www.ville.fr"; none: any).
     {"chat_bot", json::kind::bool_},
     {"chat_origins", json::kind::array},
+    // Chat queues: the queue (a task or email queue) that keeps the messages
+    // left when nobody can chat (closed, nobody there); none: none taken.
+    {"chat_message_queue_id", json::kind::int64},
 };
 
 inline constexpr std::initializer_list<Field> kAgentFields = {

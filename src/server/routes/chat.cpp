@@ -54,7 +54,8 @@ HttpResponse service(ApiContext& api, const Call& call) {
     if (face->opens_at) out += ",\"opens_at\":" + json_quote(iso8601(*face->opens_at));
     out += ",\"agents_ready\":" + std::to_string(face->agents_ready) +
            ",\"expected_wait_s\":" + json_number(face->expected_wait_s, 0) +
-           ",\"bot\":" + (face->bot ? "true" : "false") + "}";
+           ",\"bot\":" + (face->bot ? "true" : "false") +
+           ",\"messages\":" + (face->messages ? "true" : "false") + "}";
     HttpResponse response = json_response(200, out);
     if (!origin.empty()) {
       response.headers.emplace_back("Access-Control-Allow-Origin", origin);
@@ -79,6 +80,23 @@ HttpResponse start(ApiContext& api, const Call& call) {
     return json_response(201, "{\"conversation\":" + json_quote(started->conversation) +
                                   ",\"token\":" + json_quote(started->token) +
                                   ",\"stream\":\"/chat/v1/stream\"}");
+  });
+}
+
+// {"name"?,"contact","text"} → 201 {"interaction_id"}
+HttpResponse leave(ApiContext& api, const Call& call) {
+  return with_chat(api, [&](ChatChannel& chat) {
+    if (!chat.origin_allowed(call.id, foreign_origin(call.request))) return origin_refused();
+    auto body = json_body::parse_object(call.request.body, {{"name", json::kind::string, false},
+                                                            {"contact", json::kind::string, true},
+                                                            {"text", json::kind::string, true}});
+    if (!body) return from_error(body.error());
+    auto left =
+        chat.leave_message(call.id, json_body::string_or(*body, "name", ""),
+                           json_body::string_or(*body, "contact", ""),
+                           json_body::string_or(*body, "text", ""), call.request.remote_address);
+    if (!left) return from_error(left.error());
+    return json_response(201, "{\"interaction_id\":" + std::to_string(*left) + "}");
   });
 }
 
@@ -127,6 +145,7 @@ std::vector<Route> chat() {
   return {
       {"GET", "/chat/v1/services/{id}", Access::kAnyone, service},
       {"POST", "/chat/v1/services/{id}/conversations", Access::kAnyone, start},
+      {"POST", "/chat/v1/services/{id}/messages", Access::kAnyone, leave},
       {"GET", "/chat/v1/stream", Access::kAnyone,
        [](ApiContext&, const Call&) {
          return error_response(426, "upgrade_required", "this route is a WebSocket", "upgrade");

@@ -29,6 +29,7 @@ interface ChatEvent {
   code?: string;
   message?: string;
   closes_at?: string;
+  messages?: boolean; // "closed": a message may be left
 }
 interface Service {
   id: number;
@@ -38,6 +39,7 @@ interface Service {
   agents_ready: number;
   expected_wait_s: number;
   bot: boolean;
+  messages: boolean;
 }
 interface Saved {
   token: string;
@@ -169,25 +171,22 @@ function renderBefore() {
     return;
   }
   if (!service.open) {
-    const when = service.opens_at
-      ? new Date(service.opens_at).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {
-          weekday: "long",
-          day: "numeric",
-          month: "long",
-          hour: "2-digit",
-          minute: "2-digit",
-        })
-      : "";
+    const when = service.opens_at ? whenText(service.opens_at) : "";
     body.append(
-      el("div", { class: "fr-alert fr-alert--info fr-alert--sm" },
-        el("p", {}, t("closed") + (when ? " " + t("opensAt", { when }) : ""))),
+      el("div", { class: "fr-alert fr-alert--info fr-alert--sm fr-mb-2w" },
+        el("p", {}, t("closed") + (when ? " " + t("opensAt", { when }) : "") +
+          (service.bot ? " " + t("closedBot") : ""))),
     );
-    return;
+    if (!service.bot) {
+      if (service.messages) body.append(leaveForm());
+      return;
+    }
+  } else {
+    const presence = service.agents_ready > 0 ? t("open") : t("openNobody");
+    body.append(
+      el("p", { class: "fr-mb-1w" }, presence + " " + t("wait", { wait: waitText(lang, service.expected_wait_s) })),
+    );
   }
-  const presence = service.agents_ready > 0 ? t("open") : t("openNobody");
-  body.append(
-    el("p", { class: "fr-mb-1w" }, presence + " " + t("wait", { wait: waitText(lang, service.expected_wait_s) })),
-  );
   if (service.bot) body.append(el("p", { class: "fr-text--sm" }, t("bot")));
   const name = el("input", { class: "fr-input", id: "chat-name", name: "name", maxlength: "100", autocomplete: "name" });
   const start = el("button", { type: "submit", class: "fr-btn" }, t("start"));
@@ -225,6 +224,66 @@ function renderBefore() {
     input.focus();
   });
   body.append(form);
+}
+
+function whenText(iso: string): string {
+  return new Date(iso).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+// A message for the service when nobody can chat: a written request it
+// answers by email or phone. `after`: what to do once it is passed on.
+function leaveForm(after?: () => void): HTMLElement {
+  const contact = el("input", { class: "fr-input", id: "chat-contact", name: "contact", autocomplete: "email", required: "", maxlength: "254", "aria-describedby": "chat-contact-hint" });
+  const text = el("textarea", { class: "fr-input", id: "chat-leave-text", name: "text", rows: "4", required: "", maxlength: String(MAX) });
+  const name = el("input", { class: "fr-input", id: "chat-leave-name", name: "name", autocomplete: "name", maxlength: "100" });
+  const problem = el("div", {});
+  const submit = el("button", { type: "submit", class: "fr-btn fr-btn--sm" }, t("leaveSend"));
+  const form = el(
+    "form",
+    { class: "chat-leave", "aria-labelledby": "chat-leave-title", novalidate: "" },
+    el("h2", { class: "fr-h6 fr-mb-1w", id: "chat-leave-title" }, t("leave")),
+    el("p", { class: "fr-text--sm" }, t("leaveIntro")),
+    problem,
+    el("div", { class: "fr-input-group" }, el("label", { class: "fr-label", for: "chat-leave-name" }, t("name")), name),
+    el("div", { class: "fr-input-group" },
+      el("label", { class: "fr-label", for: "chat-contact" }, t("contact"), el("span", { class: "fr-hint-text", id: "chat-contact-hint" }, t("contactHint"))),
+      contact),
+    el("div", { class: "fr-input-group" }, el("label", { class: "fr-label", for: "chat-leave-text" }, t("leaveText")), text),
+    submit,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const missing = !contact.value.trim() ? contact : !text.value.trim() ? text : null;
+    if (missing) {
+      problem.replaceChildren(el("div", { class: "fr-alert fr-alert--error fr-alert--sm fr-mb-1w", role: "alert" }, el("p", {}, t("required"))));
+      missing.focus();
+      return;
+    }
+    submit.disabled = true;
+    const answer = await fetch(`/chat/v1/services/${serviceId}/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: name.value.trim(), contact: contact.value.trim(), text: text.value.trim() }),
+    }).catch(() => null);
+    submit.disabled = false;
+    if (!answer?.ok) {
+      const said = answer ? ((await answer.json()) as { error?: { message?: string; field?: string } }).error : undefined;
+      problem.replaceChildren(el("div", { class: "fr-alert fr-alert--error fr-alert--sm fr-mb-1w", role: "alert" }, el("p", {}, said?.message || t("unavailable"))));
+      (said?.field === "contact" ? contact : text).focus();
+      return;
+    }
+    const done = el("div", { class: "fr-alert fr-alert--success fr-alert--sm", role: "status", tabindex: "-1" }, el("p", {}, t("left")));
+    form.replaceWith(done);
+    done.focus();
+    after?.();
+  });
+  return form;
 }
 
 // ---- during: the log, the status, the reply -----------------------------
@@ -434,6 +493,13 @@ function onEvent(event: ChatEvent) {
     }
     case "idle_extended":
       idleBox.replaceChildren();
+      break;
+    case "closed":
+      // Nobody to hand over to: a message may be left, then the chat ends.
+      if (event.messages && phase !== "ended") {
+        const form = leaveForm(() => send({ type: "end" }));
+        log.append(el("li", { class: "chat-message chat-message--bot" }, form));
+      }
       break;
     case "error": {
       if (event.client_id && saved) {

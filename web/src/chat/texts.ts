@@ -48,6 +48,15 @@ const fr = {
   unavailable: "Le service de discussion n'est pas joignable pour l'instant. Réessayez plus tard.",
   minutes: "{n} min",
   lessThanMinute: "moins d'une minute",
+  closedBot: "Vous pouvez poser votre question à l'assistant automatique, ou laisser un message.",
+  leave: "Laisser un message",
+  leaveIntro: "Le service vous répondra par courriel ou par téléphone, selon ce que vous indiquez.",
+  contact: "Votre adresse électronique ou votre numéro de téléphone",
+  contactHint: "Pour que le service puisse vous répondre. Par exemple : prenom.nom@exemple.fr ou 06 12 34 56 78.",
+  leaveText: "Votre message",
+  leaveSend: "Envoyer le message",
+  left: "Message transmis au service : il vous répondra. Vous pouvez fermer cette fenêtre.",
+  required: "Ce champ est obligatoire.",
 };
 
 type Key = keyof typeof fr;
@@ -100,6 +109,15 @@ const en: Record<Key, string> = {
   unavailable: "The chat service cannot be reached right now. Try again later.",
   minutes: "{n} min",
   lessThanMinute: "less than a minute",
+  closedBot: "You can ask the automatic assistant, or leave a message.",
+  leave: "Leave a message",
+  leaveIntro: "The service will answer you by email or by phone, as you say.",
+  contact: "Your email address or phone number",
+  contactHint: "So that the service can answer you. For example: first.last@example.fr or +33 6 12 34 56 78.",
+  leaveText: "Your message",
+  leaveSend: "Send the message",
+  left: "Message passed on to the service: it will answer you. You may close this window.",
+  required: "This field is required.",
 };
 
 export type Lang = "fr" | "en";

@@ -16,6 +16,7 @@ import { focusField } from "../../../components/focus";
 import { FieldGroup, FormButtons, NameInput } from "../../../components/formFields";
 import { useAdminT, type AdminT } from "../texts";
 import { CallFields } from "./CallFields";
+import { ChatFields } from "./ChatFields";
 import { EscalationSteps } from "./EscalationSteps";
 import { PREFIX, bodyOf, formOf, idOf, type QueueFormState } from "./formState";
 import { OpeningFields } from "./OpeningFields";
@@ -51,6 +52,8 @@ const labelsOf = (t: AdminT): Record<string, string> => ({
   voicemail_queue_id: t("queues.voicemailQueue"),
   voicemail_text: t("queues.voicemailText"),
   voicemail_max_s: t("queues.voicemailMax"),
+  chat_bot: t("queues.chatBot"),
+  chat_origins: t("queues.chatOrigins"),
   skills: t("queues.skills"),
   "skills.skill_id": t("queues.skill"),
   "skills.min_level": t("queues.minLevel"),
@@ -266,6 +269,7 @@ export function QueueForm({
       </FieldGroup>
 
       {form.channel === "voice" && <CallFields {...section} others={others} />}
+      {form.channel === "chat" && <ChatFields {...section} queueId={queue?.id ?? null} />}
 
       <SkillRequirements
         rows={form.skills}

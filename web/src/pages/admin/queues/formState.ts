@@ -55,6 +55,8 @@ export interface QueueFormState {
   voicemail_queue_id: string;
   voicemail_text: string;
   voicemail_max_s: string;
+  chat_bot: boolean;
+  chat_origins: string; // one per line
 }
 
 let lastRowKey = 0;
@@ -98,6 +100,8 @@ export function formOf(q: Queue | null): QueueFormState {
     voicemail_queue_id: text(q?.voicemail_queue_id),
     voicemail_text: q?.voicemail_text ?? "",
     voicemail_max_s: text(q?.voicemail_max_s ?? 120),
+    chat_bot: q?.chat_bot ?? true,
+    chat_origins: (q?.chat_origins ?? []).join("\n"),
   };
 }
 
@@ -183,6 +187,14 @@ export function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { pr
       body.callback_queue_id = Number(f.callback_queue_id);
     }
     if (f.channel === "voice") Object.assign(body, callSettingsOf(f, t));
+    if (f.channel === "chat") {
+      body.chat_bot = f.chat_bot;
+      // Addresses as people copy them: "https://www.ville.fr/" is its origin.
+      body.chat_origins = f.chat_origins
+        .split(/[\s,;]+/)
+        .map((o) => o.trim().replace(/\/+$/, ""))
+        .filter((o) => o.length > 0);
+    }
 
     const required_skills = f.skills.map((row, i) => {
       const field = `skills[${i}].skill_id`;
