@@ -176,6 +176,18 @@ int main(int argc, char** argv) {
                    "10 new calls a second per source")
       ->envname("GUICHET_SIP_CALLERS");
   serve
+      ->add_option("--connections-per-address", serve_options.connections_per_address,
+                   "N connections open at once from one address (default 256; each web chat "
+                   "holds one: raise it behind a reverse proxy)")
+      ->check(CLI::Range(1, 1000000))
+      ->envname("GUICHET_CONNECTIONS_PER_ADDRESS");
+  serve
+      ->add_option("--chat-starts-per-address", serve_options.chat_starts_per_address,
+                   "N web chat conversations (or messages left) per citizen address in 10 "
+                   "minutes (default 20; 0: no limit, e.g. behind a reverse proxy)")
+      ->check(CLI::Range(0, 1000000))
+      ->envname("GUICHET_CHAT_STARTS_PER_ADDRESS");
+  serve
       ->add_option("--media-timeout", serve_options.media_timeout_s,
                    "SECONDS without audio from a caller or a phone before its call ends "
                    "(default 30; 0: never)")

@@ -218,12 +218,14 @@ class Api::Impl {
         if (!listed || origins.empty()) ancestors = "*";
       }
     }
-    for (const std::string& origin : origins) ancestors += " " + origin;
+    for (const std::string& origin : origins)
+      ancestors += " " + origin;
     for (auto& [name, value] : page.headers) {
       if (name != "Content-Security-Policy") continue;
       const auto at = value.find("frame-ancestors 'none'");
       if (at != std::string::npos)
-        value.replace(at, std::string_view("frame-ancestors 'none'").size(), "frame-ancestors " + ancestors);
+        value.replace(at, std::string_view("frame-ancestors 'none'").size(),
+                      "frame-ancestors " + ancestors);
     }
   }
 

@@ -186,10 +186,10 @@ class HttpServer::Impl {
         quick_(std::move(quick)),
         stream_paths_(std::move(stream_paths)),
         opener_(std::move(opener)),
-        acceptor_(io_),
         workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))),
         connections_(options.max_connections > 0 ? options.max_connections : half_the_descriptors(),
-                     std::max(1, options.max_connections_per_address)) {}
+                     std::max(1, options.max_connections_per_address)),
+        acceptor_(io_) {}
 
   // Half of what this process may open: the rest is for SIP, calls' audio,
   // the database and files.
@@ -596,22 +596,26 @@ class HttpServer::Impl {
     if (--in_flight_ == 0) in_flight_done_.notify_all();
   }
 
+  // What a connection's coroutine touches is declared before io_: members
+  // go in reverse order, so io_ goes first and destroys the connections it
+  // still holds (a WebSocket open at a stop) while these are alive. With
+  // io_ first, a SIGTERM with chats open crashed in Connections::leave.
   Options options_;
   HttpHandler handler_;
   QuickHandler quick_;
   std::vector<std::string> stream_paths_;
   StreamOpener opener_;
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  asio::thread_pool workers_;
-  Connections connections_;
-  std::unique_ptr<asio::ssl::context> tls_;  // set: every connection is TLS
-  std::vector<std::thread> threads_;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stopped_{false};
   std::mutex in_flight_mutex_;
   std::condition_variable in_flight_done_;
   int in_flight_ = 0;  // guarded by in_flight_mutex_
+  std::atomic<bool> stopped_{false};
+  asio::thread_pool workers_;
+  Connections connections_;
+  std::unique_ptr<asio::ssl::context> tls_;  // set: every connection is TLS
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  std::uint16_t port_ = 0;
 };
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler,

@@ -114,6 +114,14 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       (key == "media_timeout"         ? options.media_timeout_s
        : key == "sip_session_expires" ? options.sip_session_expires_s
                                       : options.sip_tcp_idle_s) = *seconds;
+    } else if (key == "connections_per_address") {
+      auto connections = whole_number(value, 1, 1'000'000, key);
+      if (!connections) return connections.error();
+      options.connections_per_address = *connections;
+    } else if (key == "chat_starts_per_address") {
+      auto starts = whole_number(value, 0, 1'000'000, key);
+      if (!starts) return starts.error();
+      options.chat_starts_per_address = *starts;
     } else if (key == "sip_phone_networks") {
       options.sip_phone_networks = value;
     } else if (key == "metrics_token") {
@@ -202,7 +210,9 @@ Status serve(const ServeOptions& options) {
     // its media's replies from it.
     channels.add(std::make_unique<channels::MessagesChannel>(host));
     // The web chat: chats of its own conversations are its to deliver.
-    auto chat = chat::ChatChannel::start({}, host);
+    chat::ChatOptions chat_options;
+    chat_options.starts_per_address = options.chat_starts_per_address;
+    auto chat = chat::ChatChannel::start(chat_options, host);
     if (!chat) return chat.status();
     channels.add(std::move(*chat));
     center.observe(
@@ -231,6 +241,7 @@ Status serve(const ServeOptions& options) {
     http.host = address->first;
     http.port = address->second;
     http.worker_threads = options.worker_threads;
+    http.max_connections_per_address = options.connections_per_address;
     if (options.tls_certificate.empty() != options.tls_key.empty()) {
       return invalid_argument("TLS needs both a certificate and a key", "tls-cert");
     }
@@ -282,7 +293,11 @@ Status serve(const ServeOptions& options) {
     int signal = 0;
     sigwait(&signals, &signal);
     log::info("stopping", "\"signal\":" + std::to_string(signal));
-    (*server)->stop();      // in-flight requests are answered
+    (*server)->stop();  // in-flight requests are answered
+    // Its connections go now, with the streams they hold: a citizen's chat
+    // stream points into the chat channel, which goes next (a SIGTERM with
+    // 5,000 chats open freed the channel first: a double free).
+    server->reset();
     center.drain();         // …and creates still being stored (a slow disk)
     channels.remove_all();  // calls hung up, the waiting ones abandoned
     return Status::ok();

@@ -40,6 +40,13 @@ struct ServeOptions {
   // /metrics: with a token, to requests carrying "Authorization: Bearer
   // TOKEN" from anywhere; without, to requests from this machine only.
   std::string metrics_token;
+  // Web chat: conversations started (and messages left) per citizen address
+  // in 10 minutes; 0: no limit (behind a reverse proxy every citizen has
+  // the proxy's address).
+  int chat_starts_per_address = 20;
+  // Connections open at once from one address (each chat's citizen holds
+  // one); behind a reverse proxy, every citizen comes from its address.
+  int connections_per_address = 256;
   // Load tests: seed this many agents and queues into an empty store (0: no).
   int load_test_agents = 0;
   int load_test_queues = 0;

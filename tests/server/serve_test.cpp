@@ -313,6 +313,34 @@ TEST_F(Guichet, ServesHttpsWithSecureCookiesWhenGivenACertificate) {
   EXPECT_EQ(request(port_, "GET", "/healthz").status, 0) << "no plain HTTP on a TLS port";
 }
 
+// Stopped while citizens' chats and agents' streams are open: it crashed
+// (a double free, then a segfault destroying the connections after what
+// they point into).
+TEST_F(Guichet, StopsCleanlyWithStreamsOpen) {
+  const std::string admin = login("admin", "admin-password-1234");
+  Reply queue = call(admin, "POST", "/api/v1/queues", R"({"name":"chat","channel":"chat"})");
+  ASSERT_EQ(queue.status, 201) << queue.body;
+  const std::string service = std::to_string(number(queue.body, "id"));
+  std::vector<std::unique_ptr<WebSocketClient>> streams;
+  for (int i = 0; i < 15; ++i) {  // 20 a address in 10 minutes
+    Reply started = request(port_, "POST", "/chat/v1/services/" + service + "/conversations", "{}");
+    ASSERT_EQ(started.status, 201) << started.body;
+    auto stream = std::make_unique<WebSocketClient>();
+    ASSERT_EQ(stream->connect(port_, "/chat/v1/stream?token=" + field(started.body, "token"), ""),
+              101);
+    ASSERT_TRUE(stream->next()) << "the bot's greeting";
+    streams.push_back(std::move(stream));
+  }
+  auto agent = std::make_unique<WebSocketClient>();
+  ASSERT_EQ(agent->connect(port_, "/api/v1/events", bearer(admin)), 101);
+  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid_, &status, 0), pid_);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status)) << "signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
 TEST_F(Guichet, StopsGracefullyOnSigterm) {
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   int status = 0;
