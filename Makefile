@@ -59,7 +59,7 @@ fuzz: fuzz-build
 bench: build
 	$(BUILD)/bench/routing_bench
 	$(BUILD)/bench/knowledge_bench
-	node --experimental-websocket bench/chat.mjs --guichet $(BUILD)/src/cli/guichet --conversations 5000 --messages 4
+	node --experimental-websocket bench/chat.mjs --guichet $(BUILD)/src/cli/guichet --conversations 5000 --messages 4 --interval-ms 5000
 	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
 	scripts/bench-voice.sh $(BUILD)/src/cli/guichet 1000 30 100
 	node bench/trust.mjs --guichet $(BUILD)/src/cli/guichet

@@ -4,9 +4,13 @@
 // writes its answer and sends it). Against the demo town hall (its 32
 // articles; its questions from tests/knowledge/questions.json).
 //
-// Prints one JSON line: conversations, messages (both ways) per second end
-// to end, the echo's and the bot's answer's latency (p50, p99), the time to
-// start a conversation, and the server's memory per open conversation.
+// Two runs: "saturated", every conversation asking its next question as
+// soon as the bot answered the last (the most messages per second it
+// takes); then "paced", each asking every --interval-ms (citizens type: a
+// message every few seconds at most), for the latency a citizen sees.
+// Prints one JSON line each: conversations, messages (both ways) per second
+// end to end, the echo's and the bot's answer's latency (p50, p99); then the
+// time to start a conversation and the server's memory per open one.
 //
 //   ulimit -n 65536; node --experimental-websocket bench/chat.mjs --guichet build/src/cli/guichet \
 //     [--conversations 5000] [--messages 6]
@@ -18,7 +22,8 @@ import { flags, freePort, healthy } from "../web/e2e/support.mjs";
 
 const args = flags();
 const conversations = Number(args.conversations ?? 5000);
-const perConversation = Number(args.messages ?? 6);
+const perConversation = Number(args.messages ?? 4);
+const intervalMs = Number(args["interval-ms"] ?? 5000);
 const questions = JSON.parse(readFileSync(new URL("../tests/knowledge/questions.json", import.meta.url)))
   .map((q) => q.question);
 
@@ -84,14 +89,18 @@ await inBatches(conversations, 200, (i) => new Promise((resolve, reject) => {
 await new Promise((r) => setTimeout(r, 1000));
 const opened = rss();
 
-// 3. Messages both ways: each conversation asks, gets its echo, then the bot's answer.
+// 3. Messages both ways: each conversation asks, gets its echo, then the
+// bot's answer; saturated, then paced.
+async function exchange(run, pace) {
 const echoMs = [];
 const botMs = [];
 let exchanged = 0;
 const t0 = performance.now();
 await Promise.all(sockets.map(async (ws, i) => {
+  // Paced: the conversations' first questions spread over one interval.
+  if (pace) await new Promise((r) => setTimeout(r, Math.random() * pace));
   for (let n = 0; n < perConversation; n++) {
-    const clientId = `${i}-${n}`;
+    const clientId = `${run}-${i}-${n}`;
     const sent = performance.now();
     await new Promise((resolve) => {
       let echoed = false;
@@ -108,19 +117,27 @@ await Promise.all(sockets.map(async (ws, i) => {
       };
       ws.send(JSON.stringify({ type: "message", client_id: clientId, text: questions[(i + n) % questions.length] }));
     });
+    if (pace) await new Promise((r) => setTimeout(r, Math.max(0, pace - (performance.now() - sent))));
   }
 }));
 const seconds = (performance.now() - t0) / 1000;
-for (const ws of sockets) ws.close();
-
+const ms = (values, p) => Number(percentile(values, p).toFixed(1));
 console.log(JSON.stringify({
+  run,
   conversations,
-  messages_per_conversation: perConversation * 2,
+  interval_ms: pace || undefined,
   messages: exchanged,
   seconds: Number(seconds.toFixed(2)),
   messages_per_s: Math.round(exchanged / seconds),
-  echo_ms: { p50: Number(percentile(echoMs, 0.5).toFixed(1)), p99: Number(percentile(echoMs, 0.99).toFixed(1)) },
-  bot_answer_ms: { p50: Number(percentile(botMs, 0.5).toFixed(1)), p99: Number(percentile(botMs, 0.99).toFixed(1)) },
+  echo_ms: { p50: ms(echoMs, 0.5), p99: ms(echoMs, 0.99) },
+  bot_answer_ms: { p50: ms(botMs, 0.5), p99: ms(botMs, 0.99) },
+}));
+}
+await exchange("saturated", 0);
+await exchange("paced", intervalMs);
+for (const ws of sockets) ws.close();
+console.log(JSON.stringify({
+  conversations,
   start_ms: { p50: Number(percentile(startMs, 0.5).toFixed(1)), p99: Number(percentile(startMs, 0.99).toFixed(1)) },
   bytes_per_open_conversation: Math.round((opened - before) / conversations),
 }));
