@@ -105,12 +105,14 @@ Status ContactCenter::Impl::remove(const std::string& kind, std::uint64_t id, st
   auto existing = store_.document(kind, id);
   if (!existing) return existing.status();
   if (kind == kQueue) {
-    auto keeping = queues_naming("voicemail_queue_id", id);
-    if (!keeping) return keeping.status();
-    std::erase_if(*keeping, [id](const store::Document& q) { return q.id == id; });
-    if (!keeping->empty()) {
-      return failed_precondition("queue " + keeping->front().name + " leaves its messages here",
-                                 "id");
+    for (const char* field : {"voicemail_queue_id", "chat_message_queue_id"}) {
+      auto keeping = queues_naming(field, id);
+      if (!keeping) return keeping.status();
+      std::erase_if(*keeping, [id](const store::Document& q) { return q.id == id; });
+      if (!keeping->empty()) {
+        return failed_precondition("queue " + keeping->front().name + " leaves its messages here",
+                                   "id");
+      }
     }
     if (Status s =
             engine_.run([id](routing::Engine& e, Time now) { return e.remove_queue(now, id); });
@@ -279,14 +281,19 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
         return not_found("no such queue (another one)", "chat_message_queue_id");
       }
     }
-    if (const json::value* origins = object->if_contains("chat_origins")) {
+    if (json::value* origins = object->if_contains("chat_origins")) {
       if (origins->as_array().size() > 20) return invalid_argument("at most 20", "chat_origins");
       for (std::size_t i = 0; i < origins->as_array().size(); ++i) {
-        const json::value& origin = origins->as_array()[i];
+        json::value& origin = origins->as_array()[i];
         if (!origin.is_string() || !web_origin(origin.as_string())) {
           return invalid_argument("an origin: https://host or https://host:port, nothing after",
                                   "chat_origins[" + std::to_string(i) + "]");
         }
+        // As browsers send it: in lower case ("https://Ville.fr" never matched).
+        std::string lower(origin.as_string());
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        origin = lower;
       }
     }
     for (const routing::Requirement& r : config->requirements) {

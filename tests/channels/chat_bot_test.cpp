@@ -18,7 +18,7 @@ knowledge::Hit hit(std::uint64_t id, double coverage) {
 
 TEST(ChatBot, SaysItIsABotAndHowToReachAPerson) {
   ChatBot bot(Language::kFrench, "Mairie de Saint-Exemple");
-  EXPECT_NE(bot.greeting().find("assistant automatique de Mairie de Saint-Exemple"),
+  EXPECT_NE(bot.greeting().find("assistant automatique du service « Mairie de Saint-Exemple »"),
             std::string::npos);
   EXPECT_NE(bot.greeting().find("pas une personne"), std::string::npos);
   EXPECT_NE(bot.greeting().find("conseiller"), std::string::npos);
@@ -26,13 +26,16 @@ TEST(ChatBot, SaysItIsABotAndHowToReachAPerson) {
 }
 
 TEST(ChatBot, HearsACitizenAskingForAPerson) {
-  for (const char* asked : {"conseiller", "Je veux parler à un CONSEILLER svp", "un humain",
-                            "parler a quelqu'un", "Parler à quelqu’un", "passez moi un agent",
-                            "une vraie personne", "talk to a human please"}) {
+  for (const char* asked : {"conseiller", "Conseiller !", "conseiller svp", "agent",
+                            "Je veux parler à un CONSEILLER svp", "un humain", "parler a quelqu'un",
+                            "Parler à quelqu’un", "passez moi un agent", "une vraie personne",
+                            "talk to a human please"}) {
     EXPECT_TRUE(ChatBot::asks_for_a_person(asked)) << asked;
   }
-  for (const char* question : {"acte de naissance", "agenda des conseils municipaux",
-                               "inscription à l'école", "personnel de la cantine"}) {
+  for (const char* question :
+       {"acte de naissance", "agenda des conseils municipaux", "inscription à l'école",
+        "personnel de la cantine", "quand passe l'agent recenseur",
+        "écrire au conseiller municipal", "la personne qui m'a reçu hier"}) {
     EXPECT_FALSE(ChatBot::asks_for_a_person(question)) << question;
   }
 }

@@ -299,5 +299,41 @@ TEST_F(Chat, WithoutTheBotAConversationGoesToItsQueueAtOnce) {
   EXPECT_EQ(status, "abandoned");
 }
 
+// The citizen gone, the agent's reply is refused, not reported delivered.
+TEST_F(Chat, AReplyAfterTheCitizenLeftIsRefused) {
+  const std::uint64_t queue = chat_queue(false);
+  ASSERT_TRUE(center_.set_agent_state(agent_, routing::AgentState::kAvailable));
+  auto started = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
+  ASSERT_TRUE(started);
+  Citizen citizen = open(*started);
+  auto offers = center_.offers(agent_);
+  for (int i = 0; i < 100 && offers->empty(); ++i) {
+    std::this_thread::sleep_for(10ms);
+    offers = center_.offers(agent_);
+  }
+  ASSERT_EQ(offers->size(), 1u);
+  ASSERT_TRUE(center_.answer_offer(offers->front().id, agent_, true));
+  citizen.status("with_agent");
+  citizen.send(R"({"type":"end"})");
+  citizen.status("ended");
+  auto refused = chat_->deliver({started->interaction, agent_, "Vous êtes là ?"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+}
+
+// A restart forgets the citizens' tokens: their chats are not left waiting
+// for an agent as if someone were there.
+TEST_F(Chat, ARestartEndsTheWebChatsNobodyCanReachAnyMore) {
+  const std::uint64_t queue = chat_queue();
+  auto held = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
+  ASSERT_TRUE(held);
+  center_.observe({}, {});
+  chat_.reset();
+  auto again = ChatChannel::start({}, *host_);
+  ASSERT_TRUE(again);
+  chat_ = std::move(*again);
+  EXPECT_EQ(center_.interaction(held->interaction)->view.stored.status, "closed");
+}
+
 }  // namespace
 }  // namespace guichet::chat

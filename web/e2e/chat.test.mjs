@@ -253,7 +253,7 @@ try {
   await nightFrame.getByRole("button", { name: "Envoyer le message" }).click();
   await nightFrame.getByText("Ce champ est obligatoire.").waitFor();
   await nightFrame.getByLabel(/Votre adresse électronique ou votre numéro/).fill("06 98 76 54 32");
-  await nightFrame.locator("#chat-leave-text").fill("Pouvez-vous me rappeler demain matin ?");
+  await nightFrame.locator("textarea[id^=chat-leave-text-]").fill("Pouvez-vous me rappeler demain matin ?");
   await nightFrame.getByRole("button", { name: "Envoyer le message" }).click();
   await nightFrame.getByText(/Message transmis au service/).waitFor();
   await nightFrame.getByText("La discussion est terminée.").waitFor();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <vector>
 
 namespace guichet::chat {
 
@@ -60,24 +61,51 @@ std::string ChatBot::say(const char* french, const char* english) const {
 
 std::string ChatBot::greeting() const {
   return language_ == Language::kFrench
-             ? "Bonjour, je suis l'assistant automatique de " + service_ +
-                   " : je ne suis pas une personne. Je réponds avec les articles du service. "
+             ? "Bonjour, je suis l'assistant automatique du service « " + service_ +
+                   " » : je ne suis pas une personne. Je réponds avec les articles du service. "
                    "Posez votre question ; à tout moment, écrivez « conseiller » ou utilisez "
                    "le bouton « Parler à un conseiller »."
-             : "Hello, I am " + service_ +
-                   "'s automatic assistant: I am not a person. I answer with the service's "
+             : "Hello, I am the automatic assistant of “" + service_ +
+                   "”: I am not a person. I answer with the service's "
                    "articles. Ask your question; at any time, type “advisor” or use the "
                    "“Talk to an advisor” button.";
 }
 
 bool ChatBot::asks_for_a_person(std::string_view text) {
   const std::string said = folded(text);
-  static constexpr std::array<std::string_view, 16> kAsks{
-      " conseiller", " conseillere", " humain",       " une personne",  " quelqu un",   " agent ",
-      " operateur",  " operatrice",  " advisor",      " human",         " real person", " someone",
-      " talk to a",  " parler a un", " parler a une", " vraie personne"};
+  // A person named with an article ("un conseiller", not "le conseiller
+  // municipal"), or the word alone as the whole message ("Conseiller !").
+  static constexpr std::array<std::string_view, 17> kAsks{
+      " un conseiller",  " une conseillere", " un humain",      " une personne", " quelqu un",
+      " un agent ",      " un operateur",    " une operatrice", " an advisor",   " a human",
+      " real person",    " someone",         " talk to a",      " parler a un",  " parler a une",
+      " vraie personne", " des humains"};
+  static constexpr std::array<std::string_view, 8> kAlone{
+      " conseiller ", " conseillere ", " humain ", " agent ",
+      " operateur ",  " advisor ",     " human ",  " personne "};
+  // The message's words, without punctuation: " parler a un conseiller ".
+  std::vector<std::string> tokens;
+  std::string token;
+  for (char c : said + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      token += c;
+    } else if (!token.empty()) {
+      tokens.push_back(token);
+      token.clear();
+    }
+  }
+  std::string words = " ";
+  std::string alone = " ";  // the same without polite words ("conseiller svp")
+  for (const std::string& t : tokens) {
+    words += t + " ";
+    if (t != "svp" && t != "please" && t != "merci" && t != "s" && t != "il" && t != "vous" &&
+        t != "plait") {
+      alone += t + " ";
+    }
+  }
+  if (std::find(kAlone.begin(), kAlone.end(), alone) != kAlone.end()) return true;
   return std::any_of(kAsks.begin(), kAsks.end(),
-                     [&](std::string_view ask) { return said.find(ask) != std::string::npos; });
+                     [&](std::string_view ask) { return words.find(ask) != std::string::npos; });
 }
 
 BotTurn ChatBot::on_question(std::string_view question, const std::vector<knowledge::Hit>& hits) {

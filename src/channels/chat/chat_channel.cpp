@@ -309,6 +309,7 @@ class ChatChannel::Impl {
       emit_message(*conversation, "bot", greeting, recorded ? *recorded : now, "", "", wakes);
       emit_status(*conversation, wakes);
     } else if (Status routed = host_.route(conversation->interaction); !routed) {
+      (void)host_.end_held(conversation->interaction, false);
       std::lock_guard lock(mutex_);
       end(*conversation, "closed", wakes);
     } else {
@@ -397,6 +398,12 @@ class ChatChannel::Impl {
     Conversation& c = *found->second;
     for (std::uint64_t seq = after; seq < c.log.size(); ++seq)
       stream->queued.push_back(c.log[seq]);
+    // Warned of closing while away: warned again, or it closes unseen.
+    if (c.warned && c.phase != Phase::kEnded) {
+      stream->queued.push_back(
+          "{\"type\":\"idle_warning\",\"closes_at\":" +
+          json_quote(iso8601(c.last_activity + options_.idle_warning + options_.idle_grace)) + "}");
+    }
     c.streams.insert(stream.get());
     connected_.fetch_add(1, std::memory_order_relaxed);
     return std::unique_ptr<CitizenStream>(std::move(stream));
@@ -574,7 +581,18 @@ class ChatChannel::Impl {
       wake();
     if (!written || phase != Phase::kBot) return;
     // The bot's turn.
-    auto hits = host_.search_knowledge(text, 3);
+    // The search takes 500 characters: a longer message is searched by its start.
+    std::string question = text;
+    if (utf8_length(question) > 500) {
+      std::size_t cut = 0;
+      for (std::size_t letters = 0; cut < question.size() && letters < 500; ++letters) {
+        do
+          ++cut;
+        while (cut < question.size() && (static_cast<unsigned char>(question[cut]) & 0xC0) == 0x80);
+      }
+      question.resize(cut);
+    }
+    auto hits = host_.search_knowledge(question, 3);
     BotTurn turn;
     {
       std::lock_guard lock(mutex_);
@@ -798,6 +816,8 @@ class ChatChannel::Impl {
         return not_found("not a web chat conversation", "interaction");
       }
       Conversation& c = *found->second;
+      if (c.phase == Phase::kEnded)
+        return failed_precondition("the citizen has left the chat", "id");
       emit_message(c, "agent", reply.text, host_.now(), "", "", wakes);
       connected = !c.streams.empty();
     }
@@ -1096,6 +1116,21 @@ ChatChannel::ChatChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ChatChannel::~ChatChannel() = default;
 
 Result<std::unique_ptr<ChatChannel>> ChatChannel::start(ChatOptions options, channels::Host& host) {
+  // Web chats left open by the last run: their citizens' tokens and streams
+  // were in its memory, so nobody can write in them any more. Not offered
+  // to agents as if someone were there: those not taken yet are abandoned;
+  // an agent who had one completes it.
+  auto open = host.open_interactions(routing::Channel::kChat);
+  if (!open) return open.status();
+  for (const channels::OpenInteraction& it : *open) {
+    auto origin = it.attributes.find("origin");
+    if (origin == it.attributes.end() || origin->second != "web chat") continue;
+    if (it.phase.empty()) {
+      (void)host.end_held(it.id, false);
+    } else if (it.phase == "waiting" || it.phase == "offered") {
+      (void)host.abandon(it.id);
+    }
+  }
   return std::unique_ptr<ChatChannel>(new ChatChannel(std::make_unique<Impl>(options, host)));
 }
 

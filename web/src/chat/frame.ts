@@ -29,6 +29,7 @@ interface ChatEvent {
   code?: string;
   message?: string;
   closes_at?: string;
+  field?: string;
   messages?: boolean; // "closed": a message may be left
 }
 interface Service {
@@ -175,7 +176,7 @@ function renderBefore() {
     body.append(
       el("div", { class: "fr-alert fr-alert--info fr-alert--sm fr-mb-2w" },
         el("p", {}, t("closed") + (when ? " " + t("opensAt", { when }) : "") +
-          (service.bot ? " " + t("closedBot") : ""))),
+          (service.bot ? " " + t(service.messages ? "closedBot" : "closedBotOnly") : ""))),
     );
     if (!service.bot) {
       if (service.messages) body.append(leaveForm());
@@ -238,23 +239,27 @@ function whenText(iso: string): string {
 
 // A message for the service when nobody can chat: a written request it
 // answers by email or phone. `after`: what to do once it is passed on.
+let leaveForms = 0;
 function leaveForm(after?: () => void): HTMLElement {
-  const contact = el("input", { class: "fr-input", id: "chat-contact", name: "contact", autocomplete: "email", required: "", maxlength: "254", "aria-describedby": "chat-contact-hint" });
-  const text = el("textarea", { class: "fr-input", id: "chat-leave-text", name: "text", rows: "4", required: "", maxlength: String(MAX) });
-  const name = el("input", { class: "fr-input", id: "chat-leave-name", name: "name", autocomplete: "name", maxlength: "100" });
+  // One at a time, each with ids of its own (labels point at its fields).
+  document.querySelectorAll("form.chat-leave").forEach((old) => old.closest("li")?.remove() ?? old.remove());
+  const n = ++leaveForms;
+  const contact = el("input", { class: "fr-input", id: `chat-contact-${n}`, name: "contact", autocomplete: "email", required: "", maxlength: "254", "aria-describedby": `chat-contact-hint-${n}` });
+  const text = el("textarea", { class: "fr-input", id: `chat-leave-text-${n}`, name: "text", rows: "4", required: "", maxlength: String(MAX) });
+  const name = el("input", { class: "fr-input", id: `chat-leave-name-${n}`, name: "name", autocomplete: "name", maxlength: "100" });
   const problem = el("div", {});
   const submit = el("button", { type: "submit", class: "fr-btn fr-btn--sm" }, t("leaveSend"));
   const form = el(
     "form",
-    { class: "chat-leave", "aria-labelledby": "chat-leave-title", novalidate: "" },
-    el("h2", { class: "fr-h6 fr-mb-1w", id: "chat-leave-title" }, t("leave")),
+    { class: "chat-leave", "aria-labelledby": `chat-leave-title-${n}`, novalidate: "" },
+    el("h2", { class: "fr-h6 fr-mb-1w", id: `chat-leave-title-${n}` }, t("leave")),
     el("p", { class: "fr-text--sm" }, t("leaveIntro")),
     problem,
-    el("div", { class: "fr-input-group" }, el("label", { class: "fr-label", for: "chat-leave-name" }, t("name")), name),
+    el("div", { class: "fr-input-group" }, el("label", { class: "fr-label", for: `chat-leave-name-${n}` }, t("name")), name),
     el("div", { class: "fr-input-group" },
-      el("label", { class: "fr-label", for: "chat-contact" }, t("contact"), el("span", { class: "fr-hint-text", id: "chat-contact-hint" }, t("contactHint"))),
+      el("label", { class: "fr-label", for: `chat-contact-${n}` }, t("contact"), el("span", { class: "fr-hint-text", id: `chat-contact-hint-${n}` }, t("contactHint"))),
       contact),
-    el("div", { class: "fr-input-group" }, el("label", { class: "fr-label", for: "chat-leave-text" }, t("leaveText")), text),
+    el("div", { class: "fr-input-group" }, el("label", { class: "fr-label", for: `chat-leave-text-${n}` }, t("leaveText")), text),
     submit,
   );
   form.addEventListener("submit", async (e) => {
@@ -384,6 +389,20 @@ function send(action: object) {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(action));
 }
 
+// A message's text with its web addresses as links (an advisor pastes an
+// article's page), built node by node: nothing of it is ever HTML.
+function linked(text: string): (Node | string)[] {
+  const parts: (Node | string)[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/https?:\/\/[^\s<>"]+[^\s<>".,;:!?)»]/g)) {
+    parts.push(text.slice(last, match.index));
+    parts.push(el("a", { href: match[0], target: "_blank", rel: "noopener noreferrer" }, match[0]));
+    last = (match.index ?? 0) + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
 // The newest message in view, unless the citizen scrolled up to read.
 function scrollDown() {
   if (body.scrollHeight - body.scrollTop - body.clientHeight < 200) body.scrollTop = body.scrollHeight;
@@ -400,7 +419,7 @@ function showPending(client_id: string, text: string) {
 function messageItem(event: ChatEvent, mark = ""): HTMLLIElement {
   const who = event.from === "citizen" ? t("you") : event.from === "bot" ? t("assistant") : t("advisor");
   const meta = el("p", { class: "chat-meta fr-text--xs fr-mb-0" }, [who, time(event.at), mark].filter(Boolean).join(" · "));
-  const item = el("li", { class: `chat-message chat-message--${event.from}` }, meta, el("p", { class: "chat-text fr-mb-0" }, event.text ?? ""));
+  const item = el("li", { class: `chat-message chat-message--${event.from}` }, meta, el("p", { class: "chat-text fr-mb-0" }, ...linked(event.text ?? "")));
   if (event.client_id) item.dataset.clientId = event.client_id;
   if (event.seq) item.dataset.seq = String(event.seq);
   for (const article of event.articles ?? []) {
@@ -438,6 +457,8 @@ function showStatus(event: ChatEvent) {
     : event.by === "closed" ? t("endedClosed")
     : t("statusEnded");
   if (statusLine.textContent !== text) statusLine.textContent = text;
+  // Ended: a message form not sent is no longer offered (also on a replay).
+  if (event.status === "ended") log.querySelectorAll("form.chat-leave").forEach((f) => f.closest("li")?.remove());
   updateControls();
 }
 
@@ -506,7 +527,12 @@ function onEvent(event: ChatEvent) {
         saved.pending = saved.pending.filter((p) => p.client_id !== event.client_id);
         save();
         const item = log.querySelector(`[data-client-id="${CSS.escape(event.client_id)}"] .chat-meta`);
-        if (item) item.textContent = `${t("you")} · ${t("notSent", { why: event.message ?? "" })}`;
+        // In the citizen's words, not the server's.
+        const why =
+          event.code === "rate_limited" ? t("tooMany")
+          : event.field === "text" ? t("tooLong", { max: MAX })
+          : (event.message ?? "");
+        if (item) item.textContent = `${t("you")} · ${t("notSent", { why })}`;
       }
       break;
     }

@@ -7,9 +7,14 @@ import { errorProps } from "../../../components/feedback";
 import { FieldGroup } from "../../../components/formFields";
 import { fill, useAdminT } from "../texts";
 import { idOf } from "./formState";
-import type { FormSection } from "./QueueFields";
+import { TargetQueueSelect, type FormSection } from "./QueueFields";
+import type { Queue } from "../../../api";
 
-export function ChatFields({ queueId, ...section }: FormSection & { queueId: number | null }) {
+export function ChatFields({
+  queueId,
+  others,
+  ...section
+}: FormSection & { queueId: number | null; others: Queue[] }) {
   const t = useAdminT();
   const { form, feedback, update } = section;
   const hint = fill(t("queues.chatOriginsHint"), {
@@ -33,6 +38,14 @@ export function ChatFields({ queueId, ...section }: FormSection & { queueId: num
             },
           },
         ]}
+      />
+      <TargetQueueSelect
+        {...section}
+        field="chat_message_queue_id"
+        label="queues.chatMessageQueue"
+        hint="queues.chatMessageQueueHint"
+        channel={null}
+        others={others}
       />
       <Input
         textArea

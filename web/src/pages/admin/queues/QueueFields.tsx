@@ -74,7 +74,12 @@ export function TargetQueueSelect({
   channel,
   others,
 }: FormSection & {
-  field: "overflow_queue_id" | "closed_queue_id" | "callback_queue_id" | "voicemail_queue_id";
+  field:
+    | "overflow_queue_id"
+    | "closed_queue_id"
+    | "callback_queue_id"
+    | "voicemail_queue_id"
+    | "chat_message_queue_id";
   label: AdminKey;
   hint: AdminKey;
   channel: QueueChannel | null;

@@ -54,6 +54,7 @@ const labelsOf = (t: AdminT): Record<string, string> => ({
   voicemail_max_s: t("queues.voicemailMax"),
   chat_bot: t("queues.chatBot"),
   chat_origins: t("queues.chatOrigins"),
+  chat_message_queue_id: t("queues.chatMessageQueue"),
   skills: t("queues.skills"),
   "skills.skill_id": t("queues.skill"),
   "skills.min_level": t("queues.minLevel"),
@@ -269,7 +270,7 @@ export function QueueForm({
       </FieldGroup>
 
       {form.channel === "voice" && <CallFields {...section} others={others} />}
-      {form.channel === "chat" && <ChatFields {...section} queueId={queue?.id ?? null} />}
+      {form.channel === "chat" && <ChatFields {...section} queueId={queue?.id ?? null} others={others} />}
 
       <SkillRequirements
         rows={form.skills}

@@ -57,6 +57,7 @@ export interface QueueFormState {
   voicemail_max_s: string;
   chat_bot: boolean;
   chat_origins: string; // one per line
+  chat_message_queue_id: string;
 }
 
 let lastRowKey = 0;
@@ -102,6 +103,7 @@ export function formOf(q: Queue | null): QueueFormState {
     voicemail_max_s: text(q?.voicemail_max_s ?? 120),
     chat_bot: q?.chat_bot ?? true,
     chat_origins: (q?.chat_origins ?? []).join("\n"),
+    chat_message_queue_id: text(q?.chat_message_queue_id),
   };
 }
 
@@ -194,6 +196,7 @@ export function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { pr
         .split(/[\s,;]+/)
         .map((o) => o.trim().replace(/\/+$/, ""))
         .filter((o) => o.length > 0);
+      if (f.chat_message_queue_id) body.chat_message_queue_id = Number(f.chat_message_queue_id);
     }
 
     const required_skills = f.skills.map((row, i) => {
