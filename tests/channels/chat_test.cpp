@@ -130,6 +130,17 @@ class Chat : public ::testing::Test {
     return id;
   }
 
+  // The agent's one offer (it comes on the channel's worker), taken.
+  void accept_offer() {
+    auto offers = center_.offers(agent_);
+    for (int i = 0; i < 100 && offers->empty(); ++i) {
+      std::this_thread::sleep_for(10ms);
+      offers = center_.offers(agent_);
+    }
+    ASSERT_EQ(offers->size(), 1u);
+    ASSERT_TRUE(center_.answer_offer(offers->front().id, agent_, true));
+  }
+
   Citizen open(const ChatStarted& started, std::uint64_t after = 0) {
     auto stream = chat_->open_stream(started.token, after);
     EXPECT_TRUE(stream);
@@ -173,13 +184,7 @@ TEST_F(Chat, TheBotAnswersFromTheKnowledgeBaseThenHandsOverToAPerson) {
   ASSERT_TRUE(center_.set_agent_state(agent_, routing::AgentState::kAvailable));
   citizen.say("c2", "je voudrais parler à un conseiller");
   citizen.status("waiting");
-  auto offers = center_.offers(agent_);
-  for (int i = 0; i < 100 && offers->empty(); ++i) {
-    std::this_thread::sleep_for(10ms);
-    offers = center_.offers(agent_);
-  }
-  ASSERT_EQ(offers->size(), 1u);
-  ASSERT_TRUE(center_.answer_offer(offers->front().id, agent_, true));
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   citizen.status("with_agent");
   auto record = center_.interaction(started->interaction);
   std::vector<std::string> froms;
@@ -306,13 +311,7 @@ TEST_F(Chat, AReplyAfterTheCitizenLeftIsRefused) {
   auto started = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
   ASSERT_TRUE(started);
   Citizen citizen = open(*started);
-  auto offers = center_.offers(agent_);
-  for (int i = 0; i < 100 && offers->empty(); ++i) {
-    std::this_thread::sleep_for(10ms);
-    offers = center_.offers(agent_);
-  }
-  ASSERT_EQ(offers->size(), 1u);
-  ASSERT_TRUE(center_.answer_offer(offers->front().id, agent_, true));
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
   citizen.status("with_agent");
   citizen.send(R"({"type":"end"})");
   citizen.status("ended");

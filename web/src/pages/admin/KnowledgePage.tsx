@@ -6,10 +6,11 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useCallback, useState } from "react";
-import { client, settle, type Schemas } from "../../api";
+import { client, settle } from "../../api";
 import { AdminTable, RowActions } from "../../components/AdminTable";
 import { problemFromApi } from "../../components/feedback";
 import { EditorOrAdd, ListPageHead, useListPage } from "../../components/listPage";
+import { useKnowledgeSearch } from "../workspace/KnowledgeSearch";
 import { ArticleForm, type Article } from "./ArticleForm";
 import { useKnowledgeT } from "./knowledgeTexts";
 import { useAdminT } from "./texts";
@@ -137,6 +138,7 @@ export function KnowledgePage() {
                     onClick={() => void act(row, "publish")}
                   >
                     {row.state === "changed" ? k("kb.publishChanges") : k("kb.publish")}
+                    <span className="fr-sr-only"> — {row.title}</span>
                   </Button>
                 )}
                 {row.published && (
@@ -148,6 +150,7 @@ export function KnowledgePage() {
                     onClick={() => void act(row, "withdraw")}
                   >
                     {k("kb.withdraw")}
+                    <span className="fr-sr-only"> — {row.title}</span>
                   </Button>
                 )}
               </div>
@@ -170,24 +173,7 @@ export function KnowledgePage() {
 // A question typed as a citizen would, and what the search and the bot make of it.
 function TryAQuestion() {
   const k = useKnowledgeT();
-  const t = useAdminT();
-  const [question, setQuestion] = useState("");
-  const [hits, setHits] = useState<Schemas["KnowledgeHit"][] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const search = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (!question.trim()) return;
-    setError(null);
-    const result = await settle(
-      client.GET("/api/v1/knowledge/search", { params: { query: { q: question.trim(), limit: 3 } } }),
-    );
-    if (!result.ok) {
-      setError(problemFromApi(result.error, t, false).message);
-      setHits(null);
-      return;
-    }
-    setHits(result.value);
-  };
+  const { question, setQuestion, hits, error, search } = useKnowledgeSearch(3);
   return (
     <section aria-labelledby="kb-try-title" className="fr-mt-6w">
       <h3 id="kb-try-title" className="fr-h5">

@@ -18,9 +18,9 @@ export function insertion(hit: Hit): string {
   return [hit.excerpt, ...links].join("\n");
 }
 
-export function KnowledgeSearch({ onInsert }: { onInsert: (text: string) => void }) {
-  const k = useKnowledgeT();
-  const id = useId();
+// A question typed, and the published articles that answer it (the agents'
+// desk and the administration's « Essayer une question » share it).
+export function useKnowledgeSearch(limit: number) {
   const [question, setQuestion] = useState("");
   const [hits, setHits] = useState<Hit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +29,7 @@ export function KnowledgeSearch({ onInsert }: { onInsert: (text: string) => void
     if (!question.trim()) return;
     setError(null);
     const result = await settle(
-      client.GET("/api/v1/knowledge/search", { params: { query: { q: question.trim(), limit: 5 } } }),
+      client.GET("/api/v1/knowledge/search", { params: { query: { q: question.trim(), limit } } }),
     );
     if (!result.ok) {
       setError(sayError(result.error, currentLang()));
@@ -38,6 +38,13 @@ export function KnowledgeSearch({ onInsert }: { onInsert: (text: string) => void
     }
     setHits(result.value);
   };
+  return { question, setQuestion, hits, error, search };
+}
+
+export function KnowledgeSearch({ onInsert }: { onInsert: (text: string) => void }) {
+  const k = useKnowledgeT();
+  const id = useId();
+  const { question, setQuestion, hits, error, search } = useKnowledgeSearch(5);
   return (
     <details className="guichet-knowledge fr-mt-2w">
       <summary>{k("kb.agentSearch")}</summary>
