@@ -66,14 +66,15 @@ try {
   );
   await sup.locator("#kb-form-tags").fill("extrait, état civil ; copie intégrale");
   await editor.getByRole("button", { name: "Ajouter un lien" }).click();
-  check(await sup.evaluate(() => document.activeElement?.id === "kb-form-link-0-title"),
-    "a new link's first field takes the focus");
+  await until("a new link's first field takes the focus", () =>
+    sup.evaluate(() => document.activeElement?.id === "kb-form-link-0-title"));
   await sup.locator("#kb-form-link-0-title").fill("Service-Public.fr");
   await sup.locator("#kb-form-link-0-url").fill("javascript:alert(1)");
   await editor.getByRole("button", { name: "Enregistrer" }).click();
   await editor.getByText(/Adresse \(https:\/\/…\)/).first().waitFor();
-  check(await sup.evaluate(() => document.activeElement?.id === "kb-form-link-0-url"),
-    "a refused link: the focus on its address");
+  // The focus moves once React has drawn the error (focusLater).
+  await until("a refused link: the focus on its address", () =>
+    sup.evaluate(() => document.activeElement?.id === "kb-form-link-0-url"));
   await audit(sup, "base-lien-refuse");
   await sup.locator("#kb-form-link-0-url").fill("https://www.service-public.fr/particuliers/vosdroits/F1427");
   await editor.getByRole("button", { name: "Enregistrer" }).click();

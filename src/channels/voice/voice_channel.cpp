@@ -30,6 +30,7 @@ Status VoiceChannel::Impl::start() {
   if (!endpoint) return endpoint.status();
   endpoint_ = std::move(*endpoint);
   endpoint_->set_services(services_);
+  numbers_ = services_.size();
   return Status::ok();
 }
 
@@ -46,6 +47,7 @@ void VoiceChannel::Impl::on_config(const std::string& kind) {
     post([this] {
       if (Status s = reload(); !s) log::error("voice flows not reloaded", failure(s.error()));
       if (endpoint_) endpoint_->set_services(services_);
+      numbers_ = services_.size();
     });
   } else if (kind == "queue") {
     post([this] { synthesise_voicemail_greetings(); });
@@ -119,7 +121,8 @@ std::string VoiceChannel::Impl::metrics() const {
 std::string VoiceChannel::Impl::stats_json() const {
   if (!endpoint_) return "{}";
   const voice::VoiceStats& s = endpoint_->stats();
-  return "{\"calls_active\":" + std::to_string(s.calls_active.load()) +
+  return "{\"numbers\":" + std::to_string(numbers_.load()) +
+         ",\"calls_active\":" + std::to_string(s.calls_active.load()) +
          ",\"calls_answered\":" + std::to_string(s.calls_answered.load()) +
          ",\"rtp_sent\":" + std::to_string(s.rtp_sent.load()) +
          ",\"rtp_received\":" + std::to_string(s.rtp_received.load()) +

@@ -50,12 +50,17 @@ export async function startVoiceServer(guichet, name, extraArgs = [], { fileLimi
     if (response.status >= 300) throw new Error(`${method} ${path}: ${text}`);
     return text ? JSON.parse(text) : null;
   }
-  // 0140000000: straight into a voice queue (the flows are reloaded on the
-  // voice thread: a moment).
+  // 0140000000: straight into a voice queue. The flows are reloaded on the
+  // voice thread, its prompts synthesised first: waited for (a fixed 300 ms
+  // was not enough on a fresh data directory under load: 404).
   const queue = await api("POST", "/api/v1/queues", { name: "accueil", channel: "voice" });
   await api("POST", "/api/v1/ivr-flows", {
     name: "Accueil", number: "0140000000", steps: [{ id: "file", type: "queue", queue_id: queue.id }],
   });
-  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; ; i++) {
+    if ((await api("GET", "/api/v1/stats/voice")).numbers >= 1) break;
+    if (i === 400) fail("the IVR flow was not loaded within 20 s");
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return { server, work, base, sipPort, api, fail, queue, state };
 }

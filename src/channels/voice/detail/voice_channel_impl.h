@@ -219,6 +219,9 @@ class VoiceChannel::Impl {
 
   // The worker's (and start's, before the endpoint exists).
   std::map<std::string, std::shared_ptr<const voice::Service>> services_;
+  // The numbers the endpoint answers now (its flows are reloaded on the
+  // worker, prompts synthesised first: tests wait for them here).
+  std::atomic<std::size_t> numbers_{0};
   voice::AudioPtr callback_goodbye_;
   voice::AudioPtr recording_notice_;
   voice::AudioPtr busy_voicemail_;
