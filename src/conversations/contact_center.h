@@ -128,8 +128,7 @@ class ContactCenter {
   // A passing fact about an interaction for the agent holding it, live and
   // not kept ("citizen_typing", "citizen_read" {"up_to"}): nothing when
   // nobody holds it.
-  void tell_agent(std::uint64_t interaction, const std::string& type,
-                  const std::string& data_json);
+  void tell_agent(std::uint64_t interaction, const std::string& type, const std::string& data_json);
   // By the agent handling it: a wrap-up code (one of the service's once it
   // has defined some) and a note (kept in the timeline). Durable when it returns.
   Status complete(std::uint64_t interaction, std::uint64_t agent, const std::string& wrapup_code,

@@ -75,7 +75,7 @@ std::vector<Route> offers();
 std::vector<Route> stats();
 std::vector<Route> reports();  // the traffic report and the what-if simulation
 std::vector<Route> audit();
-std::vector<Route> identity();  // who runs the service, as its pages show it
+std::vector<Route> identity();   // who runs the service, as its pages show it
 std::vector<Route> knowledge();  // the knowledge base: articles and their search
 std::vector<Route> chat();       // /chat/v1: the citizen's web chat; agents' typing and reads
 // The citizen's chat WebSocket (/chat/v1/stream?token=…&after=N).
