@@ -105,14 +105,17 @@ Status ContactCenter::Impl::remove(const std::string& kind, std::uint64_t id, st
   auto existing = store_.document(kind, id);
   if (!existing) return existing.status();
   if (kind == kQueue) {
-    for (const char* field : {"voicemail_queue_id", "chat_message_queue_id"}) {
+    const std::pair<const char*, const char*> naming[] = {
+        {"voicemail_queue_id", " leaves its messages here"},
+        {"chat_message_queue_id", " leaves its messages here"},
+        {"chat_hours_queue_id", " keeps its hours"},
+        {"chat_rtt_queue_id", " offers it from its chat"}};
+    for (const auto& [field, why] : naming) {
       auto keeping = queues_naming(field, id);
       if (!keeping) return keeping.status();
       std::erase_if(*keeping, [id](const store::Document& q) { return q.id == id; });
-      if (!keeping->empty()) {
-        return failed_precondition("queue " + keeping->front().name + " leaves its messages here",
-                                   "id");
-      }
+      if (!keeping->empty())
+        return failed_precondition("queue " + keeping->front().name + why, "id");
     }
     if (Status s =
             engine_.run([id](routing::Engine& e, Time now) { return e.remove_queue(now, id); });
@@ -274,11 +277,13 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
     auto config = queue_config(*object, id);
     if (!config) return config.error();
     if (Status s = resolve_calendar(*object, *config); !s) return s.error();
-    if (object->contains("chat_message_queue_id")) {
-      const auto keeper = json_body::int_or(*object, "chat_message_queue_id", 0);
-      if (keeper <= 0 || static_cast<std::uint64_t>(keeper) == id ||
-          !store_.document(kQueue, static_cast<std::uint64_t>(keeper))) {
-        return not_found("no such queue (another one)", "chat_message_queue_id");
+    for (const char* field :
+         {"chat_message_queue_id", "chat_hours_queue_id", "chat_rtt_queue_id"}) {
+      if (!object->contains(field)) continue;
+      const auto other = json_body::int_or(*object, field, 0);
+      if (other <= 0 || static_cast<std::uint64_t>(other) == id ||
+          !store_.document(kQueue, static_cast<std::uint64_t>(other))) {
+        return not_found("no such queue (another one)", field);
       }
     }
     if (json::value* origins = object->if_contains("chat_origins")) {

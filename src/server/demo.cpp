@@ -120,7 +120,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
        R"({"voice":1,"chat":2,"email":3})"},
       {"agent11",
        "Camille Michel",
-       {{"accueil", 5}, {"fr", 5}, {"en", 4}, {"de", 3}},
+       {{"accueil", 5}, {"fr", 5}, {"en", 4}, {"de", 3}, {"accessibilite", 3}},
        R"({"voice":1,"chat":3,"email":5})"},
       {"agent12",
        "Gabriel Garcia",
@@ -141,7 +141,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
       {"agent16", "Arthur Vincent", {{"urbanisme", 4}, {"fr", 5}}, R"({"voice":1,"email":3})"},
       {"agent17",
        "Alice Fournier",
-       {{"accueil", 3}, {"fr", 5}, {"lsf", 4}},
+       {{"accueil", 3}, {"fr", 5}, {"lsf", 4}, {"accessibilite", 4}},
        R"({"voice":1,"chat":3,"email":3})"},
       {"agent18",
        "Adam Morel",
@@ -174,7 +174,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
   }
   std::map<std::string, std::uint64_t> skill;
   for (const char* name : {"accueil", "etat_civil", "urbanisme", "impots", "fr", "en", "es", "de",
-                           "it", "pt", "ar", "lsf"}) {
+                           "it", "pt", "ar", "lsf", "accessibilite"}) {
     auto created = center.create("skill", std::string(R"({"name":")") + name + "\"}", admin);
     if (!created) return created.error();
     skill[name] = id_in(*created);
@@ -219,6 +219,15 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
     queue_ids.push_back(id_in(*created));
   }
   auto q = [&](int index) { return std::to_string(queue_ids[index]); };
+  // Accessible reception (décret 2017-875): real-time text in the phone
+  // line's hours, for the advisors trained to it, with its own service level.
+  auto rtt = center.create(
+      "queue",
+      R"({"name":"texte-temps-reel","channel":"chat","skills":[{"skill_id":)" + s("accessibilite") +
+          R"(,"min_level":1}],"sl_threshold_s":60,"sl_target":0.9,"chat_rtt":true,"chat_hours_queue_id":)" +
+          q(1) + "}",
+      admin);
+  if (!rtt) return rtt.error();
   // The website's chat (/demo/site): advisors in the town hall's hours; the
   // bot at any hour, and outside them a message left for the online
   // requests' queue.
@@ -226,7 +235,8 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
           "queue", queue_ids[5],
           R"({"name":"chat-site-web","channel":"chat","skills":[{"skill_id":)" + s("accueil") +
               R"(,"min_level":2}],"sl_threshold_s":60,"sl_target":0.9,"strategy":"least_occupied",)" +
-              town_hall_calendar + R"(,"chat_message_queue_id":)" + q(7) + "}",
+              town_hall_calendar + R"(,"chat_message_queue_id":)" + q(7) +
+              R"(,"chat_rtt_queue_id":)" + std::to_string(id_in(*rtt)) + "}",
           admin);
       !chat) {
     return chat.error();

@@ -320,6 +320,107 @@ TEST_F(Chat, AReplyAfterTheCitizenLeftIsRefused) {
   EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
 }
 
+// Real-time text (décret 2017-875): each side sees what the other is
+// typing, corrections included, and Enter makes it a message. What the
+// citizen typed while waiting reaches the agent who takes the chat.
+TEST_F(Chat, RealTimeTextShowsEachSideTheOtherTypingCorrectionsIncluded) {
+  auto created =
+      center_.create("queue", R"({"name":"texte-temps-reel","channel":"chat","chat_rtt":true})", 0);
+  ASSERT_TRUE(created) << created.error().message;
+  const std::uint64_t queue = json::parse(*created).at("id").as_int64();
+  ASSERT_TRUE(center_.put("agent", agent_, R"({"capacity":{"chat":2}})", 0));
+  auto service = chat_->service(queue);
+  ASSERT_TRUE(service);
+  EXPECT_TRUE(service->rtt);
+  EXPECT_FALSE(service->bot) << "its citizens asked for a person";
+  auto started = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
+  ASSERT_TRUE(started);
+  EXPECT_NE(center_.interaction(started->interaction)
+                ->view.stored.attributes_json.find(R"("mode":"rtt")"),
+            std::string::npos)
+      << "counted apart in reports";
+  Citizen citizen = open(*started);
+  citizen.status("waiting");
+  citizen.send(R"({"type":"rtt","text":"Bonj"})");
+  ASSERT_TRUE(center_.set_agent_state(agent_, routing::AgentState::kAvailable));
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
+  citizen.status("with_agent");
+  const auto agent_saw = [&](const std::string& text) {
+    for (int i = 0; i < 200; ++i) {
+      for (const std::string& e : live_.of_type("citizen_rtt"))
+        if (json::parse(e).at("data").at("text") == text.c_str()) return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(agent_saw("Bonj")) << "typed while waiting";
+  citizen.send(R"({"type":"rtt","text":"Bonjour, je suis sourt"})");
+  citizen.send(R"({"type":"rtt","text":"Bonjour, je suis sourde"})");  // corrected
+  EXPECT_TRUE(agent_saw("Bonjour, je suis sourde"));
+
+  ASSERT_TRUE(chat_->agent_draft(started->interaction, "Bon"));
+  ASSERT_TRUE(chat_->agent_draft(started->interaction, "Bonjour Madame"));
+  citizen.wait_for([](const json::object& e) {
+    return str(e, "type") == "rtt" && str(e, "from") == "agent" &&
+           str(e, "text") == "Bonjour Madame";
+  });
+  // The agent's draft is there again for a citizen who reconnects.
+  Citizen again = open(*started, 1000);
+  again.wait_for([](const json::object& e) {
+    return str(e, "type") == "rtt" && str(e, "text") == "Bonjour Madame";
+  });
+  ASSERT_TRUE(chat_->deliver({started->interaction, agent_, "Bonjour Madame"}));
+  citizen.message_from("agent", "Bonjour Madame");
+
+  EXPECT_EQ(chat_->agent_draft(started->interaction, std::string(2001, 'a')).error().code,
+            ErrorCode::kInvalidArgument);
+  citizen.send(json::serialize(json::object{{"type", "rtt"}, {"text", std::string(2001, 'a')}}));
+  EXPECT_EQ(str(citizen.of_type("error"), "field"), "text");
+  EXPECT_EQ(chat_->agent_draft(999999, "x").error().code, ErrorCode::kNotFound);
+}
+
+// An ordinary chat carries no real-time text: the agent's draft is
+// refused, the citizen's ignored.
+TEST_F(Chat, AnOrdinaryChatCarriesNoRealTimeText) {
+  const std::uint64_t queue = chat_queue(false);
+  ASSERT_TRUE(center_.set_agent_state(agent_, routing::AgentState::kAvailable));
+  auto started = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
+  ASSERT_TRUE(started);
+  Citizen citizen = open(*started);
+  ASSERT_NO_FATAL_FAILURE(accept_offer());
+  citizen.status("with_agent");
+  EXPECT_EQ(chat_->agent_draft(started->interaction, "Bon").error().code,
+            ErrorCode::kFailedPrecondition);
+  citizen.send(R"({"type":"rtt","text":"Bonj"})");
+  EXPECT_EQ(str(citizen.of_type("error"), "message"), "unknown action");
+}
+
+// A real-time text service keeps the phone line's hours: they are set in
+// one place.
+TEST_F(Chat, ARealTimeTextServiceKeepsThePhoneLinesHours) {
+  auto line = center_.create(
+      "queue", R"({"name":"accueil","channel":"voice","hours":"mon-fri 08:30-12:00"})", 0);
+  ASSERT_TRUE(line);
+  const auto line_id = json::parse(*line).at("id").as_int64();
+  auto rtt =
+      center_.create("queue",
+                     R"({"name":"ttr","channel":"chat","chat_rtt":true,"chat_hours_queue_id":)" +
+                         std::to_string(line_id) + "}",
+                     0);
+  ASSERT_TRUE(rtt) << rtt.error().message;
+  const auto rtt_id = static_cast<std::uint64_t>(json::parse(*rtt).at("id").as_int64());
+  now_ = std::chrono::time_point_cast<Duration>(
+      std::chrono::sys_days(std::chrono::year(2026) / 3 / 2) + 10h);  // a Monday
+  EXPECT_TRUE(chat_->service(rtt_id)->open);
+  now_ += 4h;
+  EXPECT_FALSE(chat_->service(rtt_id)->open) << "the line closes at noon";
+  EXPECT_TRUE(chat_->service(rtt_id)->opens_at);
+  // The line cannot go while the text service follows its hours.
+  auto removed = center_.remove("queue", static_cast<std::uint64_t>(line_id), 0);
+  ASSERT_FALSE(removed);
+  EXPECT_EQ(removed.error().code, ErrorCode::kFailedPrecondition);
+}
+
 // A restart forgets the citizens' tokens: their chats are not left waiting
 // for an agent as if someone were there.
 TEST_F(Chat, ARestartEndsTheWebChatsNobodyCanReachAnyMore) {

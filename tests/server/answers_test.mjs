@@ -290,6 +290,8 @@ await expect(200, call(agent, "GET", `/api/v1/agents/${lea.id}/interactions`));
 // While handling it: a note of their own, the citizen searched and named.
 await expect(204, call(agent, "POST", `/api/v1/interactions/${task.id}/typing`));
 await expect(204, call(agent, "POST", `/api/v1/interactions/${task.id}/read`));
+// Real-time text is a web chat's (an accessible chat queue's): not a task's.
+await expect(404, call(agent, "POST", `/api/v1/interactions/${task.id}/rtt`, { text: "Bonj" }));
 await expect(201, call(agent, "POST", `/api/v1/interactions/${task.id}/notes`,
   { note: "Pièce d'identité reçue." }));
 await expect(200, call(agent, "GET", "/api/v1/citizens?q=Jeanne"));

@@ -22,6 +22,17 @@
 // empty: any), "chat_message_queue_id" (the queue that keeps the messages
 // left when nobody can chat), its calendar (opening hours).
 //
+// Accessible reception (décret 2017-875): a chat queue with "chat_rtt" is
+// real-time text for deaf and hard-of-hearing citizens. Each side sees
+// what the other is typing as it is typed, corrections included (in the
+// spirit of RFC 4103: a draft, sent whole at most every 300 ms by the
+// clients, so that a reconnect needs no repair), until Enter makes it a
+// message. It has no bot (its citizens asked for a person); its
+// "chat_hours_queue_id" names the phone line whose hours it keeps; its
+// skills route it to the agents who can take it, with its own service
+// level. An ordinary chat queue's "chat_rtt_queue_id" offers it from its
+// widget.
+//
 // Threads: the server's I/O threads call the streams and the API's workers
 // the rest; citizen messages are written on the channel's own workers
 // (one per conversation at a time, in order); a timer thread watches
@@ -75,6 +86,8 @@ struct ChatService {
   // A message may be left instead (closed, nobody there): its queue keeps
   // them (the chat queue's "chat_message_queue_id").
   bool messages = false;
+  bool rtt = false;             // real-time text
+  std::uint64_t rtt_queue = 0;  // the real-time text service offered from this one
 };
 
 struct ChatStarted {
@@ -112,6 +125,11 @@ class ChatChannel final : public channels::Channel {
                                                      const std::string& origin = {});
   // The conversation as text, for the citizen to keep (by their token).
   Result<std::string> transcript(const std::string& token);
+  // What the agent of a real-time text conversation is typing now (the
+  // whole draft), shown to the citizen as it is. kFailedPrecondition when
+  // the conversation is not real-time text or nobody writes with the
+  // citizen; kInvalidArgument past the message limit.
+  Status agent_draft(std::uint64_t interaction, const std::string& text);
 
   std::string_view name() const override { return "chat"; }
   bool carries(routing::Channel channel) const override;

@@ -95,6 +95,12 @@ inline constexpr std::initializer_list<Field> kQueueFields = {
     // Chat queues: the queue (a task or email queue) that keeps the messages
     // left when nobody can chat (closed, nobody there); none: none taken.
     {"chat_message_queue_id", json::kind::int64},
+    // Accessible reception: real-time text (no bot), open in the hours of
+    // the phone line's queue (chat_hours_queue_id); an ordinary chat queue
+    // offers the real-time text one from its widget (chat_rtt_queue_id).
+    {"chat_rtt", json::kind::bool_},
+    {"chat_hours_queue_id", json::kind::int64},
+    {"chat_rtt_queue_id", json::kind::int64},
 };
 
 inline constexpr std::initializer_list<Field> kAgentFields = {

@@ -41,7 +41,8 @@ HttpResponse origin_refused() {
   return error_response(403, "forbidden", "this website may not use this chat", "origin");
 }
 
-// {"id","name","open","opens_at"?,"agents_ready","expected_wait_s","bot"}
+// {"id","name","open","opens_at"?,"agents_ready","expected_wait_s","bot",
+//  "messages","rtt","rtt_service"?}
 HttpResponse service(ApiContext& api, const Call& call) {
   return with_chat(api, [&](ChatChannel& chat) {
     const std::string origin = foreign_origin(call.request);
@@ -55,7 +56,10 @@ HttpResponse service(ApiContext& api, const Call& call) {
     out += ",\"agents_ready\":" + std::to_string(face->agents_ready) +
            ",\"expected_wait_s\":" + json_number(face->expected_wait_s, 0) +
            ",\"bot\":" + (face->bot ? "true" : "false") +
-           ",\"messages\":" + (face->messages ? "true" : "false") + "}";
+           ",\"messages\":" + (face->messages ? "true" : "false") +
+           ",\"rtt\":" + (face->rtt ? "true" : "false");
+    if (face->rtt_queue) out += ",\"rtt_service\":" + std::to_string(face->rtt_queue);
+    out += "}";
     HttpResponse response = json_response(200, out);
     if (!origin.empty()) {
       response.headers.emplace_back("Access-Control-Allow-Origin", origin);
@@ -120,23 +124,39 @@ HttpResponse transcript(ApiContext& api, const Call& call) {
   });
 }
 
+// Whether the caller may write in interaction `call.id`: the agent who
+// handles it, or a supervisor.
+bool writes_in(ApiContext& api, const Call& call) {
+  if (call.manager()) return true;
+  auto held = api.center.agent_interactions(call.me());
+  return held && std::any_of(held->begin(), held->end(),
+                             [&](const auto& view) { return view.stored.id == call.id; });
+}
+
 // The agent handling a chat (or a supervisor) is typing, or read the
 // citizen's messages: "typing" or "read" to the chat channel. Other
 // written media have nowhere to show it: nothing happens.
 Route agent_mark(const char* path, const char* action) {
   return {"POST", path, Access::kSignedIn, [action](ApiContext& api, const Call& call) {
-            if (!call.manager()) {
-              auto held = api.center.agent_interactions(call.me());
-              const bool handling =
-                  held && std::any_of(held->begin(), held->end(),
-                                      [&](const auto& view) { return view.stored.id == call.id; });
-              if (!handling) return not_yours();
-            }
+            if (!writes_in(api, call)) return not_yours();
             return api.channels.with("chat", [&](channels::Channel* channel) {
               if (channel) (void)channel->control(call.id, action, call.me(), call.manager());
               return no_content();
             });
           }};
+}
+
+// {"text"}: what the agent is typing now in a real-time text chat, whole,
+// shown to the citizen as it is (sent by the desk at most every 300 ms).
+HttpResponse agent_draft(ApiContext& api, const Call& call) {
+  if (!writes_in(api, call)) return not_yours();
+  auto body = json_body::parse_object(call.request.body, {{"text", json::kind::string, true}});
+  if (!body) return from_error(body.error());
+  return with_chat(api, [&](ChatChannel& chat) {
+    if (Status shown = chat.agent_draft(call.id, json_body::string_or(*body, "text", "")); !shown)
+      return from_error(shown.error());
+    return no_content();
+  });
 }
 
 }  // namespace
@@ -153,6 +173,7 @@ std::vector<Route> chat() {
       {"GET", "/chat/v1/transcript", Access::kAnyone, transcript},
       agent_mark("/api/v1/interactions/{id}/typing", "typing"),
       agent_mark("/api/v1/interactions/{id}/read", "read"),
+      {"POST", "/api/v1/interactions/{id}/rtt", Access::kSignedIn, agent_draft},
   };
 }
 

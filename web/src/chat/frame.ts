@@ -32,6 +32,7 @@ interface ChatEvent {
   field?: string;
   messages?: boolean; // "closed": a message may be left
 }
+// ("rtt": the agent's draft as it is now, in "text".)
 interface Service {
   id: number;
   name: string;
@@ -41,6 +42,8 @@ interface Service {
   expected_wait_s: number;
   bot: boolean;
   messages: boolean;
+  rtt: boolean; // real-time text: each side sees the other typing
+  rtt_service?: number; // the real-time text service offered from this one
 }
 interface Saved {
   token: string;
@@ -139,6 +142,9 @@ root.append(
   body,
 );
 closeButton.addEventListener("click", () => parent.postMessage("guichet-chat:close", "*"));
+// A page of its own (the link beside a phone number), not in a website's
+// frame: nothing to close.
+closeButton.hidden = window.top === window;
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape") parent.postMessage("guichet-chat:close", "*");
 });
@@ -189,6 +195,13 @@ function renderBefore() {
     );
   }
   if (service.bot) body.append(el("p", { class: "fr-text--sm" }, t("bot")));
+  if (service.rtt) body.append(el("p", { class: "fr-text--sm" }, t("rttIntro")));
+  if (service.rtt_service) {
+    body.append(
+      el("p", { class: "fr-text--sm" },
+        el("a", { class: "fr-link", href: `/chat/frame.html?service=${service.rtt_service}&lang=${lang}` }, t("rttLink"))),
+    );
+  }
   const name = el("input", { class: "fr-input", id: "chat-name", name: "name", maxlength: "100", autocomplete: "name" });
   const start = el("button", { type: "submit", class: "fr-btn" }, t("start"));
   const form = el(
@@ -298,6 +311,11 @@ const log = el("ol", { class: "chat-log" });
 const logRegion = el("div", { role: "log", "aria-live": "polite" }, log);
 const statusLine = el("p", { class: "chat-status fr-text--sm", role: "status" });
 const typingLine = el("p", { class: "chat-typing fr-text--sm", "aria-live": "polite" });
+// Real-time text: the advisor's words as they type them. Not a live
+// region: read out at every letter it would drown the messages, which are.
+const agentDraft = el("p", { class: "chat-text fr-mb-0" });
+const agentDraftLabel = el("p", { class: "chat-meta fr-text--xs fr-mb-0" });
+const agentDraftBox = el("div", { class: "chat-message chat-message--agent chat-draft", hidden: "" }, agentDraftLabel, agentDraft);
 const idleBox = el("div", {});
 const input = el("textarea", { class: "fr-input", id: "chat-message", rows: "2", maxlength: String(MAX), "aria-describedby": "chat-message-hint" });
 const sendButton = el("button", { type: "submit", class: "fr-btn fr-btn--sm" });
@@ -313,7 +331,8 @@ const replyForm = el("form", { class: "chat-reply" },
 function renderConversation() {
   logRegion.setAttribute("aria-label", t("log"));
   messageLabel.textContent = t("message");
-  messageHint.textContent = t("messageHint", { max: MAX });
+  messageHint.textContent = service?.rtt ? t("rttHint") : t("messageHint", { max: MAX });
+  agentDraftLabel.textContent = t("agentDraft");
   sendButton.textContent = t("send");
   personButton.textContent = t("person");
   endButton.textContent = t("end");
@@ -322,6 +341,7 @@ function renderConversation() {
   if (!body.contains(log)) {
     body.replaceChildren(
       logRegion,
+      agentDraftBox,
       typingLine,
       statusLine,
       idleBox,
@@ -346,7 +366,23 @@ input.addEventListener("keydown", (e) => {
   e.preventDefault();
   replyForm.requestSubmit();
 });
+// Real-time text: the draft, whole, at most every 300 ms (RFC 4103's
+// buffering time): the advisor sees each letter and each correction.
+let draftTimer = 0;
+let draftSentAt = 0;
+let draftSent = "";
+function sendDraft() {
+  draftTimer = 0;
+  draftSentAt = Date.now();
+  if (input.value === draftSent) return;
+  draftSent = input.value;
+  send({ type: "rtt", text: input.value });
+}
 input.addEventListener("input", () => {
+  if (service?.rtt) {
+    if (!draftTimer) draftTimer = window.setTimeout(sendDraft, Math.max(0, 300 - (Date.now() - draftSentAt)));
+    return;
+  }
   if (phase !== "with_agent" || Date.now() - lastTyping < 3000) return;
   lastTyping = Date.now();
   send({ type: "typing" });
@@ -360,6 +396,9 @@ replyForm.addEventListener("submit", (e) => {
   save();
   showPending(client_id, text);
   send({ type: "message", client_id, text });
+  window.clearTimeout(draftTimer);
+  draftTimer = 0;
+  draftSent = "";
   input.value = "";
   input.focus();
 });
@@ -457,9 +496,16 @@ function showStatus(event: ChatEvent) {
     : event.by === "closed" ? t("endedClosed")
     : t("statusEnded");
   if (statusLine.textContent !== text) statusLine.textContent = text;
+  if (event.status === "ended") showAgentDraft("");
   // Ended: a message form not sent is no longer offered (also on a replay).
   if (event.status === "ended") log.querySelectorAll("form.chat-leave").forEach((f) => f.closest("li")?.remove());
   updateControls();
+}
+
+function showAgentDraft(text: string) {
+  agentDraft.textContent = text;
+  agentDraftBox.hidden = !text;
+  if (text) scrollDown();
 }
 
 function onEvent(event: ChatEvent) {
@@ -475,7 +521,10 @@ function onEvent(event: ChatEvent) {
         save();
         log.querySelector(`[data-client-id="${CSS.escape(event.client_id)}"]`)?.remove();
       }
-      if (event.from === "agent") typingLine.textContent = "";
+      if (event.from === "agent") {
+        typingLine.textContent = "";
+        showAgentDraft("");
+      }
       // Earlier questions are answered: only the last answer asks.
       if (event.from !== "bot") log.querySelectorAll(".chat-feedback").forEach((g) => g.remove());
       log.append(messageItem(event, event.from === "citizen" ? t("delivered") : ""));
@@ -495,6 +544,9 @@ function onEvent(event: ChatEvent) {
           if (!meta.textContent!.endsWith(t("read"))) meta.textContent = meta.textContent!.replace(` · ${t("delivered")}`, "") + ` · ${t("read")}`;
         }
       }
+      break;
+    case "rtt":
+      showAgentDraft(event.text ?? "");
       break;
     case "typing":
       typingLine.textContent = t("typing");
@@ -566,6 +618,11 @@ function connect() {
     }
     // What was not acknowledged goes again: its client_id makes it once.
     for (const p of saved?.pending ?? []) ws.send(JSON.stringify({ type: "message", ...p }));
+    // And the draft as it is now, for the advisor.
+    if (service?.rtt && input.value) {
+      draftSent = input.value;
+      ws.send(JSON.stringify({ type: "rtt", text: input.value }));
+    }
   };
   ws.onmessage = (message) => {
     try {

@@ -60,6 +60,10 @@ const fr = {
   leaveSend: "Envoyer le message",
   left: "Message transmis au service : il vous répondra. Vous pouvez fermer cette fenêtre.",
   required: "Ce champ est obligatoire.",
+  rttLink: "Vous êtes sourd, malentendant ou aphasique ? Écrivez en temps réel avec un conseiller",
+  rttIntro: "Texte en temps réel : le conseiller voit ce que vous écrivez au fur et à mesure, et vous voyez ce qu'il écrit. Ouvert aux mêmes horaires que l'accueil téléphonique.",
+  rttHint: "Le conseiller voit ce que vous tapez, lettre par lettre. Entrée envoie, Maj+Entrée va à la ligne.",
+  agentDraft: "Le conseiller écrit :",
 };
 
 type Key = keyof typeof fr;
@@ -124,6 +128,10 @@ const en: Record<Key, string> = {
   leaveSend: "Send the message",
   left: "Message passed on to the service: it will answer you. You may close this window.",
   required: "This field is required.",
+  rttLink: "Deaf, hard of hearing or aphasic? Write in real time with an advisor",
+  rttIntro: "Real-time text: the advisor sees what you write as you type it, and you see what they write. Open in the same hours as the phone line.",
+  rttHint: "The advisor sees what you type, letter by letter. Enter sends, Shift+Enter starts a new line.",
+  agentDraft: "The advisor is writing:",
 };
 
 export type Lang = "fr" | "en";

@@ -44,6 +44,12 @@ struct Conversation {
   std::deque<Time> recent;             // the citizen's last messages (rate)
   Time last_activity{};
   bool warned = false;  // of closing for inactivity
+  // Real-time text (a chat queue with "chat_rtt"): what each side is typing
+  // now, shown to the other as it is typed.
+  bool rtt = false;
+  std::string citizen_draft;
+  std::string agent_draft;
+  bool draft_pending = false;  // a job will pass the citizen's draft on
   Time ended_at{};
   std::set<Stream*> streams;
 

@@ -35,6 +35,29 @@ export function Conversation({
   const [readAt, setReadAt] = useState<string | null>(null);
   const lastTyping = useRef(0);
   const chat = item.channel === "chat";
+  // Real-time text (an accessible chat): each side sees the other's draft
+  // as it is typed; ours goes whole, at most every 300 ms.
+  const rtt = chat && item.attributes.mode === "rtt";
+  const [citizenDraft, setCitizenDraft] = useState("");
+  const draft = useRef({ timer: 0, sentAt: 0, sent: "", text: "" });
+  const sendDraft = () => {
+    const d = draft.current;
+    d.timer = 0;
+    d.sentAt = Date.now();
+    if (d.text === d.sent) return;
+    d.sent = d.text;
+    void settle(client.POST("/api/v1/interactions/{id}/rtt", { params: { path: { id: item.id } }, body: { text: d.text } }));
+  };
+  const draftChanged = (value: string) => {
+    const d = draft.current;
+    d.text = value;
+    if (!d.timer) d.timer = window.setTimeout(sendDraft, Math.max(0, 300 - (Date.now() - d.sentAt)));
+  };
+  useEffect(() => () => window.clearTimeout(draft.current.timer), []);
+  // Typed, or an article or canned response inserted: the citizen sees it.
+  useEffect(() => {
+    if (rtt) draftChanged(text);
+  }, [rtt, text]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     let timer: number | undefined;
     const unsubscribe = liveEvents.subscribe((e) => {
@@ -45,8 +68,12 @@ export function Conversation({
         timer = window.setTimeout(() => setCitizenTyping(false), 4000);
       } else if (e.type === "citizen_read") {
         setReadAt(e.at);
+      } else if (e.type === "citizen_rtt") {
+        const data = e.data as { text?: unknown } | undefined;
+        setCitizenDraft(typeof data?.text === "string" ? data.text : "");
       } else if (e.type === "message" && e.from === "citizen") {
         setCitizenTyping(false);
+        setCitizenDraft("");
       }
     });
     return () => {
@@ -81,6 +108,8 @@ export function Conversation({
       return;
     }
     setText("");
+    window.clearTimeout(draft.current.timer);
+    draft.current = { timer: 0, sentAt: Date.now(), sent: "", text: "" };
     onSent(result.value);
   };
   return (
@@ -107,6 +136,13 @@ export function Conversation({
         })}
         {messages.length === 0 && <li>{t("thread.empty")}</li>}
       </ol>
+      {rtt && citizenDraft && (
+        <div className="guichet-thread__citizen guichet-thread__draft fr-mb-1w">
+          <span className="fr-text--xs">{t("thread.citizenDraft")}</span>
+          <p className="fr-mb-0">{citizenDraft}</p>
+        </div>
+      )}
+      {rtt && <p className="fr-text--xs fr-mb-1w">{t("thread.rtt")}</p>}
       {chat && (
         <p className="fr-text--xs fr-mb-1w" aria-live="polite">
           {citizenTyping
@@ -148,7 +184,7 @@ export function Conversation({
               maxLength: 4000,
               onChange: (e) => {
                 setText(e.target.value);
-                if (chat && Date.now() - lastTyping.current > 3000) {
+                if (!rtt && chat && Date.now() - lastTyping.current > 3000) {
                   lastTyping.current = Date.now();
                   void settle(
                     client.POST("/api/v1/interactions/{id}/typing", { params: { path: { id: item.id } } }),

@@ -23,22 +23,58 @@ export function ChatFields({
   });
   return (
     <FieldGroup legend={t("queues.chat")}>
+      {!form.chat_rtt && (
+        <Checkbox
+          id={idOf("chat_bot")}
+          className="fr-fieldset__element"
+          {...errorProps(feedback, "chat_bot")}
+          options={[
+            {
+              label: t("queues.chatBot"),
+              hintText: t("queues.chatBotHint"),
+              nativeInputProps: {
+                name: "chat_bot",
+                checked: form.chat_bot,
+                onChange: (e) => update({ chat_bot: e.target.checked }),
+              },
+            },
+          ]}
+        />
+      )}
       <Checkbox
-        id={idOf("chat_bot")}
+        id={idOf("chat_rtt")}
         className="fr-fieldset__element"
-        {...errorProps(feedback, "chat_bot")}
+        {...errorProps(feedback, "chat_rtt")}
         options={[
           {
-            label: t("queues.chatBot"),
-            hintText: t("queues.chatBotHint"),
+            label: t("queues.chatRtt"),
+            hintText: fill(t("queues.chatRttHint"), { base: window.location.origin, id: queueId ?? "…" }),
             nativeInputProps: {
-              name: "chat_bot",
-              checked: form.chat_bot,
-              onChange: (e) => update({ chat_bot: e.target.checked }),
+              name: "chat_rtt",
+              checked: form.chat_rtt,
+              onChange: (e) => update({ chat_rtt: e.target.checked, ...(e.target.checked ? { chat_bot: false } : {}) }),
             },
           },
         ]}
       />
+      <TargetQueueSelect
+        {...section}
+        field="chat_hours_queue_id"
+        label="queues.chatHoursQueue"
+        hint="queues.chatHoursQueueHint"
+        channel="voice"
+        others={others}
+      />
+      {!form.chat_rtt && (
+        <TargetQueueSelect
+          {...section}
+          field="chat_rtt_queue_id"
+          label="queues.chatRttQueue"
+          hint="queues.chatRttQueueHint"
+          channel="chat"
+          others={others}
+        />
+      )}
       <TargetQueueSelect
         {...section}
         field="chat_message_queue_id"

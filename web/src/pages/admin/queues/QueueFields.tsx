@@ -79,7 +79,9 @@ export function TargetQueueSelect({
     | "closed_queue_id"
     | "callback_queue_id"
     | "voicemail_queue_id"
-    | "chat_message_queue_id";
+    | "chat_message_queue_id"
+    | "chat_hours_queue_id"
+    | "chat_rtt_queue_id";
   label: AdminKey;
   hint: AdminKey;
   channel: QueueChannel | null;

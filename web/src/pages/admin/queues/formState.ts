@@ -58,6 +58,9 @@ export interface QueueFormState {
   chat_bot: boolean;
   chat_origins: string; // one per line
   chat_message_queue_id: string;
+  chat_rtt: boolean;
+  chat_hours_queue_id: string;
+  chat_rtt_queue_id: string;
 }
 
 let lastRowKey = 0;
@@ -104,6 +107,9 @@ export function formOf(q: Queue | null): QueueFormState {
     chat_bot: q?.chat_bot ?? true,
     chat_origins: (q?.chat_origins ?? []).join("\n"),
     chat_message_queue_id: text(q?.chat_message_queue_id),
+    chat_rtt: q?.chat_rtt ?? false,
+    chat_hours_queue_id: text(q?.chat_hours_queue_id),
+    chat_rtt_queue_id: text(q?.chat_rtt_queue_id),
   };
 }
 
@@ -197,6 +203,9 @@ export function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { pr
         .map((o) => o.trim().replace(/\/+$/, ""))
         .filter((o) => o.length > 0);
       if (f.chat_message_queue_id) body.chat_message_queue_id = Number(f.chat_message_queue_id);
+      if (f.chat_rtt) body.chat_rtt = true;
+      if (f.chat_hours_queue_id) body.chat_hours_queue_id = Number(f.chat_hours_queue_id);
+      if (f.chat_rtt_queue_id) body.chat_rtt_queue_id = Number(f.chat_rtt_queue_id);
     }
 
     const required_skills = f.skills.map((row, i) => {
