@@ -38,8 +38,15 @@ std::string french_number(std::string number) {
 
 std::string french_channel(std::string_view channel) {
   static const std::map<std::string_view, std::string_view> kNames = {
-      {"voice", "Téléphone"},        {"chat", "Chat"},  {"email", "Courriel"}, {"sms", "SMS"},
-      {"social", "Réseaux sociaux"}, {"task", "Tâche"}, {"callback", "Rappel"}};
+      {"voice", "Téléphone"},
+      {"chat", "Chat"},
+      {"email", "Courriel"},
+      {"sms", "SMS"},
+      {"social", "Réseaux sociaux"},
+      {"task", "Tâche"},
+      {"callback", "Rappel"},
+      {"voice:relay", "Téléphone (relais sourds et malentendants)"},
+      {"chat:rtt", "Texte en temps réel"}};
   auto found = kNames.find(channel);
   return std::string(found == kNames.end() ? channel : found->second);
 }

@@ -245,7 +245,10 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
   // number for the registry office; after hours, a voicemail.
   auto flow = center.create(
       "ivr_flow",
-      R"({"name":"Standard de la mairie","number":"0100000000","steps":[)"
+      R"({"name":"Standard de la mairie","number":"0100000000",)"
+      // The relay provider's calls (sign language, transcription) skip the menu.
+      R"("relay":{"name":"Acce-o","url":"https://www.acce-o.fr/","callers":["+33100000099"],"start":"accueil"},)"
+      R"("steps":[)"
       R"({"id":"horaires","type":"hours","calendar_id":)" +
           std::to_string(id_in(*hours)) +
           R"(,"open":"menu","closed":"fermee"},)"

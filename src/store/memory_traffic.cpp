@@ -96,6 +96,21 @@ bool positive(const SqlValue& v) {
   return v.type == SqlValue::Type::kText || as_number(v) > 0;
 }
 
+// By channel, accessible reception apart: the calls placed by a relay
+// provider ("voice:relay") and real-time text ("chat:rtt"), as
+// sqlite_traffic.cpp's GUICHET_RECEPTION.
+std::string reception_key(const Interaction& it) {
+  boost::json::error_code ec;
+  const boost::json::value attributes = boost::json::parse(it.attributes_json, ec);
+  if (ec || !attributes.is_object()) return it.channel;
+  const boost::json::object& a = attributes.as_object();
+  if (a.contains("relay") && !a.at("relay").is_null()) return it.channel + ":relay";
+  if (const auto* mode = a.if_contains("mode");
+      mode && mode->is_string() && mode->as_string() == "rtt")
+    return it.channel + ":rtt";
+  return it.channel;
+}
+
 // SqliteStore's traffic statements (kByQueue, kByChannel, kByAgent) in C++:
 // arrivals by the interaction's enqueue time, its queue and channel as they
 // are now; answers ("accepted") and abandons by the event's time, their queue
@@ -113,7 +128,7 @@ class TrafficCount {
     if (query_.by != TrafficQuery::By::kAgent) {
       for (const auto& [id, it] : interactions) {
         if (!in_range(it.enqueued_at)) continue;
-        ++row(it.enqueued_at, by_queue() ? std::to_string(it.queue_id) : it.channel).offered;
+        ++row(it.enqueued_at, by_queue() ? std::to_string(it.queue_id) : reception_key(it)).offered;
       }
     }
     for (const InteractionEvent& event : events) {
@@ -178,7 +193,7 @@ class TrafficCount {
     } else {
       auto it = interactions.find(event.interaction_id);
       if (it == interactions.end()) return Status::ok();  // an inner join
-      key = it->second.channel;
+      key = reception_key(it->second);
     }
     if (type == "abandoned") {
       ++row(event.at, key).abandoned;

@@ -34,19 +34,32 @@ const TrafficStatements kByQueue = {
     "FROM interaction_events WHERE type = 'abandoned' AND at >= ?1 AND at < ?2 GROUP BY b, k",
 };
 
+// By channel, accessible reception apart: the calls placed by a relay
+// provider ("voice:relay") and real-time text ("chat:rtt"), as
+// memory_traffic.cpp's reception_key.
+#define GUICHET_RECEPTION(i)            \
+  "CASE WHEN json_extract(" i           \
+  "attributes, '$.relay') IS NOT NULL " \
+  "THEN " i                             \
+  "channel || ':relay' "                \
+  "WHEN json_extract(" i                \
+  "attributes, '$.mode') = 'rtt' "      \
+  "THEN " i "channel || ':rtt' ELSE " i "channel END"
+
 const TrafficStatements kByChannel = {
-    "SELECT (enqueued_at - ?1) / ?3 AS b, channel AS k, COUNT(*) "
+    "SELECT (enqueued_at - ?1) / ?3 AS b, " GUICHET_RECEPTION("") " AS k, COUNT(*) "
     "FROM interactions WHERE enqueued_at >= ?1 AND enqueued_at < ?2 GROUP BY b, k",
-    "SELECT (e.at - ?1) / ?3 AS b, i.channel AS k, COUNT(*), "
+    "SELECT (e.at - ?1) / ?3 AS b, " GUICHET_RECEPTION("i.") " AS k, COUNT(*), "
     "TOTAL(json_extract(e.data, '$.waited_ms')), "
     "TOTAL(json_extract(e.data, '$.waited_ms') <= COALESCE(json_extract(?4, '$.\"' || "
     "json_extract(e.data, '$.queue_id') || '\"'), -1)) "
     "FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id "
     "WHERE e.type = 'accepted' AND e.at >= ?1 AND e.at < ?2 GROUP BY b, k",
-    "SELECT (e.at - ?1) / ?3 AS b, i.channel AS k, COUNT(*) "
+    "SELECT (e.at - ?1) / ?3 AS b, " GUICHET_RECEPTION("i.") " AS k, COUNT(*) "
     "FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id "
     "WHERE e.type = 'abandoned' AND e.at >= ?1 AND e.at < ?2 GROUP BY b, k",
 };
+#undef GUICHET_RECEPTION
 
 const char* const kByAgent =
     "SELECT (at - ?1) / ?3 AS b, CAST(json_extract(data, '$.agent_id') AS TEXT) AS k, "

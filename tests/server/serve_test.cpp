@@ -218,6 +218,14 @@ TEST_F(Guichet, TheDemoTownHallIsSeededOnce) {
   Reply site = request(port_, "GET", "/demo/site");
   EXPECT_EQ(site.status, 200);
   EXPECT_NE(site.body.find("data-service=\"6\""), std::string::npos);
+  // Beside its phone number, the real-time text service 9 (the phone
+  // line's hours, no bot), which the website's chat offers too.
+  EXPECT_NE(site.body.find("/chat/frame.html?service=9"), std::string::npos);
+  Reply rtt = request(port_, "GET", "/chat/v1/services/9");
+  EXPECT_EQ(rtt.status, 200) << rtt.body;
+  EXPECT_NE(rtt.body.find("\"rtt\":true"), std::string::npos) << rtt.body;
+  EXPECT_NE(rtt.body.find("\"bot\":false"), std::string::npos) << rtt.body;
+  EXPECT_NE(chat.body.find("\"rtt_service\":9"), std::string::npos) << chat.body;
   EXPECT_NE(call(supervisor, "GET", "/api/v1/knowledge/search?q=passeport").body.find("Passeport"),
             std::string::npos);
   // Started again with --demo: the data stays as it is, nothing doubled.

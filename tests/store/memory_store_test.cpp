@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -544,6 +546,38 @@ TEST_P(StoreContractTest, TrafficIsCountedPerIntervalQueueChannelAndAgent) {
   garbled.data_json = "not json";
   ASSERT_TRUE(store().append_events({garbled}).is_ok());
   EXPECT_EQ(store().traffic(query).error().code, ErrorCode::kIo) << "malformed data is an error";
+}
+
+// Accessible reception is counted apart by channel: the calls a relay
+// provider places ("voice:relay") and real-time text ("chat:rtt").
+TEST_P(StoreContractTest, AccessibleReceptionIsCountedApartByChannel) {
+  constexpr std::int64_t kTen = 1'764'496'800'000;
+  auto arrive = [&](const char* channel, const char* attributes) {
+    Interaction it = call(1, kTen);
+    it.channel = channel;
+    it.attributes_json = attributes;
+    const std::uint64_t id = store().create_interaction(it, event("created", kTen))->id;
+    InteractionEvent accepted = event("accepted", kTen + 1'000, id);
+    accepted.data_json = R"({"queue_id":1,"agent_id":7,"waited_ms":1000})";
+    EXPECT_TRUE(store().append_events({accepted}).is_ok());
+  };
+  arrive("voice", R"({"caller":"+33100000000"})");
+  arrive("voice", R"({"caller":"+33100000099","relay":"Acce-o"})");
+  arrive("chat", R"({"mode":"rtt"})");
+  arrive("chat", R"({"origin":"web chat"})");
+  TrafficQuery query;
+  query.from = time_from_ms(kTen);
+  query.to = time_from_ms(kTen + 3'600'000);
+  query.bucket = Duration(0);
+  query.by = TrafficQuery::By::kChannel;
+  auto rows = store().traffic(query);
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> got;
+  for (const TrafficRow& r : *rows)
+    got[r.key] = {r.offered, r.answered};
+  const std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> expected = {
+      {"chat", {1, 1}}, {"chat:rtt", {1, 1}}, {"voice", {1, 1}}, {"voice:relay", {1, 1}}};
+  EXPECT_EQ(got, expected);
 }
 
 // What is MemoryStore's own: its writer thread.

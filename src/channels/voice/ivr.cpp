@@ -1,8 +1,11 @@
 #include "channels/voice/ivr.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <deque>
 #include <set>
+
+#include "core/text.h"
 
 namespace guichet::voice {
 
@@ -212,6 +215,55 @@ std::vector<std::uint64_t> IvrFlow::audios() const {
   return {out.begin(), out.end()};
 }
 
+bool IvrFlow::from_relay(const std::string& caller) const {
+  if (!relay || caller.empty()) return false;
+  const std::string calling = e164(caller).value_or(caller);
+  return std::find(relay->callers.begin(), relay->callers.end(), calling) != relay->callers.end();
+}
+
+namespace {
+
+// "relay": {name, url, callers, start?}; its problems under field "relay…".
+std::optional<IvrRelay> read_relay(const json::value& value, std::vector<IvrProblem>& problems) {
+  if (!value.is_object()) {
+    problems.push_back({"", "relay", "the relay provider: {name, url, callers, start}"});
+    return std::nullopt;
+  }
+  const json::object& object = value.as_object();
+  IvrRelay relay;
+  const auto text = [&](const char* key) {
+    const json::value* v = object.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  relay.name = text("name");
+  relay.url = text("url");
+  relay.start = text("start");
+  if (relay.name.empty() || relay.name.size() > 100)
+    problems.push_back({"", "relay.name", "the relay provider's name: 1 to 100 characters"});
+  const bool web = (relay.url.starts_with("https://") || relay.url.starts_with("http://")) &&
+                   relay.url.size() <= 500 &&
+                   relay.url.find_first_of(" \"'<>\\") == std::string::npos;
+  if (!web) problems.push_back({"", "relay.url", "the relay provider's page: an http(s) address"});
+  const json::value* callers = object.if_contains("callers");
+  if (!callers || !callers->is_array() || callers->as_array().empty() ||
+      callers->as_array().size() > 50) {
+    problems.push_back({"", "relay.callers", "the numbers the relay calls from: 1 to 50"});
+  } else {
+    for (std::size_t i = 0; i < callers->as_array().size(); ++i) {
+      const json::value& c = callers->as_array()[i];
+      auto number = c.is_string() ? e164(std::string(c.as_string())) : std::nullopt;
+      if (!number) {
+        problems.push_back({"", "relay.callers[" + std::to_string(i) + "]", "a phone number"});
+        continue;
+      }
+      relay.callers.push_back(*number);
+    }
+  }
+  return relay;
+}
+
+}  // namespace
+
 Result<IvrFlow> parse_ivr_flow(const std::string& text, std::vector<IvrProblem>& problems) {
   problems.clear();
   boost::system::error_code ec;
@@ -232,6 +284,8 @@ Result<IvrFlow> parse_ivr_flow(const std::string& text, std::vector<IvrProblem>&
   if (const json::value* start = object.if_contains("start"); start && start->is_string()) {
     flow.start = std::string(start->as_string());
   }
+  if (const json::value* relay = object.if_contains("relay"))
+    flow.relay = read_relay(*relay, problems);
   const json::value* steps = object.if_contains("steps");
   if (!steps || !steps->is_array() || steps->as_array().empty()) {
     problems.push_back({"", "steps", "a flow needs steps"});
@@ -259,11 +313,17 @@ Result<IvrFlow> parse_ivr_flow(const std::string& text, std::vector<IvrProblem>&
   }
   for (const IvrStep& s : flow.steps)
     check_step(s, known, problems);
+  if (flow.relay && !flow.relay->start.empty() && !known.count(flow.relay->start)) {
+    problems.push_back(
+        {"", "relay.start", "the relay's start '" + flow.relay->start + "' is not a step"});
+  }
 
   if (problems.empty()) {
     // Reachable from the start…
     std::set<std::string> reached{flow.start};
     std::deque<std::string> todo{flow.start};
+    if (flow.relay && !flow.relay->start.empty() && reached.insert(flow.relay->start).second)
+      todo.push_back(flow.relay->start);
     while (!todo.empty()) {
       const IvrStep* s = flow.step(todo.front());
       todo.pop_front();
@@ -331,7 +391,11 @@ IvrAction& IvrRun::set(IvrAction action) {
   return action_;
 }
 
-IvrAction IvrRun::start() {
+IvrAction IvrRun::start(const std::string& caller) {
+  if (flow_->relay && flow_->from_relay(caller)) {
+    keep("relay", flow_->relay->name);
+    if (!flow_->relay->start.empty()) return enter(flow_->relay->start);
+  }
   return enter(flow_->start);
 }
 

@@ -17,6 +17,13 @@
 //   queue    {queue_id, priority=0, callback_digit?}   wait for an agent
 //   voicemail {text, queue_id, max_s=120}       recorded after a beep
 //   hangup   {text?}                            a last message, then goodbye
+//
+// A flow may name a relay provider for deaf, hard-of-hearing and aphasic
+// callers (décret 2017-875): "relay": {name, url, callers: [numbers],
+// start?}. Its name and page are shown beside the service's number; the
+// calls it places come from `callers`, are marked (attribute "relay": its
+// name, counted apart in reports) and start at `start` — a step past the
+// menu, the relay's operator being no keypad user — or at the flow's start.
 #pragma once
 
 #include <chrono>
@@ -64,10 +71,20 @@ struct IvrProblem {
   std::string message;
 };
 
+struct IvrRelay {
+  std::string name;
+  std::string url;
+  std::vector<std::string> callers;  // as E.164 where they read as phone numbers
+  std::string start;                 // empty: the flow's
+};
+
 struct IvrFlow {
   std::string number;  // the service number (DID) it answers
   std::string start;
   std::vector<IvrStep> steps;
+  std::optional<IvrRelay> relay;
+  // Whether `caller` (a SIP From user part, however written) is the relay's.
+  bool from_relay(const std::string& caller) const;
   const IvrStep* step(const std::string& id) const;
   // Every text the flow says (to synthesise once), every recording it plays.
   std::vector<std::string> texts() const;
@@ -109,7 +126,8 @@ class IvrRun {
 
   // Each returns the new action, or nothing when the current one goes on
   // (a digit during a plain prompt, a report that does not apply).
-  IvrAction start();
+  // `caller`: the calling number, for the relay provider's calls.
+  IvrAction start(const std::string& caller = {});
   std::optional<IvrAction> played();           // the kPlay asked for ended
   std::optional<IvrAction> digit(char digit);  // 0-9 * #
   std::optional<IvrAction> timed_out();        // the kWait asked for ended

@@ -305,7 +305,7 @@ void SipEndpoint::Impl::on_established(const sip_msg*, void* arg) {
   if (!leg->agent) {
     if (!call.ivr_started) {
       call.ivr_started = true;
-      leg->impl->perform(call, call.ivr->start());
+      leg->impl->perform(call, call.ivr->start(call.from));
     }
     return;
   }

@@ -52,6 +52,52 @@ TEST(IvrFlow, ReadsEveryStepType) {
       texts.end());
 }
 
+// The relay provider's calls (décret 2017-875) are recognised by their
+// number however it is written, marked, and skip the menu; the others walk
+// the flow from its start.
+TEST(IvrFlow, ARelayProvidersCallSkipsTheMenuAndIsMarked) {
+  std::string flow_text = kTownHall;
+  flow_text.insert(flow_text.find("\"steps\""),
+                   R"("relay": {"name": "Acce-o", "url": "https://www.acce-o.fr/",
+                     "callers": ["01 99 00 00 99", "+33 1 99 00 00 98"], "start": "civil"},)");
+  auto flow = parse(flow_text);
+  ASSERT_TRUE(flow->relay);
+  EXPECT_EQ(flow->relay->callers, (std::vector<std::string>{"+33199000099", "+33199000098"}));
+  EXPECT_TRUE(flow->from_relay("0199000099"));
+  EXPECT_TRUE(flow->from_relay("+33199000098"));
+  EXPECT_FALSE(flow->from_relay("0612345678"));
+  EXPECT_FALSE(flow->from_relay(""));
+
+  IvrRun relay(flow, [](std::uint64_t) { return true; });
+  const IvrAction first = relay.start("0199000099");
+  EXPECT_EQ(first.kind, Kind::kQueue) << "past the menu, at its queue";
+  EXPECT_EQ(first.queue_id, 1u);
+  ASSERT_FALSE(relay.attributes().empty());
+  EXPECT_EQ(relay.attributes().front(), (std::pair<std::string, std::string>{"relay", "Acce-o"}));
+
+  IvrRun ordinary(flow, [](std::uint64_t) { return true; });
+  EXPECT_EQ(ordinary.start("0612345678").kind, Kind::kPlay) << "the welcome prompt";
+  EXPECT_TRUE(ordinary.attributes().empty());
+}
+
+TEST(IvrFlow, RefusesARelayThatIsNotOne) {
+  const auto field_refused = [](const std::string& relay) {
+    std::string text = kTownHall;
+    text.insert(text.find("\"steps\""), "\"relay\": " + relay + ",");
+    auto problems = problems_of(text);
+    return problems.empty() ? std::string() : problems.front().field;
+  };
+  EXPECT_EQ(field_refused(R"j({"name":"R","url":"javascript:alert(1)","callers":["0199000099"]})j"),
+            "relay.url");
+  EXPECT_EQ(field_refused(R"j({"name":"R","url":"https://r.fr","callers":["pas un numéro"]})j"),
+            "relay.callers[0]");
+  EXPECT_EQ(
+      field_refused(
+          R"j({"name":"R","url":"https://r.fr","callers":["0199000099"],"start":"nowhere"})j"),
+      "relay.start");
+  EXPECT_EQ(field_refused(R"j("relais")j"), "relay");
+}
+
 TEST(IvrFlow, RefusesAnUnreachableStepByName) {
   auto problems = problems_of(R"({"number":"1","steps":[
     {"id":"a","type":"hangup","text":"Au revoir."},

@@ -21,6 +21,7 @@ import {
 } from "./flowForm";
 import { PREFIX, errorState, focusProblem, locate, stepElement } from "./flowProblems";
 import { ProblemList } from "./ProblemList";
+import { RelayFields } from "./RelayFields";
 import { StepEditor } from "./StepEditor";
 
 const CHECK_DELAY_MS = 400;
@@ -136,6 +137,7 @@ export function FlowEditor({
     setForm((f) => ({
       ...f,
       start: unlink(f.start),
+      relay: { ...f.relay, start: unlink(f.relay.start) },
       steps: f.steps
         .filter((s) => s.key !== key)
         .map((s) => ({
@@ -221,6 +223,13 @@ export function FlowEditor({
               </Select>
             </div>
           </FieldGroup>
+
+          <RelayFields
+            relay={form.relay}
+            steps={form.steps.map((s, i) => ({ key: s.key, label: stepName(s, i) }))}
+            errorsAt={(field) => messagesAt(null, field)}
+            onChange={(patch) => update({ relay: { ...form.relay, ...patch } })}
+          />
 
           <section aria-labelledby={`${PREFIX}-steps-title`}>
             <h4 id={`${PREFIX}-steps-title`} className="fr-h6 fr-mb-1w">

@@ -62,11 +62,21 @@ export interface StepForm {
   extra: Record<string, unknown>; // fields this editor does not know, sent back as they were
 }
 
+// A relay provider for deaf and hard-of-hearing callers: its calls come
+// from its numbers (one per line) and start at its step.
+export interface RelayForm {
+  name: string;
+  url: string;
+  callers: string;
+  start: StepRef;
+}
+
 export interface FlowForm {
   name: string;
   number: string;
   start: StepRef;
   steps: StepForm[];
+  relay: RelayForm;
   extra: Record<string, unknown>;
 }
 
@@ -130,7 +140,7 @@ const PLAIN_FIELDS = [
   "callback_digit",
 ] as const;
 const STEP_FIELDS = new Set<string>(["id", "type", "audio_id", ...Object.values(FIELDS).flat()]);
-const FLOW_FIELDS = new Set(["id", "name", "number", "start", "steps", "version"]);
+const FLOW_FIELDS = new Set(["id", "name", "number", "start", "steps", "relay", "version"]);
 
 let lastRowKey = 0;
 export const rowKey = () => ++lastRowKey;
@@ -178,6 +188,12 @@ export function formOf(flow: IvrFlow | null): FlowForm {
     name: flow?.name ?? "",
     number: flow?.number ?? "",
     start: refOf(flow?.start),
+    relay: {
+      name: flow?.relay?.name ?? "",
+      url: flow?.relay?.url ?? "",
+      callers: (flow?.relay?.callers ?? []).join("\n"),
+      start: refOf(flow?.relay?.start),
+    },
     steps: steps.map((s, i) => {
       const step: StepForm = {
         ...blankStep(text(s.id)),
@@ -258,5 +274,13 @@ export function bodyOf(form: FlowForm): Schemas["IvrFlowInput"] {
   };
   const start = idOf(form.start);
   if (start) body.start = start;
+  // Left empty: no relay. Half filled: sent, for the check to say what is missing.
+  const relay = form.relay;
+  const callers = relay.callers.split(/\n+/).map((c) => c.trim()).filter(Boolean);
+  if (relay.name.trim() || relay.url.trim() || callers.length > 0 || relay.start !== null) {
+    body.relay = { name: relay.name.trim(), url: relay.url.trim(), callers };
+    const relayStart = idOf(relay.start);
+    if (relayStart) body.relay.start = relayStart;
+  }
   return body;
 }

@@ -22,6 +22,11 @@ function fieldLabelOf(field: string, t: AdminT): string | null {
   const labels: Record<string, AdminKey> = {
     name: "common.name",
     number: "ivr.number",
+    relay: "ivr.relay",
+    "relay.name": "ivr.relayName",
+    "relay.url": "ivr.relayUrl",
+    "relay.callers": "ivr.relayCallers",
+    "relay.start": "ivr.relayStart",
     start: "ivr.start",
     steps: "ivr.steps",
     id: "ivr.stepId",
@@ -64,6 +69,7 @@ export function locate(problem: FlowProblem, form: FlowForm, t: AdminT): Located
     const id = problem.step || /^step '([^']*)'/.exec(problem.message)?.[1] || "";
     if (id) index = form.steps.findIndex((s) => s.id.trim() === id);
   }
+  if (field.startsWith("relay.callers[")) field = "relay.callers"; // one box for them all
   const english = problem.message.replace(/^step '[^']*': /, "");
   const lang = currentLang();
   // Known, in the user's language; else as it came (said already, or new).
