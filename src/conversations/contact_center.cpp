@@ -26,6 +26,9 @@ std::string ContactCenter::metrics_gauges() {
 Result<std::vector<AgentFigures>> ContactCenter::agent_stats() {
   return impl_->agent_stats();
 }
+Result<std::vector<AccessibleCoverage>> ContactCenter::accessible_coverage() {
+  return impl_->accessible_coverage();
+}
 ContactCenter::~ContactCenter() = default;
 Status ContactCenter::load() {
   return impl_->load();

@@ -181,6 +181,9 @@ class ContactCenter {
   Result<std::vector<QueueFigures>> queue_stats();
   // Per agent: state and time in it, interactions in hand, today's counts.
   Result<std::vector<AgentFigures>> agent_stats();
+  // Each real-time text queue's hours against its phone line's this week,
+  // and today's coverage by the agents trained for it.
+  Result<std::vector<AccessibleCoverage>> accessible_coverage();
   // The same as Prometheus gauges.
   std::string metrics_gauges();
 

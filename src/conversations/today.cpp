@@ -17,9 +17,26 @@ double TodayFigures::Queue::asa_s() const {
 void TodayFigures::roll_day(Time at) {
   const auto day = std::chrono::floor<std::chrono::days>(zone_.to_local(at));
   if (day == day_) return;
+  const bool first = day_ == std::chrono::local_days{};
   day_ = day;
   queues_.clear();
   agents_.clear();
+  presence_.clear();
+  // Today starts at midnight for those signed in across it; the first day
+  // seen starts at the first event (nothing is known before).
+  const Time midnight = zone_.to_utc(LocalTime(day));
+  since_ = first ? at : midnight;
+  for (auto& [agent, since] : signed_in_since_)
+    since = std::max(since, midnight);
+}
+
+std::vector<Stretch> TodayFigures::signed_in(std::uint64_t id, Time now) const {
+  std::vector<Stretch> out;
+  if (auto found = presence_.find(id); found != presence_.end()) out = found->second;
+  if (auto now_in = signed_in_since_.find(id);
+      now_in != signed_in_since_.end() && now_in->second < now)
+    out.push_back({now_in->second, now});
+  return out;
 }
 
 void TodayFigures::wait_starts(std::uint64_t queue, std::uint64_t interaction, Time since) {
@@ -40,6 +57,14 @@ void TodayFigures::on_event(const routing::Event& e) {
   roll_day(e.at);
   const Time enqueued = e.at - e.waited;
   switch (e.type) {
+    case EventType::kAgentState:
+      if (e.agent_state != routing::AgentState::kOffline) {
+        signed_in_since_.try_emplace(e.agent, e.at);
+      } else if (auto in = signed_in_since_.find(e.agent); in != signed_in_since_.end()) {
+        if (in->second < e.at) presence_[e.agent].push_back({in->second, e.at});
+        signed_in_since_.erase(in);
+      }
+      break;
     case EventType::kQueued:
       ++queues_[e.queue].offered;
       wait_starts(e.queue, e.interaction, enqueued);

@@ -46,6 +46,12 @@ class TodayFigures {
 
   Queue queue(std::uint64_t id, Time now) const;
   Agent agent(std::uint64_t id) const;
+  // When agent `id` was signed in (not offline) today until `now`, as far
+  // as these figures saw (they start with the process: `since`).
+  std::vector<Stretch> signed_in(std::uint64_t id, Time now) const;
+  // Where today's figures start: local midnight, or the first event seen
+  // after a start.
+  Time since() const { return since_; }
 
  private:
   void roll_day(Time at);
@@ -57,6 +63,9 @@ class TodayFigures {
   std::map<std::uint64_t, Duration> thresholds_;
   std::map<std::uint64_t, Queue> queues_;  // counters only; waiting from below
   std::map<std::uint64_t, Agent> agents_;
+  Time since_{};
+  std::map<std::uint64_t, Time> signed_in_since_;           // agents signed in now
+  std::map<std::uint64_t, std::vector<Stretch>> presence_;  // today's ended stretches
   // Interactions waiting now: where, since when (their enqueue time).
   std::map<std::uint64_t, std::pair<std::uint64_t, Time>> waiting_;
   std::map<std::uint64_t, std::set<std::pair<Time, std::uint64_t>>> waiting_by_queue_;

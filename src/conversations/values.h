@@ -168,4 +168,28 @@ struct AgentFigures {
   std::uint64_t missed_today = 0;
 };
 
+// Accessible reception (décret 2017-875): a real-time text chat queue's
+// hours against its phone line's, and who covered them today.
+struct AccessibleCoverage {
+  struct Day {
+    std::chrono::year_month_day date;
+    std::vector<Stretch> phone;       // the phone line open
+    std::vector<Stretch> accessible;  // the real-time text channel open
+  };
+  std::uint64_t queue = 0;
+  std::string name;
+  std::uint64_t phone_queue = 0;  // whose hours it keeps; 0: its own
+  std::string phone_name;
+  std::vector<Day> week;  // today and the six days after, local days
+  // Today, from `since` (midnight, or when the service started: nobody's
+  // presence is known before) until now: the channel open, the part of it
+  // with an agent trained for it signed in, and the gaps.
+  Time since{};
+  Duration open_today{0};
+  Duration covered_today{0};
+  std::vector<Stretch> gaps_today;
+  std::size_t trained = 0;            // agents who hold its skills
+  std::size_t trained_signed_in = 0;  // of them, signed in now
+};
+
 }  // namespace guichet::conversations

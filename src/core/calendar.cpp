@@ -333,4 +333,37 @@ std::string date_text(std::chrono::year_month_day day) {
   return text;
 }
 
+std::vector<Stretch> open_stretches(const BusinessCalendar& calendar, Time from, Time to) {
+  std::vector<Stretch> out;
+  Time at = from;
+  bool open = calendar.is_open(at);
+  while (at < to) {
+    auto change = calendar.next_change(at);
+    const Time until = change && *change < to ? *change : to;
+    if (open) out.push_back({at, until});
+    if (!change) break;
+    at = until;
+    open = !open;
+  }
+  return out;
+}
+
+std::vector<Stretch> uncovered(const std::vector<Stretch>& wanted, std::vector<Stretch> had) {
+  std::sort(had.begin(), had.end(),
+            [](const Stretch& a, const Stretch& b) { return a.from < b.from; });
+  std::vector<Stretch> out;
+  for (const Stretch& w : wanted) {
+    Time at = w.from;
+    for (const Stretch& h : had) {
+      if (h.to <= at) continue;
+      if (h.from >= w.to) break;
+      if (h.from > at) out.push_back({at, h.from});
+      at = std::max(at, h.to);
+      if (at >= w.to) break;
+    }
+    if (at < w.to) out.push_back({at, w.to});
+  }
+  return out;
+}
+
 }  // namespace guichet

@@ -119,6 +119,19 @@ class BusinessCalendar {
   std::vector<std::chrono::year_month_day> closed_dates_;  // kept sorted
 };
 
+// A span of time, [from, to).
+struct Stretch {
+  Time from{};
+  Time to{};
+  bool operator==(const Stretch&) const = default;
+};
+
+// When `calendar` is open within [from, to), in order.
+std::vector<Stretch> open_stretches(const BusinessCalendar& calendar, Time from, Time to);
+// The parts of `wanted` that no stretch of `had` covers (`had` in any
+// order, overlapping or not), in order.
+std::vector<Stretch> uncovered(const std::vector<Stretch>& wanted, std::vector<Stretch> had);
+
 // "2026-11-30" → that date; nothing for anything else (digits and dashes
 // only: no spaces, no signs).
 std::optional<std::chrono::year_month_day> parse_date(const std::string& text);

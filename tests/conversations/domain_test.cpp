@@ -463,6 +463,59 @@ TEST_F(Domain, AChannelsDocumentKeepsTheIdAndVersionTheServerGaveIt) {
 
 // A store that fails or slows: what was refused leaves nothing behind, and
 // the caller learns why.
+// Accessible reception: the real-time text channel keeps its phone line's
+// hours, and today's coverage says when an agent trained for it was there.
+TEST_F(Domain, TheAccessibleChannelIsCoveredWhileATrainedAgentIsSignedIn) {
+  auto skill = center_->create("skill", R"({"name":"accessibilite"})", 0);
+  ASSERT_TRUE(skill);
+  auto line = center_->create(
+      "queue", R"({"name":"accueil","channel":"voice","hours":"mon-fri 08:00-14:00"})", 0);
+  ASSERT_TRUE(line);
+  auto rtt =
+      center_->create("queue",
+                      R"({"name":"ttr","channel":"chat","chat_rtt":true,"chat_hours_queue_id":)" +
+                          std::to_string(id_of(*line)) + R"(,"skills":[{"skill_id":)" +
+                          std::to_string(id_of(*skill)) + R"(,"min_level":1}]})",
+                      0);
+  ASSERT_TRUE(rtt) << rtt.error().message;
+  ASSERT_TRUE(center_->put("agent", agent_,
+                           R"({"skills":[{"skill_id":)" + std::to_string(id_of(*skill)) +
+                               R"(,"level":2}],"capacity":{"chat":1}})",
+                           0));
+  const std::uint64_t untrained = add_colleague();
+  // Monday 2 March, 11:00 in Paris: the trained agent signs in for an hour.
+  const Time signed_in = now_;
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kAvailable));
+  ASSERT_TRUE(center_->set_agent_state(untrained, routing::AgentState::kAvailable));
+  now_ += 1h;
+  ASSERT_TRUE(center_->set_agent_state(agent_, routing::AgentState::kOffline));
+  now_ += 30min;
+  Result<std::vector<AccessibleCoverage>> coverage = center_->accessible_coverage();
+  for (int i = 0;
+       i < 200 && coverage && !coverage->empty() && coverage->front().covered_today != Duration(1h);
+       ++i) {
+    std::this_thread::sleep_for(5ms);  // the engine's events come on its thread
+    coverage = center_->accessible_coverage();
+  }
+  ASSERT_TRUE(coverage);
+  ASSERT_EQ(coverage->size(), 1u) << "the real-time text queue only";
+  const AccessibleCoverage& c = coverage->front();
+  EXPECT_EQ(c.queue, id_of(*rtt));
+  EXPECT_EQ(c.phone_queue, id_of(*line));
+  ASSERT_EQ(c.week.size(), 7u);
+  const std::vector<Stretch> monday = {{signed_in - 3h, signed_in + 3h}};  // 08:00–14:00 local
+  EXPECT_EQ(c.week[0].phone, monday);
+  EXPECT_EQ(c.week[0].accessible, monday) << "the line's hours, kept in one place";
+  EXPECT_TRUE(c.week[5].accessible.empty()) << "Saturday";
+  EXPECT_EQ(c.since, signed_in) << "nothing known before the first event of the day";
+  EXPECT_EQ(c.open_today, Duration(90min));
+  EXPECT_EQ(c.covered_today, Duration(1h));
+  EXPECT_EQ(c.gaps_today, (std::vector<Stretch>{{signed_in + 1h, now_}}))
+      << "the colleague signed in holds no accessibility skill";
+  EXPECT_EQ(c.trained, 1u);
+  EXPECT_EQ(c.trained_signed_in, 0u);
+}
+
 class FailingStore : public Domain {
  protected:
   void SetUp() override { open(faulty_); }

@@ -476,5 +476,34 @@ TEST(BusinessCalendar, NextChangeAgreesWithIsOpen) {
   }
 }
 
+// The stretches a calendar opens within a range, and what presence leaves
+// uncovered of them.
+TEST(Stretches, OpenStretchesAndWhatIsLeftUncovered) {
+  auto calendar = BusinessCalendar::parse("mon-fri 08:30-12:30,13:30-17:00");
+  ASSERT_TRUE(calendar);
+  // Monday 7 December 2026, Paris (UTC+1): from midnight to midnight.
+  const Time from = utc(2026, 12, 6, 23);
+  const Time to = utc(2026, 12, 7, 23);
+  const std::vector<Stretch> open = open_stretches(*calendar, from, to);
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[0], (Stretch{utc(2026, 12, 7, 7, 30), utc(2026, 12, 7, 11, 30)}));
+  EXPECT_EQ(open[1], (Stretch{utc(2026, 12, 7, 12, 30), utc(2026, 12, 7, 16)}));
+  // A range starting inside an open stretch is cut there.
+  EXPECT_EQ(open_stretches(*calendar, utc(2026, 12, 7, 10), utc(2026, 12, 7, 11)),
+            (std::vector<Stretch>{{utc(2026, 12, 7, 10), utc(2026, 12, 7, 11)}}));
+  EXPECT_TRUE(open_stretches(*calendar, utc(2026, 12, 12, 0), utc(2026, 12, 13, 0)).empty())
+      << "Saturday";
+  // Two agents' presence, overlapping, out of order: one gap in the
+  // morning, the afternoon uncovered after 15:00 local.
+  const std::vector<Stretch> present = {{utc(2026, 12, 7, 9), utc(2026, 12, 7, 14)},
+                                        {utc(2026, 12, 7, 6), utc(2026, 12, 7, 8)},
+                                        {utc(2026, 12, 7, 8), utc(2026, 12, 7, 8, 30)}};
+  EXPECT_EQ(uncovered(open, present),
+            (std::vector<Stretch>{{utc(2026, 12, 7, 8, 30), utc(2026, 12, 7, 9)},
+                                  {utc(2026, 12, 7, 14), utc(2026, 12, 7, 16)}}));
+  EXPECT_EQ(uncovered(open, {}), open);
+  EXPECT_TRUE(uncovered(open, {{from, to}}).empty());
+}
+
 }  // namespace
 }  // namespace guichet

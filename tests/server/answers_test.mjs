@@ -336,6 +336,15 @@ await expect(200, call(supervisor, "GET", `/api/v1/interactions?status=completed
 await expect(200, call(agent, "GET", "/api/v1/stats/queues"));
 await expect(200, call(supervisor, "GET", "/api/v1/stats/agents"));
 await expect(200, call(supervisor, "GET", "/api/v1/stats/voice"));
+const line = await expect(201, call(supervisor, "POST", "/api/v1/queues",
+  { name: "ligne-accueil", channel: "voice", hours: "mon-fri 08:30-17:00" }));
+await expect(201, call(supervisor, "POST", "/api/v1/queues",
+  { name: "texte-temps-reel", channel: "chat", chat_rtt: true, chat_hours_queue_id: line.id }));
+const coverage = await expect(200, call(supervisor, "GET", "/api/v1/stats/accessible"));
+if (coverage.queues.length !== 1 || coverage.queues[0].week.length !== 7) {
+  fail(`the accessible coverage: ${JSON.stringify(coverage)}`);
+}
+await expect(403, call(agent, "GET", "/api/v1/stats/accessible"));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=queue&interval=60"));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=agent"));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=channel&format=csv"));

@@ -182,6 +182,23 @@ try {
   await axeIn(citizen, "ttr-terminee");
   check(errors.length === 0, `no script error: ${errors.join(" | ")}`);
 
+  // The supervisor sees the real-time text hours against the phone line's,
+  // and today's coverage by trained agents.
+  const supervision = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR" })).newPage();
+  await supervision.goto(`${base}/`);
+  await supervision.getByLabel("Identifiant").fill("superviseur");
+  await supervision.getByLabel("Mot de passe").fill(users.superviseur[1]);
+  await supervision.getByRole("button", { name: "Se connecter" }).click();
+  await supervision.getByRole("link", { name: "Supervision" }).click();
+  await supervision.getByRole("heading", { name: "Accueil accessible — texte-temps-reel" }).waitFor();
+  const week = supervision.getByRole("table", { name: /Horaires de la semaine/ });
+  check((await week.getByRole("row").count()) === 8, "the week's seven days, and the header");
+  check((await week.getByRole("cell", { name: "00:00–23:59", exact: true }).count()) === 14,
+    "both channels' hours each day, in the service's time zone");
+  check(await supervision.getByText("Conseillers formés connectés : 1 sur 1.").isVisible(),
+    "the trained agents signed in, of those holding the skill");
+  await axeIn(supervision, "supervision-accueil-accessible");
+
   // Counted apart: its own queue, its own service level.
   const report = await api("superviseur", "GET", "/api/v1/reports/traffic?by=channel");
   const row = report.rows?.find((r) => r.key === "chat:rtt" || r.channel === "chat:rtt");

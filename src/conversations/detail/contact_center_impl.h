@@ -170,6 +170,7 @@ class ContactCenter::Impl {
   Result<std::vector<QueueFigures>> queue_stats();
 
   Result<std::vector<AgentFigures>> agent_stats();
+  Result<std::vector<AccessibleCoverage>> accessible_coverage();
 
   // The domain's time is the clock it was given (the engine's too), never
   // the machine's: tests, the simulator and a replay set it.

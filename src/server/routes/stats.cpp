@@ -25,6 +25,12 @@ std::vector<Route> stats() {
        [](ApiContext& api, const Call&) {
          return from_result(api.center.agent_stats(), agent_figures_json);
        }},
+      // Accessible reception's hours against the phone line's, and today's
+      // coverage by the agents trained for it (décret 2017-875).
+      {"GET", "/api/v1/stats/accessible", Access::kManager,
+       [](ApiContext& api, const Call&) {
+         return from_result(api.center.accessible_coverage(), coverage_json);
+       }},
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/calendar.h"
 #include "core/json_body.h"
 #include "core/json_format.h"
 #include "core/text.h"
@@ -104,6 +105,49 @@ std::string agent_figures_json(const std::vector<AgentFigures>& agents) {
            ",\"missed_today\":" + std::to_string(a.missed_today) + "}";
   }
   return out + "]";
+}
+
+namespace {
+
+std::string stretches_json(const std::vector<Stretch>& stretches) {
+  std::string out = "[";
+  for (const Stretch& s : stretches) {
+    if (out.size() > 1) out += ",";
+    out +=
+        "{\"from\":" + json_quote(iso8601(s.from)) + ",\"to\":" + json_quote(iso8601(s.to)) + "}";
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+std::string coverage_json(const std::vector<AccessibleCoverage>& queues) {
+  // The hours as the service lives them: its time zone, for the screens.
+  std::string out =
+      "{\"time_zone\":" + json_quote(TimeZone::europe_paris().name()) + ",\"queues\":[";
+  for (const AccessibleCoverage& c : queues) {
+    if (out.back() != '[') out += ",";
+    out += "{\"queue_id\":" + std::to_string(c.queue) + ",\"name\":" + json_quote(c.name);
+    if (c.phone_queue) {
+      out += ",\"phone_queue_id\":" + std::to_string(c.phone_queue) +
+             ",\"phone_queue_name\":" + json_quote(c.phone_name);
+    }
+    out += ",\"week\":[";
+    for (const AccessibleCoverage::Day& day : c.week) {
+      if (out.back() != '[') out += ",";
+      out += "{\"date\":" + json_quote(date_text(day.date)) +
+             ",\"phone\":" + stretches_json(day.phone) +
+             ",\"accessible\":" + stretches_json(day.accessible) + "}";
+    }
+    out += "],\"since\":" + json_quote(iso8601(c.since)) + ",\"open_today_s\":" +
+           json_number(std::chrono::duration<double>(c.open_today).count(), 0) +
+           ",\"covered_today_s\":" +
+           json_number(std::chrono::duration<double>(c.covered_today).count(), 0) +
+           ",\"gaps_today\":" + stretches_json(c.gaps_today) +
+           ",\"trained\":" + std::to_string(c.trained) +
+           ",\"trained_signed_in\":" + std::to_string(c.trained_signed_in) + "}";
+  }
+  return out + "]}";
 }
 
 Result<NewInteraction> new_interaction(const std::string& body, std::string idempotency_key) {

@@ -22,6 +22,11 @@ std::string page_json(const conversations::InteractionPage& page);
 std::string message_json(const conversations::Message& message);
 std::string queue_figures_json(const std::vector<conversations::QueueFigures>& queues);
 std::string agent_figures_json(const std::vector<conversations::AgentFigures>& agents);
+// {"time_zone","queues":[{"queue_id","name","phone_queue_id"?,"phone_queue_name"?,
+//  "week":[{"date","phone":[{"from","to"}],"accessible":[…]}],"since",
+//  "open_today_s","covered_today_s","gaps_today":[{"from","to"}],"trained",
+//  "trained_signed_in"}]}
+std::string coverage_json(const std::vector<conversations::AccessibleCoverage>& queues);
 
 // {"channel","queue_id","citizen_id"?,"priority"?,"attributes"?} with the
 // client's Idempotency-Key as kept (idempotency_key()): the request's digest

@@ -7,6 +7,7 @@ import { client, settle, type AgentFigures, type QueueFigures, type Schemas } fr
 import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
 import { currentLang, formatDuration, formatPercent, useT, type TextKey } from "../i18n";
+import { AccessibleCoverage } from "./AccessibleCoverage";
 import { AgentEditor } from "./AgentEditor";
 import { HeldInteractions } from "./HeldInteractions";
 import { sayError } from "../errors";
@@ -274,6 +275,7 @@ export function Wallboard() {
           </table>
         </div>
       </section>
+      <AccessibleCoverage />
     </>
   );
 }
