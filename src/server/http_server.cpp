@@ -354,7 +354,17 @@ class HttpServer::Impl {
       parser.body_limit(options_.body_limit);
       parser.header_limit(16 * 1024);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
-      auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+      // The head first: where uploads go, the body may be larger.
+      auto [read_error, bytes] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
+      if (!read_error && !options_.upload_limits.empty()) {
+        const std::string_view target = parser.get().target();
+        for (const auto& [prefix, limit] : options_.upload_limits) {
+          if (target.starts_with(prefix)) parser.body_limit(limit);
+        }
+      }
+      if (!read_error && !parser.is_done()) {
+        std::tie(read_error, bytes) = co_await http::async_read(stream, buffer, parser, kAsTuple);
+      }
       (void)bytes;
       if (read_error) {
         // A malformed or oversized request gets an answer; a closed or idle

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -28,6 +29,8 @@ class HttpServer {
     int io_threads = 1;
     int worker_threads = 8;
     std::size_t body_limit = 1 << 20;  // larger bodies get 413
+    // Where uploads go, a larger limit: by path prefix ("/chat/v1/attachments").
+    std::vector<std::pair<std::string, std::size_t>> upload_limits;
     int read_timeout_s = 30;
     // Connections open at once, in all and from one address. When full, the
     // connection that has waited longest for a request (an idle keep-alive,

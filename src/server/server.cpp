@@ -212,6 +212,7 @@ Status serve(const ServeOptions& options) {
     // The web chat: chats of its own conversations are its to deliver.
     chat::ChatOptions chat_options;
     chat_options.starts_per_address = options.chat_starts_per_address;
+    chat_options.attachments_dir = options.data_dir + "/attachments";
     auto chat = chat::ChatChannel::start(chat_options, host);
     if (!chat) return chat.status();
     channels.add(std::move(*chat));
@@ -242,6 +243,8 @@ Status serve(const ServeOptions& options) {
     http.port = address->second;
     http.worker_threads = options.worker_threads;
     http.max_connections_per_address = options.connections_per_address;
+    // A citizen's file (5 MB) and its request.
+    http.upload_limits = {{"/chat/v1/attachments", (5u << 20) + 4096}};
     if (options.tls_certificate.empty() != options.tls_key.empty()) {
       return invalid_argument("TLS needs both a certificate and a key", "tls-cert");
     }

@@ -4,9 +4,15 @@
 // and duplicates nothing, and what a citizen may not send.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -419,6 +425,64 @@ TEST_F(Chat, ARealTimeTextServiceKeepsThePhoneLinesHours) {
   auto removed = center_.remove("queue", static_cast<std::uint64_t>(line_id), 0);
   ASSERT_FALSE(removed);
   EXPECT_EQ(removed.error().code, ErrorCode::kFailedPrecondition);
+}
+
+// A citizen's file reaches the advisor: kept under the server's name,
+// durable, shown to both; one of another type, too large, or sent to the
+// bot is refused with the reason.
+TEST_F(Chat, ACitizensFileIsKeptForTheAdvisorAndOthersAreRefusedWithTheReason) {
+  center_.observe({}, {});
+  chat_.reset();
+  ChatOptions options;
+  options.attachments_dir = (std::filesystem::temp_directory_path() /
+                             ("guichet-attachments-" + std::to_string(::getpid())))
+                                .string();
+  options.max_attachment_bytes = 1024;
+  auto started_chat = ChatChannel::start(options, *host_);
+  ASSERT_TRUE(started_chat);
+  chat_ = std::move(*started_chat);
+  center_.observe([this](const std::vector<routing::Event>& events) { chat_->on_events(events); },
+                  {});
+  const std::uint64_t queue = chat_queue();
+  auto started = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
+  ASSERT_TRUE(started);
+  Citizen citizen = open(*started);
+  const std::string png("\x89PNG\r\n\x1A\n\0\0\0\rIHDR-a-scan", 25);
+  auto to_bot = chat_->attach(started->token, "scan.png", png);
+  ASSERT_FALSE(to_bot);
+  EXPECT_EQ(to_bot.error().code, ErrorCode::kFailedPrecondition) << "the bot reads no files";
+
+  citizen.send(R"({"type":"person"})");
+  citizen.status("waiting");
+  auto kept = chat_->attach(started->token, "C:\\Scans\\carte grise.png", png);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->name, "carte grise.png");
+  EXPECT_EQ(kept->type, "image/png");
+  EXPECT_EQ(kept->size, png.size());
+  auto shown = citizen.wait_for([](const json::object& e) { return e.contains("attachment"); });
+  EXPECT_EQ(shown.at("attachment").at("id"), kept->id.c_str());
+  EXPECT_EQ(str(shown, "text"), "Pièce jointe : carte grise.png (PNG, 1 Ko)");
+  auto file = chat_->attachment(started->token, kept->id);
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->second,
+            ChatChannel::attachment_path(options.attachments_dir, started->interaction, kept->id));
+  std::ifstream in(file->second, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), png) << "kept whole";
+  const auto timeline = center_.interaction(started->interaction)->timeline;
+  EXPECT_TRUE(std::any_of(timeline.begin(), timeline.end(), [&](const store::InteractionEvent& e) {
+    return e.type == "attachment" && e.data_json.find(kept->id) != std::string::npos;
+  })) << "the agents' side finds it in the timeline";
+
+  auto word = chat_->attach(started->token, "lettre.docx", std::string("PK\x03\x04", 4));
+  ASSERT_FALSE(word);
+  EXPECT_EQ(word.error().field, "type");
+  auto large = chat_->attach(started->token, "gros.pdf", "%PDF-" + std::string(2000, 'x'));
+  ASSERT_FALSE(large);
+  EXPECT_EQ(large.error().field, "size");
+  EXPECT_EQ(chat_->attachment("not a token", kept->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(chat_->attachment(started->token, "0000000000000000").error().code,
+            ErrorCode::kNotFound);
+  std::filesystem::remove_all(options.attachments_dir);
 }
 
 // A restart forgets the citizens' tokens: their chats are not left waiting

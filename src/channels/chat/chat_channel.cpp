@@ -46,10 +46,6 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-}  // namespace detail
-
-namespace {
-
 std::string random_hex(std::size_t bytes) {
   static thread_local std::random_device device;  // getrandom(2) on Linux
   static constexpr char kHex[] = "0123456789abcdef";
@@ -65,8 +61,9 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-}  // namespace
+}  // namespace detail
 
+using detail::random_hex;
 using detail::trimmed;
 
 ChatChannel::Impl::Impl(ChatOptions options, channels::Host& host)
@@ -457,6 +454,14 @@ Result<std::unique_ptr<CitizenStream>> ChatChannel::open_stream(const std::strin
 }
 Status ChatChannel::agent_draft(std::uint64_t interaction, const std::string& text) {
   return impl_->agent_draft(interaction, text);
+}
+Result<ChatAttachment> ChatChannel::attach(const std::string& token, const std::string& name,
+                                           std::string_view bytes) {
+  return impl_->attach(token, name, bytes);
+}
+Result<std::pair<ChatAttachment, std::string>> ChatChannel::attachment(const std::string& token,
+                                                                       const std::string& id) {
+  return impl_->attachment(token, id);
 }
 Result<std::string> ChatChannel::transcript(const std::string& token) {
   return impl_->transcript(token);

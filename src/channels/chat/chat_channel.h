@@ -44,6 +44,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "channels/channel.h"
@@ -72,6 +74,18 @@ struct ChatOptions {
   Duration idle_warning = Duration(10LL * 60 * 1000);
   Duration idle_grace = Duration(2LL * 60 * 1000);
   Duration token_after_end = Duration(60LL * 60 * 1000);
+  // Files from citizens: kept in this folder (one folder per interaction,
+  // named by the server); empty: none taken.
+  std::string attachments_dir;
+  std::size_t max_attachment_bytes = 5 << 20;
+};
+
+// A file a citizen sent: named by the server, its type read from it.
+struct ChatAttachment {
+  std::string id;    // 16 hex digits: its file in its interaction's folder
+  std::string name;  // as the citizen named it, cleaned (attachment.h)
+  std::string type;  // application/pdf, image/jpeg or image/png
+  std::size_t size = 0;
 };
 
 // A chat service (a chat queue) as its widget shows it before a conversation.
@@ -125,6 +139,22 @@ class ChatChannel final : public channels::Channel {
                                                      const std::string& origin = {});
   // The conversation as text, for the citizen to keep (by their token).
   Result<std::string> transcript(const std::string& token);
+  // A file from the citizen (their token) for the advisor, once one is
+  // waited for or writing (kFailedPrecondition with the bot: it reads no
+  // files). Its type from its content: PDF, JPEG or PNG, else
+  // kInvalidArgument field "type"; at most max_attachment_bytes, else field
+  // "size". Durable when it returns (the file synced, then the timeline's
+  // "attachment" event and a message naming it), then shown to both.
+  Result<ChatAttachment> attach(const std::string& token, const std::string& name,
+                                std::string_view bytes);
+  // One of the conversation's files, for its citizen (their token), and
+  // where it is kept.
+  Result<std::pair<ChatAttachment, std::string>> attachment(const std::string& token,
+                                                            const std::string& id);
+  // Where interaction `interaction`'s file `id` is kept, under `dir`
+  // (the agents' side reads its name and type from the timeline).
+  static std::string attachment_path(const std::string& dir, std::uint64_t interaction,
+                                     const std::string& id);
   // What the agent of a real-time text conversation is typing now (the
   // whole draft), shown to the citizen as it is. kFailedPrecondition when
   // the conversation is not real-time text or nobody writes with the

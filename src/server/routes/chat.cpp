@@ -4,6 +4,10 @@
 // (/chat/v1/stream, a WebSocket) carries the conversation both ways. A
 // page of a website the queue does not allow (its chat_origins) is
 // refused. The agents' side: typing and read marks from the desk.
+#include <cctype>
+#include <fstream>
+#include <iterator>
+
 #include "channels/chat/chat_channel.h"
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
@@ -146,6 +150,80 @@ Route agent_mark(const char* path, const char* action) {
           }};
 }
 
+// A file, as its receiver keeps it: its own type, never shown in the page
+// (a download), its name as given (UTF-8, percent-encoded, RFC 6266).
+HttpResponse file_response(const std::string& path, const std::string& type,
+                           const std::string& name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error_response(404, "not_found", "the file is gone", "id");
+  HttpResponse response;
+  response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  response.content_type = type;
+  std::string encoded;
+  for (unsigned char c : name) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 0xF];
+    }
+  }
+  response.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"fichier\"; filename*=UTF-8''" + encoded);
+  response.headers.emplace_back("Cache-Control", "private, no-store");
+  return response;
+}
+
+// POST /chat/v1/attachments?name=… (the citizen's Bearer token), the file
+// as the body → 201 {"id","name","type","size"}.
+HttpResponse attach(ApiContext& api, const Call& call) {
+  return with_chat(api, [&](ChatChannel& chat) {
+    auto kept = chat.attach(citizen_token(call.request),
+                            call.request.query_param("name").value_or(""), call.request.body);
+    if (!kept) return from_error(kept.error());
+    return json_response(201, "{\"id\":" + json_quote(kept->id) + ",\"name\":" +
+                                  json_quote(kept->name) + ",\"type\":" + json_quote(kept->type) +
+                                  ",\"size\":" + std::to_string(kept->size) + "}");
+  });
+}
+
+// GET /chat/v1/attachments?id=… (the citizen's Bearer token): their file.
+HttpResponse citizen_file(ApiContext& api, const Call& call) {
+  return with_chat(api, [&](ChatChannel& chat) {
+    auto found =
+        chat.attachment(citizen_token(call.request), call.request.query_param("id").value_or(""));
+    if (!found) return from_error(found.error());
+    return file_response(found->second, found->first.type, found->first.name);
+  });
+}
+
+// GET /api/v1/interactions/{id}/attachment?file=…: a citizen's file, for
+// supervisors and the agents it was offered to. Named by an "attachment"
+// event, which only the chat channel writes; kept where the server put it.
+HttpResponse agent_file(ApiContext& api, const Call& call) {
+  if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
+  auto record = api.center.interaction(call.id);
+  if (!record) return from_error(record.error());
+  const std::string wanted = call.request.query_param("file").value_or("");
+  for (const store::InteractionEvent& event : record->timeline) {
+    if (event.type != "attachment") continue;
+    boost::system::error_code ec;
+    const json::value data = json::parse(event.data_json, ec);
+    if (ec || !data.is_object()) continue;
+    const json::object& a = data.as_object();
+    const std::string id = json_body::string_or(a, "id", "");
+    if (id.empty() || id != wanted || id.find_first_not_of("0123456789abcdef") != std::string::npos)
+      continue;
+    return file_response(
+        ChatChannel::attachment_path(api.options.data_dir + "/attachments", call.id, id),
+        json_body::string_or(a, "type", "application/octet-stream"),
+        json_body::string_or(a, "name", "fichier"));
+  }
+  return error_response(404, "not_found", "no such file in this interaction", "file");
+}
+
 // {"text"}: what the agent is typing now in a real-time text chat, whole,
 // shown to the citizen as it is (sent by the desk at most every 300 ms).
 HttpResponse agent_draft(ApiContext& api, const Call& call) {
@@ -171,6 +249,9 @@ std::vector<Route> chat() {
          return error_response(426, "upgrade_required", "this route is a WebSocket", "upgrade");
        }},
       {"GET", "/chat/v1/transcript", Access::kAnyone, transcript},
+      {"POST", "/chat/v1/attachments", Access::kAnyone, attach},
+      {"GET", "/chat/v1/attachments", Access::kAnyone, citizen_file},
+      {"GET", "/api/v1/interactions/{id}/attachment", Access::kSignedIn, agent_file},
       agent_mark("/api/v1/interactions/{id}/typing", "typing"),
       agent_mark("/api/v1/interactions/{id}/read", "read"),
       {"POST", "/api/v1/interactions/{id}/rtt", Access::kSignedIn, agent_draft},

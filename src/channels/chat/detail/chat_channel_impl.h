@@ -52,6 +52,8 @@ class Stream final : public CitizenStream {
 
 // The text without its surrounding spaces and line breaks.
 std::string trimmed(std::string_view text);
+// `bytes` random bytes (getrandom), as hex digits.
+std::string random_hex(std::size_t bytes);
 
 }  // namespace detail
 
@@ -132,6 +134,10 @@ class ChatChannel::Impl {
   Status deliver(const channels::Reply& reply);
   Result<std::string> transcript(const std::string& token);
   Status agent_draft(std::uint64_t interaction, const std::string& text);
+  Result<ChatAttachment> attach(const std::string& token, const std::string& name,
+                                std::string_view bytes);
+  Result<std::pair<ChatAttachment, std::string>> attachment(const std::string& token,
+                                                            const std::string& id);
   // On a worker: the citizen's draft, as it is now, to the agent.
   void pass_draft(const std::shared_ptr<Conversation>& conversation);
   std::string metrics() const;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "channels/chat/chat_bot.h"
+#include "channels/chat/chat_channel.h"
 #include "core/time.h"
 
 namespace guichet::chat::detail {
@@ -49,7 +51,8 @@ struct Conversation {
   bool rtt = false;
   std::string citizen_draft;
   std::string agent_draft;
-  bool draft_pending = false;  // a job will pass the citizen's draft on
+  bool draft_pending = false;                         // a job will pass the citizen's draft on
+  std::map<std::string, ChatAttachment> attachments;  // the citizen's files, by id
   Time ended_at{};
   std::set<Stream*> streams;
 
