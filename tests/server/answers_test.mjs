@@ -236,6 +236,27 @@ await expect(426, call(null, "GET", `/chat/v1/stream?token=${started.token}`));
 await expect(200, call(started.token, "GET", "/chat/v1/transcript"));
 await expect(404, call("not-a-token", "GET", "/chat/v1/transcript"));
 await expect(401, call(started.token, "GET", "/api/v1/session")); // a chat token opens nothing else
+// A file for the advisor: not to the bot; then, waiting for a person, a
+// PNG kept and a Word document refused for its type.
+const scan = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+const octets = { raw: true, type: "application/octet-stream" };
+await expect(409, call(started.token, "POST", "/chat/v1/attachments?name=scan.png", scan, octets));
+// (Asking for a skill nobody here holds: it waits, offered to nobody.)
+const lsf = await expect(201, call(admin, "POST", "/api/v1/skills", { name: "lsf" }));
+const direct = await expect(201, call(admin, "POST", "/api/v1/queues",
+  { name: "chat-direct", channel: "chat", chat_bot: false, skills: [{ skill_id: lsf.id, min_level: 1 }] }));
+const waiting = await expect(201, call(null, "POST", `/chat/v1/services/${direct.id}/conversations`, {}));
+const file = await expect(201, call(waiting.token, "POST", "/chat/v1/attachments?name=carte%20grise.png",
+  scan, octets));
+await expect(400, call(waiting.token, "POST", "/chat/v1/attachments?name=lettre.docx",
+  Buffer.from("504b0304", "hex"), octets));
+await expect(200, call(waiting.token, "GET", `/chat/v1/attachments?id=${file.id}`));
+await expect(404, call(started.token, "GET", `/chat/v1/attachments?id=${file.id}`)); // another's
+const directChats = await expect(200, call(admin, "GET", `/api/v1/interactions?queue_id=${direct.id}`));
+await expect(200, call(admin, "GET",
+  `/api/v1/interactions/${directChats.interactions[0].id}/attachment?file=${file.id}`));
+await expect(404, call(admin, "GET",
+  `/api/v1/interactions/${directChats.interactions[0].id}/attachment?file=../../guichet.db`));
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "rappels", channel: "callback" }));
 const voice = await expect(201, call(admin, "POST", "/api/v1/queues",

@@ -204,6 +204,26 @@ try {
     "and « Nouvelle discussion » waits for the end");
   await auditFrame(citizen, "chat-avec-conseiller");
 
+  // Files: a Word document refused for its type, then one that says it is
+  // a PDF but is not (the service reads the content), then a photo the
+  // agent downloads.
+  const attach = frame.locator("#chat-file");
+  await attach.setInputFiles({ name: "lettre.docx", buffer: Buffer.from("504b0304", "hex"),
+    mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+  await frame.getByText("Vous · non envoyé : type de fichier refusé : PDF, JPEG ou PNG seulement").waitFor();
+  await attach.setInputFiles({ name: "faux.pdf", buffer: Buffer.from("<html>pas un PDF</html>"),
+    mimeType: "application/pdf" });
+  await until("a file that lies about its type is refused by the service", async () =>
+    (await frame.getByText(/non envoyé : type de fichier refusé/).count()) === 2);
+  const photo = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(40_000, 7)]);
+  await attach.setInputFiles({ name: "carte grise.png", buffer: photo, mimeType: "image/png" });
+  await frame.getByRole("button", { name: "Télécharger carte grise.png" }).waitFor();
+  const agentFile = agent.getByRole("button", { name: "Télécharger carte grise.png" });
+  await agentFile.waitFor();
+  const [agentDownload] = await Promise.all([agent.waitForEvent("download"), agentFile.click()]);
+  check(readFileSync(await agentDownload.path()).equals(photo), "the agent downloads the file as sent");
+  await auditFrame(citizen, "chat-piece-jointe");
+
   // A reload: the conversation comes back, nothing twice.
   await citizen.reload();
   await citizen.getByRole("button", { name: "Discuter avec nous" }).click();

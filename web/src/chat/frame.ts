@@ -31,6 +31,7 @@ interface ChatEvent {
   closes_at?: string;
   field?: string;
   messages?: boolean; // "closed": a message may be left
+  attachment?: { id: string; name: string; type: string; size: number };
 }
 // ("rtt": the agent's draft as it is now, in "text".)
 interface Service {
@@ -325,14 +326,25 @@ const transcriptButton = el("button", { type: "button", class: "fr-btn fr-btn--t
 const newButton = el("button", { type: "button", class: "fr-btn fr-btn--sm" });
 const messageLabel = el("label", { class: "fr-label", for: "chat-message" });
 const messageHint = el("p", { class: "fr-hint-text", id: "chat-message-hint" });
+// A file for the advisor (not for the bot): checked here first, then by
+// the service, which reads its type from its content.
+const MAX_FILE = 5 * 1024 * 1024;
+const FILE_TYPES = ["application/pdf", "image/jpeg", "image/png"];
+const fileInput = el("input", { type: "file", class: "fr-upload", id: "chat-file", accept: FILE_TYPES.join(","), "aria-describedby": "chat-file-hint" });
+const fileLabelText = el("span", {});
+const fileHint = el("span", { class: "fr-hint-text", id: "chat-file-hint" });
+const fileLabel = el("label", { class: "fr-label", for: "chat-file" }, fileLabelText, fileHint);
+const fileGroup = el("div", { class: "fr-upload-group fr-mt-1w" }, fileLabel, fileInput);
 const replyForm = el("form", { class: "chat-reply" },
-  el("div", { class: "fr-input-group fr-mb-1w" }, messageLabel, input, messageHint), sendButton);
+  el("div", { class: "fr-input-group fr-mb-1w" }, messageLabel, input, messageHint), sendButton, fileGroup);
 
 function renderConversation() {
   logRegion.setAttribute("aria-label", t("log"));
   messageLabel.textContent = t("message");
   messageHint.textContent = service?.rtt ? t("rttHint") : t("messageHint", { max: MAX });
   agentDraftLabel.textContent = t("agentDraft");
+  fileLabelText.textContent = t("attach");
+  fileHint.textContent = t("attachHint");
   sendButton.textContent = t("send");
   personButton.textContent = t("person");
   endButton.textContent = t("end");
@@ -357,6 +369,7 @@ function updateControls() {
   const ended = phase === "ended";
   replyForm.hidden = ended;
   personButton.hidden = phase !== "bot";
+  fileGroup.hidden = phase !== "waiting" && phase !== "with_agent";
   endButton.hidden = ended;
   newButton.hidden = !ended;
 }
@@ -402,6 +415,46 @@ replyForm.addEventListener("submit", (e) => {
   input.value = "";
   input.focus();
 });
+fileInput.addEventListener("change", async () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = "";
+  if (!file || !saved) return;
+  const item = messageItem({ type: "message", from: "citizen", text: file.name }, t("sending"));
+  log.append(item);
+  scrollDown();
+  const refused = (why: string) => {
+    item.querySelector(".chat-meta")!.textContent = `${t("you")} · ${t("notSent", { why })}`;
+  };
+  if (!FILE_TYPES.includes(file.type)) return refused(t("badType"));
+  if (file.size > MAX_FILE) return refused(t("tooBig"));
+  const answer = await fetch(`/chat/v1/attachments?name=${encodeURIComponent(file.name)}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${saved.token}`, "Content-Type": "application/octet-stream" },
+    body: file,
+  }).catch(() => null);
+  if (answer?.ok) {
+    item.remove(); // its message comes on the stream, with its link
+    return;
+  }
+  const said = answer?.status === 413 ? { field: "size" }
+    : answer ? ((await answer.json().catch(() => ({}))) as { error?: { field?: string; message?: string } }).error
+    : undefined;
+  refused(said?.field === "type" ? t("badType") : said?.field === "size" ? t("tooBig") : (said?.message ?? t("unavailable")));
+});
+
+// A file of the conversation, fetched with the citizen's token, saved.
+async function download(id: string, name: string) {
+  if (!saved) return;
+  const answer = await fetch(`/chat/v1/attachments?id=${encodeURIComponent(id)}`, {
+    headers: { Authorization: `Bearer ${saved.token}` },
+  }).catch(() => null);
+  if (!answer?.ok) return;
+  const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
 personButton.addEventListener("click", () => send({ type: "person" }));
 endButton.addEventListener("click", () => send({ type: "end" }));
 newButton.addEventListener("click", () => {
@@ -460,6 +513,12 @@ function messageItem(event: ChatEvent, mark = ""): HTMLLIElement {
   const meta = el("p", { class: "chat-meta fr-text--xs fr-mb-0" }, [who, time(event.at), mark].filter(Boolean).join(" · "));
   const item = el("li", { class: `chat-message chat-message--${event.from}` }, meta, el("p", { class: "chat-text fr-mb-0" }, ...linked(event.text ?? "")));
   if (event.client_id) item.dataset.clientId = event.client_id;
+  if (event.attachment) {
+    const { id, name } = event.attachment;
+    const button = el("button", { type: "button", class: "fr-btn fr-btn--tertiary-no-outline fr-btn--sm" }, t("download", { name }));
+    button.addEventListener("click", () => void download(id, name));
+    item.append(button);
+  }
   if (event.seq) item.dataset.seq = String(event.seq);
   for (const article of event.articles ?? []) {
     const link = article.links[0];

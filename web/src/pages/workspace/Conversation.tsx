@@ -14,6 +14,48 @@ import { KnowledgeSearch } from "./KnowledgeSearch";
 
 export const CONVERSATION_CHANNELS = ["chat", "sms", "social", "email"];
 
+// A citizen's file ("attachment" in the timeline), downloaded with the
+// session when asked: never opened in the page.
+function AttachmentLink({ interactionId, file }: { interactionId: number; file: Record<string, unknown> }) {
+  const { t } = useT();
+  const [failed, setFailed] = useState<string | null>(null);
+  const name = String(file.name ?? "fichier");
+  const download = async () => {
+    setFailed(null);
+    const result = await settle<Blob>(
+      client.GET("/api/v1/interactions/{id}/attachment", {
+        params: { path: { id: interactionId }, query: { file: String(file.id ?? "") } },
+        parseAs: "blob",
+      }),
+    );
+    if (!result.ok) {
+      setFailed(sayError(result.error, currentLang()));
+      return;
+    }
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(result.value);
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  };
+  return (
+    <>
+      <Button
+        type="button"
+        priority="tertiary no outline"
+        size="small"
+        iconId="fr-icon-download-line"
+        iconPosition="left"
+        onClick={() => void download()}
+      >
+        {`${t("thread.download")} ${name}`}
+      </Button>
+      {failed && <p className="fr-error-text">{failed}</p>}
+    </>
+  );
+}
+
 export function Conversation({
   item,
   messages,
@@ -119,6 +161,13 @@ export function Conversation({
       </h4>
       <ol className="guichet-thread" aria-live="polite">
         {messages.map((m) => {
+          if (m.type === "attachment") {
+            return (
+              <li key={m.sequence} className="guichet-thread__citizen">
+                <AttachmentLink interactionId={item.id} file={m.data} />
+              </li>
+            );
+          }
           const mine = m.data.from === "agent";
           const bot = m.data.from === "bot";
           return (

@@ -271,7 +271,7 @@ function InteractionCard({
   // this interaction reloads it.
   useLiveReload(
     reloadDetail,
-    (e) => e.type === "call" && e.interaction_id === item.id,
+    (e) => (e.type === "call" || e.type === "citizen_attachment") && e.interaction_id === item.id,
     50,
   );
   // The call's recording is noted in the timeline just before its end, but
@@ -427,7 +427,7 @@ function InteractionCard({
           {CONVERSATION_CHANNELS.includes(item.channel) && (
             <Conversation
               item={item}
-              messages={(detail?.timeline ?? []).filter((e) => e.type === "message")}
+              messages={(detail?.timeline ?? []).filter((e) => e.type === "message" || e.type === "attachment")}
               canned={lookups.canned}
               onSent={(m) => addMessage(messageEvent(-(1e9 + ++sent.current), m.at, m.from, m.text))}
             />
