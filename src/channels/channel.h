@@ -113,6 +113,13 @@ class Host {
   // durable when it returns, for the agent who takes it later.
   virtual Result<Time> record_message(std::uint64_t interaction, bool from_bot,
                                       std::string text) = 0;
+  // As record_message and receive, without waiting: `written` gets when it
+  // was written once durable, on the store's thread (it must not block);
+  // a refusal at once, on the caller's.
+  using Written = std::function<void(Result<Time>)>;
+  virtual void record_message_async(std::uint64_t interaction, bool from_bot, std::string text,
+                                    Written written) = 0;
+  virtual void receive_async(std::uint64_t interaction, std::string text, Written written) = 0;
   // A held interaction ends without a person (answered by the bot, or left).
   virtual Status end_held(std::uint64_t interaction, bool answered) = 0;
   // The published knowledge articles that best answer a question.

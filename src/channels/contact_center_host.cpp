@@ -99,6 +99,19 @@ Result<Time> ContactCenterHost::record_message(std::uint64_t interaction, bool f
       std::move(text));
 }
 
+void ContactCenterHost::record_message_async(std::uint64_t interaction, bool from_bot,
+                                             std::string text, Written written) {
+  center_.record_message_async(
+      interaction, from_bot ? conversations::Author::kBot : conversations::Author::kCitizen,
+      std::move(text), std::move(written));
+}
+
+void ContactCenterHost::receive_async(std::uint64_t interaction, std::string text,
+                                      Written written) {
+  center_.post_message_async(interaction, 0, true, conversations::Author::kCitizen, std::move(text),
+                             std::move(written));
+}
+
 Status ContactCenterHost::end_held(std::uint64_t interaction, bool answered) {
   return center_.end_held(interaction, answered);
 }

@@ -23,6 +23,9 @@ class ContactCenterHost final : public Host {
   Status request_callback(std::uint64_t interaction) override;
   Status route(std::uint64_t interaction) override;
   Result<Time> record_message(std::uint64_t interaction, bool from_bot, std::string text) override;
+  void record_message_async(std::uint64_t interaction, bool from_bot, std::string text,
+                            Written written) override;
+  void receive_async(std::uint64_t interaction, std::string text, Written written) override;
   Status end_held(std::uint64_t interaction, bool answered) override;
   Result<std::vector<knowledge::Hit>> search_knowledge(std::string_view question,
                                                        std::size_t limit) override;

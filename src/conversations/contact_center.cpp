@@ -68,6 +68,16 @@ Result<std::string> ContactCenter::set_agent_phone(std::uint64_t agent, const st
                                                    std::uint64_t user) {
   return impl_->set_agent_phone(agent, phone, user);
 }
+void ContactCenter::post_message_async(std::uint64_t interaction, std::uint64_t caller,
+                                       bool manager, Author from, std::string text,
+                                       Written written) {
+  impl_->post_message_async(interaction, caller, manager, from, std::move(text),
+                            std::move(written));
+}
+void ContactCenter::record_message_async(std::uint64_t interaction, Author from, std::string text,
+                                         Written written) {
+  impl_->record_message_async(interaction, from, std::move(text), std::move(written));
+}
 Result<Message> ContactCenter::post_message(std::uint64_t interaction, std::uint64_t caller,
                                             bool manager, Author from, std::string text) {
   return impl_->post_message(interaction, caller, manager, from, std::move(text));

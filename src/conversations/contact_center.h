@@ -78,6 +78,12 @@ class ContactCenter {
   // tokens); the agent's from the one handling it. Durable when it returns.
   Result<Message> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
                                Author from, std::string text);
+  // When a message is durable (or why it is not): on the store's thread,
+  // which it must not block; or at once, on the caller's, when refused.
+  using Written = std::function<void(Result<Time>)>;
+  // As post_message, without waiting: `written` once durable (and pushed).
+  void post_message_async(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                          Author from, std::string text, Written written);
   // Stored documents as kept (channels read their own, and what they name).
   Result<std::vector<store::Document>> documents(const std::string& kind);
   Result<store::Document> document(const std::string& kind, std::uint64_t id);
@@ -121,6 +127,9 @@ class ContactCenter {
   // Durable when it returns; pushed to nobody (nobody has it yet). Gives
   // when it was written.
   Result<Time> record_message(std::uint64_t interaction, Author from, std::string text);
+  // As record_message, without waiting: `written` once durable.
+  void record_message_async(std::uint64_t interaction, Author from, std::string text,
+                            Written written);
   // A held interaction ends without a person, answered by the bot or left:
   // "closed" (no queue made it wait, no agent handled it: neither counts in
   // the queues' figures), with the reason. Durable when it returns.

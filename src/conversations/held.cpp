@@ -30,8 +30,9 @@ Status ContactCenter::Impl::route(std::uint64_t interaction) {
   return arrive(*it, &ended);
 }
 
-Result<Time> ContactCenter::Impl::record_message(std::uint64_t interaction, Author from,
-                                                 std::string text) {
+Result<store::InteractionEvent> ContactCenter::Impl::held_message(std::uint64_t interaction,
+                                                                  Author from,
+                                                                  const std::string& text) {
   if (text.empty() || utf8_length(text) > 4000)
     return invalid_argument("1 to 4000 characters", "text");
   if (from == Author::kAgent)
@@ -44,8 +45,26 @@ Result<Time> ContactCenter::Impl::record_message(std::uint64_t interaction, Auth
   event.at = now();
   event.data_json = std::string("{\"from\":\"") + to_string(from) +
                     "\",\"agent_id\":0,\"text\":" + json_quote(text) + "}";
-  if (Status s = writer_.wait(writer_.enqueue({event})); !s) return s.error();
-  return event.at;
+  return event;
+}
+
+Result<Time> ContactCenter::Impl::record_message(std::uint64_t interaction, Author from,
+                                                 std::string text) {
+  auto event = held_message(interaction, from, text);
+  if (!event) return event.error();
+  if (Status s = writer_.wait(writer_.enqueue({*event})); !s) return s.error();
+  return event->at;
+}
+
+void ContactCenter::Impl::record_message_async(std::uint64_t interaction, Author from,
+                                               std::string text, ContactCenter::Written written) {
+  auto event = held_message(interaction, from, text);
+  if (!event) return written(event.error());
+  const Time at = event->at;
+  writer_.when_written(writer_.enqueue({std::move(*event)}),
+                       [at, written = std::move(written)](Status s) {
+                         written(s ? Result<Time>(at) : Result<Time>(s.error()));
+                       });
 }
 
 Status ContactCenter::Impl::end_held(std::uint64_t interaction, bool answered) {

@@ -280,8 +280,9 @@ Status ContactCenter::Impl::end_wrapup(std::uint64_t interaction, std::uint64_t 
 // tokens) or from the agent handling it. Stored in the timeline, then
 // pushed to the agent and supervisors (and so to the integration, which
 // delivers the agent's replies).
-Result<Message> ContactCenter::Impl::post_message(std::uint64_t interaction, std::uint64_t caller,
-                                                  bool manager, Author from_who, std::string text) {
+Result<ContactCenter::Impl::PostedMessage> ContactCenter::Impl::posted_message(
+    std::uint64_t interaction, std::uint64_t caller, bool manager, Author from_who,
+    const std::string& text) {
   if (text.empty() || utf8_length(text) > 4000) {
     return invalid_argument("1 to 4000 characters", "text");
   }
@@ -306,16 +307,41 @@ Result<Message> ContactCenter::Impl::post_message(std::uint64_t interaction, std
   const std::uint64_t author = from_who == Author::kAgent ? caller : 0;
   event.data_json = "{\"from\":\"" + from + "\",\"agent_id\":" + std::to_string(author) +
                     ",\"text\":" + json_quote(text) + "}";
-  if (Status s = writer_.wait(writer_.enqueue({event})); !s) return s.error();
-  const std::string message =
-      "{\"type\":\"message\",\"at\":" + json_quote(iso8601(event.at)) +
-      ",\"interaction_id\":" + std::to_string(interaction) +
-      ",\"channel\":" + json_quote(routing::to_string(status->channel)) + ",\"from\":\"" + from +
-      "\",\"text\":" + json_quote(text) +
-      (status->agent ? ",\"agent_id\":" + std::to_string(status->agent) : std::string()) +
-      ",\"queue_id\":" + std::to_string(status->queue) + "}";
-  live_.publish(status->agent, status->queue, message);
-  return Message{interaction, status->channel, event.at, from_who, std::move(text)};
+  PostedMessage posted;
+  posted.live = "{\"type\":\"message\",\"at\":" + json_quote(iso8601(event.at)) +
+                ",\"interaction_id\":" + std::to_string(interaction) +
+                ",\"channel\":" + json_quote(routing::to_string(status->channel)) + ",\"from\":\"" +
+                from + "\",\"text\":" + json_quote(text) +
+                (status->agent ? ",\"agent_id\":" + std::to_string(status->agent) : std::string()) +
+                ",\"queue_id\":" + std::to_string(status->queue) + "}";
+  posted.event = std::move(event);
+  posted.agent = status->agent;
+  posted.queue = status->queue;
+  posted.channel = status->channel;
+  return posted;
+}
+
+Result<Message> ContactCenter::Impl::post_message(std::uint64_t interaction, std::uint64_t caller,
+                                                  bool manager, Author from_who, std::string text) {
+  auto posted = posted_message(interaction, caller, manager, from_who, text);
+  if (!posted) return posted.error();
+  if (Status s = writer_.wait(writer_.enqueue({posted->event})); !s) return s.error();
+  live_.publish(posted->agent, posted->queue, posted->live);
+  return Message{interaction, posted->channel, posted->event.at, from_who, std::move(text)};
+}
+
+void ContactCenter::Impl::post_message_async(std::uint64_t interaction, std::uint64_t caller,
+                                             bool manager, Author from_who, std::string text,
+                                             ContactCenter::Written written) {
+  auto posted = posted_message(interaction, caller, manager, from_who, text);
+  if (!posted) return written(posted.error());
+  const std::uint64_t ticket = writer_.enqueue({posted->event});
+  writer_.when_written(ticket,
+                       [this, posted = std::move(*posted), written = std::move(written)](Status s) {
+                         if (!s) return written(s.error());
+                         live_.publish(posted.agent, posted.queue, posted.live);
+                         written(posted.event.at);
+                       });
 }
 
 // Returns when it happened, as written.

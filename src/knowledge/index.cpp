@@ -126,6 +126,10 @@ struct Index::Impl {
   };
   std::unordered_map<std::string, std::uint32_t> term_ids;  // grows; never reused
   std::unordered_map<std::uint64_t, Forward> forward;
+  // Term id → the articles that hold it: when a question's terms match few
+  // rows (kRowBudget), its candidates come from here, without FTS5.
+  std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> postings;
+  Statement ranked_select;  // prepared once (the large base's candidates)
   double all_tokens = 0;
 
   // Term → how many articles hold it, and each term under itself and its
@@ -134,7 +138,10 @@ struct Index::Impl {
   std::unordered_map<std::string, int> documents_with;
   std::unordered_map<std::string, std::vector<std::string>> near;
 
-  ~Impl() { sqlite3_close(db); }
+  ~Impl() {
+    sqlite3_finalize(std::exchange(ranked_select.handle, nullptr));  // before its database
+    sqlite3_close(db);
+  }
 
   Status exec(const char* sql) {
     char* error = nullptr;
@@ -184,6 +191,8 @@ struct Index::Impl {
     }
     counted.frequencies.assign(frequencies.begin(), frequencies.end());
     std::sort(counted.frequencies.begin(), counted.frequencies.end());
+    for (const auto& [term, frequency] : counted.frequencies)
+      postings[term].push_back(article.id);
     all_tokens += counted.tokens;
     vocabulary_stale = true;
     return Status::ok();
@@ -192,6 +201,11 @@ struct Index::Impl {
   Status remove_locked(std::uint64_t id) {
     if (articles.erase(id) == 0) return Status::ok();
     all_tokens -= forward[id].tokens;
+    for (const auto& [term, frequency] : forward[id].frequencies) {
+      auto& holders = postings[term];
+      std::erase(holders, id);
+      if (holders.empty()) postings.erase(term);
+    }
     forward.erase(id);
     Statement remove;
     if (Status s = prepare(remove, "DELETE FROM articles WHERE rowid = ?"); !s) return s;
@@ -300,11 +314,15 @@ struct Index::Impl {
   // Ids and scores of the best `limit` articles for `query` by FTS5's bm25.
   Result<std::vector<std::pair<std::uint64_t, double>>> ranked(const std::string& query,
                                                                std::size_t limit) {
-    std::string sql =
-        std::string("SELECT rowid, ") + kRank + " FROM articles WHERE articles MATCH ?1";
-    sql += std::string(" ORDER BY ") + kRank + " LIMIT ?2";
-    Statement select;
-    if (Status s = prepare(select, sql); !s) return s;
+    if (!ranked_select.handle) {
+      std::string sql =
+          std::string("SELECT rowid, ") + kRank + " FROM articles WHERE articles MATCH ?1";
+      sql += std::string(" ORDER BY ") + kRank + " LIMIT ?2";
+      if (Status s = prepare(ranked_select, sql); !s) return s;
+    }
+    Statement& select = ranked_select;
+    sqlite3_reset(select.handle);
+    sqlite3_clear_bindings(select.handle);
     sqlite3_bind_text(select.handle, 1, query.data(), static_cast<int>(query.size()),
                       SQLITE_STATIC);
     sqlite3_bind_int64(select.handle, 2, static_cast<sqlite3_int64>(limit));
@@ -314,6 +332,7 @@ struct Index::Impl {
       out.emplace_back(static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),
                        -sqlite3_column_double(select.handle, 1));
     }
+    sqlite3_reset(select.handle);  // its query string is the caller's
     if (rc != SQLITE_DONE)
       return internal_error(std::string("knowledge index: ") + sqlite3_errmsg(db));
     return out;
@@ -364,8 +383,26 @@ struct Index::Impl {
       rows += with;
       rare.push_back(wanted[i]);
     }
-    auto candidates = ranked(query_of(rare), std::max(limit, kCandidates));
-    if (!candidates) return candidates.status();
+    // Within the budget, every article holding a term is a candidate, read
+    // from the postings (the same ranking: FTS5's top 30 by this bm25 held
+    // the top 3); over it, FTS5 picks them from the rarest terms.
+    std::vector<std::uint64_t> candidates;
+    if (rare.size() == wanted.size()) {
+      for (const std::string& term : wanted) {
+        auto id = term_ids.find(term);
+        if (id == term_ids.end()) continue;
+        auto holders = postings.find(id->second);
+        if (holders != postings.end())
+          candidates.insert(candidates.end(), holders->second.begin(), holders->second.end());
+      }
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    } else {
+      auto picked = ranked(query_of(rare), std::max(limit, kCandidates));
+      if (!picked) return picked.status();
+      for (const auto& [id, fts_score] : *picked)
+        candidates.push_back(id);
+    }
 
     // bm25 as FTS5 computes it (fts5_aux.c): idf per term, the weighted
     // frequency, the article's length against the average.
@@ -379,30 +416,45 @@ struct Index::Impl {
       auto id = term_ids.find(term);
       idf.emplace_back(id == term_ids.end() ? UINT32_MAX : id->second, value > 0 ? value : 1e-6);
     }
-    for (const auto& [id, fts_score] : *candidates) {
-      auto article = articles.find(id);
+    struct Scored {
+      double score = 0;
+      double coverage = 0;
+      std::uint64_t id = 0;
+    };
+    std::vector<Scored> scored;
+    scored.reserve(candidates.size());
+    for (std::uint64_t id : candidates) {
       auto counted = forward.find(id);
-      if (article == articles.end() || counted == forward.end()) continue;
+      if (counted == forward.end()) continue;
       const auto& frequencies = counted->second.frequencies;
       const double length = 1 - b + b * counted->second.tokens / average;
-      Hit hit;
+      Scored s{0, 0, id};
       double found = 0;
       for (std::size_t i = 0; i < idf.size(); ++i) {
         auto at = std::lower_bound(frequencies.begin(), frequencies.end(),
                                    std::pair<std::uint32_t, float>{idf[i].first, 0.0f});
         if (at == frequencies.end() || at->first != idf[i].first) continue;
-        hit.score += idf[i].second * (at->second * (k1 + 1)) / (at->second + k1 * length);
+        s.score += idf[i].second * (at->second * (k1 + 1)) / (at->second + k1 * length);
         found += weights[i];
       }
-      hit.coverage = found / asked;
+      s.coverage = found / asked;
+      scored.push_back(s);
+    }
+    // The best `limit` only are copied out (an article's text may be long).
+    const std::size_t kept = std::min(limit, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(kept),
+                      scored.end(), [](const Scored& x, const Scored& y) {
+                        return x.score != y.score ? x.score > y.score : x.id < y.id;
+                      });
+    for (std::size_t i = 0; i < kept; ++i) {
+      auto article = articles.find(scored[i].id);
+      if (article == articles.end()) continue;
+      Hit& hit = hits.emplace_back();
+      hit.score = scored[i].score;
+      hit.coverage = scored[i].coverage;
       hit.article = article->second;
       hit.excerpt = lead(article->second.body);
-      hits.push_back(std::move(hit));
     }
-    std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) {
-      return x.score != y.score ? x.score > y.score : x.article.id < y.article.id;
-    });
-    if (hits.size() > limit) hits.resize(limit);
     return hits;
   }
 };

@@ -278,15 +278,38 @@ void ChatChannel::Impl::work() {
     ready_.pop_front();
     std::function<void()> job = std::move(c->jobs.front());
     c->jobs.pop_front();
+    const std::uint64_t suspensions = c->suspensions;
     lock.unlock();
     job();
     lock.lock();
-    if (c->jobs.empty()) {
-      c->running = false;
-    } else {
-      ready_.push_back(c);
-    }
+    // Gone on after a write: its continuation schedules what follows (it
+    // may have done so already, on another thread).
+    if (c->suspensions != suspensions) continue;
+    schedule_next(*c, c);
   }
+}
+
+void ChatChannel::Impl::schedule_next(Conversation& c, const std::shared_ptr<Conversation>& self) {
+  if (c.jobs.empty()) {
+    c.running = false;
+  } else {
+    ready_.push_back(self);
+    ready_cv_.notify_one();
+  }
+}
+
+void ChatChannel::Impl::suspend(Conversation& conversation) {
+  ++conversation.suspensions;
+  ++suspended_;
+}
+
+void ChatChannel::Impl::resume(const std::shared_ptr<Conversation>& conversation,
+                               std::function<void()> next) {
+  std::lock_guard lock(mutex_);
+  if (next) conversation->jobs.push_front(std::move(next));
+  schedule_next(*conversation, conversation);
+  --suspended_;
+  resumed_cv_.notify_all();
 }
 
 void ChatChannel::Impl::watch() {

@@ -17,9 +17,10 @@
 
 namespace guichet::chat {
 
-// Workers wait on durable writes: many of them let the store commit their
-// writes together (group commit), where four made a commit each.
-constexpr int kWorkers = 128;
+// A citizen's message and the bot's answer are written without waiting
+// (their continuation goes on when durable, and the store commits them
+// together); what still waits on a write (a hand-over, an end) is rare.
+constexpr int kWorkers = 8;
 
 namespace detail {
 
@@ -68,8 +69,6 @@ using detail::trimmed;
 
 ChatChannel::Impl::Impl(ChatOptions options, channels::Host& host)
     : options_(options), host_(host) {
-  // Workers wait on durable writes: many of them let the store commit
-  // their writes together (group commit), where four made a commit each.
   for (int i = 0; i < kWorkers; ++i)
     workers_.emplace_back([this] { work(); });
   timer_ = std::thread([this] { watch(); });
@@ -85,6 +84,11 @@ ChatChannel::Impl::~Impl() {
   for (std::thread& worker : workers_)
     worker.join();
   timer_.join();
+  {
+    // Writes under way call back into this channel: they end first.
+    std::unique_lock lock(mutex_);
+    resumed_cv_.wait(lock, [this] { return suspended_ == 0; });
+  }
   // Streams still connected end with their connections: they are told.
   Wakes wakes;
   {

@@ -179,29 +179,44 @@ void ChatChannel::Impl::citizen_writes(const std::shared_ptr<Conversation>& conv
     std::lock_guard lock(mutex_);
     phase = conversation->phase;
     interaction = conversation->interaction;
+    suspend(*conversation);
   }
-  Result<Time> written = phase == Phase::kBot ? host_.record_message(interaction, false, text)
-                                              : host_.receive(interaction, text);
-  Wakes wakes;
-  {
-    std::lock_guard lock(mutex_);
-    Conversation& c = *conversation;
-    if (!written) {
-      c.client_ids.erase(client_id);  // not taken: it may be sent again
-      tell(c,
-           "{\"type\":\"error\",\"code\":\"not_kept\",\"client_id\":" + json_quote(client_id) +
-               ",\"message\":" + json_quote(written.error().message) + "}",
-           wakes);
-    } else {
-      received_.fetch_add(1, std::memory_order_relaxed);
-      emit_message(c, "citizen", text, *written, client_id, "", wakes);
-      c.last_citizen_seq = c.log.size();
+  // Once durable (on the store's thread): the echo, then the bot's turn as
+  // the conversation's next job.
+  auto written = [this, conversation, client_id, text, phase](Result<Time> at) {
+    Wakes wakes;
+    {
+      std::lock_guard lock(mutex_);
+      Conversation& c = *conversation;
+      if (!at) {
+        c.client_ids.erase(client_id);  // not taken: it may be sent again
+        tell(c,
+             "{\"type\":\"error\",\"code\":\"not_kept\",\"client_id\":" + json_quote(client_id) +
+                 ",\"message\":" + json_quote(at.error().message) + "}",
+             wakes);
+      } else {
+        received_.fetch_add(1, std::memory_order_relaxed);
+        emit_message(c, "citizen", text, *at, client_id, "", wakes);
+        c.last_citizen_seq = c.log.size();
+      }
     }
+    for (auto& wake : wakes)
+      wake();
+    if (at && phase == Phase::kBot) {
+      resume(conversation, [this, conversation, text] { bot_turn(conversation, text); });
+    } else {
+      resume(conversation);
+    }
+  };
+  if (phase == Phase::kBot) {
+    host_.record_message_async(interaction, false, std::move(text), std::move(written));
+  } else {
+    host_.receive_async(interaction, std::move(text), std::move(written));
   }
-  for (auto& wake : wakes)
-    wake();
-  if (!written || phase != Phase::kBot) return;
-  // The bot's turn.
+}
+
+void ChatChannel::Impl::bot_turn(const std::shared_ptr<Conversation>& conversation,
+                                 const std::string& text) {
   // The search takes 500 characters: a longer message is searched by its start.
   std::string question = text;
   if (utf8_length(question) > 500) {
@@ -221,8 +236,31 @@ void ChatChannel::Impl::citizen_writes(const std::shared_ptr<Conversation>& conv
     turn = conversation->bot->on_question(text, hits ? *hits : std::vector<knowledge::Hit>{});
   }
   if (turn.kind == BotTurn::Kind::kHandOver) return hand_over(conversation, turn.text);
-  bot_says(conversation, as_text(turn), turn.articles, turn.kind == BotTurn::Kind::kAnswer,
-           turn.text);
+  // The answer recorded without waiting: shown once durable.
+  std::uint64_t interaction;
+  {
+    std::lock_guard lock(mutex_);
+    interaction = conversation->interaction;
+    suspend(*conversation);
+  }
+  const bool asks = turn.kind == BotTurn::Kind::kAnswer;
+  std::string recorded = as_text(turn);  // before `turn` moves into the continuation
+  host_.record_message_async(
+      interaction, true, std::move(recorded),
+      [this, conversation, turn = std::move(turn), asks](Result<Time> at) {
+        Wakes wakes;
+        {
+          std::lock_guard lock(mutex_);
+          Conversation& c = *conversation;
+          c.bot_asked = asks;
+          emit_message(c, "bot", turn.text, at ? *at : host_.now(), "",
+                       turn.articles.empty() ? std::string() : articles_json(turn.articles), wakes,
+                       asks);
+        }
+        for (auto& wake : wakes)
+          wake();
+        resume(conversation);
+      });
 }
 
 void ChatChannel::Impl::bot_says(const std::shared_ptr<Conversation>& conversation,

@@ -112,6 +112,11 @@ class ContactCenter::Impl {
   Result<Time> add_note(std::uint64_t interaction, std::uint64_t agent, const std::string& text);
   Status route(std::uint64_t interaction);
   Result<Time> record_message(std::uint64_t interaction, Author from, std::string text);
+  void record_message_async(std::uint64_t interaction, Author from, std::string text,
+                            ContactCenter::Written written);
+  // A held interaction's message as it will be stored, checked.
+  Result<store::InteractionEvent> held_message(std::uint64_t interaction, Author from,
+                                               const std::string& text);
   Status end_held(std::uint64_t interaction, bool answered);
   void tell_agent(std::uint64_t interaction, const std::string& type, const std::string& data_json);
   // The stored interaction, when held: waiting, and not in the engine.
@@ -129,6 +134,19 @@ class ContactCenter::Impl {
   // delivers the agent's replies).
   Result<Message> post_message(std::uint64_t interaction, std::uint64_t caller, bool manager,
                                Author from, std::string text);
+  void post_message_async(std::uint64_t interaction, std::uint64_t caller, bool manager,
+                          Author from, std::string text, ContactCenter::Written written);
+  // A message as it will be stored and pushed, checked: the event, the
+  // live JSON, and whom it goes to.
+  struct PostedMessage {
+    store::InteractionEvent event;
+    std::string live;
+    std::uint64_t agent = 0;
+    std::uint64_t queue = 0;
+    routing::Channel channel = routing::Channel::kChat;
+  };
+  Result<PostedMessage> posted_message(std::uint64_t interaction, std::uint64_t caller,
+                                       bool manager, Author from, const std::string& text);
 
   // Returns when it happened, as written.
   Time note(std::uint64_t interaction, const std::string& type, const std::string& data_json);

@@ -140,6 +140,8 @@ class ChatChannel::Impl {
                                                             const std::string& id);
   // On a worker: the citizen's draft, as it is now, to the agent.
   void pass_draft(const std::shared_ptr<Conversation>& conversation);
+  // On a worker: the bot answers the citizen's message `text`.
+  void bot_turn(const std::shared_ptr<Conversation>& conversation, const std::string& text);
   std::string metrics() const;
   std::string stats_json() const;
 
@@ -163,6 +165,13 @@ class ChatChannel::Impl {
 
   // Under mutex_.
   void submit(const std::shared_ptr<Conversation>& conversation, std::function<void()> job);
+  // Under mutex_, in a job: it goes on after a write; the write's
+  // continuation calls resume(), which runs `next` (if any) before the
+  // conversation's other jobs.
+  void suspend(Conversation& conversation);
+  // Under mutex_: the conversation's next job to a worker, or it rests.
+  void schedule_next(Conversation& c, const std::shared_ptr<Conversation>& self);
+  void resume(const std::shared_ptr<Conversation>& conversation, std::function<void()> next = {});
   void work();
 
   // ---- the timer: inactivity, positions, forgetting ----------------------
@@ -182,6 +191,8 @@ class ChatChannel::Impl {
   std::condition_variable ready_cv_;
   std::condition_variable timer_cv_;
   std::vector<std::thread> workers_;
+  std::size_t suspended_ = 0;  // writes whose continuation has not run yet
+  std::condition_variable resumed_cv_;
   std::thread timer_;
 
   std::atomic<std::uint64_t> started_{0};

@@ -57,7 +57,8 @@ struct Conversation {
   std::set<Stream*> streams;
 
   std::deque<std::function<void()>> jobs;
-  bool running = false;  // a worker has its next job
+  bool running = false;           // a worker has its next job, or a write it waits for
+  std::uint64_t suspensions = 0;  // jobs that went on after a write (resume)
 };
 
 }  // namespace guichet::chat::detail
