@@ -215,6 +215,8 @@ TEST_F(Chat, TheBotAnswersFromTheKnowledgeBaseThenHandsOverToAPerson) {
   auto transcript = chat_->transcript(started->token);
   ASSERT_TRUE(transcript);
   EXPECT_NE(transcript->find("Bonjour Lucie"), std::string::npos);
+  EXPECT_NE(transcript->find("[02/03/2026 11:00] Conseiller :"), std::string::npos)
+      << "in the service's time, as the citizen reads it: " << *transcript;
   EXPECT_NE(transcript->find("Obtenir un acte de naissance — https://www.service-public.fr/"),
             std::string::npos);
 }

@@ -135,7 +135,11 @@ try {
   check((await stored(citizen)) === 0, "nothing stored by the website's page");
 
   counted = countBytes(citizen);
-  await open.click();
+  // Keyboard only: Tab reaches the button, Enter opens the chat.
+  await citizen.keyboard.press("Tab");
+  check(await open.evaluate((button) => button === document.activeElement),
+    "Tab reaches « Discuter avec nous » first");
+  await citizen.keyboard.press("Enter");
   const frame = citizen.frameLocator("iframe[title='Discuter avec nous']");
   const start = frame.getByRole("button", { name: "Démarrer la discussion" });
   await start.waitFor();

@@ -3,7 +3,11 @@
 // the workers that run each conversation's jobs in order, and the timer.
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <cstdio>
+
 #include "channels/chat/detail/chat_channel_impl.h"
+#include "core/calendar.h"
 #include "core/json_body.h"
 #include "core/json_format.h"
 #include "core/text.h"
@@ -125,13 +129,44 @@ Status ChatChannel::Impl::agent_draft(std::uint64_t interaction, const std::stri
   return Status::ok();
 }
 
+namespace {
+
+// "2026-12-07T04:10:03.123Z" as the citizen reads a time: in the service's
+// time zone, "07/12/2026 05:10" (French) or "2026-12-07 05:10" (English).
+std::string local_time_text(const std::string& iso, bool french) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) return iso;
+  using namespace std::chrono;
+  const Time at = time_point_cast<Duration>(
+      sys_days(year(y) / month(static_cast<unsigned>(mo)) / day(static_cast<unsigned>(d))) +
+      hours(h) + minutes(mi) + seconds(s));
+  const LocalTime local = TimeZone::europe_paris().to_local(at);
+  const auto date = floor<days>(local);
+  const year_month_day ymd(date);
+  const auto minute = duration_cast<minutes>(local - date).count();
+  char out[32];
+  if (french) {
+    std::snprintf(out, sizeof out, "%02u/%02u/%04d %02d:%02d", static_cast<unsigned>(ymd.day()),
+                  static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()),
+                  static_cast<int>(minute / 60), static_cast<int>(minute % 60));
+  } else {
+    std::snprintf(out, sizeof out, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(minute / 60), static_cast<int>(minute % 60));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> ChatChannel::Impl::transcript(const std::string& token) {
   std::lock_guard lock(mutex_);
   auto found = by_token_.find(token);
   if (found == by_token_.end()) return not_found("no such conversation (now)", "token");
   const Conversation& c = *found->second;
   const bool french = c.language == Language::kFrench;
-  std::string out = (french ? "Conversation avec " : "Conversation with ") + c.service + "\n\n";
+  std::string out = (french ? "Conversation avec " : "Conversation with ") + c.service +
+                    (french ? " (heures de Paris)" : " (Paris time)") + "\n\n";
   for (const std::string& event : c.log) {
     boost::system::error_code ec;
     json::value parsed = json::parse(event, ec);
@@ -143,7 +178,7 @@ Result<std::string> ChatChannel::Impl::transcript(const std::string& token) {
                             : from == "bot"
                                 ? (french ? "Assistant automatique" : "Automatic assistant")
                                 : (french ? "Conseiller" : "Advisor");
-    out += "[" + json_body::string_or(e, "at", "") + "] " + who + " :\n" +
+    out += "[" + local_time_text(json_body::string_or(e, "at", ""), french) + "] " + who + " :\n" +
            json_body::string_or(e, "text", "") + "\n";
     if (const json::value* articles = e.if_contains("articles"); articles && articles->is_array()) {
       for (const json::value& a : articles->as_array()) {
