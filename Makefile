@@ -59,7 +59,8 @@ fuzz: fuzz-build
 bench: build
 	$(BUILD)/bench/routing_bench
 	$(BUILD)/bench/knowledge_bench
-	node --experimental-websocket bench/chat.mjs --guichet $(BUILD)/src/cli/guichet --conversations 5000 --messages 4 --interval-ms 5000
+	for run in 1 2 3; do node --experimental-websocket bench/chat.mjs --guichet $(BUILD)/src/cli/guichet --conversations 5000 --messages 4 --interval-ms 5000 || exit 1; done
+	node web/e2e/chat.test.mjs --guichet $(BUILD)/src/cli/guichet --out $(BUILD)/web-e2e-chat
 	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
 	scripts/bench-voice.sh $(BUILD)/src/cli/guichet 1000 30 100
 	node bench/trust.mjs --guichet $(BUILD)/src/cli/guichet

@@ -277,13 +277,27 @@ Result<std::string> ContactCenter::Impl::put_document_locked(const std::string& 
     auto config = queue_config(*object, id);
     if (!config) return config.error();
     if (Status s = resolve_calendar(*object, *config); !s) return s.error();
+    // The queues a chat queue names, and what each must be: any queue to
+    // keep the messages left, the phone line whose hours it keeps, a
+    // real-time text chat to offer.
     for (const char* field :
          {"chat_message_queue_id", "chat_hours_queue_id", "chat_rtt_queue_id"}) {
       if (!object->contains(field)) continue;
       const auto other = json_body::int_or(*object, field, 0);
-      if (other <= 0 || static_cast<std::uint64_t>(other) == id ||
-          !store_.document(kQueue, static_cast<std::uint64_t>(other))) {
+      if (other <= 0 || static_cast<std::uint64_t>(other) == id)
         return not_found("no such queue (another one)", field);
+      auto named = store_.document(kQueue, static_cast<std::uint64_t>(other));
+      if (!named) return not_found("no such queue (another one)", field);
+      boost::system::error_code named_ec;
+      const json::value named_body = json::parse(named->body_json, named_ec);
+      const json::object named_object =
+          !named_ec && named_body.is_object() ? named_body.as_object() : json::object();
+      const std::string channel = json_body::string_or(named_object, "channel", "");
+      if (std::string_view(field) == "chat_hours_queue_id" && channel != "voice")
+        return invalid_argument("a phone queue (the line whose hours it keeps)", field);
+      if (std::string_view(field) == "chat_rtt_queue_id" &&
+          (channel != "chat" || !json_body::bool_or(named_object, "chat_rtt", false))) {
+        return invalid_argument("a real-time text chat queue", field);
       }
     }
     if (json::value* origins = object->if_contains("chat_origins")) {

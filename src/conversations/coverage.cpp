@@ -98,7 +98,9 @@ Result<std::vector<AccessibleCoverage>> ContactCenter::Impl::accessible_coverage
     std::vector<Stretch> present;
     {
       std::lock_guard stats(stats_mutex_);
-      c.since = std::max(today_.since(), zone.to_utc(LocalTime(today)));
+      // Nothing seen since the start yet: nothing known before now.
+      c.since =
+          today_.since() == Time{} ? at : std::max(today_.since(), zone.to_utc(LocalTime(today)));
       for (const AgentSetting& agent : *agents) {
         if (!holds(agent.config, needed)) continue;
         ++c.trained;

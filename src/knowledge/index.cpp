@@ -198,15 +198,25 @@ struct Index::Impl {
     return Status::ok();
   }
 
-  Status remove_locked(std::uint64_t id) {
-    if (articles.erase(id) == 0) return Status::ok();
-    all_tokens -= forward[id].tokens;
-    for (const auto& [term, frequency] : forward[id].frequencies) {
-      auto& holders = postings[term];
-      std::erase(holders, id);
-      if (holders.empty()) postings.erase(term);
+  // The in-memory part of an article gone: its copy, its terms, its postings.
+  void forget(std::uint64_t id) {
+    articles.erase(id);
+    auto counted = forward.find(id);
+    if (counted == forward.end()) return;
+    all_tokens -= counted->second.tokens;
+    for (const auto& [term, frequency] : counted->second.frequencies) {
+      auto holders = postings.find(term);
+      if (holders == postings.end()) continue;
+      std::erase(holders->second, id);
+      if (holders->second.empty()) postings.erase(holders);
     }
-    forward.erase(id);
+    forward.erase(counted);
+    vocabulary_stale = true;
+  }
+
+  Status remove_locked(std::uint64_t id) {
+    if (!articles.contains(id)) return Status::ok();
+    forget(id);
     Statement remove;
     if (Status s = prepare(remove, "DELETE FROM articles WHERE rowid = ?"); !s) return s;
     sqlite3_bind_int64(remove.handle, 1, static_cast<sqlite3_int64>(id));
@@ -392,8 +402,9 @@ struct Index::Impl {
         auto id = term_ids.find(term);
         if (id == term_ids.end()) continue;
         auto holders = postings.find(id->second);
-        if (holders != postings.end())
-          candidates.insert(candidates.end(), holders->second.begin(), holders->second.end());
+        if (holders == postings.end()) continue;
+        for (std::uint64_t article : holders->second)
+          if (articles.contains(article)) candidates.push_back(article);
       }
       std::sort(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
@@ -499,7 +510,7 @@ Status Index::put_all(const std::vector<Article>& articles) {
       // Nothing of it stays: neither the rows nor their copies.
       (void)impl_->exec("ROLLBACK");
       for (const Article& added : articles)
-        impl_->articles.erase(added.id);
+        impl_->forget(added.id);
       return s;
     }
   }

@@ -247,7 +247,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
       "ivr_flow",
       R"({"name":"Standard de la mairie","number":"0100000000",)"
       // The relay provider's calls (sign language, transcription) skip the menu.
-      R"("relay":{"name":"Acce-o","url":"https://www.acce-o.fr/","callers":["+33100000099"],"start":"accueil"},)"
+      R"("relay":{"name":"Acce-o","url":"https://www.acce-o.fr/","callers":["+33100000099"],"start":"horaires-relais"},)"
       R"("steps":[)"
       R"({"id":"horaires","type":"hours","calendar_id":)" +
           std::to_string(id_in(*hours)) +
@@ -266,6 +266,10 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
           R"({"id":"accueil","type":"queue","queue_id":)" +
           q(1) +
           R"(},)"
+          // Past the menu for the relay's operator, not past the hours.
+          R"({"id":"horaires-relais","type":"hours","calendar_id":)" +
+          std::to_string(id_in(*hours)) +
+          R"(,"open":"accueil","closed":"fermee"},)"
           R"({"id":"fermee","type":"voicemail","text":"La mairie est fermée. Elle vous accueille du lundi au vendredi de huit heures trente à dix-sept heures, et le samedi matin. Laissez votre message après le bip.","queue_id":)" +
           q(0) + "}]}",
       admin);

@@ -351,15 +351,26 @@ class HttpServer::Impl {
     while (true) {
       connections_.set_idle(connection, true);  // room may be made by closing it
       http::request_parser<http::string_body> parser;
-      parser.body_limit(options_.body_limit);
+      // The head first: where uploads go, the body may be larger. Beast
+      // checks a Content-Length against the limit as it reads the head, so
+      // the head is read under the largest one, and the path's applied after.
+      std::size_t largest = options_.body_limit;
+      for (const auto& [prefix, limit] : options_.upload_limits)
+        largest = std::max(largest, limit);
+      parser.body_limit(largest);
       parser.header_limit(16 * 1024);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.read_timeout_s));
-      // The head first: where uploads go, the body may be larger.
       auto [read_error, bytes] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
-      if (!read_error && !options_.upload_limits.empty()) {
+      if (!read_error) {
+        std::size_t allowed = options_.body_limit;
         const std::string_view target = parser.get().target();
         for (const auto& [prefix, limit] : options_.upload_limits) {
-          if (target.starts_with(prefix)) parser.body_limit(limit);
+          if (target.starts_with(prefix)) allowed = limit;
+        }
+        if (parser.content_length() && *parser.content_length() > allowed) {
+          read_error = http::error::body_limit;
+        } else {
+          parser.body_limit(allowed);
         }
       }
       if (!read_error && !parser.is_done()) {

@@ -379,6 +379,14 @@ TEST_F(Chat, RealTimeTextShowsEachSideTheOtherTypingCorrectionsIncluded) {
   });
   ASSERT_TRUE(chat_->deliver({started->interaction, agent_, "Bonjour Madame"}));
   citizen.message_from("agent", "Bonjour Madame");
+  // The desk's last draft, raced by its message, is not shown again.
+  const std::size_t seen = citizen.events.size();
+  ASSERT_TRUE(chat_->agent_draft(started->interaction, "Bonjour Madame"));
+  ASSERT_TRUE(chat_->agent_draft(started->interaction, "Et"));
+  citizen.wait_for(
+      [](const json::object& e) { return str(e, "type") == "rtt" && str(e, "text") == "Et"; });
+  for (std::size_t i = seen; i < citizen.events.size(); ++i)
+    EXPECT_NE(str(citizen.events[i], "text"), "Bonjour Madame") << "shown again as a draft";
 
   EXPECT_EQ(chat_->agent_draft(started->interaction, std::string(2001, 'a')).error().code,
             ErrorCode::kInvalidArgument);
@@ -423,6 +431,28 @@ TEST_F(Chat, ARealTimeTextServiceKeepsThePhoneLinesHours) {
   now_ += 4h;
   EXPECT_FALSE(chat_->service(rtt_id)->open) << "the line closes at noon";
   EXPECT_TRUE(chat_->service(rtt_id)->opens_at);
+  // What the fields name must be what they say: a phone line for the
+  // hours, a real-time text chat to offer.
+  auto ordinary = center_.create("queue", R"({"name":"chat-site","channel":"chat"})", 0);
+  ASSERT_TRUE(ordinary);
+  const auto ordinary_id = json::parse(*ordinary).at("id").as_int64();
+  auto wrong_line =
+      center_.create("queue",
+                     R"({"name":"ttr2","channel":"chat","chat_rtt":true,"chat_hours_queue_id":)" +
+                         std::to_string(ordinary_id) + "}",
+                     0);
+  ASSERT_FALSE(wrong_line);
+  EXPECT_EQ(wrong_line.error().field, "chat_hours_queue_id");
+  auto wrong_offer = center_.put("queue", static_cast<std::uint64_t>(ordinary_id),
+                                 R"({"name":"chat-site","channel":"chat","chat_rtt_queue_id":)" +
+                                     std::to_string(line_id) + "}",
+                                 0);
+  ASSERT_FALSE(wrong_offer);
+  EXPECT_EQ(wrong_offer.error().field, "chat_rtt_queue_id");
+  EXPECT_TRUE(center_.put(
+      "queue", static_cast<std::uint64_t>(ordinary_id),
+      R"({"name":"chat-site","channel":"chat","chat_rtt_queue_id":)" + std::to_string(rtt_id) + "}",
+      0));
   // The line cannot go while the text service follows its hours.
   auto removed = center_.remove("queue", static_cast<std::uint64_t>(line_id), 0);
   ASSERT_FALSE(removed);

@@ -160,6 +160,16 @@ TEST_F(Guichet, BadInputGetsAClearError) {
   // Over the 1 MiB limit: refused before it is read whole.
   const std::string huge(2 << 20, 'x');
   EXPECT_EQ(request(port_, "POST", "/api/v1/session", huge).status, 413);
+  // Where citizens' files go, 5 MB: 2 MB is read (and refused for being no
+  // conversation's), 6 MB is not.
+  EXPECT_EQ(request(port_, "POST", "/chat/v1/attachments?name=scan.pdf", "%PDF-" + huge,
+                    "Authorization: Bearer nobody\r\n")
+                .status,
+            404);
+  EXPECT_EQ(request(port_, "POST", "/chat/v1/attachments?name=scan.pdf", std::string(6 << 20, 'x'),
+                    "Authorization: Bearer nobody\r\n")
+                .status,
+            413);
   // Not HTTP at all.
   EXPECT_EQ(send_raw(port_, "HELLO\r\n\r\n").status, 400);
   // Still serving after all that.

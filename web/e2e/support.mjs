@@ -149,14 +149,22 @@ export function checker(out) {
     }
   }
   async function audit(page, name) {
+    // What is still arriving (the offer's fade-in) is measured once there:
+    // mid-animation its colours are blends, not what the user reads.
+    await page.evaluate(() =>
+      Promise.all(document.getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined))));
     await page.evaluate(axeSource);
     const result = await page.evaluate(() =>
       // eslint-disable-next-line no-undef
       axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
     );
     for (const violation of result.violations) {
+      // Which element, as it was, and what axe measured (colours, ratio).
       check(false, `axe on ${name}: ${violation.id} (${violation.nodes.length} nodes): ${violation.help}` +
-        ` — ${violation.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+        ` — ${violation.nodes.slice(0, 3).map((n) =>
+          `${n.target.join(" ")} ${n.html.slice(0, 160)} ${JSON.stringify(n.any?.[0]?.data ?? "")}`).join(", ")}`);
     }
     await page.screenshot({ path: join(out, `${String(++shots).padStart(2, "0")}-${name}.png`), fullPage: true });
   }

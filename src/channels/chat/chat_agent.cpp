@@ -27,9 +27,11 @@ void ChatChannel::Impl::on_events(const std::vector<routing::Event>& events) {
         case routing::EventType::kQueued:
           c.phase = Phase::kWaiting;
           c.agent = 0;
+          clear_agent_draft(c, wakes);  // transferred: the last agent's words go
           emit_status(c, wakes);
           break;
         case routing::EventType::kAccepted:
+          if (c.agent != e.agent) clear_agent_draft(c, wakes);
           c.phase = Phase::kWithAgent;
           c.agent = e.agent;
           c.last_activity = e.at;
@@ -94,6 +96,7 @@ Status ChatChannel::Impl::deliver(const channels::Reply& reply) {
     Conversation& c = *found->second;
     if (c.phase == Phase::kEnded) return failed_precondition("the citizen has left the chat", "id");
     c.agent_draft.clear();  // sent: the draft is a message now
+    c.agent_sent = reply.text;
     emit_message(c, "agent", reply.text, host_.now(), "", "", wakes);
     connected = !c.streams.empty();
   }
@@ -120,7 +123,10 @@ Status ChatChannel::Impl::agent_draft(std::uint64_t interaction, const std::stri
     if (!c.rtt) return failed_precondition("not a real-time text conversation", "id");
     if (c.phase != Phase::kWithAgent)
       return failed_precondition("nobody is writing with the citizen", "id");
-    if (c.agent_draft == text) return Status::ok();
+    // A draft that is the message just sent came late (the desk's last
+    // draft raced its message): the citizen has it as a message already.
+    if (c.agent_draft == text || (c.agent_draft.empty() && text == c.agent_sent))
+      return Status::ok();
     c.agent_draft = text;
     tell(c, "{\"type\":\"rtt\",\"from\":\"agent\",\"text\":" + json_quote(text) + "}", wakes);
   }
@@ -322,6 +328,12 @@ void ChatChannel::Impl::work() {
     if (c->suspensions != suspensions) continue;
     schedule_next(*c, c);
   }
+}
+
+void ChatChannel::Impl::clear_agent_draft(Conversation& c, Wakes& wakes) {
+  if (c.agent_draft.empty()) return;
+  c.agent_draft.clear();
+  tell(c, R"({"type":"rtt","from":"agent","text":""})", wakes);
 }
 
 void ChatChannel::Impl::schedule_next(Conversation& c, const std::shared_ptr<Conversation>& self) {

@@ -106,8 +106,10 @@ Result<ChatAttachment> ChatChannel::Impl::attach(const std::string& token, const
   // then a message naming it, durable (after the event, on the same writer).
   const std::string json = attachment_json(kept);
   host_.note(interaction, "attachment", json);
+  // Said in the conversation's language (the agent reads it as it is).
   const std::string said =
-      "Pièce jointe : " + kept.name + " (" + type->label + ", " + size_text(kept.size) + ")";
+      (conversation->language == Language::kFrench ? "Pièce jointe : " : "Attachment: ") +
+      kept.name + " (" + type->label + ", " + size_text(kept.size) + ")";
   Result<Time> written = host_.receive(interaction, said);
   if (!written) return written.error();
   host_.tell_agent(interaction, "citizen_attachment", json);

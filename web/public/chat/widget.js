@@ -34,7 +34,8 @@
     if (open && !frame) {
       frame = document.createElement("iframe");
       frame.title = label;
-      frame.src = base + "/chat/frame.html?service=" + encodeURIComponent(script.dataset.service) + "&lang=" + lang;
+      frame.src = base + "/chat/frame.html?service=" + encodeURIComponent(script.dataset.service) + "&lang=" + lang +
+        "&origin=" + encodeURIComponent(location.origin);
       frame.style.cssText = "border:0;width:100%;height:100%";
       frame.setAttribute("allow", "clipboard-write");
       panel.appendChild(frame);

@@ -105,12 +105,26 @@ const ownStorage = (() => {
   }
 })();
 
+// The website embedding the frame, as the loader names it (the queue's
+// chat_origins decide which may, by CSP frame-ancestors): what is posted to
+// the parent goes to that origin only — the state resuming needs holds the
+// token. A page of its own has no parent to post to.
+const parentOrigin = (() => {
+  const named = params.get("origin") ?? "";
+  try {
+    if (named && new URL(named).origin === named) return named;
+  } catch {
+    /* not an origin */
+  }
+  return location.ancestorOrigins?.[0] ?? "*";
+})();
+
 function keep(value: string | null) {
   if (ownStorage) {
     if (value === null) sessionStorage.removeItem(storageKey);
     else sessionStorage.setItem(storageKey, value);
   } else {
-    parent.postMessage({ type: "guichet-chat:save", value }, "*");
+    parent.postMessage({ type: "guichet-chat:save", value }, parentOrigin);
   }
 }
 
@@ -124,7 +138,7 @@ function kept(): Promise<string | null> {
       window.clearTimeout(timer);
       resolve(typeof event.data.value === "string" ? event.data.value : null);
     });
-    parent.postMessage({ type: "guichet-chat:restore" }, "*");
+    parent.postMessage({ type: "guichet-chat:restore" }, parentOrigin);
   });
 }
 
@@ -142,12 +156,12 @@ root.append(
   el("header", { class: "chat-header" }, heading, el("div", { class: "chat-header__tools" }, languageButton, closeButton)),
   body,
 );
-closeButton.addEventListener("click", () => parent.postMessage("guichet-chat:close", "*"));
+closeButton.addEventListener("click", () => parent.postMessage("guichet-chat:close", parentOrigin));
 // A page of its own (the link beside a phone number), not in a website's
 // frame: nothing to close.
 closeButton.hidden = window.top === window;
 document.addEventListener("keydown", (e) => {
-  if (e.key === "Escape") parent.postMessage("guichet-chat:close", "*");
+  if (e.key === "Escape") parent.postMessage("guichet-chat:close", parentOrigin);
 });
 languageButton.addEventListener("click", () => {
   lang = lang === "fr" ? "en" : "fr";
@@ -200,7 +214,8 @@ function renderBefore() {
   if (service.rtt_service) {
     body.append(
       el("p", { class: "fr-text--sm" },
-        el("a", { class: "fr-link", href: `/chat/frame.html?service=${service.rtt_service}&lang=${lang}` }, t("rttLink"))),
+        el("a", { class: "fr-link", href: `/chat/frame.html?service=${service.rtt_service}&lang=${lang}${
+          params.get("origin") ? `&origin=${encodeURIComponent(params.get("origin")!)}` : ""}` }, t("rttLink"))),
     );
   }
   const name = el("input", { class: "fr-input", id: "chat-name", name: "name", maxlength: "100", autocomplete: "name" });
@@ -555,7 +570,8 @@ function showStatus(event: ChatEvent) {
     : event.by === "closed" ? t("endedClosed")
     : t("statusEnded");
   if (statusLine.textContent !== text) statusLine.textContent = text;
-  if (event.status === "ended") showAgentDraft("");
+  // A new advisor, waiting again, the end: the last one's words go.
+  if (event.status !== "with_agent") showAgentDraft("");
   // Ended: a message form not sent is no longer offered (also on a replay).
   if (event.status === "ended") log.querySelectorAll("form.chat-leave").forEach((f) => f.closest("li")?.remove());
   updateControls();

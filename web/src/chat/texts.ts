@@ -66,7 +66,7 @@ const fr = {
   tooBig: "fichier trop lourd : 5 Mo au plus",
   download: "Télécharger {name}",
   rttLink: "Vous êtes sourd, malentendant ou aphasique ? Écrivez en temps réel avec un conseiller",
-  rttIntro: "Texte en temps réel : le conseiller voit ce que vous écrivez au fur et à mesure, et vous voyez ce qu'il écrit. Ouvert aux mêmes horaires que l'accueil téléphonique.",
+  rttIntro: "Texte en temps réel : le conseiller voit ce que vous écrivez au fur et à mesure, et vous voyez ce qu'il écrit.",
   rttHint: "Le conseiller voit ce que vous tapez, lettre par lettre. Entrée envoie, Maj+Entrée va à la ligne.",
   agentDraft: "Le conseiller écrit :",
 };
@@ -139,7 +139,7 @@ const en: Record<Key, string> = {
   tooBig: "file too large: at most 5 MB",
   download: "Download {name}",
   rttLink: "Deaf, hard of hearing or aphasic? Write in real time with an advisor",
-  rttIntro: "Real-time text: the advisor sees what you write as you type it, and you see what they write. Open in the same hours as the phone line.",
+  rttIntro: "Real-time text: the advisor sees what you write as you type it, and you see what they write.",
   rttHint: "The advisor sees what you type, letter by letter. Enter sends, Shift+Enter starts a new line.",
   agentDraft: "The advisor is writing:",
 };

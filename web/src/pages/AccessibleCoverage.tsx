@@ -108,14 +108,7 @@ function QueueCoverage({ coverage: c }: { coverage: Coverage }) {
                 <tr key={day.date}>
                   <th scope="row">{dayText(day.date)}</th>
                   <td>{c.phone_queue_id ? phone : t("coverage.noLine")}</td>
-                  <td>
-                    {accessible}{" "}
-                    {c.phone_queue_id && phone !== accessible && (
-                      <Badge severity="warning" small>
-                        {t("coverage.differs")}
-                      </Badge>
-                    )}
-                  </td>
+                  <td>{accessible}</td>
                 </tr>
               );
             })}

@@ -169,6 +169,8 @@ class ChatChannel::Impl {
   // continuation calls resume(), which runs `next` (if any) before the
   // conversation's other jobs.
   void suspend(Conversation& conversation);
+  // Under mutex_: the agent's draft gone from the citizen's screen.
+  void clear_agent_draft(Conversation& c, Wakes& wakes);
   // Under mutex_: the conversation's next job to a worker, or it rests.
   void schedule_next(Conversation& c, const std::shared_ptr<Conversation>& self);
   void resume(const std::shared_ptr<Conversation>& conversation, std::function<void()> next = {});

@@ -51,7 +51,8 @@ struct Conversation {
   bool rtt = false;
   std::string citizen_draft;
   std::string agent_draft;
-  bool draft_pending = false;                         // a job will pass the citizen's draft on
+  std::string agent_sent;      // the agent's last message (a late draft of it is dropped)
+  bool draft_pending = false;  // a job will pass the citizen's draft on
   std::map<std::string, ChatAttachment> attachments;  // the citizen's files, by id
   Time ended_at{};
   std::set<Stream*> streams;

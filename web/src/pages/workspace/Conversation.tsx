@@ -139,6 +139,10 @@ export function Conversation({
     event.preventDefault();
     if (!text.trim()) return;
     setError(null);
+    // The last draft must not come after the message (the citizen would see
+    // it again as being typed).
+    window.clearTimeout(draft.current.timer);
+    draft.current = { timer: 0, sentAt: Date.now(), sent: text, text };
     const result = await settle(
       client.POST("/api/v1/interactions/{id}/messages", {
         params: { path: { id: item.id } },
@@ -150,7 +154,6 @@ export function Conversation({
       return;
     }
     setText("");
-    window.clearTimeout(draft.current.timer);
     draft.current = { timer: 0, sentAt: Date.now(), sent: "", text: "" };
     onSent(result.value);
   };
@@ -230,7 +233,7 @@ export function Conversation({
               ref: reply,
               value: text,
               rows: 3,
-              maxLength: 4000,
+              maxLength: rtt ? 2000 : 4000, // a real-time text draft: the chat's limit
               onChange: (e) => {
                 setText(e.target.value);
                 if (!rtt && chat && Date.now() - lastTyping.current > 3000) {

@@ -205,7 +205,8 @@ export function bodyOf(f: QueueFormState, t: AdminT): { body: QueueBody } | { pr
       if (f.chat_message_queue_id) body.chat_message_queue_id = Number(f.chat_message_queue_id);
       if (f.chat_rtt) body.chat_rtt = true;
       if (f.chat_hours_queue_id) body.chat_hours_queue_id = Number(f.chat_hours_queue_id);
-      if (f.chat_rtt_queue_id) body.chat_rtt_queue_id = Number(f.chat_rtt_queue_id);
+      // A real-time text queue offers no other (its field is hidden then).
+      if (f.chat_rtt_queue_id && !f.chat_rtt) body.chat_rtt_queue_id = Number(f.chat_rtt_queue_id);
     }
 
     const required_skills = f.skills.map((row, i) => {
