@@ -479,7 +479,8 @@ TEST_F(Chat, ACitizensFileIsKeptForTheAdvisorAndOthersAreRefusedWithTheReason) {
   auto started = chat_->start_conversation(queue, "", "fr", "192.0.2.1");
   ASSERT_TRUE(started);
   Citizen citizen = open(*started);
-  const std::string png("\x89PNG\r\n\x1A\n\0\0\0\rIHDR-a-scan", 25);
+  static constexpr char kPng[] = "\x89PNG\r\n\x1A\n\0\0\0\rIHDR-a-scan";
+  const std::string png(kPng, sizeof kPng - 1);
   auto to_bot = chat_->attach(started->token, "scan.png", png);
   ASSERT_FALSE(to_bot);
   EXPECT_EQ(to_bot.error().code, ErrorCode::kFailedPrecondition) << "the bot reads no files";

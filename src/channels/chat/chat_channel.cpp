@@ -88,6 +88,10 @@ ChatChannel::Impl::~Impl() {
     // Writes under way call back into this channel: they end first.
     std::unique_lock lock(mutex_);
     resumed_cv_.wait(lock, [this] { return suspended_ == 0; });
+    // Jobs never run hold their conversation (a cycle): they go.
+    ready_.clear();
+    for (auto& [token, conversation] : by_token_)
+      conversation->jobs.clear();
   }
   // Streams still connected end with their connections: they are told.
   Wakes wakes;
