@@ -236,53 +236,38 @@ void ChatChannel::Impl::bot_turn(const std::shared_ptr<Conversation>& conversati
     turn = conversation->bot->on_question(text, hits ? *hits : std::vector<knowledge::Hit>{});
   }
   if (turn.kind == BotTurn::Kind::kHandOver) return hand_over(conversation, turn.text);
-  // The answer recorded without waiting: shown once durable.
+  bot_says(conversation, as_text(turn), turn.articles, turn.kind == BotTurn::Kind::kAnswer,
+           turn.text);
+}
+
+void ChatChannel::Impl::bot_says(const std::shared_ptr<Conversation>& conversation,
+                                 const std::string& recorded_text,
+                                 const std::vector<knowledge::Hit>& articles, bool asks,
+                                 const std::string& shown_text, std::function<void()> then) {
   std::uint64_t interaction;
   {
     std::lock_guard lock(mutex_);
     interaction = conversation->interaction;
     suspend(*conversation);
   }
-  const bool asks = turn.kind == BotTurn::Kind::kAnswer;
-  std::string recorded = as_text(turn);  // before `turn` moves into the continuation
+  // Recorded without waiting: shown once durable, then `then`.
+  std::string shown = shown_text.empty() ? recorded_text : shown_text;
+  std::string articles_shown = articles.empty() ? std::string() : articles_json(articles);
   host_.record_message_async(
-      interaction, true, std::move(recorded),
-      [this, conversation, turn = std::move(turn), asks](Result<Time> at) {
+      interaction, true, recorded_text,
+      [this, conversation, asks, shown = std::move(shown),
+       articles_shown = std::move(articles_shown), then = std::move(then)](Result<Time> at) {
         Wakes wakes;
         {
           std::lock_guard lock(mutex_);
           Conversation& c = *conversation;
           c.bot_asked = asks;
-          emit_message(c, "bot", turn.text, at ? *at : host_.now(), "",
-                       turn.articles.empty() ? std::string() : articles_json(turn.articles), wakes,
-                       asks);
+          emit_message(c, "bot", shown, at ? *at : host_.now(), "", articles_shown, wakes, asks);
         }
         for (auto& wake : wakes)
           wake();
-        resume(conversation);
+        resume(conversation, then);
       });
-}
-
-void ChatChannel::Impl::bot_says(const std::shared_ptr<Conversation>& conversation,
-                                 const std::string& recorded_text,
-                                 const std::vector<knowledge::Hit>& articles, bool asks,
-                                 const std::string& shown_text) {
-  std::uint64_t interaction;
-  {
-    std::lock_guard lock(mutex_);
-    interaction = conversation->interaction;
-  }
-  auto at = host_.record_message(interaction, true, recorded_text);
-  Wakes wakes;
-  {
-    std::lock_guard lock(mutex_);
-    Conversation& c = *conversation;
-    c.bot_asked = asks;
-    emit_message(c, "bot", shown_text.empty() ? recorded_text : shown_text, at ? *at : host_.now(),
-                 "", articles.empty() ? std::string() : articles_json(articles), wakes, asks);
-  }
-  for (auto& wake : wakes)
-    wake();
 }
 
 void ChatChannel::Impl::feedback(const std::shared_ptr<Conversation>& conversation, bool answered) {
@@ -299,7 +284,6 @@ void ChatChannel::Impl::feedback(const std::shared_ptr<Conversation>& conversati
 
 void ChatChannel::Impl::hand_over(const std::shared_ptr<Conversation>& conversation,
                                   const std::string& connecting) {
-  std::uint64_t interaction;
   std::uint64_t queue_now;
   {
     std::lock_guard lock(mutex_);
@@ -314,21 +298,27 @@ void ChatChannel::Impl::hand_over(const std::shared_ptr<Conversation>& conversat
       said += french ? " Vous pouvez laisser un message : le service vous répondra."
                      : " You can leave a message: the service will answer you.";
     }
-    bot_says(conversation, said, {}, false);
-    Wakes wakes;
-    {
-      std::lock_guard lock(mutex_);
-      append(*conversation,
-             std::string("\"type\":\"closed\",\"messages\":") +
-                 (face->messages ? "true" : "false") +
-                 (face->opens_at ? ",\"opens_at\":" + json_quote(iso8601(*face->opens_at)) : ""),
-             wakes);
-    }
-    for (auto& wake : wakes)
-      wake();
+    // Then the citizen may leave a message instead.
+    const std::string closed =
+        std::string("\"type\":\"closed\",\"messages\":") + (face->messages ? "true" : "false") +
+        (face->opens_at ? ",\"opens_at\":" + json_quote(iso8601(*face->opens_at)) : "");
+    bot_says(conversation, said, {}, false, {}, [this, conversation, closed] {
+      Wakes wakes;
+      {
+        std::lock_guard lock(mutex_);
+        append(*conversation, closed, wakes);
+      }
+      for (auto& wake : wakes)
+        wake();
+    });
     return;
   }
-  bot_says(conversation, connecting, {}, false);
+  bot_says(conversation, connecting, {}, false, {},
+           [this, conversation] { route_after_words(conversation); });
+}
+
+void ChatChannel::Impl::route_after_words(const std::shared_ptr<Conversation>& conversation) {
+  std::uint64_t interaction;
   {
     std::lock_guard lock(mutex_);
     if (conversation->phase != Phase::kBot) return;

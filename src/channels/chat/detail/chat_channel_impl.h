@@ -114,11 +114,14 @@ class ChatChannel::Impl {
   void citizen_writes(const std::shared_ptr<Conversation>& conversation,
                       const std::string& client_id, std::string text);
 
-  // On a worker: the bot's words recorded, then shown (with its articles,
-  // and "did that answer?" when it asks).
+  // In a job: the bot's words recorded without waiting, shown once
+  // durable (with its articles, and "did that answer?" when it asks); then
+  // `then`, as the conversation's next job.
   void bot_says(const std::shared_ptr<Conversation>& conversation, const std::string& recorded_text,
                 const std::vector<knowledge::Hit>& articles, bool asks,
-                const std::string& shown_text = {});
+                const std::string& shown_text = {}, std::function<void()> then = {});
+  // On a worker, after the bot said it connects: to the queue.
+  void route_after_words(const std::shared_ptr<Conversation>& conversation);
   void feedback(const std::shared_ptr<Conversation>& conversation, bool answered);
 
   // On a worker: to a person, the bot saying `connecting` first. The
