@@ -1,0 +1,220 @@
+// Reading a mail with GMime 3 (mail.h). GMime's getters are borrowed, what
+// it makes (*_new, construct_message, get_text, get_mime_type) is owned:
+// owned objects go in Owned<>, owned strings in Text.
+#include "channels/email/mail.h"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace guichet::email {
+
+namespace {
+
+template <typename T>
+using Owned = std::unique_ptr<T, decltype(&g_object_unref)>;
+
+template <typename T>
+Owned<T> own(T* object) {
+  return Owned<T>(object, &g_object_unref);
+}
+
+// A string GMime made for us.
+struct Text {
+  char* value = nullptr;
+  explicit Text(char* v) : value(v) {}
+  ~Text() { g_free(value); }
+  Text(const Text&) = delete;
+  Text& operator=(const Text&) = delete;
+  std::string str() const { return value ? std::string(value) : std::string(); }
+};
+
+void initialise_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string header(GMimeObject* object, const char* name) {
+  const char* value = g_mime_object_get_header(object, name);
+  return value ? std::string(value) : std::string();
+}
+
+std::string trimmed(std::string text) {
+  const auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  while (!text.empty() && space(static_cast<unsigned char>(text.front())))
+    text.erase(text.begin());
+  while (!text.empty() && space(static_cast<unsigned char>(text.back())))
+    text.pop_back();
+  return text;
+}
+
+void add_addresses(InternetAddressList* list, std::vector<MailAddress>& out) {
+  if (!list) return;
+  const int count = internet_address_list_length(list);
+  for (int i = 0; i < count; ++i) {
+    InternetAddress* address = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_GROUP(address)) {
+      add_addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address)), out);
+      continue;
+    }
+    if (!INTERNET_ADDRESS_IS_MAILBOX(address)) continue;
+    const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address));
+    if (!addr || !*addr) continue;
+    const char* name = internet_address_get_name(address);
+    out.push_back({lower(addr), name ? std::string(name) : std::string()});
+  }
+}
+
+std::optional<MailAddress> first_address(InternetAddressList* list) {
+  std::vector<MailAddress> all;
+  add_addresses(list, all);
+  if (all.empty()) return std::nullopt;
+  return all.front();
+}
+
+std::string message_id_in(const std::string& value) {
+  if (value.empty()) return {};
+  Text decoded(g_mime_utils_decode_message_id(value.c_str()));
+  return decoded.str();
+}
+
+// The bytes of a part, decoded (base64, quoted-printable).
+std::string content_of(GMimePart* part) {
+  GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+  if (!wrapper) return {};
+  auto memory = own(g_mime_stream_mem_new());
+  if (g_mime_data_wrapper_write_to_stream(wrapper, memory.get()) < 0) return {};
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len)
+               : std::string();
+}
+
+struct Walk {
+  Mail* mail;
+};
+
+void visit(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
+  Mail& mail = *static_cast<Walk*>(data)->mail;
+  if (!GMIME_IS_PART(object)) return;  // containers: their parts come one by one
+  GMimePart* part = GMIME_PART(object);
+  GMimeContentType* type = g_mime_object_get_content_type(object);
+  Text mime(type ? g_mime_content_type_get_mime_type(type) : nullptr);
+  const std::string mime_type = lower(mime.str());
+  const char* disposition = g_mime_object_get_disposition(object);
+  const bool attached = disposition && lower(disposition) == "attachment";
+  const char* filename = g_mime_part_get_filename(part);
+  // The text the sender wrote: the first plain and the first HTML part
+  // that are not files (GMime converts their charset to UTF-8).
+  if (GMIME_IS_TEXT_PART(object) && !attached && !filename) {
+    if (mime_type == "text/plain" && mail.text.empty()) {
+      Text text(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
+      mail.text = text.str();
+      return;
+    }
+    if (mime_type == "text/html" && mail.html.empty()) {
+      Text text(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
+      mail.html = text.str();
+      return;
+    }
+  }
+  MailFile file;
+  file.name = filename ? std::string(filename) : std::string();
+  file.type = mime_type.empty() ? "application/octet-stream" : mime_type;
+  file.inline_part = !attached && g_mime_object_get_content_id(object) != nullptr;
+  file.content = content_of(part);
+  mail.files.push_back(std::move(file));
+}
+
+Automatic automatic_of(GMimeMessage* message, const Mail& mail) {
+  GMimeObject* object = GMIME_OBJECT(message);
+  const std::string auto_submitted = lower(trimmed(header(object, "Auto-Submitted")));
+  const std::string precedence = lower(trimmed(header(object, "Precedence")));
+  const std::string return_path = trimmed(header(object, "Return-Path"));
+  const std::string from = mail.from ? mail.from->address : std::string();
+  const std::string local = from.substr(0, from.find('@'));
+  GMimeObject* body = g_mime_message_get_mime_part(message);
+  GMimeContentType* type = body ? g_mime_object_get_content_type(body) : nullptr;
+  const bool report = type && g_mime_content_type_is_type(type, "multipart", "report");
+  // Delivery failures first: a bounce may also say Auto-Submitted.
+  if (report || return_path == "<>" || local == "mailer-daemon" || local == "postmaster")
+    return Automatic::kBounce;
+  if ((!auto_submitted.empty() && auto_submitted != "no") || precedence == "auto_reply" ||
+      !header(object, "X-Autoreply").empty() || !header(object, "X-Autorespond").empty() ||
+      !header(object, "X-Auto-Response-Suppress").empty()) {
+    return Automatic::kAutoReply;
+  }
+  if (precedence == "bulk" || precedence == "list" || precedence == "junk" ||
+      !header(object, "List-Id").empty() || !header(object, "List-Unsubscribe").empty()) {
+    return Automatic::kList;
+  }
+  return Automatic::kNone;
+}
+
+}  // namespace
+
+Result<Mail> parse_mail(std::string_view raw) {
+  initialise_once();
+  if (raw.empty()) return invalid_argument("an empty mail", "mail");
+  // GMime reads from a stream of its own: a copy of the bytes.
+  auto stream = own(g_mime_stream_mem_new_with_buffer(raw.data(), static_cast<gsize>(raw.size())));
+  auto parser = own(g_mime_parser_new_with_stream(stream.get()));
+  GMimeMessage* parsed = g_mime_parser_construct_message(parser.get(), nullptr);
+  if (!parsed) return invalid_argument("not a mail (RFC 5322)", "mail");
+  auto message = own(parsed);
+  GMimeObject* object = GMIME_OBJECT(message.get());
+
+  Mail mail;
+  if (const char* id = g_mime_message_get_message_id(message.get())) mail.message_id = id;
+  mail.in_reply_to = message_id_in(header(object, "In-Reply-To"));
+  if (const std::string references = header(object, "References"); !references.empty()) {
+    GMimeReferences* list = g_mime_references_parse(nullptr, references.c_str());
+    if (list) {
+      const int count = g_mime_references_length(list);
+      for (int i = 0; i < count; ++i) {
+        if (const char* id = g_mime_references_get_message_id(list, i))
+          mail.references.emplace_back(id);
+      }
+      g_mime_references_free(list);
+    }
+  }
+  mail.from = first_address(g_mime_message_get_from(message.get()));
+  add_addresses(g_mime_message_get_to(message.get()), mail.to);
+  add_addresses(g_mime_message_get_cc(message.get()), mail.cc);
+  mail.reply_to = first_address(g_mime_message_get_reply_to(message.get()));
+  if (const char* subject = g_mime_message_get_subject(message.get())) mail.subject = subject;
+  mail.date = trimmed(header(object, "Date"));
+  // Nothing a mail has: not a mail (a text file, noise).
+  if (!mail.from && mail.message_id.empty() && mail.date.empty() && mail.subject.empty())
+    return invalid_argument("not a mail: no From, Message-ID, Date or Subject", "mail");
+
+  Walk walk{&mail};
+  g_mime_message_foreach(message.get(), &visit, &walk);
+  mail.automatic = automatic_of(message.get(), mail);
+  return mail;
+}
+
+std::optional<std::uint64_t> reference_in(std::string_view subject) {
+  for (std::size_t at = subject.find("[GU-"); at != std::string_view::npos;
+       at = subject.find("[GU-", at + 1)) {
+    std::size_t end = at + 4;
+    std::uint64_t id = 0;
+    while (end < subject.size() && std::isdigit(static_cast<unsigned char>(subject[end])) &&
+           end - at - 4 < 18) {
+      id = id * 10 + static_cast<std::uint64_t>(subject[end] - '0');
+      ++end;
+    }
+    if (end > at + 4 && end < subject.size() && subject[end] == ']' && id > 0) return id;
+  }
+  return std::nullopt;
+}
+
+}  // namespace guichet::email
