@@ -104,6 +104,22 @@ struct Walk {
 
 void visit(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
   Mail& mail = *static_cast<Walk*>(data)->mail;
+  // A mail forwarded as an attachment (or the original in a bounce): kept
+  // whole, as a file.
+  if (GMIME_IS_MESSAGE_PART(object)) {
+    GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
+    if (!inner) return;
+    auto memory = own(g_mime_stream_mem_new());
+    if (g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, memory.get()) < 0) return;
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
+    MailFile file;
+    const char* subject = g_mime_message_get_subject(inner);
+    file.name = std::string(subject && *subject ? subject : "message") + ".eml";
+    file.type = "message/rfc822";
+    if (bytes) file.content.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+    mail.files.push_back(std::move(file));
+    return;
+  }
   if (!GMIME_IS_PART(object)) return;  // containers: their parts come one by one
   GMimePart* part = GMIME_PART(object);
   GMimeContentType* type = g_mime_object_get_content_type(object);
@@ -143,15 +159,23 @@ Automatic automatic_of(GMimeMessage* message, const Mail& mail) {
   const std::string local = from.substr(0, from.find('@'));
   GMimeObject* body = g_mime_message_get_mime_part(message);
   GMimeContentType* type = body ? g_mime_object_get_content_type(body) : nullptr;
-  const bool report = type && g_mime_content_type_is_type(type, "multipart", "report");
-  // Delivery failures first: a bounce may also say Auto-Submitted.
-  if (report || return_path == "<>" || local == "mailer-daemon" || local == "postmaster")
+  // A delivery status notification (RFC 3464); a read receipt is a report
+  // too, of another type (disposition-notification): an auto-reply.
+  const char* report_type = type && g_mime_content_type_is_type(type, "multipart", "report")
+                                ? g_mime_content_type_get_parameter(type, "report-type")
+                                : nullptr;
+  if ((report_type && lower(report_type) == "delivery-status") || local == "mailer-daemon" ||
+      local == "postmaster") {
     return Automatic::kBounce;
-  if ((!auto_submitted.empty() && auto_submitted != "no") || precedence == "auto_reply" ||
+  }
+  // Auto-Submitted's first word ("no; comment" is a person's mail).
+  const std::string submitted = auto_submitted.substr(0, auto_submitted.find_first_of("; \t("));
+  if ((!submitted.empty() && submitted != "no") || report_type || precedence == "auto_reply" ||
       !header(object, "X-Autoreply").empty() || !header(object, "X-Autorespond").empty() ||
       !header(object, "X-Auto-Response-Suppress").empty()) {
-    return Automatic::kAutoReply;
+    return Automatic::kAutoReply;  // out-of-office replies are sent from <> too (RFC 3834)
   }
+  if (return_path == "<>") return Automatic::kBounce;
   if (precedence == "bulk" || precedence == "list" || precedence == "junk" ||
       !header(object, "List-Id").empty() || !header(object, "List-Unsubscribe").empty()) {
     return Automatic::kList;

@@ -91,6 +91,15 @@ TEST(Mail, WhatAMachineSentIsKnownAsSuch) {
   EXPECT_EQ(automatic("From: a@b.fr\nSubject: Absent\nAuto-Submitted: auto-replied\n"),
             Automatic::kAutoReply);
   EXPECT_EQ(automatic("From: a@b.fr\nSubject: x\nAuto-Submitted: no\n"), Automatic::kNone);
+  EXPECT_EQ(automatic("From: a@b.fr\nSubject: x\nAuto-Submitted: no (manual)\n"), Automatic::kNone);
+  EXPECT_EQ(
+      automatic("Return-Path: <>\nFrom: a@b.fr\nSubject: Absent\nAuto-Submitted: auto-replied\n"),
+      Automatic::kAutoReply)
+      << "an out-of-office comes from the null sender too (RFC 3834)";
+  EXPECT_EQ(automatic("From: a@b.fr\nSubject: Lu\nContent-Type: multipart/report; "
+                      "report-type=disposition-notification; boundary=\"r\"\n"),
+            Automatic::kAutoReply)
+      << "a read receipt";
   EXPECT_EQ(automatic("From: a@b.fr\nSubject: Absent\nX-Auto-Response-Suppress: All\n"),
             Automatic::kAutoReply)
       << "Exchange's out-of-office";
@@ -125,6 +134,31 @@ Content-Transfer-Encoding: base64
   auto no_body = parse_mail("From: a@b.fr\r\nSubject: vide\r\n");
   ASSERT_TRUE(no_body);
   EXPECT_TRUE(no_body->text.empty());
+}
+
+TEST(Mail, AMailForwardedAsAnAttachmentIsKept) {
+  auto mail = parse_mail(crlf(R"(From: a@b.fr
+Subject: Fwd: ma demande
+Content-Type: multipart/mixed; boundary="m"
+
+--m
+Content-Type: text/plain
+
+Voici le courriel d'origine.
+--m
+Content-Type: message/rfc822
+
+From: c@d.fr
+Subject: Demande initiale
+
+Bonjour.
+--m--
+)"));
+  ASSERT_TRUE(mail) << mail.error().message;
+  ASSERT_EQ(mail->files.size(), 1u);
+  EXPECT_EQ(mail->files[0].type, "message/rfc822");
+  EXPECT_EQ(mail->files[0].name, "Demande initiale.eml");
+  EXPECT_NE(mail->files[0].content.find("Bonjour."), std::string::npos);
 }
 
 TEST(Mail, TheReferenceInASubjectIsOursOnly) {

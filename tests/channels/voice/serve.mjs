@@ -57,9 +57,15 @@ export async function startVoiceServer(guichet, name, extraArgs = [], { fileLimi
   await api("POST", "/api/v1/ivr-flows", {
     name: "Accueil", number: "0140000000", steps: [{ id: "file", type: "queue", queue_id: queue.id }],
   });
+  // The HTTP server answers before the voice channel is up (it starts
+  // after): a 404 from /stats/voice meanwhile is waited out too.
+  let last = null;
   for (let i = 0; ; i++) {
-    if ((await api("GET", "/api/v1/stats/voice")).numbers >= 1) break;
-    if (i === 400) fail("the IVR flow was not loaded within 20 s");
+    const stats = await api("GET", "/api/v1/stats/voice").catch((e) => (last = String(e), null));
+    if (stats && stats.numbers >= 1) break;
+    if (stats) last = JSON.stringify(stats);
+    if (state.exited) fail("the server stopped");
+    if (i === 400) fail(`the voice channel or its IVR flow was not up within 20 s: ${last}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return { server, work, base, sipPort, api, fail, queue, state };
