@@ -410,7 +410,7 @@ void ChatChannel::Impl::watch() {
       submit(c, [this, c] { end_by_citizen(c); });
     if (tick % 60 == 0) {
       std::erase_if(starts_, [&](const auto& entry) {
-        return entry.second.empty() || now - entry.second.back() > Duration(10LL * 60 * 1000);
+        return entry.second.empty() || now - entry.second.back() > detail::kStartsWindow;
       });
     }
     lock.unlock();

@@ -83,11 +83,9 @@ Result<ChatAttachment> ChatChannel::Impl::attach(const std::string& token, const
     if (c.phase == Phase::kBot)
       return failed_precondition("a file goes to an advisor: ask for one first", "phase");
     const Time now = host_.now();
-    while (!c.recent.empty() && now - c.recent.front() > Duration(60'000))
-      c.recent.pop_front();
-    if (static_cast<int>(c.recent.size()) >= options_.messages_per_minute)
+    if (!detail::take_from_window(c.recent, now, detail::kMessagesWindow,
+                                  options_.messages_per_minute))
       return failed_precondition("too many messages: wait a moment", "rate");
-    c.recent.push_back(now);
     c.last_activity = now;
     interaction = c.interaction;
   }

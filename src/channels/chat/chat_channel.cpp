@@ -62,9 +62,19 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
+bool take_from_window(std::deque<Time>& recent, Time now, Duration window, int limit) {
+  while (!recent.empty() && now - recent.front() > window)
+    recent.pop_front();
+  if (limit > 0 && static_cast<int>(recent.size()) >= limit) return false;
+  recent.push_back(now);
+  return true;
+}
+
 }  // namespace detail
 
 using detail::random_hex;
+using detail::kStartsWindow;
+using detail::take_from_window;
 using detail::trimmed;
 
 ChatChannel::Impl::Impl(ChatOptions options, channels::Host& host)
@@ -211,13 +221,8 @@ Result<ChatStarted> ChatChannel::Impl::start_conversation(std::uint64_t queue,
     std::lock_guard lock(mutex_);
     if (open_ >= options_.max_conversations)
       return failed_precondition("too many conversations now: try again later", "service");
-    auto& starts = starts_[address];
-    while (!starts.empty() && now - starts.front() > Duration(10LL * 60 * 1000))
-      starts.pop_front();
-    if (options_.starts_per_address > 0 &&
-        static_cast<int>(starts.size()) >= options_.starts_per_address)
+    if (!take_from_window(starts_[address], now, kStartsWindow, options_.starts_per_address))
       return failed_precondition("too many conversations from this address", "service");
-    starts.push_back(now);
     ++open_;  // reserved; given back if the store refuses
   }
   channels::Arrival arrival;
@@ -305,13 +310,8 @@ Result<std::uint64_t> ChatChannel::Impl::leave_message(std::uint64_t queue, cons
   const Time now = host_.now();
   {
     std::lock_guard lock(mutex_);
-    auto& starts = starts_[address];
-    while (!starts.empty() && now - starts.front() > Duration(10LL * 60 * 1000))
-      starts.pop_front();
-    if (options_.starts_per_address > 0 &&
-        static_cast<int>(starts.size()) >= options_.starts_per_address)
+    if (!take_from_window(starts_[address], now, kStartsWindow, options_.starts_per_address))
       return failed_precondition("too many messages from this address", "service");
-    starts.push_back(now);
   }
   channels::Arrival arrival;
   arrival.queue_channel = true;  // the keeping queue's medium: a written request

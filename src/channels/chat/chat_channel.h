@@ -67,7 +67,7 @@ class CitizenStream {
 struct ChatOptions {
   std::size_t max_conversations = 20'000;  // open at once
   std::size_t max_message_chars = 2'000;
-  int messages_per_minute = 30;  // per conversation
+  int messages_per_minute = 30;  // per conversation; 0: no limit
   int starts_per_address = 20;   // per 10 minutes; 0: no limit
   // RGAA 13.1: the citizen silent this long is warned; closed after
   // `idle_grace` more unless they extend (any action extends).

@@ -155,16 +155,14 @@ void ChatChannel::Impl::take_message(const std::shared_ptr<Conversation>& conver
          wakes);
     return;
   }
-  while (!c.recent.empty() && now - c.recent.front() > Duration(60'000))
-    c.recent.pop_front();
-  if (static_cast<int>(c.recent.size()) >= options_.messages_per_minute) {
+  if (!detail::take_from_window(c.recent, now, detail::kMessagesWindow,
+                                options_.messages_per_minute)) {
     tell(c,
          "{\"type\":\"error\",\"code\":\"rate_limited\",\"client_id\":" + json_quote(client_id) +
              ",\"message\":\"too many messages: wait a moment\"}",
          wakes);
     return;
   }
-  c.recent.push_back(now);
   c.client_ids.insert(client_id);
   submit(conversation, [this, conversation, client_id, text = std::move(text)]() mutable {
     citizen_writes(conversation, client_id, std::move(text));

@@ -55,6 +55,14 @@ std::string trimmed(std::string_view text);
 // `bytes` random bytes (getrandom), as hex digits.
 std::string random_hex(std::size_t bytes);
 
+// The chat's limits are sliding windows: starts per address (10 minutes),
+// a conversation's messages (a minute).
+inline constexpr Duration kStartsWindow{10LL * 60 * 1000};
+inline constexpr Duration kMessagesWindow{60'000};
+// Whether one more event fits in `recent` (its times, oldest first) within
+// `limit` over the last `window` (limit 0: no limit); recorded when it does.
+bool take_from_window(std::deque<Time>& recent, Time now, Duration window, int limit);
+
 }  // namespace detail
 
 namespace json = boost::json;
