@@ -157,6 +157,15 @@ class Host {
   virtual Result<std::vector<store::Document>> documents(const std::string& kind) = 0;
   virtual Result<store::Document> document(const std::string& kind, std::uint64_t id) = 0;
   virtual Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) = 0;
+
+  // What a channel keeps of its own, durably, under its name (an email's
+  // Message-ID and its interaction, a mailbox's last message read): see
+  // store::Store::put_channel_entries. keep() returns once it is on disk.
+  virtual Status keep(const std::string& channel,
+                      const std::vector<store::ChannelEntry>& entries) = 0;
+  virtual Result<std::string> kept(const std::string& channel, const std::string& key) = 0;
+  virtual Result<std::vector<store::ChannelEntry>> kept_from(const std::string& channel,
+                                                             const std::string& prefix) = 0;
 };
 
 class Channel {

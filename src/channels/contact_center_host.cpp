@@ -220,4 +220,21 @@ Result<std::shared_ptr<const BusinessCalendar>> ContactCenterHost::calendar(std:
   return center_.calendar(id);
 }
 
+Status ContactCenterHost::keep(const std::string& channel,
+                               const std::vector<store::ChannelEntry>& entries) {
+  if (!store_) return failed_precondition("nowhere to keep a channel's entries");
+  return store_->put_channel_entries(channel, entries);
+}
+
+Result<std::string> ContactCenterHost::kept(const std::string& channel, const std::string& key) {
+  if (!store_) return failed_precondition("nowhere to keep a channel's entries");
+  return store_->channel_entry(channel, key);
+}
+
+Result<std::vector<store::ChannelEntry>> ContactCenterHost::kept_from(const std::string& channel,
+                                                                      const std::string& prefix) {
+  if (!store_) return failed_precondition("nowhere to keep a channel's entries");
+  return store_->channel_entries(channel, prefix);
+}
+
 }  // namespace guichet::channels

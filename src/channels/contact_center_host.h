@@ -10,10 +10,13 @@ namespace guichet::channels {
 
 class ContactCenterHost final : public Host {
  public:
-  // `knowledge`: the chat's bot answers from it (none: the bot has nothing to say).
+  // `knowledge`: the chat's bot answers from it (none: the bot has nothing
+  // to say). `store`: where channels keep their own entries (the center's;
+  // none: keep() fails).
   explicit ContactCenterHost(conversations::ContactCenter& center,
-                             conversations::KnowledgeBase* knowledge = nullptr)
-      : center_(center), knowledge_(knowledge) {}
+                             conversations::KnowledgeBase* knowledge = nullptr,
+                             store::Store* store = nullptr)
+      : center_(center), knowledge_(knowledge), store_(store) {}
 
   Time now() override;
   void arrive(Arrival arrival, std::function<void(Result<std::uint64_t>)> done) override;
@@ -43,6 +46,10 @@ class ContactCenterHost final : public Host {
   Result<std::vector<store::Document>> documents(const std::string& kind) override;
   Result<store::Document> document(const std::string& kind, std::uint64_t id) override;
   Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) override;
+  Status keep(const std::string& channel, const std::vector<store::ChannelEntry>& entries) override;
+  Result<std::string> kept(const std::string& channel, const std::string& key) override;
+  Result<std::vector<store::ChannelEntry>> kept_from(const std::string& channel,
+                                                     const std::string& prefix) override;
 
  private:
   // The citizen whose contact is exactly `from` (phone numbers in E.164); 0: none.
@@ -50,6 +57,7 @@ class ContactCenterHost final : public Host {
 
   conversations::ContactCenter& center_;
   conversations::KnowledgeBase* const knowledge_;
+  store::Store* const store_;
 };
 
 }  // namespace guichet::channels

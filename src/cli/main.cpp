@@ -188,6 +188,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1000000))
       ->envname("GUICHET_CHAT_STARTS_PER_ADDRESS");
   serve
+      ->add_option("--mail-ca", serve_options.mail_ca,
+                   "FILE: a certificate authority (PEM) the mail servers' certificates are "
+                   "checked against (default: the system's)")
+      ->check(CLI::ExistingFile)
+      ->envname("GUICHET_MAIL_CA");
+  serve
       ->add_option("--media-timeout", serve_options.media_timeout_s,
                    "SECONDS without audio from a caller or a phone before its call ends "
                    "(default 30; 0: never)")

@@ -258,6 +258,15 @@ bool BusinessCalendar::is_holiday(std::chrono::year_month_day date) const {
   return std::binary_search(holidays.begin(), holidays.end(), date);
 }
 
+bool BusinessCalendar::is_working_day(std::chrono::year_month_day date) const {
+  if (is_holiday(date)) return false;
+  const unsigned weekday_index = weekday(local_days(date)).c_encoding();
+  const bool any_hours = std::any_of(std::begin(week_), std::end(week_),
+                                     [](const std::vector<Interval>& day) { return !day.empty(); });
+  if (!any_hours) return weekday_index >= 1 && weekday_index <= 5;
+  return !week_[weekday_index].empty();
+}
+
 bool BusinessCalendar::is_open_local(LocalTime local) const {
   const local_days day = floor<days>(local);
   if (is_holiday(year_month_day(day))) return false;
@@ -331,6 +340,29 @@ std::string date_text(std::chrono::year_month_day day) {
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
                 static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
   return text;
+}
+
+year_month_day working_days_after(const BusinessCalendar& calendar, Time received, int days) {
+  local_days day = floor<std::chrono::days>(calendar.zone().to_local(received));
+  // A calendar with no working day at all would never end: 3 years at most.
+  for (int left = days, guard = 0; left > 0 && guard < 1100; ++guard) {
+    day += std::chrono::days(1);
+    if (calendar.is_working_day(year_month_day(day))) --left;
+  }
+  return year_month_day(day);
+}
+
+std::string french_date(year_month_day day) {
+  static const char* const kDays[] = {"dimanche", "lundi",    "mardi", "mercredi",
+                                      "jeudi",    "vendredi", "samedi"};
+  static const char* const kMonths[] = {"janvier",   "février", "mars",     "avril",
+                                        "mai",       "juin",    "juillet",  "août",
+                                        "septembre", "octobre", "novembre", "décembre"};
+  const unsigned weekday_index = weekday(local_days(day)).c_encoding();
+  const unsigned month = static_cast<unsigned>(day.month());
+  const unsigned date = static_cast<unsigned>(day.day());
+  return std::string(kDays[weekday_index % 7]) + " " + (date == 1 ? "1er" : std::to_string(date)) +
+         " " + kMonths[(month + 11) % 12] + " " + std::to_string(static_cast<int>(day.year()));
 }
 
 std::vector<Stretch> open_stretches(const BusinessCalendar& calendar, Time from, Time to) {

@@ -102,6 +102,9 @@ class BusinessCalendar {
   const TimeZone& zone() const { return zone_; }
   // Closed all day: a French public holiday (when enabled) or an added closed date.
   bool is_holiday(std::chrono::year_month_day date) const;
+  // A working day: not closed all day, and open at some hour that weekday
+  // (Monday to Friday when no hours are set at all).
+  bool is_working_day(std::chrono::year_month_day date) const;
   bool is_open(Time utc) const;
   // The next instant after `utc` at which is_open changes; none if it never
   // changes within 400 days (e.g. no intervals at all).
@@ -131,6 +134,15 @@ std::vector<Stretch> open_stretches(const BusinessCalendar& calendar, Time from,
 // The parts of `wanted` that no stretch of `had` covers (`had` in any
 // order, overlapping or not), in order.
 std::vector<Stretch> uncovered(const std::vector<Stretch>& wanted, std::vector<Stretch> had);
+
+// The day an answer is due for a request received at `received`: the
+// `days`-th working day after the day it came (in the calendar's zone), as
+// a public service counts its deadline (0: that day).
+std::chrono::year_month_day working_days_after(const BusinessCalendar& calendar, Time received,
+                                               int days);
+
+// "mardi 15 décembre 2026": a date as French people write it.
+std::string french_date(std::chrono::year_month_day day);
 
 // "2026-11-30" → that date; nothing for anything else (digits and dashes
 // only: no spaces, no signs).

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <random>
 
 namespace guichet {
 
@@ -92,6 +93,21 @@ std::string fnv1a(std::string_view text) {
   }
   char out[17];
   std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
+}
+
+std::string random_hex(std::size_t bytes) {
+  static thread_local std::random_device device;  // getrandom(2) on Linux
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  for (std::size_t i = 0; i < bytes; i += 4) {
+    std::uint32_t word = device();
+    for (std::size_t j = 0; j < 4 && i + j < bytes; ++j, word >>= 8) {
+      out += kHex[(word >> 4) & 0xF];
+      out += kHex[word & 0xF];
+    }
+  }
   return out;
 }
 

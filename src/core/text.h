@@ -28,6 +28,10 @@ bool valid_username(std::string_view name);
 // and parentheses are dropped. nullopt: not a phone number.
 std::optional<std::string> e164(std::string_view text);
 
+// `bytes` random bytes (getrandom), in lower-case hex: tokens and file names
+// nobody can guess.
+std::string random_hex(std::size_t bytes);
+
 // A digest of a text that stays the same across versions and restarts
 // (what an Idempotency-Key was first used for): FNV-1a, 16 hex digits. Not
 // for secrets.

@@ -12,6 +12,7 @@
 #include "channels/channels.h"
 #include "channels/chat/chat_channel.h"
 #include "channels/contact_center_host.h"
+#include "channels/email/email_channel.h"
 #include "channels/messages/messages_channel.h"
 #include "channels/voice/voice_channel.h"
 #include "conversations/contact_center.h"
@@ -122,6 +123,8 @@ Status read_config_file(const std::string& path, const std::vector<std::string>&
       auto starts = whole_number(value, 0, 1'000'000, key);
       if (!starts) return starts.error();
       options.chat_starts_per_address = *starts;
+    } else if (key == "mail_ca") {
+      options.mail_ca = value;
     } else if (key == "sip_phone_networks") {
       options.sip_phone_networks = value;
     } else if (key == "metrics_token") {
@@ -191,6 +194,7 @@ Status serve(const ServeOptions& options) {
         });
     // IVR flows are the voice channel's, editable with or without SIP on.
     center.check_documents("ivr_flow", voice::VoiceChannel::flow_problems);
+    center.check_documents("mailbox", email::EmailChannel::mailbox_problems);
     if (Status s = center.load(); !s) return s;
     conversations::PhonePolicy phones;
     phones.trunk = !options.sip_trunk.empty();
@@ -205,7 +209,7 @@ Status serve(const ServeOptions& options) {
     // The channels, registered here and nowhere else; each follows the
     // engine and the configuration.
     channels::Channels channels;
-    channels::ContactCenterHost host(center, knowledge->get());
+    channels::ContactCenterHost host(center, knowledge->get(), store->get());
     // The messages API first: a channel of their own, added later, takes
     // its media's replies from it.
     channels.add(std::make_unique<channels::MessagesChannel>(host));
@@ -216,6 +220,14 @@ Status serve(const ServeOptions& options) {
     auto chat = chat::ChatChannel::start(chat_options, host);
     if (!chat) return chat.status();
     channels.add(std::move(*chat));
+    // Email: each mailbox read over IMAP, replies sent over SMTP.
+    email::EmailOptions email_options;
+    email_options.attachments_dir = options.data_dir + "/attachments";
+    email_options.quarantine_dir = options.data_dir + "/quarantine";
+    email_options.ca_file = options.mail_ca;
+    auto email = email::EmailChannel::start(email_options, host);
+    if (!email) return email.status();
+    channels.add(std::move(*email));
     center.observe(
         [&channels](const std::vector<routing::Event>& events) { channels.on_events(events); },
         [&channels](const std::string& kind) { channels.on_config(kind); });

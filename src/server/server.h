@@ -44,6 +44,9 @@ struct ServeOptions {
   // in 10 minutes; 0: no limit (behind a reverse proxy every citizen has
   // the proxy's address).
   int chat_starts_per_address = 20;
+  // Email: a certificate authority (PEM file) the mail servers' certificates
+  // are checked against, besides none (empty: the system's).
+  std::string mail_ca;
   // Connections open at once from one address (each chat's citizen holds
   // one); behind a reverse proxy, every citizen comes from its address.
   int connections_per_address = 256;
@@ -56,7 +59,7 @@ struct ServeOptions {
 // quotes, numbers, true/false; `#` comments): data, listen, workers, demo,
 // tls_cert, tls_key, access_log, sip_listen, rtp_ports, sip_trunk, sip_trunk_user,
 // sip_trunk_password, sip_phone_networks, metrics_token, media_timeout, sip_callers,
-// sip_session_expires, sip_tcp_idle.
+// sip_session_expires, sip_tcp_idle, mail_ca.
 // Keys in `already_set` (given by a flag or the environment) are left alone.
 // Unknown keys and bad values are refused, naming the key.
 Status read_config_file(const std::string& path, const std::vector<std::string>& already_set,

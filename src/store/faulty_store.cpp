@@ -19,6 +19,7 @@ constexpr std::string_view kCalls[] = {
     "interaction",       "append_events", "append_events_async", "timeline",
     "list_interactions", "traffic",       "create_citizen",      "citizen",
     "add_contact",       "find_citizens", "merge_citizens",      "open_interactions",
+    "put_channel_entries", "channel_entry", "channel_entries",
 };
 
 [[maybe_unused]] bool is_call(std::string_view name) {  // for assert()
@@ -299,6 +300,23 @@ Status FaultyStore::merge_citizens(std::uint64_t keep, std::uint64_t duplicate) 
 Result<std::vector<Interaction>> FaultyStore::open_interactions() {
   return read<Result<std::vector<Interaction>>>("open_interactions",
                                                 [&] { return wrapped_.open_interactions(); });
+}
+
+Status FaultyStore::put_channel_entries(const std::string& channel,
+                                        const std::vector<ChannelEntry>& entries) {
+  return write<Status>("put_channel_entries",
+                       [&] { return wrapped_.put_channel_entries(channel, entries); });
+}
+
+Result<std::string> FaultyStore::channel_entry(const std::string& channel, const std::string& key) {
+  return read<Result<std::string>>("channel_entry",
+                                   [&] { return wrapped_.channel_entry(channel, key); });
+}
+
+Result<std::vector<ChannelEntry>> FaultyStore::channel_entries(const std::string& channel,
+                                                               const std::string& prefix) {
+  return read<Result<std::vector<ChannelEntry>>>(
+      "channel_entries", [&] { return wrapped_.channel_entries(channel, prefix); });
 }
 
 }  // namespace guichet::store

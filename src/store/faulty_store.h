@@ -7,7 +7,8 @@
 //    after them fails with `code` until heal(). Writes are the calls that
 //    change state: create_user, update_user, create_session, delete_session,
 //    put_document, delete_document, create_interaction(_async),
-//    append_events(_async), create_citizen, add_contact, merge_citizens.
+//    append_events(_async), create_citizen, add_contact, merge_citizens,
+//    put_channel_entries.
 //  - fail_next(call, code): the next call of that method (its name as in
 //    Store: "put_document", "append_events_async", "traffic"…, reads too)
 //    fails with `code`; called twice, the next two calls fail.
@@ -92,6 +93,11 @@ class FaultyStore final : public Store {
   Result<std::vector<Citizen>> find_citizens(const std::string& query, std::size_t limit) override;
   Status merge_citizens(std::uint64_t keep, std::uint64_t duplicate) override;
   Result<std::vector<Interaction>> open_interactions() override;
+  Status put_channel_entries(const std::string& channel,
+                             const std::vector<ChannelEntry>& entries) override;
+  Result<std::string> channel_entry(const std::string& channel, const std::string& key) override;
+  Result<std::vector<ChannelEntry>> channel_entries(const std::string& channel,
+                                                    const std::string& prefix) override;
 
  private:
   // What becomes of one call: it fails with `error`, or is forwarded — on the

@@ -16,7 +16,7 @@ namespace guichet::store {
 namespace {
 
 // SqliteStore's schema version; the behaviour mirrored here is that schema's.
-constexpr int kSqliteSchemaVersion = 7;
+constexpr int kSqliteSchemaVersion = 8;
 // The most rows list_interactions and find_citizens return, as in SqliteStore.
 constexpr std::size_t kMaxInteractions = 500;
 constexpr std::size_t kMaxCitizens = 200;
@@ -73,6 +73,7 @@ struct MemoryStore::Tables {
   std::map<std::uint64_t, std::vector<std::size_t>> events_of;  // interaction id -> indexes
   std::map<std::uint64_t, Citizen> citizens;                    // contacts sorted by (kind, value)
   std::map<std::pair<std::string, std::string>, std::uint64_t> contact_owners;  // (kind, value)
+  std::map<std::string, std::map<std::string, std::string>> channel_entries;  // by channel, key
 
   void audit_change(Time at, std::uint64_t user_id, const std::string& kind,
                     std::uint64_t object_id, const char* action, std::string before,
@@ -584,6 +585,43 @@ Result<std::vector<Interaction>> MemoryStore::open_interactions() {
       return a.enqueued_at < b.enqueued_at;  // then by id: stable over the id order
     });
     return open;
+  });
+}
+
+Status MemoryStore::put_channel_entries(const std::string& channel,
+                                        const std::vector<ChannelEntry>& entries) {
+  return write([&](Tables& t) -> Status {
+    auto& of_channel = t.channel_entries[channel];
+    for (const ChannelEntry& e : entries) {
+      if (e.value.empty())
+        of_channel.erase(e.key);
+      else
+        of_channel[e.key] = e.value;
+    }
+    return Status::ok();
+  });
+}
+
+Result<std::string> MemoryStore::channel_entry(const std::string& channel,
+                                               const std::string& key) {
+  return read([&](const Tables& t) -> Result<std::string> {
+    if (auto of = t.channel_entries.find(channel); of != t.channel_entries.end()) {
+      if (auto found = of->second.find(key); found != of->second.end()) return found->second;
+    }
+    return not_found("nothing kept under this key", "key");
+  });
+}
+
+Result<std::vector<ChannelEntry>> MemoryStore::channel_entries(const std::string& channel,
+                                                               const std::string& prefix) {
+  return read([&](const Tables& t) -> Result<std::vector<ChannelEntry>> {
+    std::vector<ChannelEntry> out;
+    if (auto of = t.channel_entries.find(channel); of != t.channel_entries.end()) {
+      for (auto e = of->second.lower_bound(prefix);
+           e != of->second.end() && e->first.compare(0, prefix.size(), prefix) == 0; ++e)
+        out.push_back({e->first, e->second});
+    }
+    return out;
   });
 }
 

@@ -140,6 +140,15 @@ WHERE json_type(attributes, '$.voicemail') = 'text'
     R"sql(
 SELECT 1;
 )sql",
+    // What each channel keeps of its own (Store::put_channel_entries).
+    R"sql(
+CREATE TABLE channel_entries (
+  channel TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (channel, key)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 

@@ -164,6 +164,12 @@ struct TrafficRow {
   std::uint64_t completed = 0;
 };
 
+// One thing a channel keeps (Store::put_channel_entries).
+struct ChannelEntry {
+  std::string key;
+  std::string value;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -234,6 +240,19 @@ class Store {
   // Interactions not ended, by enqueue time then id: what the engine takes
   // back after a restart.
   virtual Result<std::vector<Interaction>> open_interactions() = 0;
+
+  // What a channel keeps of its own, by key: an email's Message-ID and its
+  // interaction, a mailbox's last message read, a mail waiting to be sent.
+  // Small values; put_channel_entries writes all or none, durably (an empty
+  // value removes its key). Keys and values are the channel's business.
+  virtual Status put_channel_entries(const std::string& channel,
+                                     const std::vector<ChannelEntry>& entries) = 0;
+  // kNotFound (field "key") when there is none.
+  virtual Result<std::string> channel_entry(const std::string& channel,
+                                            const std::string& key) = 0;
+  // The entries whose key starts with `prefix`, by key.
+  virtual Result<std::vector<ChannelEntry>> channel_entries(const std::string& channel,
+                                                            const std::string& prefix) = 0;
 };
 
 }  // namespace guichet::store

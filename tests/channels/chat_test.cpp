@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "channels/chat/chat_channel.h"
+#include "channels/files.h"
 #include "channels/contact_center_host.h"
 #include "conversations/contact_center.h"
 #include "conversations/knowledge_base.h"
@@ -498,7 +499,7 @@ TEST_F(Chat, ACitizensFileIsKeptForTheAdvisorAndOthersAreRefusedWithTheReason) {
   auto file = chat_->attachment(started->token, kept->id);
   ASSERT_TRUE(file);
   EXPECT_EQ(file->second,
-            ChatChannel::attachment_path(options.attachments_dir, started->interaction, kept->id));
+            channels::attachment_path(options.attachments_dir, started->interaction, kept->id));
   std::ifstream in(file->second, std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), png) << "kept whole";
   const auto timeline = center_.interaction(started->interaction)->timeline;

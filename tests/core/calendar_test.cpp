@@ -505,5 +505,36 @@ TEST(Stretches, OpenStretchesAndWhatIsLeftUncovered) {
   EXPECT_TRUE(uncovered(open, {{from, to}}).empty());
 }
 
+TEST(WorkingDays, ADeadlineSkipsWeekendsAndFrenchHolidays) {
+  using std::chrono::December;
+  using std::chrono::January;
+  using std::chrono::May;
+  auto calendar = BusinessCalendar::parse("mon-fri 08:30-17:00");
+  ASSERT_TRUE(calendar);
+  // Friday 18 December 2026 at 23:30 in Paris is Friday still: five working
+  // days later skip the weekend, Christmas (Friday 25) and the next weekend.
+  EXPECT_EQ(working_days_after(*calendar, utc(2026, 12, 18, 22, 30), 5),
+            std::chrono::year_month_day(std::chrono::year(2026), December, std::chrono::day(28)));
+  // Two working days after Thursday 31 December: New Year's Day is closed.
+  EXPECT_EQ(working_days_after(*calendar, utc(2026, 12, 31, 10), 2),
+            std::chrono::year_month_day(std::chrono::year(2027), January, std::chrono::day(5)));
+  // A mail on Saturday: counted from Monday's next day.
+  EXPECT_EQ(working_days_after(*calendar, utc(2026, 12, 12, 10), 1),
+            std::chrono::year_month_day(std::chrono::year(2026), December, std::chrono::day(14)));
+  // Saturday mornings open: Saturday counts.
+  auto with_saturday = BusinessCalendar::parse("mon-fri 08:30-17:00; sat 09:00-12:00");
+  EXPECT_EQ(working_days_after(*with_saturday, utc(2026, 12, 11, 10), 1),
+            std::chrono::year_month_day(std::chrono::year(2026), December, std::chrono::day(12)));
+  // No hours at all: Monday to Friday, holidays closed.
+  EXPECT_EQ(working_days_after(BusinessCalendar(), utc(2026, 12, 24, 10), 1),
+            std::chrono::year_month_day(std::chrono::year(2026), December, std::chrono::day(28)));
+  EXPECT_EQ(french_date(std::chrono::year_month_day(std::chrono::year(2026), December,
+                                                    std::chrono::day(28))),
+            "lundi 28 décembre 2026");
+  EXPECT_EQ(french_date(std::chrono::year_month_day(std::chrono::year(2027), May,
+                                                    std::chrono::day(1))),
+            "samedi 1er mai 2027");
+}
+
 }  // namespace
 }  // namespace guichet

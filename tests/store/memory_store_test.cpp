@@ -580,6 +580,27 @@ TEST_P(StoreContractTest, AccessibleReceptionIsCountedApartByChannel) {
   EXPECT_EQ(got, expected);
 }
 
+TEST_P(StoreContractTest, AChannelKeepsEntriesByKeyApartFromOtherChannels) {
+  ASSERT_TRUE(store().put_channel_entries(
+      "email", {{"in:<a@x>", "12"}, {"in:<a%_b@x>", "13"}, {"mailbox:1", "77:4"}}));
+  ASSERT_TRUE(store().put_channel_entries("sms", {{"in:<a@x>", "99"}}));
+  EXPECT_EQ(*store().channel_entry("email", "in:<a@x>"), "12");
+  EXPECT_EQ(*store().channel_entry("sms", "in:<a@x>"), "99");
+  EXPECT_EQ(store().channel_entry("email", "in:<b@x>").error().code, ErrorCode::kNotFound);
+  // A prefix is text, never a pattern: % and _ match themselves only.
+  auto found = store().channel_entries("email", "in:<a%");
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].value, "13");
+  EXPECT_EQ(store().channel_entries("email", "in:")->size(), 2u);
+  EXPECT_EQ(store().channel_entries("email", "")->size(), 3u);
+  // Replaced, then removed by an empty value.
+  ASSERT_TRUE(store().put_channel_entries("email", {{"mailbox:1", "77:5"}, {"in:<a@x>", ""}}));
+  EXPECT_EQ(*store().channel_entry("email", "mailbox:1"), "77:5");
+  EXPECT_EQ(store().channel_entry("email", "in:<a@x>").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(*store().channel_entry("sms", "in:<a@x>"), "99");
+}
+
 // What is MemoryStore's own: its writer thread.
 
 TEST(MemoryStoreTest, DoneRunsOnTheWriterThreadEvenWithNothingToWrite) {

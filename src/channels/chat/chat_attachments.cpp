@@ -1,59 +1,20 @@
 // The web chat channel (chat_channel.h): files a citizen sends to the
 // advisor. Checked by their content, kept durably under the server's name,
 // then shown to both sides.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
-#include "channels/chat/attachment.h"
 #include "channels/chat/detail/chat_channel_impl.h"
+#include "channels/files.h"
 #include "core/json_format.h"
+#include "core/text.h"
 
 namespace guichet::chat {
 
-using detail::random_hex;
+using channels::attachment_path;
+using channels::attachment_type;
+using channels::clean_file_name;
+using channels::keep_file;
+using channels::size_text;
 
 namespace {
-
-// `bytes` into `path`, whole or not at all: a temporary file synced, then
-// renamed, then its folder synced (the rename survives a crash).
-Status keep_file(const std::filesystem::path& path, std::string_view bytes) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return io_error("cannot make the attachments' folder: " + ec.message());
-  const std::string temporary = path.string() + ".part";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return io_error(std::string("cannot keep the file: ") + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
-  }
-  const bool synced = written == bytes.size() && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::filesystem::remove(temporary, ec);
-    return io_error("cannot keep the file");
-  }
-  if (const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      dir >= 0) {
-    (void)::fsync(dir);
-    ::close(dir);
-  }
-  return Status::ok();
-}
-
-// "120 Ko", "2,4 Mo": as French people read a size.
-std::string size_text(std::size_t bytes) {
-  if (bytes < 1024 * 1024) return std::to_string(std::max<std::size_t>(1, bytes / 1024)) + " Ko";
-  const std::size_t tenths = bytes * 10 / (1024 * 1024);
-  return std::to_string(tenths / 10) + "," + std::to_string(tenths % 10) + " Mo";
-}
 
 std::string attachment_json(const ChatAttachment& a) {
   return "{\"id\":" + json_quote(a.id) + ",\"name\":" + json_quote(a.name) +
@@ -61,11 +22,6 @@ std::string attachment_json(const ChatAttachment& a) {
 }
 
 }  // namespace
-
-std::string ChatChannel::attachment_path(const std::string& dir, std::uint64_t interaction,
-                                         const std::string& id) {
-  return (std::filesystem::path(dir) / std::to_string(interaction) / id).string();
-}
 
 Result<ChatAttachment> ChatChannel::Impl::attach(const std::string& token, const std::string& name,
                                                  std::string_view bytes) {

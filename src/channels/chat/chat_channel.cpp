@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <future>
-#include <random>
 
 #include "channels/chat/detail/chat_channel_impl.h"
 #include "core/json_body.h"
@@ -47,21 +46,6 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-std::string random_hex(std::size_t bytes) {
-  static thread_local std::random_device device;  // getrandom(2) on Linux
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (std::size_t i = 0; i < bytes; i += 4) {
-    std::uint32_t word = device();
-    for (std::size_t j = 0; j < 4 && i + j < bytes; ++j, word >>= 8) {
-      out += kHex[(word >> 4) & 0xF];
-      out += kHex[word & 0xF];
-    }
-  }
-  return out;
-}
-
 bool take_from_window(std::deque<Time>& recent, Time now, Duration window, int limit) {
   while (!recent.empty() && now - recent.front() > window)
     recent.pop_front();
@@ -72,7 +56,6 @@ bool take_from_window(std::deque<Time>& recent, Time now, Duration window, int l
 
 }  // namespace detail
 
-using detail::random_hex;
 using detail::kStartsWindow;
 using detail::take_from_window;
 using detail::trimmed;

@@ -151,10 +151,6 @@ class ChatChannel final : public channels::Channel {
   // where it is kept.
   Result<std::pair<ChatAttachment, std::string>> attachment(const std::string& token,
                                                             const std::string& id);
-  // Where interaction `interaction`'s file `id` is kept, under `dir`
-  // (the agents' side reads its name and type from the timeline).
-  static std::string attachment_path(const std::string& dir, std::uint64_t interaction,
-                                     const std::string& id);
   // What the agent of a real-time text conversation is typing now (the
   // whole draft), shown to the citizen as it is. kFailedPrecondition when
   // the conversation is not real-time text or nobody writes with the

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <memory>
 #include <mutex>
 
@@ -239,6 +241,107 @@ std::optional<std::uint64_t> reference_in(std::string_view subject) {
     if (end > at + 4 && end < subject.size() && subject[end] == ']' && id > 0) return id;
   }
   return std::nullopt;
+}
+
+namespace {
+
+std::string bracketed(const std::string& id) {
+  return "<" + id + ">";
+}
+
+// "application/pdf" → a part of that type (octet-stream when unreadable).
+GMimePart* file_part(const MailFile& file) {
+  const auto slash = file.type.find('/');
+  const bool typed = slash != std::string::npos && slash > 0 && slash + 1 < file.type.size();
+  GMimePart* part =
+      g_mime_part_new_with_type(typed ? file.type.substr(0, slash).c_str() : "application",
+                                typed ? file.type.substr(slash + 1).c_str() : "octet-stream");
+  if (!file.name.empty()) g_mime_part_set_filename(part, file.name.c_str());
+  auto stream = own(g_mime_stream_mem_new_with_buffer(file.content.data(),
+                                                      static_cast<gsize>(file.content.size())));
+  auto content =
+      own(g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(part, content.get());
+  g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+  return part;
+}
+
+}  // namespace
+
+std::string compose_mail(const OutgoingMail& mail) {
+  initialise_once();
+  auto message = own(g_mime_message_new(TRUE));
+  GMimeObject* object = GMIME_OBJECT(message.get());
+  g_mime_message_add_mailbox(message.get(), GMIME_ADDRESS_TYPE_FROM, mail.from.name.c_str(),
+                             mail.from.address.c_str());
+  g_mime_message_add_mailbox(message.get(), GMIME_ADDRESS_TYPE_TO, mail.to.name.c_str(),
+                             mail.to.address.c_str());
+  g_mime_message_set_subject(message.get(), mail.subject.c_str(), "utf-8");
+  if (!mail.date.empty()) g_mime_object_set_header(object, "Date", mail.date.c_str(), nullptr);
+  if (!mail.message_id.empty())
+    g_mime_message_set_message_id(message.get(), mail.message_id.c_str());
+  if (!mail.in_reply_to.empty())
+    g_mime_object_set_header(object, "In-Reply-To", bracketed(mail.in_reply_to).c_str(), nullptr);
+  if (!mail.references.empty()) {
+    std::string references;
+    for (const std::string& id : mail.references)
+      references += (references.empty() ? "" : " ") + bracketed(id);
+    g_mime_object_set_header(object, "References", references.c_str(), nullptr);
+  }
+  if (mail.automatic) g_mime_object_set_header(object, "Auto-Submitted", "auto-replied", nullptr);
+
+  auto text = own(g_mime_text_part_new_with_subtype("plain"));
+  g_mime_text_part_set_text(text.get(), mail.text.c_str());
+  if (mail.files.empty()) {
+    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(text.get()));
+  } else {
+    auto mixed = own(g_mime_multipart_new_with_subtype("mixed"));
+    g_mime_multipart_add(mixed.get(), GMIME_OBJECT(text.get()));
+    for (const MailFile& file : mail.files) {
+      auto part = own(file_part(file));
+      g_mime_multipart_add(mixed.get(), GMIME_OBJECT(part.get()));
+    }
+    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(mixed.get()));
+  }
+  // 7-bit all through: any relay takes it as it is.
+  g_mime_object_encode(object, GMIME_ENCODING_CONSTRAINT_7BIT);
+  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
+  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
+  Text written(g_mime_object_to_string(object, options));
+  g_mime_format_options_free(options);
+  return written.str();
+}
+
+std::string mail_date(std::int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  static const char* const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char out[64];
+  std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[utc.tm_wday % 7],
+                utc.tm_mday, kMonths[utc.tm_mon % 12], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                utc.tm_sec);
+  return out;
+}
+
+std::vector<std::string> guichet_ids_in(std::string_view raw) {
+  // "gu." then the interaction's digits, a dot, letters and digits, "@",
+  // then a domain: as message_id_for() in the channel writes them.
+  std::vector<std::string> out;
+  for (std::size_t at = raw.find("<gu."); at != std::string_view::npos;
+       at = raw.find("<gu.", at + 1)) {
+    const std::size_t end = raw.find('>', at);
+    if (end == std::string_view::npos || end - at > 200) continue;
+    const std::string_view id = raw.substr(at + 1, end - at - 1);
+    const bool plain = std::all_of(id.begin(), id.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '.' || c == '@' || c == '-' || c == '_';
+    });
+    if (!plain || id.find('@') == std::string_view::npos) continue;
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.emplace_back(id);
+  }
+  return out;
 }
 
 }  // namespace guichet::email

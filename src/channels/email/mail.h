@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,34 @@ struct Mail {
 
 // The mail in `raw` (RFC 5322 with MIME, CRLF or LF line ends).
 Result<Mail> parse_mail(std::string_view raw);
+
+// A mail Guichet writes: an agent's reply, an acknowledgement.
+struct OutgoingMail {
+  MailAddress from;
+  MailAddress to;
+  std::string subject;
+  std::string message_id;  // without angle brackets
+  std::string in_reply_to;
+  std::vector<std::string> references;  // oldest first
+  std::string date;                     // RFC 5322 (mail_date)
+  std::string text;                     // UTF-8
+  std::vector<MailFile> files;
+  // Sent by a machine (an acknowledgement): "Auto-Submitted: auto-replied",
+  // so that the citizen's own auto-reply does not answer it (RFC 3834).
+  bool automatic = false;
+};
+
+// The mail as sent (RFC 5322, MIME, CRLF line ends, 7-bit: UTF-8 text
+// quoted-printable, files base64, names RFC 2047).
+std::string compose_mail(const OutgoingMail& mail);
+
+// "Mon, 07 Dec 2026 06:41:41 +0000": a Date header for `unix_ms`.
+std::string mail_date(std::int64_t unix_ms);
+
+// The Message-IDs of Guichet's own mails a bounce quotes ("gu.…@…"): which
+// of its mails did not reach its citizen. Found in the bounce's bytes (the
+// original is quoted whole, as headers only, or as text).
+std::vector<std::string> guichet_ids_in(std::string_view raw);
 
 // The reference Guichet puts in the subjects of its replies ("[GU-1234]"):
 // the interaction's id, when `subject` holds one (a client that drops the

@@ -101,6 +101,10 @@ inline constexpr std::initializer_list<Field> kQueueFields = {
     {"chat_rtt", json::kind::bool_},
     {"chat_hours_queue_id", json::kind::int64},
     {"chat_rtt_queue_id", json::kind::int64},
+    // Written requests (email): the answer is due this many working days
+    // (the queue's hours, French holidays) after the request came; its
+    // acknowledgement announces the date (default 5).
+    {"answer_within_days", json::kind::int64},
 };
 
 inline constexpr std::initializer_list<Field> kAgentFields = {

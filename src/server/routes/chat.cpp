@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "channels/chat/chat_channel.h"
+#include "channels/files.h"
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
 #include "server/routes/routes.h"
@@ -217,7 +218,7 @@ HttpResponse agent_file(ApiContext& api, const Call& call) {
     if (id.empty() || id != wanted || id.find_first_not_of("0123456789abcdef") != std::string::npos)
       continue;
     return file_response(
-        ChatChannel::attachment_path(api.options.data_dir + "/attachments", call.id, id),
+        channels::attachment_path(api.options.data_dir + "/attachments", call.id, id),
         json_body::string_or(a, "type", "application/octet-stream"),
         json_body::string_or(a, "name", "fichier"));
   }

@@ -78,6 +78,7 @@ std::vector<Route> audit();
 std::vector<Route> identity();   // who runs the service, as its pages show it
 std::vector<Route> knowledge();  // the knowledge base: articles and their search
 std::vector<Route> chat();       // /chat/v1: the citizen's web chat; agents' typing and reads
+std::vector<Route> email();      // the mailboxes (administrators) and the email channel's figures
 // The citizen's chat WebSocket (/chat/v1/stream?token=…&after=N).
 StreamOpening open_chat_stream(ApiContext& api, const HttpRequest& request);
 // How identity() keeps it: one configuration document of this kind, id 1.

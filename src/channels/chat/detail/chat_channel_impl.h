@@ -52,8 +52,6 @@ class Stream final : public CitizenStream {
 
 // The text without its surrounding spaces and line breaks.
 std::string trimmed(std::string_view text);
-// `bytes` random bytes (getrandom), as hex digits.
-std::string random_hex(std::size_t bytes);
 
 // The chat's limits are sliding windows: starts per address (10 minutes),
 // a conversation's messages (a minute).

@@ -1,11 +1,11 @@
 // What a citizen's file is, read from its bytes, and its name made safe.
-#include "channels/chat/attachment.h"
+#include "channels/files.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace guichet::chat {
+namespace guichet::channels {
 namespace {
 
 TEST(Attachment, ItsTypeIsReadFromItsContentNeverFromItsName) {
@@ -43,4 +43,4 @@ TEST(Attachment, ANameIsShownAsGivenButNeverAsAPathOrATrick) {
 }
 
 }  // namespace
-}  // namespace guichet::chat
+}  // namespace guichet::channels

@@ -1,6 +1,16 @@
-#include "channels/chat/attachment.h"
+// Files citizens send on the written channels (files.h).
+#include "channels/files.h"
 
-namespace guichet::chat {
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace guichet::channels {
 
 std::optional<AttachmentType> attachment_type(std::string_view bytes) {
   // Magic numbers: PDF (ISO 32000 §7.5.2), JPEG's SOI and a marker, PNG's
@@ -50,4 +60,44 @@ std::string clean_file_name(std::string_view name) {
   return out.empty() ? "fichier" : out;
 }
 
-}  // namespace guichet::chat
+std::string attachment_path(const std::string& dir, std::uint64_t interaction,
+                            const std::string& id) {
+  return (std::filesystem::path(dir) / std::to_string(interaction) / id).string();
+}
+
+Status keep_file(const std::string& file, std::string_view bytes) {
+  const std::filesystem::path path(file);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return io_error("cannot make the attachments' folder: " + ec.message());
+  const std::string temporary = path.string() + ".part";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return io_error(std::string("cannot keep the file: ") + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool synced = written == bytes.size() && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::filesystem::remove(temporary, ec);
+    return io_error("cannot keep the file");
+  }
+  if (const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      dir >= 0) {
+    (void)::fsync(dir);
+    ::close(dir);
+  }
+  return Status::ok();
+}
+
+std::string size_text(std::size_t bytes) {
+  if (bytes < 1024 * 1024) return std::to_string(std::max<std::size_t>(1, bytes / 1024)) + " Ko";
+  const std::size_t tenths = bytes * 10 / (1024 * 1024);
+  return std::to_string(tenths / 10) + "," + std::to_string(tenths % 10) + " Mo";
+}
+
+}  // namespace guichet::channels

@@ -1,0 +1,518 @@
+// The email channel (email_channel.h): a mailbox's reader, and what each
+// mail becomes. A mail's outcome (the interaction it made or joined, its
+// thread, its acknowledgement to send, or its quarantine) is kept with the
+// mailbox's last UID in one write: after a crash it is taken again or not
+// at all, never half.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <future>
+
+#include "channels/email/detail/email_channel_impl.h"
+#include "channels/files.h"
+#include "core/json_format.h"
+#include "core/log.h"
+#include "core/text.h"
+
+namespace guichet::email {
+
+namespace json = boost::json;
+using detail::first_characters;
+using detail::MailboxConfig;
+using detail::Thread;
+
+namespace {
+
+constexpr std::size_t kShownCharacters = 3800;  // a message holds 4000; the rest goes in a file
+constexpr Duration kFloodWindow{3'600'000};
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.erase(text.begin());
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.pop_back();
+  return text;
+}
+
+std::string box_key(std::uint64_t mailbox) {
+  return "box:" + std::to_string(mailbox);
+}
+
+// A Message-ID as a key: long ones (up to 998 bytes are legal) by digest.
+std::string id_key(const char* prefix, const std::string& message_id) {
+  return prefix + (message_id.size() <= 250 ? message_id : "#" + fnv1a(message_id));
+}
+
+// "123 7" → 123 (an interaction; the agent follows); 0 for anything else.
+std::uint64_t leading_id(const std::string& value) {
+  std::uint64_t id = 0;
+  return std::sscanf(value.c_str(), "%" SCNu64, &id) == 1 ? id : 0;
+}
+
+const char* automatic_name(Automatic a) {
+  switch (a) {
+    case Automatic::kAutoReply:
+      return "auto_reply";
+    case Automatic::kBounce:
+      return "bounce";
+    case Automatic::kList:
+      return "list";
+    case Automatic::kNone:
+      break;
+  }
+  return "none";
+}
+
+// What a delivery status notification says went wrong (RFC 3464).
+std::string bounce_reason(const Mail& mail) {
+  for (const MailFile& file : mail.files) {
+    if (file.type != "message/delivery-status") continue;
+    std::string status;
+    for (std::size_t at = 0; at < file.content.size();) {
+      std::size_t end = file.content.find('\n', at);
+      if (end == std::string::npos) end = file.content.size();
+      std::string line = file.content.substr(at, end - at);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.starts_with("Diagnostic-Code:")) return trimmed(line.substr(16));
+      if (line.starts_with("Status:")) status = trimmed(line.substr(7));
+      at = end + 1;
+    }
+    if (!status.empty()) return "status " + status;
+  }
+  return detail::first_characters(mail.text, 300);
+}
+
+}  // namespace
+
+void EmailChannel::Impl::set_state(Reader& reader, const Status& status) {
+  std::lock_guard lock(reader.mutex);
+  const bool was_up = reader.up;
+  reader.up = static_cast<bool>(status);
+  if (status) {
+    reader.error.clear();
+    reader.error_field.clear();
+    reader.checked = host_.now();
+  } else {
+    reader.error = status.error().message;
+    reader.error_field = status.error().field;
+  }
+  if (was_up != reader.up || (!status && reader.error != status.error().message)) {
+    log::info(reader.up ? "email: mailbox up" : "email: mailbox down",
+              "\"mailbox\":" + std::to_string(reader.config.id) +
+                  (reader.up ? std::string() : ",\"error\":" + json_quote(reader.error)));
+  }
+}
+
+bool EmailChannel::Impl::wait_or_stop(Reader& reader, std::chrono::milliseconds wait) {
+  std::unique_lock lock(reader.mutex);
+  reader.wake.wait_for(lock, wait, [&reader] { return reader.stop.load(); });
+  return !reader.stop;
+}
+
+void EmailChannel::Impl::read_loop(Reader& reader) {
+  ImapClient client(reader.config.imap);
+  std::chrono::milliseconds retry = options_.retry_first;
+  auto back_off = [&]() {
+    client.disconnect();
+    const bool go_on = wait_or_stop(reader, retry);
+    retry = std::min(retry * 2, options_.retry_max);
+    return go_on;
+  };
+  while (!reader.stop) {
+    Status synchronised = synchronise(reader, client);
+    set_state(reader, synchronised);
+    if (!synchronised) {
+      if (!back_off()) return;
+      continue;
+    }
+    retry = options_.retry_first;
+    bool idle = false;
+    {
+      std::lock_guard lock(reader.mutex);
+      idle = reader.idle;
+    }
+    if (!idle) {
+      if (!wait_or_stop(reader, options_.poll_every)) return;
+      continue;
+    }
+    auto changed = client.wait_for_mail(options_.idle_wait, reader.stop);
+    if (changed) continue;
+    if (changed.error().field == "idle") {
+      std::lock_guard lock(reader.mutex);
+      reader.idle = false;  // polled from now on
+      continue;
+    }
+    set_state(reader, changed.error());
+    if (!back_off()) return;
+  }
+}
+
+Status EmailChannel::Impl::synchronise(Reader& reader, ImapClient& client) {
+  auto state = client.state();
+  if (!state) return state.error();
+  set_state(reader, Status::ok());
+  std::uint32_t validity = 0;
+  std::uint32_t last = 0;
+  bool known = false;
+  if (auto kept = host_.kept("email", box_key(reader.config.id)); kept) {
+    known = std::sscanf(kept->c_str(), "%u %u", &validity, &last) == 2;
+  } else if (kept.error().code != ErrorCode::kNotFound) {
+    return kept.error();
+  }
+  std::vector<MessageInfo> todo;
+  const bool fresh_start = !known || validity != state->uidvalidity;
+  if (fresh_start) {
+    // A first connection (or the folder made anew): its unread mail, not
+    // its whole history, unless asked.
+    if (known) {
+      log::warning(
+          "email: the folder was made anew (UIDVALIDITY changed): its unread mail is taken",
+          "\"mailbox\":" + std::to_string(reader.config.id));
+    }
+    if (state->messages > 0) {
+      auto all = client.messages_from(1);
+      if (!all) return all.error();
+      for (const MessageInfo& m : *all)
+        if (!m.seen || (reader.config.import_existing && !known)) todo.push_back(m);
+    }
+    last = 0;
+  } else if (state->uidnext > last + 1) {
+    auto newer = client.messages_from(last + 1);
+    if (!newer) return newer.error();
+    todo = std::move(*newer);
+  }
+  for (const MessageInfo& m : todo) {
+    if (reader.stop) return Status::ok();
+    if (Status s = take(reader, client, m, state->uidvalidity); !s) return s;
+    last = std::max(last, m.uid);
+  }
+  // Everything the folder held when it was listed was looked at.
+  if (fresh_start || (state->uidnext > 0 && state->uidnext - 1 > last)) {
+    const std::uint32_t through = std::max(last, state->uidnext > 0 ? state->uidnext - 1 : 0);
+    if (Status s =
+            host_.keep("email", {{box_key(reader.config.id), std::to_string(state->uidvalidity) +
+                                                                 " " + std::to_string(through)}});
+        !s)
+      return s;
+  }
+  return Status::ok();
+}
+
+Status EmailChannel::Impl::quarantine(Reader& reader, const std::string& where,
+                                      std::string_view raw, const std::string& reason,
+                                      const Mail* mail, std::size_t size,
+                                      std::vector<store::ChannelEntry>& entries) {
+  std::string file;
+  if (!raw.empty() && !options_.quarantine_dir.empty()) {
+    std::string name = where;
+    std::replace(name.begin(), name.end(), ':', '-');
+    file = name + ".eml";
+    if (Status s = channels::keep_file(options_.quarantine_dir + "/" + file, raw); !s) return s;
+  }
+  const Time now = host_.now();
+  json::object what{{"at", iso8601(now)},
+                    {"mailbox", reader.config.id},
+                    {"reason", reason},
+                    {"size", size},
+                    {"file", file}};
+  if (mail) {
+    what["from"] = mail->from ? mail->from->address : "";
+    what["subject"] = first_characters(mail->subject, 200);
+  }
+  char at[24];
+  std::snprintf(at, sizeof at, "%013" PRId64, to_ms(now));
+  entries.push_back({"quarantine:" + std::string(at) + ":" + where, json::serialize(what)});
+  quarantined_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(reader.mutex);
+    ++reader.quarantined;
+  }
+  log::warning("email: a mail quarantined", "\"mailbox\":" + std::to_string(reader.config.id) +
+                                                ",\"reason\":" + json_quote(reason));
+  return Status::ok();
+}
+
+std::uint64_t EmailChannel::Impl::thread_of(const Mail& mail) {
+  std::vector<std::string> ids;
+  if (!mail.in_reply_to.empty()) ids.push_back(mail.in_reply_to);
+  for (auto r = mail.references.rbegin(); r != mail.references.rend(); ++r)
+    ids.push_back(*r);
+  for (const std::string& id : ids) {
+    for (const char* prefix : {"out:", "in:"}) {
+      if (auto kept = host_.kept("email", id_key(prefix, id)); kept) {
+        if (const std::uint64_t interaction = leading_id(*kept)) return interaction;
+      }
+    }
+  }
+  // A client that dropped the headers kept the subject's reference: one
+  // of this channel's threads only.
+  if (auto reference = reference_in(mail.subject)) {
+    if (host_.kept("email", "thread:" + std::to_string(*reference))) return *reference;
+  }
+  return 0;
+}
+
+Status EmailChannel::Impl::bounced(const Mail& mail, std::string_view raw) {
+  const std::string reason = bounce_reason(mail);
+  for (const std::string& id : guichet_ids_in(raw)) {
+    auto kept = host_.kept("email", id_key("out:", id));
+    if (!kept) continue;
+    std::uint64_t interaction = 0;
+    std::uint64_t agent = 0;
+    if (std::sscanf(kept->c_str(), "%" SCNu64 " %" SCNu64, &interaction, &agent) < 1) continue;
+    host_.note_delivery({interaction, agent, ""}, channels::Delivery::kFailed,
+                        reason.empty() ? "the mail came back undelivered" : reason);
+  }
+  return Status::ok();
+}
+
+Result<std::uint64_t> EmailChannel::Impl::arrive(const Reader& reader, const Mail& mail,
+                                                 const std::string& where, std::uint64_t claims) {
+  channels::Arrival arrival;
+  arrival.channel = routing::Channel::kEmail;
+  arrival.queue_id = reader.config.queue_id;
+  arrival.from = {"email", mail.from->address};
+  arrival.attributes["subject"] =
+      first_characters(mail.subject.empty() ? "(sans objet)" : mail.subject, 200);
+  arrival.attributes["mailbox"] = first_characters(reader.config.name, 200);
+  arrival.attributes["mail"] = where;
+  if (!mail.from->name.empty()) arrival.attributes["name"] = first_characters(mail.from->name, 200);
+  // A mail answering another citizen's thread: never joined without an
+  // agent's word; the agent sees which.
+  if (claims) arrival.attributes["claims_thread"] = std::to_string(claims);
+  std::promise<Result<std::uint64_t>> made;
+  auto answer = made.get_future();
+  host_.arrive(std::move(arrival),
+               [&made](Result<std::uint64_t> id) { made.set_value(std::move(id)); });
+  return answer.get();
+}
+
+std::vector<std::string> EmailChannel::Impl::keep_files(std::uint64_t interaction, const Mail& mail,
+                                                        const std::string& full_text,
+                                                        bool text_was_cut) {
+  std::vector<std::string> refused;
+  auto keep_one = [&](const std::string& name, const std::string& type, std::string_view bytes) {
+    const std::string id = random_hex(8);
+    const std::string path = channels::attachment_path(options_.attachments_dir, interaction, id);
+    if (!channels::keep_file(path, bytes)) return false;
+    host_.note(interaction, "attachment",
+               json::serialize(json::object{
+                   {"id", id}, {"name", name}, {"type", type}, {"size", bytes.size()}}));
+    return true;
+  };
+  if (text_was_cut && !options_.attachments_dir.empty())
+    keep_one("message complet.txt", "text/plain; charset=utf-8", full_text);
+  for (const MailFile& file : mail.files) {
+    if (file.type == "message/delivery-status") continue;
+    const std::string name = channels::clean_file_name(file.name);
+    std::string type;
+    if (const auto sniffed = channels::attachment_type(file.content)) {
+      type = sniffed->mime;
+    } else if (file.type == "message/rfc822") {
+      type = "message/rfc822";  // a mail forwarded whole: downloaded, never shown inline
+    }
+    if (type.empty()) {
+      // A logo in a signature is no request's file: left without a word.
+      if (!file.inline_part) refused.push_back(name + " (type non accepté : PDF, JPEG ou PNG)");
+      continue;
+    }
+    if (file.content.size() > options_.max_file_bytes) {
+      refused.push_back(name + " (plus de " +
+                        std::to_string(options_.max_file_bytes / (1024 * 1024)) + " Mo)");
+      continue;
+    }
+    if (options_.attachments_dir.empty() || !keep_one(name, type, file.content))
+      refused.push_back(name + " (non enregistré)");
+  }
+  return refused;
+}
+
+Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const MessageInfo& message,
+                                std::uint32_t validity) {
+  const MailboxConfig& config = reader.config;
+  const std::string where = std::to_string(config.id) + ":" + std::to_string(validity) + ":" +
+                            std::to_string(message.uid);
+  std::vector<store::ChannelEntry> entries{
+      {box_key(config.id), std::to_string(validity) + " " + std::to_string(message.uid)}};
+  auto finish = [&]() { return host_.keep("email", entries); };
+  if (message.size > options_.max_mail_bytes) {
+    if (Status s = quarantine(reader, where, {}, "too large: " + channels::size_text(message.size),
+                              nullptr, message.size, entries);
+        !s)
+      return s;
+    return finish();
+  }
+  auto raw = client.fetch(message.uid);
+  if (!raw) {
+    if (raw.error().field != "message") return raw.error();
+    if (Status s = quarantine(reader, where, {}, "too large", nullptr, message.size, entries); !s)
+      return s;
+    return finish();
+  }
+  auto parsed = parse_mail(*raw);
+  if (!parsed || !parsed->from) {
+    const std::string why = parsed ? "no sender (From)" : "unreadable: " + parsed.error().message;
+    if (Status s =
+            quarantine(reader, where, *raw, why, parsed ? &*parsed : nullptr, raw->size(), entries);
+        !s)
+      return s;
+    return finish();
+  }
+  const Mail& mail = *parsed;
+  const std::string key =
+      id_key("in:", mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
+  // The same mail again (a copy in the folder, or read before a crash).
+  if (host_.kept("email", key)) return finish();
+  received_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(reader.mutex);
+    ++reader.received;
+  }
+  const std::string& from = mail.from->address;
+  if (mail.automatic == Automatic::kBounce) {
+    bounces_.fetch_add(1, std::memory_order_relaxed);
+    if (Status s = bounced(mail, *raw); !s) return s;
+    entries.push_back({key, "bounce"});
+    return finish();
+  }
+  // A loop: a mailbox of ours writing to another (or to itself).
+  bool ours = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, c] : configs_)
+      ours = ours || c.address == from;
+  }
+  const Time now = host_.now();
+  std::string refusal;
+  if (ours) {
+    refusal = "a loop: sent from a mailbox Guichet reads";
+  } else {
+    std::lock_guard lock(reader.mutex);
+    auto& recent = reader.recent_by_sender[from];
+    while (!recent.empty() && recent.front() <= now - kFloodWindow)
+      recent.pop_front();
+    if (options_.mails_per_sender_per_hour > 0 &&
+        recent.size() >= static_cast<std::size_t>(options_.mails_per_sender_per_hour)) {
+      refusal = "a flood: more than " + std::to_string(options_.mails_per_sender_per_hour) +
+                " mails in an hour from this sender";
+    } else {
+      recent.push_back(now);
+    }
+  }
+  if (!refusal.empty()) {
+    if (Status s = quarantine(reader, where, *raw, refusal, &mail, raw->size(), entries); !s)
+      return s;
+    entries.push_back({key, "quarantined"});
+    return finish();
+  }
+  const std::uint64_t thread = thread_of(mail);
+  std::optional<Thread> kept_thread;
+  if (thread) {
+    if (auto kept = host_.kept("email", "thread:" + std::to_string(thread)))
+      kept_thread = Thread::parse(*kept);
+  }
+  const bool same_sender = kept_thread && kept_thread->address == from;
+  if (mail.automatic != Automatic::kNone) {
+    // Never answered; shown in its conversation when it has one.
+    automatic_.fetch_add(1, std::memory_order_relaxed);
+    if (same_sender) {
+      host_.note(thread, "automatic_mail",
+                 json::serialize(json::object{{"kind", automatic_name(mail.automatic)},
+                                              {"subject", first_characters(mail.subject, 200)},
+                                              {"text", first_characters(mail.text, 500)}}));
+      entries.push_back({key, std::to_string(thread)});
+      return finish();
+    }
+    if (Status s =
+            quarantine(reader, where, *raw,
+                       std::string("automatic mail (") + automatic_name(mail.automatic) + ")",
+                       &mail, raw->size(), entries);
+        !s)
+      return s;
+    entries.push_back({key, "automatic"});
+    return finish();
+  }
+
+  // The citizen's new text first; the quoted history, and what is too
+  // long for a message, in a file.
+  const std::string full = !mail.text.empty() ? mail.text : detail::text_of_html(mail.html);
+  const detail::FreshText fresh = detail::fresh_text(full);
+  std::string shown = fresh.text;
+  const bool cut = utf8_length(shown) > kShownCharacters;
+  if (cut) shown = first_characters(shown, kShownCharacters) + "\n[…]";
+  if (trimmed(shown).empty()) shown = "(message sans texte)";
+
+  std::uint64_t interaction = 0;
+  if (same_sender) {
+    auto written = host_.receive(thread, shown);
+    if (written) {
+      interaction = thread;
+      joined_.fetch_add(1, std::memory_order_relaxed);
+    } else if (written.error().code != ErrorCode::kFailedPrecondition) {
+      return written.error();
+    }
+    // Its conversation had ended: a new request, which follows it.
+  }
+  const bool is_new = interaction == 0;
+  if (is_new) {
+    // The mail being read when a crash came may have made its interaction.
+    if (!reader.recovered) {
+      reader.recovered = true;
+      if (auto open = host_.open_interactions(routing::Channel::kEmail); open) {
+        for (const channels::OpenInteraction& o : *open) {
+          auto mail_attribute = o.attributes.find("mail");
+          if (mail_attribute != o.attributes.end() && mail_attribute->second == where)
+            interaction = o.id;
+        }
+      }
+    }
+    if (!interaction) {
+      auto made = arrive(reader, mail, where, thread && !same_sender ? thread : 0);
+      if (!made) return made.error();
+      interaction = *made;
+    }
+    const std::string opening =
+        "Objet : " + (mail.subject.empty() ? std::string("(sans objet)") : mail.subject) + "\n\n" +
+        shown;
+    auto written = host_.receive(interaction, first_characters(opening, 4000));
+    if (!written) return written.error();
+  }
+  const std::vector<std::string> refused = keep_files(interaction, mail, full, cut || fresh.quoted);
+
+  Thread t = same_sender && kept_thread ? *kept_thread : Thread{};
+  if (!same_sender || !kept_thread) {
+    t.mailbox = config.id;
+    t.address = from;
+    t.name = mail.from->name;
+    t.subject = mail.subject;
+  }
+  if (same_sender && !is_new) {
+    // joined: the thread goes on
+  } else if (same_sender && is_new) {
+    t.references.clear();  // a new request following an ended one starts its own thread
+  }
+  if (!mail.message_id.empty()) {
+    t.references.push_back(mail.message_id);
+    if (t.references.size() > 20) t.references.erase(t.references.begin());
+  }
+  t.last_id = mail.message_id;
+  t.last_text = first_characters(fresh.text, 2000);
+  t.last_date = mail.date;
+  entries.push_back({"thread:" + std::to_string(interaction), t.json()});
+  entries.push_back({key, std::to_string(interaction)});
+  std::optional<detail::Outgoing> ack;
+  if (is_new && config.acknowledge) {
+    ack = acknowledgement(config, interaction, mail, refused);
+    if (ack) {
+      entries.push_back({ack->key, ack->json()});
+      entries.push_back({id_key("out:", ack->message_id), std::to_string(interaction) + " 0"});
+    }
+  }
+  if (Status s = finish(); !s) return s;
+  if (ack) queue_for_sending(std::move(*ack));
+  return Status::ok();
+}
+
+}  // namespace guichet::email

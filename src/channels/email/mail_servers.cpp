@@ -1,0 +1,459 @@
+// IMAP and SMTP over libcurl (mail_servers.h). libcurl 7.88 has no IDLE:
+// wait_for_mail() opens a connection of its own with CURLOPT_CONNECT_ONLY
+// (curl does the greeting, TLS and sign-in) and speaks IMAP on it with
+// curl_easy_send/recv. A FETCH given as a custom request loses its
+// literals, so a message's body is fetched with the URL form (;UID=).
+#include "channels/email/mail_servers.h"
+
+#include <curl/curl.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <mutex>
+#include <optional>
+
+namespace guichet::email {
+
+namespace {
+
+void initialise_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Handle {
+  CURL* curl = nullptr;
+  Handle() : curl(curl_easy_init()) {}
+  ~Handle() {
+    if (curl) curl_easy_cleanup(curl);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+};
+
+// "imaps://host:993/Dossier" → "imaps://host:993/", "Dossier" (INBOX when none).
+struct Where {
+  std::string server;
+  std::string folder;
+};
+
+Result<Where> where(const std::string& url, bool imap) {
+  const auto scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  const bool known =
+      imap ? (scheme == "imap" || scheme == "imaps") : (scheme == "smtp" || scheme == "smtps");
+  if (!known) {
+    return invalid_argument(
+        imap ? "an imaps:// or imap:// address" : "an smtps:// or smtp:// address", "url");
+  }
+  if (url.find_first_of(" \r\n\t\"") != std::string::npos)
+    return invalid_argument("no spaces nor quotes in an address", "url");
+  const auto path = url.find('/', scheme_end + 3);
+  Where w;
+  w.server = path == std::string::npos ? url + "/" : url.substr(0, path + 1);
+  if (w.server.size() <= scheme.size() + 4) return invalid_argument("a server is needed", "url");
+  w.folder = path == std::string::npos ? "" : url.substr(path + 1);
+  while (!w.folder.empty() && w.folder.back() == '/')
+    w.folder.pop_back();
+  if (w.folder.empty()) w.folder = "INBOX";
+  return w;
+}
+
+Error server_error(ErrorCode code, std::string message, std::string field) {
+  return Error{code, std::move(message), std::move(field)};
+}
+
+// What a failed transfer means, in the terms of mail_servers.h.
+Error curl_error(CURLcode rc, const char* detail, long response) {
+  const std::string said = detail && *detail ? std::string(detail) : curl_easy_strerror(rc);
+  switch (rc) {
+    case CURLE_LOGIN_DENIED:
+      if (std::strstr(said.c_str(), "Select failed"))
+        return server_error(ErrorCode::kNotFound, "no such folder on the server", "mailbox");
+      return server_error(ErrorCode::kFailedPrecondition,
+                          "the server refused this user or password", "password");
+    case CURLE_USE_SSL_FAILED:
+      return server_error(ErrorCode::kFailedPrecondition, "the server offers no TLS", "tls");
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CONNECT_ERROR:
+      return server_error(ErrorCode::kFailedPrecondition,
+                          "TLS failed (is the certificate trusted?): " + said, "tls");
+    default:
+      break;
+  }
+  if (response >= 500 && response < 600) {
+    const bool recipient = said.find("RCPT") != std::string::npos;
+    return server_error(ErrorCode::kInvalidArgument,
+                        "the server refused " +
+                            std::string(recipient ? "the address" : "the mail") + " (" +
+                            std::to_string(response) + ")",
+                        recipient ? "recipient" : "message");
+  }
+  return server_error(ErrorCode::kIo, "the server cannot be reached: " + said, "server");
+}
+
+struct Capped {
+  std::string* out;
+  std::size_t limit;
+};
+
+std::size_t append_capped(char* data, std::size_t size, std::size_t count, void* capped) {
+  auto* c = static_cast<Capped*>(capped);
+  if (c->out->size() + size * count > c->limit) return 0;  // aborts the transfer
+  c->out->append(data, size * count);
+  return size * count;
+}
+
+void set_account(CURL* curl, const ServerAccount& account, char* error_buffer) {
+  curl_easy_setopt(curl, CURLOPT_USERNAME, account.user.c_str());
+  curl_easy_setopt(curl, CURLOPT_PASSWORD, account.password.c_str());
+  if (!account.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, account.ca_file.c_str());
+  // A password never goes in clear; a relay without sign-in may lack TLS.
+  const bool secret = !account.user.empty() || !account.password.empty();
+  curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                   static_cast<long>(secret ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(account.timeout.count()));
+  // A large mail may take long: what is bounded is a stalled transfer.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(account.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  error_buffer[0] = 0;
+}
+
+// The number after `name ` in an IMAP response line ("UIDNEXT 42").
+std::optional<std::uint64_t> number_after(std::string_view line, std::string_view name) {
+  for (std::size_t at = line.find(name); at != std::string_view::npos;
+       at = line.find(name, at + 1)) {
+    const bool starts = at == 0 || line[at - 1] == ' ' || line[at - 1] == '(';
+    const std::size_t value = at + name.size();
+    if (!starts || value >= line.size() || line[value] != ' ') continue;
+    std::uint64_t n = 0;
+    const char* first = line.data() + value + 1;
+    auto [end, ec] = std::from_chars(first, line.data() + line.size(), n);
+    if (ec == std::errc() && end != first) return n;
+  }
+  return std::nullopt;
+}
+
+std::string quoted(const std::string& folder) {
+  return "\"" + folder + "\"";  // quotes and backslashes refused by where()
+}
+
+}  // namespace
+
+struct ImapClient::Impl {
+  ServerAccount account;
+  Result<Where> place;
+  std::unique_ptr<Handle> commands = std::make_unique<Handle>();  // reused: one sign-in
+  std::unique_ptr<Handle> idle;                                   // the IDLE connection, when open
+  std::string idle_pending;                                       // read, not yet taken as lines
+  int tag = 0;
+  char error[CURL_ERROR_SIZE] = {};
+
+  explicit Impl(ServerAccount a) : account(std::move(a)), place(where(account.url, true)) {}
+
+  // One command on the reused connection: its untagged lines, or the body.
+  Result<std::string> run(const std::string& url, const char* custom, std::size_t limit) {
+    if (!place) return place.error();
+    CURL* curl = commands->curl;
+    if (!curl) return internal_error("no curl handle");
+    set_account(curl, account, error);
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, custom);
+    std::string out;
+    Capped capped{&out, limit};
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_capped);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &capped);
+    const CURLcode rc = curl_easy_perform(curl);
+    if (rc == CURLE_WRITE_ERROR)
+      return server_error(ErrorCode::kInvalidArgument, "the message is too large", "message");
+    if (rc != CURLE_OK) return curl_error(rc, error, 0);
+    return out;
+  }
+
+  void close_idle() {
+    idle.reset();
+    idle_pending.clear();
+  }
+
+  Status idle_send(const std::string& line) {
+    std::size_t sent_total = 0;
+    while (sent_total < line.size()) {
+      std::size_t sent = 0;
+      const CURLcode rc =
+          curl_easy_send(idle->curl, line.data() + sent_total, line.size() - sent_total, &sent);
+      if (rc == CURLE_AGAIN) {
+        if (Status s = idle_poll(POLLOUT, std::chrono::milliseconds(1000)); !s) return s;
+        continue;
+      }
+      if (rc != CURLE_OK) return curl_error(rc, nullptr, 0);
+      sent_total += sent;
+    }
+    return Status::ok();
+  }
+
+  Status idle_poll(short events, std::chrono::milliseconds wait) {
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    curl_easy_getinfo(idle->curl, CURLINFO_ACTIVESOCKET, &socket);
+    if (socket == CURL_SOCKET_BAD)
+      return server_error(ErrorCode::kIo, "the connection was closed", "server");
+    pollfd p{socket, events, 0};
+    if (::poll(&p, 1, static_cast<int>(wait.count())) < 0 && errno != EINTR)
+      return server_error(ErrorCode::kIo, "poll failed", "server");
+    return Status::ok();
+  }
+
+  // The next line from the IDLE connection (without CRLF); an empty
+  // optional when `deadline` passed or `stop` was set first.
+  Result<std::optional<std::string>> idle_line(std::chrono::steady_clock::time_point deadline,
+                                               const std::atomic<bool>* stop) {
+    for (;;) {
+      if (auto end = idle_pending.find('\n'); end != std::string::npos) {
+        std::string line = idle_pending.substr(0, end);
+        idle_pending.erase(0, end + 1);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return std::optional<std::string>(std::move(line));
+      }
+      if (idle_pending.size() > 64 * 1024)
+        return server_error(ErrorCode::kIo, "the server sent a line too long", "server");
+      char buffer[4096];
+      std::size_t got = 0;
+      const CURLcode rc = curl_easy_recv(idle->curl, buffer, sizeof buffer, &got);
+      if (rc == CURLE_OK) {
+        if (got == 0)
+          return server_error(ErrorCode::kIo, "the server closed the connection", "server");
+        idle_pending.append(buffer, got);
+        continue;
+      }
+      if (rc != CURLE_AGAIN) return curl_error(rc, nullptr, 0);
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline || (stop && stop->load())) return std::optional<std::string>();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      if (Status s = idle_poll(POLLIN, std::min(left, std::chrono::milliseconds(200))); !s)
+        return s.error();
+    }
+  }
+
+  // Reads to the tagged answer of `tag`: ok for OK.
+  Status idle_until_tagged(const std::string& tag_text, bool* changed) {
+    const auto deadline = std::chrono::steady_clock::now() + account.timeout;
+    for (;;) {
+      auto line = idle_line(deadline, nullptr);
+      if (!line) return line.error();
+      if (!*line) return server_error(ErrorCode::kIo, "the server did not answer", "server");
+      const std::string& l = **line;
+      if (changed && l.starts_with("* ") && (l.ends_with(" EXISTS") || l.ends_with(" RECENT")))
+        *changed = true;
+      if (l.starts_with("* BYE"))
+        return server_error(ErrorCode::kIo, "the server ended the connection", "server");
+      if (l.starts_with(tag_text + " ")) {
+        if (l.compare(tag_text.size() + 1, 2, "OK") == 0) return Status::ok();
+        if (l.find("IDLE") != std::string::npos || l.compare(tag_text.size() + 1, 3, "BAD") == 0)
+          return server_error(ErrorCode::kFailedPrecondition, "the server cannot IDLE", "idle");
+        return server_error(ErrorCode::kNotFound, "no such folder on the server: " + l, "mailbox");
+      }
+    }
+  }
+
+  Status open_idle() {
+    if (!place) return place.error();
+    idle = std::make_unique<Handle>();
+    CURL* curl = idle->curl;
+    set_account(curl, account, error);
+    curl_easy_setopt(curl, CURLOPT_URL, place->server.c_str());
+    curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+    if (const CURLcode rc = curl_easy_perform(curl); rc != CURLE_OK) {
+      Error e = curl_error(rc, error, 0);
+      close_idle();
+      return e;
+    }
+    const std::string t = "g" + std::to_string(++tag);
+    if (Status s = idle_send(t + " SELECT " + quoted(place->folder) + "\r\n"); !s) return s;
+    return idle_until_tagged(t, nullptr);
+  }
+};
+
+ImapClient::ImapClient(ServerAccount account) {
+  initialise_once();
+  impl_ = std::make_unique<Impl>(std::move(account));
+}
+
+ImapClient::~ImapClient() = default;
+
+Result<MailboxState> ImapClient::state() {
+  if (!impl_->place) return impl_->place.error();
+  const std::string command =
+      "STATUS " + quoted(impl_->place->folder) + " (UIDVALIDITY UIDNEXT MESSAGES)";
+  auto lines = impl_->run(impl_->place->server, command.c_str(), 64 * 1024);
+  if (!lines) return lines.error();
+  MailboxState state;
+  const auto validity = number_after(*lines, "UIDVALIDITY");
+  const auto next = number_after(*lines, "UIDNEXT");
+  const auto messages = number_after(*lines, "MESSAGES");
+  if (!validity || !next)
+    return server_error(ErrorCode::kNotFound, "no such folder on the server", "mailbox");
+  state.uidvalidity = static_cast<std::uint32_t>(*validity);
+  state.uidnext = static_cast<std::uint32_t>(*next);
+  state.messages = static_cast<std::uint32_t>(messages.value_or(0));
+  return state;
+}
+
+Result<std::vector<MessageInfo>> ImapClient::messages_from(std::uint32_t first) {
+  if (!impl_->place) return impl_->place.error();
+  const std::string command = "UID FETCH " + std::to_string(std::max<std::uint32_t>(first, 1)) +
+                              ":* (UID RFC822.SIZE FLAGS)";
+  auto lines = impl_->run(impl_->place->server + impl_->place->folder, command.c_str(),
+                          std::size_t{256} << 20);
+  if (!lines) return lines.error();
+  std::vector<MessageInfo> out;
+  std::string_view rest = *lines;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    const std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    if (!line.starts_with("* ") || line.find(" FETCH ") == std::string_view::npos) continue;
+    const auto uid = number_after(line, "UID");
+    const auto size = number_after(line, "RFC822.SIZE");
+    // "UID FETCH n:*" answers the last message even when its UID is below n.
+    if (!uid || *uid < first || *uid > UINT32_MAX) continue;
+    out.push_back({static_cast<std::uint32_t>(*uid), static_cast<std::size_t>(size.value_or(0)),
+                   line.find("\\Seen") != std::string_view::npos});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const MessageInfo& a, const MessageInfo& b) { return a.uid < b.uid; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const MessageInfo& a, const MessageInfo& b) { return a.uid == b.uid; }),
+            out.end());
+  return out;
+}
+
+Result<std::string> ImapClient::fetch(std::uint32_t uid) {
+  if (!impl_->place) return impl_->place.error();
+  return impl_->run(impl_->place->server + impl_->place->folder + "/;UID=" + std::to_string(uid),
+                    nullptr, std::size_t{256} << 20);
+}
+
+Result<bool> ImapClient::wait_for_mail(std::chrono::milliseconds wait,
+                                       const std::atomic<bool>& stop) {
+  Impl& i = *impl_;
+  if (!i.idle) {
+    if (Status s = i.open_idle(); !s) {
+      i.close_idle();
+      return s.error();
+    }
+  }
+  const std::string t = "g" + std::to_string(++i.tag);
+  bool changed = false;
+  auto fail = [&i](Error e) -> Result<bool> {
+    i.close_idle();
+    return e;
+  };
+  if (Status s = i.idle_send(t + " IDLE\r\n"); !s) return fail(s.error());
+  // "+ idling", after any news the server had first.
+  const auto answer_by = std::chrono::steady_clock::now() + i.account.timeout;
+  for (;;) {
+    auto line = i.idle_line(answer_by, nullptr);
+    if (!line) return fail(line.error());
+    if (!*line) return fail(server_error(ErrorCode::kIo, "the server did not answer", "server"));
+    const std::string& l = **line;
+    if (l.starts_with("+")) break;
+    if (l.starts_with("* ") && (l.ends_with(" EXISTS") || l.ends_with(" RECENT"))) changed = true;
+    if (l.starts_with(t + " "))
+      return fail(server_error(ErrorCode::kFailedPrecondition, "the server cannot IDLE", "idle"));
+  }
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (!changed) {
+    auto line = i.idle_line(until, &stop);
+    if (!line) return fail(line.error());
+    if (!*line) break;
+    const std::string& l = **line;
+    if (l.starts_with("* BYE"))
+      return fail(server_error(ErrorCode::kIo, "the server ended the connection", "server"));
+    if (l.starts_with("* ") && (l.ends_with(" EXISTS") || l.ends_with(" RECENT"))) changed = true;
+  }
+  if (Status s = i.idle_send("DONE\r\n"); !s) return fail(s.error());
+  if (Status s = i.idle_until_tagged(t, &changed); !s) return fail(s.error());
+  return changed;
+}
+
+void ImapClient::disconnect() {
+  impl_->close_idle();
+  impl_->commands = std::make_unique<Handle>();
+}
+
+namespace {
+
+struct Upload {
+  std::string_view rest;
+};
+
+std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* upload) {
+  auto* u = static_cast<Upload*>(upload);
+  const std::size_t n = std::min(size * count, u->rest.size());
+  std::memcpy(buffer, u->rest.data(), n);
+  u->rest.remove_prefix(n);
+  return n;
+}
+
+}  // namespace
+
+Status send_mail(const ServerAccount& account, const std::string& from,
+                 const std::vector<std::string>& recipients, std::string_view message) {
+  initialise_once();
+  auto place = where(account.url, false);
+  if (!place) return place.error();
+  if (recipients.empty()) return invalid_argument("nobody to send to", "recipient");
+  Handle handle;
+  CURL* curl = handle.curl;
+  if (!curl) return internal_error("no curl handle");
+  char error[CURL_ERROR_SIZE] = {};
+  set_account(curl, account, error);
+  curl_easy_setopt(curl, CURLOPT_URL, place->server.c_str());
+  const std::string envelope_from = "<" + from + ">";
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, envelope_from.c_str());
+  curl_slist* rcpt = nullptr;
+  for (const std::string& r : recipients)
+    rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+  Upload upload{message};
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  const CURLcode rc = curl_easy_perform(curl);
+  long response = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
+  curl_slist_free_all(rcpt);
+  if (rc != CURLE_OK) return curl_error(rc, error, response);
+  return Status::ok();
+}
+
+Status try_imap(const ServerAccount& account) {
+  ImapClient client(account);
+  auto state = client.state();
+  if (!state) return state.error();
+  return Status::ok();
+}
+
+Status try_smtp(const ServerAccount& account) {
+  initialise_once();
+  auto place = where(account.url, false);
+  if (!place) return place.error();
+  Handle handle;
+  char error[CURL_ERROR_SIZE] = {};
+  set_account(handle.curl, account, error);
+  curl_easy_setopt(handle.curl, CURLOPT_URL, place->server.c_str());
+  // Up to the greeting, TLS and the sign-in.
+  curl_easy_setopt(handle.curl, CURLOPT_CONNECT_ONLY, 1L);
+  const CURLcode rc = curl_easy_perform(handle.curl);
+  if (rc != CURLE_OK) return curl_error(rc, error, 0);
+  return Status::ok();
+}
+
+}  // namespace guichet::email

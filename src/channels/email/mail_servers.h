@@ -1,0 +1,92 @@
+// The service's mail servers, over libcurl: a mailbox read over IMAP (its
+// state, its messages, new mail noticed with IDLE) and mail sent over SMTP.
+//
+// TLS is required whenever a password is sent: imaps:// and smtps:// from
+// the first byte, imap:// and smtp:// with STARTTLS (a server without it is
+// refused, never spoken to in clear). Errors are values, each naming what
+// failed so the administration can say it in French:
+//   field "server"    kIo: unreachable, timed out, cut (temporary);
+//   field "tls"       kFailedPrecondition: no TLS, or a certificate not trusted;
+//   field "password"  kFailedPrecondition: the user or password was refused;
+//   field "mailbox"   kNotFound: no such folder on the server;
+//   field "recipient" kInvalidArgument: the server refused the address (for good);
+//   field "message"   kInvalidArgument: the server refused the mail (for good).
+//
+// Not thread-safe: an ImapClient belongs to one thread (its mailbox's).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace guichet::email {
+
+// Where a server is and how to sign in.
+struct ServerAccount {
+  // "imaps://imap.exemple.fr/INBOX" (the folder read; INBOX when none),
+  // "smtps://smtp.exemple.fr" or "smtp://smtp.exemple.fr:587".
+  std::string url;
+  std::string user;
+  std::string password;  // or an application password
+  std::string ca_file;   // a certificate authority trusted besides the system's
+  std::chrono::seconds timeout{30};
+};
+
+// A mailbox's state: UIDVALIDITY changes when the folder is made anew (its
+// UIDs then name other messages); UIDNEXT is the UID the next mail will get.
+struct MailboxState {
+  std::uint32_t uidvalidity = 0;
+  std::uint32_t uidnext = 0;
+  std::uint32_t messages = 0;
+};
+
+struct MessageInfo {
+  std::uint32_t uid = 0;
+  std::size_t size = 0;
+  bool seen = false;
+};
+
+class ImapClient {
+ public:
+  explicit ImapClient(ServerAccount account);
+  ~ImapClient();
+  ImapClient(const ImapClient&) = delete;
+  ImapClient& operator=(const ImapClient&) = delete;
+
+  // Signs in (again) and reads the folder's state.
+  Result<MailboxState> state();
+  // The messages whose UID is `first` or more, by UID, with their size and
+  // whether they were read.
+  Result<std::vector<MessageInfo>> messages_from(std::uint32_t first);
+  // The whole message (it is then marked read on the server).
+  Result<std::string> fetch(std::uint32_t uid);
+  // Waits on a connection of its own (IMAP IDLE) until the folder changes,
+  // `wait` passes or `stop` is set (looked at every 200 ms). True: it
+  // changed. kFailedPrecondition, field "idle": the server cannot (poll).
+  Result<bool> wait_for_mail(std::chrono::milliseconds wait, const std::atomic<bool>& stop);
+  // Closes both connections (the next call opens them again).
+  void disconnect();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Sends `message` (RFC 5322, CRLF) from `from` to `recipients` (addresses,
+// the envelope's). Returns once the server took it.
+Status send_mail(const ServerAccount& account, const std::string& from,
+                 const std::vector<std::string>& recipients, std::string_view message);
+
+// What a server answers a sign-in, for the administration's connection
+// test: ok, or the error as above.
+Status try_imap(const ServerAccount& account);
+Status try_smtp(const ServerAccount& account);
+
+}  // namespace guichet::email

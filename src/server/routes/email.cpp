@@ -1,0 +1,190 @@
+// /api/v1/mailboxes: the service's mailboxes (administrators), their
+// connection test, and /api/v1/stats/email (supervisors). A mailbox is a
+// configuration document without its passwords: those are kept as the
+// email channel's entries (documents are audited and shown), written only,
+// never read back — the answer says whether one is set.
+#include <boost/json.hpp>
+
+#include "channels/email/email_channel.h"
+#include "conversations/contact_center.h"
+#include "core/json_format.h"
+#include "server/routes/routes.h"
+
+namespace guichet::server::routes {
+
+namespace {
+
+namespace json = boost::json;
+using email::EmailChannel;
+
+constexpr const char* kServers[] = {"imap", "smtp"};
+
+std::string password_field(const char* server) {
+  return std::string(server) + "_password";
+}
+
+// The document's view, with whether each password is set.
+json::object with_secrets(ApiContext& api, json::object view) {
+  const json::value* id = view.if_contains("id");
+  const std::uint64_t mailbox =
+      id && id->is_int64() ? static_cast<std::uint64_t>(id->as_int64()) : 0;
+  for (const char* server : kServers) {
+    const bool set =
+        mailbox != 0 && api.store.channel_entry("email", EmailChannel::secret_key(mailbox, server));
+    view[std::string(server) + "_password_set"] = set;
+  }
+  return view;
+}
+
+HttpResponse view_answer(ApiContext& api, const Result<std::string>& document, int status = 200) {
+  if (!document) return from_error(document.error());
+  boost::system::error_code ec;
+  json::value parsed = json::parse(*document, ec);
+  if (ec || !parsed.is_object()) return from_error(internal_error("a mailbox unreadable"));
+  return json_response(status, json::serialize(with_secrets(api, std::move(parsed.as_object()))));
+}
+
+// The body without its passwords, and the passwords given (empty: keep).
+struct Split {
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> passwords;  // server, password
+};
+
+Result<Split> split_passwords(const std::string& body) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) return invalid_argument("a JSON object", "body");
+  json::object& o = parsed.as_object();
+  Split out;
+  for (const char* server : kServers) {
+    const std::string field = password_field(server);
+    json::value* given = o.if_contains(field);
+    if (!given) continue;
+    if (!given->is_string()) return invalid_argument("a string", field);
+    if (given->as_string().size() > 1024) return invalid_argument("at most 1024 bytes", field);
+    if (!given->as_string().empty())
+      out.passwords.emplace_back(server, std::string(given->as_string()));
+    o.erase(field);
+  }
+  out.body = json::serialize(o);
+  return out;
+}
+
+Status keep_passwords(ApiContext& api, std::uint64_t mailbox, const Split& split) {
+  if (split.passwords.empty()) return Status::ok();
+  std::vector<store::ChannelEntry> entries;
+  for (const auto& [server, password] : split.passwords)
+    entries.push_back({EmailChannel::secret_key(mailbox, server), password});
+  return api.store.put_channel_entries("email", entries);
+}
+
+// The channel reads its mailboxes again (their passwords are kept now).
+void reload(ApiContext& api) {
+  api.channels.with("email", [](channels::Channel* channel) {
+    if (channel) channel->on_config("mailbox");
+    return 0;
+  });
+}
+
+std::uint64_t id_in(const std::string& document) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(document, ec);
+  if (ec || !parsed.is_object()) return 0;
+  const json::value* id = parsed.as_object().if_contains("id");
+  return id && id->is_int64() ? static_cast<std::uint64_t>(id->as_int64()) : 0;
+}
+
+HttpResponse list_mailboxes(ApiContext& api, const Call&) {
+  auto documents = api.center.list("mailbox");
+  if (!documents) return from_error(documents.error());
+  boost::system::error_code ec;
+  json::value parsed = json::parse(*documents, ec);
+  if (ec || !parsed.is_array()) return from_error(internal_error("mailboxes unreadable"));
+  json::array out;
+  for (json::value& v : parsed.as_array())
+    if (v.is_object()) out.push_back(with_secrets(api, std::move(v.as_object())));
+  return json_response(200, json::serialize(out));
+}
+
+HttpResponse create_mailbox(ApiContext& api, const Call& call) {
+  auto split = split_passwords(call.request.body);
+  if (!split) return from_error(split.error());
+  auto made = api.center.create("mailbox", split->body, call.me());
+  if (!made) return from_error(made.error());
+  if (Status s = keep_passwords(api, id_in(*made), *split); !s) return from_error(s.error());
+  reload(api);
+  return view_answer(api, made, 201);
+}
+
+HttpResponse replace_mailbox(ApiContext& api, const Call& call) {
+  auto split = split_passwords(call.request.body);
+  if (!split) return from_error(split.error());
+  if (!api.center.get("mailbox", call.id)) return from_error(not_found("no such mailbox", "id"));
+  // The passwords first: the channel reads them when the document changes.
+  if (Status s = keep_passwords(api, call.id, *split); !s) return from_error(s.error());
+  auto put = api.center.put("mailbox", call.id, split->body, call.me());
+  if (!put) return from_error(put.error());
+  reload(api);
+  return view_answer(api, put);
+}
+
+HttpResponse remove_mailbox(ApiContext& api, const Call& call) {
+  if (Status s = api.center.remove("mailbox", call.id, call.me()); !s) return from_error(s.error());
+  std::vector<store::ChannelEntry> forget;
+  for (const char* server : kServers)
+    forget.push_back({EmailChannel::secret_key(call.id, server), ""});
+  if (Status s = api.store.put_channel_entries("email", forget); !s) return from_error(s.error());
+  return no_content();
+}
+
+json::object test_result(const Status& status) {
+  if (status) return {{"ok", true}};
+  return {{"ok", false},
+          {"code", to_string(status.error().code)},
+          {"field", status.error().field},
+          {"message", status.error().message}};
+}
+
+// {"imap_url", "imap_user", "imap_password"…, "id"?}: signs in to both
+// servers (a password not given: the one kept for mailbox "id").
+HttpResponse test_mailbox(ApiContext& api, const Call& call) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(call.request.body, ec);
+  if (ec || !parsed.is_object()) return from_error(invalid_argument("a JSON object", "body"));
+  const json::value* id = parsed.as_object().if_contains("id");
+  const std::uint64_t mailbox =
+      id && id->is_int64() && id->as_int64() > 0 ? static_cast<std::uint64_t>(id->as_int64()) : 0;
+  return api.channels.with("email", [&](channels::Channel* channel) {
+    auto* email = dynamic_cast<EmailChannel*>(channel);
+    if (!email) return error_response(409, "failed_precondition", "email is off", "path");
+    const email::ConnectionTest tried = email->test_connection(call.request.body, mailbox);
+    return json_response(200, json::serialize(json::object{{"imap", test_result(tried.imap)},
+                                                           {"smtp", test_result(tried.smtp)}}));
+  });
+}
+
+HttpResponse email_stats(ApiContext& api, const Call&) {
+  return api.channels.with("email", [](channels::Channel* channel) {
+    return channel ? json_response(200, channel->stats_json())
+                   : error_response(404, "not_found", "email is off", "path");
+  });
+}
+
+}  // namespace
+
+std::vector<Route> email() {
+  return {
+      {"GET", "/api/v1/mailboxes", Access::kAdmin, list_mailboxes},
+      {"POST", "/api/v1/mailboxes", Access::kAdmin, create_mailbox},
+      {"POST", "/api/v1/mailboxes/test", Access::kAdmin, test_mailbox},
+      {"GET", "/api/v1/mailboxes/{id}", Access::kAdmin,
+       [](ApiContext& api, const Call& call) {
+         return view_answer(api, api.center.get("mailbox", call.id));
+       }},
+      {"PUT", "/api/v1/mailboxes/{id}", Access::kAdmin, replace_mailbox},
+      {"DELETE", "/api/v1/mailboxes/{id}", Access::kAdmin, remove_mailbox},
+      {"GET", "/api/v1/stats/email", Access::kManager, email_stats},
+  };
+}
+
+}  // namespace guichet::server::routes
