@@ -310,8 +310,15 @@ std::vector<conversations::DocumentProblem> EmailChannel::mailbox_problems(
     json::value body = json::parse(queue.body_json, ec);
     const json::value* channel =
         !ec && body.is_object() ? body.as_object().if_contains("channel") : nullptr;
-    if (!channel || !channel->is_string() || channel->as_string() != "email")
+    if (!channel || !channel->is_string() || channel->as_string() != "email") {
       problems.push_back({"", "queue_id", "an email queue"});
+    } else if (const json::object& q = body.as_object();
+               (q.contains("hours") || q.contains("calendar_id")) &&
+               !(q.contains("accept_when_closed") && q.at("accept_when_closed").is_bool() &&
+                 q.at("accept_when_closed").as_bool())) {
+      // A mail is acknowledged whenever it comes: its queue keeps it.
+      problems.push_back({"", "queue_id", "a queue that keeps mail outside its hours (accept_when_closed)"});
+    }
   }
   if (!queue_found) problems.push_back({"", "queue_id", "no such queue"});
   for (const auto& other : lookup.all("mailbox")) {

@@ -112,6 +112,13 @@ bool EmailChannel::Impl::wait_or_stop(Reader& reader, std::chrono::milliseconds 
 }
 
 void EmailChannel::Impl::read_loop(Reader& reader) {
+  if (!reader.config.imap.user.empty() && reader.config.imap.password.empty()) {
+    // Not even tried (a server counts failed sign-ins against the address).
+    set_state(reader, failed_precondition("no password is kept for this mailbox", "password"));
+    while (wait_or_stop(reader, std::chrono::hours(1))) {
+    }
+    return;
+  }
   ImapClient client(reader.config.imap);
   std::chrono::milliseconds retry = options_.retry_first;
   auto back_off = [&]() {
@@ -282,6 +289,7 @@ Result<std::uint64_t> EmailChannel::Impl::arrive(const Reader& reader, const Mai
   // A mail answering another citizen's thread: never joined without an
   // agent's word; the agent sees which.
   if (claims) arrival.attributes["claims_thread"] = std::to_string(claims);
+  arrival.hold = true;
   std::promise<Result<std::uint64_t>> made;
   auto answer = made.get_future();
   host_.arrive(std::move(arrival),
@@ -468,18 +476,26 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
         }
       }
     }
-    if (!interaction) {
-      auto made = arrive(reader, mail, where, thread && !same_sender ? thread : 0);
-      if (!made) return made.error();
-      interaction = *made;
-    }
+  }
+  std::vector<std::string> refused;
+  if (is_new && !interaction) {
+    // Held until its text and files are kept, then routed: the agent it is
+    // offered to reads it whole, and a queue that ends it keeps it.
+    auto made = arrive(reader, mail, where, thread && !same_sender ? thread : 0);
+    if (!made) return made.error();
+    interaction = *made;
     const std::string opening =
         "Objet : " + (mail.subject.empty() ? std::string("(sans objet)") : mail.subject) + "\n\n" +
         shown;
-    auto written = host_.receive(interaction, first_characters(opening, 4000));
+    auto written = host_.record_message(interaction, false, first_characters(opening, 4000));
     if (!written) return written.error();
+    refused = keep_files(interaction, mail, full, cut || fresh.quoted);
+    if (Status routed = host_.route(interaction); !routed) return routed;
+  } else if (is_new) {
+    (void)host_.route(interaction);  // made before the crash: routed, or routed now
+  } else {
+    refused = keep_files(interaction, mail, full, cut || fresh.quoted);
   }
-  const std::vector<std::string> refused = keep_files(interaction, mail, full, cut || fresh.quoted);
 
   Thread t = same_sender && kept_thread ? *kept_thread : Thread{};
   if (!same_sender || !kept_thread) {

@@ -224,6 +224,9 @@ Result<Mail> parse_mail(std::string_view raw) {
 
   Walk walk{&mail};
   g_mime_message_foreach(message.get(), &visit, &walk);
+  // Lines end as they do everywhere else in Guichet (a mail's are CRLF).
+  std::erase(mail.text, '\r');
+  std::erase(mail.html, '\r');
   mail.automatic = automatic_of(message.get(), mail);
   return mail;
 }

@@ -50,7 +50,7 @@ struct Mail {
   std::optional<MailAddress> reply_to;
   std::string subject;  // decoded
   std::string date;     // as sent (RFC 5322), empty when none
-  std::string text;     // the text/plain part, UTF-8 (whatever charset it came in)
+  std::string text;     // the text/plain part, UTF-8 (whatever charset it came in), \n line ends
   std::string html;     // the text/html part, UTF-8, not sanitised (the desk does that)
   std::vector<MailFile> files;
   Automatic automatic = Automatic::kNone;

@@ -288,6 +288,12 @@ ImapClient::~ImapClient() = default;
 
 Result<MailboxState> ImapClient::state() {
   if (!impl_->place) return impl_->place.error();
+  // The folder stays selected on this connection, and a server answers
+  // STATUS on it from the session's view: NOOP brings the view up to date
+  // first (and selects it the first time: a folder that is not there says so).
+  if (auto noop = impl_->run(impl_->place->server + impl_->place->folder, "NOOP", 64 * 1024);
+      !noop)
+    return noop.error();
   const std::string command =
       "STATUS " + quoted(impl_->place->folder) + " (UIDVALIDITY UIDNEXT MESSAGES)";
   auto lines = impl_->run(impl_->place->server, command.c_str(), 64 * 1024);

@@ -5,6 +5,8 @@
 #
 #   mailservers.sh start DIR PORT   → prints the ports and paths (shell lines)
 #   mailservers.sh stop DIR
+#   mailservers.sh stop-imap DIR / start-imap DIR   (Dovecot only: a mail
+#                                      server that goes down and comes back)
 #
 # DIR must be short (Dovecot's sockets live under it: 108 bytes at most).
 # Ports from PORT: +0 IMAP (STARTTLS), +1 IMAPS, +2 LMTP, +3 Dovecot's SASL
@@ -43,6 +45,17 @@ stop() {
 
 if [ "$command" = stop ]; then
   stop
+  exit 0
+fi
+if [ "$command" = stop-imap ]; then
+  pid=$(cat "$dir/dc/run/master.pid")
+  kill -TERM "$pid"
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
+  kill -KILL "$pid"
+  exit 0
+fi
+if [ "$command" = start-imap ]; then
+  /usr/sbin/dovecot -c "$dir/dc/dovecot.conf" </dev/null >/dev/null 2>&1
   exit 0
 fi
 
@@ -164,8 +177,10 @@ auth="-o smtpd_tls_security_level=encrypt -o smtpd_client_restrictions=permit_sa
     grep -v '^smtp *inet' | awk '$5 == "y" { $5 = "n" } { print }'
 } >"$dir/pf/etc/master.cf"
 
-dovecot -c "$dir/dc/dovecot.conf"
-if ! postfix -c "$dir/pf/etc" start >"$dir/pf/start.log" 2>&1; then
+# Daemons keep no descriptor of the caller's (a caller reading our output
+# would wait for them).
+dovecot -c "$dir/dc/dovecot.conf" </dev/null >/dev/null 2>&1
+if ! postfix -c "$dir/pf/etc" start </dev/null >"$dir/pf/start.log" 2>&1; then
   echo "mailservers.sh: postfix did not start:" >&2
   cat "$dir/pf/start.log" "$dir/pf/postfix.log" >&2 2>/dev/null || true
   stop
