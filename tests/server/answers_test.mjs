@@ -366,6 +366,31 @@ if (coverage.queues.length !== 1 || coverage.queues[0].week.length !== 7) {
   fail(`the accessible coverage: ${JSON.stringify(coverage)}`);
 }
 await expect(403, call(agent, "GET", "/api/v1/stats/accessible"));
+// A mailbox (its servers unreachable here: tests/channels/email drives real ones).
+const mailQueue = await expect(201, call(supervisor, "POST", "/api/v1/queues",
+  { name: "courriel", channel: "email", answer_within_days: 10 }));
+const mailbox = await expect(201, call(admin, "POST", "/api/v1/mailboxes", {
+  name: "Accueil", address: "accueil@mairie.test", display_name: "Mairie", queue_id: mailQueue.id,
+  imap_url: "imaps://127.0.0.1:1/INBOX", imap_user: "accueil", imap_password: "secret",
+  smtp_url: "smtp://127.0.0.1:1", smtp_user: "accueil", smtp_password: "secret",
+}));
+if (!mailbox.imap_password_set || "imap_password" in mailbox) fail(`a mailbox's password: ${JSON.stringify(mailbox)}`);
+await expect(400, call(admin, "POST", "/api/v1/mailboxes", { ...mailbox, id: undefined, name: "Autre",
+  imap_password_set: undefined, smtp_password_set: undefined, version: undefined, queue_id: line.id }));
+await expect(200, call(admin, "GET", "/api/v1/mailboxes"));
+await expect(200, call(admin, "GET", `/api/v1/mailboxes/${mailbox.id}`));
+await expect(200, call(admin, "PUT", `/api/v1/mailboxes/${mailbox.id}`, {
+  name: "Accueil", address: "accueil@mairie.test", queue_id: mailQueue.id, signature: "01 23 45 67 89",
+  imap_url: "imaps://127.0.0.1:1/INBOX", imap_user: "accueil", smtp_url: "smtp://127.0.0.1:1", smtp_user: "accueil",
+}));
+await expect(403, call(supervisor, "GET", "/api/v1/mailboxes"));
+const tried = await expect(200, call(admin, "POST", "/api/v1/mailboxes/test", { id: mailbox.id,
+  imap_url: "imaps://127.0.0.1:1/INBOX", imap_user: "accueil", smtp_url: "smtp://127.0.0.1:1", smtp_user: "accueil" }));
+if (tried.imap.ok || tried.imap.field !== "server") fail(`the connection test: ${JSON.stringify(tried)}`);
+await expect(200, call(supervisor, "GET", "/api/v1/stats/email"));
+await expect(403, call(agent, "GET", "/api/v1/stats/email"));
+await expect(204, call(admin, "DELETE", `/api/v1/mailboxes/${mailbox.id}`));
+await expect(404, call(admin, "GET", `/api/v1/mailboxes/${mailbox.id}`));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=queue&interval=60"));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=agent"));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=channel&format=csv"));
