@@ -241,6 +241,19 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
       !chat) {
     return chat.error();
   }
+  // The town hall's mailbox, feeding the mail queue. Turned off: nothing to
+  // read nor send through in a demo (an administrator sets the servers).
+  if (auto mailbox = center.create(
+          "mailbox",
+          std::string(R"({"name":"Accueil de la mairie","address":")") + kDemoMailbox +
+              R"(","display_name":"Mairie de Saint-Exemple","queue_id":)" + q(6) +
+              R"(,"imap_url":"imaps://imap.saint-exemple.fr/INBOX","imap_user":")" + kDemoMailbox +
+              R"(","smtp_url":"smtps://smtp.saint-exemple.fr","smtp_user":")" + kDemoMailbox +
+              R"j(","signature":"Accueil de la mairie\n1 place de la Mairie, 99000 Saint-Exemple\n01 00 00 00 00 (du lundi au vendredi, 8 h 30 – 17 h)","acknowledge":true,"enabled":false})j",
+          admin);
+      !mailbox) {
+    return mailbox.error();
+  }
   // The town hall's phone number and its IVR: open hours, a menu, the file
   // number for the registry office; after hours, a voicemail.
   auto flow = center.create(

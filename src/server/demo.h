@@ -14,6 +14,10 @@ class ContactCenter;
 class KnowledgeBase;
 }  // namespace guichet::conversations
 
+namespace guichet::email {
+class EmailChannel;
+}  // namespace guichet::email
+
 namespace guichet::server {
 
 using conversations::ContactCenter;
@@ -23,6 +27,12 @@ using conversations::KnowledgeBase;
 // Returns the text to print: the demo accounts and their passwords (fixed,
 // documented demo passwords: this is for a machine's own loopback).
 Result<std::string> seed_demo(store::Store& store, ContactCenter& center, KnowledgeBase& knowledge);
+
+// The demo's mailbox (turned off: the demo has no mail server), and its
+// mail, taken once by the email channel (demo_mail.cpp).
+inline constexpr const char* kDemoMailbox = "accueil@saint-exemple.fr";
+Status seed_demo_mail(email::EmailChannel& email, std::uint64_t mailbox,
+                      const std::string& service_address);
 
 // The demo's knowledge base: a JSON array of {"title","body","tags","links"}
 // (src/server/demo/articles.json, compiled in), published by seed_demo.

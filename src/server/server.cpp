@@ -239,6 +239,19 @@ Status serve(const ServeOptions& options) {
       auto accounts = seed_demo(**store, center, **knowledge);
       if (!accounts) return accounts.status();
       std::fprintf(stderr, "%s", accounts->c_str());
+      // Its mail, once (the email channel keeps its threads).
+      auto threads = (*store)->channel_entries("email", "thread:");
+      auto documents = (*store)->documents("mailbox");
+      if (threads && threads->empty() && documents) {
+        for (const store::Document& d : *documents) {
+          if (d.body_json.find(kDemoMailbox) == std::string::npos) continue;
+          Status seeded = channels.with("email", [&](channels::Channel* channel) {
+            auto* mail = dynamic_cast<email::EmailChannel*>(channel);
+            return mail ? seed_demo_mail(*mail, d.id, kDemoMailbox) : Status::ok();
+          });
+          if (!seeded) return seeded;
+        }
+      }
     }
     if (options.load_test_agents > 0) {
       auto seeded =

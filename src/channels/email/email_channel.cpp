@@ -7,6 +7,7 @@
 #include "channels/email/detail/email_channel_impl.h"
 #include "core/json_format.h"
 #include "core/log.h"
+#include "core/text.h"
 
 namespace guichet::email {
 
@@ -108,6 +109,16 @@ void EmailChannel::Impl::reload_mailboxes() {
     sending_.clear();  // a mailbox's SMTP may have been mended: tried again now
   }
   outbox_ready_.notify_all();
+}
+
+Status EmailChannel::Impl::take_mail(std::uint64_t id, std::string_view raw) {
+  auto config = mailbox(id);
+  if (!config) return not_found("no such mailbox", "mailbox");
+  Reader reader;  // not read over IMAP: its counters only
+  reader.config = std::move(*config);
+  reader.recovered = true;
+  Status taken = take_raw(reader, std::to_string(id) + ":import:" + random_hex(6), std::string(raw), {});
+  return taken;
 }
 
 std::string EmailChannel::Impl::secret(std::uint64_t id, std::string_view server) {
@@ -284,6 +295,10 @@ std::string EmailChannel::metrics() const {
 }
 std::string EmailChannel::stats_json() const {
   return impl_->stats_json();
+}
+
+Status EmailChannel::take_mail(std::uint64_t mailbox, std::string_view raw) {
+  return impl_->take_mail(mailbox, raw);
 }
 
 ConnectionTest EmailChannel::test_connection(const std::string& body_json, std::uint64_t id) {

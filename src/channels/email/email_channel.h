@@ -69,6 +69,10 @@ class EmailChannel final : public channels::Channel {
   std::string metrics() const override;
   std::string stats_json() const override;
 
+  // A mail given whole (an .eml file; the demo's), taken as mailbox
+  // `mailbox`'s new mail is: an interaction or its thread, its files.
+  Status take_mail(std::uint64_t mailbox, std::string_view raw);
+
   // Signs in to both servers of a mailbox document (passwords given, or
   // kept for mailbox `id`), as the administration's form asks.
   ConnectionTest test_connection(const std::string& body_json, std::uint64_t id);

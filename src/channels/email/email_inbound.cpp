@@ -359,11 +359,18 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
       return s;
     return finish();
   }
-  auto parsed = parse_mail(*raw);
+  return take_raw(reader, where, *raw, std::move(entries));
+}
+
+Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where, const std::string& raw,
+                                    std::vector<store::ChannelEntry> entries) {
+  const MailboxConfig& config = reader.config;
+  auto finish = [&]() { return host_.keep("email", entries); };
+  auto parsed = parse_mail(raw);
   if (!parsed || !parsed->from) {
     const std::string why = parsed ? "no sender (From)" : "unreadable: " + parsed.error().message;
     if (Status s =
-            quarantine(reader, where, *raw, why, parsed ? &*parsed : nullptr, raw->size(), entries);
+            quarantine(reader, where, raw, why, parsed ? &*parsed : nullptr, raw.size(), entries);
         !s)
       return s;
     return finish();
@@ -381,7 +388,7 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
   const std::string& from = mail.from->address;
   if (mail.automatic == Automatic::kBounce) {
     bounces_.fetch_add(1, std::memory_order_relaxed);
-    if (Status s = bounced(mail, *raw); !s) return s;
+    if (Status s = bounced(mail, raw); !s) return s;
     entries.push_back({key, "bounce"});
     return finish();
   }
@@ -410,7 +417,7 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
     }
   }
   if (!refusal.empty()) {
-    if (Status s = quarantine(reader, where, *raw, refusal, &mail, raw->size(), entries); !s)
+    if (Status s = quarantine(reader, where, raw, refusal, &mail, raw.size(), entries); !s)
       return s;
     entries.push_back({key, "quarantined"});
     return finish();
@@ -434,9 +441,9 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
       return finish();
     }
     if (Status s =
-            quarantine(reader, where, *raw,
+            quarantine(reader, where, raw,
                        std::string("automatic mail (") + automatic_name(mail.automatic) + ")",
-                       &mail, raw->size(), entries);
+                       &mail, raw.size(), entries);
         !s)
       return s;
     entries.push_back({key, "automatic"});

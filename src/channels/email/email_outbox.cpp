@@ -230,9 +230,10 @@ void EmailChannel::Impl::send_loop() {
     const Outgoing o = *ready;
     lock.unlock();
     const auto box = mailbox(o.mailbox);
-    // A mailbox not (yet) set up keeps its mail: it may come back.
-    Status sent = box ? send_mail(box->smtp, box->address, {o.to}, o.raw)
-                      : Status(failed_precondition("its mailbox is not set up", "mailbox"));
+    // A mailbox not (yet) set up, or turned off, keeps its mail: it may come back.
+    Status sent = !box            ? Status(failed_precondition("its mailbox is not set up", "mailbox"))
+                  : !box->enabled ? Status(failed_precondition("its mailbox is turned off", "mailbox"))
+                                  : send_mail(box->smtp, box->address, {o.to}, o.raw);
     const bool for_good =
         static_cast<bool>(sent) || sent.error().code == ErrorCode::kInvalidArgument;
     if (for_good) {
@@ -266,7 +267,7 @@ void EmailChannel::Impl::send_loop() {
       s = Sending{};
     } else {
       if (s.up) {
-        log::warning("email: the SMTP server does not take mail",
+        log::warning("email: mail waits to be sent",
                      "\"mailbox\":" + std::to_string(o.mailbox) +
                          ",\"error\":" + json_quote(sent.error().message));
       }

@@ -59,6 +59,29 @@ std::string trimmed(std::string text) {
   return text;
 }
 
+// Outlook labels Windows-1252 text "iso-8859-1": its dashes, quotes and €
+// (0x80-0x9F) come out as C1 controls, which no one writes. Read as
+// browsers read that label (WHATWG Encoding: windows-1252).
+void windows_1252_controls(std::string& text) {
+  static const char* const kAs1252[32] = {
+      "€", "\xC2\x81", "‚", "ƒ", "„", "…", "†", "‡", "ˆ", "‰", "Š", "‹", "Œ", "\xC2\x8D", "Ž", "\xC2\x8F",
+      "\xC2\x90", "‘", "’", "“", "”", "•", "–", "—", "˜", "™", "š", "›", "œ", "\xC2\x9D", "ž", "Ÿ"};
+  if (text.find('\xC2') == std::string::npos) return;
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const unsigned char next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += kAs1252[next - 0x80];
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  text = std::move(out);
+}
+
 void add_addresses(InternetAddressList* list, std::vector<MailAddress>& out) {
   if (!list) return;
   const int count = internet_address_list_length(list);
@@ -227,6 +250,9 @@ Result<Mail> parse_mail(std::string_view raw) {
   // Lines end as they do everywhere else in Guichet (a mail's are CRLF).
   std::erase(mail.text, '\r');
   std::erase(mail.html, '\r');
+  for (std::string* text : {&mail.subject, &mail.text, &mail.html})
+    windows_1252_controls(*text);
+  if (mail.from) windows_1252_controls(mail.from->name);
   mail.automatic = automatic_of(message.get(), mail);
   return mail;
 }

@@ -9,6 +9,19 @@
 namespace guichet::email {
 namespace {
 
+TEST(ParseMail, OutlooksWindows1252LabelledLatin1IsReadAsBrowsersReadIt) {
+  auto mail = parse_mail(
+      "From: =?iso-8859-1?Q?=93Ren=E9=94?= <r@exemple.fr>\r\n"
+      "Subject: =?iso-8859-1?Q?Permis_=96_pi=E8ce_manquante_=80?=\r\n"
+      "Content-Type: text/plain; charset=iso-8859-1\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+      "L=92acte co=FBte 0=80 =96 merci\r\n");
+  ASSERT_TRUE(mail);
+  EXPECT_EQ(mail->subject, "Permis – pièce manquante €");
+  EXPECT_EQ(mail->from->name, "“René”");
+  EXPECT_EQ(mail->text, "L’acte coûte 0€ – merci\n");
+}
+
 // Outlook-like: ISO-8859-1 quoted-printable text, an HTML alternative, a
 // PDF named in RFC 2231, an RFC 2047 subject and name; CRLF line ends.
 std::string crlf(std::string text) {

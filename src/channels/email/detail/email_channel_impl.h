@@ -99,6 +99,7 @@ class EmailChannel::Impl {
   std::string metrics() const;
   std::string stats_json() const;
   ConnectionTest test_connection(const std::string& body_json, std::uint64_t id);
+  Status take_mail(std::uint64_t mailbox, std::string_view raw);
 
  private:
   // A mailbox's reader: its thread and what the supervisor sees of it.
@@ -125,6 +126,10 @@ class EmailChannel::Impl {
   // One mail: what it becomes, kept with the mailbox's last UID in one write.
   Status take(Reader& reader, ImapClient& client, const MessageInfo& message,
               std::uint32_t validity);
+  // The same for a mail given whole (fetched, or imported); `entries`
+  // (the mailbox's last UID) kept with its outcome.
+  Status take_raw(Reader& reader, const std::string& where, const std::string& raw,
+                  std::vector<store::ChannelEntry> entries);
   Status quarantine(Reader& reader, const std::string& where, std::string_view raw,
                     const std::string& reason, const Mail* mail, std::size_t size,
                     std::vector<store::ChannelEntry>& entries);
