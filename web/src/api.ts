@@ -125,7 +125,8 @@ export type DocumentPath =
   | "/api/v1/canned-responses"
   | "/api/v1/ivr-flows"
   | "/api/v1/prompts"
-  | "/api/v1/articles";
+  | "/api/v1/articles"
+  | "/api/v1/mailboxes";
 
 export function removeDocument(path: DocumentPath, id: number): Promise<Result<undefined>> {
   return settle(client.DELETE(`${path}/{id}`, { params: { path: { id } } }));

@@ -222,8 +222,18 @@ export function CallCard({ item, timeline }: { item: Interaction; timeline: Time
 
 // What the IVR and the voice channel set, shown first and by name; the
 // voicemail's file and length are its player's.
-const NAMED_ATTRIBUTES = ["caller_name", "caller", "number", "ivr_path"] as const;
-const PLAYER_ATTRIBUTES = ["voicemail", "voicemail_seconds"];
+const NAMED_ATTRIBUTES = [
+  "caller_name",
+  "caller",
+  "number",
+  "ivr_path",
+  "subject",
+  "name",
+  "mailbox",
+  "claims_thread",
+] as const;
+// Shown otherwise (a player), or the server's own (where a mail was read).
+const PLAYER_ATTRIBUTES = ["voicemail", "voicemail_seconds", "mail"];
 
 // The card's rows for an interaction's attributes: label and value.
 export function attributeRows(
@@ -233,7 +243,12 @@ export function attributeRows(
   const named = NAMED_ATTRIBUTES.filter((key) => attributes[key]).map((key) => ({
     key,
     label: t(`attr.${key}`),
-    value: key === "ivr_path" ? ivrPath(attributes[key], t) : attributes[key],
+    value:
+      key === "ivr_path"
+        ? ivrPath(attributes[key], t)
+        : key === "claims_thread"
+          ? t("attr.claims_thread_value").replace("{n}", attributes[key])
+          : attributes[key],
   }));
   const others = Object.entries(attributes)
     .filter(

@@ -8,6 +8,7 @@ import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
 import { currentLang, formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { AccessibleCoverage } from "./AccessibleCoverage";
+import { EmailStatus } from "./EmailStatus";
 import { AgentEditor } from "./AgentEditor";
 import { HeldInteractions } from "./HeldInteractions";
 import { sayError } from "../errors";
@@ -276,6 +277,7 @@ export function Wallboard() {
         </div>
       </section>
       <AccessibleCoverage />
+      <EmailStatus />
     </>
   );
 }

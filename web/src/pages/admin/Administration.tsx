@@ -10,6 +10,7 @@ import { CalendarsPage } from "./CalendarsPage";
 import { IdentityPage } from "./IdentityPage";
 import { IvrFlowsPage } from "./IvrFlowsPage";
 import { KnowledgePage } from "./KnowledgePage";
+import { MailboxesPage } from "./MailboxesPage";
 import { QueuesPage } from "./QueuesPage";
 import { SimpleListPage } from "./SimpleListPage";
 import { UsersPage } from "./UsersPage";
@@ -24,6 +25,7 @@ const SECTIONS = [
   { slug: "knowledge", title: "admin.knowledge" },
   { slug: "calendars", title: "admin.calendars" },
   { slug: "ivr-flows", title: "admin.ivr" },
+  { slug: "mailboxes", title: "admin.mailboxes" },
   { slug: "users", title: "admin.users" },
   { slug: "identity", title: "admin.identity" },
 ] as const satisfies readonly { slug: string; title: AdminKey }[];
@@ -41,7 +43,7 @@ export function Administration({ user }: { user: User }) {
   const isAdmin = user.role === "admin";
   const current = sectionOf(path);
   // Users and the service's identity are the administrators'.
-  const adminOnly = (slug: Slug) => slug === "users" || slug === "identity";
+  const adminOnly = (slug: Slug) => slug === "users" || slug === "identity" || slug === "mailboxes";
   const sections = SECTIONS.filter((s) => !adminOnly(s.slug) || isAdmin);
   const currentTitle = t(SECTIONS.find((s) => s.slug === current)!.title);
 
@@ -65,10 +67,13 @@ export function Administration({ user }: { user: User }) {
       break;
     case "users":
     case "identity":
+    case "mailboxes":
       page = !isAdmin ? (
         <Alert severity="info" small description={t("admin.adminOnly")} />
       ) : current === "users" ? (
         <UsersPage />
+      ) : current === "mailboxes" ? (
+        <MailboxesPage />
       ) : (
         <IdentityPage />
       );

@@ -574,6 +574,10 @@ function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
   if (e.type === "call" && (CALL_STATES as readonly unknown[]).includes(state)) {
     return `${t("call.title")} — ${t(`call.state.${state}` as TextKey)}`;
   }
+  // A mail that came back: why, as the server that refused it said.
+  if (e.type === "delivery" && e.data.status === "failed") {
+    return `${t("event.delivery_failed")}${e.data.detail ? ` : ${String(e.data.detail)}` : ""}`;
+  }
   const key = `event.${e.type}` as TextKey;
   const said = t(key);
   return said ?? t("event.unknown");
