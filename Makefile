@@ -64,6 +64,7 @@ bench: build
 	scripts/bench-server.sh $(BUILD)/src/cli/guichet 5
 	scripts/bench-voice.sh $(BUILD)/src/cli/guichet 1000 30 100
 	node bench/trust.mjs --guichet $(BUILD)/src/cli/guichet
+	node bench/email.mjs --guichet $(BUILD)/src/cli/guichet --mails 10000 --runs 3
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -117,7 +117,8 @@ Status EmailChannel::Impl::take_mail(std::uint64_t id, std::string_view raw) {
   Reader reader;  // not read over IMAP: its counters only
   reader.config = std::move(*config);
   reader.recovered = true;
-  Status taken = take_raw(reader, std::to_string(id) + ":import:" + random_hex(6), std::string(raw), {});
+  Status taken =
+      take_raw(reader, std::to_string(id) + ":import:" + random_hex(6), std::string(raw), {});
   return taken;
 }
 
@@ -332,7 +333,8 @@ std::vector<conversations::DocumentProblem> EmailChannel::mailbox_problems(
                !(q.contains("accept_when_closed") && q.at("accept_when_closed").is_bool() &&
                  q.at("accept_when_closed").as_bool())) {
       // A mail is acknowledged whenever it comes: its queue keeps it.
-      problems.push_back({"", "queue_id", "a queue that keeps mail outside its hours (accept_when_closed)"});
+      problems.push_back(
+          {"", "queue_id", "a queue that keeps mail outside its hours (accept_when_closed)"});
     }
   }
   if (!queue_found) problems.push_back({"", "queue_id", "no such queue"});

@@ -179,14 +179,14 @@ Status EmailChannel::Impl::synchronise(Reader& reader, ImapClient& client) {
           "\"mailbox\":" + std::to_string(reader.config.id));
     }
     if (state->messages > 0) {
-      auto all = client.messages_from(1);
+      auto all = client.messages(1, state->uidnext > 0 ? state->uidnext - 1 : 0);
       if (!all) return all.error();
       for (const MessageInfo& m : *all)
         if (!m.seen || (reader.config.import_existing && !known)) todo.push_back(m);
     }
     last = 0;
   } else if (state->uidnext > last + 1) {
-    auto newer = client.messages_from(last + 1);
+    auto newer = client.messages(last + 1, state->uidnext - 1);
     if (!newer) return newer.error();
     todo = std::move(*newer);
   }
@@ -362,7 +362,8 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
   return take_raw(reader, where, *raw, std::move(entries));
 }
 
-Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where, const std::string& raw,
+Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
+                                    const std::string& raw,
                                     std::vector<store::ChannelEntry> entries) {
   const MailboxConfig& config = reader.config;
   auto finish = [&]() { return host_.keep("email", entries); };

@@ -8,6 +8,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <map>
+#include <memory>
 
 #include "channels/email/detail/email_channel_impl.h"
 #include "core/calendar.h"
@@ -206,6 +208,17 @@ void EmailChannel::Impl::queue_for_sending(Outgoing outgoing) {
 }
 
 void EmailChannel::Impl::send_loop() {
+  // Each mailbox's SMTP connection, kept between mails (made again when
+  // its account changes).
+  std::map<std::uint64_t, std::unique_ptr<SmtpClient>> clients;
+  auto client_for = [&clients](const MailboxConfig& box) -> SmtpClient& {
+    auto& client = clients[box.id];
+    const ServerAccount* had = client ? &client->account() : nullptr;
+    if (!had || had->url != box.smtp.url || had->user != box.smtp.user ||
+        had->password != box.smtp.password || had->ca_file != box.smtp.ca_file)
+      client = std::make_unique<SmtpClient>(box.smtp);
+    return *client;
+  };
   std::unique_lock lock(outbox_mutex_);
   while (!stopping_) {
     const auto now = std::chrono::steady_clock::now();
@@ -231,9 +244,10 @@ void EmailChannel::Impl::send_loop() {
     lock.unlock();
     const auto box = mailbox(o.mailbox);
     // A mailbox not (yet) set up, or turned off, keeps its mail: it may come back.
-    Status sent = !box            ? Status(failed_precondition("its mailbox is not set up", "mailbox"))
-                  : !box->enabled ? Status(failed_precondition("its mailbox is turned off", "mailbox"))
-                                  : send_mail(box->smtp, box->address, {o.to}, o.raw);
+    Status sent = !box ? Status(failed_precondition("its mailbox is not set up", "mailbox"))
+                  : !box->enabled
+                      ? Status(failed_precondition("its mailbox is turned off", "mailbox"))
+                      : client_for(*box).send(box->address, {o.to}, o.raw);
     const bool for_good =
         static_cast<bool>(sent) || sent.error().code == ErrorCode::kInvalidArgument;
     if (for_good) {

@@ -67,19 +67,20 @@ Result<MailboxConfig> read_mailbox(const std::string& body_json, std::uint64_t i
   const json::object& o = parsed.as_object();
   // Each field of its type; none other (a typo is said, not ignored).
   static constexpr std::pair<const char*, json::kind> kFields[] = {
-      {"name", json::kind::string},         {"address", json::kind::string},
-      {"display_name", json::kind::string}, {"queue_id", json::kind::int64},
-      {"imap_url", json::kind::string},     {"imap_user", json::kind::string},
-      {"smtp_url", json::kind::string},     {"smtp_user", json::kind::string},
-      {"signature", json::kind::string},    {"acknowledge", json::kind::bool_},
+      {"name", json::kind::string},           {"address", json::kind::string},
+      {"display_name", json::kind::string},   {"queue_id", json::kind::int64},
+      {"imap_url", json::kind::string},       {"imap_user", json::kind::string},
+      {"smtp_url", json::kind::string},       {"smtp_user", json::kind::string},
+      {"signature", json::kind::string},      {"acknowledge", json::kind::bool_},
       {"import_existing", json::kind::bool_}, {"enabled", json::kind::bool_},
       {"version", json::kind::int64}};
   for (const auto& [key, value] : o) {
     const auto known = std::find_if(std::begin(kFields), std::end(kFields),
                                     [&](const auto& f) { return key == f.first; });
-    if (known == std::end(kFields)) return invalid_argument("not a mailbox's field", std::string(key));
-    const bool fits = value.kind() == known->second ||
-                      (known->second == json::kind::int64 && value.is_uint64());
+    if (known == std::end(kFields))
+      return invalid_argument("not a mailbox's field", std::string(key));
+    const bool fits =
+        value.kind() == known->second || (known->second == json::kind::int64 && value.is_uint64());
     if (!fits) {
       return invalid_argument(known->second == json::kind::string  ? "a string"
                               : known->second == json::kind::bool_ ? "true or false"

@@ -64,8 +64,9 @@ std::string trimmed(std::string text) {
 // browsers read that label (WHATWG Encoding: windows-1252).
 void windows_1252_controls(std::string& text) {
   static const char* const kAs1252[32] = {
-      "€", "\xC2\x81", "‚", "ƒ", "„", "…", "†", "‡", "ˆ", "‰", "Š", "‹", "Œ", "\xC2\x8D", "Ž", "\xC2\x8F",
-      "\xC2\x90", "‘", "’", "“", "”", "•", "–", "—", "˜", "™", "š", "›", "œ", "\xC2\x9D", "ž", "Ÿ"};
+      "€", "\xC2\x81", "‚",        "ƒ", "„",        "…",        "†", "‡",        "ˆ", "‰", "Š",
+      "‹", "Œ",        "\xC2\x8D", "Ž", "\xC2\x8F", "\xC2\x90", "‘", "’",        "“", "”", "•",
+      "–", "—",        "˜",        "™", "š",        "›",        "œ", "\xC2\x9D", "ž", "Ÿ"};
   if (text.find('\xC2') == std::string::npos) return;
   std::string out;
   out.reserve(text.size());

@@ -62,9 +62,10 @@ class ImapClient {
 
   // Signs in (again) and reads the folder's state.
   Result<MailboxState> state();
-  // The messages whose UID is `first` or more, by UID, with their size and
-  // whether they were read.
-  Result<std::vector<MessageInfo>> messages_from(std::uint32_t first);
+  // The messages whose UID is from `first` through `last`, by UID, with
+  // their size and whether they were read (asked in slices: a folder of
+  // 100,000 mails is listed in small answers).
+  Result<std::vector<MessageInfo>> messages(std::uint32_t first, std::uint32_t last);
   // The whole message (it is then marked read on the server).
   Result<std::string> fetch(std::uint32_t uid);
   // Waits on a connection of its own (IMAP IDLE) until the folder changes,
@@ -79,8 +80,27 @@ class ImapClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// Sends `message` (RFC 5322, CRLF) from `from` to `recipients` (addresses,
-// the envelope's). Returns once the server took it.
+// Sends mail over SMTP, keeping its connection between mails (one sign-in
+// for many: 10 times the mails a second). Belongs to one thread.
+class SmtpClient {
+ public:
+  explicit SmtpClient(ServerAccount account);
+  ~SmtpClient();
+  SmtpClient(const SmtpClient&) = delete;
+  SmtpClient& operator=(const SmtpClient&) = delete;
+
+  // Sends `message` (RFC 5322, CRLF) from `from` to `recipients` (the
+  // envelope's addresses). Returns once the server took it.
+  Status send(const std::string& from, const std::vector<std::string>& recipients,
+              std::string_view message);
+  const ServerAccount& account() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One mail on a connection of its own.
 Status send_mail(const ServerAccount& account, const std::string& from,
                  const std::vector<std::string>& recipients, std::string_view message);
 
