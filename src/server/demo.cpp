@@ -207,7 +207,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
       R"({"name":"chat-site-web","channel":"chat","skills":[{"skill_id":)" + s("accueil") +
           R"(,"min_level":2}],"sl_threshold_s":60,"sl_target":0.9,"strategy":"least_occupied"})",
       R"({"name":"courriels","channel":"email","skills":[{"skill_id":)" + s("accueil") +
-          R"(,"min_level":1}],"sl_threshold_s":172800,"sl_target":0.95,"accept_when_closed":true,)" +
+          R"(,"min_level":1}],"sl_threshold_s":172800,"sl_target":0.95,"accept_when_closed":true,"answer_within_days":2,)" +
           town_hall_calendar + "}",
       R"({"name":"demandes-en-ligne","channel":"task","sl_threshold_s":86400,"skills":[{"skill_id":)" +
           s("etat_civil") + R"(,"min_level":1}]})",
@@ -249,7 +249,7 @@ Result<std::string> seed_demo(store::Store& store, ContactCenter& center,
               R"(","display_name":"Mairie de Saint-Exemple","queue_id":)" + q(6) +
               R"(,"imap_url":"imaps://imap.saint-exemple.fr/INBOX","imap_user":")" + kDemoMailbox +
               R"(","smtp_url":"smtps://smtp.saint-exemple.fr","smtp_user":")" + kDemoMailbox +
-              R"j(","signature":"Accueil de la mairie\n1 place de la Mairie, 99000 Saint-Exemple\n01 00 00 00 00 (du lundi au vendredi, 8 h 30 – 17 h)","acknowledge":true,"enabled":false})j",
+              R"j(","signature":"Accueil de la mairie\n1 place de la Mairie, 99000 Saint-Exemple\n01 00 00 00 00 (du lundi au vendredi, 8 h 30 – 17 h)","acknowledge":false,"enabled":false})j",
           admin);
       !mailbox) {
     return mailbox.error();

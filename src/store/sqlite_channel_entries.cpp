@@ -32,7 +32,10 @@ Result<std::string> SqliteStore::channel_entry(const std::string& channel, const
     if (!s) return c.error("channel entry").error();
     bind_text(s, 1, channel);
     bind_text(s, 2, key);
-    if (sqlite3_step(s) != SQLITE_ROW) return not_found("nothing kept under this key", "key");
+    const int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) return not_found("nothing kept under this key", "key");
+    if (step != SQLITE_ROW)
+      return c.error("channel entry").error();  // not "none": a read that failed
     return column_text(s, 0);
   });
 }
@@ -50,8 +53,10 @@ Result<std::vector<ChannelEntry>> SqliteStore::channel_entries(const std::string
     sqlite3_bind_int64(s, 3, static_cast<sqlite3_int64>(prefix.size()));
     bind_text(s, 4, prefix);
     std::vector<ChannelEntry> out;
-    while (sqlite3_step(s) == SQLITE_ROW)
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
       out.push_back({column_text(s, 0), column_text(s, 1)});
+    if (step != SQLITE_DONE) return c.error("channel entries").error();
     return out;
   });
 }

@@ -383,6 +383,11 @@ await expect(200, call(admin, "PUT", `/api/v1/mailboxes/${mailbox.id}`, {
   name: "Accueil", address: "accueil@mairie.test", queue_id: mailQueue.id, signature: "01 23 45 67 89",
   imap_url: "imaps://127.0.0.1:1/INBOX", imap_user: "accueil", smtp_url: "smtp://127.0.0.1:1", smtp_user: "accueil",
 }));
+// A kept password never goes to a server it was not given for.
+await expect(400, call(admin, "PUT", `/api/v1/mailboxes/${mailbox.id}`, {
+  name: "Accueil", address: "accueil@mairie.test", queue_id: mailQueue.id,
+  imap_url: "imaps://imap.ailleurs.example/INBOX", imap_user: "accueil", smtp_url: "smtp://127.0.0.1:1", smtp_user: "accueil",
+}));
 await expect(403, call(supervisor, "GET", "/api/v1/mailboxes"));
 const tried = await expect(200, call(admin, "POST", "/api/v1/mailboxes/test", { id: mailbox.id,
   imap_url: "imaps://127.0.0.1:1/INBOX", imap_user: "accueil", smtp_url: "smtp://127.0.0.1:1", smtp_user: "accueil" }));

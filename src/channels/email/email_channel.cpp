@@ -23,10 +23,8 @@ EmailChannel::Impl::~Impl() {
     std::lock_guard lock(mutex_);
     readers.swap(readers_);
   }
-  for (auto& [id, reader] : readers) {
-    reader->stop = true;
-    reader->wake.notify_all();
-  }
+  for (auto& [id, reader] : readers)
+    stop_reader(*reader);
   for (auto& [id, reader] : readers)
     if (reader->thread.joinable()) reader->thread.join();
   {
@@ -42,6 +40,7 @@ void EmailChannel::Impl::load() {
   if (auto kept = host_.kept_from("email", "outbox:"); kept) {
     std::lock_guard lock(outbox_mutex_);
     for (const store::ChannelEntry& e : *kept) {
+      last_outbox_key_ = std::max(last_outbox_key_, e.key);
       if (auto outgoing = detail::Outgoing::parse(e.key, e.value)) {
         outbox_.push_back(std::move(*outgoing));
       } else {
@@ -53,7 +52,20 @@ void EmailChannel::Impl::load() {
   sender_ = std::thread([this] { send_loop(); });  // once the mailboxes are known
 }
 
+void EmailChannel::Impl::stop_reader(Reader& reader) {
+  {
+    // Under its mutex: a reader between its wait's check and its sleep
+    // would otherwise miss the wake and sleep its whole wait.
+    std::lock_guard lock(reader.mutex);
+    reader.stop = true;
+  }
+  reader.wake.notify_all();
+}
+
 void EmailChannel::Impl::reload_mailboxes() {
+  // One at a time: the domain's (a document saved) and the API's (its
+  // passwords kept) could otherwise start two readers on one mailbox.
+  std::lock_guard reloading(reload_mutex_);
   auto documents = host_.documents("mailbox");
   if (!documents) {
     log::warning("email: mailboxes unreadable",
@@ -89,25 +101,26 @@ void EmailChannel::Impl::reload_mailboxes() {
       }
     }
   }
-  for (auto& reader : stopped) {
-    reader->stop = true;
-    reader->wake.notify_all();
-  }
+  for (auto& reader : stopped)
+    stop_reader(*reader);
   for (auto& reader : stopped)
     if (reader->thread.joinable()) reader->thread.join();
-  std::lock_guard lock(mutex_);
-  for (const auto& [id, config] : configs) {
-    if (!config.enabled || readers_.count(id)) continue;
-    auto reader = std::make_unique<Reader>();
-    reader->config = config;
-    Reader* r = reader.get();
-    readers_[id] = std::move(reader);
-    r->thread = std::thread([this, r] { read_loop(*r); });
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, config] : configs) {
+      if (!config.enabled || readers_.count(id)) continue;
+      auto reader = std::make_unique<Reader>();
+      reader->config = config;
+      Reader* r = reader.get();
+      readers_[id] = std::move(reader);
+      r->thread = std::thread([this, r] { read_loop(*r); });
+    }
   }
   {
     std::lock_guard outbox(outbox_mutex_);
     sending_.clear();  // a mailbox's SMTP may have been mended: tried again now
   }
+  forget_removed(configs);
   outbox_ready_.notify_all();
 }
 
@@ -125,6 +138,44 @@ Status EmailChannel::Impl::take_mail(std::uint64_t id, std::string_view raw) {
 std::string EmailChannel::Impl::secret(std::uint64_t id, std::string_view server) {
   auto kept = host_.kept("email", EmailChannel::secret_key(id, server));
   return kept ? *kept : std::string();
+}
+
+void EmailChannel::Impl::forget_removed(const std::map<std::uint64_t, MailboxConfig>& configs) {
+  std::vector<store::ChannelEntry> forget;
+  if (auto boxes = host_.kept_from("email", "box:"); boxes) {
+    for (const store::ChannelEntry& e : *boxes) {
+      const std::uint64_t id = std::strtoull(e.key.c_str() + 4, nullptr, 10);
+      if (!configs.count(id)) forget.push_back({e.key, ""});
+    }
+  }
+  std::vector<detail::Outgoing> failed;
+  {
+    std::lock_guard lock(outbox_mutex_);
+    for (auto it = outbox_.begin(); it != outbox_.end();) {
+      if (configs.count(it->mailbox)) {
+        ++it;
+        continue;
+      }
+      forget.push_back({it->key, ""});
+      failed.push_back(std::move(*it));
+      it = outbox_.erase(it);
+    }
+  }
+  if (forget.empty()) return;
+  if (Status s = host_.keep("email", forget); !s) {
+    log::warning("email: a removed mailbox's entries stay",
+                 "\"error\":" + json_quote(s.error().message));
+    return;
+  }
+  for (const detail::Outgoing& o : failed) {
+    if (o.agent != 0) {
+      host_.note_delivery({o.interaction, o.agent, ""}, channels::Delivery::kFailed,
+                          "its mailbox was removed");
+    } else {
+      host_.note(o.interaction, "acknowledgement_failed",
+                 "{\"to\":" + json_quote(o.to) + ",\"detail\":\"its mailbox was removed\"}");
+    }
+  }
 }
 
 std::optional<MailboxConfig> EmailChannel::Impl::mailbox(std::uint64_t id) const {
@@ -248,12 +299,19 @@ ConnectionTest EmailChannel::Impl::test_connection(const std::string& body_json,
     const json::value* v = o.if_contains(key);
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
   };
+  const std::optional<MailboxConfig> saved = id != 0 ? mailbox(id) : std::nullopt;
   auto account = [&](const char* server) {
     ServerAccount a;
     a.url = text((std::string(server) + "_url").c_str());
     a.user = text((std::string(server) + "_user").c_str());
     a.password = text((std::string(server) + "_password").c_str());
-    if (a.password.empty() && id != 0) a.password = secret(id, server);
+    // A password kept is tried on its own server and user only, never sent
+    // to an address typed in the form.
+    const ServerAccount* kept = !saved                               ? nullptr
+                                : std::string_view(server) == "imap" ? &saved->imap
+                                                                     : &saved->smtp;
+    if (a.password.empty() && kept && kept->url == a.url && kept->user == a.user)
+      a.password = secret(id, server);
     a.ca_file = options_.ca_file;
     a.timeout = std::chrono::seconds(10);
     return a;

@@ -160,47 +160,65 @@ Status EmailChannel::Impl::synchronise(Reader& reader, ImapClient& client) {
   auto state = client.state();
   if (!state) return state.error();
   set_state(reader, Status::ok());
+  // "<UIDVALIDITY> <last UID looked at>", and while a first pass is under
+  // way its mode ("unread" or "all"): a first pass cut short (a timeout, a
+  // crash) goes on as it began, never taking the history it left aside.
   std::uint32_t validity = 0;
   std::uint32_t last = 0;
-  bool known = false;
+  char mode[8] = {};
+  int read = 0;
   if (auto kept = host_.kept("email", box_key(reader.config.id)); kept) {
-    known = std::sscanf(kept->c_str(), "%u %u", &validity, &last) == 2;
+    read = std::sscanf(kept->c_str(), "%u %u %7s", &validity, &last, mode);
   } else if (kept.error().code != ErrorCode::kNotFound) {
     return kept.error();
   }
-  std::vector<MessageInfo> todo;
-  const bool fresh_start = !known || validity != state->uidvalidity;
-  if (fresh_start) {
-    // A first connection (or the folder made anew): its unread mail, not
-    // its whole history, unless asked.
-    if (known) {
-      log::warning(
-          "email: the folder was made anew (UIDVALIDITY changed): its unread mail is taken",
-          "\"mailbox\":" + std::to_string(reader.config.id));
-    }
-    if (state->messages > 0) {
-      auto all = client.messages(1, state->uidnext > 0 ? state->uidnext - 1 : 0);
-      if (!all) return all.error();
-      for (const MessageInfo& m : *all)
-        if (!m.seen || (reader.config.import_existing && !known)) todo.push_back(m);
-    }
+  std::string pass = read == 3 ? mode : "";
+  if (read < 2) {
+    pass = reader.config.import_existing ? "all" : "unread";  // a first connection
     last = 0;
-  } else if (state->uidnext > last + 1) {
-    auto newer = client.messages(last + 1, state->uidnext - 1);
-    if (!newer) return newer.error();
-    todo = std::move(*newer);
+  } else if (validity != state->uidvalidity) {
+    log::warning("email: the folder was made anew (UIDVALIDITY changed): its unread mail is taken",
+                 "\"mailbox\":" + std::to_string(reader.config.id));
+    pass = "unread";
+    last = 0;
   }
+  const std::uint32_t newest = state->uidnext > 0 ? state->uidnext - 1 : 0;
+  std::vector<MessageInfo> todo;
+  if (newest > last && state->messages > 0) {
+    auto listed = client.messages(last + 1, newest, *state, reader.stop);
+    if (!listed) return listed.error();
+    for (const MessageInfo& m : *listed)
+      if (pass != "unread" || !m.seen) todo.push_back(m);
+  }
+  const std::string suffix = pass.empty() ? "" : " " + pass;
   for (const MessageInfo& m : todo) {
     if (reader.stop) return Status::ok();
-    if (Status s = take(reader, client, m, state->uidvalidity); !s) return s;
+    const std::string position =
+        std::to_string(state->uidvalidity) + " " + std::to_string(m.uid) + suffix;
+    Status taken = take(reader, client, m, state->uidvalidity, position);
+    if (!taken) {
+      // The server's faults pass; a mail that fails three times for a
+      // reason of its own is set aside, and the mailbox flows on.
+      const std::string& field = taken.error().field;
+      const bool server = field == "server" || field == "tls" || field == "password";
+      if (server || ++reader.failures[m.uid] < 3) return taken;
+      std::vector<store::ChannelEntry> entries{{box_key(reader.config.id), position}};
+      const std::string where = std::to_string(reader.config.id) + ":" +
+                                std::to_string(state->uidvalidity) + ":" + std::to_string(m.uid);
+      if (Status s = quarantine(reader, where, {}, "could not be taken: " + taken.error().message,
+                                nullptr, m.size, entries);
+          !s)
+        return s;
+      if (Status s = host_.keep("email", entries); !s) return s;
+    }
+    reader.failures.erase(m.uid);
     last = std::max(last, m.uid);
   }
   // Everything the folder held when it was listed was looked at.
-  if (fresh_start || (state->uidnext > 0 && state->uidnext - 1 > last)) {
-    const std::uint32_t through = std::max(last, state->uidnext > 0 ? state->uidnext - 1 : 0);
-    if (Status s =
-            host_.keep("email", {{box_key(reader.config.id), std::to_string(state->uidvalidity) +
-                                                                 " " + std::to_string(through)}});
+  if (!pass.empty() || newest > last) {
+    if (Status s = host_.keep(
+            "email", {{box_key(reader.config.id), std::to_string(state->uidvalidity) + " " +
+                                                      std::to_string(std::max(last, newest))}});
         !s)
       return s;
   }
@@ -231,7 +249,14 @@ Status EmailChannel::Impl::quarantine(Reader& reader, const std::string& where,
   char at[24];
   std::snprintf(at, sizeof at, "%013" PRId64, to_ms(now));
   entries.push_back({"quarantine:" + std::string(at) + ":" + where, json::serialize(what)});
-  quarantined_.fetch_add(1, std::memory_order_relaxed);
+  // The newest 1,000 are kept (their files stay): a mail bomb does not
+  // fill the store, nor slow the figures that list them.
+  if (quarantined_.fetch_add(1, std::memory_order_relaxed) % 100 == 99) {
+    if (auto all = host_.kept_from("email", "quarantine:"); all && all->size() > 1000) {
+      for (std::size_t i = 0; i + 1000 < all->size(); ++i)
+        entries.push_back({(*all)[i].key, ""});
+    }
+  }
   {
     std::lock_guard lock(reader.mutex);
     ++reader.quarantined;
@@ -244,7 +269,9 @@ Status EmailChannel::Impl::quarantine(Reader& reader, const std::string& where,
 std::uint64_t EmailChannel::Impl::thread_of(const Mail& mail) {
   std::vector<std::string> ids;
   if (!mail.in_reply_to.empty()) ids.push_back(mail.in_reply_to);
-  for (auto r = mail.references.rbegin(); r != mail.references.rend(); ++r)
+  // The newest references first, 20 at most: a mail naming thousands
+  // costs no more.
+  for (auto r = mail.references.rbegin(); r != mail.references.rend() && ids.size() < 21; ++r)
     ids.push_back(*r);
   for (const std::string& id : ids) {
     for (const char* prefix : {"out:", "in:"}) {
@@ -276,16 +303,17 @@ Status EmailChannel::Impl::bounced(const Mail& mail, std::string_view raw) {
 }
 
 Result<std::uint64_t> EmailChannel::Impl::arrive(const Reader& reader, const Mail& mail,
+                                                 const MailAddress& citizen,
                                                  const std::string& where, std::uint64_t claims) {
   channels::Arrival arrival;
   arrival.channel = routing::Channel::kEmail;
   arrival.queue_id = reader.config.queue_id;
-  arrival.from = {"email", mail.from->address};
+  arrival.from = {"email", citizen.address};
   arrival.attributes["subject"] =
       first_characters(mail.subject.empty() ? "(sans objet)" : mail.subject, 200);
   arrival.attributes["mailbox"] = first_characters(reader.config.name, 200);
   arrival.attributes["mail"] = where;
-  if (!mail.from->name.empty()) arrival.attributes["name"] = first_characters(mail.from->name, 200);
+  if (!citizen.name.empty()) arrival.attributes["name"] = first_characters(citizen.name, 200);
   // A mail answering another citizen's thread: never joined without an
   // agent's word; the agent sees which.
   if (claims) arrival.attributes["claims_thread"] = std::to_string(claims);
@@ -338,12 +366,11 @@ std::vector<std::string> EmailChannel::Impl::keep_files(std::uint64_t interactio
 }
 
 Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const MessageInfo& message,
-                                std::uint32_t validity) {
+                                std::uint32_t validity, const std::string& position) {
   const MailboxConfig& config = reader.config;
   const std::string where = std::to_string(config.id) + ":" + std::to_string(validity) + ":" +
                             std::to_string(message.uid);
-  std::vector<store::ChannelEntry> entries{
-      {box_key(config.id), std::to_string(validity) + " " + std::to_string(message.uid)}};
+  std::vector<store::ChannelEntry> entries{{box_key(config.id), position}};
   auto finish = [&]() { return host_.keep("email", entries); };
   if (message.size > options_.max_mail_bytes) {
     if (Status s = quarantine(reader, where, {}, "too large: " + channels::size_text(message.size),
@@ -352,7 +379,7 @@ Status EmailChannel::Impl::take(Reader& reader, ImapClient& client, const Messag
       return s;
     return finish();
   }
-  auto raw = client.fetch(message.uid);
+  auto raw = client.fetch(message.uid, options_.max_mail_bytes);
   if (!raw) {
     if (raw.error().field != "message") return raw.error();
     if (Status s = quarantine(reader, where, {}, "too large", nullptr, message.size, entries); !s)
@@ -377,20 +404,33 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     return finish();
   }
   const Mail& mail = *parsed;
+  // The citizen: the Reply-To a contact form sets, else the sender.
+  const MailAddress& citizen = mail.reply_to && detail::plausible_address(mail.reply_to->address)
+                                   ? *mail.reply_to
+                                   : *mail.from;
+  const std::string& from = mail.from->address;
+  const std::string mailbox = std::to_string(config.id);
   const std::string key =
       id_key("in:", mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
-  // The same mail again (a copy in the folder, or read before a crash).
-  if (host_.kept("email", key)) return finish();
+  // The same mail again in this mailbox (a copy in the folder, or read
+  // before a crash); the same mail sent to two services is each one's.
+  if (auto seen = host_.kept("email", key); seen) {
+    if (seen->size() > mailbox.size() &&
+        seen->compare(seen->size() - mailbox.size() - 1, std::string::npos, " " + mailbox) == 0)
+      return finish();
+  } else if (seen.error().code != ErrorCode::kNotFound) {
+    return seen.error();
+  }
   received_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(reader.mutex);
     ++reader.received;
   }
-  const std::string& from = mail.from->address;
+  auto outcome = [&](const std::string& what) { entries.push_back({key, what + " " + mailbox}); };
   if (mail.automatic == Automatic::kBounce) {
     bounces_.fetch_add(1, std::memory_order_relaxed);
     if (Status s = bounced(mail, raw); !s) return s;
-    entries.push_back({key, "bounce"});
+    outcome("bounce");
     return finish();
   }
   // A loop: a mailbox of ours writing to another (or to itself).
@@ -398,15 +438,24 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, c] : configs_)
-      ours = ours || c.address == from;
+      ours = ours || c.address == from || c.address == citizen.address;
   }
   const Time now = host_.now();
   std::string refusal;
   if (ours) {
     refusal = "a loop: sent from a mailbox Guichet reads";
-  } else {
+  } else if (!detail::plausible_address(citizen.address)) {
+    refusal = "no valid sender address";
+  } else if (!reader.made.count(where)) {  // a retry is not counted again
     std::lock_guard lock(reader.mutex);
-    auto& recent = reader.recent_by_sender[from];
+    // Senders quiet for an hour are forgotten: 10,000 senders a day
+    // otherwise stay in memory for good.
+    if (reader.recent_by_sender.size() > 10'000) {
+      std::erase_if(reader.recent_by_sender, [&](const auto& sender) {
+        return sender.second.empty() || sender.second.back() <= now - kFloodWindow;
+      });
+    }
+    auto& recent = reader.recent_by_sender[citizen.address];
     while (!recent.empty() && recent.front() <= now - kFloodWindow)
       recent.pop_front();
     if (options_.mails_per_sender_per_hour > 0 &&
@@ -417,10 +466,10 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
       recent.push_back(now);
     }
   }
+  // Set aside without their bytes: a flood or a loop does not fill the disk.
   if (!refusal.empty()) {
-    if (Status s = quarantine(reader, where, raw, refusal, &mail, raw.size(), entries); !s)
-      return s;
-    entries.push_back({key, "quarantined"});
+    if (Status s = quarantine(reader, where, {}, refusal, &mail, raw.size(), entries); !s) return s;
+    outcome("quarantined");
     return finish();
   }
   const std::uint64_t thread = thread_of(mail);
@@ -429,7 +478,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     if (auto kept = host_.kept("email", "thread:" + std::to_string(thread)))
       kept_thread = Thread::parse(*kept);
   }
-  const bool same_sender = kept_thread && kept_thread->address == from;
+  const bool same_sender = kept_thread && kept_thread->address == citizen.address;
   if (mail.automatic != Automatic::kNone) {
     // Never answered; shown in its conversation when it has one.
     automatic_.fetch_add(1, std::memory_order_relaxed);
@@ -438,16 +487,16 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
                  json::serialize(json::object{{"kind", automatic_name(mail.automatic)},
                                               {"subject", first_characters(mail.subject, 200)},
                                               {"text", first_characters(mail.text, 500)}}));
-      entries.push_back({key, std::to_string(thread)});
+      outcome(std::to_string(thread));
       return finish();
     }
     if (Status s =
-            quarantine(reader, where, raw,
+            quarantine(reader, where, {},
                        std::string("automatic mail (") + automatic_name(mail.automatic) + ")",
                        &mail, raw.size(), entries);
         !s)
       return s;
-    entries.push_back({key, "automatic"});
+    outcome("automatic");
     return finish();
   }
 
@@ -460,21 +509,34 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   if (cut) shown = first_characters(shown, kShownCharacters) + "\n[…]";
   if (trimmed(shown).empty()) shown = "(message sans texte)";
 
+  // What a first try of this mail made before it failed (a retry neither
+  // makes nor posts it again).
+  const auto made_before = reader.made.find(where);
   std::uint64_t interaction = 0;
+  bool is_new = true;
   if (same_sender) {
-    auto written = host_.receive(thread, shown);
-    if (written) {
+    if (made_before != reader.made.end() && made_before->second == thread) {
       interaction = thread;
-      joined_.fetch_add(1, std::memory_order_relaxed);
-    } else if (written.error().code != ErrorCode::kFailedPrecondition) {
-      return written.error();
+      is_new = false;
+    } else if (made_before == reader.made.end()) {
+      auto written = host_.receive(thread, shown);
+      if (written) {
+        interaction = thread;
+        is_new = false;
+        reader.made[where] = thread;
+        joined_.fetch_add(1, std::memory_order_relaxed);
+      } else if (written.error().code != ErrorCode::kFailedPrecondition) {
+        return written.error();
+      }
+      // Its conversation had ended: a new request, which follows it.
     }
-    // Its conversation had ended: a new request, which follows it.
   }
-  const bool is_new = interaction == 0;
+  std::vector<std::string> refused;
   if (is_new) {
-    // The mail being read when a crash came may have made its interaction.
-    if (!reader.recovered) {
+    if (made_before != reader.made.end()) {
+      interaction = made_before->second;
+    } else if (!reader.recovered) {
+      // The mail being read when a crash came may have made its interaction.
       reader.recovered = true;
       if (auto open = host_.open_interactions(routing::Channel::kEmail); open) {
         for (const channels::OpenInteraction& o : *open) {
@@ -484,38 +546,43 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
         }
       }
     }
-  }
-  std::vector<std::string> refused;
-  if (is_new && !interaction) {
-    // Held until its text and files are kept, then routed: the agent it is
-    // offered to reads it whole, and a queue that ends it keeps it.
-    auto made = arrive(reader, mail, where, thread && !same_sender ? thread : 0);
-    if (!made) return made.error();
-    interaction = *made;
-    const std::string opening =
-        "Objet : " + (mail.subject.empty() ? std::string("(sans objet)") : mail.subject) + "\n\n" +
-        shown;
-    auto written = host_.record_message(interaction, false, first_characters(opening, 4000));
-    if (!written) return written.error();
-    refused = keep_files(interaction, mail, full, cut || fresh.quoted);
-    if (Status routed = host_.route(interaction); !routed) return routed;
-  } else if (is_new) {
-    (void)host_.route(interaction);  // made before the crash: routed, or routed now
-  } else {
+    if (!interaction) {
+      // Held until its text and files are kept, then routed: the agent it is
+      // offered to reads it whole, and a queue that ends it keeps it.
+      auto made = arrive(reader, mail, citizen, where, thread && !same_sender ? thread : 0);
+      if (!made) return made.error();
+      interaction = *made;
+      reader.made[where] = interaction;
+      const std::string opening =
+          "Objet : " + (mail.subject.empty() ? std::string("(sans objet)") : mail.subject) +
+          "\n\n" + shown;
+      auto written = host_.record_message(interaction, false, first_characters(opening, 4000));
+      if (!written) return written.error();
+      refused = keep_files(interaction, mail, full, cut || fresh.quoted);
+    }
+    // Routed now, or it was before the crash (then refused).
+    (void)host_.route(interaction);
+  } else if (made_before == reader.made.end() || made_before->second != interaction) {
     refused = keep_files(interaction, mail, full, cut || fresh.quoted);
   }
 
-  Thread t = same_sender && kept_thread ? *kept_thread : Thread{};
-  if (!same_sender || !kept_thread) {
-    t.mailbox = config.id;
-    t.address = from;
-    t.name = mail.from->name;
-    t.subject = mail.subject;
+  // The thread, read again and written with the outcome under one lock: a
+  // reply sent meanwhile keeps its place in it.
+  std::lock_guard threads(threads_mutex_);
+  std::optional<Thread> current;
+  if (!is_new) {
+    if (auto kept = host_.kept("email", "thread:" + std::to_string(interaction)))
+      current = Thread::parse(*kept);
   }
-  if (same_sender && !is_new) {
-    // joined: the thread goes on
-  } else if (same_sender && is_new) {
-    t.references.clear();  // a new request following an ended one starts its own thread
+  Thread t = current ? *current : Thread{};
+  if (is_new || !current) {
+    // A new request (even one following an ended conversation) starts its
+    // own thread, in this mailbox.
+    t = Thread{};
+    t.mailbox = config.id;
+    t.address = citizen.address;
+    t.name = citizen.name;
+    t.subject = mail.subject;
   }
   if (!mail.message_id.empty()) {
     t.references.push_back(mail.message_id);
@@ -525,16 +592,17 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   t.last_text = first_characters(fresh.text, 2000);
   t.last_date = mail.date;
   entries.push_back({"thread:" + std::to_string(interaction), t.json()});
-  entries.push_back({key, std::to_string(interaction)});
+  outcome(std::to_string(interaction));
   std::optional<detail::Outgoing> ack;
   if (is_new && config.acknowledge) {
-    ack = acknowledgement(config, interaction, mail, refused);
+    ack = acknowledgement(config, interaction, mail, citizen, refused);
     if (ack) {
       entries.push_back({ack->key, ack->json()});
       entries.push_back({id_key("out:", ack->message_id), std::to_string(interaction) + " 0"});
     }
   }
   if (Status s = finish(); !s) return s;
+  reader.made.erase(where);
   if (ack) queue_for_sending(std::move(*ack));
   return Status::ok();
 }

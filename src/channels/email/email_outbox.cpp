@@ -68,10 +68,14 @@ std::string french_moment(Time at, const TimeZone& zone) {
 std::string EmailChannel::Impl::next_outbox_key() {
   std::lock_guard lock(outbox_mutex_);
   char key[48];
-  // In the order written: the time, then a counter for the same millisecond.
+  // In the order written: the time, then a counter for the same millisecond;
+  // never at or below a key already kept (a clock set back after a restart).
   std::snprintf(key, sizeof key, "outbox:%013" PRId64 "-%06" PRIu64, to_ms(host_.now()),
                 ++outbox_sequence_ % 1000000);
-  return key;
+  std::string next = key;
+  if (next <= last_outbox_key_) next = last_outbox_key_ + "0";
+  last_outbox_key_ = next;
+  return next;
 }
 
 std::string EmailChannel::Impl::message_id_for(std::uint64_t interaction,
@@ -83,7 +87,7 @@ std::string EmailChannel::Impl::message_id_for(std::uint64_t interaction,
 
 std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
     const MailboxConfig& mailbox, std::uint64_t interaction, const Mail& mail,
-    const std::vector<std::string>& refused) {
+    const MailAddress& citizen, const std::vector<std::string>& refused) {
   // The deadline the queue announces, in working days of its calendar.
   int days = kDefaultAnswerDays;
   std::shared_ptr<const BusinessCalendar> calendar;
@@ -109,7 +113,7 @@ std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
   const std::string reference = "GU-" + std::to_string(interaction);
   const std::string subject = mail.subject.empty() ? std::string("(sans objet)") : mail.subject;
 
-  std::string text = "Bonjour" + (mail.from->name.empty() ? std::string() : " " + mail.from->name) +
+  std::string text = "Bonjour" + (citizen.name.empty() ? std::string() : " " + citizen.name) +
                      ",\n\nNous avons bien reçu votre message du " +
                      french_moment(now, calendar->zone()) + " (objet : « " + subject + " »).\n\n" +
                      "Sa référence est " + reference +
@@ -129,7 +133,7 @@ std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
 
   OutgoingMail out;
   out.from = {mailbox.address, mailbox.display_name};
-  out.to = {mail.from->address, mail.from->name};
+  out.to = {citizen.address, citizen.name};
   out.subject = "Accusé de réception : " + subject + " [" + reference + "]";
   out.message_id = message_id_for(interaction, mailbox.address);
   out.in_reply_to = mail.message_id;
@@ -144,7 +148,7 @@ std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
   o.key = next_outbox_key();
   o.mailbox = mailbox.id;
   o.interaction = interaction;
-  o.to = mail.from->address;
+  o.to = citizen.address;
   o.message_id = out.message_id;
   o.raw = compose_mail(out);
   return o;
@@ -152,6 +156,9 @@ std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
 
 Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
   const std::string thread_key = "thread:" + std::to_string(reply.interaction);
+  // The thread read and written again at once (a mail read meanwhile, or
+  // another reply, keeps its place in it).
+  std::lock_guard threads(threads_mutex_);
   auto kept = host_.kept("email", thread_key);
   if (!kept) {
     if (kept.error().code == ErrorCode::kNotFound)

@@ -21,6 +21,8 @@ std::string lower(std::string text) {
   return text;
 }
 
+}  // namespace
+
 bool plausible_address(const std::string& address) {
   const auto at = address.find('@');
   return at != std::string::npos && at > 0 && at + 3 < address.size() &&
@@ -28,6 +30,8 @@ bool plausible_address(const std::string& address) {
          address.find('.', at) != std::string::npos &&
          address.find_first_of(" \t\r\n<>\",;()[]\\") == std::string::npos && address.size() <= 254;
 }
+
+namespace {
 
 std::string string_at(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);

@@ -83,6 +83,41 @@ void windows_1252_controls(std::string& text) {
   text = std::move(out);
 }
 
+bool valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t width = c < 0x80           ? 1
+                              : (c >> 5) == 0x6  ? 2
+                              : (c >> 4) == 0xE  ? 3
+                              : (c >> 3) == 0x1E ? 4
+                                                 : 0;
+    if (width == 0 || i + width > text.size() || (width == 2 && c < 0xC2)) return false;
+    for (std::size_t k = 1; k < width; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    i += width;
+  }
+  return true;
+}
+
+// Text GMime could not convert (no charset, or one it does not know): its
+// bytes read as Windows-1252, what such mail almost always is. Everything
+// Guichet keeps is UTF-8.
+void make_utf8(std::string& text) {
+  if (valid_utf8(text)) return;
+  std::string out;
+  out.reserve(text.size() * 2);
+  for (unsigned char c : text) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  text = std::move(out);
+  windows_1252_controls(text);  // 0x80-0x9F, now C1 controls, as Windows-1252
+}
+
 void add_addresses(InternetAddressList* list, std::vector<MailAddress>& out) {
   if (!list) return;
   const int count = internet_address_list_length(list);
@@ -251,9 +286,23 @@ Result<Mail> parse_mail(std::string_view raw) {
   // Lines end as they do everywhere else in Guichet (a mail's are CRLF).
   std::erase(mail.text, '\r');
   std::erase(mail.html, '\r');
-  for (std::string* text : {&mail.subject, &mail.text, &mail.html})
+  for (std::string* text : {&mail.subject, &mail.text, &mail.html}) {
+    make_utf8(*text);
     windows_1252_controls(*text);
-  if (mail.from) windows_1252_controls(mail.from->name);
+  }
+  for (auto* list : {&mail.to, &mail.cc})
+    for (MailAddress& a : *list) {
+      make_utf8(a.name);
+      make_utf8(a.address);
+    }
+  for (auto* one : {&mail.from, &mail.reply_to})
+    if (*one) {
+      make_utf8((*one)->name);
+      make_utf8((*one)->address);
+      windows_1252_controls((*one)->name);
+    }
+  for (MailFile& f : mail.files)
+    make_utf8(f.name);
   mail.automatic = automatic_of(message.get(), mail);
   return mail;
 }
@@ -357,14 +406,25 @@ std::string mail_date(std::int64_t unix_ms) {
 }
 
 std::vector<std::string> guichet_ids_in(std::string_view raw) {
+  // The returned mail's own Message-ID header (whole, or as headers only):
+  // never its References, which name earlier mails that did arrive.
   // "gu." then the interaction's digits, a dot, letters and digits, "@",
   // then a domain: as message_id_for() in the channel writes them.
   std::vector<std::string> out;
-  for (std::size_t at = raw.find("<gu."); at != std::string_view::npos;
-       at = raw.find("<gu.", at + 1)) {
-    const std::size_t end = raw.find('>', at);
-    if (end == std::string_view::npos || end - at > 200) continue;
-    const std::string_view id = raw.substr(at + 1, end - at - 1);
+  std::string lowered(raw.size(), '\0');
+  std::transform(raw.begin(), raw.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::size_t at = lowered.find("message-id:"); at != std::string::npos;
+       at = lowered.find("message-id:", at + 1)) {
+    if (at > 0 && raw[at - 1] != '\n') continue;  // a header starts a line
+    std::size_t open = at + 11;
+    while (open < raw.size() &&
+           (raw[open] == ' ' || raw[open] == '\t' || raw[open] == '\r' || raw[open] == '\n'))
+      ++open;
+    if (raw.substr(open, 4) != "<gu.") continue;
+    const std::size_t end = raw.find('>', open);
+    if (end == std::string_view::npos || end - open > 200) continue;
+    const std::string_view id = raw.substr(open + 1, end - open - 1);
     const bool plain = std::all_of(id.begin(), id.end(), [](unsigned char c) {
       return std::isalnum(c) || c == '.' || c == '@' || c == '-' || c == '_';
     });

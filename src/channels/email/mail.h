@@ -82,9 +82,10 @@ std::string compose_mail(const OutgoingMail& mail);
 // "Mon, 07 Dec 2026 06:41:41 +0000": a Date header for `unix_ms`.
 std::string mail_date(std::int64_t unix_ms);
 
-// The Message-IDs of Guichet's own mails a bounce quotes ("gu.…@…"): which
-// of its mails did not reach its citizen. Found in the bounce's bytes (the
-// original is quoted whole, as headers only, or as text).
+// The Message-IDs of Guichet's own mails a bounce returns ("gu.…@…"): which
+// of its mails did not reach its citizen. The returned mail's Message-ID
+// header, found in the bounce's bytes (the original is quoted whole or as
+// headers only); its References (earlier mails, delivered) are not.
 std::vector<std::string> guichet_ids_in(std::string_view raw);
 
 // The reference Guichet puts in the subjects of its replies ("[GU-1234]"):

@@ -38,7 +38,8 @@ struct Handle {
 // "imaps://host:993/Dossier" → "imaps://host:993/", "Dossier" (INBOX when none).
 struct Where {
   std::string server;
-  std::string folder;
+  std::string folder;  // as in the URL (percent-encoded), for curl
+  std::string name;    // decoded ("Courrier entrant"), for our own commands
 };
 
 Result<Where> where(const std::string& url, bool imap) {
@@ -50,8 +51,9 @@ Result<Where> where(const std::string& url, bool imap) {
     return invalid_argument(
         imap ? "an imaps:// or imap:// address" : "an smtps:// or smtp:// address", "url");
   }
-  if (url.find_first_of(" \r\n\t\"") != std::string::npos)
-    return invalid_argument("no spaces nor quotes in an address", "url");
+  if (url.find_first_of(" \"\\") != std::string::npos ||
+      std::any_of(url.begin(), url.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; }))
+    return invalid_argument("no spaces, quotes nor backslashes in an address", "url");
   const auto path = url.find('/', scheme_end + 3);
   Where w;
   w.server = path == std::string::npos ? url + "/" : url.substr(0, path + 1);
@@ -60,6 +62,24 @@ Result<Where> where(const std::string& url, bool imap) {
   while (!w.folder.empty() && w.folder.back() == '/')
     w.folder.pop_back();
   if (w.folder.empty()) w.folder = "INBOX";
+  for (std::size_t i = 0; i < w.folder.size(); ++i) {
+    const auto hex = [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+             : std::isxdigit(static_cast<unsigned char>(c))
+                 ? (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10)
+                 : -1;
+    };
+    if (w.folder[i] == '%' && i + 2 < w.folder.size() + 0 && hex(w.folder[i + 1]) >= 0 &&
+        hex(w.folder[i + 2]) >= 0) {
+      w.name += static_cast<char>(hex(w.folder[i + 1]) * 16 + hex(w.folder[i + 2]));
+      i += 2;
+    } else {
+      w.name += w.folder[i];
+    }
+  }
+  if (std::any_of(w.name.begin(), w.name.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7F || c == '"' || c == '\\'; }))
+    return invalid_argument("no quotes, backslashes nor control characters in a folder", "url");
   return w;
 }
 
@@ -87,12 +107,22 @@ Error curl_error(CURLcode rc, const char* detail, long response) {
       break;
   }
   if (response >= 500 && response < 600) {
-    const bool recipient = said.find("RCPT") != std::string::npos;
-    return server_error(ErrorCode::kInvalidArgument,
-                        "the server refused " +
-                            std::string(recipient ? "the address" : "the mail") + " (" +
-                            std::to_string(response) + ")",
-                        recipient ? "recipient" : "message");
+    // For good, for this mail only: its address refused, or the mail itself
+    // (552: too large). Anything else (530, 553 at MAIL FROM, a 554
+    // greeting) is the mailbox's settings: retried until they are mended.
+    if (said.find("RCPT") != std::string::npos) {
+      return server_error(ErrorCode::kInvalidArgument,
+                          "the server refused the address (" + std::to_string(response) + ")",
+                          "recipient");
+    }
+    if (response == 552) {
+      return server_error(ErrorCode::kInvalidArgument, "the server refused the mail (552)",
+                          "message");
+    }
+    return server_error(
+        ErrorCode::kFailedPrecondition,
+        "the server refused to send from this mailbox (" + std::to_string(response) + "): " + said,
+        "sender");
   }
   return server_error(ErrorCode::kIo, "the server cannot be reached: " + said, "server");
 }
@@ -291,7 +321,7 @@ struct ImapClient::Impl {
       return e;
     }
     const std::string t = "g" + std::to_string(++tag);
-    if (Status s = idle_send(t + " SELECT " + quoted(place->folder) + "\r\n"); !s) return s;
+    if (Status s = idle_send(t + " SELECT " + quoted(place->name) + "\r\n"); !s) return s;
     return idle_until_tagged(t, nullptr);
   }
 };
@@ -311,7 +341,7 @@ Result<MailboxState> ImapClient::state() {
   if (auto noop = impl_->run(impl_->place->server + impl_->place->folder, "NOOP", 64 * 1024); !noop)
     return noop.error();
   const std::string command =
-      "STATUS " + quoted(impl_->place->folder) + " (UIDVALIDITY UIDNEXT MESSAGES)";
+      "STATUS " + quoted(impl_->place->name) + " (UIDVALIDITY UIDNEXT MESSAGES)";
   auto lines = impl_->run(impl_->place->server, command.c_str(), 64 * 1024);
   if (!lines) return lines.error();
   MailboxState state;
@@ -326,18 +356,29 @@ Result<MailboxState> ImapClient::state() {
   return state;
 }
 
-Result<std::vector<MessageInfo>> ImapClient::messages(std::uint32_t first, std::uint32_t last) {
+Result<std::vector<MessageInfo>> ImapClient::messages(std::uint32_t first, std::uint32_t last,
+                                                      const MailboxState& folder,
+                                                      const std::atomic<bool>& stop) {
   if (!impl_->place) return impl_->place.error();
   std::vector<MessageInfo> out;
   first = std::max<std::uint32_t>(first, 1);
+  if (last < first) return out;
+  // Sparse UIDs (a range ten times the folder's count): by position, every
+  // message, those in the range kept.
+  const std::uint64_t range = std::uint64_t{last} - first + 1;
+  const bool by_position = range > 10 * std::max<std::uint64_t>(folder.messages, 250);
+  const std::uint64_t from_first = by_position ? 1 : first;
+  const std::uint64_t through = by_position ? folder.messages : last;
   // libcurl counts a command's untagged lines as response headers (more
   // than their bytes: 1,000 messages' 50 KB of lines counted 310 KB) and
   // refuses a command past 300 KB of them: 250 messages at a time.
   constexpr std::uint32_t kSlice = 250;
-  for (std::uint64_t from = first; from <= last; from += kSlice) {
-    const std::uint64_t to = std::min<std::uint64_t>(last, from + kSlice - 1);
-    const std::string command =
-        "UID FETCH " + std::to_string(from) + ":" + std::to_string(to) + " (UID RFC822.SIZE FLAGS)";
+  for (std::uint64_t from = from_first; from <= through; from += kSlice) {
+    if (stop) break;
+    const std::uint64_t to = std::min<std::uint64_t>(through, from + kSlice - 1);
+    const std::string command = std::string(by_position ? "FETCH " : "UID FETCH ") +
+                                std::to_string(from) + ":" + std::to_string(to) +
+                                " (UID RFC822.SIZE FLAGS)";
     auto lines = impl_->run(impl_->place->server + impl_->place->folder, command.c_str(),
                             std::size_t{1} << 20);
     if (!lines) return lines.error();
@@ -349,7 +390,7 @@ Result<std::vector<MessageInfo>> ImapClient::messages(std::uint32_t first, std::
       if (!line.starts_with("* ") || line.find(" FETCH ") == std::string_view::npos) continue;
       const auto uid = number_after(line, "UID");
       const auto size = number_after(line, "RFC822.SIZE");
-      if (!uid || *uid < from || *uid > to) continue;
+      if (!uid || *uid < first || *uid > last) continue;
       out.push_back({static_cast<std::uint32_t>(*uid), static_cast<std::size_t>(size.value_or(0)),
                      line.find("\\Seen") != std::string_view::npos});
     }
@@ -362,10 +403,10 @@ Result<std::vector<MessageInfo>> ImapClient::messages(std::uint32_t first, std::
   return out;
 }
 
-Result<std::string> ImapClient::fetch(std::uint32_t uid) {
+Result<std::string> ImapClient::fetch(std::uint32_t uid, std::size_t limit) {
   if (!impl_->place) return impl_->place.error();
   return impl_->run(impl_->place->server + impl_->place->folder + "/;UID=" + std::to_string(uid),
-                    nullptr, std::size_t{256} << 20);
+                    nullptr, limit);
 }
 
 Result<bool> ImapClient::wait_for_mail(std::chrono::milliseconds wait,

@@ -10,7 +10,9 @@
 //   field "password"  kFailedPrecondition: the user or password was refused;
 //   field "mailbox"   kNotFound: no such folder on the server;
 //   field "recipient" kInvalidArgument: the server refused the address (for good);
-//   field "message"   kInvalidArgument: the server refused the mail (for good).
+//   field "message"   kInvalidArgument: the server refused the mail (for good);
+//   field "sender"    kFailedPrecondition: the server refused to send from this
+//                     address (the mailbox's settings: retried until mended).
 //
 // Not thread-safe: an ImapClient belongs to one thread (its mailbox's).
 #pragma once
@@ -62,12 +64,16 @@ class ImapClient {
 
   // Signs in (again) and reads the folder's state.
   Result<MailboxState> state();
-  // The messages whose UID is from `first` through `last`, by UID, with
-  // their size and whether they were read (asked in slices: a folder of
-  // 100,000 mails is listed in small answers).
-  Result<std::vector<MessageInfo>> messages(std::uint32_t first, std::uint32_t last);
-  // The whole message (it is then marked read on the server).
-  Result<std::string> fetch(std::uint32_t uid);
+  // The messages of `folder` whose UID is from `first` through `last`, by
+  // UID, with their size and whether they were read: asked in slices (a
+  // folder of 100,000 mails is listed in small answers), by UID or, where
+  // UIDs are sparse (Gmail's), by position; stopped when `stop` is set.
+  Result<std::vector<MessageInfo>> messages(std::uint32_t first, std::uint32_t last,
+                                            const MailboxState& folder,
+                                            const std::atomic<bool>& stop);
+  // The whole message (it is then marked read on the server); larger than
+  // `limit`: kInvalidArgument, field "message".
+  Result<std::string> fetch(std::uint32_t uid, std::size_t limit);
   // Waits on a connection of its own (IMAP IDLE) until the folder changes,
   // `wait` passes or `stop` is set (looked at every 200 ms). True: it
   // changed. kFailedPrecondition, field "idle": the server cannot (poll).

@@ -5,6 +5,8 @@
 // never read back — the answer says whether one is set.
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "channels/email/email_channel.h"
 #include "conversations/contact_center.h"
 #include "core/json_format.h"
@@ -116,14 +118,39 @@ HttpResponse create_mailbox(ApiContext& api, const Call& call) {
   return view_answer(api, made, 201);
 }
 
+// A password kept goes to the server it was given for: a new address or
+// user for a server needs it given again (else it could be sent elsewhere).
+Status same_server_or_password(const std::string& stored, const Split& split) {
+  boost::system::error_code ec;
+  const json::value before = json::parse(stored, ec);
+  const json::value after = json::parse(split.body, ec);
+  if (!before.is_object() || !after.is_object()) return Status::ok();
+  for (const char* server : kServers) {
+    const bool given = std::any_of(split.passwords.begin(), split.passwords.end(),
+                                   [&](const auto& p) { return p.first == server; });
+    if (given) continue;
+    for (const std::string& field : {std::string(server) + "_url", std::string(server) + "_user"}) {
+      const json::value* was = before.as_object().if_contains(field);
+      const json::value* is = after.as_object().if_contains(field);
+      const bool same = (!was && !is) || (was && is && *was == *is);
+      if (!same)
+        return invalid_argument("give the password again for a new server or user",
+                                password_field(server));
+    }
+  }
+  return Status::ok();
+}
+
 HttpResponse replace_mailbox(ApiContext& api, const Call& call) {
   auto split = split_passwords(call.request.body);
   if (!split) return from_error(split.error());
-  if (!api.center.get("mailbox", call.id)) return from_error(not_found("no such mailbox", "id"));
-  // The passwords first: the channel reads them when the document changes.
-  if (Status s = keep_passwords(api, call.id, *split); !s) return from_error(s.error());
+  auto stored = api.center.get("mailbox", call.id);
+  if (!stored) return from_error(not_found("no such mailbox", "id"));
+  if (Status s = same_server_or_password(*stored, *split); !s) return from_error(s.error());
+  // The document first (checked, refused whole), then its passwords.
   auto put = api.center.put("mailbox", call.id, split->body, call.me());
   if (!put) return from_error(put.error());
+  if (Status s = keep_passwords(api, call.id, *split); !s) return from_error(s.error());
   reload(api);
   return view_answer(api, put);
 }

@@ -9,6 +9,17 @@
 namespace guichet::email {
 namespace {
 
+TEST(ParseMail, TextWithoutACharsetIsMadeUtf8) {
+  // 8-bit Latin-1 bytes, no charset, an unknown one: read as Windows-1252.
+  auto mail = parse_mail(
+      "From: Ren\xE9 <r@exemple.fr>\r\nSubject: caf\xE9\r\n"
+      "Content-Type: text/plain; charset=unknown-8bit\r\n\r\nD\xE9j\xE0 \x93vu\x94\r\n");
+  ASSERT_TRUE(mail);
+  EXPECT_EQ(mail->text, "Déjà “vu”\n");
+  EXPECT_EQ(mail->subject, "café");
+  EXPECT_EQ(mail->from->name, "René");
+}
+
 TEST(ParseMail, OutlooksWindows1252LabelledLatin1IsReadAsBrowsersReadIt) {
   auto mail = parse_mail(
       "From: =?iso-8859-1?Q?=93Ren=E9=94?= <r@exemple.fr>\r\n"

@@ -83,6 +83,8 @@ FreshText fresh_text(std::string_view text);
 std::string text_of_html(std::string_view html);
 // "> " before each line.
 std::string quoted_lines(std::string_view text);
+// An address mail can be sent to: a local part, "@", a domain with a dot.
+bool plausible_address(const std::string& address);
 // At most `characters` characters of UTF-8 text, cut at a character.
 std::string first_characters(std::string_view text, std::size_t characters);
 
@@ -118,14 +120,25 @@ class EmailChannel::Impl {
     std::uint64_t quarantined = 0;
     bool recovered = false;  // the mail read when a crash came was looked for
     std::map<std::string, std::deque<Time>> recent_by_sender;
+    // The reader's own (its thread's): failures of a mail by UID, and the
+    // interaction a mail made or joined before its outcome could be kept
+    // (taken again, it does not make or post it twice).
+    std::map<std::uint32_t, int> failures;
+    std::map<std::string, std::uint64_t> made;
   };
+
+  void stop_reader(Reader& reader);
+  // What a mailbox no longer there left: its place in its folder, its
+  // mail not sent (failed, said in each interaction).
+  void forget_removed(const std::map<std::uint64_t, detail::MailboxConfig>& configs);
 
   // email_inbound.cpp
   void read_loop(Reader& reader);
   Status synchronise(Reader& reader, ImapClient& client);
   // One mail: what it becomes, kept with the mailbox's last UID in one write.
+  // `position`: the mailbox's as kept with the mail's outcome.
   Status take(Reader& reader, ImapClient& client, const MessageInfo& message,
-              std::uint32_t validity);
+              std::uint32_t validity, const std::string& position);
   // The same for a mail given whole (fetched, or imported); `entries`
   // (the mailbox's last UID) kept with its outcome.
   Status take_raw(Reader& reader, const std::string& where, const std::string& raw,
@@ -139,8 +152,8 @@ class EmailChannel::Impl {
   // Files of a mail kept for interaction `interaction`; the refused ones described.
   std::vector<std::string> keep_files(std::uint64_t interaction, const Mail& mail,
                                       const std::string& full_text, bool text_was_cut);
-  Result<std::uint64_t> arrive(const Reader& reader, const Mail& mail, const std::string& where,
-                               std::uint64_t follows);
+  Result<std::uint64_t> arrive(const Reader& reader, const Mail& mail, const MailAddress& citizen,
+                               const std::string& where, std::uint64_t claims);
   bool wait_or_stop(Reader& reader, std::chrono::milliseconds wait);
   void set_state(Reader& reader, const Status& status);
 
@@ -148,6 +161,7 @@ class EmailChannel::Impl {
   // The acknowledgement of a new request, to keep in the outbox with it.
   std::optional<detail::Outgoing> acknowledgement(const detail::MailboxConfig& mailbox,
                                                   std::uint64_t interaction, const Mail& mail,
+                                                  const MailAddress& citizen,
                                                   const std::vector<std::string>& refused);
   std::string next_outbox_key();
   std::string message_id_for(std::uint64_t interaction, const std::string& address);
@@ -160,6 +174,8 @@ class EmailChannel::Impl {
   EmailOptions options_;
   channels::Host& host_;
 
+  std::mutex reload_mutex_;   // one reload at a time (the API's and the domain's)
+  std::mutex threads_mutex_;  // a thread's entry read and written again at once
   mutable std::mutex mutex_;  // guards readers_ and configs_
   std::map<std::uint64_t, std::unique_ptr<Reader>> readers_;
   std::map<std::uint64_t, detail::MailboxConfig> configs_;  // every mailbox, enabled or not
@@ -177,6 +193,7 @@ class EmailChannel::Impl {
   std::map<std::uint64_t, Sending> sending_;  // by mailbox
   bool stopping_ = false;
   std::uint64_t outbox_sequence_ = 0;
+  std::string last_outbox_key_;  // the greatest written or kept
   std::thread sender_;
 
   std::atomic<std::uint64_t> received_{0};
