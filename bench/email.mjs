@@ -54,8 +54,17 @@ function python(code) {
 
 async function once(run) {
   const dir = mkdtempSync("/tmp/gb.");
-  const port = 31000 + 10 * Math.floor(Math.random() * 2000);
-  const out = execFileSync(script, ["start", dir, String(port)], { encoding: "utf8" });
+  let out = "";
+  for (let attempt = 1; !out; attempt++) {
+    try {
+      // Below the kernel's ephemeral range (32768+): no client socket holds them.
+      out = execFileSync(script, ["start", dir, String(10000 + 10 * Math.floor(Math.random() * 1000))],
+        { encoding: "utf8" });
+    } catch (e) {
+      spawnSync(script, ["stop", dir]);
+      if (attempt === 3) throw e;
+    }
+  }
   const ports = Object.fromEntries(out.trim().split(/\s+/).map((kv) => kv.split("=")));
   const data = mkdtempSync("/tmp/gb-data.");
   let server = null;

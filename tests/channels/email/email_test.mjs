@@ -10,14 +10,14 @@
 //
 // node email_test.mjs --guichet PATH
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { flags, freePort, healthy } from "../../../web/e2e/support.mjs";
+import { startMailServers } from "./mailservers.mjs";
 
 const args = flags();
-const here = dirname(fileURLToPath(import.meta.url));
-const script = join(here, "mailservers.sh");
+const script = fileURLToPath(new URL("./mailservers.sh", import.meta.url));
 const figures = {};
 let failures = 0;
 function check(ok, what) {
@@ -35,73 +35,9 @@ async function until(what, test, timeoutMs = 20000) {
 }
 
 // ---- the mail servers -------------------------------------------------------
-const mail = mkdtempSync("/tmp/gm.");
-const firstPort = 30000 + 10 * Math.floor(Math.random() * 2000);
-const started = execFileSync(script, ["start", mail, String(firstPort)], { encoding: "utf8" });
-const ports = Object.fromEntries(started.trim().split(/\s+/).map((kv) => kv.split("=")));
-process.on("exit", () => {
-  spawnSync(script, ["stop", mail]);
-  rmSync(mail, { recursive: true, force: true });
-});
+const { mail, ports, firstPort, sendMail, inbox, subjectOf, citizenMail } = startMailServers();
 process.on("uncaughtException", (e) => { console.error(e); process.exit(1); });
 process.on("unhandledRejection", (e) => { console.error(e); process.exit(1); });
-
-// A mail sent as from the Internet (no sign-in), as a citizen's client does.
-function sendMail(from, to, raw) {
-  const sent = spawnSync("curl", ["-s", "--url", `smtp://127.0.0.1:${ports.smtp_in}`, "--mail-from", from,
-    "--mail-rcpt", to, "-T", "-"], { input: raw.replace(/\r?\n/g, "\r\n") });
-  if (sent.status !== 0) throw new Error(`curl smtp: ${sent.status} ${sent.stderr}`);
-}
-// The mails in `address`'s mailbox, as files (headers parsed roughly).
-function inbox(address) {
-  const box = join(ports.mail, address, "Maildir");
-  const out = [];
-  for (const sub of ["new", "cur"]) {
-    if (!existsSync(join(box, sub))) continue;
-    for (const name of readdirSync(join(box, sub))) {
-      const raw = readFileSync(join(box, sub, name), "utf8");
-      const [head] = raw.split(/\r?\n\r?\n/);
-      const headers = {};
-      for (const line of head.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
-        const colon = line.indexOf(":");
-        if (colon > 0) headers[line.slice(0, colon).toLowerCase()] ??= line.slice(colon + 1).trim();
-      }
-      out.push({ raw, headers, body: decodedBody(raw) });
-    }
-  }
-  return out;
-}
-// The text of a mail Guichet composed (quoted-printable, UTF-8).
-function decodedBody(raw) {
-  const body = raw.split(/\r?\n\r?\n/).slice(1).join("\n\n");
-  if (!/quoted-printable/i.test(raw)) return body;
-  const bytes = Buffer.from(body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g,
-    (_, h) => String.fromCharCode(parseInt(h, 16))), "latin1");
-  return bytes.toString("utf8");
-}
-function subjectOf(m) {
-  // RFC 2047 words, UTF-8 (b or q)
-  return m.headers.subject.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc, text) =>
-    enc.toLowerCase() === "b" ? Buffer.from(text, "base64").toString("utf8")
-      : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi,
-        (__, h) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"));
-}
-function citizenMail({ from, name, subject, text, id, inReplyTo, references, extra = "", parts }) {
-  const headers = [`From: ${name} <${from}>`, "To: Mairie <accueil@mairie.test>", `Subject: ${subject}`,
-    `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`, `Message-ID: <${id}>`, "MIME-Version: 1.0"];
-  if (inReplyTo) headers.push(`In-Reply-To: <${inReplyTo}>`);
-  if (references) headers.push(`References: ${references.map((r) => `<${r}>`).join(" ")}`);
-  if (extra) headers.push(extra);
-  if (!parts) return `${headers.join("\n")}\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${text}\n`;
-  const boundary = "b-" + id.replace(/[^a-z0-9]/gi, "");
-  let out = `${headers.join("\n")}\nContent-Type: multipart/mixed; boundary="${boundary}"\n\n--${boundary}\n` +
-    `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${text}\n`;
-  for (const p of parts) {
-    out += `--${boundary}\nContent-Type: ${p.type}; name="${p.name}"\nContent-Disposition: attachment; filename="${p.name}"\n` +
-      `Content-Transfer-Encoding: base64\n\n${Buffer.from(p.content).toString("base64").replace(/(.{76})/g, "$1\n")}\n`;
-  }
-  return out + `--${boundary}--\n`;
-}
 
 // ---- Guichet ----------------------------------------------------------------
 const data = mkdtempSync(join("/tmp", "guichet-email-"));

@@ -179,7 +179,11 @@ auth="-o smtpd_tls_security_level=encrypt -o smtpd_client_restrictions=permit_sa
 
 # Daemons keep no descriptor of the caller's (a caller reading our output
 # would wait for them).
-dovecot -c "$dir/dc/dovecot.conf" </dev/null >/dev/null 2>&1
+if ! dovecot -c "$dir/dc/dovecot.conf" </dev/null >"$dir/dc/start.log" 2>&1; then
+  echo "mailservers.sh: dovecot did not start:" >&2
+  cat "$dir/dc/start.log" >&2
+  exit 1
+fi
 if ! postfix -c "$dir/pf/etc" start </dev/null >"$dir/pf/start.log" 2>&1; then
   echo "mailservers.sh: postfix did not start:" >&2
   cat "$dir/pf/start.log" "$dir/pf/postfix.log" >&2 2>/dev/null || true

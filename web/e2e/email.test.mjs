@@ -1,0 +1,118 @@
+// End to end, email as an administrator, an agent and a supervisor live it,
+// against a real Dovecot and Postfix on loopback
+// (tests/channels/email/mailservers.sh): the administrator adds the town
+// hall's mailbox in the form, the connection test names a wrong password in
+// French, then signs in; a citizen's mail with a PDF reaches the agent's
+// desk with its subject and file; the agent answers from the desk, keyboard
+// only, and the citizen's mailbox gets the reply; the supervisor's
+// wallboard shows the mailbox reading and the mail set aside. axe on each.
+//
+//   node web/e2e/email.test.mjs --guichet build/src/cli/guichet --out build/web-e2e-email
+import { chromium } from "playwright-core";
+import { startMailServers } from "../../tests/channels/email/mailservers.mjs";
+import { checker, flags, launchChromium, startGuichet } from "./support.mjs";
+
+const args = flags();
+if (!args.guichet) {
+  console.error("usage: email.test.mjs --guichet PATH [--out DIR]");
+  process.exit(2);
+}
+const { check, audit, until, report } = checker(args.out ?? "web-e2e-email");
+const figures = {};
+const servers = startMailServers();
+const { ports, sendMail, inbox, subjectOf, citizenMail } = servers;
+const users = {
+  admin: ["admin", "admin-password-1234"],
+  superviseur: ["supervisor", "superviseur-password-1"],
+  agent1: ["agent", "agent1-password-123"],
+};
+const { base, api } = await startGuichet(args.guichet, users, ["--mail-ca", ports.ca]);
+const ids = Object.fromEntries((await api("admin", "GET", "/api/v1/users")).users.map((u) => [u.username, u.id]));
+await api("superviseur", "POST", "/api/v1/queues", { name: "courriels", channel: "email", answer_within_days: 5 });
+await api("superviseur", "PUT", `/api/v1/agents/${ids.agent1}`, { capacity: { email: 2 } });
+
+const browser = await launchChromium(chromium);
+async function logIn(user) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR" });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.getByLabel("Identifiant").fill(user);
+  await page.getByLabel("Mot de passe").fill(users[user][1]);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  return page;
+}
+
+// ---- the administrator adds the mailbox -------------------------------------
+const admin = await logIn("admin");
+await admin.getByRole("link", { name: "Administration" }).first().click();
+await admin.getByRole("link", { name: "Boîtes aux lettres", exact: true }).click();
+await admin.getByRole("button", { name: "Ajouter une boîte" }).click();
+await admin.getByLabel("Nom", { exact: true }).fill("Accueil");
+await admin.getByLabel(/Adresse du service/).fill("accueil@mairie.test");
+await admin.getByLabel(/Nom de l'expéditeur/).fill("Mairie de Saint-Exemple");
+await admin.getByLabel(/File des demandes/).selectOption({ label: "courriels" });
+await admin.getByLabel(/Adresse du serveur IMAP/).fill(`imaps://127.0.0.1:${ports.imaps}/INBOX`);
+await admin.getByLabel("Identifiant").first().fill("accueil@mairie.test");
+await admin.getByLabel(/Mot de passe/).first().fill("pas-le-bon");
+await admin.getByLabel(/Adresse du serveur SMTP/).fill(`smtp://127.0.0.1:${ports.submission}`);
+await admin.getByLabel("Identifiant").nth(1).fill("accueil@mairie.test");
+await admin.getByLabel(/Mot de passe/).nth(1).fill("secret");
+await admin.getByLabel(/Signature/).fill("Accueil de la mairie – 01 23 45 67 89");
+await admin.getByRole("button", { name: "Tester la connexion" }).click();
+await admin.getByText("Le serveur refuse cet identifiant ou ce mot de passe.").waitFor();
+check(await admin.getByText("Connexion réussie.").count() === 1, "the SMTP server signs in, the IMAP one is said refused");
+await audit(admin, "admin-boite-test-refuse");
+await admin.getByLabel(/Mot de passe/).first().fill("secret");
+await admin.getByRole("button", { name: "Tester la connexion" }).click();
+await until("both servers sign in", async () => (await admin.getByText("Connexion réussie.").count()) === 2, 15000);
+await admin.getByRole("button", { name: "Enregistrer" }).click();
+await admin.getByText("Reçoit").first().waitFor({ timeout: 20000 });
+await audit(admin, "admin-boites");
+const kept = await api("admin", "GET", "/api/v1/mailboxes");
+check(kept.length === 1 && kept[0].imap_password_set && !JSON.stringify(kept).includes("secret\""),
+  "the mailbox is kept, its passwords written only");
+
+// ---- a citizen writes; the agent answers from the desk ------------------------
+const agent = await logIn("agent1");
+await agent.getByRole("button", { name: "Disponible", exact: true }).click();
+const pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+const sentAt = Date.now();
+sendMail("lucie.martin@exemple.fr", "accueil@mairie.test", citizenMail({
+  from: "lucie.martin@exemple.fr", name: "Lucie Martin", subject: "Demande d'acte de naissance",
+  text: "Bonjour,\nje voudrais une copie intégrale de mon acte de naissance.", id: "lucie-ui@exemple.fr",
+  parts: [{ name: "livret de famille.pdf", type: "application/pdf", content: pdf }] }));
+await agent.getByText("Demande d'acte de naissance").first().waitFor({ timeout: 20000 });
+figures.mail_to_desk_ms = Date.now() - sentAt;
+await agent.locator(".guichet-thread__citizen", { hasText: "copie intégrale" }).waitFor();
+check(await agent.getByRole("button", { name: /livret de famille\.pdf/ }).count() === 1, "the PDF is offered on the desk");
+await audit(agent, "bureau-courriel");
+const reply = agent.getByRole("textbox", { name: "Votre réponse" });
+await reply.focus();
+await agent.keyboard.type("Bonjour Madame Martin, votre acte part aujourd'hui par courrier.");
+const replyAt = Date.now();
+await agent.keyboard.press("Enter");
+await until("the reply in the citizen's mailbox", () =>
+  inbox("lucie.martin@exemple.fr").some((m) => subjectOf(m).startsWith("Re: Demande d'acte")), 15000);
+figures.desk_reply_to_mailbox_ms = Date.now() - replyAt;
+const received = inbox("lucie.martin@exemple.fr").find((m) => subjectOf(m).startsWith("Re: Demande d'acte"));
+check(received?.headers["in-reply-to"] === "<lucie-ui@exemple.fr>" && received.body.includes("part aujourd'hui"),
+  "the reply is threaded and says what the agent typed");
+check(inbox("lucie.martin@exemple.fr").some((m) => subjectOf(m).startsWith("Accusé de réception")),
+  "the request was acknowledged");
+
+// ---- the supervisor's wallboard --------------------------------------------------
+sendMail("robot@liste.exemple.fr", "accueil@mairie.test", citizenMail({
+  from: "robot@liste.exemple.fr", name: "Lettre", subject: "Lettre n° 12", text: "Nouvelles",
+  id: "liste-ui@liste.exemple.fr", extra: "List-Id: <infos.liste.exemple.fr>" }));
+const supervisor = await logIn("superviseur");
+await supervisor.getByRole("link", { name: "Supervision" }).click();
+await supervisor.getByRole("heading", { name: "Courriels" }).waitFor({ timeout: 15000 });
+await supervisor.getByText("Reçoit").first().waitFor();
+await until("the list mail set aside on the wallboard", async () =>
+  (await supervisor.getByText(/Courriers mis de côté/).count()) > 0, 20000);
+await supervisor.locator("summary", { hasText: /Courriers mis de côté/ }).click();
+await supervisor.getByText("envoi automatique (liste de diffusion)").waitFor();
+await audit(supervisor, "tableau-courriels");
+
+await browser.close();
+report("email", figures);
