@@ -275,14 +275,19 @@ function MailboxForm({
         {...errorProps(feedback, "queue_id")}
       />
       <FieldGroup legend={t("mail.imap")}>
-        {text("imap_url", t("mail.imapUrl"), t("mail.imapUrlHint"), "url")}
-        {text("imap_user", t("mail.user"))}
-        {text("imap_password", t("mail.password"), passwordHint(mailbox?.imap_password_set), "password", "new-password")}
+        {/* One field a line: a fieldset's bare children sit side by side. */}
+        <div className="fr-fieldset__element">{text("imap_url", t("mail.imapUrl"), t("mail.imapUrlHint"), "url")}</div>
+        <div className="fr-fieldset__element">{text("imap_user", t("mail.user"))}</div>
+        <div className="fr-fieldset__element">
+          {text("imap_password", t("mail.password"), passwordHint(mailbox?.imap_password_set), "password", "new-password")}
+        </div>
       </FieldGroup>
       <FieldGroup legend={t("mail.smtp")}>
-        {text("smtp_url", t("mail.smtpUrl"), t("mail.smtpUrlHint"), "url")}
-        {text("smtp_user", t("mail.user"))}
-        {text("smtp_password", t("mail.password"), passwordHint(mailbox?.smtp_password_set), "password", "new-password")}
+        <div className="fr-fieldset__element">{text("smtp_url", t("mail.smtpUrl"), t("mail.smtpUrlHint"), "url")}</div>
+        <div className="fr-fieldset__element">{text("smtp_user", t("mail.user"))}</div>
+        <div className="fr-fieldset__element">
+          {text("smtp_password", t("mail.password"), passwordHint(mailbox?.smtp_password_set), "password", "new-password")}
+        </div>
       </FieldGroup>
       <div className="fr-mb-3w">
         <Button type="button" priority="secondary" onClick={() => void test()} disabled={tested === "testing"}>
