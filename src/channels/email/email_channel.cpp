@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <set>
+
 #include "channels/email/detail/email_channel_impl.h"
 #include "core/json_format.h"
 #include "core/log.h"
@@ -73,7 +75,9 @@ void EmailChannel::Impl::reload_mailboxes() {
     return;
   }
   std::map<std::uint64_t, MailboxConfig> configs;
+  std::set<std::uint64_t> present;  // readable or not: only a removed one is forgotten
   for (const store::Document& d : *documents) {
+    present.insert(d.id);
     auto config = detail::read_mailbox(d.body_json, d.id, d.name);
     if (!config) {
       log::warning("email: a mailbox unreadable", "\"id\":" + std::to_string(d.id) + ",\"error\":" +
@@ -120,7 +124,7 @@ void EmailChannel::Impl::reload_mailboxes() {
     std::lock_guard outbox(outbox_mutex_);
     sending_.clear();  // a mailbox's SMTP may have been mended: tried again now
   }
-  forget_removed(configs);
+  forget_removed(present);
   outbox_ready_.notify_all();
 }
 
@@ -140,19 +144,19 @@ std::string EmailChannel::Impl::secret(std::uint64_t id, std::string_view server
   return kept ? *kept : std::string();
 }
 
-void EmailChannel::Impl::forget_removed(const std::map<std::uint64_t, MailboxConfig>& configs) {
+void EmailChannel::Impl::forget_removed(const std::set<std::uint64_t>& present) {
   std::vector<store::ChannelEntry> forget;
   if (auto boxes = host_.kept_from("email", "box:"); boxes) {
     for (const store::ChannelEntry& e : *boxes) {
       const std::uint64_t id = std::strtoull(e.key.c_str() + 4, nullptr, 10);
-      if (!configs.count(id)) forget.push_back({e.key, ""});
+      if (!present.count(id)) forget.push_back({e.key, ""});
     }
   }
   std::vector<detail::Outgoing> failed;
   {
     std::lock_guard lock(outbox_mutex_);
     for (auto it = outbox_.begin(); it != outbox_.end();) {
-      if (configs.count(it->mailbox)) {
+      if (present.count(it->mailbox)) {
         ++it;
         continue;
       }

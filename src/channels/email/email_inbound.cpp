@@ -214,6 +214,9 @@ Status EmailChannel::Impl::synchronise(Reader& reader, ImapClient& client) {
     reader.failures.erase(m.uid);
     last = std::max(last, m.uid);
   }
+  // Stopped (the listing may be cut short too): the place stays where the
+  // last mail taken left it.
+  if (reader.stop) return Status::ok();
   // Everything the folder held when it was listed was looked at.
   if (!pass.empty() || newest > last) {
     if (Status s = host_.keep(

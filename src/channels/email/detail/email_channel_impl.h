@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -130,7 +131,7 @@ class EmailChannel::Impl {
   void stop_reader(Reader& reader);
   // What a mailbox no longer there left: its place in its folder, its
   // mail not sent (failed, said in each interaction).
-  void forget_removed(const std::map<std::uint64_t, detail::MailboxConfig>& configs);
+  void forget_removed(const std::set<std::uint64_t>& present);
 
   // email_inbound.cpp
   void read_loop(Reader& reader);
