@@ -187,8 +187,15 @@ Status EmailChannel::Impl::synchronise(Reader& reader, ImapClient& client) {
   if (newest > last && state->messages > 0) {
     auto listed = client.messages(last + 1, newest, *state, reader.stop);
     if (!listed) return listed.error();
-    for (const MessageInfo& m : *listed)
-      if (pass != "unread" || !m.seen) todo.push_back(m);
+    // A mail is marked read when fetched: one that failed here, or the one
+    // in hand when a crash came (the first after the place kept, on
+    // resuming a pass), is taken whatever its flag says.
+    const bool resuming = read == 3 && !reader.resumed;
+    reader.resumed = true;
+    for (const MessageInfo& m : *listed) {
+      const bool in_hand = resuming && todo.empty() && m.uid == listed->front().uid;
+      if (pass != "unread" || !m.seen || reader.failures.count(m.uid) || in_hand) todo.push_back(m);
+    }
   }
   const std::string suffix = pass.empty() ? "" : " " + pass;
   for (const MessageInfo& m : todo) {
@@ -199,9 +206,10 @@ Status EmailChannel::Impl::synchronise(Reader& reader, ImapClient& client) {
     if (!taken) {
       // The server's faults pass; a mail that fails three times for a
       // reason of its own is set aside, and the mailbox flows on.
-      const std::string& field = taken.error().field;
-      const bool server = field == "server" || field == "tls" || field == "password";
-      if (server || ++reader.failures[m.uid] < 3) return taken;
+      // Only what the mail itself causes counts (unreadable, refused by the
+      // domain): a server, the store or a queue gone is retried until mended.
+      const bool its_own = taken.error().code == ErrorCode::kInvalidArgument;
+      if (++reader.failures[m.uid] < 3 || !its_own) return taken;
       std::vector<store::ChannelEntry> entries{{box_key(reader.config.id), position}};
       const std::string where = std::to_string(reader.config.id) + ":" +
                                 std::to_string(state->uidvalidity) + ":" + std::to_string(m.uid);
@@ -411,7 +419,6 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   const MailAddress& citizen = mail.reply_to && detail::plausible_address(mail.reply_to->address)
                                    ? *mail.reply_to
                                    : *mail.from;
-  const std::string& from = mail.from->address;
   const std::string mailbox = std::to_string(config.id);
   const std::string key =
       id_key("in:", mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
@@ -441,7 +448,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, c] : configs_)
-      ours = ours || c.address == from || c.address == citizen.address;
+      ours = ours || c.address == citizen.address;  // a form may send From the service
   }
   const Time now = host_.now();
   std::string refusal;

@@ -108,21 +108,25 @@ Error curl_error(CURLcode rc, const char* detail, long response) {
   }
   if (response >= 500 && response < 600) {
     // For good, for this mail only: its address refused, or the mail itself
-    // (552: too large). Anything else (530, 553 at MAIL FROM, a 554
-    // greeting) is the mailbox's settings: retried until they are mended.
+    // after its data. At MAIL FROM (553), the sign-in (530) or a 554
+    // greeting: the mailbox's settings, retried until they are mended.
     if (said.find("RCPT") != std::string::npos) {
       return server_error(ErrorCode::kInvalidArgument,
                           "the server refused the address (" + std::to_string(response) + ")",
                           "recipient");
     }
-    if (response == 552) {
-      return server_error(ErrorCode::kInvalidArgument, "the server refused the mail (552)",
-                          "message");
+    // At MAIL FROM, the sign-in or the greeting: the mailbox's settings.
+    if (said.find("MAIL") != std::string::npos || said.find("AUTH") != std::string::npos ||
+        said.find("unexpected") != std::string::npos) {
+      return server_error(ErrorCode::kFailedPrecondition,
+                          "the server refused to send from this mailbox (" +
+                              std::to_string(response) + "): " + said,
+                          "sender");
     }
-    return server_error(
-        ErrorCode::kFailedPrecondition,
-        "the server refused to send from this mailbox (" + std::to_string(response) + "): " + said,
-        "sender");
+    // After the mail's data (552 too large, 554 refused as spam): this mail.
+    return server_error(ErrorCode::kInvalidArgument,
+                        "the server refused the mail (" + std::to_string(response) + ")",
+                        "message");
   }
   return server_error(ErrorCode::kIo, "the server cannot be reached: " + said, "server");
 }

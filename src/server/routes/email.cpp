@@ -119,26 +119,35 @@ HttpResponse create_mailbox(ApiContext& api, const Call& call) {
 }
 
 // A password kept goes to the server it was given for: a new address or
-// user for a server needs it given again (else it could be sent elsewhere).
-Status same_server_or_password(const std::string& stored, const Split& split) {
+// user for a server with a password kept needs it given again (else it
+// could be sent elsewhere). The servers whose address or user changed.
+Result<std::vector<std::string>> changed_servers(ApiContext& api, std::uint64_t id,
+                                                 const std::string& stored, const Split& split) {
   boost::system::error_code ec;
   const json::value before = json::parse(stored, ec);
   const json::value after = json::parse(split.body, ec);
-  if (!before.is_object() || !after.is_object()) return Status::ok();
+  std::vector<std::string> changed;
+  if (!before.is_object() || !after.is_object()) return changed;
+  auto text = [](const json::object& o, const std::string& key) {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();  // absent is ""
+  };
   for (const char* server : kServers) {
+    bool same = true;
+    for (const std::string& field : {std::string(server) + "_url", std::string(server) + "_user"})
+      same = same && text(before.as_object(), field) == text(after.as_object(), field);
+    if (same) continue;
+    changed.emplace_back(server);
     const bool given = std::any_of(split.passwords.begin(), split.passwords.end(),
                                    [&](const auto& p) { return p.first == server; });
-    if (given) continue;
-    for (const std::string& field : {std::string(server) + "_url", std::string(server) + "_user"}) {
-      const json::value* was = before.as_object().if_contains(field);
-      const json::value* is = after.as_object().if_contains(field);
-      const bool same = (!was && !is) || (was && is && *was == *is);
-      if (!same)
-        return invalid_argument("give the password again for a new server or user",
-                                password_field(server));
+    const bool kept =
+        static_cast<bool>(api.store.channel_entry("email", EmailChannel::secret_key(id, server)));
+    if (kept && !given) {
+      return invalid_argument("give the password again for a new server or user",
+                              password_field(server));
     }
   }
-  return Status::ok();
+  return changed;
 }
 
 HttpResponse replace_mailbox(ApiContext& api, const Call& call) {
@@ -146,8 +155,17 @@ HttpResponse replace_mailbox(ApiContext& api, const Call& call) {
   if (!split) return from_error(split.error());
   auto stored = api.center.get("mailbox", call.id);
   if (!stored) return from_error(not_found("no such mailbox", "id"));
-  if (Status s = same_server_or_password(*stored, *split); !s) return from_error(s.error());
-  // The document first (checked, refused whole), then its passwords.
+  auto changed = changed_servers(api, call.id, *stored, *split);
+  if (!changed) return from_error(changed.error());
+  // A server's kept password is forgotten before its new address is saved:
+  // the channel reads the document at once, and must not sign in there
+  // with the old one. The new passwords once the document is taken.
+  if (!changed->empty()) {
+    std::vector<store::ChannelEntry> forget;
+    for (const std::string& server : *changed)
+      forget.push_back({EmailChannel::secret_key(call.id, server), ""});
+    if (Status s = api.store.put_channel_entries("email", forget); !s) return from_error(s.error());
+  }
   auto put = api.center.put("mailbox", call.id, split->body, call.me());
   if (!put) return from_error(put.error());
   if (Status s = keep_passwords(api, call.id, *split); !s) return from_error(s.error());

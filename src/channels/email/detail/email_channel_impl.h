@@ -125,6 +125,7 @@ class EmailChannel::Impl {
     // interaction a mail made or joined before its outcome could be kept
     // (taken again, it does not make or post it twice).
     std::map<std::uint32_t, int> failures;
+    bool resumed = false;  // a pass kept as under way was looked at once
     std::map<std::string, std::uint64_t> made;
   };
 
