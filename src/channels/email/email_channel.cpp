@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <cinttypes>
+#include <cstdio>
 #include <set>
 
 #include "channels/email/detail/email_channel_impl.h"
@@ -42,7 +44,13 @@ void EmailChannel::Impl::load() {
   if (auto kept = host_.kept_from("email", "outbox:"); kept) {
     std::lock_guard lock(outbox_mutex_);
     for (const store::ChannelEntry& e : *kept) {
-      last_outbox_key_ = std::max(last_outbox_key_, e.key);
+      std::int64_t ms = 0;
+      std::uint64_t sequence = 0;
+      if (std::sscanf(e.key.c_str(), "outbox:%" SCNd64 "-%" SCNu64, &ms, &sequence) == 2 &&
+          (ms > last_outbox_ms_ || (ms == last_outbox_ms_ && sequence > outbox_sequence_))) {
+        last_outbox_ms_ = ms;
+        outbox_sequence_ = sequence;
+      }
       if (auto outgoing = detail::Outgoing::parse(e.key, e.value)) {
         outbox_.push_back(std::move(*outgoing));
       } else {

@@ -423,14 +423,17 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   const std::string key =
       id_key("in:", mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
   // The same mail again in this mailbox (a copy in the folder, or read
-  // before a crash); the same mail sent to two services is each one's.
-  if (auto seen = host_.kept("email", key); seen) {
-    if (seen->size() > mailbox.size() &&
-        seen->compare(seen->size() - mailbox.size() - 1, std::string::npos, " " + mailbox) == 0)
-      return finish();
+  // before a crash), by a key of the mailbox's own: the same mail sent to
+  // two services is each one's. (`key`, one for all, finds its thread.)
+  const std::string seen_key =
+      id_key(("seen:" + mailbox + ":").c_str(),
+             mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
+  if (auto seen = host_.kept("email", seen_key); seen) {
+    return finish();
   } else if (seen.error().code != ErrorCode::kNotFound) {
     return seen.error();
   }
+  entries.push_back({seen_key, "1"});
   received_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(reader.mutex);

@@ -67,15 +67,20 @@ std::string french_moment(Time at, const TimeZone& zone) {
 
 std::string EmailChannel::Impl::next_outbox_key() {
   std::lock_guard lock(outbox_mutex_);
-  char key[48];
-  // In the order written: the time, then a counter for the same millisecond;
-  // never at or below a key already kept (a clock set back after a restart).
-  std::snprintf(key, sizeof key, "outbox:%013" PRId64 "-%06" PRIu64, to_ms(host_.now()),
-                ++outbox_sequence_ % 1000000);
-  std::string next = key;
-  if (next <= last_outbox_key_) next = last_outbox_key_ + "0";
-  last_outbox_key_ = next;
-  return next;
+  // In the order written: the time, then a counter within the same
+  // millisecond; never at or below a key already kept (a clock set back
+  // after a restart keeps counting from the newest).
+  const std::int64_t now = to_ms(host_.now());
+  if (now > last_outbox_ms_) {
+    last_outbox_ms_ = now;
+    outbox_sequence_ = 0;
+  } else {
+    ++outbox_sequence_;
+  }
+  char key[64];
+  std::snprintf(key, sizeof key, "outbox:%013" PRId64 "-%09" PRIu64, last_outbox_ms_,
+                outbox_sequence_);
+  return key;
 }
 
 std::string EmailChannel::Impl::message_id_for(std::uint64_t interaction,

@@ -194,8 +194,8 @@ class EmailChannel::Impl {
   };
   std::map<std::uint64_t, Sending> sending_;  // by mailbox
   bool stopping_ = false;
-  std::uint64_t outbox_sequence_ = 0;
-  std::string last_outbox_key_;  // the greatest written or kept
+  std::int64_t last_outbox_ms_ = 0;    // the newest key's time, written or kept
+  std::uint64_t outbox_sequence_ = 0;  // and its counter
   std::thread sender_;
 
   std::atomic<std::uint64_t> received_{0};
