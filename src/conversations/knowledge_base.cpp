@@ -139,18 +139,6 @@ bool web_address(std::string_view url) {
   });
 }
 
-std::string trimmed(std::string text) {
-  const auto space = [](unsigned char c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-  };
-  while (!text.empty() && space(static_cast<unsigned char>(text.back())))
-    text.pop_back();
-  std::size_t start = 0;
-  while (start < text.size() && space(static_cast<unsigned char>(text[start])))
-    ++start;
-  return text.substr(start);
-}
-
 Result<ArticleContent> checked(ArticleContent content) {
   content.title = trimmed(std::move(content.title));
   content.body = trimmed(std::move(content.body));

@@ -28,6 +28,12 @@ bool valid_username(std::string_view name);
 // and parentheses are dropped. nullopt: not a phone number.
 std::optional<std::string> e164(std::string_view text);
 
+// `text` without the spaces, tabs and line ends around it.
+std::string trimmed(std::string_view text);
+
+// ASCII letters in lower case, the rest as it is (addresses, header words).
+std::string lower_ascii(std::string text);
+
 // `bytes` random bytes (getrandom), in lower-case hex: tokens and file names
 // nobody can guess.
 std::string random_hex(std::size_t bytes);

@@ -73,7 +73,7 @@ struct MemoryStore::Tables {
   std::map<std::uint64_t, std::vector<std::size_t>> events_of;  // interaction id -> indexes
   std::map<std::uint64_t, Citizen> citizens;                    // contacts sorted by (kind, value)
   std::map<std::pair<std::string, std::string>, std::uint64_t> contact_owners;  // (kind, value)
-  std::map<std::string, std::map<std::string, std::string>> channel_entries;  // by channel, key
+  std::map<std::string, std::map<std::string, std::string>> channel_entries;    // by channel, key
 
   void audit_change(Time at, std::uint64_t user_id, const std::string& kind,
                     std::uint64_t object_id, const char* action, std::string before,
@@ -602,8 +602,7 @@ Status MemoryStore::put_channel_entries(const std::string& channel,
   });
 }
 
-Result<std::string> MemoryStore::channel_entry(const std::string& channel,
-                                               const std::string& key) {
+Result<std::string> MemoryStore::channel_entry(const std::string& channel, const std::string& key) {
   return read([&](const Tables& t) -> Result<std::string> {
     if (auto of = t.channel_entries.find(channel); of != t.channel_entries.end()) {
       if (auto found = of->second.find(key); found != of->second.end()) return found->second;

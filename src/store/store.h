@@ -248,8 +248,7 @@ class Store {
   virtual Status put_channel_entries(const std::string& channel,
                                      const std::vector<ChannelEntry>& entries) = 0;
   // kNotFound (field "key") when there is none.
-  virtual Result<std::string> channel_entry(const std::string& channel,
-                                            const std::string& key) = 0;
+  virtual Result<std::string> channel_entry(const std::string& channel, const std::string& key) = 0;
   // The entries whose key starts with `prefix`, by key.
   virtual Result<std::vector<ChannelEntry>> channel_entries(const std::string& channel,
                                                             const std::string& prefix) = 0;

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "channels/chat/chat_channel.h"
-#include "channels/files.h"
 #include "channels/contact_center_host.h"
+#include "channels/files.h"
 #include "conversations/contact_center.h"
 #include "conversations/knowledge_base.h"
 #include "store/memory_store.h"

@@ -531,9 +531,9 @@ TEST(WorkingDays, ADeadlineSkipsWeekendsAndFrenchHolidays) {
   EXPECT_EQ(french_date(std::chrono::year_month_day(std::chrono::year(2026), December,
                                                     std::chrono::day(28))),
             "lundi 28 décembre 2026");
-  EXPECT_EQ(french_date(std::chrono::year_month_day(std::chrono::year(2027), May,
-                                                    std::chrono::day(1))),
-            "samedi 1er mai 2027");
+  EXPECT_EQ(
+      french_date(std::chrono::year_month_day(std::chrono::year(2027), May, std::chrono::day(1))),
+      "samedi 1er mai 2027");
 }
 
 }  // namespace

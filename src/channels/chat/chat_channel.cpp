@@ -37,15 +37,6 @@ const char* to_string(Phase phase) {
   return "ended";
 }
 
-std::string trimmed(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!text.empty() && space(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && space(text.back()))
-    text.remove_suffix(1);
-  return std::string(text);
-}
-
 bool take_from_window(std::deque<Time>& recent, Time now, Duration window, int limit) {
   while (!recent.empty() && now - recent.front() > window)
     recent.pop_front();
@@ -58,7 +49,6 @@ bool take_from_window(std::deque<Time>& recent, Time now, Duration window, int l
 
 using detail::kStartsWindow;
 using detail::take_from_window;
-using detail::trimmed;
 
 ChatChannel::Impl::Impl(ChatOptions options, channels::Host& host)
     : options_(options), host_(host) {

@@ -11,7 +11,6 @@
 
 namespace guichet::chat {
 
-using detail::trimmed;
 
 namespace {
 

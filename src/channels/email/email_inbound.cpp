@@ -28,21 +28,8 @@ namespace {
 constexpr std::size_t kShownCharacters = 3800;  // a message holds 4000; the rest goes in a file
 constexpr Duration kFloodWindow{3'600'000};
 
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.erase(text.begin());
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-    text.pop_back();
-  return text;
-}
-
 std::string box_key(std::uint64_t mailbox) {
   return "box:" + std::to_string(mailbox);
-}
-
-// A Message-ID as a key: long ones (up to 998 bytes are legal) by digest.
-std::string id_key(const char* prefix, const std::string& message_id) {
-  return prefix + (message_id.size() <= 250 ? message_id : "#" + fnv1a(message_id));
 }
 
 // "123 7" → 123 (an interaction; the agent follows); 0 for anything else.
@@ -286,7 +273,7 @@ std::uint64_t EmailChannel::Impl::thread_of(const Mail& mail) {
     ids.push_back(*r);
   for (const std::string& id : ids) {
     for (const char* prefix : {"out:", "in:"}) {
-      if (auto kept = host_.kept("email", id_key(prefix, id)); kept) {
+      if (auto kept = host_.kept("email", detail::message_key(prefix, id)); kept) {
         if (const std::uint64_t interaction = leading_id(*kept)) return interaction;
       }
     }
@@ -302,7 +289,7 @@ std::uint64_t EmailChannel::Impl::thread_of(const Mail& mail) {
 Status EmailChannel::Impl::bounced(const Mail& mail, std::string_view raw) {
   const std::string reason = bounce_reason(mail);
   for (const std::string& id : guichet_ids_in(raw)) {
-    auto kept = host_.kept("email", id_key("out:", id));
+    auto kept = host_.kept("email", detail::message_key("out:", id));
     if (!kept) continue;
     std::uint64_t interaction = 0;
     std::uint64_t agent = 0;
@@ -420,14 +407,14 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
                                    ? *mail.reply_to
                                    : *mail.from;
   const std::string mailbox = std::to_string(config.id);
-  const std::string key =
-      id_key("in:", mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
+  const std::string key = detail::message_key(
+      "in:", mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
   // The same mail again in this mailbox (a copy in the folder, or read
   // before a crash), by a key of the mailbox's own: the same mail sent to
   // two services is each one's. (`key`, one for all, finds its thread.)
   const std::string seen_key =
-      id_key(("seen:" + mailbox + ":").c_str(),
-             mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
+      detail::message_key("seen:" + mailbox + ":",
+                          mail.message_id.empty() ? where + "@guichet.invalid" : mail.message_id);
   if (auto seen = host_.kept("email", seen_key); seen) {
     return finish();
   } else if (seen.error().code != ErrorCode::kNotFound) {
@@ -611,7 +598,8 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     ack = acknowledgement(config, interaction, mail, citizen, refused);
     if (ack) {
       entries.push_back({ack->key, ack->json()});
-      entries.push_back({id_key("out:", ack->message_id), std::to_string(interaction) + " 0"});
+      entries.push_back(
+          {detail::message_key("out:", ack->message_id), std::to_string(interaction) + " 0"});
     }
   }
   if (Status s = finish(); !s) return s;

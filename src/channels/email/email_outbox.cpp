@@ -29,10 +29,6 @@ namespace {
 
 constexpr int kDefaultAnswerDays = 5;  // when the queue announces none
 
-std::string id_key(const char* prefix, const std::string& message_id) {
-  return prefix + (message_id.size() <= 250 ? message_id : "#" + fnv1a(message_id));
-}
-
 // "Re: Demande d'acte de naissance [GU-42]".
 std::string reply_subject(const std::string& subject, std::uint64_t interaction) {
   std::string out = subject.empty() ? std::string("Votre demande") : subject;
@@ -202,7 +198,7 @@ Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
   if (thread->references.size() > 20) thread->references.erase(thread->references.begin());
   if (Status s = host_.keep(
           "email", {{o.key, o.json()},
-                    {id_key("out:", o.message_id),
+                    {detail::message_key("out:", o.message_id),
                      std::to_string(reply.interaction) + " " + std::to_string(reply.agent)},
                     {thread_key, thread->json()}});
       !s)

@@ -8,20 +8,17 @@
 
 #include "channels/email/detail/email_channel_impl.h"
 #include "core/json_body.h"
+#include "core/text.h"
 
 namespace guichet::email::detail {
 
 namespace json = boost::json;
 
-namespace {
+namespace {}  // namespace
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
+std::string message_key(const std::string& prefix, const std::string& message_id) {
+  return prefix + (message_id.size() <= 250 ? message_id : "#" + fnv1a(message_id));
 }
-
-}  // namespace
 
 bool plausible_address(const std::string& address) {
   const auto at = address.find('@');
@@ -100,7 +97,7 @@ Result<MailboxConfig> read_mailbox(const std::string& body_json, std::uint64_t i
   MailboxConfig c;
   c.id = id;
   c.name = name;
-  c.address = lower(string_at(o, "address"));
+  c.address = lower_ascii(string_at(o, "address"));
   if (!plausible_address(c.address)) return invalid_argument("an email address", "address");
   c.display_name = string_at(o, "display_name");
   c.queue_id = id_at(o, "queue_id");

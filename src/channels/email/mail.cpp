@@ -12,6 +12,8 @@
 #include <memory>
 #include <mutex>
 
+#include "core/text.h"
+
 namespace guichet::email {
 
 namespace {
@@ -39,24 +41,9 @@ void initialise_once() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string header(GMimeObject* object, const char* name) {
   const char* value = g_mime_object_get_header(object, name);
   return value ? std::string(value) : std::string();
-}
-
-std::string trimmed(std::string text) {
-  const auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  while (!text.empty() && space(static_cast<unsigned char>(text.front())))
-    text.erase(text.begin());
-  while (!text.empty() && space(static_cast<unsigned char>(text.back())))
-    text.pop_back();
-  return text;
 }
 
 // Outlook labels Windows-1252 text "iso-8859-1": its dashes, quotes and €
@@ -131,7 +118,7 @@ void add_addresses(InternetAddressList* list, std::vector<MailAddress>& out) {
     const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address));
     if (!addr || !*addr) continue;
     const char* name = internet_address_get_name(address);
-    out.push_back({lower(addr), name ? std::string(name) : std::string()});
+    out.push_back({lower_ascii(addr), name ? std::string(name) : std::string()});
   }
 }
 
@@ -185,9 +172,9 @@ void visit(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
   GMimePart* part = GMIME_PART(object);
   GMimeContentType* type = g_mime_object_get_content_type(object);
   Text mime(type ? g_mime_content_type_get_mime_type(type) : nullptr);
-  const std::string mime_type = lower(mime.str());
+  const std::string mime_type = lower_ascii(mime.str());
   const char* disposition = g_mime_object_get_disposition(object);
-  const bool attached = disposition && lower(disposition) == "attachment";
+  const bool attached = disposition && lower_ascii(disposition) == "attachment";
   const char* filename = g_mime_part_get_filename(part);
   // The text the sender wrote: the first plain and the first HTML part
   // that are not files (GMime converts their charset to UTF-8).
@@ -213,8 +200,8 @@ void visit(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
 
 Automatic automatic_of(GMimeMessage* message, const Mail& mail) {
   GMimeObject* object = GMIME_OBJECT(message);
-  const std::string auto_submitted = lower(trimmed(header(object, "Auto-Submitted")));
-  const std::string precedence = lower(trimmed(header(object, "Precedence")));
+  const std::string auto_submitted = lower_ascii(trimmed(header(object, "Auto-Submitted")));
+  const std::string precedence = lower_ascii(trimmed(header(object, "Precedence")));
   const std::string return_path = trimmed(header(object, "Return-Path"));
   const std::string from = mail.from ? mail.from->address : std::string();
   const std::string local = from.substr(0, from.find('@'));
@@ -225,7 +212,7 @@ Automatic automatic_of(GMimeMessage* message, const Mail& mail) {
   const char* report_type = type && g_mime_content_type_is_type(type, "multipart", "report")
                                 ? g_mime_content_type_get_parameter(type, "report-type")
                                 : nullptr;
-  if ((report_type && lower(report_type) == "delivery-status") || local == "mailer-daemon" ||
+  if ((report_type && lower_ascii(report_type) == "delivery-status") || local == "mailer-daemon" ||
       local == "postmaster") {
     return Automatic::kBounce;
   }

@@ -530,12 +530,6 @@ Status SmtpClient::send(const std::string& from, const std::vector<std::string>&
   return Status::ok();
 }
 
-Status send_mail(const ServerAccount& account, const std::string& from,
-                 const std::vector<std::string>& recipients, std::string_view message) {
-  SmtpClient client(account);
-  return client.send(from, recipients, message);
-}
-
 Status try_imap(const ServerAccount& account) {
   ImapClient client(account);
   auto state = client.state();

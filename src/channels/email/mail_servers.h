@@ -106,10 +106,6 @@ class SmtpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// One mail on a connection of its own.
-Status send_mail(const ServerAccount& account, const std::string& from,
-                 const std::vector<std::string>& recipients, std::string_view message);
-
 // What a server answers a sign-in, for the administration's connection
 // test: ok, or the error as above.
 Status try_imap(const ServerAccount& account);

@@ -6,9 +6,9 @@ namespace guichet::server::routes {
 const std::vector<Route>& all() {
   static const std::vector<Route> kTable = [] {
     std::vector<Route> table;
-    for (auto resource : {operations, session, users, configuration, prompts, agents, interactions,
-                          citizens, offers, stats, reports, audit, identity, knowledge, chat,
-                          email}) {
+    for (auto resource :
+         {operations, session, users, configuration, prompts, agents, interactions, citizens,
+          offers, stats, reports, audit, identity, knowledge, chat, email}) {
       for (Route& route : resource())
         table.push_back(std::move(route));
     }

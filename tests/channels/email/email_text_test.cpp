@@ -53,8 +53,10 @@ TEST(ComposeMail, DatesAreWrittenAsRfc5322Wants) {
 TEST(Bounces, NameTheReturnedMailOnlyNotTheEarlierOnesItsReferencesName) {
   const std::string bounce =
       "Content-Type: text/rfc822-headers\r\n\r\nMessage-Id: <gu.12.a1b2c3@mairie.test>\r\n"
-      "In-Reply-To: <lucie@exemple.fr>\r\nReferences: <lucie@exemple.fr> <gu.12.0001@mairie.test>\r\n"
-      "X-Bad: Message-ID: <gu.13.x@y>\r\nMessage-ID:\r\n <gu.3.ff@x.fr>\r\nMessage-ID: <gu.<b>@x>\r\n";
+      "In-Reply-To: <lucie@exemple.fr>\r\nReferences: <lucie@exemple.fr> "
+      "<gu.12.0001@mairie.test>\r\n"
+      "X-Bad: Message-ID: <gu.13.x@y>\r\nMessage-ID:\r\n <gu.3.ff@x.fr>\r\nMessage-ID: "
+      "<gu.<b>@x>\r\n";
   EXPECT_EQ(guichet_ids_in(bounce),
             (std::vector<std::string>{"gu.12.a1b2c3@mairie.test", "gu.3.ff@x.fr"}))
       << "folded header taken, a header inside another's value not";

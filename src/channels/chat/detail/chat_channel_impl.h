@@ -50,9 +50,6 @@ class Stream final : public CitizenStream {
   std::shared_ptr<Conversation> conversation_;
 };
 
-// The text without its surrounding spaces and line breaks.
-std::string trimmed(std::string_view text);
-
 // The chat's limits are sliding windows: starts per address (10 minutes),
 // a conversation's messages (a minute).
 inline constexpr Duration kStartsWindow{10LL * 60 * 1000};

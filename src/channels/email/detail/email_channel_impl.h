@@ -84,6 +84,9 @@ FreshText fresh_text(std::string_view text);
 std::string text_of_html(std::string_view html);
 // "> " before each line.
 std::string quoted_lines(std::string_view text);
+// The key of a Message-ID kept under `prefix` ("in:", "out:"…): long ones
+// (up to 998 bytes are legal) by digest.
+std::string message_key(const std::string& prefix, const std::string& message_id);
 // An address mail can be sent to: a local part, "@", a domain with a dot.
 bool plausible_address(const std::string& address);
 // At most `characters` characters of UTF-8 text, cut at a character.
