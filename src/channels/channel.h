@@ -26,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,9 @@ struct Arrival {
   std::map<std::string, std::string> attributes;
   // Stored, not routed until Host::route (the chat's bot answers first).
   bool hold = false;
+  // The answer's deadline the channel announces to the citizen (an email's
+  // acknowledgement): routed by it rather than by the queue's service level.
+  std::optional<Time> answer_due;
 };
 
 // A queue as a citizen about to write sees it.

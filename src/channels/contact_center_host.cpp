@@ -60,6 +60,7 @@ void ContactCenterHost::arrive(Arrival arrival, std::function<void(Result<std::u
   asked.queue = arrival.queue_id;
   asked.priority = arrival.priority;
   asked.hold = arrival.hold;
+  asked.answer_due = arrival.answer_due;
   asked.citizen = citizen_of(arrival.from);
   for (auto& [key, value] : arrival.attributes)
     asked.attributes.emplace_back(key, value);

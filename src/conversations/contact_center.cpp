@@ -124,6 +124,11 @@ Result<std::vector<Offer>> ContactCenter::offers(std::uint64_t agent) {
 Result<InteractionPage> ContactCenter::list_interactions(const store::InteractionFilter& filter) {
   return impl_->list_interactions(filter);
 }
+
+Result<std::vector<InteractionView>> ContactCenter::answers_due(Duration within,
+                                                                std::size_t limit) {
+  return impl_->answers_due(within, limit);
+}
 Status ContactCenter::transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
                                const Transfer& to) {
   return impl_->transfer(interaction, caller, manager, to);

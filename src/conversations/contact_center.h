@@ -107,6 +107,9 @@ class ContactCenter {
   void drain();
   Result<InteractionRecord> interaction(std::uint64_t id);  // with its timeline
   Result<InteractionPage> list_interactions(const store::InteractionFilter& filter);
+  // Open requests whose announced answer is due within `within` of now
+  // (overdue ones first), at most `limit`: what the supervisors watch.
+  Result<std::vector<InteractionView>> answers_due(Duration within, std::size_t limit);
   // To a queue, or to an agent (who has `timeout_s` to answer, 0 to 3600),
   // by the agent handling it or a supervisor (`manager`) for any
   // interaction not completed. Durable when it returns.

@@ -41,6 +41,7 @@ void ContactCenter::Impl::create_interaction_async(NewInteraction asked, CreateD
   it.idempotency_key = std::move(asked.idempotency_key);
   it.request_digest = std::move(asked.request_digest);
   it.enqueued_at = now();
+  it.answer_due = asked.answer_due;
   store::InteractionEvent created;
   created.type = "created";
   created.at = it.enqueued_at;
@@ -116,6 +117,13 @@ Result<InteractionPage> ContactCenter::Impl::list_interactions(
   if (found->size() == filter.limit && !found->empty()) page.next_before_id = found->back().id;
   page.interactions = interaction_views(std::move(*found));
   return page;
+}
+
+Result<std::vector<InteractionView>> ContactCenter::Impl::answers_due(Duration within,
+                                                                      std::size_t limit) {
+  auto found = store_.answers_due(now() + within, limit);
+  if (!found) return found.error();
+  return interaction_views(std::move(*found));
 }
 
 Status ContactCenter::Impl::transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
@@ -475,6 +483,7 @@ Status ContactCenter::Impl::arrive(const store::Interaction& it, bool* ended) {
     spec.citizen = it.citizen_id;
     spec.priority = it.priority;
     spec.enqueued_at = std::min(it.enqueued_at, now);
+    spec.due_at = it.answer_due;
     Status status = e.arrive(now, spec);
     if (ended) *ended = status && !e.interaction(it.id);
     return status;

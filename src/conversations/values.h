@@ -36,6 +36,10 @@ struct NewInteraction {
   // Stored, not routed: a written conversation its channel serves first
   // (the chat's bot) until ContactCenter::route. A restart routes it.
   bool hold = false;
+  // The deadline announced to the citizen for an answer: the interaction's
+  // due time in routing. Channels set it; the API never takes it from a
+  // client (it would pass everyone else).
+  std::optional<Time> answer_due;
 };
 
 // An interaction as it stands: as stored, and — while the engine routes it —

@@ -15,6 +15,7 @@ namespace {
 
 using detail::kNoPosition;
 constexpr std::uint32_t kNone = UINT32_MAX;
+constexpr std::int64_t kNoAnnouncedDue = std::numeric_limits<std::int64_t>::min();
 constexpr int kMaxPriority = 1'000'000;
 constexpr int kMaxOverflowHops = 8;  // a chain of overflows longer than this ends closed
 
@@ -336,6 +337,7 @@ class Engine::Impl {
     it.priority = spec.priority;
     it.attributes = std::move(spec.attributes);
     it.enqueued_ms = to_ms(spec.enqueued_at.value_or(now));
+    it.announced_due_ms = spec.due_at ? to_ms(*spec.due_at) : kNoAnnouncedDue;
     interaction_slots_.insert(spec.id, slot);
 
     if (!is_open(q) && !queues_[q].config.accept_when_closed) {
@@ -696,6 +698,7 @@ class Engine::Impl {
     std::int64_t enqueued_ms = 0;  // original; kept through re-queues
     std::int64_t queued_ms = 0;    // entered the current queue
     std::int64_t due_ms = 0;
+    std::int64_t announced_due_ms = kNoAnnouncedDue;  // the citizen was told
     std::int64_t personal_until_ms = 0;
     std::int64_t wrapup_end_ms = 0;
     std::int64_t excluded_until_ms = 0;
@@ -1200,6 +1203,11 @@ class Engine::Impl {
 
   // ---- interactions: waiting ------------------------------------------------
 
+  static std::int64_t due_in(const Interaction& it, const Queue& queue) {
+    if (it.announced_due_ms != kNoAnnouncedDue) return it.announced_due_ms;
+    return it.enqueued_ms + queue.config.sl_threshold.count();
+  }
+
   RankEntry rank_of(std::uint32_t slot) const {
     const Interaction& it = interactions_[slot];
     return RankEntry{it.due_ms, it.enqueued_ms, it.id, -it.effective_priority, slot};
@@ -1214,7 +1222,7 @@ class Engine::Impl {
     if (stage_from_wait) it.stage = stage_for_wait(it.queue, now_ms_ - it.queued_ms);
     it.stage = std::min<std::uint8_t>(it.stage, static_cast<std::uint8_t>(queue.stages.size() - 1));
     it.effective_priority = queue.config.priority + it.priority + queue.stages[it.stage].raise;
-    it.due_ms = it.enqueued_ms + queue.config.sl_threshold.count();
+    it.due_ms = due_in(it, queue);
     it.phase = InteractionPhase::kWaiting;
     it.agent = kNone;
     it.offer = 0;
@@ -1298,7 +1306,7 @@ class Engine::Impl {
     it.personal_agent = a;
     it.personal_until_ms = to_ms(until);
     it.effective_priority = queues_[it.queue].config.priority + it.priority;
-    it.due_ms = it.enqueued_ms + queues_[it.queue].config.sl_threshold.count();
+    it.due_ms = due_in(it, queues_[it.queue]);
     cancel_timer(slot);
     agents_[a].personal.push_back(slot);
     schedule_waiting_timer(slot);

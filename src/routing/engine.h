@@ -28,7 +28,9 @@
 //   (effective priority desc, service-level due time asc, enqueue time asc, id asc)
 // where effective priority = queue priority + interaction priority + raises of
 // the stages reached, and due time = original enqueue time + the queue's
-// service-level threshold. So an interaction about to miss its service level
+// service-level threshold, or the deadline announced to the citizen when the
+// channel gave one (a written request's answer, in working days). So an
+// interaction about to miss its service level or its announced deadline
 // passes one of equal priority that is not, across queues and channels. The
 // enqueue time is kept through re-queues (rejected offers, transfers, overflow,
 // callbacks), so an interaction never loses its place.
@@ -203,6 +205,10 @@ struct InteractionSpec {
   // Original enqueue time, for recovery and for interactions moved between
   // engines; none: now.
   std::optional<Time> enqueued_at;
+  // The deadline announced to the citizen (an email's answer within N
+  // working days): its due time in every queue it goes to. None: enqueue
+  // time + the queue's service-level threshold.
+  std::optional<Time> due_at;
 };
 
 enum class EventType : std::uint8_t {

@@ -19,6 +19,7 @@ constexpr std::string_view kCalls[] = {
     "interaction",         "append_events", "append_events_async", "timeline",
     "list_interactions",   "traffic",       "create_citizen",      "citizen",
     "add_contact",         "find_citizens", "merge_citizens",      "open_interactions",
+    "answers_due",
     "put_channel_entries", "channel_entry", "channel_entries",
 };
 
@@ -300,6 +301,11 @@ Status FaultyStore::merge_citizens(std::uint64_t keep, std::uint64_t duplicate) 
 Result<std::vector<Interaction>> FaultyStore::open_interactions() {
   return read<Result<std::vector<Interaction>>>("open_interactions",
                                                 [&] { return wrapped_.open_interactions(); });
+}
+
+Result<std::vector<Interaction>> FaultyStore::answers_due(Time before, std::size_t limit) {
+  return read<Result<std::vector<Interaction>>>(
+      "answers_due", [&] { return wrapped_.answers_due(before, limit); });
 }
 
 Status FaultyStore::put_channel_entries(const std::string& channel,

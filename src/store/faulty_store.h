@@ -93,6 +93,7 @@ class FaultyStore final : public Store {
   Result<std::vector<Citizen>> find_citizens(const std::string& query, std::size_t limit) override;
   Status merge_citizens(std::uint64_t keep, std::uint64_t duplicate) override;
   Result<std::vector<Interaction>> open_interactions() override;
+  Result<std::vector<Interaction>> answers_due(Time before, std::size_t limit) override;
   Status put_channel_entries(const std::string& channel,
                              const std::vector<ChannelEntry>& entries) override;
   Result<std::string> channel_entry(const std::string& channel, const std::string& key) override;

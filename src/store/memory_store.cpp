@@ -588,6 +588,20 @@ Result<std::vector<Interaction>> MemoryStore::open_interactions() {
   });
 }
 
+Result<std::vector<Interaction>> MemoryStore::answers_due(Time before, std::size_t limit) {
+  return read([&](const Tables& t) -> Result<std::vector<Interaction>> {
+    std::vector<Interaction> due;
+    for (const auto& [id, it] : t.interactions) {
+      if (it.status == "waiting" && it.answer_due && *it.answer_due < before) due.push_back(it);
+    }
+    std::stable_sort(due.begin(), due.end(), [](const Interaction& a, const Interaction& b) {
+      return *a.answer_due < *b.answer_due;  // then by id: stable over the id order
+    });
+    if (due.size() > limit) due.resize(limit);
+    return due;
+  });
+}
+
 Status MemoryStore::put_channel_entries(const std::string& channel,
                                         const std::vector<ChannelEntry>& entries) {
   return write([&](Tables& t) -> Status {

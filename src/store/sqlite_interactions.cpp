@@ -31,12 +31,13 @@ Interaction read_interaction(sqlite3_stmt* s) {
   it.enqueued_at = column_time(s, 6);
   it.status = column_text(s, 7);
   if (sqlite3_column_type(s, 8) != SQLITE_NULL) it.ended_at = column_time(s, 8);
+  if (sqlite3_column_type(s, 9) != SQLITE_NULL) it.answer_due = column_time(s, 9);
   return it;
 }
 
 constexpr const char* kInteractionColumns =
     "SELECT id, channel, queue_id, citizen_id, priority, attributes, enqueued_at, status, "
-    "ended_at FROM interactions ";
+    "ended_at, answer_due FROM interactions ";
 
 // The citizen `id` names, following a merge (kNotFound, field "citizen_id").
 Result<std::uint64_t> kept_citizen(Connection& c, std::uint64_t id) {
@@ -131,8 +132,8 @@ void SqliteStore::create_interaction_async(Interaction interaction, InteractionE
         }
         Statement s = c.statement(
             "INSERT INTO interactions (channel, queue_id, citizen_id, priority, attributes, "
-            "enqueued_at, status, idempotency_key, request_digest) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING id");
+            "enqueued_at, status, idempotency_key, request_digest, answer_due) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?) RETURNING id");
         if (!s) return c.error("interaction");
         bind_text(s, 1, it.channel);
         sqlite3_bind_int64(s, 2, as_int(it.queue_id));
@@ -146,6 +147,11 @@ void SqliteStore::create_interaction_async(Interaction interaction, InteractionE
         } else {
           bind_text(s, 7, it.idempotency_key);
           bind_text(s, 8, it.request_digest);
+        }
+        if (it.answer_due) {
+          sqlite3_bind_int64(s, 9, to_ms(*it.answer_due));
+        } else {
+          sqlite3_bind_null(s, 9);
         }
         if (sqlite3_step(s) != SQLITE_ROW) return c.error("interaction");
         it.id = column_id(s, 0);
@@ -252,6 +258,23 @@ Result<std::vector<Interaction>> SqliteStore::open_interactions() {
     while (sqlite3_step(s) == SQLITE_ROW)
       open.push_back(read_interaction(s));
     return open;
+  });
+}
+
+Result<std::vector<Interaction>> SqliteStore::answers_due(Time before, std::size_t limit) {
+  return impl_->read([&](Connection& c) -> Result<std::vector<Interaction>> {
+    static const std::string sql =
+        std::string(kInteractionColumns) +
+        "WHERE status = 'waiting' AND answer_due IS NOT NULL AND answer_due < ? "
+        "ORDER BY answer_due, id LIMIT ?";
+    Statement s = c.statement(sql.c_str());
+    if (!s) return c.error("interactions").error();
+    sqlite3_bind_int64(s, 1, to_ms(before));
+    sqlite3_bind_int64(s, 2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    std::vector<Interaction> due;
+    while (sqlite3_step(s) == SQLITE_ROW)
+      due.push_back(read_interaction(s));
+    return due;
   });
 }
 

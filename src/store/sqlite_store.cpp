@@ -149,6 +149,14 @@ CREATE TABLE channel_entries (
   PRIMARY KEY (channel, key)
 ) WITHOUT ROWID;
 )sql",
+    // The answer's deadline announced to the citizen (written requests):
+    // their due time in the routing engine, and the supervisors' list of
+    // requests at risk (open ones, soonest first).
+    R"sql(
+ALTER TABLE interactions ADD COLUMN answer_due INTEGER;
+CREATE INDEX interactions_answer_due ON interactions (answer_due, id)
+  WHERE status = 'waiting' AND answer_due IS NOT NULL;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 

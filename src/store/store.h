@@ -54,6 +54,10 @@ struct Interaction {
   int priority = 0;
   std::string attributes_json = "{}";
   Time enqueued_at{};
+  // The answer's deadline announced to the citizen (an email's N working
+  // days): the routing engine's due time for it. Set by the channel, never
+  // taken from a client.
+  std::optional<Time> answer_due;
   // "waiting" until an outcome ends it: "completed", "abandoned", "closed".
   std::string status = "waiting";
   std::optional<Time> ended_at;
@@ -240,6 +244,9 @@ class Store {
   // Interactions not ended, by enqueue time then id: what the engine takes
   // back after a restart.
   virtual Result<std::vector<Interaction>> open_interactions() = 0;
+  // Open interactions whose announced answer is due before `before`,
+  // soonest first (then by id), at most `limit`: the requests at risk.
+  virtual Result<std::vector<Interaction>> answers_due(Time before, std::size_t limit) = 0;
 
   // What a channel keeps of its own, by key: an email's Message-ID and its
   // interaction, a mailbox's last message read, a mail waiting to be sent.

@@ -443,6 +443,10 @@ class Runner {
         if (!number(opts["enqueued"], n)) return false;
         spec.enqueued_at = at_seconds(n);
       }
+      if (opts.count("due")) {
+        if (!number(opts["due"], n)) return false;
+        spec.due_at = at_seconds(n);
+      }
       return check(engine_.arrive(now_, spec));
     }
     if (verb == "accept") return check(engine_.accept(now_, offer_of(name)));

@@ -16,7 +16,7 @@
 //   at T                                     advance time to T (timers fire)
 //   available A | pause A REASON | offline A
 //   skills A fr:3,tax:1 | capacity A chat=2
-//   arrive I queue=Q [priority=N] [citizen=N] [preferred=A timeout=S] [enqueued=T]
+//   arrive I queue=Q [priority=N] [citizen=N] [preferred=A timeout=S] [enqueued=T] [due=T]
 //   accept I | reject I | abandon I | complete I [code=C] | end_wrapup I
 //   transfer I queue=Q | transfer I agent=A timeout=S | callback I
 //   fails CODE <command>                     the command must be refused with CODE

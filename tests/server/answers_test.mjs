@@ -394,6 +394,8 @@ const tried = await expect(200, call(admin, "POST", "/api/v1/mailboxes/test", { 
 if (tried.imap.ok || tried.imap.field !== "server") fail(`the connection test: ${JSON.stringify(tried)}`);
 await expect(200, call(supervisor, "GET", "/api/v1/stats/email"));
 await expect(403, call(agent, "GET", "/api/v1/stats/email"));
+await expect(200, call(supervisor, "GET", "/api/v1/stats/deadlines"));
+await expect(403, call(agent, "GET", "/api/v1/stats/deadlines"));
 await expect(204, call(admin, "DELETE", `/api/v1/mailboxes/${mailbox.id}`));
 await expect(404, call(admin, "GET", `/api/v1/mailboxes/${mailbox.id}`));
 await expect(200, call(supervisor, "GET", "/api/v1/reports/traffic?by=queue&interval=60"));

@@ -282,6 +282,34 @@ TEST_P(StoreContractTest, InteractionsKeepTheirTimelineAndComeBackInOrder) {
   EXPECT_EQ(store().interaction(424242).error().field, "id");
 }
 
+// The supervisors' requests at risk: open ones with an announced answer due
+// before a time, soonest first; ended ones and those with none left out.
+TEST_P(StoreContractTest, AnswersDueListOpenRequestsSoonestFirst) {
+  auto mail = [&](std::int64_t due_ms) {
+    Interaction it = call(1, 1000);
+    it.channel = "email";
+    if (due_ms) it.answer_due = time_from_ms(due_ms);
+    return store().create_interaction(it, event("queued", 1000))->id;
+  };
+  const auto later = mail(90'000);
+  const auto soon = mail(20'000);
+  const auto ended = mail(10'000);
+  mail(0);  // no date announced
+  const auto tie = mail(20'000);
+  mail(500'000);  // not before the limit
+  ASSERT_TRUE(store().append_events({event("completed", 2000, ended)}).is_ok());
+  EXPECT_EQ(store().interaction(soon)->answer_due, time_from_ms(20'000));
+  auto due = store().answers_due(time_from_ms(100'000), 10);
+  ASSERT_TRUE(due.is_ok()) << due.status().to_string();
+  ASSERT_EQ(due->size(), 3u);
+  EXPECT_EQ((*due)[0].id, soon);
+  EXPECT_EQ((*due)[1].id, tie);
+  EXPECT_EQ((*due)[2].id, later);
+  EXPECT_EQ(store().answers_due(time_from_ms(100'000), 1)->size(), 1u);
+  EXPECT_FALSE(store().open_interactions()->empty());
+  EXPECT_EQ((*store().open_interactions())[0].answer_due, time_from_ms(90'000));
+}
+
 TEST_P(StoreContractTest, EventsMoveAnInteractionAndEndItOnce) {
   const auto id = store().create_interaction(call(1, 1000), event("queued", 1000))->id;
   InteractionEvent transferred = event("transferred", 2000, id);

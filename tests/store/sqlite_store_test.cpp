@@ -52,11 +52,11 @@ TEST_F(SqliteStoreTest, MigratesAFreshDatabaseAndReopens) {
   {
     auto store = open();
     ASSERT_TRUE(store);
-    EXPECT_EQ(*store->schema_version(), 8);
+    EXPECT_EQ(*store->schema_version(), 9);
   }
   auto again = open();
   ASSERT_TRUE(again);
-  EXPECT_EQ(*again->schema_version(), 8);
+  EXPECT_EQ(*again->schema_version(), 9);
 }
 
 TEST_F(SqliteStoreTest, UsersHaveUniqueNames) {

@@ -302,7 +302,8 @@ Status EmailChannel::Impl::bounced(const Mail& mail, std::string_view raw) {
 
 Result<std::uint64_t> EmailChannel::Impl::arrive(const Reader& reader, const Mail& mail,
                                                  const MailAddress& citizen,
-                                                 const std::string& where, std::uint64_t claims) {
+                                                 const std::string& where, std::uint64_t claims,
+                                                 const detail::AnswerDeadline& deadline) {
   channels::Arrival arrival;
   arrival.channel = routing::Channel::kEmail;
   arrival.queue_id = reader.config.queue_id;
@@ -316,6 +317,7 @@ Result<std::uint64_t> EmailChannel::Impl::arrive(const Reader& reader, const Mai
   // agent's word; the agent sees which.
   if (claims) arrival.attributes["claims_thread"] = std::to_string(claims);
   arrival.hold = true;
+  arrival.answer_due = deadline.due;
   std::promise<Result<std::uint64_t>> made;
   auto answer = made.get_future();
   host_.arrive(std::move(arrival),
@@ -532,6 +534,8 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     }
   }
   std::vector<std::string> refused;
+  // One date for the routing and the acknowledgement.
+  const detail::AnswerDeadline deadline = answer_deadline(config.queue_id, host_.now());
   if (is_new) {
     if (made_before != reader.made.end()) {
       interaction = made_before->second;
@@ -549,7 +553,8 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     if (!interaction) {
       // Held until its text and files are kept, then routed: the agent it is
       // offered to reads it whole, and a queue that ends it keeps it.
-      auto made = arrive(reader, mail, citizen, where, thread && !same_sender ? thread : 0);
+      auto made =
+          arrive(reader, mail, citizen, where, thread && !same_sender ? thread : 0, deadline);
       if (!made) return made.error();
       interaction = *made;
       reader.made[where] = interaction;
@@ -595,7 +600,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   outcome(std::to_string(interaction));
   std::optional<detail::Outgoing> ack;
   if (is_new && config.acknowledge) {
-    ack = acknowledgement(config, interaction, mail, citizen, refused);
+    ack = acknowledgement(config, interaction, mail, citizen, refused, deadline);
     if (ack) {
       entries.push_back({ack->key, ack->json()});
       entries.push_back(

@@ -20,6 +20,7 @@
 namespace guichet::email {
 
 namespace json = boost::json;
+using detail::AnswerDeadline;
 using detail::first_characters;
 using detail::MailboxConfig;
 using detail::Outgoing;
@@ -86,13 +87,10 @@ std::string EmailChannel::Impl::message_id_for(std::uint64_t interaction,
   return "gu." + std::to_string(interaction) + "." + random_hex(8) + "@" + domain;
 }
 
-std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
-    const MailboxConfig& mailbox, std::uint64_t interaction, const Mail& mail,
-    const MailAddress& citizen, const std::vector<std::string>& refused) {
-  // The deadline the queue announces, in working days of its calendar.
+AnswerDeadline EmailChannel::Impl::answer_deadline(std::uint64_t queue_id, Time received) {
   int days = kDefaultAnswerDays;
   std::shared_ptr<const BusinessCalendar> calendar;
-  if (auto queue = host_.document("queue", mailbox.queue_id); queue) {
+  if (auto queue = host_.document("queue", queue_id); queue) {
     boost::system::error_code ec;
     json::value body = json::parse(queue->body_json, ec);
     if (!ec && body.is_object()) {
@@ -109,8 +107,22 @@ std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
     }
   }
   if (!calendar) calendar = std::make_shared<const BusinessCalendar>();
+  AnswerDeadline deadline;
+  deadline.day = working_days_after(*calendar, received, days);
+  // The end of that day where the service is: "at the latest on Tuesday".
+  const std::chrono::local_days next = std::chrono::local_days(deadline.day) + std::chrono::days(1);
+  deadline.due = calendar->zone().to_utc(LocalTime(next)) - std::chrono::seconds(1);
+  deadline.calendar = std::move(calendar);
+  return deadline;
+}
+
+std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
+    const MailboxConfig& mailbox, std::uint64_t interaction, const Mail& mail,
+    const MailAddress& citizen, const std::vector<std::string>& refused,
+    const AnswerDeadline& deadline) {
   const Time now = host_.now();
-  const auto due = working_days_after(*calendar, now, days);
+  const auto& calendar = deadline.calendar;
+  const auto due = deadline.day;
   const std::string reference = "GU-" + std::to_string(interaction);
   const std::string subject = mail.subject.empty() ? std::string("(sans objet)") : mail.subject;
 

@@ -97,6 +97,7 @@ class ContactCenter::Impl {
   Result<InteractionRecord> interaction(std::uint64_t id);
 
   Result<InteractionPage> list_interactions(const store::InteractionFilter& filter);
+  Result<std::vector<InteractionView>> answers_due(Duration within, std::size_t limit);
 
   Status transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
                   const Transfer& to);

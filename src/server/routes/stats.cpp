@@ -25,6 +25,16 @@ std::vector<Route> stats() {
        [](ApiContext& api, const Call&) {
          return from_result(api.center.agent_stats(), agent_figures_json);
        }},
+      // Written requests whose announced answer is due within a day, or
+      // overdue: the ones a supervisor moves to someone free.
+      {"GET", "/api/v1/stats/deadlines", Access::kManager,
+       [](ApiContext& api, const Call&) {
+         return from_result(api.center.answers_due(std::chrono::hours(24), 50),
+                            [](const std::vector<conversations::InteractionView>& views) {
+                              return "{\"within_hours\":24,\"interactions\":" +
+                                     interactions_json(views) + "}";
+                            });
+       }},
       // Accessible reception's hours against the phone line's, and today's
       // coverage by the agents trained for it (décret 2017-875).
       {"GET", "/api/v1/stats/accessible", Access::kManager,

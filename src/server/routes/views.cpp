@@ -25,6 +25,7 @@ std::string interaction_fields(const InteractionView& view) {
                     ",\"enqueued_at\":" + json_quote(iso8601(it.enqueued_at)) +
                     ",\"status\":" + json_quote(it.status);
   if (it.ended_at) out += ",\"ended_at\":" + json_quote(iso8601(*it.ended_at));
+  if (it.answer_due) out += ",\"answer_due\":" + json_quote(iso8601(*it.answer_due));
   if (view.phase) {
     out += ",\"phase\":" + json_quote(routing::to_string(*view.phase));
     if (view.agent) out += ",\"agent_id\":" + std::to_string(view.agent);

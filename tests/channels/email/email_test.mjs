@@ -160,6 +160,7 @@ function expectedDeadline(from, days) {
   return d.toISOString().slice(0, 10);
 }
 const deadline = expectedDeadline(new Date(), 5);
+const parisDay = (iso) => new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Europe/Paris" });
 check(subjectOf(ack).includes(`[GU-${lucie.id}]`), "the acknowledgement names the reference in its subject");
 check(ack.body.includes(`GU-${lucie.id}`) && ack.body.includes(`answer by ${deadline}`) &&
   ack.body.includes("au plus tard le"), `it announces the deadline (${deadline})`);
@@ -169,6 +170,11 @@ check(ack.headers["in-reply-to"] === "<lucie-1@exemple.fr>" && ack.headers["auto
   "threaded to the request, marked as sent by a machine");
 check(ack.body.includes("virus.exe") && !ack.body.includes("identité.pdf ("),
   "the refused file is named to the sender, the PDF taken");
+// The date announced is the one the request is routed by: the end of that day in Paris.
+const lucieDue = new Date(lucie.answer_due);
+check(parisDay(lucie.answer_due) === deadline &&
+  lucieDue.toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris" }) === "23:59:59" &&
+  lucie.due_at === lucie.answer_due, `routed by the deadline announced (${lucie.answer_due}, ${lucie.due_at})`);
 const lucieTimeline = await timeline(lucie.id);
 check(lucieTimeline.some((e) => e.type === "message" && e.data.text.includes("copie intégrale")),
   "the mail's text is in the interaction");
@@ -312,7 +318,9 @@ check(after.filter((i) => i.attributes.subject === "Demande d'acte de naissance"
 // ---- a full folder -------------------------------------------------------------
 // 1,200 unread mails at a first connection: listed in slices (libcurl refused
 // the answer to one command listing 1,000: "Too large response headers").
-const bulkQueue = await api("admin", "POST", "/api/v1/queues", { name: "courriel-masse", channel: "email" });
+// Its queue promises an answer the same day: every one of them is at risk.
+const bulkQueue = await api("admin", "POST", "/api/v1/queues",
+  { name: "courriel-masse", channel: "email", answer_within_days: 0 });
 const bulkBox = join(ports.mail, "masse@mairie.test", "Maildir");
 for (const sub of ["tmp", "new", "cur"]) mkdirSync(join(bulkBox, sub), { recursive: true });
 for (let i = 0; i < 1200; i++) {
@@ -335,6 +343,12 @@ figures.bulk_mails_per_s = Math.round(1200 / ((Date.now() - bulkAt) / 1000));
 await new Promise((r) => setTimeout(r, 1000));
 const bulkAfter = (await api("admin", "GET", "/api/v1/stats/queues")).find((x) => x.queue_id === bulkQueue.id);
 check(bulk.waiting === 1200 && bulkAfter.waiting === 1200, `a folder of 1,200 mails is taken whole, each once (${bulkAfter.waiting})`);
+const atRisk = await api("admin", "GET", "/api/v1/stats/deadlines");
+check(atRisk.interactions.length === 50 && atRisk.interactions.every((i) =>
+  i.queue_id === bulkQueue.id && parisDay(i.answer_due) === parisDay(new Date().toISOString())),
+  `the supervisors' list holds the mails due today, not Lucie's due in five days (${atRisk.interactions.length})`);
+check(atRisk.interactions.every((i, k, all) => k === 0 || all[k - 1].answer_due <= i.answer_due),
+  "soonest first");
 
 console.log(JSON.stringify({ figures }));
 if (failures) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -20,6 +21,7 @@
 #include "channels/email/email_channel.h"
 #include "channels/email/mail.h"
 #include "channels/email/mail_servers.h"
+#include "core/calendar.h"
 #include "core/time.h"
 
 namespace guichet::email {
@@ -58,6 +60,15 @@ struct Thread {
   std::string last_date;
   std::string json() const;
   static std::optional<Thread> parse(std::string_view json);
+};
+
+// The answer's deadline a queue announces for a new request: a day, in
+// working days of the queue's calendar, told in the acknowledgement; the
+// end of that day, the interaction's due time in routing.
+struct AnswerDeadline {
+  std::shared_ptr<const BusinessCalendar> calendar;
+  std::chrono::year_month_day day{};
+  Time due{};
 };
 
 // A mail to send, kept in the outbox until the server took it.
@@ -158,16 +169,20 @@ class EmailChannel::Impl {
   std::vector<std::string> keep_files(std::uint64_t interaction, const Mail& mail,
                                       const std::string& full_text, bool text_was_cut);
   Result<std::uint64_t> arrive(const Reader& reader, const Mail& mail, const MailAddress& citizen,
-                               const std::string& where, std::uint64_t claims);
+                               const std::string& where, std::uint64_t claims,
+                               const detail::AnswerDeadline& deadline);
   bool wait_or_stop(Reader& reader, std::chrono::milliseconds wait);
   void set_state(Reader& reader, const Status& status);
 
   // email_outbox.cpp
+  // The answer's deadline queue `queue` announces for a mail received now.
+  detail::AnswerDeadline answer_deadline(std::uint64_t queue, Time received);
   // The acknowledgement of a new request, to keep in the outbox with it.
   std::optional<detail::Outgoing> acknowledgement(const detail::MailboxConfig& mailbox,
                                                   std::uint64_t interaction, const Mail& mail,
                                                   const MailAddress& citizen,
-                                                  const std::vector<std::string>& refused);
+                                                  const std::vector<std::string>& refused,
+                                                  const detail::AnswerDeadline& deadline);
   std::string next_outbox_key();
   std::string message_id_for(std::uint64_t interaction, const std::string& address);
   void queue_for_sending(detail::Outgoing outgoing);
