@@ -28,7 +28,8 @@ const users = {
 };
 const { base, api } = await startGuichet(args.guichet, users, ["--mail-ca", ports.ca]);
 const ids = Object.fromEntries((await api("admin", "GET", "/api/v1/users")).users.map((u) => [u.username, u.id]));
-await api("superviseur", "POST", "/api/v1/queues", { name: "courriels", channel: "email", answer_within_days: 5 });
+// Answers promised the same day: the request is at risk on the wallboard.
+await api("superviseur", "POST", "/api/v1/queues", { name: "courriels", channel: "email", answer_within_days: 0 });
 await api("superviseur", "PUT", `/api/v1/agents/${ids.agent1}`, { capacity: { email: 2 } });
 
 const browser = await launchChromium(chromium);
@@ -85,6 +86,9 @@ await agent.getByText("Demande d'acte de naissance").first().waitFor({ timeout: 
 figures.mail_to_desk_ms = Date.now() - sentAt;
 await agent.locator(".guichet-thread__citizen", { hasText: "copie intégrale" }).waitFor();
 check(await agent.getByRole("button", { name: /livret de famille\.pdf/ }).count() === 1, "the PDF is offered on the desk");
+const tab = await agent.locator("[data-interaction]", { hasText: "Courriel" }).first().textContent();
+check(/réponse promise le \S+ \d\d\/\d\d \(reste (\d+ min|\d+ h \d\d)\)/.test(tab),
+  `the desk shows the date promised and the time left (${tab})`);
 await audit(agent, "bureau-courriel");
 const reply = agent.getByRole("textbox", { name: "Votre réponse" });
 await reply.focus();
@@ -112,6 +116,11 @@ await until("the list mail set aside on the wallboard", async () =>
   (await supervisor.getByText(/Courriers mis de côté/).count()) > 0, 20000);
 await supervisor.locator("summary", { hasText: /Courriers mis de côté/ }).click();
 await supervisor.getByText("envoi automatique (liste de diffusion)").waitFor();
+const risk = supervisor.locator("section", { has: supervisor.getByRole("heading", { name: "Demandes écrites à échéance proche" }) });
+await risk.waitFor({ timeout: 35000 });
+const riskRow = await risk.locator("tbody tr").first().textContent();
+check(/GU-\d+Demande d'acte de naissancecourriels.*reste/.test(riskRow),
+  `the request due today is on the supervisor's list, with whom and the time left (${riskRow})`);
 await audit(supervisor, "tableau-courriels");
 
 await browser.close();

@@ -8,6 +8,7 @@ import { useLiveReload, useLiveStatus } from "../hooks";
 import { Since } from "../ticker";
 import { currentLang, formatDuration, formatPercent, useT, type TextKey } from "../i18n";
 import { AccessibleCoverage } from "./AccessibleCoverage";
+import { DeadlinesAtRisk } from "./DeadlinesAtRisk";
 import { EmailStatus } from "./EmailStatus";
 import { AgentEditor } from "./AgentEditor";
 import { HeldInteractions } from "./HeldInteractions";
@@ -99,6 +100,10 @@ export function Wallboard() {
   const queueName = useCallback(
     (id: number) => queues.find((q) => q.queue_id === id)?.name ?? `#${id}`,
     [queues],
+  );
+  const agentName = useCallback(
+    (id: number) => agents.find((a) => a.agent_id === id)?.name ?? `#${id}`,
+    [agents],
   );
 
   const byState = useMemo(() => {
@@ -277,6 +282,7 @@ export function Wallboard() {
         </div>
       </section>
       <AccessibleCoverage />
+      <DeadlinesAtRisk queueName={queueName} agentName={agentName} />
       <EmailStatus />
     </>
   );

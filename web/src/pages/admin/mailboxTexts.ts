@@ -65,6 +65,17 @@ const fr = {
   "wall.subject": "Objet",
   "wall.at": "Reçu à",
   "wall.polled": "relevée toutes les 30 s (IDLE indisponible)",
+  "risk.title": "Demandes écrites à échéance proche",
+  "risk.caption": "Demandes dont la réponse promise est due dans les 24 heures ou dépassée, la plus urgente d'abord",
+  "risk.count": "demande(s) à échéance dans les 24 h",
+  "risk.overdue_count": "en retard",
+  "risk.reference": "Référence",
+  "risk.queue": "File",
+  "risk.where": "Traitée par",
+  "risk.waiting": "en attente d'un agent",
+  "risk.due": "Réponse promise avant",
+  "risk.late": "dépassée",
+  "risk.left": "reste",
 } as const;
 
 export type MailKey = keyof typeof fr;
@@ -130,6 +141,17 @@ const en: Record<MailKey, string> = {
   "wall.subject": "Subject",
   "wall.at": "Received at",
   "wall.polled": "checked every 30 s (no IDLE)",
+  "risk.title": "Written requests due soon",
+  "risk.caption": "Requests whose promised answer is due within 24 hours or overdue, most urgent first",
+  "risk.count": "request(s) due within 24 h",
+  "risk.overdue_count": "overdue",
+  "risk.reference": "Reference",
+  "risk.queue": "Queue",
+  "risk.where": "Handled by",
+  "risk.waiting": "waiting for an agent",
+  "risk.due": "Answer promised by",
+  "risk.late": "overdue",
+  "risk.left": "left",
 };
 
 const texts: Record<"fr" | "en", Record<MailKey, string>> = { fr, en };

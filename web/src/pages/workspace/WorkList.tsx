@@ -24,6 +24,7 @@ import { CONVERSATION_CHANNELS, Conversation } from "./Conversation";
 import { CitizenPanel } from "./CitizenPanel";
 import { Notes } from "./Notes";
 import { notifyDesktop } from "./DeskHelp";
+import { timeLeft } from "../DeadlinesAtRisk";
 import { ping } from "../../sound";
 import { sayError } from "../../errors";
 
@@ -591,6 +592,16 @@ function deadline(item: Interaction, now: number, t: (key: TextKey) => string): 
   if (!item.due_at || !WRITTEN_LATER.has(item.channel)) return "";
   const due = Date.parse(item.due_at);
   if (due <= now) return ` · ${t("work.overdue")}`;
+  // The date the citizen was given (an email's acknowledgement), and the
+  // time left to keep it.
+  if (item.answer_due) {
+    const day = new Date(due).toLocaleDateString(currentLang() === "fr" ? "fr-FR" : "en-GB", {
+      weekday: "short",
+      day: "2-digit",
+      month: "2-digit",
+    });
+    return ` · ${t("work.promised")} ${day} (${t("work.left")} ${timeLeft(due - now)})`;
+  }
   const sameDay = new Date(due).toDateString() === new Date(now).toDateString();
   const when = new Date(due).toLocaleString([], {
     ...(sameDay ? {} : { day: "2-digit", month: "2-digit" }),
