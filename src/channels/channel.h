@@ -84,10 +84,18 @@ struct OpenInteraction {
 
 // An agent's reply to deliver to the citizen (written channels), and what
 // became of it.
+// A file an agent's reply carries: one kept in the interaction (an
+// "attachment" event names it), read from `path` when the reply is made.
+struct ReplyFile {
+  std::string name;
+  std::string type;
+  std::string path;
+};
 struct Reply {
   std::uint64_t interaction = 0;
   std::uint64_t agent = 0;
   std::string text;
+  std::vector<ReplyFile> files{};  // channels that carry none refuse them
 };
 enum class Delivery { kSent, kDelivered, kFailed };
 
@@ -144,6 +152,9 @@ class Host {
   // with the engine's events.
   virtual void note(std::uint64_t interaction, const std::string& type,
                     const std::string& data_json) = 0;
+  // The same, durable when it returns (a file kept: its event names it).
+  virtual Status note_durably(std::uint64_t interaction, const std::string& type,
+                              const std::string& data_json) = 0;
   // The state of the contact at its agent ("ringing", "connected",
   // "on_hold", "ended", "not_answered"): in the timeline, and live.
   virtual void note_contact(std::uint64_t interaction, std::uint64_t agent,

@@ -152,6 +152,11 @@ Result<Time> ContactCenterHost::receive(std::uint64_t interaction, std::string t
   return message->at;
 }
 
+Status ContactCenterHost::note_durably(std::uint64_t interaction, const std::string& type,
+                                       const std::string& data_json) {
+  return center_.note_durably(interaction, type, data_json);
+}
+
 void ContactCenterHost::note(std::uint64_t interaction, const std::string& type,
                              const std::string& data_json) {
   center_.note(interaction, type, data_json);

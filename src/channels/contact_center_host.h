@@ -36,6 +36,8 @@ class ContactCenterHost final : public Host {
   void tell_agent(std::uint64_t interaction, const std::string& type,
                   const std::string& data_json) override;
   Result<Time> receive(std::uint64_t interaction, std::string text) override;
+  Status note_durably(std::uint64_t interaction, const std::string& type,
+                      const std::string& data_json) override;
   void note(std::uint64_t interaction, const std::string& type,
             const std::string& data_json) override;
   void note_contact(std::uint64_t interaction, std::uint64_t agent,

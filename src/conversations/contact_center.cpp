@@ -177,6 +177,11 @@ void ContactCenter::note(std::uint64_t interaction, const std::string& type,
                          const std::string& data_json) {
   (void)impl_->note(interaction, type, data_json);
 }
+Status ContactCenter::note_durably(std::uint64_t interaction, const std::string& type,
+                                   const std::string& data_json) {
+  (void)impl_->note(interaction, type, data_json);
+  return impl_->wait_written();
+}
 void ContactCenter::observe(EventObserver on_events,
                             std::function<void(const std::string& kind)> on_config) {
   impl_->observe(std::move(on_events), std::move(on_config));

@@ -202,6 +202,9 @@ class ContactCenter {
   // A channel's fact in an interaction's timeline (e.g. "recording",
   // {"file","seconds"}); written in order with the engine's events.
   void note(std::uint64_t interaction, const std::string& type, const std::string& data_json);
+  // The same, durable when it returns.
+  Status note_durably(std::uint64_t interaction, const std::string& type,
+                      const std::string& data_json);
   // The voice channel's call states ("ringing", "connected", "on_hold",
   // "ended") of an interaction at `agent`: in its timeline, and live.
   void note_call(std::uint64_t interaction, std::uint64_t agent, const std::string& state);

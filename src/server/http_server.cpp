@@ -38,6 +38,22 @@ using asio::use_awaitable;
 
 namespace {
 
+// An upload limit's pattern against a request target: a prefix, or — with
+// one "*" — the part before it, one segment, then exactly the rest (the
+// query aside).
+bool upload_path_matches(std::string_view pattern, std::string_view target) {
+  const std::size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return target.starts_with(pattern);
+  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view before = pattern.substr(0, star);
+  const std::string_view after = pattern.substr(star + 1);
+  if (!path.starts_with(before) || path.size() < before.size() + after.size() + 1) return false;
+  if (!path.ends_with(after)) return false;
+  const std::string_view segment =
+      path.substr(before.size(), path.size() - before.size() - after.size());
+  return !segment.empty() && segment.find('/') == std::string_view::npos;
+}
+
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
 
 // The response's head (and body, unless static) as bytes on the wire,
@@ -364,8 +380,8 @@ class HttpServer::Impl {
       if (!read_error) {
         std::size_t allowed = options_.body_limit;
         const std::string_view target = parser.get().target();
-        for (const auto& [prefix, limit] : options_.upload_limits) {
-          if (target.starts_with(prefix)) allowed = limit;
+        for (const auto& [pattern, limit] : options_.upload_limits) {
+          if (upload_path_matches(pattern, target)) allowed = limit;
         }
         if (parser.content_length() && *parser.content_length() > allowed) {
           read_error = http::error::body_limit;

@@ -29,7 +29,9 @@ class HttpServer {
     int io_threads = 1;
     int worker_threads = 8;
     std::size_t body_limit = 1 << 20;  // larger bodies get 413
-    // Where uploads go, a larger limit: by path prefix ("/chat/v1/attachments").
+    // Where uploads go, a larger limit: by path prefix ("/chat/v1/attachments"),
+    // where one "*" stands for one path segment and the rest is the path's
+    // whole end ("/api/v1/interactions/*/attachments").
     std::vector<std::pair<std::string, std::size_t>> upload_limits;
     int read_timeout_s = 30;
     // Connections open at once, in all and from one address. When full, the

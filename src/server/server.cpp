@@ -268,8 +268,9 @@ Status serve(const ServeOptions& options) {
     http.port = address->second;
     http.worker_threads = options.worker_threads;
     http.max_connections_per_address = options.connections_per_address;
-    // A citizen's file (5 MB) and its request.
-    http.upload_limits = {{"/chat/v1/attachments", (5u << 20) + 4096}};
+    // A citizen's file, an agent's for a mail (5 MB each), and its request.
+    http.upload_limits = {{"/chat/v1/attachments", (5u << 20) + 4096},
+                          {"/api/v1/interactions/*/attachments", (5u << 20) + 4096}};
     if (options.tls_certificate.empty() != options.tls_key.empty()) {
       return invalid_argument("TLS needs both a certificate and a key", "tls-cert");
     }

@@ -12,15 +12,22 @@ namespace {
 
 // Every method of Store: what fail_next accepts.
 constexpr std::string_view kCalls[] = {
-    "schema_version",      "create_user",   "find_user",           "user_by_id",
-    "list_users",          "update_user",   "create_session",      "find_session",
-    "delete_session",      "put_document",  "delete_document",     "document",
-    "documents",           "audit_log",     "create_interaction",  "create_interaction_async",
-    "interaction",         "append_events", "append_events_async", "timeline",
-    "list_interactions",   "traffic",       "create_citizen",      "citizen",
-    "add_contact",         "find_citizens", "merge_citizens",      "open_interactions",
-    "answers_due",
-    "put_channel_entries", "channel_entry", "channel_entries",
+    "schema_version",      "create_user",
+    "find_user",           "user_by_id",
+    "list_users",          "update_user",
+    "create_session",      "find_session",
+    "delete_session",      "put_document",
+    "delete_document",     "document",
+    "documents",           "audit_log",
+    "create_interaction",  "create_interaction_async",
+    "interaction",         "append_events",
+    "append_events_async", "timeline",
+    "list_interactions",   "traffic",
+    "create_citizen",      "citizen",
+    "add_contact",         "find_citizens",
+    "merge_citizens",      "open_interactions",
+    "answers_due",         "put_channel_entries",
+    "channel_entry",       "channel_entries",
 };
 
 [[maybe_unused]] bool is_call(std::string_view name) {  // for assert()

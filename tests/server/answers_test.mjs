@@ -257,6 +257,11 @@ await expect(200, call(admin, "GET",
   `/api/v1/interactions/${directChats.interactions[0].id}/attachment?file=${file.id}`));
 await expect(404, call(admin, "GET",
   `/api/v1/interactions/${directChats.interactions[0].id}/attachment?file=../../guichet.db`));
+// An agent's files go out by email only (tests/channels/email sends them).
+await expect(409, call(admin, "POST",
+  `/api/v1/interactions/${directChats.interactions[0].id}/attachments?name=scan.png`, scan, octets));
+await expect(409, call(admin, "POST", `/api/v1/interactions/${directChats.interactions[0].id}/messages`,
+  { text: "voici", files: [file.id] }));
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "rappels", channel: "callback" }));
 const voice = await expect(201, call(admin, "POST", "/api/v1/queues",

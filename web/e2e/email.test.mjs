@@ -90,6 +90,10 @@ const tab = await agent.locator("[data-interaction]", { hasText: "Courriel" }).f
 check(/réponse promise le \S+ \d\d\/\d\d \(reste (\d+ min|\d+ h \d\d)\)/.test(tab),
   `the desk shows the date promised and the time left (${tab})`);
 await audit(agent, "bureau-courriel");
+// A form joined to the reply, chosen as in any file dialog.
+await agent.getByLabel(/Joindre des fichiers à la réponse/).setInputFiles({ name: "formulaire cerfa.pdf",
+  mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% formulaire\n%%EOF\n") });
+await agent.getByRole("button", { name: /Retirer formulaire cerfa\.pdf/ }).waitFor();
 const reply = agent.getByRole("textbox", { name: "Votre réponse" });
 await reply.focus();
 await agent.keyboard.type("Bonjour Madame Martin, votre acte part aujourd'hui par courrier.");
@@ -101,6 +105,10 @@ figures.desk_reply_to_mailbox_ms = Date.now() - replyAt;
 const received = inbox("lucie.martin@exemple.fr").find((m) => subjectOf(m).startsWith("Re: Demande d'acte"));
 check(received?.headers["in-reply-to"] === "<lucie-ui@exemple.fr>" && received.body.includes("part aujourd'hui"),
   "the reply is threaded and says what the agent typed");
+check(/filename\*?=[^\n]*formulaire/.test(received?.raw ?? "") &&
+  (received?.raw ?? "").includes(Buffer.from("%PDF-1.4\n% formulaire\n%%EOF\n").toString("base64").slice(0, 30)),
+  "the file the agent joined goes with it");
+check(await agent.getByRole("button", { name: /Retirer formulaire/ }).count() === 0, "sent, the reply's files are cleared");
 check(inbox("lucie.martin@exemple.fr").some((m) => subjectOf(m).startsWith("Accusé de réception")),
   "the request was acknowledged");
 

@@ -90,6 +90,18 @@ export function uploadLogo(file: Blob) {
   );
 }
 
+// A file the agent sends with an email reply: the file is the body itself.
+export function uploadReplyFile(interaction: number, file: File) {
+  return settle(
+    client.POST("/api/v1/interactions/{id}/attachments", {
+      params: { path: { id: interaction }, query: { name: file.name } },
+      body: file as never,
+      bodySerializer: (body) => body, // as it is, not as JSON
+      headers: { "Content-Type": "application/octet-stream" },
+    }),
+  );
+}
+
 // A recording's or voicemail's audio, with the session cookie; `signal`
 // stops the download when its reader goes away.
 export async function getBlob(

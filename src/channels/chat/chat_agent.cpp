@@ -84,6 +84,7 @@ Status ChatChannel::Impl::control(std::uint64_t interaction, const std::string& 
 }
 
 Status ChatChannel::Impl::deliver(const channels::Reply& reply) {
+  if (!reply.files.empty()) return failed_precondition("a chat carries no agent's files", "files");
   Wakes wakes;
   bool connected = false;
   {

@@ -333,10 +333,13 @@ std::vector<std::string> EmailChannel::Impl::keep_files(std::uint64_t interactio
     const std::string id = random_hex(8);
     const std::string path = channels::attachment_path(options_.attachments_dir, interaction, id);
     if (!channels::keep_file(path, bytes)) return false;
-    host_.note(interaction, "attachment",
-               json::serialize(json::object{
-                   {"id", id}, {"name", name}, {"type", type}, {"size", bytes.size()}}));
-    return true;
+    // In the timeline before the mail is marked taken: a crash between
+    // them leaves no file without its event.
+    return host_
+        .note_durably(interaction, "attachment",
+                      json::serialize(json::object{
+                          {"id", id}, {"name", name}, {"type", type}, {"size", bytes.size()}}))
+        .is_ok();
   };
   if (text_was_cut && !options_.attachments_dir.empty())
     keep_one("message complet.txt", "text/plain; charset=utf-8", full_text);

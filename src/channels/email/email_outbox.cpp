@@ -8,6 +8,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -116,10 +118,12 @@ AnswerDeadline EmailChannel::Impl::answer_deadline(std::uint64_t queue_id, Time 
   return deadline;
 }
 
-std::optional<Outgoing> EmailChannel::Impl::acknowledgement(
-    const MailboxConfig& mailbox, std::uint64_t interaction, const Mail& mail,
-    const MailAddress& citizen, const std::vector<std::string>& refused,
-    const AnswerDeadline& deadline) {
+std::optional<Outgoing> EmailChannel::Impl::acknowledgement(const MailboxConfig& mailbox,
+                                                            std::uint64_t interaction,
+                                                            const Mail& mail,
+                                                            const MailAddress& citizen,
+                                                            const std::vector<std::string>& refused,
+                                                            const AnswerDeadline& deadline) {
   const Time now = host_.now();
   const auto& calendar = deadline.calendar;
   const auto due = deadline.day;
@@ -192,6 +196,14 @@ Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
   out.references = thread->references;
   out.date = mail_date(to_ms(host_.now()));
   out.text = reply.text + "\n\n" + signature_block(box);
+  for (const channels::ReplyFile& file : reply.files) {
+    std::ifstream in(file.path, std::ios::binary);
+    if (!in) return failed_precondition("the file is gone: " + file.name, "files");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad() || bytes.empty())
+      return failed_precondition("the file could not be read: " + file.name, "files");
+    out.files.push_back({file.name, file.type, std::move(bytes)});
+  }
   if (!thread->last_text.empty()) {
     out.text += "\n\n" +
                 (thread->last_date.empty() ? std::string("Le") : "Le " + thread->last_date + ",") +

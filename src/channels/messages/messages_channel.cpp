@@ -19,6 +19,7 @@ Status MessagesChannel::control(std::uint64_t, const std::string& action, std::u
 // The domain put the reply on the event stream when it stored it (before
 // this is called): that is the integration's delivery.
 Status MessagesChannel::deliver(const Reply& reply) {
+  if (!reply.files.empty()) return failed_precondition("an integration carries no files", "files");
   host_.note_delivery(reply, Delivery::kSent, "event stream");
   sent_.fetch_add(1, std::memory_order_relaxed);
   return Status::ok();

@@ -98,6 +98,8 @@ class ContactCenter::Impl {
 
   Result<InteractionPage> list_interactions(const store::InteractionFilter& filter);
   Result<std::vector<InteractionView>> answers_due(Duration within, std::size_t limit);
+  // Waits until every event noted so far is in the store.
+  Status wait_written() { return writer_.wait(writer_.ticket()); }
 
   Status transfer(std::uint64_t interaction, std::uint64_t caller, bool manager,
                   const Transfer& to);

@@ -129,52 +129,17 @@ HttpResponse transcript(ApiContext& api, const Call& call) {
   });
 }
 
-// Whether the caller may write in interaction `call.id`: the agent who
-// handles it, or a supervisor.
-bool writes_in(ApiContext& api, const Call& call) {
-  if (call.manager()) return true;
-  auto held = api.center.agent_interactions(call.me());
-  return held && std::any_of(held->begin(), held->end(),
-                             [&](const auto& view) { return view.stored.id == call.id; });
-}
-
 // The agent handling a chat (or a supervisor) is typing, or read the
 // citizen's messages: "typing" or "read" to the chat channel. Other
 // written media have nowhere to show it: nothing happens.
 Route agent_mark(const char* path, const char* action) {
   return {"POST", path, Access::kSignedIn, [action](ApiContext& api, const Call& call) {
-            if (!writes_in(api, call)) return not_yours();
+            if (!holds_interaction(api, call)) return not_yours();
             return api.channels.with("chat", [&](channels::Channel* channel) {
               if (channel) (void)channel->control(call.id, action, call.me(), call.manager());
               return no_content();
             });
           }};
-}
-
-// A file, as its receiver keeps it: its own type, never shown in the page
-// (a download), its name as given (UTF-8, percent-encoded, RFC 6266).
-HttpResponse file_response(const std::string& path, const std::string& type,
-                           const std::string& name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error_response(404, "not_found", "the file is gone", "id");
-  HttpResponse response;
-  response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  response.content_type = type;
-  std::string encoded;
-  for (unsigned char c : name) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 0xF];
-    }
-  }
-  response.headers.emplace_back("Content-Disposition",
-                                "attachment; filename=\"fichier\"; filename*=UTF-8''" + encoded);
-  response.headers.emplace_back("Cache-Control", "private, no-store");
-  return response;
 }
 
 // POST /chat/v1/attachments?name=… (the citizen's Bearer token), the file
@@ -200,35 +165,10 @@ HttpResponse citizen_file(ApiContext& api, const Call& call) {
   });
 }
 
-// GET /api/v1/interactions/{id}/attachment?file=…: a citizen's file, for
-// supervisors and the agents it was offered to. Named by an "attachment"
-// event, which only the chat channel writes; kept where the server put it.
-HttpResponse agent_file(ApiContext& api, const Call& call) {
-  if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
-  auto record = api.center.interaction(call.id);
-  if (!record) return from_error(record.error());
-  const std::string wanted = call.request.query_param("file").value_or("");
-  for (const store::InteractionEvent& event : record->timeline) {
-    if (event.type != "attachment") continue;
-    boost::system::error_code ec;
-    const json::value data = json::parse(event.data_json, ec);
-    if (ec || !data.is_object()) continue;
-    const json::object& a = data.as_object();
-    const std::string id = json_body::string_or(a, "id", "");
-    if (id.empty() || id != wanted || id.find_first_not_of("0123456789abcdef") != std::string::npos)
-      continue;
-    return file_response(
-        channels::attachment_path(api.options.data_dir + "/attachments", call.id, id),
-        json_body::string_or(a, "type", "application/octet-stream"),
-        json_body::string_or(a, "name", "fichier"));
-  }
-  return error_response(404, "not_found", "no such file in this interaction", "file");
-}
-
 // {"text"}: what the agent is typing now in a real-time text chat, whole,
 // shown to the citizen as it is (sent by the desk at most every 300 ms).
 HttpResponse agent_draft(ApiContext& api, const Call& call) {
-  if (!writes_in(api, call)) return not_yours();
+  if (!holds_interaction(api, call)) return not_yours();
   auto body = json_body::parse_object(call.request.body, {{"text", json::kind::string, true}});
   if (!body) return from_error(body.error());
   return with_chat(api, [&](ChatChannel& chat) {
@@ -252,7 +192,6 @@ std::vector<Route> chat() {
       {"GET", "/chat/v1/transcript", Access::kAnyone, transcript},
       {"POST", "/chat/v1/attachments", Access::kAnyone, attach},
       {"GET", "/chat/v1/attachments", Access::kAnyone, citizen_file},
-      {"GET", "/api/v1/interactions/{id}/attachment", Access::kSignedIn, agent_file},
       agent_mark("/api/v1/interactions/{id}/typing", "typing"),
       agent_mark("/api/v1/interactions/{id}/read", "read"),
       {"POST", "/api/v1/interactions/{id}/rtt", Access::kSignedIn, agent_draft},

@@ -193,12 +193,25 @@ HttpResponse identify(ApiContext& api, const Call& call) {
 // messages channel; the agent's, from the one handling it (the domain
 // checks), go to the channel carrying the interaction's medium.
 HttpResponse post_message(ApiContext& api, const Call& call) {
-  auto body = json_body::parse_object(
-      call.request.body, {{"text", json::kind::string, true}, {"from", json::kind::string, false}});
+  auto body = json_body::parse_object(call.request.body, {{"text", json::kind::string, true},
+                                                          {"from", json::kind::string, false},
+                                                          {"files", json::kind::array, false}});
   if (!body) return from_error(body.error());
   const std::string from = string_or(*body, "from", "agent");
+  // The agent's files (uploaded to this interaction), checked before the
+  // message is kept: a reply is sent with them or not at all.
+  std::vector<std::string> file_ids;
+  if (const json::value* files = body->if_contains("files")) {
+    for (const json::value& id : files->as_array()) {
+      if (!id.is_string() || id.as_string().size() > 64)
+        return from_error(invalid_argument("the files' ids, as uploaded", "files"));
+      file_ids.emplace_back(id.as_string());
+    }
+  }
   std::string text = string_or(*body, "text", "");
   if (from == "citizen") {
+    if (!file_ids.empty())
+      return from_error(invalid_argument("a citizen's files come by their channel", "files"));
     if (!call.manager()) {
       return from_error(
           failed_precondition("the citizen's messages come from an integration", "from"));
@@ -213,13 +226,17 @@ HttpResponse post_message(ApiContext& api, const Call& call) {
     });
   }
   if (from != "agent") return from_error(invalid_argument("agent or citizen", "from"));
+  if (!file_ids.empty() && !holds_interaction(api, call)) return not_yours();
+  auto files = reply_files(api, call.id, file_ids);
+  if (!files) return from_error(files.error());
   auto message = api.center.post_message(call.id, call.me(), call.manager(),
                                          conversations::Author::kAgent, std::move(text));
   if (!message) return from_error(message.error());
   // Stored whatever becomes of it: its delivery goes to the timeline. A
   // call's or a task's messages are the agents' own notes, delivered to nobody.
   if (routing::is_written(message->channel)) {
-    Status s = api.channels.deliver(message->channel, {call.id, call.me(), message->text});
+    Status s = api.channels.deliver(message->channel,
+                                    {call.id, call.me(), message->text, std::move(*files)});
     if (!s)
       log::warning("reply not delivered", "\"interaction\":" + std::to_string(call.id) +
                                               ",\"error\":" + json_quote(s.to_string()));

@@ -8,7 +8,7 @@ const std::vector<Route>& all() {
     std::vector<Route> table;
     for (auto resource :
          {operations, session, users, configuration, prompts, agents, interactions, citizens,
-          offers, stats, reports, audit, identity, knowledge, chat, email}) {
+          offers, stats, reports, audit, identity, knowledge, chat, email, attachments}) {
       for (Route& route : resource())
         table.push_back(std::move(route));
     }

@@ -79,6 +79,19 @@ std::vector<Route> identity();   // who runs the service, as its pages show it
 std::vector<Route> knowledge();  // the knowledge base: articles and their search
 std::vector<Route> chat();       // /chat/v1: the citizen's web chat; agents' typing and reads
 std::vector<Route> email();      // the mailboxes (administrators) and the email channel's figures
+std::vector<Route>
+attachments();  // files in an interaction: the citizen's, and the agent's to send
+// Whether the caller may write in interaction `call.id`: the agent who
+// holds it now, or a supervisor (attachments.cpp).
+bool holds_interaction(ApiContext& api, const Call& call);
+// A file, as its receiver keeps it: its own type, never shown in the page
+// (a download), its name as given (UTF-8, percent-encoded, RFC 6266).
+HttpResponse file_response(const std::string& path, const std::string& type,
+                           const std::string& name);
+// The files of interaction `interaction` its timeline names by `ids`, to go
+// with a reply (email only; 5 at most, 10 MB in all).
+Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint64_t interaction,
+                                                     const std::vector<std::string>& ids);
 // The citizen's chat WebSocket (/chat/v1/stream?token=…&after=N).
 StreamOpening open_chat_stream(ApiContext& api, const HttpRequest& request);
 // How identity() keeps it: one configuration document of this kind, id 1.

@@ -29,11 +29,11 @@ std::vector<Route> stats() {
       // overdue: the ones a supervisor moves to someone free.
       {"GET", "/api/v1/stats/deadlines", Access::kManager,
        [](ApiContext& api, const Call&) {
-         return from_result(api.center.answers_due(std::chrono::hours(24), 50),
-                            [](const std::vector<conversations::InteractionView>& views) {
-                              return "{\"within_hours\":24,\"interactions\":" +
-                                     interactions_json(views) + "}";
-                            });
+         return from_result(
+             api.center.answers_due(std::chrono::hours(24), 50),
+             [](const std::vector<conversations::InteractionView>& views) {
+               return "{\"within_hours\":24,\"interactions\":" + interactions_json(views) + "}";
+             });
        }},
       // Accessible reception's hours against the phone line's, and today's
       // coverage by the agents trained for it (décret 2017-875).

@@ -197,9 +197,27 @@ await acceptFor(lucie.id);
 const file = await fetch(`${base}/api/v1/interactions/${lucie.id}/attachment?file=${attachment.data.id}`,
   { headers: { Authorization: `Bearer ${tokens.agent1}` } });
 check(file.status === 200 && (await file.text()) === pdf, "the agent downloads the PDF as sent");
+// The agent joins a form to the reply: kept in the interaction first.
+const upload = (user, id, name, bytes) => fetch(`${base}/api/v1/interactions/${id}/attachments?name=${encodeURIComponent(name)}`,
+  { method: "POST", headers: { Authorization: `Bearer ${tokens[user]}`, "Content-Type": "application/octet-stream" },
+    body: bytes });
+const form = "%PDF-1.4\n% formulaire de demande d'acte\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+const refusedExe = await upload("agent1", lucie.id, "outil.exe", "MZ\x90\x00 not a document");
+check(refusedExe.status === 400 && (await refusedExe.json()).error.field === "file", "an executable is refused");
+const tooLarge = await upload("agent1", lucie.id, "énorme.pdf", Buffer.alloc(5 * 1024 * 1024 + 10, 0x25));
+check(tooLarge.status === 413, `a file over 5 MB is refused (${tooLarge.status})`);
+const uploaded = await upload("agent1", lucie.id, "formulaire cerfa n°12345.pdf", form);
+const formFile = await uploaded.json();
+check(uploaded.status === 201 && formFile.type === "application/pdf" && formFile.name === "formulaire cerfa n°12345.pdf",
+  `the agent's PDF is kept (${uploaded.status} ${JSON.stringify(formFile)})`);
+const strangerFile = await fetch(`${base}/api/v1/interactions/${lucie.id}/messages`, { method: "POST",
+  headers: { Authorization: `Bearer ${tokens.admin}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ text: "x", files: ["0123456789abcdef"] }) });
+check(strangerFile.status === 404, `a file that is not this interaction's is refused (${strangerFile.status})`);
 const replyAt = Date.now();
 await api("agent1", "POST", `/api/v1/interactions/${lucie.id}/messages`,
-  { from: "agent", text: "Bonjour Madame Martin,\nvotre acte vous sera envoyé par courrier cette semaine." });
+  { from: "agent", text: "Bonjour Madame Martin,\nvotre acte vous sera envoyé par courrier cette semaine.",
+    files: [formFile.id] });
 const reply = await until("the reply received", () =>
   inbox("lucie.martin@exemple.fr").find((m) => subjectOf(m).startsWith("Re: Demande d'acte")));
 figures.reply_to_mailbox_ms = Date.now() - replyAt;
@@ -207,6 +225,9 @@ check(subjectOf(reply) === `Re: Demande d'acte de naissance [GU-${lucie.id}]`, `
 check(reply.headers["in-reply-to"] === "<lucie-1@exemple.fr>" &&
   reply.headers.references.includes("<lucie-1@exemple.fr>"), "threaded by In-Reply-To and References");
 check(/^"?Mairie de Saint-Exemple"? <accueil@mairie.test>$/.test(reply.headers.from), `from the service's address (${reply.headers.from})`);
+check(/Content-Disposition: attachment;[\s\S]{0,40}filename\*?=/.test(reply.raw) &&
+  reply.raw.includes(Buffer.from(form).toString("base64").slice(0, 60)) && reply.raw.includes("multipart/mixed"),
+  "the agent's file goes with the reply, whole");
 check(reply.body.includes("envoyé par courrier") && reply.body.includes("-- \n") &&
   reply.body.includes("> je voudrais une copie intégrale"), "the text, the signature, the citizen's text quoted");
 await until("the delivery noted", async () =>

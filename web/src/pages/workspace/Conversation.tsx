@@ -5,7 +5,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { useEffect, useRef, useState } from "react";
-import { client, settle, type Interaction, type Schemas, type TimelineEvent } from "../../api";
+import { client, settle, uploadReplyFile, type Interaction, type Schemas, type TimelineEvent } from "../../api";
 import { currentLang, useT } from "../../i18n";
 import type { Lookups } from "../AgentWorkspace";
 import { sayError } from "../../errors";
@@ -135,9 +135,29 @@ export function Conversation({
     setText((current) => (current.trim() ? `${current.trimEnd()}\n${addition}` : addition));
     reply.current?.focus();
   };
+  // An email reply's files: uploaded as soon as chosen, sent with it.
+  const email = item.channel === "email";
+  const [files, setFiles] = useState<{ id: string; name: string; size: number }[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attach = async (chosen: FileList | null) => {
+    if (!chosen) return;
+    setError(null);
+    setUploading(true);
+    for (const file of Array.from(chosen)) {
+      const kept = await uploadReplyFile(item.id, file);
+      if (!kept.ok) {
+        setError(`${file.name} : ${sayError(kept.error, currentLang())}`);
+        continue;
+      }
+      setFiles((current) => [...current, { id: kept.value.id, name: kept.value.name, size: kept.value.size }]);
+    }
+    setUploading(false);
+    if (fileInput.current) fileInput.current.value = "";
+  };
   const send = async (event: React.FormEvent) => {
     event.preventDefault();
-    if (!text.trim()) return;
+    if (!text.trim() || uploading) return;
     setError(null);
     // The last draft must not come after the message (the citizen would see
     // it again as being typed).
@@ -146,7 +166,7 @@ export function Conversation({
     const result = await settle(
       client.POST("/api/v1/interactions/{id}/messages", {
         params: { path: { id: item.id } },
-        body: { text: text.trim() },
+        body: { text: text.trim(), ...(files.length > 0 ? { files: files.map((f) => f.id) } : {}) },
       }),
     );
     if (!result.ok) {
@@ -154,6 +174,7 @@ export function Conversation({
       return;
     }
     setText("");
+    setFiles([]);
     draft.current = { timer: 0, sentAt: Date.now(), sent: "", text: "" };
     onSent(result.value);
   };
@@ -166,7 +187,10 @@ export function Conversation({
         {messages.map((m) => {
           if (m.type === "attachment") {
             return (
-              <li key={m.sequence} className="guichet-thread__citizen">
+              <li
+                key={m.sequence}
+                className={m.data.from === "agent" ? "guichet-thread__agent" : "guichet-thread__citizen"}
+              >
                 <AttachmentLink interactionId={item.id} file={m.data} />
               </li>
             );
@@ -256,6 +280,40 @@ export function Conversation({
           <p id={`thread-keys-${item.id}`} className="fr-hint-text fr-mb-1w">
             {t("shortcuts.send")} · {t("shortcuts.newline")}
           </p>
+          {email && (
+            <div className="fr-upload-group fr-mb-2w">
+              <label className="fr-label" htmlFor={`reply-files-${item.id}`}>
+                {t("thread.attach")}
+                <span className="fr-hint-text">{t("thread.attachHint")}</span>
+              </label>
+              <input
+                ref={fileInput}
+                id={`reply-files-${item.id}`}
+                className="fr-upload"
+                type="file"
+                multiple
+                accept="application/pdf,image/jpeg,image/png"
+                disabled={uploading || files.length >= 5}
+                onChange={(e) => void attach(e.target.files)}
+              />
+              {files.length > 0 && (
+                <ul className="fr-tags-group fr-mt-1w" aria-label={t("thread.attached")}>
+                  {files.map((f) => (
+                    <li key={f.id}>
+                      <button
+                        type="button"
+                        className="fr-tag fr-tag--dismiss"
+                        aria-label={`${t("thread.detach")} ${f.name}`}
+                        onClick={() => setFiles((current) => current.filter((x) => x.id !== f.id))}
+                      >
+                        {f.name} ({Math.max(1, Math.round(f.size / 1024))} Ko)
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
           <Button type="submit" iconId="fr-icon-send-plane-line" iconPosition="left">
             {t("thread.send")}
           </Button>

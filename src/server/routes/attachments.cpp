@@ -1,0 +1,169 @@
+// Files in an interaction: the citizen's (a chat's upload, a mail's
+// attachments), for the agents it was offered to, and the agent's own,
+// uploaded from the desk to go with a reply by email. Each is kept under
+// DATA/attachments/<interaction>/<id> and named by an "attachment" event
+// of the interaction's timeline: the server names the paths, never a client.
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "channels/files.h"
+#include "conversations/contact_center.h"
+#include "core/json_body.h"
+#include "core/json_format.h"
+#include "core/text.h"
+#include "server/routes/routes.h"
+
+namespace guichet::server::routes {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kAgentFileBytes = 5u << 20;   // one file of the agent's
+constexpr std::size_t kReplyFileBytes = 10u << 20;  // all the files of one reply
+constexpr std::size_t kReplyFiles = 5;
+
+// The interaction's "attachment" events, each with its id checked (hex:
+// it makes a path).
+std::vector<json::object> attachments_of(const conversations::InteractionRecord& record) {
+  std::vector<json::object> out;
+  for (const store::InteractionEvent& event : record.timeline) {
+    if (event.type != "attachment") continue;
+    boost::system::error_code ec;
+    json::value data = json::parse(event.data_json, ec);
+    if (ec || !data.is_object()) continue;
+    const std::string id = json_body::string_or(data.as_object(), "id", "");
+    if (id.empty() || id.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
+    out.push_back(std::move(data.as_object()));
+  }
+  return out;
+}
+
+// GET /api/v1/interactions/{id}/attachment?file=…: a citizen's file, for
+// supervisors and the agents it was offered to. Named by an "attachment"
+// event, which only the server writes; kept where it put it.
+HttpResponse agent_file(ApiContext& api, const Call& call) {
+  if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
+  auto record = api.center.interaction(call.id);
+  if (!record) return from_error(record.error());
+  const std::string wanted = call.request.query_param("file").value_or("");
+  for (const json::object& a : attachments_of(*record)) {
+    const std::string id = json_body::string_or(a, "id", "");
+    if (id != wanted) continue;
+    return file_response(
+        channels::attachment_path(api.options.data_dir + "/attachments", call.id, id),
+        json_body::string_or(a, "type", "application/octet-stream"),
+        json_body::string_or(a, "name", "fichier"));
+  }
+  return error_response(404, "not_found", "no such file in this interaction", "file");
+}
+
+// POST /api/v1/interactions/{id}/attachments?name=…, the file as the body
+// (the agent holding an email conversation, or a supervisor) → 201
+// {"id","name","type","size"}: kept, in the timeline, ready to go with a
+// reply. PDF, JPEG or PNG (read from its bytes), 5 MB at most.
+HttpResponse agent_attach(ApiContext& api, const Call& call) {
+  if (!holds_interaction(api, call)) return not_yours();
+  auto record = api.center.interaction(call.id);
+  if (!record) return from_error(record.error());
+  if (record->view.stored.channel != "email")
+    return from_error(failed_precondition("files go out with email replies only", "channel"));
+  const std::string& bytes = call.request.body;
+  if (bytes.empty()) return from_error(invalid_argument("the file is empty", "file"));
+  if (bytes.size() > kAgentFileBytes)
+    return error_response(413, "payload_too_large", "5 MB at most", "file");
+  const auto type = channels::attachment_type(bytes);
+  if (!type) return from_error(invalid_argument("PDF, JPEG or PNG only", "file"));
+  std::string name = channels::clean_file_name(call.request.query_param("name").value_or(""));
+  if (name == "fichier") name += std::string(".") + type->extension;
+  const std::string id = random_hex(8);
+  if (Status kept = channels::keep_file(
+          channels::attachment_path(api.options.data_dir + "/attachments", call.id, id), bytes);
+      !kept)
+    return from_error(kept.error());
+  const std::string data = json::serialize(json::object{{"id", id},
+                                                        {"name", name},
+                                                        {"type", type->mime},
+                                                        {"size", bytes.size()},
+                                                        {"from", "agent"},
+                                                        {"agent_id", call.me()}});
+  if (Status noted = api.center.note_durably(call.id, "attachment", data); !noted)
+    return from_error(noted.error());
+  return json_response(201, data);
+}
+
+}  // namespace
+
+bool holds_interaction(ApiContext& api, const Call& call) {
+  if (call.manager()) return true;
+  auto held = api.center.agent_interactions(call.me());
+  return held && std::any_of(held->begin(), held->end(),
+                             [&](const auto& view) { return view.stored.id == call.id; });
+}
+
+HttpResponse file_response(const std::string& path, const std::string& type,
+                           const std::string& name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error_response(404, "not_found", "the file is gone", "id");
+  HttpResponse response;
+  response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  response.content_type = type;
+  std::string encoded;
+  for (unsigned char c : name) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 0xF];
+    }
+  }
+  response.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"fichier\"; filename*=UTF-8''" + encoded);
+  response.headers.emplace_back("Cache-Control", "private, no-store");
+  return response;
+}
+
+Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint64_t interaction,
+                                                     const std::vector<std::string>& ids) {
+  std::vector<channels::ReplyFile> files;
+  if (ids.empty()) return files;
+  if (ids.size() > kReplyFiles) return invalid_argument("at most 5 files", "files");
+  auto record = api.center.interaction(interaction);
+  if (!record) return record.error();
+  if (record->view.stored.channel != "email")
+    return failed_precondition("files go out with email replies only", "files");
+  const auto kept = attachments_of(*record);
+  std::size_t total = 0;
+  std::set<std::string> taken;
+  for (const std::string& wanted : ids) {
+    if (!taken.insert(wanted).second) continue;  // named twice: sent once
+    auto found = std::find_if(kept.begin(), kept.end(), [&](const json::object& a) {
+      return json_body::string_or(a, "id", "") == wanted;
+    });
+    if (found == kept.end()) return not_found("no such file in this interaction", "files");
+    const json::value* size = found->if_contains("size");
+    total += size && size->is_int64() ? static_cast<std::size_t>(size->as_int64()) : 0;
+    if (total > kReplyFileBytes) return invalid_argument("10 MB of files at most", "files");
+    files.push_back(
+        {json_body::string_or(*found, "name", "fichier"),
+         json_body::string_or(*found, "type", "application/octet-stream"),
+         channels::attachment_path(api.options.data_dir + "/attachments", interaction, wanted)});
+  }
+  return files;
+}
+
+std::vector<Route> attachments() {
+  Route upload{"POST", "/api/v1/interactions/{id}/attachments", Access::kSignedIn, agent_attach};
+  upload.raw_body = true;  // the file itself
+  return {
+      {"GET", "/api/v1/interactions/{id}/attachment", Access::kSignedIn, agent_file},
+      std::move(upload),
+  };
+}
+
+}  // namespace guichet::server::routes
