@@ -262,6 +262,8 @@ await expect(409, call(admin, "POST",
   `/api/v1/interactions/${directChats.interactions[0].id}/attachments?name=scan.png`, scan, octets));
 await expect(409, call(admin, "POST", `/api/v1/interactions/${directChats.interactions[0].id}/messages`,
   { text: "voici", files: [file.id] }));
+// Joining another's thread: email conversations only (tests/channels/email joins one).
+await expect(404, call(admin, "POST", `/api/v1/interactions/${directChats.interactions[0].id}/join-thread`));
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "rappels", channel: "callback" }));
 const voice = await expect(201, call(admin, "POST", "/api/v1/queues",

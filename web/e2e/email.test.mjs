@@ -131,5 +131,26 @@ check(/GU-\d+Demande d'acte de naissancecourriels.*reste/.test(riskRow),
   `the request due today is on the supervisor's list, with whom and the time left (${riskRow})`);
 await audit(supervisor, "tableau-courriels");
 
+// ---- Lucie writes from her work address: the agent checks and joins it ------------
+const lucieId = (await api("admin", "GET", "/api/v1/interactions?limit=50")).interactions
+  .find((i) => i.attributes.subject === "Demande d'acte de naissance").id;
+sendMail("l.martin@travail.fr", "accueil@mairie.test", citizenMail({
+  from: "l.martin@travail.fr", name: "Lucie Martin", subject: `Re: Demande d'acte de naissance [GU-${lucieId}]`,
+  text: "Je vous écris du travail : c'est bien pour mon mariage.", id: "lucie-work@travail.fr" }));
+const workTab = agent.locator("[data-interaction]", { hasText: "Courriel" }).nth(1);
+await workTab.waitFor({ timeout: 20000 });
+await workTab.click();
+const joinButton = agent.getByRole("button", { name: `Rattacher à la demande GU-${lucieId}` });
+await joinButton.waitFor();
+const explained = await agent.locator(".fr-callout").textContent();
+check(explained.includes("depuis une autre adresse") && !explained.includes("{"), `the agent is told what joining does (${explained})`);
+await audit(agent, "bureau-rattacher");
+await joinButton.focus();
+await agent.keyboard.press("Enter");
+await agent.getByText(`Rattaché à la demande GU-${lucieId}`).waitFor({ timeout: 10000 });
+const lucieNow = await api("admin", "GET", `/api/v1/interactions/${lucieId}`);
+check(lucieNow.timeline.some((e) => e.type === "message" && e.data.text.includes("bien pour mon mariage")),
+  "joined from the desk, with the keyboard: her text is in her request");
+
 await browser.close();
 report("email", figures);

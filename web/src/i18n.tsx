@@ -193,6 +193,10 @@ const fr = {
   "attr.name": "Nom de l'expéditeur",
   "attr.mailbox": "Boîte aux lettres",
   "attr.claims_thread": "Fil cité",
+  "join.explain":
+    "Ce courriel cite la demande {ref}, écrite depuis une autre adresse. Vérifiez qu'il s'agit de la même personne et de la même affaire : rattaché, son texte et ses fichiers rejoignent {ref}, et les prochains courriers de cette adresse aussi.",
+  "join.button": "Rattacher à la demande {ref}",
+  "join.done": "Rattaché à la demande {ref} : vous pouvez terminer ce courriel.",
   "attr.claims_thread_value":
     "Cet expéditeur n'est pas celui de la demande n° {n}, qu'il cite : son courrier n'y est pas rattaché.",
   "attr.caller": "Appelant",
@@ -540,6 +544,10 @@ const en: Record<TextKey, string> = {
   "attr.name": "Sender's name",
   "attr.mailbox": "Mailbox",
   "attr.claims_thread": "Thread quoted",
+  "join.explain":
+    "This mail quotes request {ref}, written from another address. Check it is the same person and the same case: once joined, its text and files go to {ref}, and this address's next mails too.",
+  "join.button": "Join to request {ref}",
+  "join.done": "Joined to request {ref}: you may complete this mail.",
   "attr.claims_thread_value":
     "This sender is not request no. {n}'s, which it quotes: its mail is not joined to it.",
   "attr.caller": "Caller",

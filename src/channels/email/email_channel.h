@@ -73,6 +73,14 @@ class EmailChannel final : public channels::Channel {
   // `mailbox`'s new mail is: an interaction or its thread, its files.
   Status take_mail(std::uint64_t mailbox, std::string_view raw);
 
+  // A mail quoting another sender's thread (its interaction's attribute
+  // claims_thread) joins that thread once an agent checked it is the same
+  // case: its text goes there as the citizen's message, its sender's later
+  // mails join there, replies there thread with it. Gives the thread's
+  // interaction; kFailedPrecondition when it claims none or that
+  // conversation has ended (field "claims_thread").
+  Result<std::uint64_t> join_claimed_thread(std::uint64_t interaction);
+
   // Signs in to both servers of a mailbox document (passwords given, or
   // kept for mailbox `id`), as the administration's form asks.
   ConnectionTest test_connection(const std::string& body_json, std::uint64_t id);

@@ -483,7 +483,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     if (auto kept = host_.kept("email", "thread:" + std::to_string(thread)))
       kept_thread = Thread::parse(*kept);
   }
-  const bool same_sender = kept_thread && kept_thread->address == citizen.address;
+  const bool same_sender = kept_thread && kept_thread->from(citizen.address);
   if (mail.automatic != Automatic::kNone) {
     // Never answered; shown in its conversation when it has one.
     automatic_.fetch_add(1, std::memory_order_relaxed);
@@ -591,6 +591,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     t.address = citizen.address;
     t.name = citizen.name;
     t.subject = mail.subject;
+    if (thread && !same_sender) t.claims = thread;
   }
   if (!mail.message_id.empty()) {
     t.references.push_back(mail.message_id);
@@ -614,6 +615,66 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   reader.made.erase(where);
   if (ack) queue_for_sending(std::move(*ack));
   return Status::ok();
+}
+
+Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t interaction) {
+  std::lock_guard threads(threads_mutex_);
+  auto read = [this](std::uint64_t id) -> Result<Thread> {
+    auto kept = host_.kept("email", "thread:" + std::to_string(id));
+    if (!kept) {
+      if (kept.error().code == ErrorCode::kNotFound)
+        return not_found("not an email conversation", "id");
+      return kept.error();
+    }
+    auto thread = Thread::parse(*kept);
+    if (!thread) return internal_error("an email thread unreadable");
+    return *thread;
+  };
+  auto claiming = read(interaction);
+  if (!claiming) return claiming.error();
+  if (!claiming->claims)
+    return failed_precondition("this mail claims no other request", "claims_thread");
+  const std::uint64_t target = claiming->claims;
+  auto claimed = read(target);
+  if (!claimed) {
+    if (claimed.error().code == ErrorCode::kNotFound)
+      return failed_precondition("the request it names is gone", "claims_thread");
+    return claimed.error();
+  }
+  // The citizen's message there, saying who wrote it: refused once that
+  // conversation has ended (then this mail is a request of its own).
+  const std::string sender = claiming->name.empty()
+                                 ? claiming->address
+                                 : claiming->name + " <" + claiming->address + ">";
+  auto written = host_.receive(
+      target, first_characters("De : " + sender + "\nObjet : " +
+                                   (claiming->subject.empty() ? std::string("(sans objet)")
+                                                              : claiming->subject) +
+                                   "\n\n" + claiming->last_text,
+                               4000));
+  if (!written) {
+    if (written.error().code == ErrorCode::kFailedPrecondition)
+      return failed_precondition("that request has ended: answer this mail as its own",
+                                 "claims_thread");
+    return written.error();
+  }
+  // The sender's later mails join there; the mail's own ids lead there.
+  if (!claimed->from(claiming->address)) claimed->joined.push_back(claiming->address);
+  std::vector<store::ChannelEntry> entries;
+  for (const std::string& id : claiming->references) {
+    if (std::find(claimed->references.begin(), claimed->references.end(), id) ==
+        claimed->references.end())
+      claimed->references.push_back(id);
+    entries.push_back({detail::message_key("in:", id),
+                       std::to_string(target) + " " + std::to_string(claiming->mailbox)});
+  }
+  while (claimed->references.size() > 20)
+    claimed->references.erase(claimed->references.begin());
+  claiming->claims = 0;
+  entries.push_back({"thread:" + std::to_string(target), claimed->json()});
+  entries.push_back({"thread:" + std::to_string(interaction), claiming->json()});
+  if (Status s = host_.keep("email", entries); !s) return s.error();
+  return target;
 }
 
 }  // namespace guichet::email

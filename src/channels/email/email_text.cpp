@@ -128,7 +128,13 @@ std::string Thread::json() const {
                                       {"references", std::move(refs)},
                                       {"last_id", last_id},
                                       {"last_text", last_text},
-                                      {"last_date", last_date}});
+                                      {"last_date", last_date},
+                                      {"claims", claims},
+                                      {"joined", json::value_from(joined)}});
+}
+
+bool Thread::from(const std::string& sender) const {
+  return sender == address || std::find(joined.begin(), joined.end(), sender) != joined.end();
 }
 
 std::optional<Thread> Thread::parse(std::string_view text) {
@@ -148,6 +154,11 @@ std::optional<Thread> Thread::parse(std::string_view text) {
   t.last_id = string_at(o, "last_id");
   t.last_text = string_at(o, "last_text");
   t.last_date = string_at(o, "last_date");
+  t.claims = id_at(o, "claims");
+  if (const json::value* joined = o.if_contains("joined"); joined && joined->is_array()) {
+    for (const json::value& a : joined->as_array())
+      if (a.is_string()) t.joined.emplace_back(a.as_string());
+  }
   return t;
 }
 

@@ -157,6 +157,25 @@ Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint6
   return files;
 }
 
+Status copy_attachments(ApiContext& api, std::uint64_t from, std::uint64_t to) {
+  auto record = api.center.interaction(from);
+  if (!record) return record.error();
+  const std::string dir = api.options.data_dir + "/attachments";
+  for (json::object a : attachments_of(*record)) {
+    std::ifstream in(channels::attachment_path(dir, from, json_body::string_or(a, "id", "")),
+                     std::ios::binary);
+    if (!in) continue;  // gone: nothing to copy
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string id = random_hex(8);
+    if (Status kept = channels::keep_file(channels::attachment_path(dir, to, id), bytes); !kept)
+      return kept;
+    a["id"] = id;
+    if (Status noted = api.center.note_durably(to, "attachment", json::serialize(a)); !noted)
+      return noted;
+  }
+  return Status::ok();
+}
+
 std::vector<Route> attachments() {
   Route upload{"POST", "/api/v1/interactions/{id}/attachments", Access::kSignedIn, agent_attach};
   upload.raw_body = true;  // the file itself

@@ -208,6 +208,33 @@ HttpResponse test_mailbox(ApiContext& api, const Call& call) {
   });
 }
 
+// POST /api/v1/interactions/{id}/join-thread: the agent holding a mail
+// that quotes another sender's request (attribute claims_thread), having
+// checked it is the same case, joins it there — its text and files go to
+// that request, its sender's later mails too. This mail stays the agent's
+// to complete. → 200 {"thread_id"}.
+HttpResponse join_thread(ApiContext& api, const Call& call) {
+  if (!holds_interaction(api, call)) return not_yours();
+  return api.channels.with("email", [&](channels::Channel* channel) {
+    auto* email = dynamic_cast<EmailChannel*>(channel);
+    if (!email) return error_response(409, "failed_precondition", "email is off", "path");
+    auto joined = email->join_claimed_thread(call.id);
+    if (!joined) return from_error(joined.error());
+    if (Status copied = copy_attachments(api, call.id, *joined); !copied)
+      return from_error(copied.error());
+    const std::string by = std::to_string(call.me());
+    (void)api.center.note_durably(*joined, "thread_joined",
+                                  "{\"interaction_id\":" + std::to_string(call.id) +
+                                      ",\"agent_id\":" + by + "}");
+    if (Status noted = api.center.note_durably(
+            call.id, "joined_thread",
+            "{\"thread_id\":" + std::to_string(*joined) + ",\"agent_id\":" + by + "}");
+        !noted)
+      return from_error(noted.error());
+    return json_response(200, "{\"thread_id\":" + std::to_string(*joined) + "}");
+  });
+}
+
 HttpResponse email_stats(ApiContext& api, const Call&) {
   return api.channels.with("email", [](channels::Channel* channel) {
     return channel ? json_response(200, channel->stats_json())
@@ -229,6 +256,7 @@ std::vector<Route> email() {
       {"PUT", "/api/v1/mailboxes/{id}", Access::kAdmin, replace_mailbox},
       {"DELETE", "/api/v1/mailboxes/{id}", Access::kAdmin, remove_mailbox},
       {"GET", "/api/v1/stats/email", Access::kManager, email_stats},
+      {"POST", "/api/v1/interactions/{id}/join-thread", Access::kSignedIn, join_thread},
   };
 }
 

@@ -92,6 +92,9 @@ HttpResponse file_response(const std::string& path, const std::string& type,
 // with a reply (email only; 5 at most, 10 MB in all).
 Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint64_t interaction,
                                                      const std::vector<std::string>& ids);
+// Interaction `from`'s files (its "attachment" events) copied to `to`:
+// kept again there and named in its timeline, durably.
+Status copy_attachments(ApiContext& api, std::uint64_t from, std::uint64_t to);
 // The citizen's chat WebSocket (/chat/v1/stream?token=…&after=N).
 StreamOpening open_chat_stream(ApiContext& api, const HttpRequest& request);
 // How identity() keeps it: one configuration document of this kind, id 1.

@@ -257,6 +257,35 @@ const marc = await until("Marc's mail", async () =>
   (await emailInteractions()).find((i) => i.attributes.claims_thread === String(lucie.id)));
 check(marc.id !== lucie.id && !(await timeline(lucie.id)).some((e) => e.data?.text?.includes("son frère")),
   "another sender never joins the thread: a new interaction, naming the thread it claims");
+// Lucie writes from her work address: a supervisor checks it is her and joins it.
+const png = Buffer.from("89504e470d0a1a0a0000000d494844520000000100000001", "hex");
+sendMail("l.martin@travail.fr", "accueil@mairie.test", citizenMail({
+  from: "l.martin@travail.fr", name: "Lucie Martin", subject: `Re: Demande d'acte de naissance [GU-${lucie.id}]`,
+  text: "Voici le livret de famille scanné.", id: "lucie-work-1@travail.fr",
+  parts: [{ name: "livret.png", type: "image/png", content: png }] }));
+const fromWork = await until("the mail from her work address", async () =>
+  (await emailInteractions()).find((i) => i.attributes.subject?.startsWith("Re: Demande") &&
+    i.attributes.claims_thread === String(lucie.id) && i.id !== marc.id));
+const notHis = await fetch(`${base}/api/v1/interactions/${fromWork.id}/join-thread`, { method: "POST",
+  headers: { Authorization: `Bearer ${tokens.agent1}` } });
+check(notHis.status === 403, `an agent not holding it cannot join it (${notHis.status})`);
+const joined = await api("admin", "POST", `/api/v1/interactions/${fromWork.id}/join-thread`);
+check(joined.thread_id === lucie.id, "joined to Lucie's request");
+const lucieAfterJoin = await timeline(lucie.id);
+check(lucieAfterJoin.some((e) => e.type === "message" && e.data.text.includes("De : Lucie Martin <l.martin@travail.fr>") &&
+  e.data.text.includes("livret de famille scanné")) &&
+  lucieAfterJoin.some((e) => e.type === "attachment" && e.data.name === "livret.png") &&
+  lucieAfterJoin.some((e) => e.type === "thread_joined" && e.data.interaction_id === fromWork.id),
+  "its text, saying who wrote it, and its file are in her request");
+const again = await fetch(`${base}/api/v1/interactions/${fromWork.id}/join-thread`, { method: "POST",
+  headers: { Authorization: `Bearer ${tokens.admin}` } });
+check(again.status === 409, `joined once (${again.status})`);
+sendMail("l.martin@travail.fr", "accueil@mairie.test", citizenMail({
+  from: "l.martin@travail.fr", name: "Lucie Martin", subject: `Re: Demande d'acte de naissance [GU-${lucie.id}]`,
+  text: "Et le numéro de dossier est 4521.", id: "lucie-work-2@travail.fr" }));
+await until("her next mail from work joins by itself", async () =>
+  (await timeline(lucie.id)).some((e) => e.type === "message" && e.data.text.includes("dossier est 4521")));
+check(true, "once confirmed, her other address joins without asking again");
 
 // ---- automatic mail ---------------------------------------------------------
 const acksBefore = inbox("lucie.martin@exemple.fr").filter((m) => subjectOf(m).startsWith("Accusé")).length;

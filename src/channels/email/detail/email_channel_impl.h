@@ -58,6 +58,12 @@ struct Thread {
   std::string last_id;                  // the citizen's last mail
   std::string last_text;                // its new text, for the reply to quote
   std::string last_date;
+  // A new request quoting another sender's thread: that thread's
+  // interaction, until an agent joins it there.
+  std::uint64_t claims = 0;
+  // Other addresses an agent confirmed as this citizen's: their mails join.
+  std::vector<std::string> joined;
+  bool from(const std::string& sender) const;
   std::string json() const;
   static std::optional<Thread> parse(std::string_view json);
 };
@@ -113,6 +119,7 @@ class EmailChannel::Impl {
   void load();  // mailboxes and the outbox; starts the threads
   void reload_mailboxes();
   Status deliver(const channels::Reply& reply);
+  Result<std::uint64_t> join_claimed_thread(std::uint64_t interaction);
   std::string metrics() const;
   std::string stats_json() const;
   ConnectionTest test_connection(const std::string& body_json, std::uint64_t id);

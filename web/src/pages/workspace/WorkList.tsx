@@ -24,6 +24,7 @@ import { CONVERSATION_CHANNELS, Conversation } from "./Conversation";
 import { CitizenPanel } from "./CitizenPanel";
 import { Notes } from "./Notes";
 import { notifyDesktop } from "./DeskHelp";
+import { JoinThread } from "./JoinThread";
 import { timeLeft } from "../DeadlinesAtRisk";
 import { ping } from "../../sound";
 import { sayError } from "../../errors";
@@ -424,6 +425,7 @@ function InteractionCard({
             />
           )}
           {error && <Alert severity="error" small description={error} className="fr-mb-2w" />}
+          <JoinThread item={item} timeline={detail?.timeline ?? []} onJoined={reloadDetail} />
 
           {CONVERSATION_CHANNELS.includes(item.channel) && (
             <Conversation
