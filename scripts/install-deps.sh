@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ccache pkg-config clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libsqlite3-dev libsodium-dev libssl-dev
-  libstemmer-dev libgmime-3.0-dev libcurl4-openssl-dev
+  libstemmer-dev libgmime-3.0-dev libcurl4-openssl-dev libxml2-dev
   openssl curl
   tzdata
   libre-dev libspandsp-dev espeak-ng sox

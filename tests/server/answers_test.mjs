@@ -262,6 +262,8 @@ await expect(409, call(admin, "POST",
   `/api/v1/interactions/${directChats.interactions[0].id}/attachments?name=scan.png`, scan, octets));
 await expect(409, call(admin, "POST", `/api/v1/interactions/${directChats.interactions[0].id}/messages`,
   { text: "voici", files: [file.id] }));
+await expect(404, call(admin, "GET",
+  `/api/v1/interactions/${directChats.interactions[0].id}/mail?file=${file.id}`)); // not a mail's HTML
 // Joining another's thread: email conversations only (tests/channels/email joins one).
 await expect(404, call(admin, "POST", `/api/v1/interactions/${directChats.interactions[0].id}/join-thread`));
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",

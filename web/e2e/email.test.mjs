@@ -8,6 +8,7 @@
 // wallboard shows the mailbox reading and the mail set aside. axe on each.
 //
 //   node web/e2e/email.test.mjs --guichet build/src/cli/guichet --out build/web-e2e-email
+import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { startMailServers } from "../../tests/channels/email/mailservers.mjs";
 import { checker, flags, launchChromium, startGuichet } from "./support.mjs";
@@ -20,7 +21,7 @@ if (!args.guichet) {
 const { check, audit, until, report } = checker(args.out ?? "web-e2e-email");
 const figures = {};
 const servers = startMailServers();
-const { ports, sendMail, inbox, subjectOf, citizenMail } = servers;
+const { ports, sendMail, inbox, subjectOf, citizenMail, htmlMail } = servers;
 const users = {
   admin: ["admin", "admin-password-1234"],
   superviseur: ["supervisor", "superviseur-password-1"],
@@ -151,6 +152,41 @@ await agent.getByText(`Rattaché à la demande GU-${lucieId}`).waitFor({ timeout
 const lucieNow = await api("admin", "GET", `/api/v1/interactions/${lucieId}`);
 check(lucieNow.timeline.some((e) => e.type === "message" && e.data.text.includes("bien pour mon mariage")),
   "joined from the desk, with the keyboard: her text is in her request");
+
+// ---- an HTML mail: shown formatted, its remote images only when asked -----------
+// A tracker on loopback counts who opens the mail.
+let trackerHits = 0;
+const tracker = createServer((request, response) => {
+  trackerHits++;
+  response.writeHead(200, { "Content-Type": "image/gif" });
+  response.end(Buffer.from("R0lGODlhAQABAAAAACw=", "base64"));
+});
+await new Promise((resolve) => tracker.listen(0, "127.0.0.1", resolve));
+const trackerUrl = `http://127.0.0.1:${tracker.address().port}/open.gif`;
+// The joined mail completed from the desk, its wrap-up ended: room for the next.
+await agent.getByRole("button", { name: "Terminer" }).click();
+const ready = agent.getByRole("button", { name: "Je suis prêt·e" });
+if (await ready.isVisible().catch(() => false)) await ready.click();
+let dialogs = 0;
+agent.on("dialog", (dialog) => { dialogs++; void dialog.dismiss(); });
+sendMail("nadia@exemple.fr", "accueil@mairie.test", htmlMail({
+  from: "nadia@exemple.fr", name: "Nadia", subject: "Carte d'identité", id: "nadia-ui@exemple.fr",
+  html: `<p>Bonjour,</p><p><b>Voici</b> ma demande.</p><img src="${trackerUrl}" alt="suivi">` +
+    "<script>alert('lu')</script><img src=x onerror=\"alert(1)\">" }));
+await until("the HTML mail on the desk", async () =>
+  (await agent.locator("[data-interaction]", { hasText: "Courriel" }).count()) === 2, 20000);
+await agent.locator("[data-interaction]", { hasText: "Courriel" }).nth(1).click();
+await agent.getByText("Carte d'identité").first().waitFor();
+await agent.getByText("Voir le courriel mis en forme").click();
+const frame = agent.frameLocator("iframe[title='Voir le courriel mis en forme']");
+await frame.locator("b", { hasText: "Voici" }).waitFor({ timeout: 10000 });
+await new Promise((r) => setTimeout(r, 500));
+check(trackerHits === 0 && dialogs === 0, `shown formatted, nothing run, the tracker not called (${trackerHits}, ${dialogs})`);
+await audit(agent, "bureau-courriel-html");
+await agent.getByRole("button", { name: "Afficher les images distantes" }).click();
+await until("the remote image loaded when asked", async () => trackerHits > 0, 10000);
+check(dialogs === 0, "remote images shown on the agent's word, still nothing run");
+tracker.close();
 
 await browser.close();
 report("email", figures);

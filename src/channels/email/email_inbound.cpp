@@ -11,6 +11,7 @@
 #include <future>
 
 #include "channels/email/detail/email_channel_impl.h"
+#include "channels/email/mail_html.h"
 #include "channels/files.h"
 #include "core/json_format.h"
 #include "core/log.h"
@@ -329,20 +330,26 @@ std::vector<std::string> EmailChannel::Impl::keep_files(std::uint64_t interactio
                                                         const std::string& full_text,
                                                         bool text_was_cut) {
   std::vector<std::string> refused;
-  auto keep_one = [&](const std::string& name, const std::string& type, std::string_view bytes) {
+  auto keep_one = [&](const std::string& name, const std::string& type, std::string_view bytes,
+                      json::object more = {}) {
     const std::string id = random_hex(8);
     const std::string path = channels::attachment_path(options_.attachments_dir, interaction, id);
     if (!channels::keep_file(path, bytes)) return false;
+    more["id"] = id;
+    more["name"] = name;
+    more["type"] = type;
+    more["size"] = bytes.size();
     // In the timeline before the mail is marked taken: a crash between
     // them leaves no file without its event.
-    return host_
-        .note_durably(interaction, "attachment",
-                      json::serialize(json::object{
-                          {"id", id}, {"name", name}, {"type", type}, {"size", bytes.size()}}))
-        .is_ok();
+    return host_.note_durably(interaction, "attachment", json::serialize(more)).is_ok();
   };
   if (text_was_cut && !options_.attachments_dir.empty())
     keep_one("message complet.txt", "text/plain; charset=utf-8", full_text);
+  // The mail as its sender formatted it: shown on the desk made safe
+  // (mail_html.h), its remote images counted for the agent to ask for.
+  if (!mail.html.empty() && !options_.attachments_dir.empty())
+    keep_one("message.html", "text/html; charset=utf-8", mail.html,
+             json::object{{"html", true}, {"remote_images", safe_html(mail.html).remote_images}});
   for (const MailFile& file : mail.files) {
     if (file.type == "message/delivery-status") continue;
     const std::string name = channels::clean_file_name(file.name);
@@ -362,7 +369,9 @@ std::vector<std::string> EmailChannel::Impl::keep_files(std::uint64_t interactio
                         std::to_string(options_.max_file_bytes / (1024 * 1024)) + " Mo)");
       continue;
     }
-    if (options_.attachments_dir.empty() || !keep_one(name, type, file.content))
+    json::object more;
+    if (!file.content_id.empty()) more["cid"] = first_characters(file.content_id, 200);
+    if (options_.attachments_dir.empty() || !keep_one(name, type, file.content, std::move(more)))
       refused.push_back(name + " (non enregistré)");
   }
   return refused;
@@ -643,9 +652,8 @@ Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t inte
   }
   // The citizen's message there, saying who wrote it: refused once that
   // conversation has ended (then this mail is a request of its own).
-  const std::string sender = claiming->name.empty()
-                                 ? claiming->address
-                                 : claiming->name + " <" + claiming->address + ">";
+  const std::string sender =
+      claiming->name.empty() ? claiming->address : claiming->name + " <" + claiming->address + ">";
   auto written = host_.receive(
       target, first_characters("De : " + sender + "\nObjet : " +
                                    (claiming->subject.empty() ? std::string("(sans objet)")

@@ -202,7 +202,11 @@ Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad() || bytes.empty())
       return failed_precondition("the file could not be read: " + file.name, "files");
-    out.files.push_back({file.name, file.type, std::move(bytes)});
+    MailFile attached;
+    attached.name = file.name;
+    attached.type = file.type;
+    attached.content = std::move(bytes);
+    out.files.push_back(std::move(attached));
   }
   if (!thread->last_text.empty()) {
     out.text += "\n\n" +

@@ -193,7 +193,9 @@ void visit(GMimeObject* /*parent*/, GMimeObject* object, gpointer data) {
   MailFile file;
   file.name = filename ? std::string(filename) : std::string();
   file.type = mime_type.empty() ? "application/octet-stream" : mime_type;
-  file.inline_part = !attached && g_mime_object_get_content_id(object) != nullptr;
+  const char* content_id = g_mime_object_get_content_id(object);
+  file.inline_part = !attached && content_id != nullptr;
+  if (content_id) file.content_id = content_id;
   file.content = content_of(part);
   mail.files.push_back(std::move(file));
 }

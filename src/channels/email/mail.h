@@ -30,6 +30,7 @@ struct MailFile {
   std::string type;  // "application/pdf", as the sender declared it
   std::string content;
   bool inline_part = false;  // an image shown in the HTML (Content-ID)
+  std::string content_id;    // without angle brackets: what "cid:" names in the HTML
 };
 
 // Why a machine, not a person, sent it (empty: a person).

@@ -3,12 +3,16 @@
 // uploaded from the desk to go with a reply by email. Each is kept under
 // DATA/attachments/<interaction>/<id> and named by an "attachment" event
 // of the interaction's timeline: the server names the paths, never a client.
+#include <sodium.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <set>
 
+#include "channels/email/mail_html.h"
 #include "channels/files.h"
 #include "conversations/contact_center.h"
 #include "core/json_body.h"
@@ -59,6 +63,67 @@ HttpResponse agent_file(ApiContext& api, const Call& call) {
         json_body::string_or(a, "name", "fichier"));
   }
   return error_response(404, "not_found", "no such file in this interaction", "file");
+}
+
+// GET /api/v1/interactions/{id}/mail?file=…&remote=1: a mail's HTML (its
+// "attachment" event marked "html") made safe (mail_html.h), for the
+// desk's frame: its own images inline, remote ones only when asked. Sent
+// with a policy that lets nothing run, fetch or submit, sandboxed.
+HttpResponse mail_html(ApiContext& api, const Call& call) {
+  if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
+  auto record = api.center.interaction(call.id);
+  if (!record) return from_error(record.error());
+  const std::string wanted = call.request.query_param("file").value_or("");
+  const bool remote = call.request.query_param("remote").value_or("") == "1";
+  const std::string dir = api.options.data_dir + "/attachments";
+  const auto files = attachments_of(*record);
+  for (const json::object& a : files) {
+    const json::value* html = a.if_contains("html");
+    if (json_body::string_or(a, "id", "") != wanted || !html || !html->is_bool() ||
+        !html->as_bool())
+      continue;
+    std::ifstream in(channels::attachment_path(dir, call.id, wanted), std::ios::binary);
+    if (!in) return error_response(404, "not_found", "the file is gone", "file");
+    const std::string source((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    email::HtmlOptions options;
+    options.remote_images = remote;
+    // The mail's own images (cid:), as data: the frame, sandboxed, has no
+    // session to fetch them with.
+    options.inline_image = [&](std::string_view content_id) -> std::string {
+      for (const json::object& f : files) {
+        if (json_body::string_or(f, "cid", "") != content_id) continue;
+        const std::string type = json_body::string_or(f, "type", "");
+        if (type != "image/png" && type != "image/jpeg") return {};
+        std::ifstream image(
+            channels::attachment_path(dir, call.id, json_body::string_or(f, "id", "")),
+            std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(image)),
+                                std::istreambuf_iterator<char>());
+        if (bytes.empty()) return {};
+        std::string encoded(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL),
+                            '\0');
+        sodium_bin2base64(encoded.data(), encoded.size(),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                          sodium_base64_VARIANT_ORIGINAL);
+        encoded.resize(std::strlen(encoded.c_str()));
+        return "data:" + type + ";base64," + encoded;
+      }
+      return {};
+    };
+    HttpResponse response;
+    response.content_type = "text/html; charset=utf-8";
+    response.body = email::safe_html(source, options).html;
+    response.headers.emplace_back(
+        "Content-Security-Policy",
+        std::string("default-src 'none'; img-src data:") + (remote ? " https: http:" : "") +
+            "; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox");
+    response.headers.emplace_back("Referrer-Policy", "no-referrer");
+    response.headers.emplace_back("Cache-Control", "private, no-store");
+    return response;
+  }
+  return error_response(404, "not_found", "no such mail in this interaction", "file");
 }
 
 // POST /api/v1/interactions/{id}/attachments?name=…, the file as the body
@@ -181,6 +246,7 @@ std::vector<Route> attachments() {
   upload.raw_body = true;  // the file itself
   return {
       {"GET", "/api/v1/interactions/{id}/attachment", Access::kSignedIn, agent_file},
+      {"GET", "/api/v1/interactions/{id}/mail", Access::kSignedIn, mail_html},
       std::move(upload),
   };
 }

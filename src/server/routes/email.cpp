@@ -223,9 +223,9 @@ HttpResponse join_thread(ApiContext& api, const Call& call) {
     if (Status copied = copy_attachments(api, call.id, *joined); !copied)
       return from_error(copied.error());
     const std::string by = std::to_string(call.me());
-    (void)api.center.note_durably(*joined, "thread_joined",
-                                  "{\"interaction_id\":" + std::to_string(call.id) +
-                                      ",\"agent_id\":" + by + "}");
+    (void)api.center.note_durably(
+        *joined, "thread_joined",
+        "{\"interaction_id\":" + std::to_string(call.id) + ",\"agent_id\":" + by + "}");
     if (Status noted = api.center.note_durably(
             call.id, "joined_thread",
             "{\"thread_id\":" + std::to_string(*joined) + ",\"agent_id\":" + by + "}");

@@ -35,7 +35,7 @@ async function until(what, test, timeoutMs = 20000) {
 }
 
 // ---- the mail servers -------------------------------------------------------
-const { mail, ports, firstPort, sendMail, inbox, subjectOf, citizenMail } = startMailServers();
+const { mail, ports, firstPort, sendMail, inbox, subjectOf, citizenMail, htmlMail } = startMailServers();
 process.on("uncaughtException", (e) => { console.error(e); process.exit(1); });
 process.on("unhandledRejection", (e) => { console.error(e); process.exit(1); });
 
@@ -286,6 +286,36 @@ sendMail("l.martin@travail.fr", "accueil@mairie.test", citizenMail({
 await until("her next mail from work joins by itself", async () =>
   (await timeline(lucie.id)).some((e) => e.type === "message" && e.data.text.includes("dossier est 4521")));
 check(true, "once confirmed, her other address joins without asking again");
+
+// ---- an HTML mail, shown safe ----------------------------------------------------
+const logo = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+sendMail("nadia@exemple.fr", "accueil@mairie.test", htmlMail({
+  from: "nadia@exemple.fr", name: "Nadia", subject: "Carte d'identité", id: "nadia-1@exemple.fr",
+  html: "<html><head><style>p{color:#333}</style><script>alert('lu')</script></head><body>" +
+    "<p>Bonjour,</p><p><b>Voici</b> ma demande de <a href=\"https://service-public.fr\">carte</a>.</p>" +
+    "<img src=\"cid:signature@exemple.fr\" alt=\"signature\"><img src=\"https://tracker.test/open.gif?u=42\">" +
+    "<a href=\"javascript:alert(1)\" onclick=\"alert(2)\">clic</a></body></html>",
+  images: [{ cid: "signature@exemple.fr", name: "signature.png", content: logo }] }));
+const nadia = await until("the HTML mail routed", async () =>
+  (await emailInteractions()).find((i) => i.attributes.subject === "Carte d'identité"));
+const nadiaTimeline = await timeline(nadia.id);
+const htmlFile = nadiaTimeline.find((e) => e.type === "attachment" && e.data.html === true);
+check(nadiaTimeline.some((e) => e.type === "message" && /Voici\s+ma demande de\s+carte/.test(e.data.text)) &&
+  htmlFile?.data.remote_images === 1, `read as text, its HTML kept with one remote image counted (${JSON.stringify(htmlFile?.data)})`);
+const shownSafe = await fetch(`${base}/api/v1/interactions/${nadia.id}/mail?file=${htmlFile.data.id}`,
+  { headers: { Authorization: `Bearer ${tokens.admin}` } });
+const safe = await shownSafe.text();
+const policy = shownSafe.headers.get("content-security-policy") ?? "";
+check(shownSafe.status === 200 && safe.includes("<b>Voici</b>") && safe.includes("src=\"data:image/png;base64,") &&
+  !/script|alert|tracker\.test|javascript:|onclick/i.test(safe),
+  "shown formatted, its own image inline, nothing that runs, no remote image");
+check(/default-src 'none'/.test(policy) && /sandbox/.test(policy) && !/https:/.test(policy) &&
+  shownSafe.headers.get("referrer-policy") === "no-referrer", `sent sandboxed, fetching nothing (${policy})`);
+const withRemote = await fetch(`${base}/api/v1/interactions/${nadia.id}/mail?file=${htmlFile.data.id}&remote=1`,
+  { headers: { Authorization: `Bearer ${tokens.admin}` } });
+check((await withRemote.text()).includes("https://tracker.test/open.gif?u=42") &&
+  /img-src data: https:/.test(withRemote.headers.get("content-security-policy")),
+  "remote images when the agent asks");
 
 // ---- automatic mail ---------------------------------------------------------
 const acksBefore = inbox("lucie.martin@exemple.fr").filter((m) => subjectOf(m).startsWith("Accusé")).length;

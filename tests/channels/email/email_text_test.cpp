@@ -22,7 +22,7 @@ TEST(ComposeMail, AReplyReadsBackAsSentThreadedAndIn7Bits) {
   out.references = {"lucie-1@exemple.fr", "gu.42.0001@mairie.test"};
   out.date = mail_date(1796625000000);
   out.text = "Bonjour,\n. une ligne qui commence par un point\nCordialement,\n-- \nMairie";
-  out.files.push_back({"récépissé.pdf", "application/pdf", "%PDF-1.4 fichier", false});
+  out.files.push_back({"récépissé.pdf", "application/pdf", "%PDF-1.4 fichier", false, ""});
   out.automatic = true;
   const std::string raw = compose_mail(out);
   for (unsigned char c : raw)

@@ -44,6 +44,22 @@ export function citizenMail({ from, name, subject, text, id, inReplyTo, referenc
   return out + `--${boundary}--\n`;
 }
 
+// An HTML-only mail with its inline images (multipart/related, as Outlook
+// and webmails write them): `images` [{cid, name, content}].
+export function htmlMail({ from, name, subject, html, id, images = [] }) {
+  const boundary = "r-" + id.replace(/[^a-z0-9]/gi, "");
+  let out = [`From: ${name} <${from}>`, "To: Mairie <accueil@mairie.test>", `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString().replace("GMT", "+0000")}`, `Message-ID: <${id}>`, "MIME-Version: 1.0",
+    `Content-Type: multipart/related; boundary="${boundary}"`].join("\n") +
+    `\n\n--${boundary}\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${html}\n`;
+  for (const image of images) {
+    out += `--${boundary}\nContent-Type: image/png; name="${image.name}"\nContent-ID: <${image.cid}>\n` +
+      `Content-Disposition: inline; filename="${image.name}"\nContent-Transfer-Encoding: base64\n\n` +
+      `${Buffer.from(image.content).toString("base64").replace(/(.{76})/g, "$1\n")}\n`;
+  }
+  return out + `--${boundary}--\n`;
+}
+
 // Starts the servers on free ports (stopped when the process exits).
 export function startMailServers() {
   const mail = mkdtempSync("/tmp/gm.");
@@ -90,5 +106,5 @@ export function startMailServers() {
     }
     return out;
   }
-  return { mail, ports, firstPort, script, sendMail, inbox, subjectOf, citizenMail };
+  return { mail, ports, firstPort, script, sendMail, inbox, subjectOf, citizenMail, htmlMail };
 }

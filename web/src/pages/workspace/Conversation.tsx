@@ -56,6 +56,48 @@ function AttachmentLink({ interactionId, file }: { interactionId: number; file: 
   );
 }
 
+// A mail as its sender formatted it, made safe by the server and shown in
+// a sandboxed frame; its remote images (which tell the sender it was read)
+// only when the agent asks.
+function MailView({
+  interactionId,
+  file,
+  at,
+}: {
+  interactionId: number;
+  file: Record<string, unknown>;
+  at: string;
+}) {
+  const { t } = useT();
+  const [remote, setRemote] = useState(false);
+  const remoteImages = Number(file.remote_images ?? 0);
+  const src = `/api/v1/interactions/${interactionId}/mail?file=${encodeURIComponent(String(file.id ?? ""))}${
+    remote ? "&remote=1" : ""
+  }`;
+  return (
+    <details className="fr-mb-2w">
+      <summary>
+        {t("thread.formatted")} ({new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })})
+      </summary>
+      {remoteImages > 0 && !remote && (
+        <p className="fr-text--sm fr-mb-1w">
+          {t("thread.remoteBlocked").replace("{n}", String(remoteImages))}{" "}
+          <Button type="button" size="small" priority="tertiary" onClick={() => setRemote(true)}>
+            {t("thread.remoteShow")}
+          </Button>
+        </p>
+      )}
+      <iframe
+        title={t("thread.formatted")}
+        src={src}
+        sandbox="allow-popups allow-popups-to-escape-sandbox"
+        referrerPolicy="no-referrer"
+        style={{ width: "100%", height: "24rem", border: "1px solid var(--border-default-grey)", background: "#fff" }}
+      />
+    </details>
+  );
+}
+
 export function Conversation({
   item,
   messages,
@@ -185,6 +227,7 @@ export function Conversation({
       </h4>
       <ol className="guichet-thread" aria-live="polite">
         {messages.map((m) => {
+          if (m.type === "attachment" && m.data.html === true) return null; // below, as formatted
           if (m.type === "attachment") {
             return (
               <li
@@ -212,6 +255,11 @@ export function Conversation({
         })}
         {messages.length === 0 && <li>{t("thread.empty")}</li>}
       </ol>
+      {messages
+        .filter((m) => m.type === "attachment" && m.data.html === true)
+        .map((m) => (
+          <MailView key={m.sequence} interactionId={item.id} file={m.data} at={m.at} />
+        ))}
       {rtt && citizenDraft && (
         <div className="guichet-thread__citizen guichet-thread__draft fr-mb-1w">
           <span className="fr-text--xs">{t("thread.citizenDraft")}</span>
