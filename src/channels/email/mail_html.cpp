@@ -176,8 +176,11 @@ class Writer {
   // url(…) only for remote images the agent asked for (and counted).
   std::string safe_css(const std::string& css) {
     const std::string lowered = lower_ascii(css);
+    // No '<' at all: a style element ends at the first "</style", and CSS
+    // needs none.
+    if (css.find('<') != std::string::npos) return {};
     for (const char* bad : {"expression", "javascript:", "vbscript:", "behavior", "-moz-binding",
-                            "@import", "</style", "@charset", "@font-face", "<!--"}) {
+                            "@import", "@charset", "@font-face"}) {
       if (lowered.find(bad) != std::string::npos) return {};
     }
     std::string out;

@@ -45,6 +45,15 @@ TEST(SafeHtml, LeavesOutWhatCouldRun) {
             "lien</a>");
 }
 
+// A style never closed swallows the rest as its text: dropped whole (a
+// browser reads a style element up to "</style", wherever it is).
+TEST(SafeHtml, AStyleHoldingMarkupIsDropped) {
+  const std::string out =
+      safe_html("<style>p{}</style><style>x/head><body><img src=x onerror=alert(1)>").html;
+  EXPECT_EQ(out.find("onerror"), std::string::npos) << out;
+  EXPECT_NE(out.find("p{}"), std::string::npos) << out;
+}
+
 TEST(SafeHtml, RemoteImagesOnlyWhenAsked) {
   const std::string mail =
       "<img src=\"https://tracker.test/p.gif\" alt=\"logo\">"
