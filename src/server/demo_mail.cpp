@@ -76,6 +76,19 @@ std::vector<std::string> demo_mails(const std::string& service) {
           "guichet ?\r\n\r\n"
           "Le lun. 7 déc. 2026 à 08:12, Lucie Martin <lucie.martin@exemple.fr> a écrit :\r\n"
           "> Bonjour,\r\n> Je souhaite obtenir une copie intégrale de mon acte de naissance\r\n",
+      // The same citizen from her work address, answering the thread: not
+      // joined without an agent's word (the desk offers to join it).
+      "From: Lucie Martin <l.martin@travail.exemple.fr>\r\n"
+      "To: Mairie de Saint-Exemple <" +
+          service +
+          ">\r\n"
+          "Subject: =?UTF-8?Q?Re:_Demande_de_copie_int=C3=A9grale_d'acte_de_naissance?=\r\n"
+          "Date: Mon, 07 Dec 2026 09:05:00 +0100\r\n"
+          "Message-ID: <demo-lucie-work@travail.exemple.fr>\r\n"
+          "In-Reply-To: <demo-lucie-1@exemple.fr>\r\n"
+          "Content-Type: text/plain; charset=utf-8\r\n"
+          "Content-Transfer-Encoding: 8bit\r\n\r\n"
+          "Je vous écris du bureau : mon numéro de dossier est le 2026-0412.\r\n",
       // A machine's answer: set aside, never answered.
       "From: Service des sports <sports@exemple.org>\r\n"
       "To: <" +
