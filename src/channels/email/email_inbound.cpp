@@ -529,7 +529,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   std::uint64_t interaction = 0;
   bool is_new = true;
   if (same_sender) {
-    if (made_before != reader.made.end() && made_before->second == thread) {
+    if (made_before != reader.made.end() && made_before->second.interaction == thread) {
       interaction = thread;
       is_new = false;
     } else if (made_before == reader.made.end()) {
@@ -537,7 +537,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
       if (written) {
         interaction = thread;
         is_new = false;
-        reader.made[where] = thread;
+        reader.made[where] = {thread, true, {}};
         joined_.fetch_add(1, std::memory_order_relaxed);
       } else if (written.error().code != ErrorCode::kFailedPrecondition) {
         return written.error();
@@ -549,37 +549,45 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   // One date for the routing and the acknowledgement.
   const detail::AnswerDeadline deadline = answer_deadline(config.queue_id, host_.now());
   if (is_new) {
-    if (made_before != reader.made.end()) {
-      interaction = made_before->second;
-    } else if (!reader.recovered) {
-      // The mail being read when a crash came may have made its interaction.
+    if (made_before == reader.made.end() && !reader.recovered) {
+      // The mail being read when a crash came may have made its interaction:
+      // routed, its text and files were kept; held, they may not all be
+      // (kept again: a line twice rather than none).
       reader.recovered = true;
       if (auto open = host_.open_interactions(routing::Channel::kEmail); open) {
         for (const channels::OpenInteraction& o : *open) {
           auto mail_attribute = o.attributes.find("mail");
           if (mail_attribute != o.attributes.end() && mail_attribute->second == where)
-            interaction = o.id;
+            reader.made[where] = {o.id, !o.phase.empty(), {}};
         }
       }
     }
-    if (!interaction) {
+    Reader::Made& made = reader.made[where];
+    if (!made.interaction) {
       // Held until its text and files are kept, then routed: the agent it is
       // offered to reads it whole, and a queue that ends it keeps it.
-      auto made =
+      auto arrived =
           arrive(reader, mail, citizen, where, thread && !same_sender ? thread : 0, deadline);
-      if (!made) return made.error();
-      interaction = *made;
-      reader.made[where] = interaction;
+      if (!arrived) {
+        reader.made.erase(where);
+        return arrived.error();
+      }
+      made.interaction = *arrived;
+    }
+    interaction = made.interaction;
+    if (!made.kept) {
       const std::string opening =
           "Objet : " + (mail.subject.empty() ? std::string("(sans objet)") : mail.subject) +
           "\n\n" + shown;
       auto written = host_.record_message(interaction, false, first_characters(opening, 4000));
       if (!written) return written.error();
-      refused = keep_files(interaction, mail, full, cut || fresh.quoted);
+      made.refused = keep_files(interaction, mail, full, cut || fresh.quoted);
+      made.kept = true;
     }
+    refused = made.refused;
     // Routed now, or it was before the crash (then refused).
     (void)host_.route(interaction);
-  } else if (made_before == reader.made.end() || made_before->second != interaction) {
+  } else if (made_before == reader.made.end() || made_before->second.interaction != interaction) {
     refused = keep_files(interaction, mail, full, cut || fresh.quoted);
   }
 

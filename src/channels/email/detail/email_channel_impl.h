@@ -144,10 +144,16 @@ class EmailChannel::Impl {
     std::map<std::string, std::deque<Time>> recent_by_sender;
     // The reader's own (its thread's): failures of a mail by UID, and the
     // interaction a mail made or joined before its outcome could be kept
-    // (taken again, it does not make or post it twice).
+    // (taken again, it does not make or post it twice, nor route it
+    // without its text and files).
     std::map<std::uint32_t, int> failures;
     bool resumed = false;  // a pass kept as under way was looked at once
-    std::map<std::string, std::uint64_t> made;
+    struct Made {
+      std::uint64_t interaction = 0;
+      bool kept = false;                 // its text and files are in it
+      std::vector<std::string> refused;  // the files it could not keep, for the acknowledgement
+    };
+    std::map<std::string, Made> made;
   };
 
   void stop_reader(Reader& reader);
