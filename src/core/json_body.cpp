@@ -71,4 +71,13 @@ bool bool_or(const json::object& object, const char* key, bool fallback) {
   return value && value->is_bool() ? value->as_bool() : fallback;
 }
 
+std::uint64_t id_in(std::string_view document) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(document, ec);
+  if (ec || !parsed.is_object()) return 0;
+  const json::value* id = parsed.as_object().if_contains("id");
+  return id && id->is_int64() && id->as_int64() > 0 ? static_cast<std::uint64_t>(id->as_int64())
+                                                     : 0;
+}
+
 }  // namespace guichet::json_body

@@ -28,5 +28,8 @@ std::string string_or(const boost::json::object& object, const char* key, std::s
 std::int64_t int_or(const boost::json::object& object, const char* key, std::int64_t fallback);
 double number_or(const boost::json::object& object, const char* key, double fallback);
 bool bool_or(const boost::json::object& object, const char* key, bool fallback);
+// The positive "id" of a JSON object (a document as the API gives it); 0
+// when it is not one or has none.
+std::uint64_t id_in(std::string_view document);
 
 }  // namespace guichet::json_body

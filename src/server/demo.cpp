@@ -8,12 +8,15 @@
 
 #include "conversations/contact_center.h"
 #include "conversations/knowledge_base.h"
+#include "core/json_body.h"
 #include "server/auth.h"
 #include "server/routes/routes.h"
 
 namespace guichet::server {
 
 namespace {
+
+using json_body::id_in;
 
 struct DemoUser {
   const char* username;
@@ -45,11 +48,6 @@ Result<std::uint64_t> add_user(store::Store& store, const std::string& hash,
   auto created = store.create_user(user);
   if (!created) return created.error();
   return created->id;
-}
-
-std::uint64_t id_in(const std::string& json) {
-  const auto at = json.find("\"id\":");
-  return at == std::string::npos ? 0 : std::stoull(json.substr(at + 5));
 }
 
 // The demo's articles, created and published by the admin.

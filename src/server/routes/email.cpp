@@ -18,6 +18,7 @@ namespace {
 
 namespace json = boost::json;
 using email::EmailChannel;
+using json_body::id_in;
 
 constexpr const char* kServers[] = {"imap", "smtp"};
 
@@ -86,14 +87,6 @@ void reload(ApiContext& api) {
     if (channel) channel->on_config("mailbox");
     return 0;
   });
-}
-
-std::uint64_t id_in(const std::string& document) {
-  boost::system::error_code ec;
-  json::value parsed = json::parse(document, ec);
-  if (ec || !parsed.is_object()) return 0;
-  const json::value* id = parsed.as_object().if_contains("id");
-  return id && id->is_int64() ? static_cast<std::uint64_t>(id->as_int64()) : 0;
 }
 
 HttpResponse list_mailboxes(ApiContext& api, const Call&) {
