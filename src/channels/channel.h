@@ -172,6 +172,8 @@ class Host {
   virtual Result<std::vector<store::Document>> documents(const std::string& kind) = 0;
   virtual Result<store::Document> document(const std::string& kind, std::uint64_t id) = 0;
   virtual Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) = 0;
+  // A queue's hours (the calendar it follows, or its own); null: always open.
+  virtual std::shared_ptr<const BusinessCalendar> queue_hours(std::uint64_t queue) = 0;
 
   // What a channel keeps of its own, durably, under its name (an email's
   // Message-ID and its interaction, a mailbox's last message read): see

@@ -222,6 +222,10 @@ Result<store::Document> ContactCenterHost::document(const std::string& kind, std
   return center_.document(kind, id);
 }
 
+std::shared_ptr<const BusinessCalendar> ContactCenterHost::queue_hours(std::uint64_t queue) {
+  return center_.queue_hours(queue);
+}
+
 Result<std::shared_ptr<const BusinessCalendar>> ContactCenterHost::calendar(std::uint64_t id) {
   return center_.calendar(id);
 }

@@ -48,6 +48,7 @@ class ContactCenterHost final : public Host {
   Result<std::vector<store::Document>> documents(const std::string& kind) override;
   Result<store::Document> document(const std::string& kind, std::uint64_t id) override;
   Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id) override;
+  std::shared_ptr<const BusinessCalendar> queue_hours(std::uint64_t queue) override;
   Status keep(const std::string& channel, const std::vector<store::ChannelEntry>& entries) override;
   Result<std::string> kept(const std::string& channel, const std::string& key) override;
   Result<std::vector<store::ChannelEntry>> kept_from(const std::string& channel,

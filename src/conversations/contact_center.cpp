@@ -169,6 +169,9 @@ std::string ContactCenter::check_document(const std::string& kind, const std::st
 Result<std::shared_ptr<const BusinessCalendar>> ContactCenter::calendar(std::uint64_t id) {
   return impl_->calendar(id);
 }
+std::shared_ptr<const BusinessCalendar> ContactCenter::queue_hours(std::uint64_t queue) {
+  return impl_->queue_hours(queue);
+}
 void ContactCenter::note_call(std::uint64_t interaction, std::uint64_t agent,
                               const std::string& state) {
   impl_->note_call(interaction, agent, state);

@@ -219,6 +219,9 @@ class ContactCenter {
   std::string check_document(const std::string& kind, const std::string& body);
   // A business calendar, parsed (the voice channel's hours steps).
   Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id);
+  // Queue `queue`'s hours: the calendar it follows, or its own; null when
+  // it keeps none (always open) or there is no such queue.
+  std::shared_ptr<const BusinessCalendar> queue_hours(std::uint64_t queue);
 
   // Channel adapters follow the engine and the configuration: `on_events`
   // gets every engine event on the engine's thread, with the engine held (be

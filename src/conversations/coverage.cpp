@@ -37,6 +37,25 @@ bool holds(const routing::AgentConfig& agent, const std::vector<routing::Require
 
 }  // namespace
 
+std::shared_ptr<const BusinessCalendar> ContactCenter::Impl::hours_of(const json::object& body) {
+  if (const auto calendar = json_body::int_or(body, "calendar_id", 0); calendar > 0) {
+    auto found = this->calendar(static_cast<std::uint64_t>(calendar));
+    return found ? *found : nullptr;
+  }
+  const std::string hours = json_body::string_or(body, "hours", "");
+  if (hours.empty()) return nullptr;
+  auto parsed = BusinessCalendar::parse(hours);
+  return parsed ? std::make_shared<const BusinessCalendar>(std::move(*parsed)) : nullptr;
+}
+
+std::shared_ptr<const BusinessCalendar> ContactCenter::Impl::queue_hours(std::uint64_t queue) {
+  auto found = store_.document(kQueue, queue);
+  if (!found) return nullptr;
+  boost::system::error_code ec;
+  json::value body = json::parse(found->body_json, ec);
+  return ec || !body.is_object() ? nullptr : hours_of(body.as_object());
+}
+
 Result<std::vector<AccessibleCoverage>> ContactCenter::Impl::accessible_coverage() {
   auto queues = store_.documents(kQueue);
   if (!queues) return queues.error();
@@ -45,17 +64,6 @@ Result<std::vector<AccessibleCoverage>> ContactCenter::Impl::accessible_coverage
   const Time at = now();
   const TimeZone& zone = TimeZone::europe_paris();
   const auto today = std::chrono::floor<std::chrono::days>(zone.to_local(at));
-  // A queue's hours: the calendar it follows, or its own; none: always open.
-  const auto hours_of = [&](const json::object& body) -> std::shared_ptr<const BusinessCalendar> {
-    if (const auto calendar = json_body::int_or(body, "calendar_id", 0); calendar > 0) {
-      auto found = this->calendar(static_cast<std::uint64_t>(calendar));
-      return found ? *found : nullptr;
-    }
-    const std::string hours = json_body::string_or(body, "hours", "");
-    if (hours.empty()) return nullptr;
-    auto parsed = BusinessCalendar::parse(hours);
-    return parsed ? std::make_shared<const BusinessCalendar>(std::move(*parsed)) : nullptr;
-  };
   const auto body_of = [](const store::Document& document) {
     boost::system::error_code ec;
     json::value body = json::parse(document.body_json, ec);

@@ -91,23 +91,18 @@ std::string EmailChannel::Impl::message_id_for(std::uint64_t interaction,
 
 AnswerDeadline EmailChannel::Impl::answer_deadline(std::uint64_t queue_id, Time received) {
   int days = kDefaultAnswerDays;
-  std::shared_ptr<const BusinessCalendar> calendar;
   if (auto queue = host_.document("queue", queue_id); queue) {
     boost::system::error_code ec;
     json::value body = json::parse(queue->body_json, ec);
     if (!ec && body.is_object()) {
-      const json::object& q = body.as_object();
-      if (const json::value* d = q.if_contains("answer_within_days"); d && d->is_int64())
+      if (const json::value* d = body.as_object().if_contains("answer_within_days");
+          d && d->is_int64())
         days = static_cast<int>(std::clamp<std::int64_t>(d->as_int64(), 0, 365));
-      if (const json::value* c = q.if_contains("calendar_id"); c && c->is_int64()) {
-        if (auto found = host_.calendar(static_cast<std::uint64_t>(c->as_int64())))
-          calendar = *found;
-      } else if (const json::value* h = q.if_contains("hours"); h && h->is_string()) {
-        if (auto parsed = BusinessCalendar::parse(std::string(h->as_string())))
-          calendar = std::make_shared<const BusinessCalendar>(std::move(*parsed));
-      }
     }
   }
+  // Its working days: the queue's hours (a queue open all hours counts
+  // Monday to Friday, French holidays aside).
+  std::shared_ptr<const BusinessCalendar> calendar = host_.queue_hours(queue_id);
   if (!calendar) calendar = std::make_shared<const BusinessCalendar>();
   AnswerDeadline deadline;
   deadline.day = working_days_after(*calendar, received, days);

@@ -259,6 +259,10 @@ class ContactCenter::Impl {
   // Calendar `id`, parsed; errors of its own name `field`.
   Result<std::shared_ptr<const BusinessCalendar>> calendar(std::uint64_t id,
                                                            const std::string& field = "id");
+  // A queue's hours (its document's body): the calendar it follows, or its
+  // own; null: always open.
+  std::shared_ptr<const BusinessCalendar> hours_of(const boost::json::object& queue_body);
+  std::shared_ptr<const BusinessCalendar> queue_hours(std::uint64_t queue);
 
   void observe(EventObserver on_events, std::function<void(const std::string&)> on_config);
 
