@@ -28,6 +28,8 @@ std::string compact(std::string_view value) {
   return out;
 }
 
+bool remote = false;  // the options of the input at hand
+
 void check_tag(std::string_view html, std::size_t& at) {
   ++at;  // '<'
   if (at < html.size() && html[at] == '/') ++at;
@@ -48,7 +50,8 @@ void check_tag(std::string_view html, std::size_t& at) {
     if (attribute.find_first_of(" <>\"") != std::string_view::npos || attribute.starts_with("on"))
       std::abort();
     if ((attribute == "src" || attribute == "background") &&
-        !starts_with_any(value, {"data:image/png;", "data:image/jpeg;", "data:image/gif;"}))
+        !starts_with_any(value, {"data:image/png;", "data:image/jpeg;", "data:image/gif;"}) &&
+        !(remote && starts_with_any(compact(value), {"http:", "https:"})))
       std::abort();
     if (attribute == "href" &&
         !starts_with_any(compact(value), {"http:", "https:", "mailto:", "tel:"}))
@@ -61,8 +64,31 @@ void check_tag(std::string_view html, std::size_t& at) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view html(reinterpret_cast<const char*>(data), size);
-  const auto safe = guichet::email::safe_html(html);
+  if (size == 0) return 0;
+  // The first byte chooses the options: remote images asked for, inline
+  // images shown.
+  remote = data[0] & 1;
+  guichet::email::HtmlOptions options;
+  options.remote_images = remote;
+  if (data[0] & 2)
+    options.inline_image = [](std::string_view) {
+      return std::string("data:image/png;base64,AA==");
+    };
+  const std::string_view html(reinterpret_cast<const char*>(data + 1), size - 1);
+  const auto safe = guichet::email::safe_html(html, options);
+  // The mail's styles (the head's second style element): raw text, so no
+  // '<' to end it early and no escapes to hide a fetch.
+  const std::size_t head_end = safe.html.find("</head>");
+  const std::size_t own_style_end = safe.html.find("</style>");
+  if (head_end == std::string::npos || own_style_end == std::string::npos) std::abort();
+  const std::string_view styles =
+      std::string_view(safe.html).substr(own_style_end + 8, head_end - own_style_end - 8);
+  if (styles.starts_with("<style>")) {
+    const std::string_view inside = styles.substr(7, styles.size() - 7 - 8);
+    if (inside.find_first_of("<\\") != std::string_view::npos) std::abort();
+    if (!remote && guichet::lower_ascii(std::string(inside)).find("url('http") != std::string::npos)
+      std::abort();
+  }
   // The mail's part: the head is Guichet's own (its charset, its style).
   const std::size_t body = safe.html.find("</head><body>");
   if (body == std::string::npos) std::abort();

@@ -266,6 +266,7 @@ await expect(404, call(admin, "GET",
   `/api/v1/interactions/${directChats.interactions[0].id}/mail?file=${file.id}`)); // not a mail's HTML
 // Joining another's thread: email conversations only (tests/channels/email joins one).
 await expect(404, call(admin, "POST", `/api/v1/interactions/${directChats.interactions[0].id}/join-thread`));
+await expect(404, call(admin, "GET", `/api/v1/interactions/${directChats.interactions[0].id}/join-thread`));
 const callbacks = await expect(201, call(admin, "POST", "/api/v1/queues",
   { name: "rappels", channel: "callback" }));
 const voice = await expect(201, call(admin, "POST", "/api/v1/queues",

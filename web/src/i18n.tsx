@@ -129,6 +129,7 @@ const fr = {
   "event.acknowledgement_failed": "Accusé de réception refusé par le serveur",
   "event.automatic_mail": "Réponse automatique reçue (non traitée)",
   "event.delivery_failed": "Message non remis",
+  "event.files_sent": "Fichiers envoyés avec la réponse",
   "identify.title": "Identifier l'usager",
   "identify.search": "Nom, téléphone ou adresse électronique",
   "identify.searchHint": "Le début du nom, ou un numéro ou une adresse en entier.",
@@ -195,6 +196,7 @@ const fr = {
   "attr.claims_thread": "Fil cité",
   "join.explain":
     "Ce courriel cite la demande {ref}, écrite depuis une autre adresse. Vérifiez qu'il s'agit de la même personne et de la même affaire : rattaché, son texte et ses fichiers rejoignent {ref}, et les prochains courriers de cette adresse aussi.",
+  "join.whose": "La demande {ref} est celle de {who}, objet : « {subject} ».",
   "join.button": "Rattacher à la demande {ref}",
   "join.done": "Rattaché à la demande {ref} : vous pouvez terminer ce courriel.",
   "attr.claims_thread_value":
@@ -230,7 +232,7 @@ const fr = {
   "thread.remoteBlocked": "{n} image(s) distante(s) non affichée(s) : les charger dit à l'expéditeur que le courriel a été lu.",
   "thread.remoteShow": "Afficher les images distantes",
   "thread.attach": "Joindre des fichiers à la réponse",
-  "thread.attachHint": "PDF, JPEG ou PNG, 5 Mo au plus chacun, 5 fichiers et 10 Mo en tout.",
+  "thread.attachHint": "PDF, JPEG ou PNG, 5 Mo au plus chacun, 5 fichiers et 7 Mo en tout.",
   "thread.attached": "Fichiers joints à la réponse",
   "thread.detach": "Retirer",
   "citizen.title": "Vue usager",
@@ -483,6 +485,7 @@ const en: Record<TextKey, string> = {
   "event.acknowledgement_failed": "Acknowledgement refused by the server",
   "event.automatic_mail": "Automatic reply received (not answered)",
   "event.delivery_failed": "Message not delivered",
+  "event.files_sent": "Files sent with the reply",
   "identify.title": "Identify the citizen",
   "identify.search": "Name, phone or email",
   "identify.searchHint": "The start of the name, or a whole number or address.",
@@ -549,6 +552,7 @@ const en: Record<TextKey, string> = {
   "attr.claims_thread": "Thread quoted",
   "join.explain":
     "This mail quotes request {ref}, written from another address. Check it is the same person and the same case: once joined, its text and files go to {ref}, and this address's next mails too.",
+  "join.whose": "Request {ref} is {who}'s, about: “{subject}”.",
   "join.button": "Join to request {ref}",
   "join.done": "Joined to request {ref}: you may complete this mail.",
   "attr.claims_thread_value":
@@ -584,7 +588,7 @@ const en: Record<TextKey, string> = {
   "thread.remoteBlocked": "{n} remote image(s) not shown: loading them tells the sender the mail was read.",
   "thread.remoteShow": "Show remote images",
   "thread.attach": "Attach files to the reply",
-  "thread.attachHint": "PDF, JPEG or PNG, 5 MB at most each, 5 files and 10 MB in all.",
+  "thread.attachHint": "PDF, JPEG or PNG, 5 MB at most each, 5 files and 7 MB in all.",
   "thread.attached": "Files attached to the reply",
   "thread.detach": "Remove",
   "citizen.title": "Citizen view",

@@ -375,6 +375,9 @@ Status EmailChannel::take_mail(std::uint64_t mailbox, std::string_view raw) {
 Result<std::uint64_t> EmailChannel::join_claimed_thread(std::uint64_t interaction) {
   return impl_->join_claimed_thread(interaction);
 }
+Result<EmailChannel::ClaimedThread> EmailChannel::claimed_thread(std::uint64_t interaction) {
+  return impl_->claimed_thread(interaction);
+}
 
 ConnectionTest EmailChannel::test_connection(const std::string& body_json, std::uint64_t id) {
   return impl_->test_connection(body_json, id);

@@ -80,6 +80,16 @@ class EmailChannel final : public channels::Channel {
   // interaction; kFailedPrecondition when it claims none or that
   // conversation has ended (field "claims_thread").
   Result<std::uint64_t> join_claimed_thread(std::uint64_t interaction);
+  // What the agent checks before joining: the request a mail claims (or
+  // joined), whose it is and what about.
+  struct ClaimedThread {
+    std::uint64_t interaction = 0;
+    std::string name;
+    std::string address;
+    std::string subject;
+    bool joined = false;
+  };
+  Result<ClaimedThread> claimed_thread(std::uint64_t interaction);
 
   // Signs in to both servers of a mailbox document (passwords given, or
   // kept for mailbox `id`), as the administration's form asks.

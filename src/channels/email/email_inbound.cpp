@@ -275,14 +275,14 @@ std::uint64_t EmailChannel::Impl::thread_of(const Mail& mail) {
   for (const std::string& id : ids) {
     for (const char* prefix : {"out:", "in:"}) {
       if (auto kept = host_.kept("email", detail::message_key(prefix, id)); kept) {
-        if (const std::uint64_t interaction = leading_id(*kept)) return interaction;
+        if (const std::uint64_t interaction = leading_id(*kept)) return followed(interaction);
       }
     }
   }
   // A client that dropped the headers kept the subject's reference: one
   // of this channel's threads only.
   if (auto reference = reference_in(mail.subject)) {
-    if (host_.kept("email", "thread:" + std::to_string(*reference))) return *reference;
+    if (host_.kept("email", "thread:" + std::to_string(*reference))) return followed(*reference);
   }
   return 0;
 }
@@ -634,21 +634,46 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   return Status::ok();
 }
 
+// A conversation an agent joined to another: mails answering it go there.
+std::uint64_t EmailChannel::Impl::followed(std::uint64_t interaction) {
+  for (int hops = 0; hops < 3; ++hops) {
+    auto t = thread(interaction);
+    if (!t || !t->joined_to) break;
+    interaction = t->joined_to;
+  }
+  return interaction;
+}
+
+Result<Thread> EmailChannel::Impl::thread(std::uint64_t interaction) {
+  auto kept = host_.kept("email", "thread:" + std::to_string(interaction));
+  if (!kept) {
+    if (kept.error().code == ErrorCode::kNotFound)
+      return not_found("not an email conversation", "id");
+    return kept.error();
+  }
+  auto thread = Thread::parse(*kept);
+  if (!thread) return internal_error("an email thread unreadable");
+  return *thread;
+}
+
+Result<EmailChannel::ClaimedThread> EmailChannel::Impl::claimed_thread(std::uint64_t interaction) {
+  std::lock_guard threads(threads_mutex_);
+  auto claiming = thread(interaction);
+  if (!claiming) return claiming.error();
+  const std::uint64_t target = claiming->joined_to ? claiming->joined_to : claiming->claims;
+  if (!target) return failed_precondition("this mail claims no other request", "claims_thread");
+  auto claimed = thread(target);
+  if (!claimed) return failed_precondition("the request it names is gone", "claims_thread");
+  return EmailChannel::ClaimedThread{target, claimed->name, claimed->address, claimed->subject,
+                                     claiming->joined_to != 0};
+}
+
 Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t interaction) {
   std::lock_guard threads(threads_mutex_);
-  auto read = [this](std::uint64_t id) -> Result<Thread> {
-    auto kept = host_.kept("email", "thread:" + std::to_string(id));
-    if (!kept) {
-      if (kept.error().code == ErrorCode::kNotFound)
-        return not_found("not an email conversation", "id");
-      return kept.error();
-    }
-    auto thread = Thread::parse(*kept);
-    if (!thread) return internal_error("an email thread unreadable");
-    return *thread;
-  };
+  auto read = [this](std::uint64_t id) { return thread(id); };
   auto claiming = read(interaction);
   if (!claiming) return claiming.error();
+  if (claiming->joined_to) return claiming->joined_to;  // joined already: the same answer
   if (!claiming->claims)
     return failed_precondition("this mail claims no other request", "claims_thread");
   const std::uint64_t target = claiming->claims;
@@ -658,6 +683,9 @@ Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t inte
       return failed_precondition("the request it names is gone", "claims_thread");
     return claimed.error();
   }
+  // Within one mailbox (one service's requests): never across services.
+  if (claimed->mailbox != claiming->mailbox)
+    return failed_precondition("that request is another mailbox's", "claims_thread");
   // The citizen's message there, saying who wrote it: refused once that
   // conversation has ended (then this mail is a request of its own).
   const std::string sender =
@@ -687,6 +715,7 @@ Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t inte
   while (claimed->references.size() > 20)
     claimed->references.erase(claimed->references.begin());
   claiming->claims = 0;
+  claiming->joined_to = target;
   entries.push_back({"thread:" + std::to_string(target), claimed->json()});
   entries.push_back({"thread:" + std::to_string(interaction), claiming->json()});
   if (Status s = host_.keep("email", entries); !s) return s.error();

@@ -167,6 +167,19 @@ std::optional<Outgoing> EmailChannel::Impl::acknowledgement(const MailboxConfig&
 }
 
 Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
+  // The files read first: the threads' lock is not held over the disk.
+  std::vector<MailFile> files;
+  for (const channels::ReplyFile& file : reply.files) {
+    std::ifstream in(file.path, std::ios::binary);
+    if (!in) return failed_precondition("the file is gone: " + file.name, "files");
+    MailFile attached;
+    attached.name = file.name;
+    attached.type = file.type;
+    attached.content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad() || attached.content.empty())
+      return failed_precondition("the file could not be read: " + file.name, "files");
+    files.push_back(std::move(attached));
+  }
   const std::string thread_key = "thread:" + std::to_string(reply.interaction);
   // The thread read and written again at once (a mail read meanwhile, or
   // another reply, keeps its place in it).
@@ -191,18 +204,7 @@ Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
   out.references = thread->references;
   out.date = mail_date(to_ms(host_.now()));
   out.text = reply.text + "\n\n" + signature_block(box);
-  for (const channels::ReplyFile& file : reply.files) {
-    std::ifstream in(file.path, std::ios::binary);
-    if (!in) return failed_precondition("the file is gone: " + file.name, "files");
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad() || bytes.empty())
-      return failed_precondition("the file could not be read: " + file.name, "files");
-    MailFile attached;
-    attached.name = file.name;
-    attached.type = file.type;
-    attached.content = std::move(bytes);
-    out.files.push_back(std::move(attached));
-  }
+  out.files = std::move(files);
   if (!thread->last_text.empty()) {
     out.text += "\n\n" +
                 (thread->last_date.empty() ? std::string("Le") : "Le " + thread->last_date + ",") +

@@ -130,6 +130,7 @@ std::string Thread::json() const {
                                       {"last_text", last_text},
                                       {"last_date", last_date},
                                       {"claims", claims},
+                                      {"joined_to", joined_to},
                                       {"joined", json::value_from(joined)}});
 }
 
@@ -155,6 +156,7 @@ std::optional<Thread> Thread::parse(std::string_view text) {
   t.last_text = string_at(o, "last_text");
   t.last_date = string_at(o, "last_date");
   t.claims = id_at(o, "claims");
+  t.joined_to = id_at(o, "joined_to");
   if (const json::value* joined = o.if_contains("joined"); joined && joined->is_array()) {
     for (const json::value& a : joined->as_array())
       if (a.is_string()) t.joined.emplace_back(a.as_string());

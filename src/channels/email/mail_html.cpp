@@ -27,7 +27,7 @@ constexpr std::array<std::string_view, 26> kDropped = {
     "script", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",    "applet",
     "svg",    "math",     "title",    "form",   "input", "button",   "select", "textarea", "option",
     "link",   "meta",     "base",     "audio",  "video", "source",   "canvas", "xml"};
-constexpr std::array<std::string_view, 5> kVoid = {"br", "hr", "img", "col", "wbr"};
+constexpr std::array<std::string_view, 4> kVoid = {"br", "hr", "img", "col"};
 // Attributes any kept element may have (presentation only: no id, no event).
 constexpr std::array<std::string_view, 18> kAttributes = {
     "align", "alt",     "bgcolor", "border", "cellpadding", "cellspacing",
@@ -177,10 +177,12 @@ class Writer {
   std::string safe_css(const std::string& css) {
     const std::string lowered = lower_ascii(css);
     // No '<' at all: a style element ends at the first "</style", and CSS
-    // needs none.
-    if (css.find('<') != std::string::npos) return {};
+    // needs none. No '\\' either: CSS escapes would hide "url(" or
+    // "@import" from the checks below (the CSP blocks what they fetch,
+    // but the remote images would go uncounted).
+    if (css.find_first_of("<\\") != std::string::npos) return {};
     for (const char* bad : {"expression", "javascript:", "vbscript:", "behavior", "-moz-binding",
-                            "@import", "@charset", "@font-face"}) {
+                            "@import", "@charset", "@font-face", "image-set", "image("}) {
       if (lowered.find(bad) != std::string::npos) return {};
     }
     std::string out;

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 
 #include "channels/email/mail_html.h"
@@ -26,9 +28,13 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kAgentFileBytes = 5u << 20;   // one file of the agent's
-constexpr std::size_t kReplyFileBytes = 10u << 20;  // all the files of one reply
+constexpr std::size_t kAgentFileBytes = 5u << 20;  // one file of the agent's
+// All the files of one reply: 7 MB, 9.5 MB once in base64 — under the
+// 10 MB most mail servers take (Postfix's message_size_limit).
+constexpr std::size_t kReplyFileBytes = 7u << 20;
 constexpr std::size_t kReplyFiles = 5;
+constexpr std::size_t kFilesPerInteraction = 50;
+constexpr std::size_t kInlinedBytes = 10u << 20;  // a mail's own images in its page
 
 // The interaction's "attachment" events, each with its id checked (hex:
 // it makes a path).
@@ -90,26 +96,38 @@ HttpResponse mail_html(ApiContext& api, const Call& call) {
     options.remote_images = remote;
     // The mail's own images (cid:), as data: the frame, sandboxed, has no
     // session to fetch them with.
+    // Each image read and encoded once; 10 MB of them in the page at most
+    // (a mail naming one image a thousand times does not make a gigabyte).
+    std::map<std::string, std::string, std::less<>> encoded_images;
+    std::size_t inlined = 0;
     options.inline_image = [&](std::string_view content_id) -> std::string {
-      for (const json::object& f : files) {
-        if (json_body::string_or(f, "cid", "") != content_id) continue;
-        const std::string type = json_body::string_or(f, "type", "");
-        if (type != "image/png" && type != "image/jpeg") return {};
-        std::ifstream image(
-            channels::attachment_path(dir, call.id, json_body::string_or(f, "id", "")),
-            std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(image)),
-                                std::istreambuf_iterator<char>());
-        if (bytes.empty()) return {};
-        std::string encoded(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL),
-                            '\0');
-        sodium_bin2base64(encoded.data(), encoded.size(),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                          sodium_base64_VARIANT_ORIGINAL);
-        encoded.resize(std::strlen(encoded.c_str()));
-        return "data:" + type + ";base64," + encoded;
+      auto found = encoded_images.find(content_id);
+      if (found == encoded_images.end()) {
+        std::string data_url;
+        for (const json::object& f : files) {
+          if (json_body::string_or(f, "cid", "") != content_id) continue;
+          const std::string type = json_body::string_or(f, "type", "");
+          if (type != "image/png" && type != "image/jpeg") break;
+          std::ifstream image(
+              channels::attachment_path(dir, call.id, json_body::string_or(f, "id", "")),
+              std::ios::binary);
+          const std::string bytes((std::istreambuf_iterator<char>(image)),
+                                  std::istreambuf_iterator<char>());
+          if (bytes.empty()) break;
+          std::string encoded(
+              sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+          sodium_bin2base64(encoded.data(), encoded.size(),
+                            reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                            sodium_base64_VARIANT_ORIGINAL);
+          encoded.resize(std::strlen(encoded.c_str()));
+          data_url = "data:" + type + ";base64," + encoded;
+          break;
+        }
+        found = encoded_images.emplace(std::string(content_id), std::move(data_url)).first;
       }
-      return {};
+      if (found->second.size() > kInlinedBytes - std::min(inlined, kInlinedBytes)) return {};
+      inlined += found->second.size();
+      return found->second;
     };
     HttpResponse response;
     response.content_type = "text/html; charset=utf-8";
@@ -142,8 +160,16 @@ HttpResponse agent_attach(ApiContext& api, const Call& call) {
     return error_response(413, "payload_too_large", "5 MB at most", "file");
   const auto type = channels::attachment_type(bytes);
   if (!type) return from_error(invalid_argument("PDF, JPEG or PNG only", "file"));
+  // A conversation's files are bounded (the disk), and each one's name
+  // ends as what it is ("devis.exe" holding a PDF reaches the citizen as
+  // "devis.exe.pdf").
+  if (attachments_of(*record).size() >= kFilesPerInteraction)
+    return from_error(failed_precondition("50 files in this conversation already", "file"));
   std::string name = channels::clean_file_name(call.request.query_param("name").value_or(""));
-  if (name == "fichier") name += std::string(".") + type->extension;
+  const std::string lowered = lower_ascii(name);
+  const std::string extension = std::string(".") + type->extension;
+  if (!lowered.ends_with(extension) && !(extension == ".jpg" && lowered.ends_with(".jpeg")))
+    name += extension;
   const std::string id = random_hex(8);
   if (Status kept = channels::keep_file(
           channels::attachment_path(api.options.data_dir + "/attachments", call.id, id), bytes);
@@ -211,13 +237,19 @@ Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint6
       return json_body::string_or(a, "id", "") == wanted;
     });
     if (found == kept.end()) return not_found("no such file in this interaction", "files");
-    const json::value* size = found->if_contains("size");
-    total += size && size->is_int64() ? static_cast<std::size_t>(size->as_int64()) : 0;
-    if (total > kReplyFileBytes) return invalid_argument("10 MB of files at most", "files");
-    files.push_back(
-        {json_body::string_or(*found, "name", "fichier"),
-         json_body::string_or(*found, "type", "application/octet-stream"),
-         channels::attachment_path(api.options.data_dir + "/attachments", interaction, wanted)});
+    const std::string path =
+        channels::attachment_path(api.options.data_dir + "/attachments", interaction, wanted);
+    // Checked here, before the message is kept: a reply goes with its
+    // files or not at all.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec || size == 0)
+      return failed_precondition("the file is gone: " + json_body::string_or(*found, "name", ""),
+                                 "files");
+    total += size;
+    if (total > kReplyFileBytes) return invalid_argument("7 MB of files at most", "files");
+    files.push_back({json_body::string_or(*found, "name", "fichier"),
+                     json_body::string_or(*found, "type", "application/octet-stream"), path});
   }
   return files;
 }
@@ -225,8 +257,16 @@ Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint6
 Status copy_attachments(ApiContext& api, std::uint64_t from, std::uint64_t to) {
   auto record = api.center.interaction(from);
   if (!record) return record.error();
+  auto target = api.center.interaction(to);
+  if (!target) return target.error();
+  // Each copied once, a retry after a failure copying the rest.
+  std::set<std::string> copied;
+  for (const json::object& a : attachments_of(*target))
+    copied.insert(json_body::string_or(a, "copied_from", ""));
   const std::string dir = api.options.data_dir + "/attachments";
   for (json::object a : attachments_of(*record)) {
+    const std::string source = std::to_string(from) + ":" + json_body::string_or(a, "id", "");
+    if (copied.count(source)) continue;
     std::ifstream in(channels::attachment_path(dir, from, json_body::string_or(a, "id", "")),
                      std::ios::binary);
     if (!in) continue;  // gone: nothing to copy
@@ -235,6 +275,7 @@ Status copy_attachments(ApiContext& api, std::uint64_t from, std::uint64_t to) {
     if (Status kept = channels::keep_file(channels::attachment_path(dir, to, id), bytes); !kept)
       return kept;
     a["id"] = id;
+    a["copied_from"] = source;
     if (Status noted = api.center.note_durably(to, "attachment", json::serialize(a)); !noted)
       return noted;
   }

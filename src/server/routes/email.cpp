@@ -211,20 +211,47 @@ HttpResponse join_thread(ApiContext& api, const Call& call) {
   return api.channels.with("email", [&](channels::Channel* channel) {
     auto* email = dynamic_cast<EmailChannel*>(channel);
     if (!email) return error_response(409, "failed_precondition", "email is off", "path");
-    auto joined = email->join_claimed_thread(call.id);
+    auto joined = email->join_claimed_thread(call.id);  // joined already: the same answer
     if (!joined) return from_error(joined.error());
-    if (Status copied = copy_attachments(api, call.id, *joined); !copied)
-      return from_error(copied.error());
-    const std::string by = std::to_string(call.me());
-    (void)api.center.note_durably(
-        *joined, "thread_joined",
-        "{\"interaction_id\":" + std::to_string(call.id) + ",\"agent_id\":" + by + "}");
-    if (Status noted = api.center.note_durably(
-            call.id, "joined_thread",
-            "{\"thread_id\":" + std::to_string(*joined) + ",\"agent_id\":" + by + "}");
-        !noted)
-      return from_error(noted.error());
-    return json_response(200, "{\"thread_id\":" + std::to_string(*joined) + "}");
+    // What follows is done again by a retry until its last step is kept:
+    // the files (each copied once), then each side's timeline.
+    auto record = api.center.interaction(call.id);
+    if (!record) return from_error(record.error());
+    const bool noted =
+        std::any_of(record->timeline.begin(), record->timeline.end(),
+                    [](const store::InteractionEvent& e) { return e.type == "joined_thread"; });
+    if (!noted) {
+      if (Status copied = copy_attachments(api, call.id, *joined); !copied)
+        return from_error(copied.error());
+      if (Status s = api.center.note_durably(
+              *joined, "thread_joined",
+              json::serialize(json::object{{"interaction_id", call.id}, {"agent_id", call.me()}}));
+          !s)
+        return from_error(s.error());
+      if (Status s = api.center.note_durably(
+              call.id, "joined_thread",
+              json::serialize(json::object{{"thread_id", *joined}, {"agent_id", call.me()}}));
+          !s)
+        return from_error(s.error());
+    }
+    return json_response(200, json::serialize(json::object{{"thread_id", *joined}}));
+  });
+}
+
+// GET /api/v1/interactions/{id}/join-thread: the request a mail claims, for
+// the agent to check before joining it — whose it is and what about.
+HttpResponse claimed_thread(ApiContext& api, const Call& call) {
+  if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
+  return api.channels.with("email", [&](channels::Channel* channel) {
+    auto* email = dynamic_cast<EmailChannel*>(channel);
+    if (!email) return error_response(409, "failed_precondition", "email is off", "path");
+    auto claimed = email->claimed_thread(call.id);
+    if (!claimed) return from_error(claimed.error());
+    return json_response(200, json::serialize(json::object{{"thread_id", claimed->interaction},
+                                                           {"name", claimed->name},
+                                                           {"address", claimed->address},
+                                                           {"subject", claimed->subject},
+                                                           {"joined", claimed->joined}}));
   });
 }
 
@@ -249,6 +276,7 @@ std::vector<Route> email() {
       {"PUT", "/api/v1/mailboxes/{id}", Access::kAdmin, replace_mailbox},
       {"DELETE", "/api/v1/mailboxes/{id}", Access::kAdmin, remove_mailbox},
       {"GET", "/api/v1/stats/email", Access::kManager, email_stats},
+      {"GET", "/api/v1/interactions/{id}/join-thread", Access::kSignedIn, claimed_thread},
       {"POST", "/api/v1/interactions/{id}/join-thread", Access::kSignedIn, join_thread},
   };
 }

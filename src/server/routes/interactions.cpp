@@ -235,11 +235,27 @@ HttpResponse post_message(ApiContext& api, const Call& call) {
   // Stored whatever becomes of it: its delivery goes to the timeline. A
   // call's or a task's messages are the agents' own notes, delivered to nobody.
   if (routing::is_written(message->channel)) {
+    json::array sent_files;
+    for (const channels::ReplyFile& f : *files)
+      sent_files.emplace_back(f.name);
     Status s = api.channels.deliver(message->channel,
                                     {call.id, call.me(), message->text, std::move(*files)});
-    if (!s)
+    if (!s) {
       log::warning("reply not delivered", "\"interaction\":" + std::to_string(call.id) +
                                               ",\"error\":" + json_quote(s.to_string()));
+      api.center.note(
+          call.id, "delivery",
+          json::serialize(json::object{
+              {"agent_id", call.me()}, {"status", "failed"}, {"detail", s.error().message}}));
+      // A mail not even queued: the agent keeps the reply to send again.
+      if (message->channel == routing::Channel::kEmail)
+        return error_response(409, "failed_precondition",
+                              "kept in the history, not sent: " + s.error().message, "files");
+    } else if (!sent_files.empty()) {
+      api.center.note(
+          call.id, "files_sent",
+          json::serialize(json::object{{"agent_id", call.me()}, {"files", std::move(sent_files)}}));
+    }
   }
   return json_response(201, message_json(*message));
 }

@@ -89,7 +89,7 @@ bool holds_interaction(ApiContext& api, const Call& call);
 HttpResponse file_response(const std::string& path, const std::string& type,
                            const std::string& name);
 // The files of interaction `interaction` its timeline names by `ids`, to go
-// with a reply (email only; 5 at most, 10 MB in all).
+// with a reply (email only; 5 at most, 7 MB in all), each checked present.
 Result<std::vector<channels::ReplyFile>> reply_files(ApiContext& api, std::uint64_t interaction,
                                                      const std::vector<std::string>& ids);
 // Interaction `from`'s files (its "attachment" events) copied to `to`:

@@ -63,6 +63,9 @@ struct Thread {
   std::uint64_t claims = 0;
   // Other addresses an agent confirmed as this citizen's: their mails join.
   std::vector<std::string> joined;
+  // This mail's conversation joined another's (an agent's word): mails
+  // answering it go there.
+  std::uint64_t joined_to = 0;
   bool from(const std::string& sender) const;
   std::string json() const;
   static std::optional<Thread> parse(std::string_view json);
@@ -120,6 +123,9 @@ class EmailChannel::Impl {
   void reload_mailboxes();
   Status deliver(const channels::Reply& reply);
   Result<std::uint64_t> join_claimed_thread(std::uint64_t interaction);
+  Result<EmailChannel::ClaimedThread> claimed_thread(std::uint64_t interaction);
+  Result<detail::Thread> thread(std::uint64_t interaction);  // its "thread:" entry
+  std::uint64_t followed(std::uint64_t interaction);         // through joined_to
   std::string metrics() const;
   std::string stats_json() const;
   ConnectionTest test_connection(const std::string& body_json, std::uint64_t id);

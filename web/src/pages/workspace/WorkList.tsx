@@ -581,6 +581,10 @@ function timelineLabel(e: TimelineEvent, t: (key: TextKey) => string): string {
   if (e.type === "delivery" && e.data.status === "failed") {
     return `${t("event.delivery_failed")}${e.data.detail ? ` : ${String(e.data.detail)}` : ""}`;
   }
+  // The files an email reply carried, by name.
+  if (e.type === "files_sent" && Array.isArray(e.data.files)) {
+    return `${t("event.files_sent")} : ${(e.data.files as unknown[]).map(String).join(", ")}`;
+  }
   const key = `event.${e.type}` as TextKey;
   const said = t(key);
   return said ?? t("event.unknown");
