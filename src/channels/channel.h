@@ -59,8 +59,9 @@ struct Arrival {
   std::map<std::string, std::string> attributes;
   // Stored, not routed until Host::route (the chat's bot answers first).
   bool hold = false;
-  // The answer's deadline the channel announces to the citizen (an email's
-  // acknowledgement): routed by it rather than by the queue's service level.
+  // The answer's deadline the channel gives the request (an email's: its
+  // queue's working days, the date its acknowledgement announces when the
+  // mailbox sends one): routed by it rather than by the queue's service level.
   std::optional<Time> answer_due;
 };
 

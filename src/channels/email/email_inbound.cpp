@@ -537,7 +537,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
       if (written) {
         interaction = thread;
         is_new = false;
-        reader.made[where] = {thread, true, {}};
+        reader.made[where] = {thread, true, {}, {}};
         joined_.fetch_add(1, std::memory_order_relaxed);
       } else if (written.error().code != ErrorCode::kFailedPrecondition) {
         return written.error();
@@ -546,8 +546,9 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     }
   }
   std::vector<std::string> refused;
-  // One date for the routing and the acknowledgement.
-  const detail::AnswerDeadline deadline = answer_deadline(config.queue_id, host_.now());
+  // One date for the routing and the acknowledgement (a retry keeps the
+  // first one's).
+  detail::AnswerDeadline deadline = answer_deadline(config.queue_id, host_.now());
   if (is_new) {
     if (made_before == reader.made.end() && !reader.recovered) {
       // The mail being read when a crash came may have made its interaction:
@@ -558,11 +559,16 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
         for (const channels::OpenInteraction& o : *open) {
           auto mail_attribute = o.attributes.find("mail");
           if (mail_attribute != o.attributes.end() && mail_attribute->second == where)
-            reader.made[where] = {o.id, !o.phase.empty(), {}};
+            reader.made[where] = {o.id, !o.phase.empty(), {}, {}};
         }
       }
     }
     Reader::Made& made = reader.made[where];
+    if (made.deadline) {
+      deadline = *made.deadline;
+    } else {
+      made.deadline = deadline;
+    }
     if (!made.interaction) {
       // Held until its text and files are kept, then routed: the agent it is
       // offered to reads it whole, and a queue that ends it keeps it.

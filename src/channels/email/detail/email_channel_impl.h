@@ -158,6 +158,7 @@ class EmailChannel::Impl {
       std::uint64_t interaction = 0;
       bool kept = false;                 // its text and files are in it
       std::vector<std::string> refused;  // the files it could not keep, for the acknowledgement
+      std::optional<detail::AnswerDeadline> deadline;  // the one its interaction was given
     };
     std::map<std::string, Made> made;
   };
