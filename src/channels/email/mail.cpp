@@ -70,36 +70,46 @@ void windows_1252_controls(std::string& text) {
   text = std::move(out);
 }
 
+// The length of the UTF-8 sequence starting at `i`, 0 when it is not one.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  const std::size_t width = c < 0x80           ? 1
+                            : (c >> 5) == 0x6  ? 2
+                            : (c >> 4) == 0xE  ? 3
+                            : (c >> 3) == 0x1E ? 4
+                                               : 0;
+  if (width == 0 || i + width > text.size() || (width == 2 && c < 0xC2)) return 0;
+  for (std::size_t k = 1; k < width; ++k)
+    if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
+  return width;
+}
+
 bool valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const std::size_t width = c < 0x80           ? 1
-                              : (c >> 5) == 0x6  ? 2
-                              : (c >> 4) == 0xE  ? 3
-                              : (c >> 3) == 0x1E ? 4
-                                                 : 0;
-    if (width == 0 || i + width > text.size() || (width == 2 && c < 0xC2)) return false;
-    for (std::size_t k = 1; k < width; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    const std::size_t width = utf8_sequence(text, i);
+    if (width == 0) return false;
     i += width;
   }
   return true;
 }
 
 // Text GMime could not convert (no charset, or one it does not know): its
-// bytes read as Windows-1252, what such mail almost always is. Everything
-// Guichet keeps is UTF-8.
+// UTF-8 kept, each byte that is not read as Windows-1252, what such mail
+// almost always is (a whole Latin-1 text rarely holds a valid UTF-8 pair).
+// Everything Guichet keeps is UTF-8.
 void make_utf8(std::string& text) {
   if (valid_utf8(text)) return;
   std::string out;
   out.reserve(text.size() * 2);
-  for (unsigned char c : text) {
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t width = utf8_sequence(text, i)) {
+      out.append(text, i, width);
+      i += width;
+      continue;
     }
+    const unsigned char c = static_cast<unsigned char>(text[i++]);
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
   }
   text = std::move(out);
   windows_1252_controls(text);  // 0x80-0x9F, now C1 controls, as Windows-1252

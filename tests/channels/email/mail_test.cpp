@@ -20,6 +20,17 @@ TEST(ParseMail, TextWithoutACharsetIsMadeUtf8) {
   EXPECT_EQ(mail->from->name, "René");
 }
 
+// UTF-8 with one stray Latin-1 byte (a signature pasted from elsewhere):
+// the UTF-8 stays as written, only that byte is read as Windows-1252.
+TEST(ParseMail, OneStrayByteDoesNotTurnTheWholeTextIntoMojibake) {
+  auto mail = parse_mail(
+      "From: r@exemple.fr\r\nSubject: x\r\n"
+      "Content-Type: text/plain; charset=unknown-8bit\r\n\r\n"
+      "Déjà envoyé, merci. Ren\xE9 \x93R\x94\r\n");
+  ASSERT_TRUE(mail);
+  EXPECT_EQ(mail->text, "Déjà envoyé, merci. René “R”\n");
+}
+
 TEST(ParseMail, OutlooksWindows1252LabelledLatin1IsReadAsBrowsersReadIt) {
   auto mail = parse_mail(
       "From: =?iso-8859-1?Q?=93Ren=E9=94?= <r@exemple.fr>\r\n"
