@@ -382,8 +382,12 @@ Result<std::vector<MessageInfo>> ImapClient::messages(std::uint32_t first, std::
   for (std::uint64_t from = from_first; from <= through; from += kSlice) {
     if (stop) break;
     const std::uint64_t to = std::min<std::uint64_t>(through, from + kSlice - 1);
+    // By position, the last slice runs to the folder's end ("*"): a mail
+    // come since the count is listed too (kept if in the range).
+    const bool last_slice = by_position && to == through;
     const std::string command = std::string(by_position ? "FETCH " : "UID FETCH ") +
-                                std::to_string(from) + ":" + std::to_string(to) +
+                                std::to_string(from) + ":" +
+                                (last_slice ? std::string("*") : std::to_string(to)) +
                                 " (UID RFC822.SIZE FLAGS)";
     auto lines = impl_->run(impl_->place->server + impl_->place->folder, command.c_str(),
                             std::size_t{1} << 20);
