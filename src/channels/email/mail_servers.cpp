@@ -42,6 +42,66 @@ struct Where {
   std::string name;    // decoded ("Courrier entrant"), for our own commands
 };
 
+}  // namespace
+
+std::optional<std::string> imap_folder_name(std::string_view utf8) {
+  // The code points, as UTF-16 units.
+  std::vector<std::uint16_t> units;
+  std::string out;
+  static constexpr char kBase64[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+  auto flush = [&] {
+    if (units.empty()) return;
+    out += '&';
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (std::uint16_t u : units) {
+      bits = (bits << 16) | u;
+      count += 16;
+      while (count >= 6) {
+        count -= 6;
+        out += kBase64[(bits >> count) & 0x3F];
+      }
+      bits &= (1u << count) - 1;
+    }
+    if (count > 0) out += kBase64[(bits << (6 - count)) & 0x3F];
+    out += '-';
+    units.clear();
+  };
+  for (std::size_t i = 0; i < utf8.size();) {
+    const unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      flush();
+      out += c == '&' ? std::string("&-") : std::string(1, static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const int width = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    if (width == 0 || i + width > utf8.size()) return std::nullopt;
+    std::uint32_t point = c & (0x7F >> width);
+    for (int k = 1; k < width; ++k) {
+      const unsigned char next = static_cast<unsigned char>(utf8[i + k]);
+      if ((next >> 6) != 0x2) return std::nullopt;
+      point = (point << 6) | (next & 0x3F);
+    }
+    if ((width == 3 && point < 0x800) || (width == 4 && (point < 0x10000 || point > 0x10FFFF)) ||
+        (point >= 0xD800 && point <= 0xDFFF))
+      return std::nullopt;
+    if (point >= 0x10000) {
+      point -= 0x10000;
+      units.push_back(static_cast<std::uint16_t>(0xD800 + (point >> 10)));
+      units.push_back(static_cast<std::uint16_t>(0xDC00 + (point & 0x3FF)));
+    } else {
+      units.push_back(static_cast<std::uint16_t>(point));
+    }
+    i += width;
+  }
+  flush();
+  return out;
+}
+
+namespace {
+
 Result<Where> where(const std::string& url, bool imap) {
   const auto scheme_end = url.find("://");
   const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
@@ -80,6 +140,22 @@ Result<Where> where(const std::string& url, bool imap) {
   if (std::any_of(w.name.begin(), w.name.end(),
                   [](unsigned char c) { return c < 0x20 || c == 0x7F || c == '"' || c == '\\'; }))
     return invalid_argument("no quotes, backslashes nor control characters in a folder", "url");
+  // As the server names it ("Réclamations" → "R&AOk-clamations"), and so
+  // in the URL curl sends.
+  auto named = imap_folder_name(w.name);
+  if (!named) return invalid_argument("a folder's name in UTF-8", "url");
+  w.name = std::move(*named);
+  w.folder.clear();
+  for (unsigned char c : w.name) {
+    if (std::isalnum(c) || std::strchr("-._~&,/+", c)) {
+      w.folder += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      w.folder += '%';
+      w.folder += kHex[c >> 4];
+      w.folder += kHex[c & 0xF];
+    }
+  }
   return w;
 }
 
@@ -385,10 +461,9 @@ Result<std::vector<MessageInfo>> ImapClient::messages(std::uint32_t first, std::
     // By position, the last slice runs to the folder's end ("*"): a mail
     // come since the count is listed too (kept if in the range).
     const bool last_slice = by_position && to == through;
-    const std::string command = std::string(by_position ? "FETCH " : "UID FETCH ") +
-                                std::to_string(from) + ":" +
-                                (last_slice ? std::string("*") : std::to_string(to)) +
-                                " (UID RFC822.SIZE FLAGS)";
+    const std::string command =
+        std::string(by_position ? "FETCH " : "UID FETCH ") + std::to_string(from) + ":" +
+        (last_slice ? std::string("*") : std::to_string(to)) + " (UID RFC822.SIZE FLAGS)";
     auto lines = impl_->run(impl_->place->server + impl_->place->folder, command.c_str(),
                             std::size_t{1} << 20);
     if (!lines) return lines.error();

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,6 +110,9 @@ class SmtpClient {
 // What a server answers a sign-in, for the administration's connection
 // test: ok, or the error as above.
 Status try_imap(const ServerAccount& account);
+// A folder's name as IMAP writes it (RFC 3501's modified UTF-7:
+// "Réclamations" → "R&AOk-clamations"); none when `utf8` is not UTF-8.
+std::optional<std::string> imap_folder_name(std::string_view utf8);
 Status try_smtp(const ServerAccount& account);
 
 }  // namespace guichet::email

@@ -113,6 +113,16 @@ check(down.imap.ok === false && down.imap.field === "server", "an unreachable se
 const right = await api("admin", "POST", "/api/v1/mailboxes/test",
   { ...mailbox, imap_password: "secret", smtp_password: "secret" });
 check(right.imap.ok && right.smtp.ok, "the right passwords sign in to both");
+// A folder named in French: written as the administrator types it, reached
+// as IMAP names it (modified UTF-7).
+spawnSync("curl", ["-s", "--cacert", ports.ca, `imaps://127.0.0.1:${ports.imaps}/`, "-u", "accueil@mairie.test:secret",
+  "-X", "CREATE \"R&AOk-clamations\""]);
+const french = await api("admin", "POST", "/api/v1/mailboxes/test",
+  { ...mailbox, imap_url: `imaps://127.0.0.1:${ports.imaps}/R%C3%A9clamations`, imap_password: "secret", smtp_password: "secret" });
+const missing = await api("admin", "POST", "/api/v1/mailboxes/test",
+  { ...mailbox, imap_url: `imaps://127.0.0.1:${ports.imaps}/R%C3%A9clamation`, imap_password: "secret", smtp_password: "secret" });
+check(french.imap.ok && missing.imap.ok === false && missing.imap.field === "mailbox",
+  `a folder named "Réclamations" is found, a missing one named (${JSON.stringify(french.imap)} ${JSON.stringify(missing.imap)})`);
 const created = await api("admin", "POST", "/api/v1/mailboxes",
   { ...mailbox, imap_password: "secret", smtp_password: "secret" });
 check(created.imap_password_set && created.smtp_password_set && !("imap_password" in created) &&

@@ -1,6 +1,7 @@
 // Mails as citizens' clients and machines send them, read: charsets and
 // RFC 2047 words, threads, files, and what a machine sent.
 #include "channels/email/mail.h"
+#include "channels/email/mail_servers.h"
 
 #include <gtest/gtest.h>
 
@@ -204,6 +205,23 @@ TEST(Mail, TheReferenceInASubjectIsOursOnly) {
   EXPECT_FALSE(reference_in("[GU-0]"));
   EXPECT_FALSE(reference_in("[GU-99999999999999999999]")) << "no overflow";
   EXPECT_FALSE(reference_in("Votre demande"));
+}
+
+}  // namespace
+}  // namespace guichet::email
+
+namespace guichet::email {
+namespace {
+
+// A folder named in French reaches the server as IMAP names it (RFC 3501,
+// modified UTF-7), its example included.
+TEST(ImapFolderName, IsModifiedUtf7) {
+  EXPECT_EQ(imap_folder_name("INBOX"), "INBOX");
+  EXPECT_EQ(imap_folder_name("Réclamations"), "R&AOk-clamations");
+  EXPECT_EQ(imap_folder_name("Élus & citoyens"), "&AMk-lus &- citoyens");
+  EXPECT_EQ(imap_folder_name("~peter/mail/台北/日本語"), "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
+  EXPECT_EQ(imap_folder_name("Pièces 📎"), "Pi&AOg-ces &2D3czg-");
+  EXPECT_FALSE(imap_folder_name("caf\xE9"));  // Latin-1, not UTF-8
 }
 
 }  // namespace
