@@ -10,10 +10,10 @@ import { EditorOrAdd, ListPageHead, byName, useListPage } from "../../components
 import { FlowEditor } from "./ivr/FlowEditor";
 import { PREFIX } from "./ivr/flowProblems";
 import { RecordingsSection } from "./ivr/Recordings";
-import { useAdminT } from "./texts";
+import { useIvrT } from "./ivr/ivrTexts";
 
 export function IvrFlowsPage() {
-  const t = useAdminT();
+  const t = useIvrT();
   const [flows, setFlows] = useState<Schemas["IvrFlow"][] | null>(null);
   const [queues, setQueues] = useState<Queue[]>([]);
   const [calendars, setCalendars] = useState<Schemas["Calendar"][]>([]);

@@ -9,7 +9,8 @@ import { client, settle, type Queue, type Schemas } from "../../../api";
 import { FeedbackAlert, problemFromApi, type Feedback } from "../../../components/feedback";
 import { focusLater } from "../../../components/focus";
 import { FieldGroup, FormButtons, NameInput } from "../../../components/formFields";
-import { fill, useAdminT } from "../texts";
+import { fill } from "../texts";
+import { useIvrT } from "./ivrTexts";
 import {
   blankStep,
   bodyOf,
@@ -41,7 +42,7 @@ export function FlowEditor({
   onSaved: (saved: Schemas["IvrFlow"]) => void;
   onClose: () => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const [form, setForm] = useState<FlowForm>(() => formOf(flow));
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [busy, setBusy] = useState(false);

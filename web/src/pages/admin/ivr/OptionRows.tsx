@@ -3,7 +3,8 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { focusLater } from "../../../components/focus";
 import { RemoveRowButton } from "../../../components/formFields";
-import { fill, useAdminT } from "../texts";
+import { fill } from "../texts";
+import { useIvrT } from "./ivrTexts";
 import { KEYS, rowKey, type OptionRow, type StepForm } from "./flowForm";
 import { stepElement } from "./flowProblems";
 import { StepSelect } from "./StepSelect";
@@ -19,7 +20,7 @@ export function OptionRows({
   problemsAt: (field: string) => string[];
   onChange: (options: OptionRow[]) => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const rows = step.options;
   const free = KEYS.filter((k) => !rows.some((r) => r.digit === k));
   const addId = stepElement(step.key, "options");

@@ -1,7 +1,8 @@
 // The problems the server finds in a flow as it is typed, beside the
 // editor: a count announced politely, then each problem as a link to its
 // field.
-import { fill, useAdminT } from "../texts";
+import { fill } from "../texts";
+import { useIvrT } from "./ivrTexts";
 import { PREFIX, focusProblem, type Located } from "./flowProblems";
 
 export function ProblemList({
@@ -13,7 +14,7 @@ export function ProblemList({
   error: string | null;
   located: Located[];
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const summary = error
     ? `${t("ivr.checkFailed")} ${error}`
     : checking

@@ -19,7 +19,8 @@ import { NameInput } from "../../../components/formFields";
 import { deleteItem } from "../../../components/listPage";
 import { useBlobUrl } from "../../../hooks";
 import { formatDuration } from "../../../i18n";
-import { fill, useAdminT } from "../texts";
+import { fill } from "../texts";
+import { useIvrT } from "./ivrTexts";
 
 // A recording as the API gives it.
 type Recording = Schemas["Prompt"];
@@ -41,7 +42,7 @@ export function RecordingPlayer({
   recording: Recording;
   play?: boolean;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const audio = useBlobUrl("prompt", recording.id);
   const element = useRef<HTMLAudioElement>(null);
   const url = audio && "url" in audio ? audio.url : null;
@@ -81,7 +82,7 @@ export function RecordingPlayer({
 
 // "Écouter" until pressed, then the player (focused, playing) in its place.
 function ListenCell({ recording }: { recording: Recording }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const [listening, setListening] = useState(false);
   const holder = `${PREFIX}-${recording.id}-player`;
   if (listening) {
@@ -117,7 +118,7 @@ export function RecordingsSection({
   recordings: Recording[] | null;
   onChanged: () => Promise<void>;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const [feedback, setFeedback] = useState<Feedback>(null);
   const title = useRef<HTMLHeadingElement>(null);
 
@@ -170,7 +171,7 @@ export function RecordingsSection({
 // A name and a file, sent as is (the server checks it is audio). After an
 // upload, the form starts again, the focus on its name.
 function UploadForm({ onUploaded }: { onUploaded: () => Promise<void> }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const [name, setName] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [picker, setPicker] = useState(0); // a new file input after each upload

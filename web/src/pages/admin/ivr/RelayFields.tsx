@@ -3,7 +3,7 @@
 // service's website), the numbers it calls from, the step its calls start at.
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { FieldGroup } from "../../../components/formFields";
-import { useAdminT } from "../texts";
+import { useIvrT } from "./ivrTexts";
 import type { RelayForm, StepRef } from "./flowForm";
 import { PREFIX, errorState } from "./flowProblems";
 import { StepSelect } from "./StepSelect";
@@ -19,7 +19,7 @@ export function RelayFields({
   errorsAt: (field: string) => string[];
   onChange: (patch: Partial<RelayForm>) => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   return (
     <FieldGroup legend={t("ivr.relay")} hint={t("ivr.relayHint")}>
       <div className="guichet-grid">

@@ -5,7 +5,7 @@ import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import type { Schemas } from "../../../api";
 import { IdSelect } from "../../../components/formFields";
 import { RecordingPlayer, recordingLabel } from "./Recordings";
-import { useAdminT } from "../texts";
+import { useIvrT } from "./ivrTexts";
 import type { StepForm } from "./flowForm";
 import { errorState, stepElement } from "./flowProblems";
 import { StepTextInput } from "./StepTextInput";
@@ -21,7 +21,7 @@ export function SaidFields({
   problemsAt: (field: string) => string[];
   onChange: (patch: Partial<StepForm>) => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const idOf = (field: string) => stepElement(step.key, field);
   const optional = step.type === "hangup";
   const chosen = recordings.find((r) => String(r.id) === step.audio_id);

@@ -9,7 +9,8 @@ import { Select } from "@codegouvfr/react-dsfr/Select";
 import type { Queue, Schemas } from "../../../api";
 import { IdSelect } from "../../../components/formFields";
 import { channelLabel } from "../queues/queueSettings";
-import { fill, useAdminT, type AdminKey } from "../texts";
+import { fill } from "../texts";
+import { useIvrT, type IvrKey } from "./ivrTexts";
 import {
   FIELDS,
   KEYS,
@@ -54,15 +55,15 @@ export function StepEditor({
   onMove: (by: -1 | 1) => void;
   onRemove: () => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const idOf = (field: string) => stepElement(step.key, field);
   const name = `${fill(t("ivr.step"), { n: index + 1 })} : ${step.id.trim() || "—"}`;
   const errorOf = (field: string) => errorState(problemsAt(field));
 
   const textInput = (
     field: TextField,
-    label: AdminKey,
-    hint: AdminKey | null,
+    label: IvrKey,
+    hint: IvrKey | null,
     area: boolean,
   ) => (
     <StepTextInput
@@ -79,8 +80,8 @@ export function StepEditor({
 
   const numberInput = (
     field: NumberField,
-    label: AdminKey,
-    hint: AdminKey,
+    label: IvrKey,
+    hint: IvrKey,
     range: { min: number; max: number },
   ) => (
     <Input
@@ -104,8 +105,8 @@ export function StepEditor({
 
   const stepSelect = (
     field: RefField,
-    label: AdminKey,
-    hint: AdminKey | null,
+    label: IvrKey,
+    hint: IvrKey | null,
     optional: boolean,
   ) => (
     <StepSelect
@@ -123,7 +124,7 @@ export function StepEditor({
 
   // Voice queues for calls; any queue for voicemails (a message is written
   // work: a task or callback queue). The current choice stays listed.
-  const queueSelect = (label: AdminKey, hint: AdminKey, voiceOnly: boolean) => {
+  const queueSelect = (label: IvrKey, hint: IvrKey, voiceOnly: boolean) => {
     const listed = queues.filter(
       (q) => !voiceOnly || q.channel === "voice" || String(q.id) === step.queue_id,
     );

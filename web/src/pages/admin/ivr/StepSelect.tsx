@@ -1,6 +1,6 @@
 // A link from a step to another: the steps listed by id and type.
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useAdminT } from "../texts";
+import { useIvrT } from "./ivrTexts";
 import type { StepRef } from "./flowForm";
 import { errorState } from "./flowProblems";
 
@@ -23,7 +23,7 @@ export function StepSelect({
   errors: string[];
   onChange: (ref: StepRef) => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   return (
     <Select
       label={label}

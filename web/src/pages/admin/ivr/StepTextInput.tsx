@@ -1,7 +1,7 @@
 // A text a step holds: what it says or says on a wrong key (a text area),
 // or the name of what it collects (a line).
 import { Input } from "@codegouvfr/react-dsfr/Input";
-import { useAdminT, type AdminKey } from "../texts";
+import { useIvrT, type IvrKey } from "./ivrTexts";
 import type { StepForm, TextField } from "./flowForm";
 import { errorState, stepElement } from "./flowProblems";
 
@@ -16,13 +16,13 @@ export function StepTextInput({
 }: {
   step: StepForm;
   field: TextField;
-  label: AdminKey;
-  hint: AdminKey | null;
+  label: IvrKey;
+  hint: IvrKey | null;
   area: boolean;
   errors: string[];
   onChange: (patch: Partial<StepForm>) => void;
 }) {
-  const t = useAdminT();
+  const t = useIvrT();
   const id = stepElement(step.key, field);
   return area ? (
     <Input

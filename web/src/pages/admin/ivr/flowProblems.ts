@@ -3,7 +3,8 @@
 // and the props that mark a field in error.
 import { sayMessage } from "../../../errors";
 import { currentLang } from "../../../i18n";
-import { fill, type AdminKey, type AdminT } from "../texts";
+import { fill } from "../texts";
+import { type IvrKey, type IvrT } from "./ivrTexts";
 import type { FlowForm, FlowProblem } from "./flowForm";
 
 export const PREFIX = "ivr-editor";
@@ -18,8 +19,8 @@ export interface Located {
 export const stepElement = (key: number, field?: string) =>
   field ? `ivr-step-${key}-${field}` : `ivr-step-${key}`;
 
-function fieldLabelOf(field: string, t: AdminT): string | null {
-  const labels: Record<string, AdminKey> = {
+function fieldLabelOf(field: string, t: IvrT): string | null {
+  const labels: Record<string, IvrKey> = {
     name: "common.name",
     number: "ivr.number",
     relay: "ivr.relay",
@@ -58,7 +59,7 @@ function fieldLabelOf(field: string, t: AdminT): string | null {
 // Finds the step and the field a problem names. The check names the step by
 // its id; a refused save may name it by its place only ("steps[0].next"), or
 // in its message ("step 'menu': …").
-export function locate(problem: FlowProblem, form: FlowForm, t: AdminT): Located {
+export function locate(problem: FlowProblem, form: FlowForm, t: IvrT): Located {
   let index = -1;
   let field = problem.field;
   const place = /^steps\[(\d+)\](?:\.(.+))?$/.exec(field);
