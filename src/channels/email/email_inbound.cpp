@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 
 #include "channels/email/detail/email_channel_impl.h"
 #include "channels/email/mail_html.h"
 #include "channels/files.h"
+#include "core/json_body.h"
 #include "core/json_format.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -248,12 +250,25 @@ Status EmailChannel::Impl::quarantine(Reader& reader, const std::string& where,
   char at[24];
   std::snprintf(at, sizeof at, "%013" PRId64, to_ms(now));
   entries.push_back({"quarantine:" + std::string(at) + ":" + where, json::serialize(what)});
-  // The newest 1,000 are kept (their files stay): a mail bomb does not
-  // fill the store, nor slow the figures that list them.
+  // The newest 1,000 are kept, and their files: a mail bomb fills neither
+  // the store nor the disk, nor slows the figures that list them. (An
+  // older file goes first: a write that then fails leaves an entry
+  // without its file, never a file without its entry.)
   if (quarantined_.fetch_add(1, std::memory_order_relaxed) % 100 == 99) {
     if (auto all = host_.kept_from("email", "quarantine:"); all && all->size() > 1000) {
-      for (std::size_t i = 0; i + 1000 < all->size(); ++i)
+      for (std::size_t i = 0; i + 1000 < all->size(); ++i) {
+        boost::system::error_code ec;
+        const json::value old = json::parse((*all)[i].value, ec);
+        if (!ec && old.is_object()) {
+          const std::string old_file = json_body::string_or(old.as_object(), "file", "");
+          if (!old_file.empty() && old_file.find('/') == std::string::npos &&
+              !options_.quarantine_dir.empty()) {
+            std::error_code removed;
+            std::filesystem::remove(options_.quarantine_dir + "/" + old_file, removed);
+          }
+        }
         entries.push_back({(*all)[i].key, ""});
+      }
     }
   }
   {
