@@ -53,6 +53,12 @@ void check_tag(std::string_view html, std::size_t& at) {
         !starts_with_any(value, {"data:image/png;", "data:image/jpeg;", "data:image/gif;"}) &&
         !(remote && starts_with_any(compact(value), {"http:", "https:"})))
       std::abort();
+    // Inline styles as the style element's: no escape, no fetch unless asked.
+    if (attribute == "style" && (value.find('\\') != std::string_view::npos ||
+                                 value.find("@import") != std::string_view::npos ||
+                                 value.find("expression") != std::string_view::npos ||
+                                 (!remote && value.find("url('http") != std::string_view::npos)))
+      std::abort();
     if (attribute == "href" &&
         !starts_with_any(compact(value), {"http:", "https:", "mailto:", "tel:"}))
       std::abort();

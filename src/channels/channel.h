@@ -81,6 +81,7 @@ struct OpenInteraction {
   std::uint64_t id = 0;
   std::string phase;  // "waiting", "offered", "active", "wrapup"; empty: not routed
   std::map<std::string, std::string> attributes;
+  std::optional<Time> answer_due;  // Arrival::answer_due, as it was given
 };
 
 // An agent's reply to deliver to the citizen (written channels), and what

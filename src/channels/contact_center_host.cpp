@@ -191,6 +191,7 @@ Result<std::vector<OpenInteraction>> ContactCenterHost::open_interactions(
       OpenInteraction open;
       open.id = view.stored.id;
       if (view.phase) open.phase = routing::to_string(*view.phase);
+      open.answer_due = view.stored.answer_due;
       const json::value attributes = parsed(view.stored.attributes_json);
       if (attributes.is_object()) {
         for (const auto& [key, value] : attributes.as_object()) {

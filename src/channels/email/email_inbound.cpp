@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
@@ -261,8 +262,12 @@ Status EmailChannel::Impl::quarantine(Reader& reader, const std::string& where,
         const json::value old = json::parse((*all)[i].value, ec);
         if (!ec && old.is_object()) {
           const std::string old_file = json_body::string_or(old.as_object(), "file", "");
-          if (!old_file.empty() && old_file.find('/') == std::string::npos &&
-              !options_.quarantine_dir.empty()) {
+          // Only a name this channel writes ("1-412-7.eml"): never a path.
+          const bool ours = old_file.size() > 4 && old_file.ends_with(".eml") &&
+                            std::all_of(old_file.begin(), old_file.end() - 4, [](unsigned char c) {
+                              return std::isalnum(c) || c == '-';
+                            });
+          if (ours && !options_.quarantine_dir.empty()) {
             std::error_code removed;
             std::filesystem::remove(options_.quarantine_dir + "/" + old_file, removed);
           }
@@ -508,6 +513,10 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
       kept_thread = Thread::parse(*kept);
   }
   const bool same_sender = kept_thread && kept_thread->from(citizen.address);
+  // Another sender quoting a request of this mailbox's: the agent may join
+  // it there. Another mailbox's (another service's): never named to them.
+  const std::uint64_t claims =
+      thread && !same_sender && kept_thread && kept_thread->mailbox == config.id ? thread : 0;
   if (mail.automatic != Automatic::kNone) {
     // Never answered; shown in its conversation when it has one.
     automatic_.fetch_add(1, std::memory_order_relaxed);
@@ -543,22 +552,22 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
   const auto made_before = reader.made.find(where);
   std::uint64_t interaction = 0;
   bool is_new = true;
-  if (same_sender) {
-    if (made_before != reader.made.end() && made_before->second.interaction == thread) {
+  // A retry trusts what the first try did: the thread the mail names may
+  // have been joined elsewhere meanwhile.
+  if (made_before != reader.made.end() && made_before->second.joined) {
+    interaction = made_before->second.interaction;
+    is_new = false;
+  } else if (same_sender && made_before == reader.made.end()) {
+    auto written = host_.receive(thread, shown);
+    if (written) {
       interaction = thread;
       is_new = false;
-    } else if (made_before == reader.made.end()) {
-      auto written = host_.receive(thread, shown);
-      if (written) {
-        interaction = thread;
-        is_new = false;
-        reader.made[where] = {thread, true, {}, {}};
-        joined_.fetch_add(1, std::memory_order_relaxed);
-      } else if (written.error().code != ErrorCode::kFailedPrecondition) {
-        return written.error();
-      }
-      // Its conversation had ended: a new request, which follows it.
+      reader.made[where] = {thread, true, {}, {}, true};
+      joined_.fetch_add(1, std::memory_order_relaxed);
+    } else if (written.error().code != ErrorCode::kFailedPrecondition) {
+      return written.error();
     }
+    // Its conversation had ended: a new request, which follows it.
   }
   std::vector<std::string> refused;
   // One date for the routing and the acknowledgement (a retry keeps the
@@ -573,8 +582,16 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
       if (auto open = host_.open_interactions(routing::Channel::kEmail); open) {
         for (const channels::OpenInteraction& o : *open) {
           auto mail_attribute = o.attributes.find("mail");
-          if (mail_attribute != o.attributes.end() && mail_attribute->second == where)
-            reader.made[where] = {o.id, !o.phase.empty(), {}, {}};
+          if (mail_attribute == o.attributes.end() || mail_attribute->second != where) continue;
+          Reader::Made found{o.id, !o.phase.empty(), {}, {}, false};
+          // The date it was given, for its acknowledgement too.
+          if (o.answer_due) {
+            found.deadline = deadline;
+            found.deadline->due = *o.answer_due;
+            found.deadline->day = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
+                deadline.calendar->zone().to_local(*o.answer_due)));
+          }
+          reader.made[where] = std::move(found);
         }
       }
     }
@@ -587,8 +604,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     if (!made.interaction) {
       // Held until its text and files are kept, then routed: the agent it is
       // offered to reads it whole, and a queue that ends it keeps it.
-      auto arrived =
-          arrive(reader, mail, citizen, where, thread && !same_sender ? thread : 0, deadline);
+      auto arrived = arrive(reader, mail, citizen, where, claims, deadline);
       if (!arrived) {
         reader.made.erase(where);
         return arrived.error();
@@ -608,7 +624,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     refused = made.refused;
     // Routed now, or it was before the crash (then refused).
     (void)host_.route(interaction);
-  } else if (made_before == reader.made.end() || made_before->second.interaction != interaction) {
+  } else if (made_before == reader.made.end()) {
     refused = keep_files(interaction, mail, full, cut || fresh.quoted);
   }
 
@@ -629,7 +645,7 @@ Status EmailChannel::Impl::take_raw(Reader& reader, const std::string& where,
     t.address = citizen.address;
     t.name = citizen.name;
     t.subject = mail.subject;
-    if (thread && !same_sender) t.claims = thread;
+    t.claims = claims;
   }
   if (!mail.message_id.empty()) {
     t.references.push_back(mail.message_id);
@@ -684,7 +700,13 @@ Result<EmailChannel::ClaimedThread> EmailChannel::Impl::claimed_thread(std::uint
   const std::uint64_t target = claiming->joined_to ? claiming->joined_to : claiming->claims;
   if (!target) return failed_precondition("this mail claims no other request", "claims_thread");
   auto claimed = thread(target);
-  if (!claimed) return failed_precondition("the request it names is gone", "claims_thread");
+  if (!claimed) {
+    if (claimed.error().code == ErrorCode::kNotFound)
+      return failed_precondition("the request it names is gone", "claims_thread");
+    return claimed.error();
+  }
+  if (claimed->mailbox != claiming->mailbox)
+    return failed_precondition("that request is another mailbox's", "claims_thread");
   return EmailChannel::ClaimedThread{target, claimed->name, claimed->address, claimed->subject,
                                      claiming->joined_to != 0};
 }
@@ -697,7 +719,8 @@ Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t inte
   if (claiming->joined_to) return claiming->joined_to;  // joined already: the same answer
   if (!claiming->claims)
     return failed_precondition("this mail claims no other request", "claims_thread");
-  const std::uint64_t target = claiming->claims;
+  // Where that request leads now (it may have been joined itself).
+  const std::uint64_t target = followed(claiming->claims);
   auto claimed = read(target);
   if (!claimed) {
     if (claimed.error().code == ErrorCode::kNotFound)

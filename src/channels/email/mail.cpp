@@ -70,17 +70,22 @@ void windows_1252_controls(std::string& text) {
   text = std::move(out);
 }
 
-// The length of the UTF-8 sequence starting at `i`, 0 when it is not one.
+// The length of the well-formed UTF-8 sequence starting at `i` (no
+// overlong form, no surrogate, nothing past U+10FFFF), 0 when it is not one.
 std::size_t utf8_sequence(std::string_view text, std::size_t i) {
   const unsigned char c = static_cast<unsigned char>(text[i]);
-  const std::size_t width = c < 0x80           ? 1
-                            : (c >> 5) == 0x6  ? 2
-                            : (c >> 4) == 0xE  ? 3
-                            : (c >> 3) == 0x1E ? 4
-                                               : 0;
-  if (width == 0 || i + width > text.size() || (width == 2 && c < 0xC2)) return 0;
+  if (c < 0x80) return 1;
+  const std::size_t width = c >= 0xC2 && c < 0xE0   ? 2
+                            : c >= 0xE0 && c < 0xF0 ? 3
+                            : c >= 0xF0 && c < 0xF5 ? 4
+                                                    : 0;
+  if (width == 0 || i + width > text.size()) return 0;
   for (std::size_t k = 1; k < width; ++k)
     if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
+  const unsigned char second = static_cast<unsigned char>(text[i + 1]);
+  if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) ||
+      (c == 0xF0 && second < 0x90) || (c == 0xF4 && second > 0x8F))
+    return 0;
   return width;
 }
 
@@ -93,16 +98,28 @@ bool valid_utf8(std::string_view text) {
   return true;
 }
 
-// Text GMime could not convert (no charset, or one it does not know): its
-// UTF-8 kept, each byte that is not read as Windows-1252, what such mail
-// almost always is (a whole Latin-1 text rarely holds a valid UTF-8 pair).
-// Everything Guichet keeps is UTF-8.
+// Text GMime could not convert (no charset, or one it does not know), read
+// as Windows-1252, what such mail almost always is. Mostly UTF-8 with a
+// few stray bytes (a line pasted from elsewhere): its UTF-8 kept, only
+// those bytes read so. Mostly stray bytes: all of it read so, since French
+// Windows-1252 makes a valid pair now and then ("É" then a no-break
+// space). Everything Guichet keeps is UTF-8.
 void make_utf8(std::string& text) {
   if (valid_utf8(text)) return;
+  std::size_t sequences = 0;
+  std::size_t stray = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t width = utf8_sequence(text, i);
+    if (width > 1) ++sequences;
+    if (width == 0) ++stray;
+    i += width ? width : 1;
+  }
+  const bool keep_utf8 = sequences > stray;
   std::string out;
   out.reserve(text.size() * 2);
   for (std::size_t i = 0; i < text.size();) {
-    if (const std::size_t width = utf8_sequence(text, i)) {
+    const std::size_t width = keep_utf8 ? utf8_sequence(text, i) : (text[i] & 0x80 ? 0 : 1);
+    if (width) {
       out.append(text, i, width);
       i += width;
       continue;

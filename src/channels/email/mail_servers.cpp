@@ -38,8 +38,8 @@ struct Handle {
 // "imaps://host:993/Dossier" → "imaps://host:993/", "Dossier" (INBOX when none).
 struct Where {
   std::string server;
-  std::string folder;  // as in the URL (percent-encoded), for curl
-  std::string name;    // decoded ("Courrier entrant"), for our own commands
+  std::string folder;  // the name below, percent-encoded for curl's URL
+  std::string name;    // as IMAP names it (modified UTF-7), for our own commands
 };
 
 }  // namespace
@@ -76,7 +76,10 @@ std::optional<std::string> imap_folder_name(std::string_view utf8) {
       ++i;
       continue;
     }
-    const int width = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    const int width = c >= 0xF0 && c < 0xF5   ? 4
+                      : c >= 0xE0 && c < 0xF0 ? 3
+                      : c >= 0xC2 && c < 0xE0 ? 2
+                                              : 0;
     if (width == 0 || i + width > utf8.size()) return std::nullopt;
     std::uint32_t point = c & (0x7F >> width);
     for (int k = 1; k < width; ++k) {
@@ -141,8 +144,23 @@ Result<Where> where(const std::string& url, bool imap) {
                   [](unsigned char c) { return c < 0x20 || c == 0x7F || c == '"' || c == '\\'; }))
     return invalid_argument("no quotes, backslashes nor control characters in a folder", "url");
   // As the server names it ("Réclamations" → "R&AOk-clamations"), and so
-  // in the URL curl sends.
-  auto named = imap_folder_name(w.name);
+  // in the URL curl sends. A name already written so (ASCII, its "&…-"
+  // runs well formed) is kept: it worked before.
+  const bool encoded_already =
+      std::all_of(w.name.begin(), w.name.end(), [](unsigned char c) { return c < 0x80; }) && [&] {
+        for (std::size_t at = w.name.find('&'); at != std::string::npos;
+             at = w.name.find('&', at + 1)) {
+          const std::size_t end = w.name.find('-', at);
+          if (end == std::string::npos) return false;
+          for (std::size_t k = at + 1; k < end; ++k)
+            if (!std::isalnum(static_cast<unsigned char>(w.name[k])) && w.name[k] != '+' &&
+                w.name[k] != ',')
+              return false;
+          at = end;
+        }
+        return true;
+      }();
+  auto named = encoded_already ? std::optional<std::string>(w.name) : imap_folder_name(w.name);
   if (!named) return invalid_argument("a folder's name in UTF-8", "url");
   w.name = std::move(*named);
   w.folder.clear();

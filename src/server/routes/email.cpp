@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <mutex>
 
 #include "channels/email/email_channel.h"
 #include "conversations/contact_center.h"
@@ -211,6 +212,10 @@ HttpResponse join_thread(ApiContext& api, const Call& call) {
   return api.channels.with("email", [&](channels::Channel* channel) {
     auto* email = dynamic_cast<EmailChannel*>(channel);
     if (!email) return error_response(409, "failed_precondition", "email is off", "path");
+    // One join at a time: two tabs, or an agent and a supervisor at once,
+    // would each copy the files (joins are rare; one lock for all).
+    static std::mutex joining;
+    std::lock_guard one_at_a_time(joining);
     auto joined = email->join_claimed_thread(call.id);  // joined already: the same answer
     if (!joined) return from_error(joined.error());
     // What follows is done again by a retry until its last step is kept:

@@ -250,7 +250,8 @@ HttpResponse post_message(ApiContext& api, const Call& call) {
       // A mail not even queued: the agent keeps the reply to send again.
       if (message->channel == routing::Channel::kEmail)
         return error_response(409, "failed_precondition",
-                              "kept in the history, not sent: " + s.error().message, "files");
+                              "kept in the history, not sent: " + s.error().message,
+                              s.error().field);
     } else if (!sent_files.empty()) {
       api.center.note(
           call.id, "files_sent",

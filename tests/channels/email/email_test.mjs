@@ -121,6 +121,9 @@ const french = await api("admin", "POST", "/api/v1/mailboxes/test",
   { ...mailbox, imap_url: `imaps://127.0.0.1:${ports.imaps}/R%C3%A9clamations`, imap_password: "secret", smtp_password: "secret" });
 const missing = await api("admin", "POST", "/api/v1/mailboxes/test",
   { ...mailbox, imap_url: `imaps://127.0.0.1:${ports.imaps}/R%C3%A9clamation`, imap_password: "secret", smtp_password: "secret" });
+const typedEncoded = await api("admin", "POST", "/api/v1/mailboxes/test",
+  { ...mailbox, imap_url: `imaps://127.0.0.1:${ports.imaps}/R&AOk-clamations`, imap_password: "secret", smtp_password: "secret" });
+check(typedEncoded.imap.ok, `a folder typed as IMAP writes it still works (${JSON.stringify(typedEncoded.imap)})`);
 check(french.imap.ok && missing.imap.ok === false && missing.imap.field === "mailbox",
   `a folder named "Réclamations" is found, a missing one named (${JSON.stringify(french.imap)} ${JSON.stringify(missing.imap)})`);
 const created = await api("admin", "POST", "/api/v1/mailboxes",
@@ -447,6 +450,15 @@ check(atRisk.interactions.length === 50 && atRisk.interactions.every((i) =>
   `the supervisors' list holds the mails due today, not Lucie's due in five days (${atRisk.interactions.length})`);
 check(atRisk.interactions.every((i, k, all) => k === 0 || all[k - 1].answer_due <= i.answer_due),
   "soonest first");
+// Another service's mailbox, a mail quoting this one's request: a request of
+// its own, never offered to be joined there (nor its citizen named).
+sendMail("curieux@exemple.fr", "masse@mairie.test", citizenMail({
+  from: "curieux@exemple.fr", name: "Curieux", subject: `Re: Demande d'acte de naissance [GU-${lucie.id}]`,
+  text: "Où en est ce dossier ?", id: "curieux-1@exemple.fr" }));
+const curious = await until("the mail in the other mailbox", async () =>
+  (await api("admin", "GET", `/api/v1/interactions?queue_id=${bulkQueue.id}&limit=5`)).interactions
+    .find((i) => i.attributes.name === "Curieux"));
+check(curious.attributes.claims_thread === undefined, "another mailbox's mail claims no request of this one");
 
 console.log(JSON.stringify({ figures }));
 if (failures) {

@@ -27,9 +27,20 @@ TEST(ParseMail, OneStrayByteDoesNotTurnTheWholeTextIntoMojibake) {
   auto mail = parse_mail(
       "From: r@exemple.fr\r\nSubject: x\r\n"
       "Content-Type: text/plain; charset=unknown-8bit\r\n\r\n"
-      "Déjà envoyé, merci. Ren\xE9 \x93R\x94\r\n");
+      "Déjà envoyé, merci à vous pour ça. Ren\xE9 \x93R\x94\r\n");
   ASSERT_TRUE(mail);
-  EXPECT_EQ(mail->text, "Déjà envoyé, merci. René “R”\n");
+  EXPECT_EQ(mail->text, "Déjà envoyé, merci à vous pour ça. René “R”\n");
+}
+
+// Windows-1252 through and through, one pair of which happens to be valid
+// UTF-8 ("É" then a no-break space): all of it read as Windows-1252.
+TEST(ParseMail, Windows1252ThatLooksLikeUtf8HereAndThereStaysWindows1252) {
+  auto mail = parse_mail(
+      "From: r@exemple.fr\r\nSubject: x\r\n"
+      "Content-Type: text/plain; charset=unknown-8bit\r\n\r\n"
+      "PAY\xC9\xA0! D\xE9j\xE0 r\xE9gl\xE9.\r\n");
+  ASSERT_TRUE(mail);
+  EXPECT_EQ(mail->text, "PAYÉ\u00A0! Déjà réglé.\n");
 }
 
 TEST(ParseMail, OutlooksWindows1252LabelledLatin1IsReadAsBrowsersReadIt) {
@@ -221,7 +232,8 @@ TEST(ImapFolderName, IsModifiedUtf7) {
   EXPECT_EQ(imap_folder_name("Élus & citoyens"), "&AMk-lus &- citoyens");
   EXPECT_EQ(imap_folder_name("~peter/mail/台北/日本語"), "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
   EXPECT_EQ(imap_folder_name("Pièces 📎"), "Pi&AOg-ces &2D3czg-");
-  EXPECT_FALSE(imap_folder_name("caf\xE9"));  // Latin-1, not UTF-8
+  EXPECT_FALSE(imap_folder_name("caf\xE9"));        // Latin-1, not UTF-8
+  EXPECT_FALSE(imap_folder_name("x\xFF\xBF\xBF"));  // no UTF-8 lead byte
 }
 
 }  // namespace

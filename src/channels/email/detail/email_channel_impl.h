@@ -156,9 +156,12 @@ class EmailChannel::Impl {
     bool resumed = false;  // a pass kept as under way was looked at once
     struct Made {
       std::uint64_t interaction = 0;
-      bool kept = false;                 // its text and files are in it
-      std::vector<std::string> refused;  // the files it could not keep, for the acknowledgement
+      bool kept = false;  // its text and files are in it
+      // The files it could not keep, for its acknowledgement (while this
+      // process runs: after a crash, the acknowledgement names none).
+      std::vector<std::string> refused;
       std::optional<detail::AnswerDeadline> deadline;  // the one its interaction was given
+      bool joined = false;  // it joined an existing conversation (not a new request)
     };
     std::map<std::string, Made> made;
   };
