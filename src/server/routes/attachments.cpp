@@ -52,9 +52,10 @@ std::vector<json::object> attachments_of(const conversations::InteractionRecord&
   return out;
 }
 
-// GET /api/v1/interactions/{id}/attachment?file=…: a citizen's file, for
-// supervisors and the agents it was offered to. Named by an "attachment"
-// event, which only the server writes; kept where it put it.
+// GET /api/v1/interactions/{id}/attachment?file=…: a file of the
+// interaction (a citizen's, or an agent's for a reply), for supervisors and
+// the agents it was offered to. Named by an "attachment" event, which only
+// the server writes; kept where it put it.
 HttpResponse agent_file(ApiContext& api, const Call& call) {
   if (!call.manager() && !api.center.agent_involved(call.id, call.me())) return not_yours();
   auto record = api.center.interaction(call.id);
@@ -95,9 +96,8 @@ HttpResponse mail_html(ApiContext& api, const Call& call) {
     email::HtmlOptions options;
     options.remote_images = remote;
     // The mail's own images (cid:), as data: the frame, sandboxed, has no
-    // session to fetch them with.
-    // Each image read and encoded once; 10 MB of them in the page at most
-    // (a mail naming one image a thousand times does not make a gigabyte).
+    // session to fetch them with. Each read and encoded once, 10 MB of them
+    // in the page at most (one image named a thousand times is not a gigabyte).
     std::map<std::string, std::string, std::less<>> encoded_images;
     std::size_t inlined = 0;
     options.inline_image = [&](std::string_view content_id) -> std::string {

@@ -79,8 +79,8 @@ std::vector<Route> identity();   // who runs the service, as its pages show it
 std::vector<Route> knowledge();  // the knowledge base: articles and their search
 std::vector<Route> chat();       // /chat/v1: the citizen's web chat; agents' typing and reads
 std::vector<Route> email();      // the mailboxes (administrators) and the email channel's figures
-std::vector<Route>
-attachments();  // files in an interaction: the citizen's, and the agent's to send
+// Files in an interaction: the citizen's, and the agent's to send.
+std::vector<Route> attachments();
 // Whether the caller may write in interaction `call.id`: the agent who
 // holds it now, or a supervisor (attachments.cpp).
 bool holds_interaction(ApiContext& api, const Call& call);
