@@ -693,43 +693,44 @@ Result<Thread> EmailChannel::Impl::thread(std::uint64_t interaction) {
   return *thread;
 }
 
+// The request `target` a mail's conversation claims, as the agent may see
+// and join it: there, and of the same mailbox (one service's requests:
+// never across services).
+Result<Thread> EmailChannel::Impl::claimed(const Thread& claiming, std::uint64_t target) {
+  auto found = thread(target);
+  if (!found) {
+    if (found.error().code == ErrorCode::kNotFound)
+      return failed_precondition("the request it names is gone", "claims_thread");
+    return found.error();
+  }
+  if (found->mailbox != claiming.mailbox)
+    return failed_precondition("that request is another mailbox's", "claims_thread");
+  return found;
+}
+
 Result<EmailChannel::ClaimedThread> EmailChannel::Impl::claimed_thread(std::uint64_t interaction) {
   std::lock_guard threads(threads_mutex_);
   auto claiming = thread(interaction);
   if (!claiming) return claiming.error();
   const std::uint64_t target = claiming->joined_to ? claiming->joined_to : claiming->claims;
   if (!target) return failed_precondition("this mail claims no other request", "claims_thread");
-  auto claimed = thread(target);
-  if (!claimed) {
-    if (claimed.error().code == ErrorCode::kNotFound)
-      return failed_precondition("the request it names is gone", "claims_thread");
-    return claimed.error();
-  }
-  if (claimed->mailbox != claiming->mailbox)
-    return failed_precondition("that request is another mailbox's", "claims_thread");
+  auto claimed = this->claimed(*claiming, target);
+  if (!claimed) return claimed.error();
   return EmailChannel::ClaimedThread{target, claimed->name, claimed->address, claimed->subject,
                                      claiming->joined_to != 0};
 }
 
 Result<std::uint64_t> EmailChannel::Impl::join_claimed_thread(std::uint64_t interaction) {
   std::lock_guard threads(threads_mutex_);
-  auto read = [this](std::uint64_t id) { return thread(id); };
-  auto claiming = read(interaction);
+  auto claiming = thread(interaction);
   if (!claiming) return claiming.error();
   if (claiming->joined_to) return claiming->joined_to;  // joined already: the same answer
   if (!claiming->claims)
     return failed_precondition("this mail claims no other request", "claims_thread");
   // Where that request leads now (it may have been joined itself).
   const std::uint64_t target = followed(claiming->claims);
-  auto claimed = read(target);
-  if (!claimed) {
-    if (claimed.error().code == ErrorCode::kNotFound)
-      return failed_precondition("the request it names is gone", "claims_thread");
-    return claimed.error();
-  }
-  // Within one mailbox (one service's requests): never across services.
-  if (claimed->mailbox != claiming->mailbox)
-    return failed_precondition("that request is another mailbox's", "claims_thread");
+  auto claimed = this->claimed(*claiming, target);
+  if (!claimed) return claimed.error();
   // The citizen's message there, saying who wrote it: refused once that
   // conversation has ended (then this mail is a request of its own).
   const std::string sender =

@@ -126,6 +126,7 @@ class EmailChannel::Impl {
   Result<EmailChannel::ClaimedThread> claimed_thread(std::uint64_t interaction);
   Result<detail::Thread> thread(std::uint64_t interaction);  // its "thread:" entry
   std::uint64_t followed(std::uint64_t interaction);         // through joined_to
+  Result<detail::Thread> claimed(const detail::Thread& claiming, std::uint64_t target);
   std::string metrics() const;
   std::string stats_json() const;
   ConnectionTest test_connection(const std::string& body_json, std::uint64_t id);
