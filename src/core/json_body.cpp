@@ -77,7 +77,7 @@ std::uint64_t id_in(std::string_view document) {
   if (ec || !parsed.is_object()) return 0;
   const json::value* id = parsed.as_object().if_contains("id");
   return id && id->is_int64() && id->as_int64() > 0 ? static_cast<std::uint64_t>(id->as_int64())
-                                                     : 0;
+                                                    : 0;
 }
 
 }  // namespace guichet::json_body

@@ -11,7 +11,6 @@
 
 namespace guichet::chat {
 
-
 namespace {
 
 // The articles of a bot's answer as the widget shows them.

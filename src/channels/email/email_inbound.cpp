@@ -681,11 +681,11 @@ std::uint64_t EmailChannel::Impl::followed(std::uint64_t interaction) {
   return interaction;
 }
 
-Result<Thread> EmailChannel::Impl::thread(std::uint64_t interaction) {
+Result<Thread> EmailChannel::Impl::thread(std::uint64_t interaction, const char* field) {
   auto kept = host_.kept("email", "thread:" + std::to_string(interaction));
   if (!kept) {
     if (kept.error().code == ErrorCode::kNotFound)
-      return not_found("not an email conversation", "id");
+      return not_found("not an email conversation", field);
     return kept.error();
   }
   auto thread = Thread::parse(*kept);

@@ -184,14 +184,8 @@ Status EmailChannel::Impl::deliver(const channels::Reply& reply) {
   // The thread read and written again at once (a mail read meanwhile, or
   // another reply, keeps its place in it).
   std::lock_guard threads(threads_mutex_);
-  auto kept = host_.kept("email", thread_key);
-  if (!kept) {
-    if (kept.error().code == ErrorCode::kNotFound)
-      return not_found("not an email conversation", "interaction");
-    return kept.error();
-  }
-  auto thread = Thread::parse(*kept);
-  if (!thread) return internal_error("an email thread unreadable");
+  auto thread = this->thread(reply.interaction, "interaction");
+  if (!thread) return thread.error();
   auto mailbox_config = mailbox(thread->mailbox);
   if (!mailbox_config) return failed_precondition("its mailbox is no longer set up", "mailbox");
   const MailboxConfig& box = *mailbox_config;

@@ -124,8 +124,9 @@ class EmailChannel::Impl {
   Status deliver(const channels::Reply& reply);
   Result<std::uint64_t> join_claimed_thread(std::uint64_t interaction);
   Result<EmailChannel::ClaimedThread> claimed_thread(std::uint64_t interaction);
-  Result<detail::Thread> thread(std::uint64_t interaction);  // its "thread:" entry
-  std::uint64_t followed(std::uint64_t interaction);         // through joined_to
+  // Its "thread:" entry; kNotFound naming `field` when it has none.
+  Result<detail::Thread> thread(std::uint64_t interaction, const char* field = "id");
+  std::uint64_t followed(std::uint64_t interaction);  // through joined_to
   Result<detail::Thread> claimed(const detail::Thread& claiming, std::uint64_t target);
   std::string metrics() const;
   std::string stats_json() const;
