@@ -93,8 +93,13 @@ sendMail("ancien@exemple.fr", "accueil@mairie.test", citizenMail({ from: "ancien
   subject: "Vieux message non lu", text: "Pas encore lu.", id: "old-unread@exemple.fr" }));
 await until("the two old mails delivered", () => inbox("accueil@mairie.test").length === 2);
 const imapsUrl = `imaps://127.0.0.1:${ports.imaps}/INBOX`;
+// Postfix delivers the two in either order: the read one found by its Message-ID.
+const found = spawnSync("curl", ["-s", "--cacert", ports.ca, imapsUrl, "-u", "accueil@mairie.test:secret",
+  "-X", "SEARCH HEADER Message-ID old-read@exemple.fr"], { encoding: "utf8" }).stdout;
+const readOne = /\* SEARCH (\d+)/.exec(found)?.[1];
+if (!readOne) throw new Error(`the old read mail not found: ${found}`);
 spawnSync("curl", ["-s", "--cacert", ports.ca, imapsUrl, "-u", "accueil@mairie.test:secret",
-  "-X", "STORE 1 +FLAGS (\\Seen)"]);
+  "-X", `STORE ${readOne} +FLAGS (\\Seen)`]);
 
 // The connection test says what failed.
 const mailbox = {
@@ -184,10 +189,16 @@ check(ack.headers["in-reply-to"] === "<lucie-1@exemple.fr>" && ack.headers["auto
 check(ack.body.includes("virus.exe") && !ack.body.includes("identité.pdf ("),
   "the refused file is named to the sender, the PDF taken");
 // The date announced is the one the request is routed by: the end of that day in Paris.
-const lucieDue = new Date(lucie.answer_due);
-check(parisDay(lucie.answer_due) === deadline &&
+// (Listed as soon as it is made, routed once its text and files are kept.)
+const lucieRouted = await until("Lucie's request in the engine", async () => {
+  const it = await api("admin", "GET", `/api/v1/interactions/${lucie.id}`);
+  return it.due_at ? it : null;
+});
+const lucieDue = new Date(lucieRouted.answer_due);
+check(parisDay(lucieRouted.answer_due) === deadline &&
   lucieDue.toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris" }) === "23:59:59" &&
-  lucie.due_at === lucie.answer_due, `routed by the deadline announced (${lucie.answer_due}, ${lucie.due_at})`);
+  lucieRouted.due_at === lucieRouted.answer_due,
+  `routed by the deadline announced (${lucieRouted.answer_due}, ${lucieRouted.due_at})`);
 const lucieTimeline = await timeline(lucie.id);
 check(lucieTimeline.some((e) => e.type === "message" && e.data.text.includes("copie intégrale")),
   "the mail's text is in the interaction");
@@ -319,7 +330,12 @@ sendMail("nadia@exemple.fr", "accueil@mairie.test", htmlMail({
   images: [{ cid: "signature@exemple.fr", name: "signature.png", content: logo }] }));
 const nadia = await until("the HTML mail routed", async () =>
   (await emailInteractions()).find((i) => i.attributes.subject === "Carte d'identité"));
-const nadiaTimeline = await timeline(nadia.id);
+// Listed as soon as it is made, held until its text and files are kept:
+// read once its inline image is there.
+const nadiaTimeline = await until("the HTML mail's files kept", async () => {
+  const t = await timeline(nadia.id);
+  return t.some((e) => e.type === "attachment" && e.data.name === "signature.png") ? t : null;
+});
 const htmlFile = nadiaTimeline.find((e) => e.type === "attachment" && e.data.html === true);
 check(nadiaTimeline.some((e) => e.type === "message" && /Voici\s+ma demande de\s+carte/.test(e.data.text)) &&
   htmlFile?.data.remote_images === 1, `read as text, its HTML kept with one remote image counted (${JSON.stringify(htmlFile?.data)})`);
